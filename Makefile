@@ -1,0 +1,52 @@
+# Kizuna: `make run` serves the console with the bundled lists; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export KIZUNA_HOME ?= $(CURDIR)/var
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install run load test lint typecheck pytest system-deps bench clean
+
+install: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Debian packages the tests need: Chromium for the browser tests (Playwright's own
+# browser download cannot work offline), PostgreSQL for the exchange's server store.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+load: install
+	$(BIN)/kizuna lists load-bundled
+
+run: load
+	$(BIN)/kizuna serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy src
+
+pytest: install system-deps
+	KIZUNA_CHROMIUM=/usr/bin/chromium $(BIN)/pytest -n 2
+
+test: lint typecheck pytest
+
+bench: install
+	$(BIN)/kizuna bench screening
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

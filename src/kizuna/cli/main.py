@@ -1,0 +1,31 @@
+"""Entry point: ``kizuna``. Errors meant for users are printed as one line, never as a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from kizuna.cli import bench, lists, screening, serve
+from kizuna.cli.output import errors
+from kizuna.core.errors import KizunaError
+
+app = typer.Typer(
+    name="kizuna",
+    help="Kizuna (絆): allied export-control and investment screening, across scripts, with provenance.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(lists.app, name="lists")
+app.add_typer(bench.app, name="bench")
+screening.register(app)
+serve.register(app)
+
+
+def main() -> None:
+    try:
+        app()
+    except KizunaError as exc:
+        errors.print(f"[red]error:[/] {exc}", markup=True, soft_wrap=True)
+        sys.exit(2)

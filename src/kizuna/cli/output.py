@@ -1,0 +1,24 @@
+"""Shared console output for the commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+from rich.console import Console
+
+# Piped output (files, READMEs, CI logs) gets a readable width instead of rich's 80-column default.
+_WIDTH = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "150"))
+console = Console(highlight=False, soft_wrap=False, width=_WIDTH)
+errors = Console(stderr=True, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """JSON to standard output, UTF-8 and unescaped, for scripts."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def warn(message: str) -> None:
+    errors.print(f"[yellow]warning:[/] {message}")

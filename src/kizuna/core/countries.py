@@ -1,0 +1,90 @@
+"""Countries: resolve the names lists use to ISO 3166-1 codes, and back.
+
+ISO data comes from pycountry (which packages the Debian iso-codes database); spellings pycountry does not
+resolve are in ``data/core/country_aliases.yaml`` with their sources.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pycountry
+import yaml
+
+from kizuna.core.paths import bundled
+
+# Codes that are not (or no longer) ISO 3166-1 assignments but appear on the lists.
+_EXTRA_NAMES = {"XK": ("Kosovo", "XKX"), "AN": ("Netherlands Antilles", "ANT")}
+_SPACES = re.compile(r"\s+")
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    with bundled("core", "country_aliases.yaml").open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return {_key(k): v for k, v in data["aliases"].items()}
+
+
+def _key(text: str) -> str:
+    return _SPACES.sub(" ", text.strip().casefold())
+
+
+@cache
+def to_alpha2(value: str) -> str | None:
+    """The ISO alpha-2 code for a country name or code, or None when it is not a country."""
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) == 2 and text.isalpha():
+        code = text.upper()
+        if code in _EXTRA_NAMES or pycountry.countries.get(alpha_2=code):
+            return code
+        return None
+    alias = _aliases().get(_key(text))
+    if alias:
+        return alias
+    try:
+        return str(pycountry.countries.lookup(text).alpha_2)
+    except LookupError:
+        return None
+
+
+@cache
+def alpha3(code: str) -> str | None:
+    """ISO alpha-3 for an alpha-2 code (e.g. JP -> JPN)."""
+    if code in _EXTRA_NAMES:
+        return _EXTRA_NAMES[code][1]
+    country = pycountry.countries.get(alpha_2=code.upper())
+    return str(country.alpha_3) if country else None
+
+
+@cache
+def from_alpha3(code: str) -> str | None:
+    """ISO alpha-2 for an alpha-3 code (e.g. JPN -> JP)."""
+    for alpha2, (_, three) in _EXTRA_NAMES.items():
+        if code.upper() == three:
+            return alpha2
+    country = pycountry.countries.get(alpha_3=code.upper())
+    return str(country.alpha_2) if country else None
+
+
+@cache
+def country_name(code: str) -> str:
+    """A readable English name for an alpha-2 code (the code itself when unknown)."""
+    if code in _EXTRA_NAMES:
+        return _EXTRA_NAMES[code][0]
+    country = pycountry.countries.get(alpha_2=code.upper())
+    if not country:
+        return code
+    return str(getattr(country, "common_name", None) or country.name)
+
+
+def countries_in(values: list[str | None]) -> list[str]:
+    """Resolve several names, dropping those that are not countries and keeping first-seen order."""
+    codes: list[str] = []
+    for value in values:
+        code = to_alpha2(value) if value else None
+        if code and code not in codes:
+            codes.append(code)
+    return codes

@@ -1,0 +1,1 @@
+"""Allied list sources: importers for the official formats, snapshots, diffs."""

@@ -1,0 +1,1 @@
+"""One module per official format. Each ``read`` returns the lists it found as ``ListData``."""

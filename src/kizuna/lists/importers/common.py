@@ -1,0 +1,105 @@
+"""Helpers the importers share: text decoding, splitting cells, dates, entity-type inference."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from kizuna.core.entity import EntityType
+from kizuna.core.errors import InputError
+from kizuna.core.paths import bundled
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+
+def read_text(path: Path) -> str:
+    """Decode a list file: UTF-8 (with or without BOM), else Windows-1252 as older OFAC files use."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", path=path) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def clean(value: str | None) -> str | None:
+    """Strip a cell; the empty string and OFAC's ``-0-`` null become None."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return None if text in ("", "-0-") else text
+
+
+def split_multi(value: str | None, sep: str = ";") -> list[str]:
+    """Split a multi-valued cell and drop empty parts."""
+    text = clean(value)
+    if not text:
+        return []
+    return [part.strip() for part in text.split(sep) if part.strip()]
+
+
+def iso_date(value: str | None) -> str | None:
+    """Best-effort ISO date (or year, or year-month) from the forms the lists use; None when unparseable."""
+    text = clean(value)
+    if not text:
+        return None
+    text = text.strip().rstrip(".")
+    if re.fullmatch(r"\d{4}", text):
+        return text
+    if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text):
+        return text
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})T.*", text):
+        return f"{m[1]}-{m[2]}-{m[3]}"
+    if m := re.fullmatch(r"(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})", text):
+        month = _MONTHS.get(m[2].lower())
+        return f"{m[3]}-{month:02d}-{int(m[1]):02d}" if month else None
+    if m := re.fullmatch(r"([A-Za-z]{3})[a-z]* (\d{4})", text):
+        month = _MONTHS.get(m[1].lower())
+        return f"{m[2]}-{month:02d}" if month else None
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%m/%d/%Y", "%m/%d/%y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def file_date(path: Path) -> str:
+    """The file's modification date, used as data date when a format carries none."""
+    return date.fromtimestamp(path.stat().st_mtime).isoformat()
+
+
+@cache
+def _org_terms() -> frozenset[str]:
+    with bundled("screening", "terms.yaml").open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    words: set[str] = set()
+    for group in data["groups"].values():
+        if group.get("organisation_marker"):
+            words.update(t.casefold() for t in group["terms"])
+    return frozenset(words)
+
+
+def infer_entity_type(name: str) -> EntityType:
+    """Guess organisation vs person for lists that do not say: organisational words mean an organisation,
+    a ``Surname, Given`` shape with no such word means a person; otherwise unknown."""
+    tokens = set(re.findall(r"[\w]+", name.casefold()))
+    if tokens & _org_terms():
+        return EntityType.ORGANIZATION
+    if re.fullmatch(r"[^,;()\d]+,\s*[^,;()\d]+", name) and len(tokens) <= 5:
+        return EntityType.PERSON
+    return EntityType.UNKNOWN
+
+
+def require_columns(path: Path, header: list[str], required: list[str]) -> None:
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(f"missing column(s): {', '.join(missing)}; found: {', '.join(header)}",
+                         path=path, line=1)

@@ -1,0 +1,106 @@
+"""UN Security Council Consolidated List, XML (schema https://www.un.org/sc/resources/sc-sanctions.xsd)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from kizuna.core.countries import countries_in, to_alpha2
+from kizuna.core.entity import EntityType, Entry, Identifier, Name, NameKind, Provenance, dedupe_names
+from kizuna.core.errors import InputError
+from kizuna.lists.importers.common import clean, iso_date
+from kizuna.lists.model import ListData
+from kizuna.lists.registry import official_url
+
+_ALIAS_KINDS = {"good": NameKind.ALIAS, "a.k.a.": NameKind.ALIAS, "low": NameKind.WEAK, "f.k.a.": NameKind.FORMER}
+
+
+def _text(element: ET.Element, tag: str) -> str | None:
+    return clean(element.findtext(tag))
+
+
+def _values(element: ET.Element, path: str) -> list[str]:
+    return [v for v in (clean(e.text) for e in element.findall(path)) if v]
+
+
+def _dates_of_birth(element: ET.Element) -> list[str]:
+    dates = []
+    for dob in element.findall("INDIVIDUAL_DATE_OF_BIRTH"):
+        value = _text(dob, "DATE") or _text(dob, "YEAR") or _text(dob, "FROM_YEAR")
+        iso = iso_date(value)
+        if iso:
+            dates.append(iso)
+    return dates
+
+
+def _addresses(element: ET.Element, tag: str) -> tuple[list[str], list[str | None]]:
+    addresses, countries = [], []
+    for address in element.findall(tag):
+        parts = [_text(address, t) for t in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")]
+        text = ", ".join(p for p in parts if p)
+        if text:
+            addresses.append(text)
+        countries.append(_text(address, "COUNTRY"))
+    return addresses, countries
+
+
+def _documents(element: ET.Element) -> list[Identifier]:
+    identifiers = []
+    for doc in element.findall("INDIVIDUAL_DOCUMENT"):
+        number = _text(doc, "NUMBER")
+        if number:
+            country = _text(doc, "ISSUING_COUNTRY") or _text(doc, "COUNTRY_OF_ISSUE")
+            identifiers.append(Identifier(_text(doc, "TYPE_OF_DOCUMENT") or "document", number,
+                                          to_alpha2(country) if country else None))
+    return identifiers
+
+
+def _entry(element: ET.Element, person: bool, provenance: Provenance) -> Entry | None:
+    parts = [_text(element, t) for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")]
+    name = " ".join(p for p in parts if p)
+    if not name:
+        return None
+    alias_tag = "INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS"
+    aliases = []
+    for alias in element.findall(alias_tag):
+        text = _text(alias, "ALIAS_NAME")
+        if text:
+            aliases.append(Name(text, _ALIAS_KINDS.get((_text(alias, "QUALITY") or "").lower(), NameKind.ALIAS)))
+    original = _text(element, "NAME_ORIGINAL_SCRIPT")
+    if original:
+        aliases.append(Name(original, NameKind.ORIGINAL))
+    addresses, address_countries = _addresses(element, "INDIVIDUAL_ADDRESS" if person else "ENTITY_ADDRESS")
+    nationalities = _values(element, "NATIONALITY/VALUE")
+    return Entry(
+        list_code=provenance.list_code,
+        entry_id=_text(element, "REFERENCE_NUMBER") or _text(element, "DATAID") or name,
+        name=name,
+        entity_type=EntityType.PERSON if person else EntityType.ORGANIZATION,
+        provenance=provenance,
+        aliases=dedupe_names(name, aliases),
+        countries=countries_in([*nationalities, *address_countries]),
+        addresses=addresses,
+        identifiers=_documents(element) if person else [],
+        dates_of_birth=_dates_of_birth(element) if person else [],
+        programs=[p for p in [_text(element, "UN_LIST_TYPE")] if p],
+        listed_on=iso_date(_text(element, "LISTED_ON")),
+        remarks=_text(element, "COMMENTS1"),
+    )
+
+
+def read(files: dict[str, Path], list_code: str | None, data_date: str | None, origin: str) -> list[ListData]:
+    """Read INDIVIDUALS and ENTITIES; the data date is the file's ``dateGenerated``."""
+    path = files["primary"]
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        line, _ = exc.position
+        raise InputError(f"malformed XML: {exc}", path=path, line=line) from exc
+    if root.tag != "CONSOLIDATED_LIST":
+        raise InputError(f"root element is <{root.tag}>, expected <CONSOLIDATED_LIST>", path=path, line=1)
+    code = list_code or "un-sc"
+    date = data_date or iso_date(root.get("dateGenerated")) or ""
+    provenance = Provenance(code, origin, date, official_url(code))
+    entries = [e for e in (_entry(el, True, provenance) for el in root.iterfind("INDIVIDUALS/INDIVIDUAL")) if e]
+    entries += [e for e in (_entry(el, False, provenance) for el in root.iterfind("ENTITIES/ENTITY")) if e]
+    return [ListData(code, date, origin, entries)]

@@ -1,0 +1,83 @@
+"""US restricted-party lists parsed to JSON (``{list_id, source_file, extracted, count, entities}``).
+
+Each file names its list; the sibling ``lists.json`` gives the official URL and the snapshot each list was
+taken from. Every entry is cited to the official publication, not to the third party that parsed it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kizuna.core.countries import countries_in
+from kizuna.core.entity import Entry, Name, NameKind, Provenance, dedupe_names, stable_id
+from kizuna.core.errors import InputError
+from kizuna.lists.importers.common import clean, infer_entity_type, iso_date
+from kizuna.lists.importers.formats import us_restricted_code
+from kizuna.lists.model import ListData
+from kizuna.lists.registry import official_url
+
+_SNAPSHOT_DATE = re.compile(r"([A-Z][a-z]+) (?:(\d{1,2}), )?(\d{4})")
+
+
+def _snapshot_date(snapshot: str | None) -> str | None:
+    """'BIS export of April 14, 2026' -> 2026-04-14; 'Master sanctions table of May 2025' -> 2025-05."""
+    for m in _SNAPSHOT_DATE.finditer(snapshot or ""):
+        try:
+            month = datetime.strptime(m[1], "%B").month
+        except ValueError:
+            continue
+        return f"{m[3]}-{month:02d}-{int(m[2]):02d}" if m[2] else f"{m[3]}-{month:02d}"
+    return None
+
+
+def _catalogue(path: Path) -> dict[str, dict[str, Any]]:
+    catalogue = path.parent / "lists.json"
+    if not catalogue.exists():
+        return {}
+    try:
+        return {item["id"]: item for item in json.loads(catalogue.read_text(encoding="utf-8"))["lists"]}
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise InputError(f"malformed list catalogue: {exc}", path=catalogue) from exc
+
+
+def read(files: dict[str, Path], list_code: str | None, data_date: str | None, origin: str) -> list[ListData]:
+    path = files["primary"]
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"malformed JSON: {exc.msg}", path=path, line=exc.lineno) from exc
+    if not isinstance(document, dict) or not isinstance(document.get("entities"), list):
+        raise InputError("expected an object with an 'entities' array", path=path, line=1)
+    list_id = str(document.get("list_id", ""))
+    code = list_code or us_restricted_code(list_id)
+    if not code:
+        raise InputError(f"unknown list_id {list_id!r}", path=path, line=1, field="list_id")
+    meta = _catalogue(path).get(list_id, {})
+    date = data_date or _snapshot_date(meta.get("snapshot")) or iso_date(document.get("extracted")) or ""
+    source = f"{origin}; {meta['snapshot']}" if meta.get("snapshot") else origin
+    provenance = Provenance(code, source, date, official_url(code) or meta.get("official_url", ""))
+    entries = []
+    for index, item in enumerate(document["entities"]):
+        name = clean(item.get("name")) if isinstance(item, dict) else None
+        if not name:
+            raise InputError(f"entity #{index + 1} has no name", path=path, field="name")
+        address = clean(item.get("address"))
+        aliases = [Name(a, NameKind.ALIAS) for a in (clean(x) for x in item.get("aliases") or []) if a]
+        entries.append(Entry(
+            list_code=code,
+            entry_id=stable_id(code, name, item.get("country"), address),
+            name=name,
+            entity_type=infer_entity_type(name),
+            provenance=provenance,
+            aliases=dedupe_names(name, aliases),
+            countries=countries_in([item.get("country")]),
+            addresses=[address] if address else [],
+            listed_on=iso_date(item.get("effective_date")),
+            citation=clean(item.get("federal_register")),
+            remarks="; ".join(filter(None, [clean(item.get("notes")), clean(item.get("status"))])) or None,
+        ))
+    return [ListData(code, date, source, entries)]

@@ -1,0 +1,36 @@
+"""The lists Kizuna knows, read from ``data/lists/registry.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from kizuna.core.paths import bundled
+
+
+@dataclass(frozen=True, slots=True)
+class ListInfo:
+    code: str
+    name: str
+    authority: str
+    legal_basis: str
+    official_url: str
+
+
+@cache
+def known_lists() -> dict[str, ListInfo]:
+    """Every registered list by code, in registry order."""
+    with bundled("lists", "registry.yaml").open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return {code: ListInfo(code=code, **fields) for code, fields in data["lists"].items()}
+
+
+def list_info(code: str) -> ListInfo:
+    """The registered list, or a minimal description for a list the registry does not know."""
+    return known_lists().get(code) or ListInfo(code, code, "unknown", "", "")
+
+
+def official_url(code: str) -> str:
+    return list_info(code).official_url

@@ -1,0 +1,168 @@
+"""Which importer reads which files: the bundled manifest, or detection in a folder of official files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from kizuna.core.errors import InputError
+from kizuna.core.paths import bundled
+from kizuna.lists.importers import csl, ftm, meti, ofac, un, usjson
+from kizuna.lists.importers.common import file_date
+from kizuna.lists.model import ListData
+
+Reader = Callable[[dict[str, Path], str | None, str | None, str], list[ListData]]
+
+FORMATS: dict[str, Reader] = {
+    "ofac-sdn": ofac.read,
+    "csl-csv": csl.read_csv,
+    "csl-json": csl.read_json,
+    "un-xml": un.read,
+    "meti-xlsx": meti.read,
+    "us-restricted-json": usjson.read,
+    "ftm-json": ftm.read,
+}
+
+# Formats that carry no date of their own: the file's modification date stands in, and the user is told.
+_UNDATED = {"ofac-sdn"}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """One publication to import: its format, its files, and optionally its list code and data date."""
+
+    format: str
+    files: dict[str, Path]
+    list_code: str | None = None
+    data_date: str | None = None
+
+    def origin(self, base: Path) -> str:
+        names = []
+        for path in self.files.values():
+            try:
+                names.append(str(path.relative_to(base)))
+            except ValueError:
+                names.append(str(path))
+        return " + ".join(names)
+
+    def read(self, base: Path) -> list[ListData]:
+        reader = FORMATS.get(self.format)
+        if reader is None:
+            raise InputError(f"unknown format {self.format!r}; known: {', '.join(FORMATS)}")
+        date = self.data_date
+        warnings = []
+        if date is None and self.format in _UNDATED:
+            date = file_date(self.files["primary"])
+            warnings.append(f"{self.files['primary'].name} carries no date; using its file date {date}")
+        lists = reader(self.files, self.list_code, date, self.origin(base))
+        for data in lists:
+            data.warnings[:0] = warnings
+        return lists
+
+
+def manifest_specs(manifest: Path) -> list[SourceSpec]:
+    """Read a manifest like ``data/lists/bundle.yaml``; file paths are relative to the manifest."""
+    try:
+        document = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"malformed YAML: {exc}", path=manifest,
+                         line=mark.line + 1 if mark else None) from exc
+    specs = []
+    for index, item in enumerate(document.get("sources") or [], start=1):
+        if item.get("format") not in FORMATS:
+            raise InputError(f"source #{index}: unknown format {item.get('format')!r}", path=manifest,
+                             field="format")
+        files = {role: manifest.parent / rel for role, rel in (item.get("files") or {}).items()}
+        for role, path in files.items():
+            if not path.exists():
+                raise InputError(f"source #{index}: {role} file {path} does not exist", path=manifest,
+                                 field=f"files.{role}")
+        specs.append(SourceSpec(item["format"], files, item.get("list"),
+                                str(item["data_date"]) if item.get("data_date") else None))
+    return specs
+
+
+def bundled_specs() -> tuple[Path, list[SourceSpec]]:
+    """The bundled snapshot's sources and the folder their paths are relative to."""
+    manifest = bundled("lists", "bundle.yaml")
+    return manifest.parent, manifest_specs(manifest)
+
+
+def detect_specs(path: Path) -> list[SourceSpec]:
+    """Recognise official files in a folder (or one file) by their names and content."""
+    if not path.exists():
+        raise InputError("no such file or folder", path=path)
+    if path.is_dir():
+        for name in ("kizuna-sources.yaml", "bundle.yaml"):
+            if (path / name).exists():
+                return manifest_specs(path / name)
+        candidates = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+    else:
+        candidates = [path]
+    specs: list[SourceSpec] = []
+    claimed: set[Path] = set()
+    for candidate in candidates:
+        if candidate in claimed:
+            continue
+        spec = _detect_one(candidate)
+        if spec:
+            specs.append(spec)
+            claimed.update(spec.files.values())
+    if not specs:
+        raise InputError("no list file recognised (expected sdn.csv, cons_prim.csv, consolidated.csv/.json, "
+                         "UN consolidated XML, METI End User List xlsx, list JSON, or FollowTheMoney JSON)",
+                         path=path)
+    return specs
+
+
+def _ofac_set(primary: Path, prefix: str) -> SourceSpec:
+    roles = {"alt": f"{prefix}alt.csv", "add": f"{prefix}add.csv", "comments": f"{prefix}comments.csv"}
+    if prefix == "":
+        roles["comments"] = "sdn_comments.csv"
+    files = {"primary": primary}
+    files.update({role: primary.parent / name for role, name in roles.items() if (primary.parent / name).exists()})
+    return SourceSpec("ofac-sdn", files, "us-ofac-sdn" if prefix == "" else "us-ofac-nonsdn")
+
+
+def _detect_one(path: Path) -> SourceSpec | None:
+    name = path.name.lower()
+    if name == "sdn.csv":
+        return _ofac_set(path, "")
+    if name == "cons_prim.csv":
+        return _ofac_set(path, "cons_")
+    if name.endswith(".xlsx"):
+        return SourceSpec("meti-xlsx", {"primary": path})
+    head = _head(path)
+    if name.endswith(".xml") and "<CONSOLIDATED_LIST" in head:
+        return SourceSpec("un-xml", {"primary": path})
+    if name.endswith(".csv") and head.lstrip("\ufeff").startswith(("_id,source", '"_id","source"')):
+        return SourceSpec("csl-csv", {"primary": path})
+    if name.endswith((".json", ".jsonl", ".ndjson")) and name != "lists.json":
+        stripped = head.lstrip()
+        if stripped.startswith("{") and '"schema"' in head.split("\n", 1)[0]:
+            return SourceSpec("ftm-json", {"primary": path})
+        if '"entities"' in head or '"list_id"' in head:
+            return SourceSpec("us-restricted-json", {"primary": path})
+        if '"results"' in head:
+            return SourceSpec("csl-json", {"primary": path})
+        if stripped.startswith("[") and _first_item_has_schema(path):
+            return SourceSpec("ftm-json", {"primary": path})
+    return None
+
+
+def _head(path: Path, size: int = 4096) -> str:
+    with path.open("rb") as handle:
+        return handle.read(size).decode("utf-8", errors="replace")
+
+
+def _first_item_has_schema(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False
+    return bool(data) and isinstance(data[0], dict) and "schema" in data[0]

@@ -1,0 +1,52 @@
+"""The screener for the current snapshot, with its index loaded from (or written to) the snapshot's cache."""
+
+from __future__ import annotations
+
+import threading
+
+from kizuna.lists.store import Snapshot, SnapshotStore
+from kizuna.lists.update import load_bundled
+from kizuna.screening.index import CACHE_NAME, ScreeningIndex
+from kizuna.screening.screener import Screener
+
+_lock = threading.Lock()
+_cached: dict[str, Screener] = {}
+
+
+def build_index_cache(snapshot: Snapshot) -> ScreeningIndex:
+    """Build the index of a snapshot and store it beside the snapshot (used as the update's last step)."""
+    index = ScreeningIndex.build(snapshot.entries(), snapshot.id)
+    index.save(snapshot.path / CACHE_NAME)
+    return index
+
+
+def load_index(snapshot: Snapshot) -> ScreeningIndex:
+    """The snapshot's cached index, rebuilt when missing or stale."""
+    index = ScreeningIndex.load(snapshot.path / CACHE_NAME)
+    return index if index is not None else build_index_cache(snapshot)
+
+
+def get_screener(store: SnapshotStore | None = None, snapshot_id: str | None = None) -> Screener:
+    """The screener for a snapshot (the current one by default); reloaded when the current snapshot changes."""
+    store = store or SnapshotStore()
+    wanted = snapshot_id or ensure_current(store)
+    key = f"{store.root}:{wanted}"
+    with _lock:
+        if key not in _cached:
+            snapshot = store.open(wanted)
+            try:
+                _cached.clear()
+                _cached[key] = Screener(load_index(snapshot))
+            finally:
+                snapshot.close()
+        return _cached[key]
+
+
+def ensure_current(store: SnapshotStore) -> str:
+    """The current snapshot id, loading the bundled public lists first on a fresh data directory."""
+    current = store.current_id()
+    if current is None:
+        snapshot, _ = load_bundled(store, prepare=build_index_cache)
+        current = snapshot.id
+        snapshot.close()
+    return current

@@ -1,0 +1,1 @@
+"""The HTTP API and the server-rendered console, one module per capability."""

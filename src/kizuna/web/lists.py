@@ -1,0 +1,54 @@
+"""List status: ``GET /v1/lists`` and the console's list page."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
+
+from kizuna.lists.store import SnapshotStore
+from kizuna.screening.service import ensure_current
+from kizuna.web.templating import templates
+
+router = APIRouter()
+
+
+class ListOut(BaseModel):
+    code: str
+    name: str
+    entries: int
+    data_date: str
+    source: str
+    official_url: str
+    warnings: list[str]
+
+
+class ListsOut(BaseModel):
+    snapshot: str
+    created: str
+    lists: list[ListOut]
+
+
+def _status() -> ListsOut:
+    store = SnapshotStore()
+    snapshot = store.open(ensure_current(store))
+    try:
+        return ListsOut(snapshot=snapshot.id, created=snapshot.meta.get("created", ""),
+                        lists=[ListOut(**asdict(s)) for s in snapshot.lists()])
+    finally:
+        snapshot.close()
+
+
+@router.get("/v1/lists", response_model=ListsOut, tags=["lists"])
+def get_lists() -> ListsOut:
+    """Every loaded list with its entry count, data date, source file and official URL."""
+    return _status()
+
+
+@router.get("/lists", response_class=HTMLResponse, include_in_schema=False)
+def lists_page(request: Request) -> HTMLResponse:
+    status = _status()
+    return templates.TemplateResponse(request, "lists.html", {
+        "status": status, "total": sum(item.entries for item in status.lists), "active": "lists"})
