@@ -19,10 +19,11 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright's own
-# browser download cannot work offline), PostgreSQL for the exchange's server store.
+# browser download cannot work offline) and a CJK font so screenshots show kanji, kana and hangul.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing="$$missing fonts-wqy-zenhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \

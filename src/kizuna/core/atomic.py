@@ -17,8 +17,7 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        kwargs = {} if "b" in mode else {"encoding": encoding}
-        with os.fdopen(fd, mode, **kwargs) as handle:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

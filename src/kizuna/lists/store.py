@@ -128,7 +128,7 @@ class SnapshotStore:
         base: Snapshot | None = None,
         note: str = "",
         fingerprint: str = "",
-        prepare: Callable[[Snapshot], None] | None = None,
+        prepare: Callable[[Snapshot], object] | None = None,
     ) -> Snapshot:
         """Build a snapshot of ``lists`` plus every list of ``base`` they do not replace, then make it current.
 

@@ -11,7 +11,7 @@ from kizuna.lists.model import ListData
 from kizuna.lists.sources import SourceSpec, bundled_specs, detect_specs
 from kizuna.lists.store import Snapshot, SnapshotStore
 
-Prepare = Callable[[Snapshot], None]
+Prepare = Callable[[Snapshot], object]
 
 
 def read_all(specs: list[SourceSpec], base: Path) -> list[ListData]:

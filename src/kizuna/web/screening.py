@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query as Param, Request
+from fastapi import APIRouter, Request
+from fastapi import Query as Param
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field, model_validator
 
@@ -50,11 +51,11 @@ class ScreenRequest(BaseModel):
         if self.parties is not None:
             return self.parties
         assert self.name is not None
-        return [Party(name=self.name, country=self.country, type=self.type, birth_date=self.birth_date)]
+        return [Party(name=self.name, id=None, country=self.country, type=self.type, birth_date=self.birth_date)]
 
 
 class HitOut(BaseModel):
-    list: str
+    list_: str = Field(alias="list")
     entry_id: str
     name: str
     matched_name: str
@@ -107,17 +108,23 @@ def search_page(
     country: str = "",
     type: PartyType = "any",
     lists: list[str] = Param(default=[]),
-    threshold: float | None = None,
+    threshold: str = "",
 ) -> HTMLResponse:
     screener = get_screener()
+    error = None
+    try:
+        cutoff = float(threshold) if threshold.strip() else None
+    except ValueError:
+        cutoff, error = None, f"threshold must be a number between 0 and 1, not {threshold!r}"
     context: dict[str, Any] = {"q": q, "country": country, "type": type, "lists": lists, "hits": None,
-                               "error": None, "known_lists": known_lists(), "threshold": threshold,
+                               "error": error, "known_lists": known_lists(), "threshold": cutoff,
                                "default_threshold": screener.threshold, "snapshot": screener.snapshot_id,
                                "active": "screen"}
-    if q.strip():
+    if q.strip() and error is None:
         try:
-            query = _query(Party(name=q.strip()[:500], country=country or None, type=type), lists)
-            context["hits"] = screener.screen(query, threshold)
+            query = _query(Party(name=q.strip()[:500], id=None, country=country or None, type=type, birth_date=None),
+                           lists)
+            context["hits"] = screener.screen(query, cutoff)
         except InputError as exc:
             context["error"] = str(exc)
     return templates.TemplateResponse(request, "search.html", context)

@@ -90,8 +90,7 @@ def _entry(record: dict[str, Any], code: str, provenance: Provenance) -> Entry:
         countries=countries_in([*_as_list(record.get("nationalities")), *_as_list(record.get("citizenships")),
                                 *address_countries]),
         addresses=addresses,
-        identifiers=_identifiers(record.get("ids") if isinstance(record.get("ids"), list)
-                                 else _as_list(record.get("ids"))),
+        identifiers=_identifiers(ids if isinstance(ids := record.get("ids"), list) else _as_list(ids)),
         dates_of_birth=[d for d in (iso_date(x) for x in _as_list(record.get("dates_of_birth"))) if d],
         programs=_as_list(record.get("programs")),
         listed_on=iso_date(clean(record.get("start_date"))),

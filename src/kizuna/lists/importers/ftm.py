@@ -89,7 +89,7 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
             identifiers=[Identifier(p, v) for p in _ID_PROPS for v in props.get(p, [])],
             dates_of_birth=[d for d in (iso_date(v) for v in props.get("birthDate", [])) if d],
             programs=props.get("program", []) + props.get("topics", []),
-            listed_on=iso_date((props.get("listingDate") or props.get("createdAt") or [None])[0]),
+            listed_on=iso_date(next(iter(props.get("listingDate") or props.get("createdAt") or []), None)),
             remarks="; ".join(props.get("notes", [])) or None,
         ))
     result = []

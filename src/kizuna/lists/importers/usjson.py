@@ -69,7 +69,7 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
         aliases = [Name(a, NameKind.ALIAS) for a in (clean(x) for x in item.get("aliases") or []) if a]
         entries.append(Entry(
             list_code=code,
-            entry_id=stable_id(code, name, item.get("country"), address),
+            entry_id=stable_id(code, name, item.get("country")),
             name=name,
             entity_type=infer_entity_type(name),
             provenance=provenance,

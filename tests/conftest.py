@@ -1,0 +1,127 @@
+"""Shared fixtures: a data directory with the bundled lists loaded, a live server, a headless browser."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+BUNDLED = ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def kizuna_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A data directory holding the bundled snapshot and its screening index, shared by the session."""
+    home = tmp_path_factory.mktemp("kizuna-home")
+    previous = os.environ.get("KIZUNA_HOME")
+    os.environ["KIZUNA_HOME"] = str(home)
+    from kizuna.lists.store import SnapshotStore
+    from kizuna.screening.service import ensure_current
+
+    ensure_current(SnapshotStore())
+    yield home
+    if previous is None:
+        os.environ.pop("KIZUNA_HOME", None)
+    else:
+        os.environ["KIZUNA_HOME"] = previous
+
+
+@pytest.fixture()
+def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data directory for tests that load or update lists themselves."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("KIZUNA_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def screener(kizuna_home: Path):  # type: ignore[no-untyped-def]
+    from kizuna.screening.service import get_screener
+
+    return get_screener()
+
+
+def kizuna(*args: str, home: Path, check: bool = True, timeout: float = 120,
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``kizuna`` command as a user would."""
+    command = [str(Path(sys.executable).parent / "kizuna"), *args]
+    environment = {**os.environ, "KIZUNA_HOME": str(home), "COLUMNS": "200", **(env or {})}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=environment)
+    if check and result.returncode != 0:
+        raise AssertionError(f"kizuna {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(kizuna_home: Path) -> Iterator[str]:
+    """``kizuna serve`` on a free loopback port, as a separate process."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "kizuna"), "serve", "--port", str(port)],
+        env={**os.environ, "KIZUNA_HOME": str(kizuna_home)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(process.stderr.read().decode() if process.stderr else "server exited") from None
+            time.sleep(0.2)
+    else:
+        process.kill()
+        raise RuntimeError("server did not start")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium driven by Playwright (Playwright's own browser download cannot work offline)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("KIZUNA_CHROMIUM", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(f"Chromium not found at {executable}: run `make system-deps` (installs Debian's chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    """Save a full-page screenshot under screenshots/ (git-ignored) for a human to look at."""
+    target = ROOT / "screenshots" / f"{name}.png"
+    target.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(target), full_page=True)
+    return target

@@ -1,0 +1,90 @@
+"""Matching behaviour on the bundled lists: what must hit, what must not, and why."""
+
+from __future__ import annotations
+
+import pytest
+
+from kizuna.core.entity import EntityType
+from kizuna.screening import Query
+from kizuna.screening.normalize import canonical_han, latin_tokens, name_forms
+
+
+def test_latin_normalisation_folds_accents_punctuation_and_ampersands() -> None:
+    assert latin_tokens("Société Générale S.A.") == ("societe", "generale", "s", "a")
+    assert latin_tokens("Al Qa'ida") == ("al", "qaida")
+    assert latin_tokens("Science & Technology") == ("science", "and", "technology")
+
+
+def test_acronyms_in_parentheses_become_their_own_forms() -> None:
+    forms = {f.via: f.tokens for f in name_forms("Beijing University of Aeronautics and Astronautics (BUAA)")}
+    assert forms["acronym"] == ("buaa",)
+    assert forms["name without acronym"][-1] == "astronautics"
+
+
+def test_han_forms_meet_across_japanese_traditional_and_simplified() -> None:
+    assert canonical_han("中国電子科技集団公司") == canonical_han("中國電子科技集團公司") == "中国电子科技集团公司"
+
+
+@pytest.mark.parametrize(
+    ("query", "list_code", "listed"),
+    [
+        ("Hikvision", "us-bis-entity", "Hangzhou Hikvision Digital Technology Co., Ltd."),
+        ("BUAA", "us-bis-entity", "Beijing University of Aeronautics and Astronautics (BUAA)"),
+        ("Beihang University", "us-bis-entity", "Beijing University of Aeronautics and Astronautics (BUAA)"),
+        ("Bank Melli Iran", "us-ofac-sdn", "BANK MELLI IRAN"),
+        ("Huawie Technologies Co Ltd", "us-ofac-eo14032", "HUAWEI TECHNOLOGIES CO., LTD."),  # a typo
+        ("北京航空航天大学", "jp-meti-eul", "Beijing University of Aeronautics and Astronautics (BUAA)"),
+        ("中國電子科技集團公司第十四研究所", "jp-meti-eul",
+         "China Electronics Technology Group Corporation 14th Research Institute (CETC 14)"),
+        ("Jong Un Kim", "us-ofac-sdn", "KIM, Jong Un"),  # order does not matter
+    ],
+)
+def test_listed_parties_are_found(screener, query: str, list_code: str, listed: str) -> None:  # type: ignore[no-untyped-def]
+    hits = screener.screen(Query(query))
+    assert any(h.list_code == list_code and h.name == listed for h in hits), [(h.list_code, h.name) for h in hits]
+
+
+@pytest.mark.parametrize("query", ["Toyota Motor Corporation", "Beijing University of Technology",
+                                   "Tsinghua University", "Sony Group Corporation", "Deutsche Bank AG"])
+def test_unlisted_organisations_do_not_hit(screener, query: str) -> None:  # type: ignore[no-untyped-def]
+    assert screener.screen(Query(query)) == []
+
+
+def test_hits_carry_explanation_and_provenance(screener) -> None:  # type: ignore[no-untyped-def]
+    [hit, *_] = screener.screen(Query("Huawei Technologies Co., Ltd.", lists=("us-ofac-eo14032",)))
+    assert hit.list_code == "us-ofac-eo14032" and hit.score == 1.0
+    assert hit.source_url == "https://ofac.treasury.gov/media/99111/download?inline"
+    assert hit.data_date == "2021-06-03"
+    assert "shared words huawei, technologies, co, ltd" in hit.explanation
+
+
+def test_list_filter_restricts_hits(screener) -> None:  # type: ignore[no-untyped-def]
+    hits = screener.screen(Query("Hikvision", lists=("us-dod-1260h",)))
+    assert hits and {h.list_code for h in hits} == {"us-dod-1260h"}
+
+
+def test_country_type_and_birth_year_are_evidence(screener) -> None:  # type: ignore[no-untyped-def]
+    base = {h.entry_id: h.score for h in screener.screen(Query("Kim Jong Un", lists=("us-ofac-sdn",)), 0.0)}
+    [(entry_id, plain)] = [(k, v) for k, v in base.items() if v == max(base.values())]
+
+    def score(**kwargs) -> float:  # type: ignore[no-untyped-def]
+        hits = screener.screen(Query("Kim Jong Un", lists=("us-ofac-sdn",), **kwargs), 0.0, 200)
+        return next(h.score for h in hits if h.entry_id == entry_id)
+
+    assert score(entity_type=EntityType.ORGANIZATION) == pytest.approx(plain - 0.15)
+    assert score(birth_date="1950-01-01") < plain
+    with_country = screener.screen(Query("Kim Jong Un", country="US", lists=("us-ofac-sdn",)), 0.0)
+    assert "country US not in KP" in next(h for h in with_country if h.entry_id == entry_id).explanation
+
+
+def test_candidates_come_from_the_index_not_a_scan(screener, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    calls = []
+    original = screener.names.compare
+    def counting(tokens, name_id):  # type: ignore[no-untyped-def]
+        calls.append(name_id)
+        return original(tokens, name_id)
+
+    monkeypatch.setattr(screener.names, "compare", counting)
+    screener.screen(Query("Hangzhou Hikvision Digital Technology Co., Ltd."))
+    assert 0 < len(calls) <= screener._max_candidates
+    assert len(screener.index.name_text) > 50_000
