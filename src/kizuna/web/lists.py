@@ -10,9 +10,10 @@ from pydantic import BaseModel
 
 from kizuna.lists.store import SnapshotStore
 from kizuna.screening.service import ensure_current
-from kizuna.web.templating import templates
+from kizuna.web.templating import add_nav, templates
 
 router = APIRouter()
+add_nav("lists", "Lists", "/lists")
 
 
 class ListOut(BaseModel):

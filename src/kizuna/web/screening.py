@@ -15,9 +15,10 @@ from kizuna.core.errors import InputError
 from kizuna.lists.registry import known_lists
 from kizuna.screening.model import Query
 from kizuna.screening.service import get_screener
-from kizuna.web.templating import templates
+from kizuna.web.templating import add_nav, templates
 
 router = APIRouter()
+add_nav("screen", "Screen", "/")
 PartyType = Literal["person", "organization", "any"]
 
 
