@@ -1,37 +1,124 @@
-"""``kizuna bench …``: speed and memory figures, each printed beside a baseline from the same run."""
+"""``kizuna bench …``: speed, memory and accuracy figures, each printed beside a baseline from the same run."""
 
 from __future__ import annotations
 
+import random
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from kizuna.cli.output import console
+from kizuna.core.errors import InputError
+from kizuna.core.paths import home
 from kizuna.lists.store import SnapshotStore
+from kizuna.screening import benchmark as bench
 from kizuna.screening.index import CACHE_NAME, ScreeningIndex
+from kizuna.screening.screener import Screener
 from kizuna.screening.service import ensure_current
 
-app = typer.Typer(help="Benchmarks.", no_args_is_help=True)
+app = typer.Typer(help="Benchmarks: figures beside a baseline measured in the same run.", no_args_is_help=True)
+_REPO_DEVSET = Path(__file__).resolve().parents[3] / "benchmarks" / "screening"
+
+
+@app.command("screening")
+def screening(
+    dataset: Annotated[Path, typer.Option(help="Folder of the labelled development set.")] = _REPO_DEVSET,
+    speed_queries: Annotated[int, typer.Option(help="Queries for the throughput runs.")] = 6000,
+    api: Annotated[bool, typer.Option(help="Measure single-query latency through the HTTP API.")] = True,
+    show: Annotated[int, typer.Option(help="Misses and false positives to list.")] = 25,
+) -> None:
+    """Recall per script, false positives, queries/s, latency, index build/load time and memory."""
+    if not (dataset / "negatives.tsv").exists():
+        raise InputError("no development set here (expected latin/chinese/japanese/korean/negatives .tsv)",
+                         path=dataset)
+    cases = bench.load_devset(dataset)
+    store = SnapshotStore()
+    snapshot = store.open(ensure_current(store))
+    entries = list(snapshot.entries())
+    build_seconds, built = bench.timed(lambda: ScreeningIndex.build(entries, snapshot.id))
+    assert isinstance(built, ScreeningIndex)
+    cache = snapshot.path / CACHE_NAME
+    built.save(cache)
+    load_seconds, index = bench.timed(lambda: ScreeningIndex.load(cache))
+    assert isinstance(index, ScreeningIndex)
+    screener = Screener(index)
+    brute = bench.BruteForce(index)
+    matchers: dict[str, bench.Matcher] = {"Kizuna": bench.kizuna_matcher(screener), "brute-force rapidfuzz": brute}
+    matchers.update(bench.nomenklatura_matchers(screener))
+
+    results = {name: bench.accuracy(matcher, cases) for name, matcher in matchers.items()}
+    table = Table(title=f"Accuracy on {len(cases)} labelled cases ({dataset})", title_justify="left")
+    table.add_column("matcher")
+    for category in bench.CATEGORIES:
+        count = sum(1 for c in cases if c.category == category)
+        table.add_column(f"recall {category} ({count})", justify="right")
+    negatives = sum(1 for c in cases if c.category == "negative")
+    table.add_column(f"false positives ({negatives} unlisted)", justify="right")
+    for name, result in results.items():
+        table.add_row(name, *(f"{result.recall.get(c, 0):.3f}" for c in bench.CATEGORIES),
+                      f"{result.false_positive_rate:.1%}")
+    console.print(table)
+
+    queries = [c.query for c in cases]
+    rng = random.Random(1)
+    workload = [rng.choice(queries) for _ in range(speed_queries)]
+    single = []
+    for query in queries:
+        started = time.perf_counter()
+        screener.screen(bench.Query(query))
+        single.append((time.perf_counter() - started) * 1000)
+    brute_sample = workload[: max(100, speed_queries // 30)]
+    speed = Table(title="Speed and memory (2 cores; full bundled lists)", title_justify="left")
+    for column in ("measure", "Kizuna", "brute-force rapidfuzz", "ratio"):
+        speed.add_column(column, justify="left" if column == "measure" else "right")
+    kizuna_qps = bench.throughput(matchers["Kizuna"], workload)
+    brute_qps = bench.throughput(brute, brute_sample)
+    speed.add_row("queries/s, 2 processes", f"{kizuna_qps:,.0f}", f"{brute_qps:,.1f}", f"{kizuna_qps / brute_qps:,.0f}×")
+    file_rate = bench.screen_file_rate(home(), workload)
+    speed.add_row("kizuna screen-file rows/s", f"{file_rate:,.0f}", "", "")
+    brute_single = []
+    for query in queries[:60]:
+        started = time.perf_counter()
+        brute(bench.Query(query))
+        brute_single.append((time.perf_counter() - started) * 1000)
+    speed.add_row("in-process latency p50 / p99 (ms)",
+                  f"{bench.percentile(single, 0.5):.2f} / {bench.percentile(single, 0.99):.2f}",
+                  f"{bench.percentile(brute_single, 0.5):.1f} / {bench.percentile(brute_single, 0.99):.1f}", "")
+    if api:
+        p50, p99, server_peak = bench.api_latency(home(), queries)
+        speed.add_row("API POST /v1/screen p50 / p99 (ms)", f"{p50:.1f} / {p99:.1f}", "", "")
+        speed.add_row("API server peak memory (MiB)", f"{server_peak:,.0f}", "", "")
+    speed.add_row(f"index build ({len(index.name_text):,} names, {len(entries):,} entries) (s)",
+                  f"{build_seconds:.2f}", "", "")
+    speed.add_row("index load from its on-disk cache (s)", f"{load_seconds:.2f}", "", "")
+    speed.add_row("benchmark process peak memory (MiB)", f"{bench.own_peak_rss_mib():,.0f}", "", "")
+    console.print(speed)
+
+    kizuna = results["Kizuna"]
+    if kizuna.misses:
+        console.print(f"[bold]Kizuna misses[/] ({len(kizuna.misses)}):")
+        for case in kizuna.misses[:show]:
+            console.print(f"  {case.category:8} {case.query}  (expected e.g. {sorted(case.expected)[0][1]})",
+                          markup=False)
+    if kizuna.false_positives:
+        console.print(f"[bold]Kizuna false positives[/] ({len(kizuna.false_positives)}):")
+        for case, hits in kizuna.false_positives[:show]:
+            console.print(f"  {case.query}  → {sorted(hits)[0][0]}: {sorted(hits)[0][1]}", markup=False)
 
 
 @app.command("index")
-def index(repeat: Annotated[int, typer.Option(help="Load repetitions.")] = 3) -> None:
+def index_command(repeat: Annotated[int, typer.Option(help="Load repetitions.")] = 3) -> None:
     """Time to build the screening index of the current snapshot and to load it from its cache."""
     store = SnapshotStore()
     snapshot = store.open(ensure_current(store))
-    started = time.perf_counter()
-    entries = list(snapshot.entries())
-    read_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    built = ScreeningIndex.build(entries, snapshot.id)
-    build_seconds = time.perf_counter() - started
-    loads = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        ScreeningIndex.load(snapshot.path / CACHE_NAME)
-        loads.append(time.perf_counter() - started)
+    read_seconds, entries = bench.timed(lambda: list(snapshot.entries()))
+    assert isinstance(entries, list)
+    build_seconds, built = bench.timed(lambda: ScreeningIndex.build(entries, snapshot.id))
+    assert isinstance(built, ScreeningIndex)
+    loads = [bench.timed(lambda: ScreeningIndex.load(snapshot.path / CACHE_NAME))[0] for _ in range(repeat)]
     table = Table(title=f"screening index, snapshot {snapshot.id}")
     table.add_column("step")
     table.add_column("seconds", justify="right")

@@ -1,37 +1,53 @@
-"""Explanations a screening officer can read and defend: which names met, on which words, with what weight."""
+"""Explanations a screening officer can read and defend: the path from the query to the listed name,
+the words that met (and how), the words that did not, and every score part."""
 
 from __future__ import annotations
 
+from kizuna.screening.forms import Form
 from kizuna.screening.match import NameMatch
-from kizuna.screening.normalize import Form
 
 
-def _pairs(match: NameMatch) -> str:
+def _path(form: Form, match: NameMatch) -> str:
+    """How the query became comparable: the slots that needed a table or a reading, once each."""
+    steps: list[str] = []
+    for pair in match.pairs:
+        how = pair.slot.how
+        if how and how not in steps:
+            steps.append(how)
+    if form.via == "name" or not steps:
+        return "" if form.via == "name" else f" → {form.via} '{form.text}'"
+    return f" → {form.via} ({'; '.join(steps)})"
+
+
+def _shared(match: NameMatch) -> str:
     parts = []
-    for query_token, listed_token, similarity in match.pairs:
-        if query_token == listed_token:
-            parts.append(query_token)
+    for pair in match.pairs:
+        if pair.how == "exact":
+            parts.append(pair.listed)
+        elif pair.how == "joined":
+            parts.append(f"{pair.query}={pair.listed} (joined)")
         else:
-            parts.append(f"{query_token}≈{listed_token} ({similarity:.2f})")
-    return ", ".join(parts) or "none"
+            parts.append(f"{pair.query}≈{pair.listed} ({pair.how} {pair.similarity:.2f})")
+    return ", ".join(dict.fromkeys(parts)) or "none"
 
 
-def describe(query_text: str, form: Form, listed_name: str, listed_via: str, listed_kind: str,
-             listed_form: str, match: NameMatch, evidence: list[str], score: float) -> str:
-    """One paragraph: the path from query to listed name, the shared and missing words, the score parts."""
-    source = f"'{query_text}'"
-    if form.via != "name":
-        source += f" → {form.via} '{form.text}'"
+def describe(query_text: str, form: Form, listed_name: str, listed_kind: str, listed_via: str, listed_form: str,
+             match: NameMatch, notes: list[str], score: float) -> str:
+    """One paragraph from query to score."""
     target = f"'{listed_name}' ({listed_kind})"
-    if listed_via not in ("name",):
-        target += f" via {listed_via} '{listed_form}'"
-    text = (f"{source} ↔ {target}: shared words {_pairs(match)}")
+    if listed_via not in ("name", "cjk characters") and listed_form != listed_name:
+        target += f" as {listed_via} '{listed_form}'"
+    text = f"'{query_text}'{_path(form, match)} ↔ {target}: shared {_shared(match)}"
     if match.query_unmatched:
         text += f"; not in listed name: {', '.join(match.query_unmatched)}"
     if match.name_unmatched:
         text += f"; not in query: {', '.join(match.name_unmatched)}"
+    if match.conflicts:
+        text += f"; names differ in {' and '.join(match.conflicts)}"
+    if match.generic_only:
+        text += "; only places and generic words shared, so the lower coverage counts"
     text += (f"; query coverage {match.query_coverage:.2f}, listed-name coverage {match.name_coverage:.2f}"
              f" → name score {match.score:.2f}")
-    if evidence:
-        text += "; " + "; ".join(evidence)
+    if notes:
+        text += "; " + "; ".join(notes)
     return text + f" → {score:.2f}"

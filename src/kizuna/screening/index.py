@@ -1,27 +1,33 @@
-"""The inverted index over normalised listed names, and its on-disk cache beside each snapshot.
+"""The inverted index over every form of every listed name, and its on-disk cache beside each snapshot.
 
-Queries look up their tokens' posting lists (and near spellings through a delete index); no query ever
-scans every entry.
+Queries look up their tokens' posting lists, near spellings through a delete index, and sound-alikes through
+metaphone and consonant-skeleton buckets; no query ever scans every entry.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import pickle
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from kizuna.core.atomic import atomic_writer
 from kizuna.core.entity import Entry
-from kizuna.screening.config import data_version, scoring, term_classes
-from kizuna.screening.normalize import name_forms
+from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, listed_forms
+from kizuna.screening.lexicon import CLASS_FACTORS, lexicon
+from kizuna.screening.links import link_entries
+from kizuna.screening.phonetic import metaphone, skeleton
+from kizuna.screening.tables import data_version, scoring, term_classes
 from kizuna.screening.typos import build_delete_index
+from kizuna.screening.wordclass import word_class
 
 CACHE_NAME = "screening-index.pickle"
-_FORMAT = 1
+_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,18 +51,29 @@ class ScreeningIndex:
         self.version = ""
         self.snapshot_id = ""
         self.entries: list[EntryRecord] = []
-        self.name_entry = array("I")  # name id -> entry id
+        self.entry_has_cjk: list[bool] = []  # the entry, or an entry linked to it, has a CJK-script name
+        self.entry_cluster: list[int] = []
+        self.clusters: dict[int, list[int]] = {}
+        self.link_reason: dict[int, str] = {}
+        self.name_entry = array("I")  # name id -> entry number
         self.name_text: list[str] = []  # the listed name as written
         self.name_kind: list[str] = []
         self.name_via: list[str] = []
         self.name_form: list[str] = []  # the rendering that was tokenised
         self.name_tokens: list[tuple[int, ...]] = []
+        self.name_total: list[float] = []  # sum of the name's token weights
         self.vocab: dict[str, int] = {}
         self.words: list[str] = []
+        self.word_classes: list[str] = []
+        self.word_exact_only: list[bool] = []  # the word only occurs as an acronym: match it only as written
         self.factors: list[float] = []
         self.weights: list[float] = []
         self.postings: list[array] = []
         self.deletes: dict[str, list[int]] = {}
+        self.by_metaphone: dict[str, list[int]] = {}
+        self.by_skeleton: dict[str, list[int]] = {}
+        self.word_metaphone: list[str] = []
+        self.word_skeleton: list[str] = []
         self.unknown_idf = 0.0
 
     # -- building ---------------------------------------------------------------------------------
@@ -67,19 +84,27 @@ class ScreeningIndex:
         index.version = cache_version()
         index.snapshot_id = snapshot_id
         postings: dict[int, list[int]] = defaultdict(list)
+        spelt_out: set[int] = set()  # words that occur outside acronyms
+        kept: list[Entry] = []
         for entry in entries:
             entry_no = len(index.entries)
+            kept.append(entry)
             index.entries.append(EntryRecord(
                 entry.list_code, entry.entry_id, entry.name, entry.entity_type.value, tuple(entry.countries),
                 tuple(sorted({d[:4] for d in entry.dates_of_birth})), entry.provenance.official_url,
                 entry.provenance.data_date))
+            index.entry_has_cjk.append(False)
             seen: set[tuple[int, ...]] = set()
             for name in entry.names:
-                for form in name_forms(name.text):
+                for form in listed_forms(name.text):
                     ids = tuple(index._token_id(t) for t in form.tokens)
-                    if ids in seen:
+                    if not ids or ids in seen:
                         continue
                     seen.add(ids)
+                    if form.via == CJK_FORM:
+                        index.entry_has_cjk[entry_no] = True
+                    if form.via not in EXACT_ONLY_FORMS:
+                        spelt_out.update(ids)
                     name_no = len(index.name_text)
                     index.name_entry.append(entry_no)
                     index.name_text.append(name.text)
@@ -90,9 +115,11 @@ class ScreeningIndex:
                     for token_id in set(ids):
                         postings[token_id].append(name_no)
         index.postings = [array("I", postings.get(i, [])) for i in range(len(index.words))]
+        index.word_exact_only = [i not in spelt_out for i in range(len(index.words))]
         index._weigh()
-        min_length = int(scoring()["name"]["fuzzy_min_length"])
-        index.deletes = build_delete_index(enumerate(index.words), min_length)
+        index._sound_buckets()
+        index.deletes = build_delete_index(enumerate(index.words), int(scoring()["name"]["fuzzy_min_length"]))
+        index._link(kept)
         return index
 
     def _token_id(self, token: str) -> int:
@@ -105,21 +132,57 @@ class ScreeningIndex:
     def _weigh(self) -> None:
         """Inverse document frequency over names, scaled by the term table's factor."""
         total = max(len(self.name_text), 1)
-        classes = term_classes()
-        self.factors = [classes[w].weight if w in classes else 1.0 for w in self.words]
-        self.weights = [math.log(1 + total / max(len(p), 1)) * f for p, f in zip(self.postings, self.factors,
-                                                                                   strict=True)]
+        self.factors = [word_factor(w) for w in self.words]
+        self.weights = [math.log(1 + total / max(len(p), 1)) * f
+                        for p, f in zip(self.postings, self.factors, strict=True)]
+        self.word_classes = [word_class(w) for w in self.words]
+        self.name_total = [sum(self.weights[t] for t in ids) or 1.0 for ids in self.name_tokens]
         self.unknown_idf = math.log(1 + total)
+
+    def _sound_buckets(self) -> None:
+        by_metaphone: dict[str, list[int]] = defaultdict(list)
+        by_skeleton: dict[str, list[int]] = defaultdict(list)
+        self.word_metaphone, self.word_skeleton = [], []
+        for word_id, word in enumerate(self.words):
+            spoken = word.isascii() and word.isalpha() and not self.word_exact_only[word_id]
+            sound = metaphone(word) if spoken and len(word) >= 5 else ""
+            bones = skeleton(word) if spoken else ""
+            self.word_metaphone.append(sound)
+            self.word_skeleton.append(bones)
+            if sound:
+                by_metaphone[sound].append(word_id)
+            if len(bones) >= 4:
+                by_skeleton[bones].append(word_id)
+        self.by_metaphone, self.by_skeleton = dict(by_metaphone), dict(by_skeleton)
+
+    def _link(self, entries: list[Entry]) -> None:
+        """Entries on different lists that name the same party form a cluster (see links.py)."""
+        clusters, reasons = link_entries(entries)
+        self.entry_cluster = clusters
+        self.clusters = defaultdict(list)
+        for entry_no, cluster in enumerate(clusters):
+            self.clusters[cluster].append(entry_no)
+        self.clusters = {k: v for k, v in self.clusters.items() if len(v) > 1}
+        self.link_reason = reasons
+        for members in self.clusters.values():
+            if any(self.entry_has_cjk[m] for m in members):
+                for m in members:
+                    self.entry_has_cjk[m] = True
 
     # -- lookups ----------------------------------------------------------------------------------
 
-    def token_weight(self, token: str) -> tuple[int, float, float]:
-        """(token id or -1, weight, factor); a token the lists never use is as rare as a token can be."""
+    def token_weight(self, token: str, plain: bool = False) -> tuple[int, float, float]:
+        """(token id or -1, weight, factor); a token the lists never use is as rare as a token can be.
+
+        ``plain`` leaves out the Latin term factors: a romanised Korean syllable 'a' or 'in' is a name part,
+        not the English connective.
+        """
         token_id = self.vocab.get(token, -1)
+        factor = 1.0 if plain else word_factor(token)
         if token_id >= 0:
+            if plain:
+                return token_id, self.weights[token_id] / (self.factors[token_id] or 1.0), 1.0
             return token_id, self.weights[token_id], self.factors[token_id]
-        cls = term_classes().get(token)
-        factor = cls.weight if cls else 1.0
         return -1, self.unknown_idf * factor, factor
 
     # -- cache ------------------------------------------------------------------------------------
@@ -143,5 +206,20 @@ class ScreeningIndex:
         return index
 
 
+def word_factor(word: str) -> float:
+    """The weight factor of a word: the Latin term table's, or the CJK lexicon class's, else 1."""
+    latin = term_classes().get(word)
+    if latin is not None:
+        return latin.weight
+    lexeme = lexicon().by_key.get(word)
+    return CLASS_FACTORS.get(lexeme.cls, 1.0) if lexeme is not None else 1.0
+
+
+@cache
 def cache_version() -> str:
-    return f"{_FORMAT}-{data_version()}"
+    """Changes whenever the data files or the code that turns names into tokens change."""
+    digest = hashlib.sha256()
+    for module in ("forms", "latin", "han", "korean", "japanese", "lexicon", "wordclass", "links", "phonetic",
+                   "index"):
+        digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
+    return f"{_FORMAT}-{data_version()}-{digest.hexdigest()[:12]}"

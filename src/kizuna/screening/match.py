@@ -1,4 +1,12 @@
-"""Comparing a query name with a listed name: weighted token alignment and its coverage on both sides."""
+"""Comparing a query form with a listed name: slot-by-slot alignment and its coverage on both sides.
+
+Each query slot picks the option (rendering) that lines up best with the listed name's words: exactly, by
+spelling (optimal string alignment), by sound (metaphone for Latin spellings, consonant skeletons for words
+romanised from other scripts), as an initial, or as several listed words run together (Airkoryo / Air Koryo).
+Query coverage is the share of the query's weight found in the listed name, name coverage the share of the
+listed name's weight found in the query; the name score is their weighted geometric mean, lowered when the
+two names differ exactly where they conflict (a different number, place or kind of organisation).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
+from kizuna.screening.forms import Slot
 from kizuna.screening.index import ScreeningIndex
+from kizuna.screening.phonetic import metaphone, skeleton
+from kizuna.screening.wordclass import CONNECTIVE, GENERIC, LEGAL, NUMBER, PLACE, WORD, word_class
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +28,31 @@ class QueryToken:
     factor: float
 
 
+@dataclass(frozen=True, slots=True)
+class QuerySlot:
+    slot: Slot
+    options: tuple[tuple[QueryToken, ...], ...]
+    cls: str
+
+    @property
+    def weight(self) -> float:
+        return sum(t.weight for t in self.options[0])
+
+
+# (query token, listed position, similarity, how, share of the query token's weight)
+Found = tuple[QueryToken, int, float, str, float]
+Chosen = tuple[QuerySlot, tuple[QueryToken, ...], list[Found]]
+
+
+@dataclass(slots=True)
+class Pair:
+    query: str
+    listed: str
+    similarity: float
+    how: str  # "exact", "spelling", "sound", "initial", "joined", "split"
+    slot: Slot
+
+
 @dataclass(slots=True)
 class NameMatch:
     """How one query form lines up with one listed name."""
@@ -25,70 +61,255 @@ class NameMatch:
     score: float
     query_coverage: float
     name_coverage: float
-    pairs: list[tuple[str, str, float]] = field(default_factory=list)  # (query token, listed token, similarity)
+    pairs: list[Pair] = field(default_factory=list)
     query_unmatched: list[str] = field(default_factory=list)
     name_unmatched: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    generic_only: bool = False  # the names share only places and generic words
 
 
 class NameComparer:
-    """Scores listed names against query tokens with the index's weights and the configured thresholds."""
+    """Scores listed names against query slots with the index's weights and the configured thresholds."""
 
     def __init__(self, index: ScreeningIndex, config: dict) -> None:
         self.index = index
-        self.exponent = float(config["query_coverage_exponent"])
-        self.min_similarity = float(config["fuzzy_min_similarity"])
-        self.min_length = int(config["fuzzy_min_length"])
+        name = config["name"]
+        self.exponent = float(name["query_coverage_exponent"])
+        self.min_similarity = float(name["fuzzy_min_similarity"])
+        self.min_length = int(name["fuzzy_min_length"])
+        self.sound_similarity = float(name["sound_similarity"])
+        self.initial_similarity = float(name["initial_similarity"])
+        self.conflict_factors = {k: float(v) for k, v in config["conflicts"].items()}
 
-    def similar(self, a: str, b: str) -> float:
-        """Optimal-string-alignment similarity of two different tokens, or 0 below the threshold."""
+    # -- token similarity ---------------------------------------------------------------------------
+
+    def spelling(self, a: str, b: str) -> float:
+        """Optimal-string-alignment similarity of two different words, or 0 below the threshold."""
         if len(a) < self.min_length or len(b) < self.min_length or abs(len(a) - len(b)) > 2:
             return 0.0
         similarity = OSA.normalized_similarity(a, b)
         return similarity if similarity >= self.min_similarity else 0.0
 
-    def compare(self, query: list[QueryToken], name_id: int) -> NameMatch:
+    def similar(self, token: QueryToken, word_id: int, sounds: bool) -> tuple[float, str]:
+        """How alike a query token and a listed word are, and by what."""
         index = self.index
-        name_ids = list(index.name_tokens[name_id])
-        name_weights = [index.weights[t] for t in name_ids]
+        if index.word_exact_only[word_id]:
+            return 0.0, ""
+        word, text = index.words[word_id], token.text
+        score = self.spelling(text, word)
+        if score:
+            return score, "spelling"
+        if not 0.6 <= len(text) / max(len(word), 1) <= 1.67:
+            return 0.0, ""
+        sound = index.word_metaphone[word_id]
+        if (sound and len(text) >= 5 and text[0] == word[0] and sound == metaphone(text)
+                and OSA.normalized_similarity(text, word) >= 0.6):
+            return self.sound_similarity, "sound"
+        if sounds:
+            bones, query_bones = index.word_skeleton[word_id], skeleton(text)
+            # Short consonant skeletons collide easily: they must also be spelt alike.
+            spelt = OSA.normalized_similarity(text, word)
+            if bones == query_bones and ((len(bones) >= 4 and spelt >= 0.4) or (
+                    len(bones) >= 2 and text[0] == word[0] and abs(len(text) - len(word)) <= 1 and spelt >= 0.6)):
+                return self.sound_similarity, "sound"
+            if len(bones) >= 6 and OSA.distance(bones, query_bones) <= 1 and spelt >= 0.4:
+                return self.sound_similarity * 0.95, "sound"
+        return 0.0, ""
+
+    # -- alignment ----------------------------------------------------------------------------------
+
+    def compare(self, query: list[QuerySlot], name_id: int, symmetric: bool = False) -> NameMatch:  # noqa: C901
+        """Align the query with listed name ``name_id``; ``symmetric`` weighs both coverages equally (person
+        names, where every part counts)."""
+        index = self.index
+        name_ids = index.name_tokens[name_id]
         used = [False] * len(name_ids)
-        pairs: list[tuple[str, str, float]] = []
-        matched_q = matched_n = 0.0
-        pending: list[QueryToken] = []
-        for token in query:
-            position = _free_position(name_ids, used, token.token_id) if token.token_id >= 0 else -1
-            if position >= 0:
+        chosen: list[Chosen] = []
+        # Exact options first, so a fuzzy guess never takes a word another slot names exactly.
+        pending = []
+        for qslot in query:
+            exact = self._exact_option(qslot, name_ids, used)
+            if exact is None:
+                pending.append(qslot)
+            else:
+                option, positions = exact
+                for token, position in zip(option, positions, strict=True):
+                    used[position] = True
+                chosen.append((qslot, option, [(t, p, 1.0, "exact", 1.0) for t, p in zip(option, positions, strict=True)]))
+        for qslot in pending:
+            best_option, best_found, best_key = qslot.options[0], [], (0.0, 0.0)
+            for option in qslot.options:
+                found = self._approximate(option, name_ids, used, qslot.slot.sounds)
+                matched = sum(t.weight * s * share for t, _, s, _, share in found)
+                total = sum(t.weight for t in option) or 1.0
+                key = (matched / total, matched)
+                if key > best_key:
+                    best_option, best_found, best_key = option, found, key
+            for _, position, _, _, _ in best_found:
                 used[position] = True
-                pairs.append((token.text, token.text, 1.0))
-                matched_q += token.weight
-                matched_n += name_weights[position]
+            chosen.append((qslot, best_option, best_found))
+        if not symmetric:  # a person's given names are compared syllable by syllable, never run together
+            self._join_query_words(chosen, name_ids, used)
+        return self._score(name_id, name_ids, used, chosen, symmetric)
+
+    def _join_query_words(self, chosen: list[Chosen], name_ids: tuple[int, ...], used: list[bool]) -> None:
+        """A listed word spelt by several unmatched query words run together (スベル バンク / Sberbank)."""
+        words = self.index.words
+        for position, word_id in enumerate(name_ids):
+            word = words[word_id]
+            if used[position] or len(word) < 5:
+                continue
+            for start in range(len(chosen)):
+                run, combined = [], ""
+                for qslot, option, found in chosen[start : start + 4]:
+                    if found or len(option) != 1:
+                        break
+                    run.append(start + len(run))
+                    combined += option[0].text
+                    if len(run) >= 2 and (combined == word or self.spelling(combined, word) >= 0.8
+                                          or (qslot.slot.sounds and skeleton(combined) == skeleton(word))):
+                        for index in run:
+                            token = chosen[index][1][0]
+                            chosen[index][2].append((token, position, 0.9, "joined", 1.0))
+                        used[position] = True
+                        break
+                if used[position]:
+                    break
+
+    def _exact_option(self, qslot: QuerySlot, name_ids: tuple[int, ...], used: list[bool]
+                      ) -> tuple[tuple[QueryToken, ...], list[int]] | None:
+        best: tuple[tuple[QueryToken, ...], list[int]] | None = None
+        for option in qslot.options:
+            positions: list[int] = []
+            for token in option:
+                position = _free(name_ids, used, token.token_id, positions) if token.token_id >= 0 else -1
+                if position < 0:
+                    break
+                positions.append(position)
             else:
-                pending.append(token)
-        unmatched_q: list[str] = []
-        for token in pending:
-            best, best_position = 0.0, -1
-            for position, token_id in enumerate(name_ids):
-                if not used[position]:
-                    similarity = self.similar(token.text, index.words[token_id])
-                    if similarity > best:
-                        best, best_position = similarity, position
+                if best is None or len(option) > len(best[0]):
+                    best = (option, positions)
+        return best
+
+    def _approximate(self, option: tuple[QueryToken, ...], name_ids: tuple[int, ...], used: list[bool],
+                     sounds: bool) -> list[Found]:
+        index = self.index
+        taken: set[int] = set()
+        found = []
+        for token in option:
+            best, best_position, best_how = 0.0, -1, ""
+            for position, word_id in enumerate(name_ids):
+                if used[position] or position in taken:
+                    continue
+                if word_id == token.token_id:
+                    best, best_position, best_how = 1.0, position, "exact"
+                    break
+                score, how = self.similar(token, word_id, sounds)
+                if score > best:
+                    best, best_position, best_how = score, position, how
+            if best_position < 0 and len(token.text) >= 4:
+                joined = self._joined(token.text, name_ids, used, taken)
+                if joined:
+                    taken.update(joined)
+                    found.extend((token, p, 0.95, "joined", 1 / len(joined)) for p in joined)
+                    continue
+            if best_position < 0 and len(token.text) == 1:
+                best_position = self._initial(token.text, name_ids, used, taken)
+                best, best_how = (self.initial_similarity, "initial") if best_position >= 0 else (0.0, "")
             if best_position >= 0:
-                used[best_position] = True
-                pairs.append((token.text, index.words[name_ids[best_position]], round(best, 3)))
-                matched_q += token.weight * best
-                matched_n += name_weights[best_position] * best
-            else:
-                unmatched_q.append(token.text)
-        total_q = sum(t.weight for t in query) or 1.0
-        total_n = sum(name_weights) or 1.0
-        query_coverage = min(matched_q / total_q, 1.0)
-        name_coverage = min(matched_n / total_n, 1.0)
-        score = query_coverage**self.exponent * name_coverage ** (1 - self.exponent)
-        unmatched_n = [index.words[t] for t, u in zip(name_ids, used, strict=True) if not u]
-        return NameMatch(name_id, score, query_coverage, name_coverage, pairs, unmatched_q, unmatched_n)
+                taken.add(best_position)
+                found.append((token, best_position, best, best_how, 1.0))
+        return found
+
+    def _joined(self, text: str, name_ids: tuple[int, ...], used: list[bool], taken: set[int]) -> list[int]:
+        """Listed words that, run together, spell the query word (Tian Hai Xiang / tianhaixiang)."""
+        words = self.index.words
+        for start in range(len(name_ids)):
+            combined, positions = "", []
+            for position in range(start, min(start + 4, len(name_ids))):
+                if used[position] or position in taken:
+                    break
+                combined += words[name_ids[position]]
+                positions.append(position)
+                if len(positions) >= 2 and (combined == text or self.spelling(combined, text) >= 0.9):
+                    return positions
+                if len(combined) >= len(text) + 2:
+                    break
+        return []
+
+    def _initial(self, letter: str, name_ids: tuple[int, ...], used: list[bool], taken: set[int]) -> int:
+        words = self.index.words
+        for position, word_id in enumerate(name_ids):
+            word = words[word_id]
+            if not used[position] and position not in taken and len(word) > 1 and word[0] == letter:
+                return position
+        return -1
+
+    # -- score --------------------------------------------------------------------------------------
+
+    def _score(self, name_id: int, name_ids: tuple[int, ...], used: list[bool],
+               chosen: list[Chosen], symmetric: bool) -> NameMatch:
+        index = self.index
+        weights = index.weights
+        total_q = matched_q = 0.0
+        per_position: dict[int, float] = {}
+        pairs: list[Pair] = []
+        unmatched_q: list[str] = []
+        unmatched_q_classes: set[str] = set()
+        name_free = [t for t, u in zip(name_ids, used, strict=True) if not u]
+        name_classes = {index.word_classes[t] for t in name_free}
+        for qslot, option, found in chosen:
+            matched_tokens = set()
+            for token, position, similarity, how, share in found:
+                word_id = name_ids[position]
+                matched_q += token.weight * similarity * share
+                per_position[position] = max(per_position.get(position, 0.0), similarity)
+                matched_tokens.add(token.text)
+                pairs.append(Pair(token.text, index.words[word_id], round(similarity, 3), how, qslot.slot))
+            missing = [t for t in option if t.text not in matched_tokens]
+            weight = sum(t.weight for t in option)
+            if missing:
+                unmatched_q.extend(t.text for t in missing)
+                unmatched_q_classes.add(qslot.cls)
+                if qslot.cls == PLACE and PLACE not in name_classes:
+                    # A place only one side names is weak evidence; two different places are strong (below).
+                    weight -= 0.5 * sum(t.weight for t in missing)
+            total_q += weight
+        matched_n = sum(weights[name_ids[p]] * s for p, s in per_position.items())
+        total_n = index.name_total[name_id]
+        if PLACE in name_classes and PLACE not in unmatched_q_classes:
+            total_n -= 0.5 * sum(weights[t] for t in name_free if index.word_classes[t] == PLACE)
+        unmatched_n = [index.words[t] for t in name_free]
+        query_coverage = min(matched_q / total_q, 1.0) if total_q else 0.0
+        name_coverage = min(matched_n / total_n, 1.0) if total_n else 0.0
+        exponent = 0.5 if symmetric else self.exponent
+        score = query_coverage**exponent * name_coverage ** (1 - exponent)
+        conflicts = []
+        generic_only = not any(index.word_classes[name_ids[p]] in (WORD, NUMBER) for p in per_position)
+        if generic_only:
+            # Only places and generic words in common (Zhejiang University / Tianjin University, Zhejiang
+            # Research Institute): the listed name must be covered as well as the query.
+            score = min(query_coverage, name_coverage)
+        for cls in (NUMBER, PLACE, GENERIC):
+            if cls in unmatched_q_classes and cls in name_classes:
+                score *= self.conflict_factors[cls]
+                conflicts.append(cls)
+        return NameMatch(name_id, score, query_coverage, name_coverage, pairs, unmatched_q, unmatched_n, conflicts,
+                         generic_only)
 
 
-def _free_position(name_ids: list[int], used: list[bool], token_id: int) -> int:
+def _free(name_ids: tuple[int, ...], used: list[bool], token_id: int, reserved: list[int]) -> int:
     for position, candidate in enumerate(name_ids):
-        if candidate == token_id and not used[position]:
+        if candidate == token_id and not used[position] and position not in reserved:
             return position
     return -1
+
+
+def slot_class(slot: Slot, text: str) -> str:
+    """The conflict class of a query slot: its lexicon class, or the class of its word."""
+    if slot.cls in ("place", "number"):
+        return slot.cls
+    if slot.cls in ("generic", "legal"):
+        return GENERIC if slot.cls == "generic" else LEGAL
+    cls = word_class(text)
+    return CONNECTIVE if cls == CONNECTIVE else cls

@@ -1,18 +1,26 @@
-"""Screening one party: candidate names from the index, a score per listed entry, an explanation per hit."""
+"""Screening one party: candidate names from the index, a score per listed entry, an explanation per hit.
+
+Two rules sit above the name comparison. When the query is written in CJK characters and a listed party's
+name is published in CJK characters too (on its own entry or a linked one), the two are compared in that
+script: the list's own spelling outranks any translation. And a hit on one entry brings the entries on other
+lists linked to it as the same party, each with its own list and provenance.
+"""
 
 from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from kizuna.core.entity import EntityType
-from kizuna.screening.config import scoring
 from kizuna.screening.explain import describe
+from kizuna.screening.forms import CJK_FORM, PERSON_FORMS, Form, query_forms
 from kizuna.screening.index import EntryRecord, ScreeningIndex
-from kizuna.screening.match import NameComparer, NameMatch, QueryToken
+from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToken, slot_class
 from kizuna.screening.model import Hit, Query
-from kizuna.screening.normalize import Form, name_forms
+from kizuna.screening.phonetic import metaphone, skeleton
+from kizuna.screening.tables import scoring
 from kizuna.screening.typos import near_words
 
 # Person and organisation are the types whose confusion is evidence against a match; unknown says nothing.
@@ -20,73 +28,199 @@ _PARTY_KINDS = {EntityType.PERSON.value: "person", EntityType.ORGANIZATION.value
                 EntityType.VESSEL.value: "object", EntityType.AIRCRAFT.value: "object"}
 
 
+@dataclass(slots=True)
+class _Found:
+    score: float
+    match: NameMatch
+    form: Form
+    via_link: int = -1  # the entry whose match this one inherits through a cross-list link
+
+
 class Screener:
-    """Screens queries against one index. Thread-safe for reading."""
+    """Screens queries against one index. Safe to share between threads (it only reads)."""
 
     def __init__(self, index: ScreeningIndex, config: dict[str, Any] | None = None) -> None:
         self.index = index
         self.config = config or scoring()
-        self.names = NameComparer(index, self.config["name"])
+        self.names = NameComparer(index, self.config)
         self.threshold = float(self.config["threshold"])
         name_config = self.config["name"]
         self._min_factor = float(name_config["candidate_min_factor"])
         self._max_candidates = int(name_config["candidates"])
         self._min_share = float(name_config["candidate_min_share"])
-        self._name_totals = [sum(index.weights[t] for t in ids) or 1.0 for ids in index.name_tokens]
 
     @property
     def snapshot_id(self) -> str:
         return self.index.snapshot_id
 
+    # -- public -----------------------------------------------------------------------------------
+
     def screen(self, query: Query, threshold: float | None = None, limit: int = 25) -> list[Hit]:
         """Hits at or above ``threshold`` (the configured default when None), best first."""
         cutoff = self.threshold if threshold is None else threshold
-        allowed = set(query.lists) if query.lists else None
-        best: dict[int, tuple[float, NameMatch, Form, list[str]]] = {}
-        for form in name_forms(query.name):
-            tokens = [QueryToken(t, *self.index.token_weight(t)) for t in form.tokens]
-            for name_id in self._candidates(tokens, allowed):
-                match = self.names.compare(tokens, name_id)
-                entry_no = self.index.name_entry[name_id]
-                score, evidence = self._with_evidence(match.score, query, self.index.entries[entry_no])
-                if score >= cutoff and (entry_no not in best or score > best[entry_no][0]):
-                    best[entry_no] = (score, match, form, evidence)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], self.index.entries[item[0]].name))
-        return [self._hit(query, entry_no, *found) for entry_no, found in ranked[:limit]]
+        found = self._best_per_entry(query)
+        ranked = []
+        for entry_no, best in found.items():
+            score, notes = self._with_evidence(best.score, query, self.index.entries[entry_no])
+            if score >= cutoff:
+                ranked.append((score, entry_no, best, notes))
+        ranked.sort(key=lambda item: (-item[0], self.index.entries[item[1]].list_code, item[1]))
+        return [self._hit(query, entry_no, score, best, notes) for score, entry_no, best, notes in ranked[:limit]]
 
-    def _candidates(self, tokens: list[QueryToken], allowed: set[str] | None) -> list[int]:
+    def candidate_entries(self, name: str) -> set[int]:
+        """Entry numbers the index proposes for a name before scoring (what another matcher can score too)."""
+        found: set[int] = set()
+        for form in query_forms(name):
+            found.update(self.index.name_entry[n] for n in self._candidates(self.prepare(form)))
+        return found
+
+    # -- matching ---------------------------------------------------------------------------------
+
+    def _best_per_entry(self, query: Query) -> dict[int, _Found]:
+        index = self.index
+        allowed = set(query.lists) if query.lists else None
+        forms = query_forms(query.name)
+        cjk_query = any(f.via == CJK_FORM for f in forms)
+        own: dict[int, _Found] = {}
+        cjk_by_cluster: dict[int, tuple[int, _Found]] = {}
+        for form in forms:
+            slots = self.prepare(form)
+            symmetric = form.via in PERSON_FORMS
+            for name_id in self._candidates(slots):
+                match = self.names.compare(slots, name_id, symmetric)
+                if match.score <= 0:
+                    continue
+                entry_no = index.name_entry[name_id]
+                candidate = _Found(match.score, match, form)
+                if form.via == CJK_FORM:
+                    cluster = index.entry_cluster[entry_no]
+                    if cluster not in cjk_by_cluster or match.score > cjk_by_cluster[cluster][1].score:
+                        cjk_by_cluster[cluster] = (entry_no, candidate)
+                if entry_no not in own or match.score > own[entry_no].score:
+                    own[entry_no] = candidate
+        if cjk_query:
+            # The list spells this party in CJK characters: judge it by that spelling, not by a translation.
+            for entry_no in list(own):
+                if index.entry_has_cjk[entry_no]:
+                    source = cjk_by_cluster.get(index.entry_cluster[entry_no])
+                    if source is None:
+                        del own[entry_no]
+                    elif source[0] != entry_no:
+                        own[entry_no] = _Found(source[1].score, source[1].match, source[1].form, source[0])
+                    else:
+                        own[entry_no] = source[1]
+        self._propagate_links(own)
+        if allowed is not None:
+            own = {e: f for e, f in own.items() if index.entries[e].list_code in allowed}
+        return own
+
+    def _propagate_links(self, found: dict[int, _Found]) -> None:
+        """Every entry linked to a hit gets the hit's score, unless its own is higher."""
+        index = self.index
+        best_by_cluster: dict[int, int] = {}
+        for entry_no, item in found.items():
+            cluster = index.entry_cluster[entry_no]
+            if cluster in index.clusters:
+                current = best_by_cluster.get(cluster)
+                if current is None or item.score > found[current].score:
+                    best_by_cluster[cluster] = entry_no
+        for cluster, source in best_by_cluster.items():
+            item = found[source]
+            for member in index.clusters[cluster]:
+                if member not in found or found[member].score < item.score:
+                    origin = item.via_link if item.via_link >= 0 else source
+                    found[member] = _Found(item.score, item.match, item.form, origin if member != origin else -1)
+
+    def prepare(self, form: Form) -> list[QuerySlot]:
+        """Query slots with their tokens' ids and weights."""
+        prepared = []
+        for slot in form.slots:
+            options = tuple(tuple(QueryToken(t, *self.index.token_weight(t, plain=slot.sounds)) for t in option)
+                            for option in slot.options if option)
+            if options:
+                prepared.append(QuerySlot(slot, options, slot_class(slot, slot.options[0][0])))
+        return prepared
+
+    def _candidates(self, slots: list[QuerySlot]) -> list[int]:
         """Names sharing enough weighted words with the query, most promising first."""
         index = self.index
-        total = sum(t.weight for t in tokens) or 1.0
-        finders = [t for t in tokens if t.factor >= self._min_factor] or tokens
+        total = sum(s.weight for s in slots) or 1.0
+        finders = [s for s in slots if max(t.factor for t in s.options[0]) >= self._min_factor] or slots
         shared: dict[int, float] = defaultdict(float)
-        for token in finders:
-            for token_id, similarity in self._spellings(token):
-                contribution = token.weight * similarity
-                for name_id in index.postings[token_id]:
-                    shared[name_id] += contribution
+        for qslot in finders:
+            best: dict[int, float] = {}
+            for option in qslot.options:
+                for token in option:
+                    for word_id, similarity in self._spellings(token, qslot.slot.sounds):
+                        self._credit(best, word_id, token.weight * similarity)
+            for name_id, contribution in best.items():
+                shared[name_id] += contribution
+        for word_id, contribution in self._run_together(slots):
+            for name_id in index.postings[word_id]:
+                shared[name_id] = max(shared[name_id], contribution)
         floor = self._min_share * total
         exponent = self.names.exponent
-        scored = []
-        for name_id, weight in shared.items():
-            if weight < floor:
-                continue
-            if allowed is not None and index.entries[index.name_entry[name_id]].list_code not in allowed:
-                continue
-            estimate = (weight / total) ** exponent * min(weight / self._name_totals[name_id], 1.0) ** (1 - exponent)
-            scored.append((estimate, name_id))
+        totals = index.name_total
+        scored = [((weight / total) ** exponent * min(weight / totals[name_id], 1.0) ** (1 - exponent), name_id)
+                  for name_id, weight in shared.items() if weight >= floor]
         return [name_id for _, name_id in heapq.nlargest(self._max_candidates, scored)]
 
-    def _spellings(self, token: QueryToken) -> list[tuple[int, float]]:
-        """The token itself if the lists use it, and listed words within an edit of it."""
-        found = [(token.token_id, 1.0)] if token.token_id >= 0 else []
-        if len(token.text) >= self.names.min_length:
-            for word_id in near_words(token.text, self.index.deletes):
-                if word_id != token.token_id:
-                    similarity = self.names.similar(token.text, self.index.words[word_id])
-                    if similarity:
-                        found.append((word_id, similarity))
+    def _credit(self, best: dict[int, float], word_id: int, contribution: float) -> None:
+        for name_id in self.index.postings[word_id]:
+            if contribution > best.get(name_id, 0.0):
+                best[name_id] = contribution
+
+    def _run_together(self, slots: list[QuerySlot]) -> list[tuple[int, float]]:
+        """Listed words written as two query words (Al Qaida / alqaida, スベル バンク / sberbank), and query
+        words the lists write as two (alibrahim / Al Ibrahim): their word ids and the weight they carry."""
+        index = self.index
+        found: list[tuple[int, float]] = []
+        singles = [s for s in slots if len(s.options[0]) == 1]
+        for i in range(len(singles) - 1):
+            for width in (2, 3):
+                run = singles[i : i + width]
+                if len(run) < width:
+                    break
+                text = "".join(s.options[0][0].text for s in run)
+                weight = sum(s.weight for s in run)
+                token = QueryToken(text, index.vocab.get(text, -1), weight, 1.0)
+                sounds = any(s.slot.sounds for s in run)
+                found.extend((w, weight * sim) for w, sim in self._spellings(token, sounds))
+        for qslot in slots:
+            for option in qslot.options:
+                for token in option:
+                    if token.token_id < 0 and len(token.text) >= 6:
+                        found.extend((w, token.weight * 0.9) for w in self._halves(token.text))
         return found
+
+    def _halves(self, text: str) -> list[int]:
+        """The rarer known word of each split of ``text`` into two known words."""
+        vocab, postings = self.index.vocab, self.index.postings
+        rarer = []
+        for cut in range(2, len(text) - 1):
+            left, right = vocab.get(text[:cut]), vocab.get(text[cut:])
+            if left is not None and right is not None:
+                rarer.append(left if len(postings[left]) < len(postings[right]) else right)
+        return rarer
+
+    def _spellings(self, token: QueryToken, sounds: bool) -> list[tuple[int, float]]:
+        """The token itself if the lists use it, and listed words spelt or sounding nearly the same."""
+        index = self.index
+        found = {token.token_id: 1.0} if token.token_id >= 0 else {}
+        text = token.text
+        near: set[int] = set()
+        if len(text) >= self.names.min_length:
+            near.update(near_words(text, index.deletes))
+            near.update(index.by_metaphone.get(metaphone(text), ()))
+        if sounds:
+            near.update(index.by_skeleton.get(skeleton(text), ()))
+        for word_id in near - found.keys():
+            similarity, _ = self.names.similar(token, word_id, sounds)
+            if similarity:
+                found[word_id] = similarity
+        return list(found.items())
+
+    # -- evidence and output ----------------------------------------------------------------------
 
     def _with_evidence(self, score: float, query: Query, entry: EntryRecord) -> tuple[float, list[str]]:
         weights = self.config["evidence"]
@@ -115,18 +249,26 @@ class Screener:
                              f"({weights['birth_year_mismatch']:+.2f})")
         return max(0.0, min(1.0, score)), notes
 
-    def _hit(self, query: Query, entry_no: int, score: float, match: NameMatch, form: Form,
-             evidence: list[str]) -> Hit:
-        index, name_id = self.index, match.name_id
+    def _hit(self, query: Query, entry_no: int, score: float, found: _Found, notes: list[str]) -> Hit:
+        index = self.index
+        match, name_id = found.match, found.match.name_id
         entry = index.entries[entry_no]
-        explanation = describe(query.name, form, index.name_text[name_id], index.name_via[name_id],
-                               index.name_kind[name_id], index.name_form[name_id], match, evidence, score)
+        explanation = describe(query.name, found.form, index.name_text[name_id], index.name_kind[name_id],
+                               index.name_via[name_id], index.name_form[name_id], match, notes, score)
+        if found.via_link >= 0:
+            source = index.entries[found.via_link]
+            reason = index.link_reason.get(entry_no) or index.link_reason.get(found.via_link, "")
+            explanation = (f"linked to {source.list_code} entry '{source.name}' as the same party "
+                           f"(both list the name '{reason}'); there: {explanation}")
         return Hit(
             list_code=entry.list_code, entry_id=entry.entry_id, name=entry.name,
-            matched_name=index.name_text[name_id], score=round(score, 4), explanation=explanation,
-            source_url=entry.source_url, data_date=entry.data_date, entity_type=entry.entity_type,
-            countries=list(entry.countries),
+            matched_name=index.name_text[name_id] if found.via_link < 0 else entry.name,
+            score=round(score, 4), explanation=explanation, source_url=entry.source_url,
+            data_date=entry.data_date, entity_type=entry.entity_type, countries=list(entry.countries),
             parts={"name_score": round(match.score, 4), "query_coverage": round(match.query_coverage, 4),
-                   "name_coverage": round(match.name_coverage, 4), "matched_via": index.name_via[name_id],
-                   "query_form": form.via, "shared": [list(p) for p in match.pairs], "evidence": evidence},
+                   "name_coverage": round(match.name_coverage, 4), "query_form": found.form.via,
+                   "matched_via": index.name_via[name_id], "conflicts": match.conflicts,
+                   "linked_from": (f"{index.entries[found.via_link].list_code}:{index.entries[found.via_link].entry_id}"
+                                   if found.via_link >= 0 else None),
+                   "shared": [[p.query, p.listed, p.similarity, p.how] for p in match.pairs], "evidence": notes},
         )

@@ -1,0 +1,249 @@
+"""Every comparable rendering of a name, per script.
+
+A name becomes one or more ``Form``s. A form is a sequence of ``Slot``s; a slot is one part of the name with
+the token sequences that may render it (options). Listed names have one option per slot; queries in CJK
+scripts get several: 大学 may be 'university' or 'college', 端川 may be 'duanchuan' (Chinese reading) or
+'tanchon' (Korean reading). Each slot remembers how it was obtained, for the explanation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from anyascii import anyascii
+
+from kizuna.core.scripts import HAN, HANGUL, JAPANESE, LATIN, char_script, detect_script, is_cjk
+from kizuna.screening import korean
+from kizuna.screening.han import bigrams, canonical_han, pinyin, segment
+from kizuna.screening.japanese import is_kana, romaji
+from kizuna.screening.latin import latin_tokens
+from kizuna.screening.lexicon import Lexeme, lexicon
+from kizuna.screening.tables import chinese_surnames, term_classes
+
+# An acronym the lists write in parentheses after the full name: "(BUAA)", "(CETC 14)".
+_ACRONYM = re.compile(r"\s*[(（]([A-Z][A-Z0-9&.\-]{1,9}(?: ?[0-9]{1,3})?)[)）]")
+_CONNECTIVES = frozenset({"of", "and", "the", "for", "de", "la", "del", "des", "du", "und", "der"})
+
+# Form kinds: compared in the script of the query (CJK characters) or in Latin letters; acronyms only as
+# written (never by spelling or sound: BANG is not Boeing).
+CJK_FORM = "cjk characters"
+ACRONYM, DERIVED_ACRONYM = "acronym", "derived acronym"
+EXACT_ONLY_FORMS = frozenset({ACRONYM, DERIVED_ACRONYM})
+PERSON_FORMS = frozenset({"Korean person name", "Chinese person name"})
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    options: tuple[tuple[str, ...], ...]
+    source: str  # the part of the name this slot renders
+    how: str = ""  # how the options were obtained ("" when written as is)
+    cls: str = "word"  # word | generic | legal | place | number | alias
+    sounds: bool = False  # romanised from another script: compare by sound as well
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    slots: tuple[Slot, ...]
+    via: str  # "name", "acronym", CJK_FORM, "translation", "korean reading", "person name", ...
+    text: str  # the rendering shown in explanations
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """The first option of every slot, flattened (the form as a listed name)."""
+        return tuple(t for slot in self.slots for t in slot.options[0])
+
+    def __bool__(self) -> bool:
+        return any(slot.options and slot.options[0] for slot in self.slots)
+
+
+def _plain(tokens: tuple[str, ...]) -> tuple[Slot, ...]:
+    return tuple(Slot(((t,),), t, cls="number" if t.isdigit() else "word") for t in tokens)
+
+
+def _latin_form(text: str, via: str = "name") -> Form:
+    return Form(_plain(latin_tokens(text)), via, text)
+
+
+# -- listed names -------------------------------------------------------------------------------------------
+
+
+def listed_forms(text: str) -> list[Form]:
+    """Forms under which a listed name is indexed."""
+    script = detect_script(text)
+    if script in (HAN, JAPANESE, HANGUL):
+        return [f for f in [cjk_form(text)] if f]
+    if is_cjk(text):  # a Latin name with a CJK part: EFCO平壌支社
+        return [f for f in [_latin_form(text), cjk_form(text)] if f]
+    if script not in (LATIN, "Zyyy"):
+        romanised = anyascii(text)
+        return [f for f in [Form(_sounding(latin_tokens(romanised), "anyascii"), "transliteration", romanised)] if f]
+    forms = [_latin_form(text)]
+    acronyms = _ACRONYM.findall(text)
+    if acronyms:
+        stripped = _ACRONYM.sub("", text)
+        forms.append(_latin_form(stripped, "name without acronym"))
+        forms.extend(_latin_form(a, ACRONYM) for a in acronyms)
+    for derived in derived_acronyms(forms[1 if acronyms else 0].tokens):
+        forms.append(Form((Slot(((derived,),), derived),), DERIVED_ACRONYM, derived.upper()))
+    return [f for f in forms if f]
+
+
+def derived_acronyms(tokens: tuple[str, ...]) -> list[str]:
+    """Initials of a name of three to eight words, with and without its trailing legal form
+    (Yangtze Memory Technologies Co., Ltd. -> ymtcl, ymtc); at least four letters, so few collide."""
+    classes = term_classes()
+    words = [t for t in tokens if t not in _CONNECTIVES and not t.isdigit()]
+    if not 3 <= len(words) <= 8:
+        return []
+    found = []
+    while len(words) >= 4:
+        found.append("".join(w[0] for w in words))
+        if classes.get(words[-1]) is None or classes[words[-1]].group != "legal_forms":
+            break
+        words = words[:-1]
+    return found
+
+
+def cjk_form(text: str) -> Form:
+    """A CJK name as lexicon keys, numbers and character pairs, in canonical spelling (both sides of a CJK match)."""
+    lx = lexicon()
+    slots: list[Slot] = []
+    for chunk, is_latin in _chunks(canonical_han(text)):
+        if is_latin:
+            slots.extend(_plain(latin_tokens(chunk)))
+            continue
+        table = lx.hangul if any(korean.is_hangul_syllable(c) for c in chunk) else _han_and_kana()
+        for piece in segment(chunk, table, lx.longest):
+            if piece.kind == "run":
+                slots.extend(Slot(((b,),), b) for b in bigrams(piece.key))
+            elif piece.kind == "number":
+                slots.append(Slot(((piece.key,),), piece.text, cls="number"))
+            else:
+                slots.extend(Slot(((key,),), piece.text) for key in atomic_keys(piece.key))
+    return Form(tuple(slots), CJK_FORM, canonical_han(text))
+
+
+@cache
+def _han_and_kana() -> dict[str, Lexeme]:
+    lx = lexicon()
+    return {**lx.han, **lx.kana}
+
+
+@cache
+def atomic_keys(key: str) -> tuple[str, ...]:
+    """A compound lexicon word as the smaller lexicon words it is made of, so that 国防科技大学 and
+    国防科学技術大学 compare word for word (科技大学 -> 科技 + 大学); a word that does not split stays whole."""
+    lx = lexicon()
+    if key.startswith("⟨") or len(key) < 3:
+        return (key,)
+    smaller = {k: v for k, v in lx.han.items() if len(k) < len(key) and v.key != key}
+    pieces = segment(key, smaller, lx.longest)
+    if len(pieces) >= 2 and all(p.kind == "lexeme" and len(p.key) < len(key) for p in pieces):
+        return tuple(k for p in pieces for k in atomic_keys(p.key))
+    return (key,)
+
+
+def _chunks(text: str) -> list[tuple[str, bool]]:
+    """Split mixed text into Latin and CJK chunks (EFCO平壌支社 -> EFCO, 平壌支社)."""
+    chunks: list[tuple[str, bool]] = []
+    for match in re.finditer(r"[A-Za-z0-9][A-Za-z0-9 .,&'\-]*|[^A-Za-z0-9]+", text):
+        piece = match.group()
+        is_latin = piece[0].isascii()
+        if piece.strip(" ・.,"):
+            chunks.append((piece, is_latin))
+    return chunks
+
+
+def _sounding(tokens: tuple[str, ...], how: str) -> tuple[Slot, ...]:
+    return tuple(Slot(((t,),), t, how, "word", True) for t in tokens)
+
+
+# -- queries ---------------------------------------------------------------------------------------------------
+
+
+@cache
+def query_forms(text: str) -> tuple[Form, ...]:
+    """Every form worth comparing for what a user typed, in any script."""
+    text = " ".join(text.split())
+    script = detect_script(text)
+    if script == LATIN or script == "Zyyy":
+        return tuple(f for f in [_latin_form(text)] if f)
+    if script not in (HAN, JAPANESE, HANGUL):
+        romanised = anyascii(text)
+        return tuple(f for f in [Form(_sounding(latin_tokens(romanised), "transliterated (anyascii)"),
+                                      "transliteration", romanised)] if f)
+    forms = [cjk_form(text) if script != HANGUL else None, _translated(text), *_person_forms(text)]
+    return tuple(f for f in forms if f)
+
+
+def _lexeme_slot(piece_text: str, lexeme: Lexeme) -> Slot:
+    how = f"{lexeme.table}: {piece_text} = {lexeme.gloss}"
+    return Slot(tuple(dict.fromkeys(lexeme.english)), piece_text, how, lexeme.cls)
+
+
+def _translated(text: str) -> Form:
+    """Lexicon words by their English renderings, numbers as digits, other characters by their readings."""
+    lx = lexicon()
+    slots: list[Slot] = []
+    for chunk, is_latin in _chunks(canonical_han(text)):
+        if is_latin:
+            slots.extend(_plain(latin_tokens(chunk)))
+            continue
+        hangul = any(korean.is_hangul_syllable(c) for c in chunk)
+        table = lx.hangul if hangul else _han_and_kana()
+        for piece in segment(chunk, table, lx.longest):
+            if piece.kind == "lexeme":
+                slots.append(_lexeme_slot(piece.text, table[piece.text]))
+            elif piece.kind == "number":
+                slots.append(Slot(((piece.key,),), piece.text, f"number {piece.text} = {piece.key}", "number"))
+            else:
+                slots.append(_reading_slot(piece.key, hangul))
+    rendering = " ".join("/".join(" ".join(o) for o in s.options[:2]) for s in slots)
+    return Form(tuple(slots), "translation", rendering)
+
+
+def _reading_slot(run: str, hangul: bool) -> Slot:
+    """Characters the lexicon does not know, by sound: Korean romanisations of hangul; Hepburn romaji of kana
+    (and of kanji written with kana); Chinese and Korean readings of Han (for Chinese and DPRK names)."""
+    if hangul:
+        options = korean.readings(run)
+        how = f"Korean reading (DPRK / McCune–Reischauer / RR): {run} = {' / '.join(options)}"
+    elif any(is_kana(c) for c in run):
+        options = romaji(run)
+        how = f"Hepburn romaji: {run} = {' / '.join(options)}"
+    else:
+        options = tuple(dict.fromkeys([pinyin(run), *korean.readings(korean.hanja_to_hangul(run))]))
+        how = f"readings (pinyin / Korean): {run} = {' / '.join(options)}"
+    return Slot(tuple((o,) for o in options if len(o) >= 3), run, how, "word", True)
+
+
+def _person_forms(text: str) -> list[Form]:
+    """A short CJK name without lexicon words read as a person: family name, then given name."""
+    compact = text.replace(" ", "")
+    if not 2 <= len(compact) <= 4 or any(char_script(c) not in (HAN, HANGUL) for c in compact):
+        return []
+    lx = lexicon()
+    canonical = canonical_han(compact)
+    table = lx.hangul if korean.is_hangul_syllable(compact[0]) else lx.han
+    if any(p.kind != "run" for p in segment(canonical, table, lx.longest)):
+        return []
+    forms = []
+    hangul = compact if korean.is_hangul_syllable(compact[0]) else korean.hanja_to_hangul(compact, as_name=True)
+    family = korean.surname(hangul)
+    if family:
+        head, spellings = family
+        given = hangul[len(head):]
+        slots = [Slot(tuple((s,) for s in spellings), compact[: len(head)],
+                      f"Korean family name {head} = {' / '.join(spellings[:3])}", "word", True)]
+        slots += [Slot(tuple((r,) for r in korean.syllable_readings(s)), s,
+                       f"Korean reading {s} = {' / '.join(korean.syllable_readings(s))}", "word", True)
+                  for s in given]
+        forms.append(Form(tuple(slots), "Korean person name", " ".join(s.options[0][0] for s in slots)))
+    if char_script(compact[0]) == HAN and canonical[0] in chinese_surnames() and len(compact) <= 3:
+        family_py, given_py = pinyin(canonical[0]), pinyin(canonical[1:])
+        slots = [Slot(((family_py,),), compact[0], f"pinyin: {compact[0]} = {family_py}", "word", True),
+                 Slot(((given_py,),), compact[1:], f"pinyin: {compact[1:]} = {given_py}", "word", True)]
+        forms.append(Form(tuple(slots), "Chinese person name", f"{family_py} {given_py}"))
+    return forms

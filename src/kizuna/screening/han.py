@@ -1,0 +1,128 @@
+"""Han characters: one canonical spelling, Chinese numerals, and segmentation into lexicon words and runs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from kizuna.core.scripts import char_script
+
+# OpenCC's jp2t maps 研 to the variant 硏, which t2s leaves alone; these are the same character in names.
+_VARIANTS = str.maketrans({"硏": "研", "〇": "零", "○": "零", "⼝": "口", "⾦": "金", "鑛": "矿"})
+_NUMERALS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+             "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMERAL_CHARS = "".join(_NUMERALS) + "".join(_UNITS)
+# A numeral counts as a number (not part of a name like 三江 or 中国一重) after 第, before a unit word, or when
+# it is several characters long.
+_NUMBER = re.compile(rf"第?[{_NUMERAL_CHARS}]+|\d+")
+_UNIT_AFTER = ("研究", "所", "院", "厂", "分院", "工厂", "基地", "号")
+
+
+@cache
+def _converters() -> tuple[Any, Any]:
+    import opencc
+
+    # Japanese shinjitai -> traditional -> simplified: 団 -> 團 -> 团, so METI's kanji meet PRC spellings.
+    return opencc.OpenCC("jp2t.json"), opencc.OpenCC("t2s.json")
+
+
+@cache
+def canonical_han(text: str) -> str:
+    """One spelling for Han characters written in Japanese, traditional or simplified forms."""
+    jp2t, t2s = _converters()
+    return str(t2s.convert(jp2t.convert(unicodedata.normalize("NFKC", text)))).translate(_VARIANTS)
+
+
+def chinese_number(text: str) -> int | None:
+    """二十八 -> 28, 第十四 -> 14, 七○二 -> 702 (digit by digit when there is no unit)."""
+    digits = text.lstrip("第")
+    if not digits:
+        return None
+    if digits.isdigit():
+        return int(digits)
+    if not any(c in _UNITS for c in digits):
+        return int("".join(str(_NUMERALS[c]) for c in digits))
+    total, current = 0, 0
+    for char in digits:
+        if char in _NUMERALS:
+            current = _NUMERALS[char]
+        else:
+            total += (current or 1) * _UNITS[char]
+            current = 0
+    return total + current
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of a CJK name: a lexicon word, a number, or a run of other characters."""
+
+    text: str
+    kind: str  # "lexeme" | "number" | "run"
+    key: str  # canonical lexicon key, the number's digits, or the run itself
+
+
+def _is_number_here(match: re.Match[str], text: str) -> bool:
+    value = match.group()
+    if value.startswith("第") or value.isdigit() or len(value) > 1:
+        return True
+    return text.startswith(_UNIT_AFTER, match.end())
+
+
+def segment(text: str, table: dict[str, Any], longest: int) -> list[Segment]:
+    """Cut ``text`` (canonical form) into the longest lexicon words, numbers and runs of the rest."""
+    segments: list[Segment] = []
+    run = ""
+    i = 0
+
+    def flush() -> None:
+        nonlocal run
+        if run:
+            segments.append(Segment(run, "run", run))
+            run = ""
+
+    while i < len(text):
+        char = text[i]
+        if not (char.isalnum() or char_script(char) != "Zyyy"):
+            flush()
+            i += 1
+            continue
+        number = _NUMBER.match(text, i)
+        if number and _is_number_here(number, text):
+            value = chinese_number(number.group())
+            if value is not None:
+                flush()
+                segments.append(Segment(number.group(), "number", str(value)))
+                i = number.end()
+                continue
+        for size in range(min(longest, len(text) - i), 0, -1):
+            piece = text[i : i + size]
+            lexeme = table.get(piece)
+            if lexeme is not None and (not lexeme.suffix or i + size == len(text)):
+                flush()
+                segments.append(Segment(piece, "lexeme", lexeme.key))
+                i += size
+                break
+        else:
+            run += char
+            i += 1
+    flush()
+    return segments
+
+
+def bigrams(run: str) -> list[str]:
+    """A run of unknown characters as overlapping pairs (a single character stands alone)."""
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+@cache
+def pinyin(run: str) -> str:
+    """Toneless pinyin of a run, written as one word (海康威视 -> haikangweishi)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(run, style=Style.NORMAL, errors="ignore")).replace("ü", "v")

@@ -1,0 +1,84 @@
+"""The cited data files behind screening, loaded once into typed tables.
+
+``data/screening/``: terms.yaml (word weights), scoring.yaml (score parameters), latin.yaml (abbreviations,
+ordinals), equivalents.yaml / places.yaml / known_aliases.yaml (CJK terms with English renderings),
+korean.yaml and chinese.yaml (romanisation tables, family names), hanja_hangul.tsv (Sino-Korean readings).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+
+from kizuna.core.paths import bundled
+
+DATA_FILES = ("terms.yaml", "scoring.yaml", "latin.yaml", "equivalents.yaml", "places.yaml", "known_aliases.yaml",
+              "korean.yaml", "chinese.yaml", "hanja_hangul.tsv")
+
+
+def load_yaml(name: str) -> dict[str, Any]:
+    with bundled("screening", name).open(encoding="utf-8") as handle:
+        return dict(yaml.safe_load(handle))
+
+
+@cache
+def data_version() -> str:
+    """A hash of every screening data file; an index cached under other files is rebuilt."""
+    digest = hashlib.sha256()
+    for name in DATA_FILES:
+        digest.update(bundled("screening", name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class TermClass:
+    group: str
+    weight: float
+    organisation_marker: bool
+
+
+@cache
+def term_classes() -> dict[str, TermClass]:
+    """Normalised Latin word -> its group and weight factor (words not listed have factor 1)."""
+    classes: dict[str, TermClass] = {}
+    for group, spec in load_yaml("terms.yaml")["groups"].items():
+        for term in spec["terms"]:
+            classes.setdefault(str(term).casefold(), TermClass(group, float(spec["weight"]),
+                                                               bool(spec.get("organisation_marker"))))
+    return classes
+
+
+@cache
+def scoring() -> dict[str, Any]:
+    return load_yaml("scoring.yaml")
+
+
+@cache
+def latin_rules() -> dict[str, dict[str, str]]:
+    return {k: {str(a): str(b) for a, b in v.items()} for k, v in load_yaml("latin.yaml").items()}
+
+
+@cache
+def korean_tables() -> dict[str, Any]:
+    return load_yaml("korean.yaml")
+
+
+@cache
+def chinese_surnames() -> frozenset[str]:
+    return frozenset(load_yaml("chinese.yaml")["surnames"])
+
+
+@cache
+def hanja_readings() -> dict[str, str]:
+    readings: dict[str, str] = {}
+    with bundled("screening", "hanja_hangul.tsv").open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            char, reading = line.rstrip("\n").split("\t", 1)
+            readings[char] = reading
+    return readings
