@@ -80,6 +80,11 @@ class NameComparer:
         self.sound_similarity = float(name["sound_similarity"])
         self.initial_similarity = float(name["initial_similarity"])
         self.conflict_factors = {k: float(v) for k, v in config["conflicts"].items()}
+        self._similar_cache: dict[tuple[str, int, bool], tuple[float, str]] = {}
+
+    def new_query(self) -> None:
+        """Forget the similarities worked out for the previous query (they are reused across its candidates)."""
+        self._similar_cache.clear()
 
     # -- token similarity ---------------------------------------------------------------------------
 
@@ -92,6 +97,13 @@ class NameComparer:
 
     def similar(self, token: QueryToken, word_id: int, sounds: bool) -> tuple[float, str]:
         """How alike a query token and a listed word are, and by what."""
+        key = (token.text, word_id, sounds)
+        known = self._similar_cache.get(key)
+        if known is None:
+            known = self._similar_cache[key] = self._similar(token, word_id, sounds)
+        return known
+
+    def _similar(self, token: QueryToken, word_id: int, sounds: bool) -> tuple[float, str]:
         index = self.index
         if index.word_exact_only[word_id]:
             return 0.0, ""
@@ -154,6 +166,8 @@ class NameComparer:
 
     def _join_query_words(self, chosen: list[Chosen], name_ids: tuple[int, ...], used: list[bool]) -> None:
         """A listed word spelt by several unmatched query words run together (スベル バンク / Sberbank)."""
+        if sum(1 for _, option, found in chosen if not found and len(option) == 1) < 2:
+            return
         words = self.index.words
         for position, word_id in enumerate(name_ids):
             word = words[word_id]
@@ -207,7 +221,7 @@ class NameComparer:
                 score, how = self.similar(token, word_id, sounds)
                 if score > best:
                     best, best_position, best_how = score, position, how
-            if best_position < 0 and len(token.text) >= 4:
+            if best_position < 0 and token.token_id < 0 and len(token.text) >= 5:
                 joined = self._joined(token.text, name_ids, used, taken)
                 if joined:
                     taken.update(joined)

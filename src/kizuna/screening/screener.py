@@ -48,6 +48,7 @@ class Screener:
         self._min_factor = float(name_config["candidate_min_factor"])
         self._max_candidates = int(name_config["candidates"])
         self._min_share = float(name_config["candidate_min_share"])
+        self._prune_margin = float(name_config["candidate_margin"])
 
     @property
     def snapshot_id(self) -> str:
@@ -58,7 +59,7 @@ class Screener:
     def screen(self, query: Query, threshold: float | None = None, limit: int = 25) -> list[Hit]:
         """Hits at or above ``threshold`` (the configured default when None), best first."""
         cutoff = self.threshold if threshold is None else threshold
-        found = self._best_per_entry(query)
+        found = self._best_per_entry(query, max(0.0, cutoff - self._prune_margin))
         ranked = []
         for entry_no, best in found.items():
             score, notes = self._with_evidence(best.score, query, self.index.entries[entry_no])
@@ -76,8 +77,10 @@ class Screener:
 
     # -- matching ---------------------------------------------------------------------------------
 
-    def _best_per_entry(self, query: Query) -> dict[int, _Found]:
+    def _best_per_entry(self, query: Query, floor: float = 0.0) -> dict[int, _Found]:
+        """The best match per listed entry; candidates whose estimate is below ``floor`` are not compared."""
         index = self.index
+        self.names.new_query()
         allowed = set(query.lists) if query.lists else None
         forms = query_forms(query.name)
         cjk_query = any(f.via == CJK_FORM for f in forms)
@@ -86,7 +89,7 @@ class Screener:
         for form in forms:
             slots = self.prepare(form)
             symmetric = form.via in PERSON_FORMS
-            for name_id in self._candidates(slots):
+            for name_id in self._candidates(slots, floor):
                 match = self.names.compare(slots, name_id, symmetric)
                 if match.score <= 0:
                     continue
@@ -141,8 +144,9 @@ class Screener:
                 prepared.append(QuerySlot(slot, options, slot_class(slot, slot.options[0][0])))
         return prepared
 
-    def _candidates(self, slots: list[QuerySlot]) -> list[int]:
-        """Names sharing enough weighted words with the query, most promising first."""
+    def _candidates(self, slots: list[QuerySlot], floor: float = 0.0) -> list[int]:
+        """Names sharing enough weighted words with the query, most promising first; those whose estimated
+        score is below ``floor`` are left out."""
         index = self.index
         total = sum(s.weight for s in slots) or 1.0
         finders = [s for s in slots if max(t.factor for t in s.options[0]) >= self._min_factor] or slots
@@ -150,19 +154,40 @@ class Screener:
         for qslot in finders:
             best: dict[int, float] = {}
             for option in qslot.options:
+                credit: dict[int, float] = defaultdict(float)  # an option's words add up
                 for token in option:
+                    per_token: dict[int, float] = {}
                     for word_id, similarity in self._spellings(token, qslot.slot.sounds):
-                        self._credit(best, word_id, token.weight * similarity)
+                        self._credit(per_token, word_id, token.weight * similarity)
+                    for name_id, contribution in per_token.items():
+                        credit[name_id] += contribution
+                for name_id, contribution in credit.items():
+                    if contribution > best.get(name_id, 0.0):
+                        best[name_id] = contribution
             for name_id, contribution in best.items():
                 shared[name_id] += contribution
+        together: dict[int, float] = {}
         for word_id, contribution in self._run_together(slots):
-            for name_id in index.postings[word_id]:
-                shared[name_id] = max(shared[name_id], contribution)
-        floor = self._min_share * total
+            self._credit(together, word_id, contribution)
+        for name_id, contribution in together.items():
+            shared[name_id] += contribution
         exponent = self.names.exponent
         totals = index.name_total
-        scored = [((weight / total) ** exponent * min(weight / totals[name_id], 1.0) ** (1 - exponent), name_id)
-                  for name_id, weight in shared.items() if weight >= floor]
+        # The estimate is optimistic, so pruning at the floor never drops a name that could reach the
+        # threshold: a slot that did not look for candidates (a generic word) counts as matched when the name
+        # has one of its words, and every query word counts at full similarity.
+        others = [s for s in slots if s not in finders]
+        least = self._min_share * sum(s.weight for s in finders)
+        scored = []
+        for name_id, weight in shared.items():
+            if weight < least:
+                continue
+            if others:
+                ids = index.name_tokens[name_id]
+                weight += sum(s.weight for s in others if any(t.token_id in ids for t in s.options[0]))
+            estimate = min(weight / total, 1.0) ** exponent * min(weight / totals[name_id], 1.0) ** (1 - exponent)
+            if estimate >= floor:
+                scored.append((estimate, name_id))
         return [name_id for _, name_id in heapq.nlargest(self._max_candidates, scored)]
 
     def _credit(self, best: dict[int, float], word_id: int, contribution: float) -> None:
@@ -194,14 +219,19 @@ class Screener:
         return found
 
     def _halves(self, text: str) -> list[int]:
-        """The rarer known word of each split of ``text`` into two known words."""
+        """Known words ``text`` begins or ends with (four letters or more), and the rarer half of each split
+        into two known words: surfacetoair -> surface; alissawi -> issawi."""
         vocab, postings = self.index.vocab, self.index.postings
-        rarer = []
+        found = []
         for cut in range(2, len(text) - 1):
             left, right = vocab.get(text[:cut]), vocab.get(text[cut:])
             if left is not None and right is not None:
-                rarer.append(left if len(postings[left]) < len(postings[right]) else right)
-        return rarer
+                found.append(left if len(postings[left]) < len(postings[right]) else right)
+            elif left is not None and cut >= 4:
+                found.append(left)
+            elif right is not None and len(text) - cut >= 4:
+                found.append(right)
+        return found
 
     def _spellings(self, token: QueryToken, sounds: bool) -> list[tuple[int, float]]:
         """The token itself if the lists use it, and listed words spelt or sounding nearly the same."""
