@@ -111,9 +111,9 @@ def parent_rule(threshold: float) -> Callable[[np.ndarray], np.ndarray]:
     return apply
 
 
-def _ancestors(matrix: sp.csr_matrix, target: int) -> np.ndarray:
+def _ancestors(matrix: sp.csr_matrix, target: int, incoming: sp.csc_matrix | None = None) -> np.ndarray:
     """Indices with a walk of non-zero shares to ``target`` (target first)."""
-    incoming = matrix.tocsc()
+    incoming = matrix.tocsc() if incoming is None else incoming
     seen = {target}
     order = [target]
     for node in order:
@@ -125,9 +125,12 @@ def _ancestors(matrix: sp.csr_matrix, target: int) -> np.ndarray:
     return np.array(order, dtype=np.int64)
 
 
-def column(matrix: sp.csr_matrix, target: int) -> dict[int, float] | None:
-    """Ŵ[:, target]: every party's corrected integrated share in ``target``; None when the walk sum diverges."""
-    nodes = _ancestors(matrix, target)
+def column(matrix: sp.csr_matrix, target: int, incoming: sp.csc_matrix | None = None) -> dict[int, float] | None:
+    """Ŵ[:, target]: every party's corrected integrated share in ``target``; None when the walk sum diverges.
+
+    ``incoming`` is ``matrix`` in CSC form, passed by callers that ask for many columns of one large matrix.
+    """
+    nodes = _ancestors(matrix, target, incoming)
     block = matrix[nodes][:, nodes].tocsc()
     size = len(nodes)
     rhs = np.zeros(size)
