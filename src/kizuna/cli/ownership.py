@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -44,7 +45,7 @@ def load(
     """Validate an ownership file and store it as a named graph (the previous graph of that name stays on error)."""
     info = load_and_save(path, name, fmt)
     if as_json:
-        print_json(info.__dict__)
+        print_json(asdict(info))
         return
     console.print(f"loaded {info.source_format} graph [bold]{info.name}[/]: {info.parties:,} parties, "
                   f"{info.edges:,} interests, {info.claims:,} declared indirect interests (from {info.source})")
@@ -55,7 +56,7 @@ def list_command(as_json: JsonOption = False) -> None:
     """The loaded graphs."""
     graphs = list_graphs()
     if as_json:
-        print_json([g.__dict__ for g in graphs])
+        print_json([asdict(g) for g in graphs])
         return
     table = Table()
     for column in ("name", "format", "parties", "interests", "loaded", "source"):

@@ -184,20 +184,23 @@ def cycle_diagonal(matrix: sp.csr_matrix, dense_limit: int = 2000) -> np.ndarray
     cyclic = np.flatnonzero(sizes > 1)
     if cyclic.size == 0:
         return diagonal
-    order = np.argsort(labels, kind="stable")
-    starts = np.concatenate(([0], np.cumsum(sizes)))
-    for component in cyclic:
-        nodes = order[starts[component]:starts[component + 1]]
-        block = matrix[nodes][:, nodes]
-        system = np.identity(len(nodes)) - block.toarray() if len(nodes) <= dense_limit else None
-        if system is not None:
-            diagonal[nodes] = np.diag(np.linalg.inv(system))
-        else:
-            csc = (sp.identity(len(nodes), format="csc") - block.tocsc()).tocsc()
-            for k, node in enumerate(nodes):
-                rhs = np.zeros(len(nodes))
-                rhs[k] = 1.0
-                diagonal[node] = np.atleast_1d(spsolve(csc, rhs))[k]
+    # One slice holds every cyclic company; each component's block is then cut from that small matrix.
+    members = np.flatnonzero(np.isin(labels, cyclic))
+    inner = matrix[members][:, members].tocsr()
+    inner_labels = labels[members]
+    order = np.argsort(inner_labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(inner_labels[order])) + 1
+    for local in np.split(order, bounds):
+        nodes = members[local]
+        block = inner[local][:, local]
+        if len(local) <= dense_limit:
+            diagonal[nodes] = np.diag(np.linalg.inv(np.identity(len(local)) - block.toarray()))
+            continue
+        system = (sp.identity(len(local), format="csc") - block.tocsc()).tocsc()
+        for k, node in enumerate(nodes):
+            rhs = np.zeros(len(local))
+            rhs[k] = 1.0
+            diagonal[node] = np.atleast_1d(spsolve(system, rhs))[k]
     return diagonal
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from kizuna.ownership.claims import ClaimCheck, check_claims
 from kizuna.ownership.model import Graph, InterestKind, Tri
-from kizuna.ownership.regimes import RegimeAnswer, answer
+from kizuna.ownership.regimes import RegimeAnswer, aggregate, answer, regime_weights, seeds_for
 from kizuna.ownership.rules import REGIME_CODES, regime
 from kizuna.ownership.screen import PartyScreen, listed_map, screen_parties
 from kizuna.ownership.triggers import TriggerResult, state_share
@@ -28,6 +28,24 @@ class Assessment:
     answers: dict[str, RegimeAnswer]
     statuses: list[str] = field(default_factory=list)
     claims: list[ClaimCheck] = field(default_factory=list)
+
+    def derived_flags(self) -> dict[str, str]:
+        """Chain parties an aggregate 50 % rule flags without being listed themselves (e.g. blocked by ownership)."""
+        flagged: dict[str, str] = {}
+        listed = listed_map(self.screens)
+        for code, label in (("us-ofac-50", "blocked (OFAC 50 % rule)"), ("us-bis-affiliates", "BIS affiliate")):
+            rule = regime(code)
+            definite, possible = seeds_for(self.graph, rule, listed)
+            if not definite and not possible:
+                continue
+            flags = aggregate(regime_weights(self.graph, rule), definite, possible, rule.threshold)
+            for party in self.chain:
+                status = flags.status(party)
+                if party not in definite and status != Tri.NO:
+                    share = flags.shares[party].label()
+                    text = f"{label}: owned {share} in aggregate by listed parties"
+                    flagged.setdefault(party, text if status == Tri.YES else f"possibly {text}")
+        return flagged
 
     def edges(self) -> list[dict[str, Any]]:
         members = set(self.chain)
@@ -71,6 +89,9 @@ def _statuses(result: Assessment) -> list[str]:
         item = result.answers[code]
         if item.answer != Tri.NO:
             found.append(f"{item.regime.code}: {item.headline}")
+    for party, text in result.derived_flags().items():
+        if party != target:
+            found.append(f"{graph.parties[party].name}: {text}")
     listed = [s for s in result.screens.values() if s.hits]
     for screen in listed:
         best = screen.hits[0]

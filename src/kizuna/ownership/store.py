@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,7 @@ def save(name: str, graph: Graph, source_bytes: bytes = b"") -> StoredGraph:
     info = StoredGraph(name, graph.source, graph.source_format, len(graph.parties), len(graph.edges),
                        len(graph.claims), datetime.now(UTC).isoformat(timespec="seconds"),
                        hashlib.sha256(source_bytes).hexdigest())
-    payload = {"info": info.__dict__, "graph": graph.to_dict()}
+    payload = {"info": asdict(info), "graph": graph.to_dict()}
     atomic_write_text(graphs_dir() / f"{name}.json", json.dumps(payload, ensure_ascii=False))
     return info
 
