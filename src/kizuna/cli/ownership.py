@@ -87,7 +87,8 @@ def share(
     console.print(f"{graph.parties[owner_id].name} → {graph.parties[owned_id].name}: [bold]{result.label()}[/] "
                   f"under {rule.code} ({rule.describe()})")
     for citation in rule.rules:
-        console.print(f"  [dim]{citation.citation}{'' if citation.verified else ' (not verified against the primary text)'}[/]")
+        unverified = "" if citation.verified else " (not verified against the primary text)"
+        console.print(f"  [dim]{citation.citation}{unverified}[/]")
 
 
 @app.command("chain")
@@ -187,7 +188,7 @@ def invest_check(
     right: Annotated[list[str] | None, typer.Option("--right", help="CFIUS: control, board, access, "
                                                     "involvement (repeat).")] = None,
     export_license: Annotated[bool | None, typer.Option("--export-license/--no-export-license",
-                                                        help="CFIUS: an export authorization would be required.")] = None,
+                                                        help="CFIUS: an export licence would be needed.")] = None,
     excepted_investor: Annotated[bool, typer.Option(help="CFIUS: the investor is an excepted investor.")] = False,
     note: Annotated[Path | None, typer.Option("--note", help="Also write the investor note (JSON) here.")] = None,
     as_of: AsOfOption = None,

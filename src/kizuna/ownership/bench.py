@@ -71,7 +71,7 @@ def run_benchmark(companies: int, edges: int, baseline_budget: float, seed: int,
         f"(generated in {figures['generate_s']:.1f} s)")
 
     started = time.perf_counter()
-    count, labels = connected_components(graph.lo, directed=True, connection="strong")
+    _, labels = connected_components(graph.lo, directed=True, connection="strong")
     sizes = np.bincount(labels)
     diag_lo = cycle_diagonal(graph.lo)
     diag_hi = cycle_diagonal(graph.hi)
@@ -111,7 +111,8 @@ def run_benchmark(companies: int, edges: int, baseline_budget: float, seed: int,
         f"{figures['columns_s']:.1f} s, {owners / 1000:,.0f} owners on average")
     figures["total_s"] = figures["cycles_s"] + figures["exposure_s"] + figures["aggregate_s"] + figures["columns_s"]
     figures["peak_mib"] = _peak_mib()
-    say(f"sparse method total {figures['total_s']:.1f} s (without generation), peak memory {figures['peak_mib']:,.0f} MiB")
+    say(f"sparse method total {figures['total_s']:.1f} s (without generation), "
+        f"peak memory {figures['peak_mib']:,.0f} MiB")
 
     figures.update(_baseline(say, seed, budget_s=baseline_budget))
     return figures

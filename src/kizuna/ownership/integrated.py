@@ -73,11 +73,11 @@ def weights(graph: Graph, *, voting: bool = False, transform: Callable[[np.ndarr
         if share is None:
             unknown.append(key)
             continue
-        low, high = pairs.get(key, [0.0, 0.0])
-        pairs[key] = [low + share.lo, high + share.hi]
+        lo_sum, hi_sum = pairs.get(key, [0.0, 0.0])
+        pairs[key] = [lo_sum + share.lo, hi_sum + share.hi]
     claimed = np.zeros(len(ids))
-    for (_, owned), (low, _) in pairs.items():
-        claimed[owned] += low
+    for (_, owned), (minimum, _) in pairs.items():
+        claimed[owned] += minimum
     for key in unknown:
         if key not in pairs:
             pairs[key] = [0.0, 0.0]

@@ -1,4 +1,4 @@
-"""Which interest types feed the share arithmetic and which are control only (read from data/ownership/interests.yaml)."""
+"""Which interest types feed the share arithmetic and which are control only (data/ownership/interests.yaml)."""
 
 from __future__ import annotations
 

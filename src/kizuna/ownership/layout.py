@@ -43,6 +43,13 @@ class Layout:
     links: list[Link] = field(default_factory=list)
 
 
+def _centre(node: str, depth: int, held_by: dict[str, list[str]], position: dict[str, float],
+            layer: dict[str, int]) -> float:
+    """The mean position of the companies ``node`` holds in the layers below it."""
+    below = [position[o] for o in held_by[node] if o in position and layer[o] < depth]
+    return sum(below) / len(below) if below else 0.0
+
+
 def layered(target: str, edges: list[tuple[str, str]]) -> Layout:
     """Place the target and its owners; ``edges`` are (owner, owned) pairs among them."""
     owners_of: dict[str, list[str]] = defaultdict(list)
@@ -63,10 +70,8 @@ def layered(target: str, edges: list[tuple[str, str]]) -> Layout:
     position: dict[str, float] = {target: 0.0}
     for depth in sorted(rows):
         if depth:
-            def centre(node: str) -> float:
-                below = [position[o] for o in held_by[node] if o in position and layer[o] < depth]
-                return sum(below) / len(below) if below else 0.0
-            rows[depth].sort(key=lambda n: (centre(n), n))
+            keys = {n: (_centre(n, depth, held_by, position, layer), n) for n in rows[depth]}
+            rows[depth].sort(key=keys.__getitem__)
         for k, node in enumerate(rows[depth]):
             position[node] = k - (len(rows[depth]) - 1) / 2
     widest = max(len(r) for r in rows.values())

@@ -140,7 +140,7 @@ def share_from_bods(share: dict[str, Any]) -> Share | None:
         high = float(share["maximum"])
     elif "exclusiveMaximum" in share:
         high = float(share["exclusiveMaximum"]) - EXCLUSIVE_NUDGE
-    if low == 0.0 and high == 100.0 and not ({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"} & set(share)):
+    if not {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"} & set(share):
         return None
     return Share(max(0.0, low) / 100.0, min(100.0, high) / 100.0)
 

@@ -137,7 +137,8 @@ def fefta_check(graph: Graph, target: str, investor: str, stake: float, *, liste
     if result.required == Tri.NO:
         result.filing = "no prior notification"
         return result
-    result.filing = "prior notification required" if result.required == Tri.YES else "prior notification possibly required"
+    result.filing = ("prior notification required" if result.required == Tri.YES
+                     else "prior notification possibly required")
     _fefta_exemption(graph, investor, post, core, financial_institution, soe, sanctioned, table["exemption"], result)
     return result
 
@@ -240,8 +241,9 @@ def cfius_check(graph: Graph, target: str, investor: str, stake: float, *, tid: 
     gov_answer = Tri.YES if substantial == Tri.YES and gov == Tri.YES else (
         Tri.NO if Tri.NO in (substantial, gov) else Tri.UNDETERMINED)
     answers.append(gov_answer)
+    of_country = f" of {gov_country}" if gov_country else ""
     result.findings.append(Finding(f"foreign-government substantial interest: {gov_answer.value} (investor's voting "
-                                   f"interest after {post.label()} vs 25 %; government{' of ' + gov_country if gov_country else ''} "
+                                   f"interest after {post.label()} vs 25 %; government{of_country} "
                                    f"interest in the investor {gov_share.label()} vs 49 %)", government))
     if "critical-technologies" in tid:
         critical = trigger_citation(table["critical_technology"], "critical_technology")
