@@ -1,0 +1,68 @@
+"""The ownership page in real headless Chromium: the drawn graph, highlighted listed parties, regime answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import kizuna, screenshot
+from tests.ownership.conftest import EXAMPLES, GRAPHS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def loaded(kizuna_home: Path) -> None:
+    kizuna("ownership", "load", str(GRAPHS / "deal.csv"), "--name", "deal-page", home=kizuna_home)
+
+
+def test_graph_page_draws_owners_shares_and_listed_parties(page, live_server: str, loaded: None) -> None:  # type: ignore[no-untyped-def]
+    page.goto(live_server + "/ownership")
+    page.select_option("select[name=graph]", "deal-page")
+    page.wait_for_selector("select[name=target]")
+    page.select_option("select[name=target]", "kpkk")
+    page.fill("input[name=as_of]", "2026-03-01")
+    page.click("button:has-text('Assess')")
+    page.wait_for_selector("svg#ownership-graph")
+    assert page.locator("#target-name").inner_text() == "Kizuna Precision KK"
+    nodes = page.locator("svg#ownership-graph g.node")
+    assert nodes.count() == 8
+    listed = set(page.locator("g.node.listed").evaluate_all("els => els.map(e => e.dataset.id)"))
+    assert listed == {"brossiya", "rosob"}
+    flagged = set(page.locator("g.node.flagged").evaluate_all("els => els.map(e => e.dataset.id)"))
+    assert flagged == {"harbour"}
+    labels = page.locator("g.link .share").evaluate_all("els => els.map(e => e.textContent)")
+    assert "30 %" in labels and "20–30 %" in labels
+    assert page.locator("g.link.back").count() >= 1  # the Kizuna Precision / Kizuna Trading cross-holding
+    # nodes do not overlap
+    boxes = page.locator("g.node rect").evaluate_all("els => els.map(e => { const b = e.getBoundingClientRect(); "
+                                                      "return [b.x, b.y, b.width, b.height]; })")
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+    row = page.locator("tr[data-regime='us-bis-affiliates']")
+    assert "suspended" in row.inner_text()
+    assert "blocked" in page.locator("#statuses").inner_text()
+    assert page.locator("tr[data-regime='jp-fefta'] a").first.get_attribute("href").startswith("https://")
+    screenshot(page, "ownership-graph")
+
+
+def test_page_upload_and_bad_file(page, live_server: str, kizuna_home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto(live_server + "/ownership")
+    page.set_input_files("input[type=file]", str(EXAMPLES / "bods-package-fi-soe.json"))
+    page.fill("input[name=name]", "soe-page")
+    page.click("button:has-text('Load')")
+    page.wait_for_url("**/ownership?graph=soe-page")
+    page.select_option("select[name=target]", "19f1c5afe9d7")
+    page.click("button:has-text('Assess')")
+    page.wait_for_selector("svg#ownership-graph")
+    assert page.locator("g.node.kind-state").count() == 2
+    assert "matches with control attributed" in page.locator("#claims").inner_text()
+    screenshot(page, "ownership-soe")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("owner,owned\nA,B\n")
+    page.goto(live_server + "/ownership")
+    page.set_input_files("input[type=file]", str(bad))
+    page.click("button:has-text('Load')")
+    assert "header must include" in page.locator(".error").inner_text()
