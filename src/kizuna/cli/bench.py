@@ -76,7 +76,8 @@ def screening(
         speed.add_column(column, justify="left" if column == "measure" else "right")
     kizuna_qps = bench.throughput(matchers["Kizuna"], workload)
     brute_qps = bench.throughput(brute, brute_sample)
-    speed.add_row("queries/s, 2 processes", f"{kizuna_qps:,.0f}", f"{brute_qps:,.1f}", f"{kizuna_qps / brute_qps:,.0f}×")
+    speed.add_row("queries/s, 2 processes", f"{kizuna_qps:,.0f}", f"{brute_qps:,.1f}",
+                  f"{kizuna_qps / brute_qps:,.0f}×")
     file_rate = bench.screen_file_rate(home(), workload)
     speed.add_row("kizuna screen-file rows/s", f"{file_rate:,.0f}", "", "")
     brute_single = []

@@ -49,7 +49,7 @@ def load_devset(folder: Path) -> list[Case]:
         with (folder / f"{category}.tsv").open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
                 expected = frozenset(tuple(e.split(":", 1)) for e in row["expected"].split(" | "))
-                cases.append(Case(row["query"], expected, category, row.get("source", "")))  # type: ignore[arg-type]
+                cases.append(Case(row["query"], expected, category, row.get("source", "")))
     with (folder / "negatives.tsv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             kind = EntityType.PERSON if row["type"] == "person" else EntityType.ORGANIZATION
@@ -140,7 +140,8 @@ def nomenklatura_matchers(screener: Screener, threshold: float = 0.7) -> dict[st
             for entry_no in candidates:
                 record = index.entries[entry_no]
                 right = entity(f"e{entry_no}", schemas.get(record.entity_type, "LegalEntity"), names_of[entry_no])
-                result = algorithm.compare(left, right, config) if config is not None else algorithm.compare(left, right)
+                result = (algorithm.compare(left, right, config) if config is not None
+                          else algorithm.compare(left, right))
                 if result.score >= threshold:
                     hits.add((record.list_code, record.name))
             return hits
@@ -151,7 +152,7 @@ def nomenklatura_matchers(screener: Screener, threshold: float = 0.7) -> dict[st
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def throughput(matcher: Matcher, queries: list[str], workers: int = 2) -> float:

@@ -16,14 +16,17 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 from kizuna.core.atomic import atomic_writer
 from kizuna.core.entity import Entry
 from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, listed_forms
 from kizuna.screening.lexicon import CLASS_FACTORS, lexicon
 from kizuna.screening.links import link_entries
 from kizuna.screening.phonetic import metaphone, skeleton
+from kizuna.screening.postings import Postings
 from kizuna.screening.tables import data_version, scoring, term_classes
-from kizuna.screening.typos import build_delete_index
+from kizuna.screening.typos import DeleteIndex
 from kizuna.screening.wordclass import word_class
 
 CACHE_NAME = "screening-index.pickle"
@@ -62,14 +65,15 @@ class ScreeningIndex:
         self.name_form: list[str] = []  # the rendering that was tokenised
         self.name_tokens: list[tuple[int, ...]] = []
         self.name_total: list[float] = []  # sum of the name's token weights
+        self.name_total_array = np.zeros(0, dtype=np.float32)
         self.vocab: dict[str, int] = {}
         self.words: list[str] = []
         self.word_classes: list[str] = []
         self.word_exact_only: list[bool] = []  # the word only occurs as an acronym: match it only as written
         self.factors: list[float] = []
         self.weights: list[float] = []
-        self.postings: list[array] = []
-        self.deletes: dict[str, list[int]] = {}
+        self.postings = Postings()
+        self.deletes = DeleteIndex()
         self.by_metaphone: dict[str, list[int]] = {}
         self.by_skeleton: dict[str, list[int]] = {}
         self.word_metaphone: list[str] = []
@@ -114,11 +118,11 @@ class ScreeningIndex:
                     index.name_tokens.append(ids)
                     for token_id in set(ids):
                         postings[token_id].append(name_no)
-        index.postings = [array("I", postings.get(i, [])) for i in range(len(index.words))]
+        index.postings = Postings(postings.get(i, []) for i in range(len(index.words)))
         index.word_exact_only = [i not in spelt_out for i in range(len(index.words))]
         index._weigh()
         index._sound_buckets()
-        index.deletes = build_delete_index(enumerate(index.words), int(scoring()["name"]["fuzzy_min_length"]))
+        index.deletes = DeleteIndex(enumerate(index.words), int(scoring()["name"]["fuzzy_min_length"]))
         index._link(kept)
         return index
 
@@ -133,10 +137,11 @@ class ScreeningIndex:
         """Inverse document frequency over names, scaled by the term table's factor."""
         total = max(len(self.name_text), 1)
         self.factors = [word_factor(w) for w in self.words]
-        self.weights = [math.log(1 + total / max(len(p), 1)) * f
-                        for p, f in zip(self.postings, self.factors, strict=True)]
+        counts = np.diff(self.postings.offsets)
+        self.weights = [math.log(1 + total / max(int(n), 1)) * f for n, f in zip(counts, self.factors, strict=True)]
         self.word_classes = [word_class(w) for w in self.words]
         self.name_total = [sum(self.weights[t] for t in ids) or 1.0 for ids in self.name_tokens]
+        self.name_total_array = np.array(self.name_total, dtype=np.float32)
         self.unknown_idf = math.log(1 + total)
 
     def _sound_buckets(self) -> None:
@@ -220,6 +225,6 @@ def cache_version() -> str:
     """Changes whenever the data files or the code that turns names into tokens change."""
     digest = hashlib.sha256()
     for module in ("forms", "latin", "han", "korean", "japanese", "lexicon", "wordclass", "links", "phonetic",
-                   "index"):
+                   "index", "postings", "typos"):
         digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
     return f"{_FORMAT}-{data_version()}-{digest.hexdigest()[:12]}"

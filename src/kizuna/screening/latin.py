@@ -38,8 +38,6 @@ def _strip_plural(word: str) -> str:
         return word
     if word.endswith("ies") and not word.endswith(("eies", "aies")):
         singular = word[:-3] + "y"
-    elif word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
-        singular = word[:-1]
     elif word.endswith("s") and not word.endswith(("us", "ss")):
         singular = word[:-1]
     else:

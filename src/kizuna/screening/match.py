@@ -130,7 +130,7 @@ class NameComparer:
 
     # -- alignment ----------------------------------------------------------------------------------
 
-    def compare(self, query: list[QuerySlot], name_id: int, symmetric: bool = False) -> NameMatch:  # noqa: C901
+    def compare(self, query: list[QuerySlot], name_id: int, symmetric: bool = False) -> NameMatch:
         """Align the query with listed name ``name_id``; ``symmetric`` weighs both coverages equally (person
         names, where every part counts)."""
         index = self.index
@@ -145,9 +145,10 @@ class NameComparer:
                 pending.append(qslot)
             else:
                 option, positions = exact
-                for token, position in zip(option, positions, strict=True):
+                for position in positions:
                     used[position] = True
-                chosen.append((qslot, option, [(t, p, 1.0, "exact", 1.0) for t, p in zip(option, positions, strict=True)]))
+                pairs = list(zip(option, positions, strict=True))
+                chosen.append((qslot, option, [(t, p, 1.0, "exact", 1.0) for t, p in pairs]))
         for qslot in pending:
             best_option, best_found, best_key = qslot.options[0], [], (0.0, 0.0)
             for option in qslot.options:
@@ -174,7 +175,8 @@ class NameComparer:
             if used[position] or len(word) < 5:
                 continue
             for start in range(len(chosen)):
-                run, combined = [], ""
+                run: list[int] = []
+                combined = ""
                 for qslot, option, found in chosen[start : start + 4]:
                     if found or len(option) != 1:
                         break
@@ -207,9 +209,8 @@ class NameComparer:
 
     def _approximate(self, option: tuple[QueryToken, ...], name_ids: tuple[int, ...], used: list[bool],
                      sounds: bool) -> list[Found]:
-        index = self.index
         taken: set[int] = set()
-        found = []
+        found: list[Found] = []
         for token in option:
             best, best_position, best_how = 0.0, -1, ""
             for position, word_id in enumerate(name_ids):

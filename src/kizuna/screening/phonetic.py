@@ -33,7 +33,7 @@ def skeleton(word: str) -> str:
     text = _SOFT_C.sub("s", word.lower())
     for cluster, replacement in _CLUSTERS:
         text = text.replace(cluster, replacement)
-    key = []
+    key: list[str] = []
     for i, char in enumerate(text):
         mapped = _CLASSES.get(ord(char))
         if mapped is None:

@@ -8,10 +8,10 @@ lists linked to it as the same party, each with its own list and provenance.
 
 from __future__ import annotations
 
-import heapq
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from kizuna.core.entity import EntityType
 from kizuna.screening.explain import describe
@@ -21,7 +21,6 @@ from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToke
 from kizuna.screening.model import Hit, Query
 from kizuna.screening.phonetic import metaphone, skeleton
 from kizuna.screening.tables import scoring
-from kizuna.screening.typos import near_words
 
 # Person and organisation are the types whose confusion is evidence against a match; unknown says nothing.
 _PARTY_KINDS = {EntityType.PERSON.value: "person", EntityType.ORGANIZATION.value: "organization",
@@ -146,54 +145,62 @@ class Screener:
 
     def _candidates(self, slots: list[QuerySlot], floor: float = 0.0) -> list[int]:
         """Names sharing enough weighted words with the query, most promising first; those whose estimated
-        score is below ``floor`` are left out."""
+        score is below ``floor`` are left out. Works on dense per-name arrays (numpy) for speed."""
         index = self.index
         total = sum(s.weight for s in slots) or 1.0
         finders = [s for s in slots if max(t.factor for t in s.options[0]) >= self._min_factor] or slots
-        shared: dict[int, float] = defaultdict(float)
+        shared = np.zeros(len(index.name_text), dtype=np.float32)
         for qslot in finders:
-            best: dict[int, float] = {}
-            for option in qslot.options:
-                credit: dict[int, float] = defaultdict(float)  # an option's words add up
-                for token in option:
-                    per_token: dict[int, float] = {}
-                    for word_id, similarity in self._spellings(token, qslot.slot.sounds):
-                        self._credit(per_token, word_id, token.weight * similarity)
-                    for name_id, contribution in per_token.items():
-                        credit[name_id] += contribution
-                for name_id, contribution in credit.items():
-                    if contribution > best.get(name_id, 0.0):
-                        best[name_id] = contribution
-            for name_id, contribution in best.items():
-                shared[name_id] += contribution
-        together: dict[int, float] = {}
+            shared += self._slot_credit(qslot)
+        together = np.zeros(len(shared), dtype=np.float32)
         for word_id, contribution in self._run_together(slots):
-            self._credit(together, word_id, contribution)
-        for name_id, contribution in together.items():
-            shared[name_id] += contribution
-        exponent = self.names.exponent
-        totals = index.name_total
+            self._raise(together, word_id, contribution)
+        shared += together
+        least = self._min_share * sum(s.weight for s in finders)
+        candidates = np.flatnonzero(shared >= max(least, 1e-6))
+        weight = shared[candidates]
         # The estimate is optimistic, so pruning at the floor never drops a name that could reach the
         # threshold: a slot that did not look for candidates (a generic word) counts as matched when the name
         # has one of its words, and every query word counts at full similarity.
-        others = [s for s in slots if s not in finders]
-        least = self._min_share * sum(s.weight for s in finders)
-        scored = []
-        for name_id, weight in shared.items():
-            if weight < least:
-                continue
-            if others:
-                ids = index.name_tokens[name_id]
-                weight += sum(s.weight for s in others if any(t.token_id in ids for t in s.options[0]))
-            estimate = min(weight / total, 1.0) ** exponent * min(weight / totals[name_id], 1.0) ** (1 - exponent)
-            if estimate >= floor:
-                scored.append((estimate, name_id))
-        return [name_id for _, name_id in heapq.nlargest(self._max_candidates, scored)]
+        for qslot in slots:
+            if qslot not in finders:
+                present = np.zeros(len(shared), dtype=bool)
+                for token in qslot.options[0]:
+                    if token.token_id >= 0:
+                        present[index.postings[token.token_id]] = True
+                weight = (weight + qslot.weight * present[candidates]).astype(np.float32)
+        exponent = self.names.exponent
+        estimate = (np.minimum(weight / total, 1.0) ** exponent
+                    * np.minimum(weight / index.name_total_array[candidates], 1.0) ** (1 - exponent))
+        keep = estimate >= floor
+        candidates, estimate = candidates[keep], estimate[keep]
+        if len(candidates) > self._max_candidates:
+            top = np.argpartition(-estimate, self._max_candidates)[: self._max_candidates]
+            candidates, estimate = candidates[top], estimate[top]
+        return [int(candidates[i]) for i in np.argsort(-estimate, kind="stable")]
 
-    def _credit(self, best: dict[int, float], word_id: int, contribution: float) -> None:
-        for name_id in self.index.postings[word_id]:
-            if contribution > best.get(name_id, 0.0):
-                best[name_id] = contribution
+    def _slot_credit(self, qslot: QuerySlot) -> np.ndarray:
+        """Per name, the best weight one query slot can share with it (the best option; an option's words add)."""
+        size = len(self.index.name_text)
+        best: np.ndarray | None = None
+        for option in qslot.options:
+            credit = np.zeros(size, dtype=np.float32)
+            for token in option:
+                spellings = self._spellings(token, qslot.slot.sounds)
+                if len(spellings) == 1:
+                    word_id, similarity = spellings[0]
+                    credit[self.index.postings[word_id]] += token.weight * similarity
+                elif spellings:
+                    per_token = np.zeros(size, dtype=np.float32)
+                    for word_id, similarity in spellings:
+                        self._raise(per_token, word_id, token.weight * similarity)
+                    credit += per_token
+            best = credit if best is None else np.maximum(best, credit)
+        return best if best is not None else np.zeros(size, dtype=np.float32)
+
+    def _raise(self, values: np.ndarray, word_id: int, contribution: float) -> None:
+        postings = self.index.postings[word_id]
+        values[postings] = np.maximum(values[postings], contribution)
 
     def _run_together(self, slots: list[QuerySlot]) -> list[tuple[int, float]]:
         """Listed words written as two query words (Al Qaida / alqaida, スベル バンク / sberbank), and query
@@ -204,7 +211,8 @@ class Screener:
         for i in range(len(singles) - 1):
             for width in (2, 3):
                 run = singles[i : i + width]
-                if len(run) < width:
+                # Only words the lists do not use, or words read from another script, are worth joining.
+                if len(run) < width or all(s.options[0][0].token_id >= 0 and not s.slot.sounds for s in run):
                     break
                 text = "".join(s.options[0][0].text for s in run)
                 weight = sum(s.weight for s in run)
@@ -240,7 +248,7 @@ class Screener:
         text = token.text
         near: set[int] = set()
         if len(text) >= self.names.min_length:
-            near.update(near_words(text, index.deletes))
+            near.update(index.deletes.near(text))
             near.update(index.by_metaphone.get(metaphone(text), ()))
         if sounds:
             near.update(index.by_skeleton.get(skeleton(text), ()))
