@@ -22,7 +22,7 @@ def test_screen_one_party(client: TestClient) -> None:
     body = response.json()
     [result] = body["results"]
     assert result["hits"] and result["hits"][0]["name"].lower().startswith("hangzhou hikvision")
-    assert body["threshold"] == 0.75 and body["snapshot"]
+    assert body["threshold"] == 0.85 and body["snapshot"]
 
 
 def test_screen_many_parties_in_order(client: TestClient) -> None:
