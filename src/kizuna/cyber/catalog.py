@@ -51,6 +51,7 @@ class Requirement:
     statement: str
     oscal_id: str
     objectives: list[Objective] = field(default_factory=list)
+    statement_id: str = ""  # the OSCAL id of its statement part, the target of an assessment finding
 
 
 @dataclass(slots=True)
@@ -180,8 +181,9 @@ def parse_catalog(data: dict[str, Any], catalog_id: str, source: str) -> Catalog
                 statement = "\n".join(s for s in (statement, text) if s)
         if label in requirements:
             raise InputError(f"requirement {label!r} appears twice", path=source, field=control["id"])
+        statement_part = next((p for p in control.get("parts", []) if p.get("name") == "statement"), {})
         requirement = Requirement(label, family.id, str(control.get("title", label)).strip(), statement.strip(),
-                                  str(control["id"]))
+                                  str(control["id"]), statement_id=str(statement_part.get("id") or control["id"]))
         seen: set[str] = set()
         for part in _leaf_objectives(control.get("parts", [])):
             oid = _objective_label(part)
