@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -166,12 +166,19 @@ def _requirement_for(catalog: Catalog, rules: Rules | None, value: str) -> str |
 def read_answers(path: str | Path, catalog: Catalog, rules: Rules | None) -> AnswerSet:
     """Read and check a whole answers file; InputError (file, line, field) on the first problem found."""
     path = Path(path)
+    return parse_rows(read_rows(path), catalog, rules, str(path))
+
+
+def parse_rows(rows: Iterable[tuple[int, dict[str, Any]]], catalog: Catalog, rules: Rules | None,
+               source: str) -> AnswerSet:
+    """Check answer rows (line, {column: value}) from a file, a form or a request; InputError names source and line."""
+    path = source
     result = AnswerSet(catalog.id)
     where: dict[str, int] = {}  # objective -> line that answered it
     partial_lines: dict[str, int] = {}
     poam_known = False
     header_checked = False
-    for line, row in read_rows(path):
+    for line, row in rows:
         if not header_checked:
             if "status" not in row or not ({"objective_id", "requirement_id", "id"} & row.keys()):
                 raise InputError("the header needs a 'status' column and an 'objective_id' or 'requirement_id' "
