@@ -183,7 +183,6 @@ def parse_rows(rows: Iterable[tuple[int, dict[str, Any]]], catalog: Catalog, rul
             if "status" not in row or not ({"objective_id", "requirement_id", "id"} & row.keys()):
                 raise InputError("the header needs a 'status' column and an 'objective_id' or 'requirement_id' "
                                  "column", path=path, line=1)
-            poam_known = "poam" in row
             header_checked = True
         raw_status = _text(row, "status")
         if not raw_status:
@@ -203,6 +202,8 @@ def parse_rows(rows: Iterable[tuple[int, dict[str, Any]]], catalog: Catalog, rul
         poam_cell = _text(row, "poam").casefold()
         if poam_cell not in _TRUE | _FALSE:
             raise InputError(f"poam must be yes or no, not {poam_cell!r}", path=path, line=line, field="poam")
+        # A blank poam column (a template's) says nothing; any yes/no in it says which gaps have a plan.
+        poam_known = poam_known or bool(poam_cell)
 
         if objective_id and objective_id in catalog.objectives:
             objective = catalog.objectives[objective_id]
