@@ -64,7 +64,7 @@ def test_missing_columns_and_empty_file(tmp_path: Path) -> None:
         read(write_csv(tmp_path / "a.csv", "control,result\n3.1.1,met\n"))
     with pytest.raises(InputError, match="empty file"):
         read(write_csv(tmp_path / "b.csv", ""))
-    with pytest.raises(InputError, match="use .csv or .xlsx"):
+    with pytest.raises(InputError, match=r"use \.csv or \.xlsx"):
         read(write_csv(tmp_path / "c.txt", "requirement_id,status\n"))
 
 

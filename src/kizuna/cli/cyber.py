@@ -8,7 +8,7 @@ import json
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -203,7 +203,7 @@ def export_command(
 def list_command(as_json: JsonOption = False) -> None:
     """Stored assessments."""
     with CyberStore() as store:
-        records = store.list()
+        records = store.assessments()
     if as_json:
         print_json([r.to_dict() for r in records])
         return
@@ -237,7 +237,7 @@ def show_command(
 @app.command("history")
 def history_command(assessment_id: Annotated[int, typer.Argument(metavar="ID")], as_json: JsonOption = False) -> None:
     """Every saved revision of an assessment with the score it gives under today's rules."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     with CyberStore() as store:
         for saved in store.history(assessment_id):
             evaluation = evaluate_stored(store, assessment_id, saved.revision)
@@ -400,7 +400,8 @@ def bench_cyber(
 
     with tempfile.TemporaryDirectory(prefix="kizuna-bench-cyber-") as work:
         figures = run_benchmark(Path(work) / "cyber.db", assessments, baseline_sample)
-    table = Table(title=f"kizuna bench cyber: {assessments:,} stored assessments, {figures['objectives']} objectives each")
+    table = Table(title=f"kizuna bench cyber: {assessments:,} stored assessments, "
+                        f"{figures['objectives']} objectives each")
     table.add_column("step")
     table.add_column("total s", justify="right")
     table.add_column("per assessment", justify="right")

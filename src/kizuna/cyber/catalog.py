@@ -181,7 +181,8 @@ def parse_catalog(data: dict[str, Any], catalog_id: str, source: str) -> Catalog
                 statement = "\n".join(s for s in (statement, text) if s)
         if label in requirements:
             raise InputError(f"requirement {label!r} appears twice", path=source, field=control["id"])
-        statement_part = next((p for p in control.get("parts", []) if p.get("name") == "statement"), {})
+        statement_part: dict[str, Any] = next(
+            (p for p in control.get("parts", []) if p.get("name") == "statement"), {})
         requirement = Requirement(label, family.id, str(control.get("title", label)).strip(), statement.strip(),
                                   str(control["id"]), statement_id=str(statement_part.get("id") or control["id"]))
         seen: set[str] = set()

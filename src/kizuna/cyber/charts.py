@@ -59,7 +59,8 @@ def score_scale(score: int, minimum: int, maximum: int, threshold: int, width: i
     colour = COLOURS[MET] if score == maximum else COLOURS[PARTIAL] if score >= threshold else COLOURS[NOT_MET]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart score-scale" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="SPRS score {score} on the range {minimum} to {maximum}">'
+        f'viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="SPRS score {score} on the range {minimum} to {maximum}">'
         f'<rect x="{pad}" y="{y}" width="{width - 2 * pad}" height="10" fill="#e6e9ed"/>'
         f'<rect x="{at(threshold):.1f}" y="{y}" width="{at(maximum) - at(threshold):.1f}" height="10" fill="#cfe8d8"/>'
         f'<line x1="{at(threshold):.1f}" x2="{at(threshold):.1f}" y1="{y - 6}" y2="{y + 16}" stroke="#2f7d4f"/>'

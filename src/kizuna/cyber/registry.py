@@ -95,7 +95,8 @@ def judge(registration: Registration, screening: Screening, today: date) -> Regi
         deadline = (assessed + timedelta(days=rules.closeout_days)).isoformat()
         if today.isoformat() > deadline:
             trusted = False
-            why.append(f"conditional status expired: the POA&M close-out was due {deadline} ({rules.closeout_citation})")
+            why.append(f"conditional status expired: the POA&M close-out was due {deadline} "
+                       f"({rules.closeout_citation})")
     if age > rules_policy.max_age_days:
         trusted = False
         why.append(f"assessment is {age} days old, over {rules_policy.max_age_days} ({rules_policy.max_age_citation})")

@@ -146,9 +146,9 @@ def score(catalog: Catalog, answers: AnswerSet, rules: Rules | None) -> ScoreRep
     """Roll the answers up and score them; ``rules`` None (or a catalog the rules do not cover) gives no score."""
     results = rollup(catalog, answers)
     if rules is None or set(catalog.requirements) != set(rules.weights):
-        notes = ["no SPRS score: the DoD Assessment Methodology scores the 110 requirements of NIST SP 800-171 "
+        unscored = ["no SPRS score: the DoD Assessment Methodology scores the 110 requirements of NIST SP 800-171 "
                  "Rev 2 only; this catalog is reported as requirements met"]
-        return ScoreReport(catalog.id, results, None, None, None, None, notes)
+        return ScoreReport(catalog.id, results, None, None, None, None, unscored)
     by_id = {r.id: r for r in results}
     notes: list[str] = []
     for r in results:

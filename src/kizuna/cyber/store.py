@@ -179,7 +179,7 @@ class CyberStore:
             raise NotFoundError(f"no assessment {assessment_id}")
         return AssessmentRecord(**dict(row))
 
-    def list(self) -> list[AssessmentRecord]:
+    def assessments(self) -> list[AssessmentRecord]:
         rows = self.conn.execute(
             "SELECT a.*, (SELECT COUNT(*) FROM revisions r WHERE r.assessment_id = a.id) AS revisions "
             "FROM assessments a ORDER BY a.id").fetchall()
@@ -225,7 +225,8 @@ class CyberStore:
         """Every assessment with its latest answers (assessments without answers are skipped)."""
         rows = self.conn.execute(
             "SELECT a.*, r.revision AS revisions, r.answers FROM assessments a JOIN revisions r "
-            "ON r.assessment_id = a.id AND r.revision = (SELECT MAX(revision) FROM revisions WHERE assessment_id = a.id) "
+            "ON r.assessment_id = a.id "
+            "AND r.revision = (SELECT MAX(revision) FROM revisions WHERE assessment_id = a.id) "
             "ORDER BY a.id")
         for row in rows:
             data = dict(row)

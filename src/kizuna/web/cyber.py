@@ -106,7 +106,7 @@ def api_score(request: ScoreRequest) -> dict[str, Any]:
 @router.get("/v1/cyber/assessments", tags=["cyber"])
 def api_assessments() -> list[dict[str, Any]]:
     with CyberStore() as store:
-        return [r.to_dict() for r in store.list()]
+        return [r.to_dict() for r in store.assessments()]
 
 
 @router.post("/v1/cyber/assessments", tags=["cyber"], status_code=201)
@@ -215,7 +215,7 @@ def _page(request: Request, name: str, context: dict[str, Any], status_code: int
 def assessments_page(request: Request, error: str = "") -> HTMLResponse:
     with CyberStore() as store:
         rows = []
-        for record in store.list():
+        for record in store.assessments():
             ev = evaluate_stored(store, record.id)
             rows.append((record, ev))
     return _page(request, "index.html", {"active": "cyber", "rows": rows, "catalogs": catalog_ids(),
@@ -253,7 +253,8 @@ def _overview(request: Request, assessment_id: int, message: str = "", error: st
 
 
 @router.get("/cyber/assessments/{assessment_id}", response_class=HTMLResponse, include_in_schema=False)
-def assessment_page(request: Request, assessment_id: int, saved: int | None = None, poam: int | None = None) -> HTMLResponse:
+def assessment_page(request: Request, assessment_id: int, saved: int | None = None,
+                    poam: int | None = None) -> HTMLResponse:
     message = f"saved revision {saved}" if saved else f"POA&M generated: {poam} items" if poam is not None else ""
     return _overview(request, assessment_id, message=message)
 
@@ -384,7 +385,7 @@ def registry_page(request: Request, min_score: str = "", status: Annotated[list[
                            int(max_age_days) if max_age_days.strip() else None, sector, country, bool(trusted))
         with CyberStore() as store:
             views = list_registry(store, filters)
-            assessments = store.list()
+            assessments = store.assessments()
     except ValueError:
         error, assessments = "score and age must be whole numbers", []
     except InputError as exc:
