@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
 from kizuna.cli import bench, cyber, lists, screening, serve
 from kizuna.cli.output import errors
@@ -28,5 +29,5 @@ def main() -> None:
     try:
         app()
     except KizunaError as exc:
-        errors.print(f"[red]error:[/] {exc}", markup=True, soft_wrap=True)
+        errors.print(f"[red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
         sys.exit(2)

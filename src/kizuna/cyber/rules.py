@@ -76,6 +76,7 @@ class Rules:
     closeout_citation: str
     closeout_verified: bool
     cmmc_source_url: str
+    practice_ids: dict[str, str]  # requirement -> CMMC practice id, computed once
 
     @property
     def minimum(self) -> int:
@@ -93,10 +94,7 @@ class Rules:
         return f"{self.weight_citations[points]}: value {points}"
 
     def practice_id(self, requirement_id: str) -> str:
-        weight = self.weights.get(requirement_id)
-        if weight is None:
-            return requirement_id
-        return self.practice_id_pattern.format(family=weight.family, requirement=requirement_id)
+        return self.practice_ids.get(requirement_id, requirement_id)
 
     def poam_eligible(self, requirement_id: str, partial: bool) -> bool:
         """Whether a NOT MET requirement may sit on a POA&M for a Conditional status (32 CFR 170.21(a)(2)(ii)-(iii))."""
@@ -182,4 +180,5 @@ def load_rules() -> Rules:
         closeout_citation=cmmc["closeout"]["citation"],
         closeout_verified=bool(cmmc["closeout"]["verified"]),
         cmmc_source_url=cmmc["source"]["url"],
+        practice_ids={rid: cmmc["practice_id"].format(family=w.family, requirement=rid) for rid, w in weights.items()},
     )
