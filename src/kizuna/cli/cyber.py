@@ -378,14 +378,17 @@ def registry_list(
     if as_json:
         print_json([v.to_dict() for v in views])
         return
-    table = Table()
-    for column in ("company", "country", "sector", "SPRS", "CMMC L2", "assessed", "screening", "trusted", "why"):
-        table.add_column(column, overflow="fold")
+    table = Table(expand=True)
+    table.add_column("company", ratio=3, overflow="fold")
+    for column in ("SPRS", "CMMC L2", "assessed", "screening", "trusted"):
+        table.add_column(column, no_wrap=column in ("SPRS", "trusted"))
+    table.add_column("why", ratio=4, overflow="fold")
     for v in views:
         r = v.registration
-        screening = (f"[red]LISTED[/] {v.screening.hits[0]['list']}" if v.screening.listed else "no hit")
-        table.add_row(r.name, r.country, r.sector, str(r.sprs_score), r.cmmc_status, f"{r.assessed_on} "
-                      f"({v.age_days} d)", screening, "[green]yes[/]" if v.trusted else "no", escape("; ".join(v.why)))
+        screening = (f"[red]LISTED[/]\n{v.screening.hits[0]['list']}" if v.screening.listed else "no hit")
+        table.add_row(f"{escape(r.name)}\n[dim]{r.country} · {r.sector}[/]", str(r.sprs_score),
+                      r.cmmc_status.replace("_", " "), f"{r.assessed_on}\n({v.age_days} d)", screening,
+                      "[green]yes[/]" if v.trusted else "[red]no[/]", escape("; ".join(v.why)))
     console.print(table)
 
 

@@ -101,8 +101,7 @@ def judge(registration: Registration, screening: Screening, today: date) -> Regi
         trusted = False
         why.append(f"assessment is {age} days old, over {rules_policy.max_age_days} ({rules_policy.max_age_citation})")
     if trusted:
-        why.append(f"no restricted-party hit (snapshot {screening.snapshot}); CMMC Level 2 "
-                   f"{registration.cmmc_status}; assessed {age} days ago")
+        why.append(f"no restricted-party hit; CMMC Level 2 {registration.cmmc_status}; assessed {age} days ago")
     return RegistryView(registration, screening, trusted, why, age, deadline)
 
 
