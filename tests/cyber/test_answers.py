@@ -84,6 +84,11 @@ def test_partial_row_with_objective_answers(tmp_path: Path) -> None:
     assert answers.answers["3.5.3[d]"].status.value == "not_met"  # not answered one by one: not met
 
 
+def test_partial_on_a_single_objective_requirement(tmp_path: Path) -> None:
+    answers = read(write_csv(tmp_path / "a.csv", "objective_id,status\n3.13.11,partial\n3.1.1[a],met\n"))
+    assert answers.partial == {"3.13.11"} and answers.answers["3.13.11"].status.value == "not_met"
+
+
 def test_cmmc_practice_ids_and_aliases_are_accepted(tmp_path: Path) -> None:
     answers = read(write_csv(tmp_path / "a.csv", "requirement_id,status\nAC.L2-3.1.1,Not Met\n3.1.2,N/A\n"))
     assert answers.answers["3.1.1[a]"].status.value == "not_met"

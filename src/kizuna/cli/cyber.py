@@ -16,6 +16,7 @@ from rich.table import Table
 
 from kizuna.cli.bench import app as bench_app
 from kizuna.cli.output import console, print_json
+from kizuna.core.atomic import atomic_write_text
 from kizuna.core.errors import InputError
 from kizuna.cyber.answers import write_answers
 from kizuna.cyber.catalog import REV2, catalog_ids, load_catalog
@@ -331,8 +332,6 @@ def report_command(
     if suffix == ".pdf":
         render_pdf(html, output)
     elif suffix in (".html", ".htm"):
-        from kizuna.core.atomic import atomic_write_text
-
         atomic_write_text(output, html)
     else:
         raise InputError("the report is written as .html or .pdf", path=output)

@@ -206,7 +206,9 @@ def parse_rows(rows: Iterable[tuple[int, dict[str, Any]]], catalog: Catalog, rul
         # A blank poam column (a template's) says nothing; any yes/no in it says which gaps have a plan.
         poam_known = poam_known or bool(poam_cell)
 
-        if objective_id and objective_id in catalog.objectives:
+        # A single-objective requirement shares its id with its objective: "3.13.11,partial" means the requirement.
+        single_partial = status == PARTIAL and objective_id in catalog.requirements
+        if objective_id and objective_id in catalog.objectives and not single_partial:
             objective = catalog.objectives[objective_id]
             if requirement_field and _requirement_for(catalog, rules, requirement_field) != objective.requirement_id:
                 raise InputError(f"objective {objective_id} belongs to {objective.requirement_id}, not "

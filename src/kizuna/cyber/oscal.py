@@ -145,6 +145,7 @@ def poam_document(evaluation: Evaluation) -> dict[str, Any]:
     key = _key(evaluation)
     catalog = evaluation.catalog
     risks, items, observations = [], [], []
+    practice = {r.id: r.practice_id for r in evaluation.report.requirements}
     for item in evaluation.poam:
         requirement = catalog.requirements[item.requirement_id]
         risk_uuid = _uuid(key, "risk", item.requirement_id)
@@ -165,14 +166,13 @@ def poam_document(evaluation: Evaluation) -> dict[str, Any]:
             "deadline": _timestamp(item.due_date),
             "related-observations": [{"observation-uuid": obs_uuid}],
         })
-        practice = evaluation.report.requirements[list(catalog.requirements).index(item.requirement_id)].practice_id
         props = [_prop("requirement-id", item.requirement_id), _prop("owner", item.owner),
                  _prop("due-date", item.due_date), _prop("poam-eligible", "yes" if item.eligible else "no")]
         if evaluation.report.sprs_score is not None:
             props.append(_prop("sprs-points", item.points))
         items.append({
             "uuid": _uuid(key, "poam-item", item.requirement_id),
-            "title": f"{practice or item.requirement_id}: {requirement.title}"[:300],
+            "title": f"{practice.get(item.requirement_id) or item.requirement_id}: {requirement.title}"[:300],
             "description": f"Close {len(item.objectives)} open objective(s) of {item.requirement_id} by "
                            f"{item.due_date} (owner: {item.owner}).",
             "props": props,
