@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
-from kizuna.cli import bench, lists, ownership, screening, serve
+from kizuna.cli import bench, cyber, lists, ownership, screening, serve
 from kizuna.cli.output import errors
 from kizuna.core.errors import KizunaError
 
@@ -21,6 +22,7 @@ app.add_typer(lists.app, name="lists")
 app.add_typer(bench.app, name="bench")
 app.add_typer(ownership.app, name="ownership")
 app.add_typer(ownership.invest_app, name="invest")
+app.add_typer(cyber.app, name="cyber")
 screening.register(app)
 serve.register(app)
 
@@ -29,5 +31,5 @@ def main() -> None:
     try:
         app()
     except KizunaError as exc:
-        errors.print(f"[red]error:[/] {exc}", markup=True, soft_wrap=True)
+        errors.print(f"[red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
         sys.exit(2)
