@@ -11,18 +11,21 @@ from kizuna.screening.korean import hanja_to_hangul, readings, surname
 from kizuna.screening.phonetic import metaphone, skeleton
 
 
-@pytest.mark.parametrize(("a", "b"), [("中国電子科技集団公司", "中國電子科技集團公司"), ("広州", "廣州"), ("研究所", "硏究所")])
+@pytest.mark.parametrize(("a", "b"), [("中国電子科技集団公司", "中國電子科技集團公司"), ("広州", "廣州"),
+                                      ("研究所", "硏究所")])
 def test_japanese_traditional_and_simplified_spellings_meet(a: str, b: str) -> None:
     assert canonical_han(a) == canonical_han(b)
 
 
-@pytest.mark.parametrize(("text", "value"), [("第十四", 14), ("二十八", 28), ("五十四", 54), ("七○二", 702), ("771", 771)])
+@pytest.mark.parametrize(("text", "value"), [("第十四", 14), ("二十八", 28), ("五十四", 54), ("七○二", 702),
+                                             ("771", 771)])
 def test_chinese_numbers(text: str, value: int) -> None:
     assert chinese_number(canonical_han(text)) == value
 
 
 def test_cjk_form_uses_lexicon_words_numbers_and_splits_compounds() -> None:
-    assert cjk_form("中国電子科技集団公司第十四研究所").tokens == ("中国", "电子", "科技", "集团", "公司", "14", "研究所")
+    tokens = cjk_form("中国電子科技集団公司第十四研究所").tokens
+    assert tokens == ("中国", "电子", "科技", "集团", "公司", "14", "研究所")
     # 国防科技大学 (the common name) and 国防科学技術大学 (METI's) become the same words.
     assert cjk_form("国防科技大学").tokens == cjk_form("国防科学技術大学").tokens == ("国防", "科技", "大学")
     # ...while 北京理工大学 and 北京工业大学 (different universities) do not.
