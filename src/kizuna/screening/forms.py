@@ -19,7 +19,8 @@ from kizuna.screening import korean
 from kizuna.screening.han import bigrams, canonical_han, pinyin, segment
 from kizuna.screening.japanese import is_kana, romaji
 from kizuna.screening.latin import latin_tokens
-from kizuna.screening.lexicon import Lexeme, lexicon
+from kizuna.screening.cedict import MAX_LENGTH
+from kizuna.screening.lexicon import Lexeme, dictionary_words, han_table, lexicon
 from kizuna.screening.tables import chinese_surnames, term_classes
 
 # An acronym the lists write in parentheses after the full name: "(BUAA)", "(CETC 14)".
@@ -114,8 +115,8 @@ def cjk_form(text: str) -> Form:
         if is_latin:
             slots.extend(_plain(latin_tokens(chunk)))
             continue
-        table = lx.hangul if any(korean.is_hangul_syllable(c) for c in chunk) else _han_and_kana()
-        for piece in segment(chunk, table, lx.longest):
+        table = lx.hangul if any(korean.is_hangul_syllable(c) for c in chunk) else han_table()
+        for piece in segment(chunk, table, MAX_LENGTH):
             if piece.kind == "run":
                 slots.extend(Slot(((b,),), b) for b in bigrams(piece.key))
             elif piece.kind == "number":
@@ -126,20 +127,13 @@ def cjk_form(text: str) -> Form:
 
 
 @cache
-def _han_and_kana() -> dict[str, Lexeme]:
-    lx = lexicon()
-    return {**lx.han, **lx.kana}
-
-
-@cache
 def atomic_keys(key: str) -> tuple[str, ...]:
     """A compound lexicon word as the smaller lexicon words it is made of, so that 国防科技大学 and
     国防科学技術大学 compare word for word (科技大学 -> 科技 + 大学); a word that does not split stays whole."""
-    lx = lexicon()
     if key.startswith("⟨") or len(key) < 3:
         return (key,)
-    smaller = {k: v for k, v in lx.han.items() if len(k) < len(key) and v.key != key}
-    pieces = segment(key, smaller, lx.longest)
+    lx = lexicon()
+    pieces = segment(key, {**lx.han, **lx.kana}, len(key) - 1)  # curated words only: 有限公司 stays whole
     if len(pieces) >= 2 and all(p.kind == "lexeme" and len(p.key) < len(key) for p in pieces):
         return tuple(k for p in pieces for k in atomic_keys(p.key))
     return (key,)
@@ -169,7 +163,8 @@ def query_forms(text: str) -> tuple[Form, ...]:
     text = " ".join(text.split())
     script = detect_script(text)
     if script == LATIN or script == "Zyyy":
-        return tuple(f for f in [_latin_form(text)] if f)
+        latin = _latin_form(text)
+        return tuple(f for f in [latin, _from_pinyin(latin.tokens)] if f)
     if script not in (HAN, JAPANESE, HANGUL):
         romanised = anyascii(text)
         return tuple(f for f in [Form(_sounding(latin_tokens(romanised), "transliterated (anyascii)"),
@@ -178,9 +173,47 @@ def query_forms(text: str) -> tuple[Form, ...]:
     return tuple(f for f in forms if f)
 
 
+@cache
+def _pinyin_index() -> dict[str, tuple[Lexeme, ...]]:
+    """Toneless pinyin of every known Han word of two or more syllables -> the words."""
+    found: dict[str, list[Lexeme]] = {}
+    for lexeme in (*dictionary_words().values(), *lexicon().han.values()):
+        if len(lexeme.pinyin) >= 4:
+            found.setdefault(lexeme.pinyin, []).append(lexeme)
+    return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+
+
+def _from_pinyin(tokens: tuple[str, ...]) -> Form | None:
+    """A Latin query written in pinyin (Haerbin Gongye Daxue), read back into known Chinese words so that
+    their English renderings can meet the listed names; None unless every word is pinyin of a known word."""
+    if len(tokens) < 2 or not all(t.isalpha() for t in tokens):
+        return None
+    index = _pinyin_index()
+    slots: list[Slot] = []
+    start = 0
+    while start < len(tokens):
+        for end in range(len(tokens), start, -1):
+            key = "".join(tokens[start:end])
+            lexemes = index.get(key)
+            if lexemes:
+                english = tuple(dict.fromkeys(e for lexeme in lexemes for e in lexeme.english))[:8]
+                words = " / ".join(f"{lexeme.key} ({lexeme.table}) = {lexeme.gloss}" for lexeme in lexemes[:3])
+                slots.append(Slot((*english, tuple(tokens[start:end])), " ".join(tokens[start:end]),
+                                  f"pinyin {key} = {words}", lexemes[0].cls))
+                start = end
+                break
+        else:
+            return None
+    rendering = " ".join(" ".join(s.options[0]) for s in slots)
+    return Form(tuple(slots), "translation from pinyin", rendering)
+
+
 def _lexeme_slot(piece_text: str, lexeme: Lexeme) -> Slot:
+    """A lexicon word by its English renderings and, for Han words, its pinyin (lists keep pinyin for some
+    words: Shenyang Ligong University, Nanchang Hangkong University)."""
     how = f"{lexeme.table}: {piece_text} = {lexeme.gloss}"
-    return Slot(tuple(dict.fromkeys(lexeme.english)), piece_text, how, lexeme.cls)
+    options = (*lexeme.english, (lexeme.pinyin,)) if lexeme.pinyin else lexeme.english
+    return Slot(tuple(dict.fromkeys(options)), piece_text, how, lexeme.cls)
 
 
 def _translated(text: str) -> Form:
@@ -192,12 +225,15 @@ def _translated(text: str) -> Form:
             slots.extend(_plain(latin_tokens(chunk)))
             continue
         hangul = any(korean.is_hangul_syllable(c) for c in chunk)
-        table = lx.hangul if hangul else _han_and_kana()
-        for piece in segment(chunk, table, lx.longest):
+        table = lx.hangul if hangul else han_table()
+        for piece in segment(chunk, table, MAX_LENGTH):
             if piece.kind == "lexeme":
                 slots.append(_lexeme_slot(piece.text, table[piece.text]))
             elif piece.kind == "number":
-                slots.append(Slot(((piece.key,),), piece.text, f"number {piece.text} = {piece.key}", "number"))
+                # Numbers inside names are sometimes kept in pinyin (八一 -> Bayi).
+                spoken = pinyin(piece.text) if not piece.text.isdigit() else ""
+                options = ((piece.key,), (spoken,)) if spoken else ((piece.key,),)
+                slots.append(Slot(options, piece.text, f"number {piece.text} = {piece.key}", "number"))
             else:
                 slots.append(_reading_slot(piece.key, hangul))
     rendering = " ".join("/".join(" ".join(o) for o in s.options[:2]) for s in slots)

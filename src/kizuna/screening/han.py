@@ -72,44 +72,61 @@ def _is_number_here(match: re.Match[str], text: str) -> bool:
     return text.startswith(_UNIT_AFTER, match.end())
 
 
+# Segmentation costs: a lexicon word costs one (a curated word a little less), a character no word covers
+# costs two, so the cut with the fewest pieces and unknown characters wins (中国|海洋|大学, not 中国海|洋|大学).
+_WORD_COST, _CURATED_COST, _UNKNOWN_COST = 1.0, 0.95, 2.0
+
+
 def segment(text: str, table: dict[str, Any], longest: int) -> list[Segment]:
-    """Cut ``text`` (canonical form) into the longest lexicon words, numbers and runs of the rest."""
-    segments: list[Segment] = []
-    run = ""
-    i = 0
+    """Cut ``text`` (canonical form) into lexicon words, numbers and runs of the rest, with the least cost."""
+    size = len(text)
+    cost = [0.0] + [float("inf")] * size
+    step: list[tuple[int, str, str] | None] = [None] * (size + 1)  # (start, kind, key)
 
-    def flush() -> None:
-        nonlocal run
-        if run:
-            segments.append(Segment(run, "run", run))
-            run = ""
+    def relax(start: int, end: int, extra: float, kind: str, key: str) -> None:
+        if cost[start] + extra < cost[end]:
+            cost[end] = cost[start] + extra
+            step[end] = (start, kind, key)
 
-    while i < len(text):
+    for i in range(size):
+        if cost[i] == float("inf"):
+            continue
         char = text[i]
         if not (char.isalnum() or char_script(char) != "Zyyy"):
-            flush()
-            i += 1
+            relax(i, i + 1, 0.0, "gap", "")
             continue
         number = _NUMBER.match(text, i)
         if number and _is_number_here(number, text):
             value = chinese_number(number.group())
             if value is not None:
-                flush()
-                segments.append(Segment(number.group(), "number", str(value)))
-                i = number.end()
-                continue
-        for size in range(min(longest, len(text) - i), 0, -1):
-            piece = text[i : i + size]
-            lexeme = table.get(piece)
-            if lexeme is not None and (not lexeme.suffix or i + size == len(text)):
-                flush()
-                segments.append(Segment(piece, "lexeme", lexeme.key))
-                i += size
-                break
-        else:
-            run += char
-            i += 1
-    flush()
+                relax(i, number.end(), _WORD_COST, "number", str(value))
+        for length in range(1, min(longest, size - i) + 1):
+            lexeme = table.get(text[i : i + length])
+            if lexeme is not None and (not lexeme.suffix or i + length == size):
+                relax(i, i + length, _CURATED_COST if lexeme.table != "CC-CEDICT" else _WORD_COST, "lexeme",
+                      lexeme.key)
+        relax(i, i + 1, _UNKNOWN_COST, "char", char)
+    pieces: list[tuple[int, int, str, str]] = []
+    end = size
+    while end > 0:
+        entry = step[end]
+        assert entry is not None
+        start, kind, key = entry
+        pieces.append((start, end, kind, key))
+        end = start
+    segments: list[Segment] = []
+    run = ""
+    for start, end, kind, key in reversed(pieces):
+        if kind == "char":
+            run += key
+            continue
+        if run:
+            segments.append(Segment(run, "run", run))
+            run = ""
+        if kind != "gap":
+            segments.append(Segment(text[start:end], kind, key))
+    if run:
+        segments.append(Segment(run, "run", run))
     return segments
 
 

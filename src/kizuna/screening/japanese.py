@@ -33,9 +33,11 @@ def romaji(text: str) -> tuple[str, ...]:
         if value and value not in out:
             out.append(value)
     if out:
-        bare = _FINAL_O.sub("", _EPENTHETIC_U.sub("", _LONG_VOWELS.sub(lambda m: m[0][0], out[0])))
-        if bare not in out:
-            out.append(bare)
+        # Japanese ti/tu are written chi/tsu (プーチン puuchin = Putin).
+        plain = _FINAL_O.sub("", _EPENTHETIC_U.sub("", _LONG_VOWELS.sub(lambda m: m[0][0], out[0])))
+        for bare in (plain, plain.replace("chi", "ti").replace("tsu", "tu")):
+            if bare not in out:
+                out.append(bare)
     return tuple(out)
 
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from kizuna.screening.latin import latin_tokens
-from kizuna.screening.tables import load_yaml
+from kizuna.screening.tables import load_yaml, term_classes
 
 # Where a lexicon entry comes from, as explanations name it.
-TERM, PLACE, ALIAS = "term table", "place table", "alias table"
+TERM, PLACE, ALIAS, CEDICT = "term table", "place table", "alias table", "CC-CEDICT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,7 @@ class Lexeme:
     table: str  # TERM | PLACE | ALIAS
     suffix: bool = False
     source: str = ""
+    pinyin: str = ""  # toneless pinyin of a Han entry, one word
 
     @property
     def gloss(self) -> str:
@@ -60,7 +61,7 @@ CLASS_FACTORS = {"legal": 0.08, "generic": 0.3, "place": 0.4}
 
 @cache
 def lexicon() -> Lexicon:
-    from kizuna.screening.han import canonical_han
+    from kizuna.screening.han import canonical_han, pinyin
 
     han: dict[str, Lexeme] = {}
     hangul: dict[str, Lexeme] = {}
@@ -73,7 +74,8 @@ def lexicon() -> Lexicon:
             han_forms = [canonical_han(h) for h in item.get("han", [])]
             key = han_forms[0] if han_forms else f"⟨{' '.join(english[0])}⟩"
             cls = item.get("class") or ("place" if table == PLACE else "alias")
-            lexeme = Lexeme(key, english, cls, table, bool(item.get("suffix")), str(item.get("source", "")))
+            lexeme = Lexeme(key, english, cls, table, bool(item.get("suffix")), str(item.get("source", "")),
+                            pinyin(key) if han_forms else "")
             for form in han_forms:
                 han.setdefault(form, lexeme)
             for form in item.get("ko", []):
@@ -83,3 +85,26 @@ def lexicon() -> Lexicon:
                 kana.setdefault(canonical_han(form), lexeme)
     longest = max(len(k) for table_ in (han, hangul, kana) for k in table_)
     return Lexicon(han, hangul, kana, longest)
+
+
+@cache
+def dictionary_words() -> dict[str, Lexeme]:
+    """CC-CEDICT words as lexemes (the curated tables win where both have a word)."""
+    from kizuna.screening.cedict import MAX_LENGTH, words
+
+    generic = {w for w, c in term_classes().items() if c.group in ("generic", "legal_forms")}
+    found: dict[str, Lexeme] = {}
+    for headword, word in words().items():
+        english = tuple(dict.fromkeys(t for t in (latin_tokens(e) for e in word.english) if t))
+        if not english or not 2 <= len(headword) <= MAX_LENGTH:
+            continue  # single characters would cut every name into letters
+        cls = "generic" if all(t in generic for t in english[0]) else "word"
+        found[headword] = Lexeme(headword, english, cls, CEDICT, False, "", word.pinyin)
+    return found
+
+
+@cache
+def han_table() -> dict[str, Lexeme]:
+    """Every Han word segmentation knows: CC-CEDICT overlaid by the curated terms, places and aliases."""
+    lx = lexicon()
+    return {**dictionary_words(), **lx.han, **lx.kana}

@@ -36,7 +36,13 @@ class QuerySlot:
 
     @property
     def weight(self) -> float:
+        """The weight of the slot's first (primary) rendering."""
         return sum(t.weight for t in self.options[0])
+
+    @property
+    def least_weight(self) -> float:
+        """The weight of its lightest rendering (for estimates that must not overstate the query)."""
+        return min(sum(t.weight for t in option) for option in self.options)
 
 
 # (query token, listed position, similarity, how, share of the query token's weight)
@@ -111,8 +117,8 @@ class NameComparer:
         score = self.spelling(text, word)
         if score:
             return score, "spelling"
-        if not 0.6 <= len(text) / max(len(word), 1) <= 1.67:
-            return 0.0, ""
+        if not 0.6 <= len(text) / max(len(word), 1) <= 1.67 or (sounds and len(text) < 5):
+            return 0.0, ""  # words read from another script must be long to count when spelt differently
         sound = index.word_metaphone[word_id]
         if (sound and len(text) >= 5 and text[0] == word[0] and sound == metaphone(text)
                 and OSA.normalized_similarity(text, word) >= 0.6):
@@ -195,10 +201,13 @@ class NameComparer:
     def _exact_option(self, qslot: QuerySlot, name_ids: tuple[int, ...], used: list[bool]
                       ) -> tuple[tuple[QueryToken, ...], list[int]] | None:
         best: tuple[tuple[QueryToken, ...], list[int]] | None = None
+        exact_only = self.index.word_exact_only
         for option in qslot.options:
             positions: list[int] = []
             for token in option:
-                position = _free(name_ids, used, token.token_id, positions) if token.token_id >= 0 else -1
+                # A word read from another script that happens to spell an acronym (기아 'gia' / GIA) is chance.
+                usable = token.token_id >= 0 and not (qslot.slot.sounds and exact_only[token.token_id])
+                position = _free(name_ids, used, token.token_id, positions) if usable else -1
                 if position < 0:
                     break
                 positions.append(position)

@@ -38,8 +38,8 @@ def skeleton(word: str) -> str:
         mapped = _CLASSES.get(ord(char))
         if mapped is None:
             continue
-        if mapped == "h" and i > 0 and text[i - 1] not in "aeiouy":
-            continue
+        if mapped == "h" and (i == len(text) - 1 or (i > 0 and text[i - 1] not in "aeiouy")):
+            continue  # h after a consonant, or at the end, is not pronounced
         mapped_char = chr(mapped) if isinstance(mapped, int) else mapped
         if not key or key[-1] != mapped_char:
             key.append(mapped_char)

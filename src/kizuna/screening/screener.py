@@ -147,7 +147,7 @@ class Screener:
         """Names sharing enough weighted words with the query, most promising first; those whose estimated
         score is below ``floor`` are left out. Works on dense per-name arrays (numpy) for speed."""
         index = self.index
-        total = sum(s.weight for s in slots) or 1.0
+        total = sum(s.least_weight for s in slots) or 1.0
         finders = [s for s in slots if max(t.factor for t in s.options[0]) >= self._min_factor] or slots
         shared = np.zeros(len(index.name_text), dtype=np.float32)
         for qslot in finders:
@@ -156,7 +156,7 @@ class Screener:
         for word_id, contribution in self._run_together(slots):
             self._raise(together, word_id, contribution)
         shared += together
-        least = self._min_share * sum(s.weight for s in finders)
+        least = self._min_share * sum(s.least_weight for s in finders)
         candidates = np.flatnonzero(shared >= max(least, 1e-6))
         weight = shared[candidates]
         # The estimate is optimistic, so pruning at the floor never drops a name that could reach the
@@ -168,7 +168,7 @@ class Screener:
                 for token in qslot.options[0]:
                     if token.token_id >= 0:
                         present[index.postings[token.token_id]] = True
-                weight = (weight + qslot.weight * present[candidates]).astype(np.float32)
+                weight = (weight + qslot.least_weight * present[candidates]).astype(np.float32)
         exponent = self.names.exponent
         estimate = (np.minimum(weight / total, 1.0) ** exponent
                     * np.minimum(weight / index.name_total_array[candidates], 1.0) ** (1 - exponent))
