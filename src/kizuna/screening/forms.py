@@ -20,7 +20,7 @@ from kizuna.screening.han import bigrams, canonical_han, pinyin, segment
 from kizuna.screening.japanese import is_kana, romaji
 from kizuna.screening.latin import latin_tokens
 from kizuna.screening.cedict import MAX_LENGTH
-from kizuna.screening.lexicon import Lexeme, dictionary_words, han_table, lexicon
+from kizuna.screening.lexicon import CEDICT, Lexeme, dictionary_words, han_table, lexicon
 from kizuna.screening.tables import chinese_surnames, term_classes
 
 # An acronym the lists write in parentheses after the full name: "(BUAA)", "(CETC 14)".
@@ -213,6 +213,9 @@ def _lexeme_slot(piece_text: str, lexeme: Lexeme) -> Slot:
     words: Shenyang Ligong University, Nanchang Hangkong University)."""
     how = f"{lexeme.table}: {piece_text} = {lexeme.gloss}"
     options = (*lexeme.english, (lexeme.pinyin,)) if lexeme.pinyin else lexeme.english
+    if lexeme.table == CEDICT and all(char_script(c) == HAN for c in piece_text):
+        # A dictionary word in a DPRK name is read in Korean (高麗 -> Koryo, 大聖 -> Taesong).
+        options = (*options, *((r,) for r in korean.readings(korean.hanja_to_hangul(piece_text))))
     return Slot(tuple(dict.fromkeys(options)), piece_text, how, lexeme.cls)
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from kizuna.core.scripts import char_script
 
 # OpenCC's jp2t maps 研 to the variant 硏, which t2s leaves alone; these are the same character in names.
-_VARIANTS = str.maketrans({"硏": "研", "〇": "零", "○": "零", "⼝": "口", "⾦": "金", "鑛": "矿"})
+_VARIANTS = str.maketrans({"硏": "研", "〇": "零", "○": "零", "⼝": "口", "⾦": "金", "鑛": "矿", "衞": "卫",
+                           "働": "动", "寳": "宝"})
 _NUMERALS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
              "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}

@@ -25,7 +25,7 @@ from kizuna.screening.lexicon import CLASS_FACTORS, lexicon
 from kizuna.screening.links import link_entries
 from kizuna.screening.phonetic import metaphone, skeleton
 from kizuna.screening.postings import Postings
-from kizuna.screening.tables import data_version, scoring, term_classes
+from kizuna.screening.tables import data_version, patronymic_suffixes, scoring, term_classes
 from kizuna.screening.typos import DeleteIndex
 from kizuna.screening.wordclass import word_class
 
@@ -216,6 +216,8 @@ def word_factor(word: str) -> float:
     latin = term_classes().get(word)
     if latin is not None:
         return latin.weight
+    if len(word) >= 6 and word.endswith(patronymic_suffixes()):
+        return term_classes()["general"].weight  # a patronymic: as light as a generic word
     lexeme = lexicon().by_key.get(word)
     return CLASS_FACTORS.get(lexeme.cls, 1.0) if lexeme is not None else 1.0
 

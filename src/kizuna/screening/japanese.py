@@ -34,8 +34,9 @@ def romaji(text: str) -> tuple[str, ...]:
             out.append(value)
     if out:
         # Japanese ti/tu are written chi/tsu (プーチン puuchin = Putin).
+        # Katakana has one r for English r and l (アリババ aribaba = Alibaba).
         plain = _FINAL_O.sub("", _EPENTHETIC_U.sub("", _LONG_VOWELS.sub(lambda m: m[0][0], out[0])))
-        for bare in (plain, plain.replace("chi", "ti").replace("tsu", "tu")):
+        for bare in (plain, plain.replace("chi", "ti").replace("tsu", "tu"), plain.replace("r", "l")):
             if bare not in out:
                 out.append(bare)
     return tuple(out)

@@ -59,7 +59,13 @@ def scoring() -> dict[str, Any]:
 
 @cache
 def latin_rules() -> dict[str, dict[str, str]]:
-    return {k: {str(a): str(b) for a, b in v.items()} for k, v in load_yaml("latin.yaml").items()}
+    return {k: {str(a): str(b) for a, b in v.items()} for k, v in load_yaml("latin.yaml").items()
+            if isinstance(v, dict)}
+
+
+@cache
+def patronymic_suffixes() -> tuple[str, ...]:
+    return tuple(load_yaml("latin.yaml")["patronymic_suffixes"])
 
 
 @cache
