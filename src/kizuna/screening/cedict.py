@@ -15,7 +15,8 @@ _SKIP = ("CL:", "variant of", "old variant", "see ", "abbr.", "surname", "used i
          "Taiwan pr.", "erhua variant", "archaic", "(literary)", "(coll", "(slang", "(Internet", "(dialect")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _LEADING = re.compile(r"^(also sometimes |also |sometimes |esp\. |to be |to |a |an |the )+")
-MAX_LENGTH = 12  # longer entries are idioms and sentences, not parts of organisation names
+MAX_LENGTH = 12
+_CONNECTIVES = frozenset({"of", "and", "for", "the"})  # longer entries are idioms and sentences, not parts of organisation names
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,18 +40,21 @@ def _clean(gloss: str, proper: bool) -> list[str]:
             continue
         head = text.split(", ")[0]
         if proper:
-            capitalised = []
+            capitalised: list[str] = []
             for word in head.split():
-                if not (word[:1].isupper() and word.isascii()):
+                if word in _CONNECTIVES and capitalised:
+                    capitalised.append(word)
+                elif word[:1].isupper() and word.isascii():
+                    capitalised.append(word)
+                else:
                     break
-                capitalised.append(word)
-            if 2 <= len(capitalised) <= 6:
+            while capitalised and capitalised[-1] in _CONNECTIVES:
+                capitalised.pop()
+            if 2 <= len(capitalised) <= 8:
                 found.append(" ".join(capitalised))
-        if "|" in text or not text.isascii():
+        if "|" in head or not head.isascii():
             continue
-        if len(text.split()) <= 6:
-            found.append(text)
-        if head != text and len(head.split()) <= 6:
+        if len(head.split()) <= 6:  # without what follows a comma ("Fudan University, Shanghai")
             found.append(head)
     return found
 

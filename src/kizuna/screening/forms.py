@@ -42,6 +42,7 @@ class Slot:
     how: str = ""  # how the options were obtained ("" when written as is)
     cls: str = "word"  # word | generic | legal | place | number | alias
     sounds: bool = False  # romanised from another script: compare by sound as well
+    exact: bool = False  # only an exact rendering counts (the syllables of a person's name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,8 @@ def listed_forms(text: str) -> list[Form]:
     if script not in (LATIN, "Zyyy"):
         romanised = anyascii(text)
         return [f for f in [Form(_sounding(latin_tokens(romanised), "anyascii"), "transliteration", romanised)] if f]
+    if re.fullmatch(r"[A-Z]{2,5}", text.strip()):
+        return [_latin_form(text.strip(), ACRONYM)]  # an alias like GIA or NEC: only ever matched as written
     forms = [_latin_form(text)]
     acronyms = _ACRONYM.findall(text)
     if acronyms:
@@ -169,7 +172,11 @@ def query_forms(text: str) -> tuple[Form, ...]:
         romanised = anyascii(text)
         return tuple(f for f in [Form(_sounding(latin_tokens(romanised), "transliterated (anyascii)"),
                                       "transliteration", romanised)] if f)
-    forms = [cjk_form(text) if script != HANGUL else None, _translated(text), *_person_forms(text)]
+    persons = _person_forms(text)
+    translated = _translated(text)
+    if script == HANGUL and any(f.via == "Korean person name" for f in persons) and len(translated.slots) == 1:
+        translated = None  # 김연아 is a person's name, not one word to be read by sound
+    forms = [cjk_form(text) if script != HANGUL else None, translated, *persons]
     return tuple(f for f in forms if f)
 
 
@@ -275,14 +282,14 @@ def _person_forms(text: str) -> list[Form]:
         head, spellings = family
         given = hangul[len(head):]
         slots = [Slot(tuple((s,) for s in spellings), compact[: len(head)],
-                      f"Korean family name {head} = {' / '.join(spellings[:3])}", "word", True)]
+                      f"Korean family name {head} = {' / '.join(spellings[:3])}", "word", True, True)]
         slots += [Slot(tuple((r,) for r in korean.syllable_readings(s)), s,
-                       f"Korean reading {s} = {' / '.join(korean.syllable_readings(s))}", "word", True)
+                       f"Korean reading {s} = {' / '.join(korean.syllable_readings(s))}", "word", True, True)
                   for s in given]
         forms.append(Form(tuple(slots), "Korean person name", " ".join(s.options[0][0] for s in slots)))
     if char_script(compact[0]) == HAN and canonical[0] in chinese_surnames() and len(compact) <= 3:
         family_py, given_py = pinyin(canonical[0]), pinyin(canonical[1:])
-        slots = [Slot(((family_py,),), compact[0], f"pinyin: {compact[0]} = {family_py}", "word", True),
-                 Slot(((given_py,),), compact[1:], f"pinyin: {compact[1:]} = {given_py}", "word", True)]
+        slots = [Slot(((family_py,),), compact[0], f"pinyin: {compact[0]} = {family_py}", "word", True, True),
+                 Slot(((given_py,),), compact[1:], f"pinyin: {compact[1:]} = {given_py}", "word", True, True)]
         forms.append(Form(tuple(slots), "Chinese person name", f"{family_py} {given_py}"))
     return forms

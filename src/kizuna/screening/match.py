@@ -128,9 +128,9 @@ class NameComparer:
             # Short consonant skeletons collide easily: they must also be spelt alike.
             spelt = OSA.normalized_similarity(text, word)
             if bones == query_bones and ((len(bones) >= 4 and spelt >= 0.4) or (
-                    len(bones) >= 2 and text[0] == word[0] and abs(len(text) - len(word)) <= 1 and spelt >= 0.6)):
+                    len(bones) >= 2 and text[0] == word[0] and abs(len(text) - len(word)) <= 1 and spelt >= 0.75)):
                 return self.sound_similarity, "sound"
-            if len(bones) >= 6 and OSA.distance(bones, query_bones) <= 1 and spelt >= 0.4:
+            if len(bones) >= 7 and OSA.distance(bones, query_bones) <= 1 and spelt >= 0.5:
                 return self.sound_similarity * 0.95, "sound"
         return 0.0, ""
 
@@ -157,6 +157,9 @@ class NameComparer:
                 chosen.append((qslot, option, [(t, p, 1.0, "exact", 1.0) for t, p in pairs]))
         for qslot in pending:
             best_option, best_found, best_key = qslot.options[0], [], (0.0, 0.0)
+            if qslot.slot.exact:
+                chosen.append((qslot, best_option, []))
+                continue
             for option in qslot.options:
                 found = self._approximate(option, name_ids, used, qslot.slot.sounds)
                 matched = sum(t.weight * s * share for t, _, s, _, share in found)
