@@ -174,8 +174,10 @@ def query_forms(text: str) -> tuple[Form, ...]:
                                       "transliteration", romanised)] if f)
     persons = _person_forms(text)
     translated = _translated(text)
-    if script == HANGUL and any(f.via == "Korean person name" for f in persons) and len(translated.slots) == 1:
-        translated = None  # 김연아 is a person's name, not one word to be read by sound
+    if any(f.via == "Korean person name" for f in persons) and len(translated.slots) == 1:
+        # Read as one word too (김수키 / Kimsuky), but not by sound: 김연아 is not a sound-alike of anything.
+        slot = translated.slots[0]
+        translated = Form((Slot(slot.options, slot.source, slot.how, slot.cls),), translated.via, translated.text)
     forms = [cjk_form(text) if script != HANGUL else None, translated, *persons]
     return tuple(f for f in forms if f)
 
@@ -184,7 +186,7 @@ def query_forms(text: str) -> tuple[Form, ...]:
 def _pinyin_index() -> dict[str, tuple[Lexeme, ...]]:
     """Toneless pinyin of every known Han word of two or more syllables -> the words."""
     found: dict[str, list[Lexeme]] = {}
-    for lexeme in (*dictionary_words().values(), *lexicon().han.values()):
+    for lexeme in (*lexicon().han.values(), *dictionary_words().values()):  # curated words first
         if len(lexeme.pinyin) >= 4:
             found.setdefault(lexeme.pinyin, []).append(lexeme)
     return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
@@ -203,7 +205,7 @@ def _from_pinyin(tokens: tuple[str, ...]) -> Form | None:
             key = "".join(tokens[start:end])
             lexemes = index.get(key)
             if lexemes:
-                english = tuple(dict.fromkeys(e for lexeme in lexemes for e in lexeme.english))[:8]
+                english = tuple(dict.fromkeys(e for lexeme in lexemes for e in lexeme.english))[:12]
                 words = " / ".join(f"{lexeme.key} ({lexeme.table}) = {lexeme.gloss}" for lexeme in lexemes[:3])
                 slots.append(Slot((*english, tuple(tokens[start:end])), " ".join(tokens[start:end]),
                                   f"pinyin {key} = {words}", lexemes[0].cls))
@@ -278,7 +280,7 @@ def _person_forms(text: str) -> list[Form]:
     forms = []
     hangul = compact if korean.is_hangul_syllable(compact[0]) else korean.hanja_to_hangul(compact, as_name=True)
     family = korean.surname(hangul)
-    if family:
+    if family and len(hangul) - len(family[0]) <= 2:  # Korean given names have one or two syllables
         head, spellings = family
         given = hangul[len(head):]
         slots = [Slot(tuple((s,) for s in spellings), compact[: len(head)],

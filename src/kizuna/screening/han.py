@@ -19,7 +19,7 @@ _UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUMERAL_CHARS = "".join(_NUMERALS) + "".join(_UNITS)
 # A numeral counts as a number (not part of a name like 三江 or 中国一重) after 第, before a unit word, or when
 # it is several characters long.
-_NUMBER = re.compile(rf"第?[{_NUMERAL_CHARS}]+|\d+")
+_NUMBER = re.compile(rf"第?[{_NUMERAL_CHARS}]+|(?:第|제)?\d+")
 _UNIT_AFTER = ("研究", "所", "院", "厂", "分院", "工厂", "基地", "号")
 
 
@@ -40,7 +40,7 @@ def canonical_han(text: str) -> str:
 
 def chinese_number(text: str) -> int | None:
     """二十八 -> 28, 第十四 -> 14, 七○二 -> 702 (digit by digit when there is no unit)."""
-    digits = text.lstrip("第")
+    digits = text.lstrip("第제")
     if not digits:
         return None
     if digits.isdigit():
@@ -68,7 +68,7 @@ class Segment:
 
 def _is_number_here(match: re.Match[str], text: str) -> bool:
     value = match.group()
-    if value.startswith("第") or value.isdigit() or len(value) > 1:
+    if value.startswith(("第", "제")) or value.isdigit() or len(value) > 1:
         return True
     return text.startswith(_UNIT_AFTER, match.end())
 

@@ -59,8 +59,15 @@ def readings(word: str) -> tuple[str, ...]:
 
 
 def syllable_readings(syllable: str) -> tuple[str, ...]:
-    """Romanisations of one syllable written as its own word (DPRK given names: Jong Un, Pyong Chol)."""
-    return readings(syllable)
+    """Romanisations of one syllable written as its own word (DPRK given names: Jong Un, Pyong Chol), with the
+    initial voiced as the lists also write it (Ri Man Gon, Ri Son Gwon)."""
+    voiced = korean_tables()["voiced"]
+    found = list(readings(syllable))
+    for reading in list(found):
+        for plain, soft in (("k", "g"), ("t", "d"), ("p", "b"), ("ch", "j")):
+            if reading.startswith(plain) and not reading.startswith(plain + "h") and soft in voiced.values():
+                found.append(soft + reading[len(plain):])
+    return tuple(dict.fromkeys(found))
 
 
 def surname(name: str) -> tuple[str, tuple[str, ...]] | None:

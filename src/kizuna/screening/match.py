@@ -16,7 +16,7 @@ from rapidfuzz.distance import OSA
 
 from kizuna.screening.forms import Slot
 from kizuna.screening.index import ScreeningIndex
-from kizuna.screening.phonetic import metaphone, skeleton
+from kizuna.screening.phonetic import korean_key, metaphone, skeleton
 from kizuna.screening.wordclass import CONNECTIVE, GENERIC, LEGAL, NUMBER, PLACE, WORD, word_class
 
 
@@ -120,9 +120,10 @@ class NameComparer:
         if not 0.6 <= len(text) / max(len(word), 1) <= 1.67 or (sounds and len(text) < 5):
             return 0.0, ""  # words read from another script must be long to count when spelt differently
         sound = index.word_metaphone[word_id]
-        if (sound and len(text) >= 5 and text[0] == word[0] and sound == metaphone(text)
-                and OSA.normalized_similarity(text, word) >= 0.6):
+        if (sound and len(text) >= 5 and sound == metaphone(text) and OSA.normalized_similarity(text, word) >= 0.6):
             return self.sound_similarity, "sound"
+        if len(text) <= 6 and len(word) <= 6 and text.isalpha() and korean_key(text) == korean_key(word):
+            return self.sound_similarity, "romanisation"
         if sounds:
             bones, query_bones = index.word_skeleton[word_id], skeleton(text)
             # Short consonant skeletons collide easily: they must also be spelt alike.
@@ -258,7 +259,7 @@ class NameComparer:
                     break
                 combined += words[name_ids[position]]
                 positions.append(position)
-                if len(positions) >= 2 and (combined == text or self.spelling(combined, text) >= 0.9):
+                if len(positions) >= 2 and (combined == text or self.spelling(combined, text) >= 0.8):
                     return positions
                 if len(combined) >= len(text) + 2:
                     break

@@ -44,3 +44,21 @@ def skeleton(word: str) -> str:
         if not key or key[-1] != mapped_char:
             key.append(mapped_char)
     return "".join(key)
+
+
+# Korean syllables romanised differently by the three systems and by habit: Jong-eun / Jong Un, Yeo / Yo,
+# Choi / Choe, Gon / Kon (Revised Romanization, McCune–Reischauer, DPRK; data/screening/korean.yaml).
+_KOREAN_VOWELS = [("yeo", "yo"), ("eo", "o"), ("eu", "u"), ("oi", "oe"), ("wo", "o"), ("ee", "i")]
+_KOREAN_INITIALS = {"g": "k", "d": "t", "b": "p", "j": "ch", "l": "r"}
+
+
+@cache
+def korean_key(word: str) -> str:
+    """One spelling for the romanisations of a Korean syllable or short name word."""
+    text = word.lower()
+    for variant, plain in _KOREAN_VOWELS:
+        text = text.replace(variant, plain)
+    for soft, plain in _KOREAN_INITIALS.items():
+        if text.startswith(soft):
+            return plain + text[len(soft):]
+    return text
