@@ -43,6 +43,7 @@ class Slot:
     cls: str = "word"  # word | generic | legal | place | number | alias
     sounds: bool = False  # romanised from another script: compare by sound as well
     exact: bool = False  # only an exact rendering counts (the syllables of a person's name)
+    romanised: bool = False  # read from another script: never taken for an acronym (기아 'gia' is not GIA)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +178,8 @@ def query_forms(text: str) -> tuple[Form, ...]:
     if any(f.via == "Korean person name" for f in persons) and len(translated.slots) == 1:
         # Read as one word too (김수키 / Kimsuky), but not by sound: 김연아 is not a sound-alike of anything.
         slot = translated.slots[0]
-        translated = Form((Slot(slot.options, slot.source, slot.how, slot.cls),), translated.via, translated.text)
+        translated = Form((Slot(slot.options, slot.source, slot.how, slot.cls, romanised=True),), translated.via,
+                          translated.text)
     forms = [cjk_form(text) if script != HANGUL else None, translated, *persons]
     return tuple(f for f in forms if f)
 
@@ -264,7 +266,7 @@ def _reading_slot(run: str, hangul: bool) -> Slot:
     else:
         options = tuple(dict.fromkeys([pinyin(run), *korean.readings(korean.hanja_to_hangul(run))]))
         how = f"readings (pinyin / Korean): {run} = {' / '.join(options)}"
-    return Slot(tuple((o,) for o in options if len(o) >= 3), run, how, "word", True)
+    return Slot(tuple((o,) for o in options if len(o) >= 3), run, how, "word", True, romanised=True)
 
 
 def _person_forms(text: str) -> list[Form]:

@@ -210,7 +210,7 @@ class NameComparer:
             positions: list[int] = []
             for token in option:
                 # A word read from another script that happens to spell an acronym (기아 'gia' / GIA) is chance.
-                usable = token.token_id >= 0 and not (qslot.slot.sounds and exact_only[token.token_id])
+                usable = token.token_id >= 0 and not (qslot.slot.romanised and exact_only[token.token_id])
                 position = _free(name_ids, used, token.token_id, positions) if usable else -1
                 if position < 0:
                     break
@@ -259,7 +259,7 @@ class NameComparer:
                     break
                 combined += words[name_ids[position]]
                 positions.append(position)
-                if len(positions) >= 2 and (combined == text or self.spelling(combined, text) >= 0.8):
+                if len(positions) >= 2 and (combined == text or self.spelling(combined, text) >= 0.9):
                     return positions
                 if len(combined) >= len(text) + 2:
                     break
