@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from kizuna.cli import bench, lists, screening, serve
+from kizuna.cli import bench, exchange, lists, screening, serve
 from kizuna.cli.output import errors
 from kizuna.core.errors import KizunaError
 
@@ -19,6 +19,10 @@ app = typer.Typer(
 )
 app.add_typer(lists.app, name="lists")
 app.add_typer(bench.app, name="bench")
+app.add_typer(exchange.app, name="exchange")
+app.add_typer(exchange.denial_app, name="denial")
+app.add_typer(exchange.licence_app, name="licence")
+app.add_typer(exchange.consultation_app, name="consultation")
 screening.register(app)
 serve.register(app)
 
