@@ -130,7 +130,8 @@ def parse(text: str, scheme: str | None = None, field: str = "--control") -> Con
             item, number = m.groups()
             code = f"{item}({int(number)})" if number else item
             if item in jp_items():
-                return ControlEntry("jp-etco", code, f"JP-{code}")
+                # The key keeps 項 and 号 as levels, so 7の項 contains 7の項(1) as 3B001 contains 3B001.f.
+                return ControlEntry("jp-etco", code, f"JP-{item}" + (f".{int(number)}" if number else ""))
             raise InputError(f"{text!r}: 別表第一 has no item {item}", field=field)
     raise InputError(f"{text!r} is not a control entry Kizuna can read: use an ECCN (3B001.f), a Wassenaar code "
                      f"(3.B.1.f), or a Japanese item number (7の項(1))", field=field)
