@@ -134,11 +134,12 @@ class AgencyNode:
                                  f"{result.stderr}")
         return result
 
-    def serve(self) -> None:
+    def serve(self, wait: bool = True) -> None:
         self.process = subprocess.Popen([KIZUNA, "exchange", "serve", "--port", str(self.port)],
                                         env={**os.environ, "KIZUNA_HOME": str(self.home)},
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        wait_for_port(self.port, self.process)
+        if wait:
+            wait_for_port(self.port, self.process)
 
     def stop(self, kill: bool = False) -> None:
         if self.process and self.process.poll() is None:
@@ -148,6 +149,29 @@ class AgencyNode:
 
     def sync(self, *args: str) -> subprocess.CompletedProcess[str]:
         return self.cli("exchange", "sync", *args)
+
+
+def serve_all(agencies: list[AgencyNode]) -> None:
+    """Start every node's server at once, then wait for all of them."""
+    for agency in agencies:
+        agency.serve(wait=False)
+    for agency in agencies:
+        assert agency.process is not None
+        wait_for_port(agency.port, agency.process)
+
+
+def sync_all(agencies: list[AgencyNode], *args: str) -> list[str]:
+    """``kizuna exchange sync`` at several agencies at once (they sync independently); their outputs."""
+    running = [subprocess.Popen([KIZUNA, "exchange", "sync", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env={**os.environ, "KIZUNA_HOME": str(a.home), "COLUMNS": "200"})
+               for a in agencies]
+    outputs = []
+    for process in running:
+        out, err = process.communicate(timeout=120)
+        if process.returncode != 0:
+            raise AssertionError(f"sync failed ({process.returncode}): {out}\n{err}")
+        outputs.append(out)
+    return outputs
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:

@@ -169,7 +169,7 @@ def test_no_match_for_another_end_user_or_control(nodes) -> None:  # type: ignor
 
 
 def test_users_see_only_what_every_marking_allows(nodes) -> None:  # type: ignore[no-untyped-def]
-    jp, us = nodes("JP", "US")
+    jp, _us = nodes("JP", "US")
     denial = add_denial(jp, address_to=["JPN"])
     secret = add_denial(jp, end_user="Secret End User", classification="CONTROLLED")
     analyst = users.add_user(jp.node, "aoki", "analyst", "UNCLASSIFIED", "JPN", "correct horse battery")
