@@ -24,6 +24,7 @@ import pytest
 from tests.conftest import free_port
 
 KIZUNA = str(Path(sys.executable).parent / "kizuna")
+ROOT_DATA = Path(__file__).resolve().parents[2] / "data"
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -186,7 +187,7 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"node on port {port} did not start")
 
 
-def make_node(base: Path, code: str, db_url: str | None = None) -> AgencyNode:
+def make_node(base: Path, code: str, db_url: str | None = None, accreditation: str = "UNCLASSIFIED") -> AgencyNode:
     """Initialise an agency's node in ``base/code`` (in-process, as ``kizuna exchange init`` does)."""
     from kizuna.exchange.node import Node
 
@@ -194,7 +195,7 @@ def make_node(base: Path, code: str, db_url: str | None = None) -> AgencyNode:
     home = base / code.lower()
     port = free_port()
     with at_home(home):
-        node = Node.init(name, country, f"http://127.0.0.1:{port}", db_url)
+        node = Node.init(name, country, f"http://127.0.0.1:{port}", db_url, accreditation)
     return AgencyNode(code, home, port, node)
 
 
