@@ -291,10 +291,14 @@ def consultation_queue(request: Request) -> Response:
         return _login_redirect(request)
     node, user = session
     incoming, outgoing = licensing.consultations(node)
+    ours = [r for c in outgoing if (r := _row(node, c, user))]
+    for row in ours:
+        denial = node.get(row["obj"]["denial_ref"])
+        row["to"] = node.originator_name(denial["created_by_ref"]) if denial else "(denial no longer held)"
     return _render(request, "consultations.html", {
         "node": node, "user": user,
         "incoming": [r for c in incoming if (r := _row(node, c, user))],
-        "outgoing": [r for c in outgoing if (r := _row(node, c, user))],
+        "outgoing": ours,
         "applications": licensing.list_applications(node),
         "blocking": {a.id: licensing.blocking(node, a) for a in licensing.list_applications(node)},
         "message": request.query_params.get("message"), "error": request.query_params.get("error")})
