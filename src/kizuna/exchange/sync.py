@@ -55,15 +55,21 @@ class PeerClient:
 
     def get(self, path: str, query: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
         target = self.base + path + (f"?{urlencode(query)}" if query else "")
-        headers = sign_request(self.node.key, self.node.identity_id, self.peer.identity, "GET", target)
-        headers["Accept"] = MEDIA_TYPE
-        try:
-            self.connection.request("GET", target, headers=headers)
-            response = self.connection.getresponse()
-            body = response.read()
-        except (OSError, http.client.HTTPException) as exc:
-            self.connection.close()
-            raise SyncError(f"{self.peer.name} ({self.peer.url}) cannot be reached: {exc}") from exc
+        for attempt in (1, 2):
+            # Each attempt is signed afresh: a nonce is never sent twice.
+            headers = sign_request(self.node.key, self.node.identity_id, self.peer.identity, "GET", target)
+            headers["Accept"] = MEDIA_TYPE
+            try:
+                self.connection.request("GET", target, headers=headers)
+                response = self.connection.getresponse()
+                body = response.read()
+                break
+            except (OSError, http.client.HTTPException) as exc:
+                self.connection.close()
+                # The server may have closed an idle keep-alive connection: reconnect once.
+                if attempt == 2 or not isinstance(exc, (http.client.RemoteDisconnected, ConnectionResetError,
+                                                        BrokenPipeError)):
+                    raise SyncError(f"{self.peer.name} ({self.peer.url}) cannot be reached: {exc}") from exc
         signature = response.getheader("X-Kizuna-Signature") or ""
         if not verify_response(self.key, headers["X-Kizuna-Nonce"], response.status, body, signature):
             raise SyncError(f"{self.peer.name}: the answer is not signed by the peer's key (HTTP {response.status})")
