@@ -28,9 +28,10 @@ from kizuna.exchange.markings import (
     marking_refs,
     organizations_definition,
     rel_to_definition,
+    tlp_definitions,
     tlp_id,
 )
-from kizuna.exchange.policy import Recipient, decide
+from kizuna.exchange.policy import Recipient, decide, redact
 from kizuna.exchange.signing import (
     fingerprint,
     generate_key,
@@ -255,8 +256,7 @@ class Node:
         return refs + [d["id"] for d in definitions]
 
     def definitions_for(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
-        from kizuna.exchange.markings import tlp_definitions
-
+        """The marking definitions an object refers to, to send along with it."""
         out = []
         for ref in marking_refs(obj):
             definition = tlp_definitions().get(ref) or self.resolver.known.get(ref)
@@ -399,8 +399,6 @@ class Node:
 
     def visible(self, obj: dict[str, Any], user: Recipient) -> tuple[dict[str, Any] | None, list[str]]:
         """The object as ``user`` may see it (None if not at all) and the fields withheld from them."""
-        from kizuna.exchange.policy import redact
-
         decision = decide(obj, self.resolver, user)
         if not decision.allowed:
             return None, []

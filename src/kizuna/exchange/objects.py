@@ -222,8 +222,7 @@ def _build(cls: Any, fields: dict[str, Any], markings: list[str] | None,
 def new_version(obj: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """The next version of an object (a later ``modified``); only the originator calls this."""
     current = stix2.parse(obj, allow_custom=True)
-    unsigned = {k: v for k, v in changes.items()}
-    updated = current.new_version(allow_custom=True, **unsigned)
+    updated = current.new_version(allow_custom=True, **changes)
     result = to_dict(updated)
     result.pop(SIGNATURE_PROPERTY, None)
     return result

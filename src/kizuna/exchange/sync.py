@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 from kizuna.core.errors import InputError, KizunaError
 from kizuna.exchange import audit, objects
 from kizuna.exchange.audit import Event
+from kizuna.exchange.licensing import on_received
 from kizuna.exchange.node import COLLECTION_ID, Node, Peer, stamp
 from kizuna.exchange.policy import decide
 from kizuna.exchange.signing import public_key, sign_request, verify_object, verify_response
@@ -161,8 +162,6 @@ def receive_page(node: Node, peer: Peer, items: list[dict[str, Any]], cursor: st
                         (cursor, stamp(datetime.now(UTC)), peer.identity))
         audit.append(node.db, *events)
         report.received += len(fresh)
-        from kizuna.exchange.licensing import on_received
-
         on_received(node, fresh)
 
 

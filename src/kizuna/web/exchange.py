@@ -9,6 +9,7 @@ import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -339,8 +340,6 @@ def approve(request: Request, app_id: str, csrf: str = Form("")) -> Response:
 
 
 def _q(text: str) -> str:
-    from urllib.parse import quote_plus
-
     return quote_plus(text[:400])
 
 
