@@ -117,7 +117,8 @@ def run(count: int, incremental: int, page_size: int, say: Callable[[str], None]
     fetched_again = total
     rows = [
         (f"initial sync ({first.pages} pages of {page_size:,})", first.received, first.seconds),
-        (f"incremental sync of new objects ({second.pages} pages)", second.received, second.seconds),
+        (f"incremental sync of new objects ({second.pages} page{'s' if second.pages != 1 else ''})", second.received,
+         second.seconds),
         (f"full re-download instead (MISP-style pull, {third.pages} pages; 0 new stored)", fetched_again,
          third.seconds),
     ]
