@@ -19,10 +19,12 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright's own
-# browser download cannot work offline) and a CJK font so screenshots show kanji, kana and hangul.
+# browser download cannot work offline), a CJK font so screenshots show kanji, kana and hangul,
+# and PostgreSQL, whose initdb/pg_ctl the exchange tests use to start a temporary cluster.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing="$$missing fonts-wqy-zenhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \

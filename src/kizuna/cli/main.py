@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from kizuna.cli import bench, cyber, lists, ownership, screening, serve
+from kizuna.cli import bench, cyber, exchange, lists, ownership, screening, serve
 from kizuna.cli.output import errors
 from kizuna.core.errors import KizunaError
 
@@ -23,6 +23,10 @@ app.add_typer(bench.app, name="bench")
 app.add_typer(ownership.app, name="ownership")
 app.add_typer(ownership.invest_app, name="invest")
 app.add_typer(cyber.app, name="cyber")
+app.add_typer(exchange.app, name="exchange")
+app.add_typer(exchange.denial_app, name="denial")
+app.add_typer(exchange.licence_app, name="licence")
+app.add_typer(exchange.consultation_app, name="consultation")
 screening.register(app)
 serve.register(app)
 

@@ -1,0 +1,642 @@
+"""``kizuna exchange …``, ``kizuna denial …``, ``kizuna licence …``, ``kizuna consultation …`` and
+``kizuna bench exchange``: run an agency node, share denials, check applications for undercuts."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from kizuna.cli.bench import app as bench_app
+from kizuna.cli.output import console, errors, print_json
+from kizuna.core.errors import InputError
+from kizuna.exchange import audit, licensing, objects, users
+from kizuna.exchange.markings import rel_to_definition
+from kizuna.exchange.node import Node
+from kizuna.exchange.objects import effective_status
+
+app = typer.Typer(help="Run an allied exchange node: identity, peers, sync, audit, users.", no_args_is_help=True)
+peer_app = typer.Typer(help="Peers: other agencies' nodes and their public keys.", no_args_is_help=True)
+audit_app = typer.Typer(help="The node's hash-chained audit log.", no_args_is_help=True)
+user_app = typer.Typer(help="Console and API users.", no_args_is_help=True)
+share_app = typer.Typer(help="Share screening findings, investor notes and comments.", no_args_is_help=True)
+denial_app = typer.Typer(help="Licence denials this agency notifies to allies.", no_args_is_help=True)
+licence_app = typer.Typer(help="Licence applications and the no-undercut check.", no_args_is_help=True)
+consultation_app = typer.Typer(help="No-undercut consultations.", no_args_is_help=True)
+app.add_typer(peer_app, name="peer")
+app.add_typer(audit_app, name="audit")
+app.add_typer(user_app, name="user")
+app.add_typer(share_app, name="share")
+
+TlpOption = Annotated[str, typer.Option("--tlp", help="clear, green, amber, amber+strict or red.")]
+RelToOption = Annotated[str | None, typer.Option(
+    "--rel-to", help="Releasable to: alpha-3 country and group codes (WA, FVEY, EU), comma-separated. "
+    "Without it nothing leaves the node.")]
+ClassificationOption = Annotated[str | None, typer.Option("--classification", help="UNCLASSIFIED, CONTROLLED, …")]
+OrgOption = Annotated[list[str] | None, typer.Option("--org", help="Name a peer organisation (for AMBER+STRICT); "
+                                                     "repeatable.")]
+FieldOption = Annotated[list[str] | None, typer.Option(
+    "--field-rel-to", help="Release one field to fewer partners: SELECTOR=CODES, e.g. end_user.address=USA.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _node() -> Node:
+    return Node.open()
+
+
+def _codes(value: str | None) -> list[str]:
+    return [c.strip() for c in (value or "").split(",") if c.strip()]
+
+
+def _markings(node: Node, tlp: str, rel_to: str | None, classification: str | None,
+              orgs: list[str] | None) -> list[str]:
+    from kizuna.exchange.config import check_rel_to
+
+    identities = [node.peer(o).identity if not o.startswith("identity--") else o for o in orgs or []]
+    codes = check_rel_to(_codes(rel_to)) if rel_to else None
+    if identities:
+        identities.append(node.identity_id)
+    return node.markings(tlp, codes, classification, identities or None)
+
+
+def _granular(node: Node, fields: list[str] | None) -> list[dict[str, Any]]:
+    from kizuna.exchange.config import check_rel_to
+
+    out = []
+    for spec in fields or []:
+        selector, sep, codes = spec.partition("=")
+        if not sep or not selector.strip():
+            raise InputError(f"{spec!r}: use SELECTOR=CODES, e.g. end_user.address=USA", field="--field-rel-to")
+        definition = rel_to_definition(sorted({*check_rel_to(_codes(codes), "--field-rel-to"), node.country}))
+        node.save_definitions([definition])
+        out.append({"marking_ref": definition["id"], "selectors": [selector.strip()]})
+    return out
+
+
+def _short(object_id: str) -> str:
+    return object_id.split("--")[1][:8]
+
+
+# -- exchange -------------------------------------------------------------------------------------
+
+@app.command("init")
+def init(
+    name: Annotated[str, typer.Option(help="The agency's name, e.g. 'Ministry of Economy, Trade and Industry'.")],
+    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-3 code of the agency's country.")],
+    url: Annotated[str, typer.Option(help="The URL peers reach this node at.")],
+    db: Annotated[str | None, typer.Option(help="postgresql://… for a real deployment (default: SQLite in "
+                                           "$KIZUNA_HOME/exchange).")] = None,
+    accreditation: Annotated[str, typer.Option(help="Highest classification this node accepts.")] = "UNCLASSIFIED",
+) -> None:
+    """Create this agency's node: an Ed25519 key, a signed STIX identity, the database."""
+    node = Node.init(name, country, url, db, accreditation)
+    card = node.card()
+    console.print(f"node {node.name} ({node.country}) created")
+    console.print(f"  identity    {node.identity_id}")
+    console.print(f"  public key  {card['public_key']}")
+    console.print(f"  fingerprint {card['fingerprint']}")
+    console.print(f"  database    {node.db.kind}")
+    console.print("Give peers your card: kizuna exchange card > card.json")
+
+
+@app.command("card")
+def card() -> None:
+    """Print this node's peer card (identity, URL, public key) as JSON for other agencies' `peer add`."""
+    print_json(_node().card())
+
+
+@peer_app.command("add")
+def peer_add(
+    card_path: Annotated[Path, typer.Argument(metavar="CARD.json", help="The peer's card (`kizuna exchange card`).")],
+    max_classification: Annotated[str, typer.Option(help="Highest classification to release to this peer.")]
+    = "UNCLASSIFIED",
+    url: Annotated[str | None, typer.Option(help="Override the URL in the card.")] = None,
+) -> None:
+    """Trust another agency's node: sync will accept its signed objects and release ours to it."""
+    try:
+        data = json.loads(card_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("no such file", path=card_path) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON: {exc.msg}", path=card_path, line=exc.lineno) from None
+    peer = _node().add_peer(data, max_classification, url)
+    console.print(f"peer {peer.name} ({peer.country}) at {peer.url}, key {peer.fingerprint}, "
+                  f"up to {peer.max_classification}")
+
+
+@peer_app.command("list")
+def peer_list(as_json: JsonOption = False) -> None:
+    """The peers this node trusts, with their sync cursors."""
+    peers = _node().peers()
+    if as_json:
+        print_json([{"identity": p.identity, "name": p.name, "country": p.country, "url": p.url,
+                     "fingerprint": p.fingerprint, "max_classification": p.max_classification,
+                     "enabled": p.enabled, "cursor": p.cursor, "last_sync": p.last_sync} for p in peers])
+        return
+    table = Table()
+    for column in ("agency", "country", "url", "key fingerprint", "up to", "sharing", "last sync"):
+        table.add_column(column)
+    for p in peers:
+        table.add_row(p.name, p.country, p.url, p.fingerprint, p.max_classification,
+                      "on" if p.enabled else "suspended", (p.last_sync or "never")[:19])
+    console.print(table)
+
+
+@peer_app.command("suspend")
+def peer_suspend(peer: Annotated[str, typer.Argument(help="Peer name, country or identity.")]) -> None:
+    """Stop sharing with a peer (its requests are refused) until resumed."""
+    _node().set_peer_enabled(peer, False, _actor())
+    console.print(f"sharing with {peer} suspended")
+
+
+@peer_app.command("resume")
+def peer_resume(peer: Annotated[str, typer.Argument(help="Peer name, country or identity.")]) -> None:
+    """Share with a suspended peer again."""
+    _node().set_peer_enabled(peer, True, _actor())
+    console.print(f"sharing with {peer} resumed")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8100,
+    sync_interval: Annotated[float, typer.Option(help="Pull from peers every N seconds (0: only on "
+                                                 "`kizuna exchange sync`).")] = 0,
+) -> None:
+    """Serve the TAXII 2.1 API for peers and the exchange console for users."""
+    import uvicorn
+
+    from kizuna.exchange.sync import sync_all
+    from kizuna.web.exchange import create_node_app
+
+    node = _node()
+    if sync_interval > 0:
+        def loop() -> None:
+            while True:
+                time.sleep(sync_interval)
+                for report in sync_all(node):
+                    for error in report.errors:
+                        errors.print(f"[yellow]sync:[/] {error}")
+
+        threading.Thread(target=loop, name="kizuna-sync", daemon=True).start()
+    errors.print(f"{node.name} ({node.country}) serving TAXII 2.1 at http://{host}:{port}/taxii2/ and the console "
+                 f"at http://{host}:{port}/exchange/")
+    uvicorn.run(create_node_app(), host=host, port=port, log_level="warning")
+
+
+@app.command("sync")
+def sync(
+    peer: Annotated[str | None, typer.Option(help="Only this peer (name, country or identity).")] = None,
+    page_size: Annotated[int | None, typer.Option(help="Objects per request.")] = None,
+) -> None:
+    """Pull what is new from each peer (only what changed since the last sync)."""
+    from kizuna.exchange.sync import SyncError, SyncReport, sync_all, sync_peer
+
+    node = _node()
+    reports: list[SyncReport]
+    if peer:
+        try:
+            reports = [sync_peer(node, node.peer(peer), page_size)]
+        except SyncError as exc:
+            reports = [SyncReport(peer, errors=[str(exc)])]
+    else:
+        reports = sync_all(node, page_size)
+    failed = False
+    for r in reports:
+        if r.errors:
+            failed = True
+            errors.print(f"[yellow]{r.peer}:[/] {'; '.join(r.errors)}")
+            continue
+        console.print(f"{r.peer}: {r.received} received, {r.rejected} rejected, {r.withdrawn} withdrawn "
+                      f"({r.pages} page{'s' if r.pages != 1 else ''}, {r.seconds:.2f} s)")
+    if failed:
+        raise typer.Exit(1)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain from the first record to the last."""
+    result = audit.verify(_node().db)
+    if not result.ok:
+        errors.print(f"[red]audit log broken:[/] {result.problem} ({result.records} records verified before it)")
+        raise typer.Exit(1)
+    console.print(f"audit log intact: {result.records} records, hash chain verified")
+
+
+@audit_app.command("show")
+def audit_show(
+    object_id: Annotated[str | None, typer.Option("--object", help="Only records about this object.")] = None,
+    event: Annotated[str | None, typer.Option(help="Only this event (sent, refused, received, viewed, …).")] = None,
+    limit: Annotated[int, typer.Option(help="Most records to show.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Recent audit records, newest first."""
+    node = _node()
+    rows = audit.records(node.db, object_id=object_id, event=event, limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table()
+    for column in ("#", "at", "event", "actor", "object", "peer", "detail"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(str(r["seq"]), r["at"][:19], r["event"], r["actor"], r["object_id"] or "",
+                      node.originator_name(r["peer"]) if r["peer"] else "",
+                      json.dumps(r["detail"], ensure_ascii=False) if r["detail"] else "")
+    console.print(table)
+
+
+def _password(value: str | None) -> str:
+    if value:
+        return value
+    env = os.environ.get("KIZUNA_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    return getpass.getpass("password: ")
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="analyst, licensing-officer, supervisor or admin.")],
+    clearance: Annotated[str, typer.Option(help="Classification level the user is cleared to.")],
+    nationality: Annotated[str, typer.Option(help="ISO alpha-3 nationality (REL TO is checked against it).")],
+    password: Annotated[str | None, typer.Option(help="Default: $KIZUNA_PASSWORD, standard input or a prompt.")]
+    = None,
+) -> None:
+    """Create (or update) a console user."""
+    user = users.add_user(_node(), username, role, clearance, nationality, _password(password), _actor())
+    console.print(f"user {user.username}: {user.role}, cleared {user.clearance}, nationality {user.nationality}")
+
+
+@user_app.command("token")
+def user_token(username: Annotated[str, typer.Argument(help="The user the token acts as.")],
+               label: Annotated[str, typer.Option(help="What the token is for.")] = "api") -> None:
+    """Issue an API token (printed once; only its hash is stored)."""
+    print(users.issue_token(_node(), username, "api", label))
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """The node's users."""
+    table = Table()
+    for column in ("user", "role", "clearance", "nationality"):
+        table.add_column(column)
+    for u in users.list_users(_node()):
+        table.add_row(u.username, u.role, u.clearance, u.nationality)
+    console.print(table)
+
+
+# -- sharing notes --------------------------------------------------------------------------------
+
+@share_app.command("screening-note")
+def share_screening(
+    party_name: Annotated[str, typer.Option("--party", help="The party screened.")],
+    finding: Annotated[str, typer.Option(help="The analyst's finding.")],
+    country: Annotated[str | None, typer.Option(help="Party country (alpha-2).")] = None,
+    screen: Annotated[bool, typer.Option(help="Attach this node's list hits for the party.")] = True,
+    tlp: TlpOption = "amber", rel_to: RelToOption = None, classification: ClassificationOption = None,
+    org: OrgOption = None,
+) -> None:
+    """Share a screening finding (with the list hits behind it)."""
+    node = _node()
+    party = objects.party(party_name, country, None, "--party")
+    assert party is not None
+    hits: list[dict[str, Any]] = []
+    if screen:
+        from kizuna.screening import Query, get_screener
+
+        hits = [{"list": h.list_code, "entry_id": h.entry_id, "name": h.name, "score": h.score,
+                 "source_url": h.source_url, "data_date": h.data_date}
+                for h in get_screener().screen(Query(party["name"], party.get("country")), limit=5)]
+    obj = node.create(objects.new_screening_note(creator=node.identity_id, party_=party, hits=hits, finding=finding,
+                                                 markings=_markings(node, tlp, rel_to, classification, org)), _actor())
+    console.print(f"screening note {obj['id']} ({len(hits)} list hits attached)")
+
+
+@share_app.command("investor-note")
+def share_investor(
+    investor: Annotated[str, typer.Option(help="The investor.")],
+    concerns: Annotated[str, typer.Option(help="What is of concern.")],
+    country: Annotated[str | None, typer.Option(help="Investor country (alpha-2).")] = None,
+    owner: Annotated[list[str] | None, typer.Option(help="Ownership chain link NAME:COUNTRY:SHARE, repeatable, "
+                                                    "nearest owner first.")] = None,
+    tlp: TlpOption = "amber", rel_to: RelToOption = None, classification: ClassificationOption = None,
+    org: OrgOption = None,
+) -> None:
+    """Share counter-intelligence on a foreign investor and its ownership chain."""
+    node = _node()
+    chain = []
+    for link in owner or []:
+        parts = link.split(":")
+        entry: dict[str, Any] = {"name": parts[0].strip()}
+        if len(parts) > 1 and parts[1].strip():
+            entry["country"] = parts[1].strip().upper()
+        if len(parts) > 2 and parts[2].strip():
+            entry["share"] = parts[2].strip()
+        chain.append(entry)
+    party = objects.party(investor, country, None, "--investor")
+    assert party is not None
+    obj = node.create(objects.new_investor_note(creator=node.identity_id, investor=party, chain=chain,
+                                                concerns=concerns,
+                                                markings=_markings(node, tlp, rel_to, classification, org)), _actor())
+    console.print(f"investor note {obj['id']}")
+
+
+@share_app.command("comment")
+def share_comment(
+    about: Annotated[str, typer.Argument(help="Id (or id prefix) of the object commented on.")],
+    text: Annotated[str, typer.Option(help="The comment.")],
+    tlp: TlpOption = "amber", rel_to: RelToOption = None, classification: ClassificationOption = None,
+    org: OrgOption = None,
+) -> None:
+    """Comment on any object (a STIX note); only originators change their objects, others comment."""
+    node = _node()
+    target = node.find(about)
+    obj = node.create(objects.new_note(creator=node.identity_id, about=[target["id"]], content=text,
+                                       markings=_markings(node, tlp, rel_to, classification, org)), _actor())
+    console.print(f"note {obj['id']} on {target['id']}")
+
+
+# -- denials --------------------------------------------------------------------------------------
+
+@denial_app.command("add")
+def denial_add(
+    control: Annotated[list[str], typer.Option(help="Control entry: ECCN 3B001.f, WA 3.B.1.f or JP 7の項(1); "
+                                               "repeatable.")],
+    item: Annotated[str, typer.Option(help="Item description.")],
+    end_user: Annotated[str, typer.Option(help="End user's name, in any script.")],
+    denied: Annotated[str, typer.Option("--date", help="Date of denial (YYYY-MM-DD).")],
+    end_user_country: Annotated[str | None, typer.Option(help="End user's country (alpha-2).")] = None,
+    end_user_address: Annotated[str | None, typer.Option(help="End user's address.")] = None,
+    consignee: Annotated[str | None, typer.Option(help="Consignee's name.")] = None,
+    consignee_country: Annotated[str | None, typer.Option(help="Consignee's country (alpha-2).")] = None,
+    consignee_address: Annotated[str | None, typer.Option(help="Consignee's address.")] = None,
+    end_use: Annotated[str | None, typer.Option(help="Stated end use.")] = None,
+    destination: Annotated[str | None, typer.Option(help="Destination country (alpha-2).")] = None,
+    reason: Annotated[str | None, typer.Option(help="Reason for the denial.")] = None,
+    tlp: TlpOption = "amber", rel_to: RelToOption = None, classification: ClassificationOption = None,
+    org: OrgOption = None, field_rel_to: FieldOption = None, as_json: JsonOption = False,
+) -> None:
+    """Record a licence denial; it goes to the allies its markings release it to on their next sync."""
+    node = _node()
+    user = objects.party(end_user, end_user_country, end_user_address, "--end-user")
+    assert user is not None
+    obj = objects.new_denial(
+        creator=node.identity_id, codes=control, item=item, end_user=user, denial_date=denied,
+        consignee=objects.party(consignee, consignee_country, consignee_address, "--consignee"), end_use=end_use,
+        destination=destination, reason=reason, markings=_markings(node, tlp, rel_to, classification, org),
+        granular=_granular(node, field_rel_to))
+    created = node.create(obj, _actor())
+    if as_json:
+        print_json(created)
+        return
+    markings = node.resolver.resolve(created.get("object_marking_refs", [])).label()
+    entries = ", ".join(f"{c['scheme']} {c['code']}" for c in created["control_entries"])
+    console.print(f"denial {created['id']}\n  {entries} → {user['name']}\n  denied {created['denial_date']}, "
+                  f"review {created['review_date']}\n  {markings}")
+
+
+_IMPORT_COLUMNS = ("control", "item", "end_user", "end_user_country", "end_user_address", "consignee",
+                   "consignee_country", "consignee_address", "end_use", "destination", "reason", "date")
+
+
+@denial_app.command("import")
+def denial_import(
+    path: Annotated[Path, typer.Argument(metavar="DENIALS.csv", help="Columns: control (';'-separated), item, "
+                                         "end_user, end_user_country, end_user_address, consignee, …, reason, date.")],
+    tlp: TlpOption = "amber", rel_to: RelToOption = None, classification: ClassificationOption = None,
+    org: OrgOption = None,
+) -> None:
+    """Import a denial spreadsheet (CSV) in one transaction: every row is valid, or nothing is stored."""
+    node = _node()
+    markings = _markings(node, tlp, rel_to, classification, org)
+    batch = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in ("control", "item", "end_user", "date") if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError(f"missing column(s): {', '.join(missing)}", path=path, line=1)
+            for row in reader:
+                line = reader.line_num
+                get = {c: (row.get(c) or "").strip() for c in _IMPORT_COLUMNS}
+                try:
+                    user = objects.party(get["end_user"], get["end_user_country"], get["end_user_address"], "end_user")
+                    if user is None:
+                        raise InputError("must not be empty", field="end_user")
+                    batch.append(objects.new_denial(
+                        creator=node.identity_id, codes=[c for c in get["control"].split(";") if c.strip()],
+                        item=get["item"], end_user=user, denial_date=get["date"],
+                        consignee=objects.party(get["consignee"], get["consignee_country"], get["consignee_address"],
+                                                "consignee"),
+                        end_use=get["end_use"], destination=get["destination"], reason=get["reason"],
+                        markings=markings))
+                except InputError as exc:
+                    raise InputError(exc.message, path=path, line=line, field=exc.field.lstrip("-") if exc.field
+                                     else None) from None
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    count = node.create_many(batch, _actor())
+    console.print(f"{count} denials imported from {path.name}")
+
+
+@denial_app.command("revoke")
+def denial_revoke(
+    denial_id: Annotated[str, typer.Argument(help="Id (or id prefix) of one of this agency's denials.")],
+    reason: Annotated[str, typer.Option(help="Why it is revoked.")],
+) -> None:
+    """Revoke a denial; the revocation reaches every ally that received it, and it stops counting."""
+    node = _node()
+    current = node.find(denial_id)
+    if current.get("type") != objects.DENIAL:
+        raise InputError(f"{denial_id} is not a denial")
+    revised = node.revise(current["id"], {"status": "revoked", "status_reason": reason.strip(), "revoked": True},
+                          _actor(), f"revoked: {reason.strip()}")
+    console.print(f"denial {revised['id']} revoked (version {revised['modified']})")
+
+
+@denial_app.command("list")
+def denial_list(
+    status: Annotated[str, typer.Option(help="active, revoked, expired or all.")] = "active",
+    source: Annotated[str, typer.Option(help="all, own or allies.")] = "all",
+    as_user: Annotated[str | None, typer.Option("--as", help="Show only what this user may see.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Denials held here (this agency's and those received from allies)."""
+    node = _node()
+    viewer = users.get_user(node, as_user) if as_user else None
+    rows = []
+    for obj in node.objects(objects.DENIAL, limit=100_000):
+        own = obj["created_by_ref"] == node.identity_id
+        if (source == "own" and not own) or (source == "allies" and own):
+            continue
+        withheld: list[str] = []
+        if viewer:
+            shown, withheld = node.visible(obj, viewer.recipient(node))
+            if shown is None:
+                continue
+            obj = shown
+        state = effective_status(obj)
+        if status != "all" and state != status:
+            continue
+        rows.append((obj, state, withheld))
+    if rows:
+        with node.db.transaction():
+            audit.append(node.db, *[audit.Event("viewed", viewer.actor if viewer else _actor(), o["id"],
+                                                o["modified"], detail={"page": "denial list"}) for o, _, _ in rows])
+    if as_json:
+        print_json([{**o, "x_status": s, "x_withheld": w} for o, s, w in rows])
+        return
+    table = Table()
+    for column in ("id", "from", "control", "end user", "denied", "review", "status", "markings"):
+        table.add_column(column, overflow="fold")
+    for o, s, w in rows:
+        user = o.get("end_user", {})
+        who = f"{user.get('name', '(withheld)')} ({user.get('country', '?')})"
+        if "end_user.address" in w:
+            who += " [address withheld]"
+        table.add_row(_short(o["id"]), node.originator_name(o["created_by_ref"]),
+                      ", ".join(c["code"] for c in o["control_entries"]), who, o["denial_date"], o["review_date"],
+                      s, node.resolver.resolve(o.get("object_marking_refs", [])).label())
+    console.print(table)
+    console.print(f"{len(rows)} denial{'s' if len(rows) != 1 else ''} ({status})")
+
+
+@denial_app.command("show")
+def denial_show(denial_id: Annotated[str, typer.Argument(help="Id or id prefix.")]) -> None:
+    """One denial as STIX 2.1 JSON."""
+    node = _node()
+    obj = node.find(denial_id)
+    with node.db.transaction():
+        audit.append(node.db, audit.Event("viewed", _actor(), obj["id"], obj["modified"], detail={"page": "show"}))
+    print_json(obj)
+
+
+# -- licences -------------------------------------------------------------------------------------
+
+@licence_app.command("check")
+def licence_check(
+    control: Annotated[list[str], typer.Option(help="Control entry of the application; repeatable.")],
+    end_user: Annotated[str, typer.Option(help="End user's name, in any script.")],
+    end_user_country: Annotated[str | None, typer.Option(help="End user's country (alpha-2).")] = None,
+    end_use: Annotated[str, typer.Option(help="Stated end use.")] = "",
+    destination: Annotated[str, typer.Option(help="Destination country (alpha-2).")] = "",
+    deadline_days: Annotated[int | None, typer.Option(help="Consultation deadline in days (default from "
+                                                      "rules.yaml).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record an application and check it against every active denial; consult the allies it would undercut."""
+    node = _node()
+    party = objects.party(end_user, end_user_country, None, "--end-user")
+    app_, matches = licensing.check_application(node, _actor(), None, control, party or {}, end_use, destination,
+                                                deadline_days)
+    if as_json:
+        print_json({"application": app_.id, "status": app_.status, "matches": app_.matches,
+                    "consultations": app_.consultations})
+        return
+    console.print(f"application {app_.id}: {app_.status}")
+    if not matches:
+        console.print("no active denial concerns the same control entry and end user")
+    for m in matches:
+        label = "ESSENTIALLY IDENTICAL" if m.relation == "same" else "related (check by hand)"
+        console.print(f"- {label} to {m.originator_name}'s denial {m.denial['id']} of {m.denial['denial_date']}")
+        console.print(f"    control:  {m.control}")
+        console.print(f"    end user: {m.end_user}")
+        consultation = node.get(m.consultation) if m.consultation else None
+        if consultation:
+            console.print(f"    consultation {m.consultation} sent to {m.originator_name}, deadline "
+                          f"{consultation['deadline']}; approval blocked until answered or past the deadline")
+
+
+@licence_app.command("approve")
+def licence_approve(app_id: Annotated[str, typer.Argument(help="Application id (or prefix).")]) -> None:
+    """Approve an application; refused while a no-undercut consultation is open and before its deadline."""
+    approved = licensing.approve(_node(), app_id, _actor())
+    console.print(f"{approved.id} approved" + (f" ({approved.note})" if approved.note else ""))
+
+
+@licence_app.command("list")
+def licence_list() -> None:
+    """Applications recorded on this node."""
+    table = Table()
+    for column in ("application", "recorded", "control", "end user", "matches", "status"):
+        table.add_column(column, overflow="fold")
+    for a in licensing.list_applications(_node()):
+        table.add_row(a.id, a.created[:19], ", ".join(c["code"] for c in a.controls), a.end_user.get("name", ""),
+                      str(len(a.matches)), a.status)
+    console.print(table)
+
+
+@consultation_app.command("list")
+def consultation_list(as_json: JsonOption = False) -> None:
+    """Consultations from allies about our denials, and ours to them."""
+    node = _node()
+    incoming, outgoing = licensing.consultations(node)
+    if as_json:
+        print_json({"incoming": incoming, "outgoing": outgoing})
+        return
+    table = Table()
+    for column in ("id", "direction", "with", "about", "deadline", "status", "answer"):
+        table.add_column(column, overflow="fold")
+    for direction, items in (("from ally", incoming), ("ours", outgoing)):
+        for c in items:
+            ally = c["created_by_ref"] if direction == "from ally" else (node.get(c["denial_ref"]) or {}).get(
+                "created_by_ref", "")
+            table.add_row(_short(c["id"]), direction, node.originator_name(ally),
+                          f"{', '.join(e['code'] for e in c['application']['control_entries'])} → "
+                          f"{c['application']['end_user'].get('name', '')}", c["deadline"], c["status"],
+                          f"{c.get('position', '')} {c.get('answer', '')}".strip())
+    console.print(table)
+
+
+@consultation_app.command("answer")
+def consultation_answer(
+    consultation_id: Annotated[str, typer.Argument(help="Id (or prefix) of an ally's consultation.")],
+    text: Annotated[str, typer.Option(help="The answer.")],
+    position: Annotated[str, typer.Option(help="no-objection or objection.")] = "no-objection",
+) -> None:
+    """Answer an ally's consultation about one of our denials; the answer goes only to that ally."""
+    note = licensing.answer_consultation(_node(), consultation_id, text, position, _actor())
+    console.print(f"answer {note['id']} recorded; the consulting agency receives it on its next sync")
+
+
+# -- benchmark ------------------------------------------------------------------------------------
+
+@bench_app.command("exchange")
+def bench_exchange(
+    objects_: Annotated[int, typer.Option("--objects", help="Objects for the initial sync.")] = 100_000,
+    incremental: Annotated[int, typer.Option(help="New objects for the incremental sync.")] = 1_000,
+    page_size: Annotated[int, typer.Option(help="Objects per request.")] = 1_000,
+) -> None:
+    """Initial and incremental sync between two nodes, beside a full re-download (MISP's pull) in the same run."""
+    from kizuna.exchange.bench import run
+
+    results = run(objects_, incremental, page_size, console.print)
+    table = Table(title=f"exchange sync between two nodes on loopback ({results['backend']})")
+    table.add_column("step")
+    table.add_column("objects", justify="right")
+    table.add_column("seconds", justify="right")
+    table.add_column("objects/s", justify="right")
+    for label, count, seconds in results["rows"]:
+        table.add_row(label, f"{count:,}", f"{seconds:.2f}", f"{count / seconds:,.0f}" if seconds else "-")
+    console.print(table)
+    console.print(results["summary"])

@@ -1,0 +1,246 @@
+"""The no-undercut workflow: record an application, check it against every active denial, consult the ally that
+denied an essentially identical transaction, and refuse approval while that consultation is open.
+
+"Essentially identical" = the same control entry (``controls.compare``) and the same end user, matched through
+``kizuna.screening`` over the denials' end users, across scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from kizuna.core.entity import EntityType, Entry, Provenance
+from kizuna.core.errors import InputError, KizunaError, NotFoundError
+from kizuna.exchange import audit, controls, objects
+from kizuna.exchange.audit import Event
+from kizuna.exchange.config import rules
+from kizuna.exchange.node import Node, stamp
+from kizuna.exchange.policy import Recipient
+from kizuna.screening.index import ScreeningIndex
+from kizuna.screening.model import Query
+from kizuna.screening.screener import Screener
+
+
+@dataclass
+class DenialMatch:
+    """One active denial an application is essentially identical to (or related to), and why."""
+
+    denial: dict[str, Any]
+    originator: str
+    originator_name: str
+    control: str  # explanation of the control-entry match
+    end_user: str  # explanation of the end-user match (the screening hit's explanation)
+    score: float
+    relation: str  # "same" (counts) or "related" (for the officer)
+    visible: bool = True
+    consultation: str | None = None
+
+
+@dataclass
+class Application:
+    id: str
+    created: str
+    officer: str
+    status: str
+    controls: list[dict[str, str]]
+    end_user: dict[str, str]
+    end_use: str
+    destination: str
+    matches: list[dict[str, Any]] = field(default_factory=list)
+    consultations: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def body(self) -> str:
+        return json.dumps({"controls": self.controls, "end_user": self.end_user, "end_use": self.end_use,
+                           "destination": self.destination, "matches": self.matches,
+                           "consultations": self.consultations, "note": self.note}, ensure_ascii=False)
+
+
+def active_denials(node: Node, today: date | None = None) -> list[dict[str, Any]]:
+    """Every denial this node holds, its own and its allies', that still counts (not revoked, not expired)."""
+    return [d for d in node.objects(objects.DENIAL, limit=1_000_000)
+            if objects.effective_status(d, today) == "active"]
+
+
+def find_matches(node: Node, codes: list[controls.ControlEntry], end_user: dict[str, str],
+                 today: date | None = None) -> list[DenialMatch]:
+    """Active denials with the same (or a related) control entry whose end user screens as the applicant's."""
+    denials = {d["id"]: d for d in active_denials(node, today) if d.get("end_user", {}).get("name")}
+    if not denials:
+        return []
+    entries = [Entry(list_code="denial", entry_id=d["id"], name=d["end_user"]["name"],
+                     entity_type=EntityType.UNKNOWN,
+                     provenance=Provenance("denial", node.originator_name(d["created_by_ref"]), d["denial_date"], ""),
+                     countries=[d["end_user"]["country"]] if d["end_user"].get("country") else [],
+                     addresses=[d["end_user"]["address"]] if d["end_user"].get("address") else [])
+               for d in denials.values()]
+    screener = Screener(ScreeningIndex.build(entries))
+    hits = screener.screen(Query(end_user["name"], end_user.get("country")), limit=len(entries))
+    matches = []
+    for hit in hits:
+        denial = denials[hit.entry_id]
+        best: controls.ControlMatch | None = None
+        for theirs in (controls.from_dict(c) for c in denial["control_entries"]):
+            for ours in codes:
+                found = controls.compare(ours, theirs)
+                if found and (best is None or (found.relation == "same" and best.relation != "same")):
+                    best = found
+        if best is None:
+            continue
+        originator = denial["created_by_ref"]
+        matches.append(DenialMatch(denial, originator, node.originator_name(originator), best.explanation,
+                                   hit.explanation, hit.score, best.relation))
+    return sorted(matches, key=lambda m: (m.relation != "same", -m.score))
+
+
+def check_application(node: Node, officer: str, user: Recipient | None, codes: list[str], end_user: dict[str, str],
+                      end_use: str, destination: str, deadline_days: int | None = None,
+                      today: date | None = None) -> tuple[Application, list[DenialMatch]]:
+    """Record an application, check it, and open a consultation with each ally whose denial it would undercut."""
+    entries = [controls.parse(c) for c in codes]
+    if not entries:
+        raise InputError("give at least one control entry", field="--control")
+    if not end_user.get("name"):
+        raise InputError("must not be empty", field="--end-user")
+    matches = find_matches(node, entries, end_user, today)
+    days = int(deadline_days if deadline_days is not None else rules()["consultation"]["default_deadline_days"])
+    if days < 1:
+        raise InputError("a consultation deadline must be at least one day away", field="--deadline-days")
+    deadline = ((today or date.today()) + timedelta(days=days)).isoformat()
+    app = Application(id=f"application--{uuid.uuid4()}", created=stamp(datetime.now(UTC)), officer=officer,
+                      status="pending", controls=[e.to_dict() for e in entries], end_user=end_user,
+                      end_use=end_use.strip(), destination=destination.strip())
+    with node.db.transaction():
+        for match in matches:
+            if user is not None:
+                match.visible = node.visible(match.denial, user)[0] is not None
+            if match.relation != "same" or match.originator == node.identity_id:
+                continue
+            consultation = _consult(node, match, app, deadline, officer)
+            match.consultation = consultation["id"]
+            app.consultations.append(consultation["id"])
+        app.matches = [{"denial": m.denial["id"], "originator": m.originator_name, "relation": m.relation,
+                        "control": m.control, "end_user": m.end_user, "score": m.score,
+                        "consultation": m.consultation} for m in matches]
+        if app.consultations:
+            app.status = "consulting"
+        node.db.execute("INSERT INTO applications (id, created, officer, status, body) VALUES (?, ?, ?, ?, ?)",
+                        (app.id, app.created, officer, app.status, app.body()))
+        audit.append(node.db, Event("application", officer, app.id, detail={
+            "controls": [e.label() for e in entries], "end_user": end_user.get("name"),
+            "matches": [m.denial["id"] for m in matches], "consultations": app.consultations}))
+    return app, matches
+
+
+def _consult(node: Node, match: DenialMatch, app: Application, deadline: str, officer: str) -> dict[str, Any]:
+    """A consultation sent only to the denying ally: AMBER+STRICT, its organisation named, REL TO its country."""
+    ally_country = node.originator_country(match.originator)
+    markings = node.markings("amber+strict", [ally_country], organizations=[match.originator, node.identity_id])
+    application = {"reference": app.id, "control_entries": app.controls, "end_user": app.end_user,
+                   "end_use": app.end_use, "destination": app.destination}
+    question = (f"{node.name} has an application essentially identical to your denial "
+                f"({match.control}; end user: {match.end_user}). Under the no-undercut rule we consult you "
+                f"before deciding. Do you have information that should lead us to deny it too?")
+    obj = objects.new_consultation(creator=node.identity_id, denial=match.denial, application=application,
+                                   question=question, deadline=deadline, markings=markings)
+    return node.create(obj, officer)
+
+
+def answer_consultation(node: Node, consultation_id: str, text: str, position: str, actor: str) -> dict[str, Any]:
+    """The denying ally's answer: a note (it cannot version the consulting state's object) sent back only to it."""
+    consultation = node.find(consultation_id)
+    if consultation.get("type") != objects.CONSULTATION:
+        raise InputError(f"{consultation_id} is not a consultation")
+    denial = node.get(consultation["denial_ref"])
+    if denial is None or denial.get("created_by_ref") != node.identity_id:
+        raise KizunaError("only the agency that issued the denial answers its consultations")
+    if position not in ("no-objection", "objection"):
+        raise InputError("position is 'no-objection' or 'objection'", field="--position")
+    asker = consultation["created_by_ref"]
+    markings = node.markings("amber+strict", [node.originator_country(asker)], organizations=[asker, node.identity_id])
+    note = objects.new_note(creator=node.identity_id, about=[consultation["id"], denial["id"]], content=text,
+                            markings=markings, extra={"abstract": f"Answer to consultation: {position}",
+                                                      "x_kizuna_answer_to": consultation["id"],
+                                                      "x_kizuna_position": position})
+    return node.create(note, actor)
+
+
+def on_received(node: Node, received: list[dict[str, Any]]) -> None:
+    """Record an ally's answer on this node's consultation as a new version of it (this node is its originator)."""
+    for obj in received:
+        target = obj.get("x_kizuna_answer_to")
+        if obj.get("type") != objects.NOTE or not target:
+            continue
+        consultation = node.get(target)
+        if (consultation is None or consultation.get("created_by_ref") != node.identity_id
+                or consultation.get("status") != "open"):
+            continue
+        denial_owner = node.get(consultation["denial_ref"])
+        if denial_owner is not None and denial_owner.get("created_by_ref") != obj["created_by_ref"]:
+            continue  # only the denying ally answers
+        node.revise(target, {"status": "answered", "answer": obj["content"],
+                             "position": obj.get("x_kizuna_position", ""), "answered_by_ref": obj["created_by_ref"]},
+                    "sync", f"answered by {node.originator_name(obj['created_by_ref'])}")
+
+
+def get_application(node: Node, app_id: str) -> Application:
+    row = node.db.one("SELECT id, created, officer, status, body FROM applications WHERE id = ? OR id LIKE ?",
+                      (app_id, f"application--{app_id}%"))
+    if row is None:
+        raise NotFoundError(f"no application {app_id!r}")
+    body = json.loads(row[4])
+    return Application(row[0], row[1], row[2], row[3], body["controls"], body["end_user"], body["end_use"],
+                       body["destination"], body["matches"], body["consultations"], body.get("note", ""))
+
+
+def list_applications(node: Node, limit: int = 200) -> list[Application]:
+    rows = node.db.all("SELECT id FROM applications ORDER BY created DESC LIMIT ?", (limit,))
+    return [get_application(node, r[0]) for r in rows]
+
+
+def blocking(node: Node, app: Application, today: date | None = None) -> list[dict[str, Any]]:
+    """The consultations that still bar approval: open, unanswered, deadline not yet passed."""
+    day = (today or date.today()).isoformat()
+    out = []
+    for consultation_id in app.consultations:
+        consultation = node.get(consultation_id)
+        if consultation and consultation.get("status") == "open" and consultation["deadline"] >= day:
+            out.append(consultation)
+    return out
+
+
+def approve(node: Node, app_id: str, actor: str, today: date | None = None) -> Application:
+    """Approve an application unless an open consultation bars it (audited either way)."""
+    app = get_application(node, app_id)
+    if app.status == "approved":
+        return app
+    open_ones = blocking(node, app, today)
+    if open_ones:
+        with node.db.transaction():
+            audit.append(node.db, Event("approval-refused", actor, app.id, detail={
+                "open_consultations": [c["id"] for c in open_ones]}))
+        deadlines = ", ".join(f"{c['id']} (deadline {c['deadline']})" for c in open_ones)
+        raise KizunaError(f"{app.id} cannot be approved: consultation still open and unanswered: {deadlines}")
+    answered = [node.get(c) for c in app.consultations]
+    notes = [f"{c['id']}: {c.get('position') or 'no answer by the deadline'}" for c in answered if c]
+    app.status, app.note = "approved", "; ".join(notes)
+    with node.db.transaction():
+        node.db.execute("UPDATE applications SET status = ?, body = ? WHERE id = ?", (app.status, app.body(), app.id))
+        audit.append(node.db, Event("approved", actor, app.id, detail={"consultations": notes}))
+    return app
+
+
+def consultations(node: Node) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(incoming: allies consulting this node about its denials, outgoing: this node's own consultations)."""
+    every = node.objects(objects.CONSULTATION, limit=100_000)
+    incoming = [c for c in every if c["created_by_ref"] != node.identity_id]
+    outgoing = [c for c in every if c["created_by_ref"] == node.identity_id]
+    return incoming, outgoing
+
+
+def answers_to(node: Node, consultation_id: str) -> list[dict[str, Any]]:
+    return [n for n in node.objects(objects.NOTE, limit=100_000) if n.get("x_kizuna_answer_to") == consultation_id]

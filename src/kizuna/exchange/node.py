@@ -1,0 +1,414 @@
+"""An agency's node: its identity and key, its peers, and the objects it holds.
+
+Every change goes through ``Node``: an object is created (signed, stored, audited), versioned (only by its
+originator) or received from a peer (checked, stored, audited) in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from kizuna.core.atomic import atomic_write_text
+from kizuna.core.errors import InputError, KizunaError, NotFoundError
+from kizuna.core.paths import home
+from kizuna.exchange import audit, objects
+from kizuna.exchange.audit import Event
+from kizuna.exchange.config import check_classification, check_country3
+from kizuna.exchange.db import Database
+from kizuna.exchange.markings import (
+    MarkingResolver,
+    check_definition,
+    classification_definition,
+    marking_refs,
+    organizations_definition,
+    rel_to_definition,
+    tlp_definitions,
+    tlp_id,
+)
+from kizuna.exchange.policy import Recipient, decide, redact
+from kizuna.exchange.signing import (
+    fingerprint,
+    generate_key,
+    load_key,
+    public_key,
+    public_text,
+    sign_object,
+    verify_object,
+)
+
+COLLECTION_ID = "6a0f2c3e-8d41-4b7a-9e25-1c7d3f5b9a80"
+
+
+def exchange_dir() -> Path:
+    return home() / "exchange"
+
+
+def stamp(value: str | datetime) -> str:
+    """A STIX timestamp normalised to microseconds, so timestamps compare as strings."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True, slots=True)
+class Peer:
+    """Another agency's node, as this node's administrator configured it."""
+
+    identity: str
+    name: str
+    country: str
+    url: str
+    public_key: str
+    max_classification: str
+    enabled: bool
+    cursor: str | None
+    last_sync: str | None
+
+    def recipient(self) -> Recipient:
+        return Recipient("peer", self.name, self.country, self.identity, self.max_classification, "amber+strict")
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_key)
+
+
+_PEER_COLUMNS = "identity, name, country, url, public_key, max_classification, enabled, cursor, last_sync"
+
+
+class Node:
+    """One agency's node, opened from ``$KIZUNA_HOME/exchange``."""
+
+    def __init__(self, config: dict[str, Any], key: Ed25519PrivateKey, db: Database) -> None:
+        self.config = config
+        self.key = key
+        self.db = db
+        self.identity: dict[str, Any] = config["identity"]
+        self.identity_id: str = self.identity["id"]
+        self.name: str = self.identity["name"]
+        self.country: str = self.identity["x_kizuna_country"]
+        self.url: str = config["url"]
+        self._resolver: MarkingResolver | None = None
+
+    # -- set-up -----------------------------------------------------------------------------------
+
+    @classmethod
+    def init(cls, name: str, country: str, url: str, db_url: str | None = None,
+             accreditation: str = "UNCLASSIFIED") -> Node:
+        """Create a node: a key pair, an identity, the database; refuses to overwrite an existing node."""
+        directory = exchange_dir()
+        if (directory / "node.json").exists():
+            raise KizunaError(f"a node already exists in {directory} (remove it to start again)")
+        country = check_country3(country, "--country")
+        if not name.strip():
+            raise InputError("must not be empty", field="--name")
+        directory.mkdir(parents=True, exist_ok=True)
+        key = generate_key(directory / "node.key")
+        identity = sign_object(objects.new_identity(name.strip(), country), key)
+        database = db_url or f"sqlite:///{directory / 'exchange.db'}"
+        config = {"identity": identity, "url": url.rstrip("/"), "db": database,
+                  "accreditation": check_classification(accreditation, "--accreditation")}
+        db = Database(database)
+        db.create_schema()
+        with db.transaction():
+            for counter in ("seq", "audit"):
+                db.execute("INSERT INTO counters (name, value, stamp) VALUES (?, 0, '') ON CONFLICT (name) DO NOTHING",
+                           (counter,))
+        atomic_write_text(directory / "node.json", json.dumps(config, ensure_ascii=False, indent=2) + "\n")
+        node = cls(config, key, db)
+        node.put_local(identity, Event("created", "cli", identity["id"], identity["modified"],
+                                       detail={"what": "node identity", "name": name, "country": country}))
+        return node
+
+    @classmethod
+    def open(cls) -> Node:
+        directory = exchange_dir()
+        path = directory / "node.json"
+        if not path.exists():
+            raise NotFoundError(f"no exchange node in {directory}: run `kizuna exchange init` first")
+        config = json.loads(path.read_text(encoding="utf-8"))
+        db = Database(config["db"])
+        db.create_schema()
+        return cls(config, load_key(directory / "node.key"), db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def recipient_self(self) -> Recipient:
+        """This node as a receiver: what it accepts from peers (it refuses anything it should not have been sent)."""
+        return Recipient("peer", self.name, self.country, self.identity_id,
+                         self.config.get("accreditation", "UNCLASSIFIED"), "amber+strict")
+
+    def card(self) -> dict[str, Any]:
+        """What another node's administrator needs to add this node as a peer."""
+        public = public_text(self.key)
+        return {"identity": self.identity, "url": self.url, "public_key": public, "fingerprint": fingerprint(public)}
+
+    # -- peers ------------------------------------------------------------------------------------
+
+    def add_peer(self, card: dict[str, Any], max_classification: str = "UNCLASSIFIED", url: str | None = None) -> Peer:
+        """Trust another node: its identity must be signed by the key it presents."""
+        try:
+            identity, public = card["identity"], card["public_key"]
+            key = public_key(public)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"not a Kizuna peer card ({exc})") from exc
+        if not verify_object(identity, key):
+            raise InputError("the card's identity is not signed by the card's key")
+        if identity["id"] == self.identity_id:
+            raise InputError("that card is this node's own")
+        country = check_country3(identity.get("x_kizuna_country", ""), "identity.x_kizuna_country")
+        level = check_classification(max_classification, "--max-classification")
+        address = (url or card.get("url") or "").rstrip("/")
+        if not address.startswith(("http://", "https://")):
+            raise InputError(f"peer URL {address!r} must start with http:// or https://", field="url")
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO peers (identity, name, country, url, public_key, max_classification, enabled, added) "
+                "VALUES (?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT (identity) DO UPDATE SET name = excluded.name, "
+                "country = excluded.country, url = excluded.url, public_key = excluded.public_key, "
+                "max_classification = excluded.max_classification",
+                (identity["id"], identity["name"], country, address, public, level, stamp(datetime.now(UTC))))
+            self._requeue_refused(identity["id"])
+            audit.append(self.db, Event("peer-added", "cli", peer=identity["id"],
+                                        detail={"name": identity["name"], "country": country, "url": address,
+                                                "fingerprint": fingerprint(public), "max_classification": level}))
+        return self.peer(identity["id"])
+
+    def peers(self) -> list[Peer]:
+        rows = self.db.all(f"SELECT {_PEER_COLUMNS} FROM peers ORDER BY name")
+        return [Peer(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8]) for r in rows]
+
+    def peer(self, ref: str) -> Peer:
+        """A peer by identity id, name or country code."""
+        for peer in self.peers():
+            if ref in (peer.identity, peer.name, peer.country):
+                return peer
+        raise NotFoundError(f"no peer {ref!r} (see `kizuna exchange peer list`)")
+
+    def set_peer_enabled(self, ref: str, enabled: bool, actor: str) -> None:
+        peer = self.peer(ref)
+        with self.db.transaction():
+            self.db.execute("UPDATE peers SET enabled = ? WHERE identity = ?", (int(enabled), peer.identity))
+            if enabled:
+                self._requeue_refused(peer.identity)
+            audit.append(self.db, Event("settings", actor, peer=peer.identity,
+                                        detail={"peer": peer.name, "enabled": enabled}))
+
+    def _requeue_refused(self, peer: str) -> None:
+        """After a peer's settings change, offer again what it was refused: it moves past the peer's cursor.
+
+        Other peers see those objects again too, which is harmless: receivers keep only newer versions.
+        """
+        ids = [r[0] for r in self.db.all("SELECT DISTINCT object_id FROM deliveries WHERE peer = ? AND "
+                                         "outcome = 'refused'", (peer,))]
+        if not ids:
+            return
+        slots = self._reserve(len(ids))
+        self.db.executemany("UPDATE objects SET seq = ?, date_added = ? WHERE id = ?",
+                            [(seq, added, object_id) for object_id, (seq, added) in zip(ids, slots, strict=True)])
+        self.db.execute("DELETE FROM deliveries WHERE peer = ? AND outcome = 'refused'", (peer,))
+
+    # -- markings ---------------------------------------------------------------------------------
+
+    @property
+    def resolver(self) -> MarkingResolver:
+        if self._resolver is None:
+            resolver = MarkingResolver(loader=self._load_definition)
+            for (body,) in self.db.all("SELECT body FROM marking_definitions"):
+                resolver.known[json.loads(body)["id"]] = json.loads(body)
+            self._resolver = resolver
+        return self._resolver
+
+    def _load_definition(self, definition_id: str) -> dict[str, Any] | None:
+        body = self.db.scalar("SELECT body FROM marking_definitions WHERE id = ?", (definition_id,))
+        return json.loads(body) if body else None
+
+    def save_definitions(self, definitions: list[dict[str, Any]]) -> None:
+        """Keep marking definitions (checked) so objects that refer to them can be judged later."""
+        fresh = [d for d in definitions if d["id"] not in self.resolver.known]
+        for definition in fresh:
+            check_definition(definition)
+        with self.db.transaction():
+            self.db.executemany("INSERT INTO marking_definitions (id, body) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+                                [(d["id"], json.dumps(d, ensure_ascii=False)) for d in fresh])
+        for definition in fresh:
+            self.resolver.known[definition["id"]] = definition
+
+    def markings(self, tlp: str, rel_to: list[str] | None, classification: str | None = None,
+                 organizations: list[str] | None = None) -> list[str]:
+        """Marking ids for a new object; the node's own country is always in its REL TO list."""
+        if tlp.lower().removeprefix("tlp:") == "amber+strict" and not organizations:
+            organizations = [self.identity_id]
+        refs = [tlp_id(tlp)]
+        definitions = []
+        if rel_to:
+            definitions.append(rel_to_definition(sorted({*rel_to, self.country})))
+        if organizations:
+            definitions.append(organizations_definition(organizations))
+        if classification:
+            definitions.append(classification_definition(check_classification(classification)))
+        self.save_definitions(definitions)
+        return refs + [d["id"] for d in definitions]
+
+    def definitions_for(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
+        """The marking definitions an object refers to, to send along with it."""
+        out = []
+        for ref in marking_refs(obj):
+            definition = tlp_definitions().get(ref) or self.resolver.known.get(ref)
+            if definition is not None:
+                out.append(definition)
+        return out
+
+    # -- objects ----------------------------------------------------------------------------------
+
+    def _reserve(self, count: int) -> list[tuple[int, str]]:
+        """``count`` new (seq, date_added) pairs, both strictly increasing; call inside a transaction."""
+        row = self.db.one("UPDATE counters SET value = value + ? WHERE name = 'seq' RETURNING value, stamp", (count,))
+        assert row is not None
+        last, previous = int(row[0]), row[1]
+        moment = datetime.now(UTC)
+        if previous:
+            moment = max(moment, datetime.fromisoformat(previous.replace("Z", "+00:00")) + timedelta(microseconds=1))
+        stamps = [stamp(moment + timedelta(microseconds=i)) for i in range(count)]
+        self.db.execute("UPDATE counters SET stamp = ? WHERE name = 'seq'", (stamps[-1],))
+        return [(last - count + 1 + i, stamps[i]) for i in range(count)]
+
+    def _write(self, rows: list[tuple[dict[str, Any], bool, str | None]], keep_versions: bool) -> None:
+        slots = self._reserve(len(rows))
+        records = []
+        for (obj, local, received_from), (seq, added) in zip(rows, slots, strict=True):
+            records.append((obj["id"], obj["type"], stamp(obj.get("modified") or obj["created"]),
+                            obj.get("created_by_ref", obj["id"]), int(local), received_from, seq, added,
+                            obj.get("status"), json.dumps(obj, ensure_ascii=False)))
+        self.db.executemany(
+            "INSERT INTO objects (id, type, modified, originator, local, received_from, seq, date_added, status, body) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET modified = excluded.modified, "
+            "seq = excluded.seq, date_added = excluded.date_added, status = excluded.status, body = excluded.body, "
+            "received_from = excluded.received_from", records)
+        if keep_versions:
+            self.db.executemany("INSERT INTO versions (id, modified, body) VALUES (?, ?, ?) "
+                                "ON CONFLICT (id, modified) DO NOTHING", [(r[0], r[2], r[9]) for r in records])
+
+    def put_local(self, obj: dict[str, Any], event: Event) -> dict[str, Any]:
+        """Store an object this node originated (already signed) with its audit record."""
+        with self.db.transaction():
+            self._write([(obj, True, None)], keep_versions=True)
+            audit.append(self.db, event)
+        return obj
+
+    def create(self, obj: dict[str, Any], actor: str) -> dict[str, Any]:
+        """Sign, validate, store and audit a new object originated here."""
+        if obj.get("created_by_ref") != self.identity_id:
+            raise KizunaError("a node only creates objects in its own name")
+        objects.validate(obj)
+        signed = sign_object(obj, self.key)
+        return self.put_local(signed, Event("created", actor, signed["id"], signed["modified"],
+                                            detail={"type": signed["type"],
+                                                    "markings": self.resolver.resolve(
+                                                        signed.get("object_marking_refs", [])).label()}))
+
+    def create_many(self, batch: list[dict[str, Any]], actor: str, validate: bool = True) -> int:
+        """Create many objects in one transaction (imports, benchmarks)."""
+        signed = []
+        for obj in batch:
+            if obj.get("created_by_ref") != self.identity_id:
+                raise KizunaError("a node only creates objects in its own name")
+            if validate:
+                objects.validate(obj)
+            signed.append(sign_object(obj, self.key))
+        with self.db.transaction():
+            self._write([(obj, True, None) for obj in signed], keep_versions=True)
+            audit.append(self.db, *[Event("created", actor, o["id"], o["modified"], detail={"type": o["type"]})
+                                    for o in signed])
+        return len(signed)
+
+    def revise(self, object_id: str, changes: dict[str, Any], actor: str, why: str) -> dict[str, Any]:
+        """A new version of an object this node originated; others answer with notes instead."""
+        current = self.get(object_id)
+        if current is None:
+            raise NotFoundError(f"no object {object_id}")
+        if current.get("created_by_ref") != self.identity_id:
+            raise KizunaError(f"{object_id} was created by another node: only its originator may change it; "
+                              f"comment with a note instead")
+        updated = sign_object(objects.new_version(current, changes), self.key)
+        objects.validate(updated)
+        return self.put_local(updated, Event("versioned", actor, object_id, updated["modified"],
+                                             detail={"why": why, "changes": sorted(changes)}))
+
+    def get(self, object_id: str) -> dict[str, Any] | None:
+        body = self.db.scalar("SELECT body FROM objects WHERE id = ?", (object_id,))
+        return json.loads(body) if body else None
+
+    def find(self, prefix: str) -> dict[str, Any]:
+        """An object by full id or by a unique prefix of its UUID (as the CLI shows it)."""
+        obj = self.get(prefix)
+        if obj:
+            return obj
+        rows = self.db.all("SELECT body FROM objects WHERE id LIKE ? LIMIT 2", (f"%--{prefix}%",))
+        if len(rows) != 1:
+            raise NotFoundError(f"no object {prefix!r}" if not rows else
+                                f"{prefix!r} is ambiguous: give more of the id")
+        result: dict[str, Any] = json.loads(rows[0][0])
+        return result
+
+    def objects(self, type_: str | None = None, *, local: bool | None = None, limit: int = 1000,
+                offset: int = 0) -> list[dict[str, Any]]:
+        """Objects held here, newest change first."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if type_:
+            clauses.append("type = ?")
+            params.append(type_)
+        if local is not None:
+            clauses.append("local = ?")
+            params.append(int(local))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.db.all(f"SELECT body FROM objects {where} ORDER BY seq DESC LIMIT ? OFFSET ?",
+                           (*params, limit, offset))
+        return [json.loads(r[0]) for r in rows]
+
+    def count(self, type_: str | None = None, local: bool | None = None) -> int:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if type_:
+            clauses.append("type = ?")
+            params.append(type_)
+        if local is not None:
+            clauses.append("local = ?")
+            params.append(int(local))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        return int(self.db.scalar(f"SELECT count(*) FROM objects {where}", params) or 0)
+
+    def originator_name(self, identity: str) -> str:
+        if identity == self.identity_id:
+            return self.name
+        row = self.db.one("SELECT name, country FROM peers WHERE identity = ?", (identity,))
+        return f"{row[0]}" if row else identity
+
+    def originator_country(self, identity: str) -> str:
+        if identity == self.identity_id:
+            return self.country
+        return str(self.db.scalar("SELECT country FROM peers WHERE identity = ?", (identity,)) or "?")
+
+    # -- what a user may see ----------------------------------------------------------------------
+
+    def visible(self, obj: dict[str, Any], user: Recipient) -> tuple[dict[str, Any] | None, list[str]]:
+        """The object as ``user`` may see it (None if not at all) and the fields withheld from them."""
+        decision = decide(obj, self.resolver, user)
+        if not decision.allowed:
+            return None, []
+        return redact(obj, decision.withheld), decision.withheld
+
+    def view(self, obj: dict[str, Any], user: Recipient, actor: str) -> tuple[dict[str, Any] | None, list[str]]:
+        """Like ``visible``, and records in the audit log that the user viewed it."""
+        shown, withheld = self.visible(obj, user)
+        if shown is not None:
+            with self.db.transaction():
+                audit.append(self.db, Event("viewed", actor, obj["id"], obj.get("modified"),
+                                            detail={"withheld": withheld} if withheld else None))
+        return shown, withheld

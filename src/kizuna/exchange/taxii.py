@@ -1,0 +1,208 @@
+"""The sending side of sync: authenticate a peer's request, then give it its own filtered view.
+
+A peer only ever sees objects this node originated, each checked against the peer's country and organisation
+(default deny) and stripped of fields its granular markings withhold, then signed for that peer. Refusals are
+audited once per object version and peer; a peer that holds an object it is no longer entitled to is told to
+withdraw it. Cursors are ``date_added`` values, which strictly increase on each node.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kizuna.core.errors import KizunaError
+from kizuna.exchange import audit
+from kizuna.exchange.audit import Event
+from kizuna.exchange.config import rules
+from kizuna.exchange.node import COLLECTION_ID, Node, Peer, stamp
+from kizuna.exchange.objects import IDENTITY
+from kizuna.exchange.policy import decide, redact
+from kizuna.exchange.signing import SignedRequest, public_key, sign_object
+
+MEDIA_TYPE = "application/taxii+json;version=2.1"
+STIX_MEDIA_TYPE = "application/stix+json;version=2.1"
+WITHDRAWAL = "x-kizuna-withdrawal"
+
+
+class AuthError(KizunaError):
+    """A request that is not from a configured peer, is altered, stale or replayed."""
+
+
+def authenticate(node: Node, method: str, target: str, headers: Any, body: bytes) -> tuple[Peer, str]:
+    """The peer that signed this request and its nonce; refused (and audited) otherwise."""
+    try:
+        return _authenticate(node, method, target, headers, body)
+    except AuthError as exc:
+        with node.db.transaction():
+            audit.append(node.db, Event("request-refused", "taxii", peer=headers.get("X-Kizuna-Node"),
+                                        detail={"reason": str(exc), "request": f"{method} {target}"}))
+        raise
+
+
+def _authenticate(node: Node, method: str, target: str, headers: Any, body: bytes) -> tuple[Peer, str]:
+    signed = SignedRequest.from_headers(headers)
+    if signed is None:
+        raise AuthError("the request is not signed")
+    peer = next((p for p in node.peers() if p.identity == signed.sender), None)
+    if peer is None:
+        raise AuthError(f"unknown node {signed.sender}")
+    if not peer.enabled:
+        raise AuthError(f"peer {peer.name} is disabled")
+    if signed.receiver != node.identity_id:
+        raise AuthError("the request was signed for another node")
+    try:
+        sent = datetime.fromisoformat(signed.timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        raise AuthError("bad timestamp") from None
+    skew = timedelta(seconds=int(rules()["protocol"]["clock_skew_seconds"]))
+    now = datetime.now(UTC)
+    if abs(now - sent) > skew:
+        raise AuthError(f"the request is stale or from the future ({signed.timestamp})")
+    if not signed.verify(public_key(peer.public_key), method, target, body):
+        raise AuthError("bad signature: the request was altered or not signed by the peer's key")
+    with node.db.transaction():
+        seen = node.db.scalar("SELECT 1 FROM nonces WHERE node = ? AND nonce = ?", (peer.identity, signed.nonce))
+        if seen:
+            raise AuthError("replayed request (nonce already used)")
+        node.db.execute("INSERT INTO nonces (node, nonce, seen) VALUES (?, ?, ?)",
+                        (peer.identity, signed.nonce, stamp(now)))
+        keep = timedelta(seconds=int(rules()["protocol"]["nonce_keep_seconds"]))
+        node.db.execute("DELETE FROM nonces WHERE seen < ?", (stamp(now - max(keep, 2 * skew)),))
+    return peer, signed.nonce
+
+
+@dataclass
+class Page:
+    """One page of a peer's view: the objects (with the marking definitions they use) and the cursor."""
+
+    objects: list[dict[str, Any]] = field(default_factory=list)
+    more: bool = False
+    first_added: str | None = None
+    last_added: str | None = None  # the last row examined, sent or not: the peer's next cursor
+    refused: int = 0
+
+    def envelope(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"more": self.more, "objects": self.objects}
+        if self.more and self.last_added:
+            out["next"] = self.last_added
+        return out
+
+
+def _limit(value: int | None) -> int:
+    protocol = rules()["protocol"]
+    return max(1, min(int(value or protocol["page_size"]), int(protocol["max_page_size"])))
+
+
+def view(node: Node, peer: Peer, *, added_after: str | None = None, limit: int | None = None,
+         types: list[str] | None = None, ids: list[str] | None = None, record: bool = True) -> Page:
+    """The next page of objects ``peer`` may have, after ``added_after``; audits what was sent and refused."""
+    size = _limit(limit)
+    recipient = peer.recipient()
+    page = Page()
+    cursor = stamp(added_after) if added_after else ""
+    definitions: dict[str, dict[str, Any]] = {}
+    events: list[Event] = []
+    deliveries: list[tuple[str, str, str, str]] = []
+    exhausted = False
+    while len(page.objects) < size and not exhausted:
+        clauses, params = ["local = 1", "type <> ?", "date_added > ?"], [IDENTITY, cursor]
+        if types:
+            clauses.append(f"type IN ({', '.join('?' * len(types))})")
+            params += types
+        if ids:
+            clauses.append(f"id IN ({', '.join('?' * len(ids))})")
+            params += ids
+        rows = node.db.all(f"SELECT id, modified, date_added, body FROM objects WHERE {' AND '.join(clauses)} "
+                           f"ORDER BY date_added LIMIT ?", (*params, size))
+        exhausted = len(rows) < size
+        for object_id, modified, date_added, body in rows:
+            cursor = page.last_added = date_added
+            page.first_added = page.first_added or date_added
+            obj = json.loads(body)
+            decision = decide(obj, node.resolver, recipient)
+            if decision.allowed:
+                shown = sign_object(redact(obj, decision.withheld), node.key)
+                page.objects.append(shown)
+                for definition in node.definitions_for(shown):
+                    definitions[definition["id"]] = definition
+                deliveries.append((peer.identity, object_id, modified, "sent"))
+                events.append(Event("sent", "taxii", object_id, modified, peer.identity,
+                                    {"withheld": decision.withheld} if decision.withheld else None))
+            elif _held_by(node, peer, object_id):
+                page.refused += 1
+                page.objects.append(sign_object(_withdrawal(node, obj), node.key))
+                deliveries.append((peer.identity, object_id, modified, "withdrawn"))
+                events.append(Event("withdrawn", "taxii", object_id, modified, peer.identity,
+                                    {"reason": decision.reason}))
+            else:
+                page.refused += 1
+                if not _already_refused(node, peer, object_id, modified):
+                    deliveries.append((peer.identity, object_id, modified, "refused"))
+                    events.append(Event("refused", "taxii", object_id, modified, peer.identity,
+                                        {"reason": decision.reason}))
+            if len(page.objects) >= size:
+                break
+    if not page.more and page.last_added:
+        page.more = bool(node.db.scalar("SELECT 1 FROM objects WHERE local = 1 AND type <> ? AND date_added > ? "
+                                        "LIMIT 1", (IDENTITY, page.last_added)))
+    if record and (events or deliveries):
+        with node.db.transaction():
+            node.db.executemany("INSERT INTO deliveries (peer, object_id, modified, outcome) VALUES (?, ?, ?, ?) "
+                                "ON CONFLICT (peer, object_id, modified, outcome) DO NOTHING", deliveries)
+            audit.append(node.db, *events)
+    page.objects = list(definitions.values()) + page.objects
+    return page
+
+
+def _held_by(node: Node, peer: Peer, object_id: str) -> bool:
+    """Whether the peer was last sent some version of this object (and not told to withdraw it since)."""
+    row = node.db.one("SELECT outcome FROM deliveries WHERE peer = ? AND object_id = ? AND outcome IN ('sent', "
+                      "'withdrawn') ORDER BY modified DESC, outcome ASC LIMIT 1", (peer.identity, object_id))
+    return bool(row and row[0] == "sent")
+
+
+def _already_refused(node: Node, peer: Peer, object_id: str, modified: str) -> bool:
+    return bool(node.db.scalar("SELECT 1 FROM deliveries WHERE peer = ? AND object_id = ? AND modified = ? AND "
+                               "outcome = 'refused'", (peer.identity, object_id, modified)))
+
+
+def _withdrawal(node: Node, obj: dict[str, Any]) -> dict[str, Any]:
+    """Tell a peer to delete an object whose new markings no longer release it to the peer (nothing else)."""
+    return {"type": WITHDRAWAL, "spec_version": "2.1", "id": f"{WITHDRAWAL}--{obj['id'].split('--')[1]}",
+            "created_by_ref": node.identity_id, "created": obj["created"], "modified": obj["modified"],
+            "object_ref": obj["id"]}
+
+
+def manifest(node: Node, peer: Peer, *, added_after: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    """The TAXII manifest of the peer's view: ids, versions and date_added of what it may have, no content."""
+    page = view(node, peer, added_after=added_after, limit=limit, record=False)
+    added = {r[0]: r[1] for r in node.db.all(
+        "SELECT id, date_added FROM objects WHERE id IN ({})".format(", ".join("?" * len(page.objects)) or "''"),
+        [o["id"] for o in page.objects])} if page.objects else {}
+    records = [{"id": o["id"], "date_added": added.get(o["id"], page.last_added), "version": o.get("modified"),
+                "media_type": STIX_MEDIA_TYPE}
+               for o in page.objects if o["type"] not in ("marking-definition", WITHDRAWAL)]
+    out: dict[str, Any] = {"more": page.more, "objects": records}
+    if page.more and page.last_added:
+        out["next"] = page.last_added
+    return out
+
+
+def discovery(node: Node, base: str) -> dict[str, Any]:
+    return {"title": f"Kizuna exchange node: {node.name}", "description": "Allied licence-denial exchange (TAXII 2.1)",
+            "contact": node.name, "default": f"{base}/taxii2/api/", "api_roots": [f"{base}/taxii2/api/"]}
+
+
+def api_root(node: Node) -> dict[str, Any]:
+    return {"title": f"{node.name} ({node.country})", "versions": ["application/taxii+json;version=2.1"],
+            "max_content_length": 10_485_760, "x_kizuna_identity": node.identity_id}
+
+
+def collection(node: Node) -> dict[str, Any]:
+    return {"id": COLLECTION_ID, "title": f"Shared by {node.name}",
+            "description": "What this node releases to the requesting peer: its own objects, filtered by their "
+                           "markings for that peer.",
+            "can_read": True, "can_write": False, "media_types": [STIX_MEDIA_TYPE]}

@@ -1,0 +1,133 @@
+"""A node's users: role, clearance and nationality decide what they see; passwords and tokens are stored hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from kizuna.core.errors import InputError, NotFoundError
+from kizuna.exchange import audit
+from kizuna.exchange.audit import Event
+from kizuna.exchange.config import check_classification, check_country3, roles
+from kizuna.exchange.node import Node, stamp
+from kizuna.exchange.policy import Recipient
+
+# scrypt parameters: RFC 7914 §2 recommends N=2^14, r=8, p=1 for interactive logins.
+_N, _R, _P = 2**14, 8, 1
+SESSION_HOURS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    username: str
+    role: str
+    clearance: str
+    nationality: str
+
+    def recipient(self, node: Node) -> Recipient:
+        """The user as marking checks see them: of this node's organisation, with their role's TLP ceiling."""
+        return Recipient("user", self.username, self.nationality, node.identity_id, self.clearance,
+                         roles()[self.role].tlp_max)
+
+    def may(self, action: str) -> bool:
+        return action in roles()[self.role].may
+
+    @property
+    def actor(self) -> str:
+        return f"user:{self.username}"
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P)
+    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        computed = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(computed.hex(), digest)
+
+
+def token_digest(token: str) -> str:
+    """Tokens are 256-bit random values, so a plain SHA-256 is enough to store them safely."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def add_user(node: Node, username: str, role: str, clearance: str, nationality: str, password: str,
+             actor: str = "cli") -> User:
+    name = username.strip()
+    if not name or not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise InputError(f"{username!r}: use letters, digits, '.', '-' and '_'", field="username")
+    if role not in roles():
+        raise InputError(f"unknown role {role!r} (one of {', '.join(roles())})", field="--role")
+    if len(password) < 12:
+        raise InputError("a password needs at least 12 characters", field="--password")
+    user = User(name, role, check_classification(clearance, "--clearance"),
+                check_country3(nationality, "--nationality"))
+    with node.db.transaction():
+        node.db.execute("INSERT INTO users (username, role, clearance, nationality, password, created) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET role = excluded.role, "
+                        "clearance = excluded.clearance, nationality = excluded.nationality, "
+                        "password = excluded.password",
+                        (user.username, user.role, user.clearance, user.nationality, hash_password(password),
+                         stamp(datetime.now(UTC))))
+        audit.append(node.db, Event("user-added", actor, detail={"username": user.username, "role": user.role,
+                                                                 "clearance": user.clearance,
+                                                                 "nationality": user.nationality}))
+    return user
+
+
+def get_user(node: Node, username: str) -> User:
+    row = node.db.one("SELECT username, role, clearance, nationality FROM users WHERE username = ?", (username,))
+    if row is None:
+        raise NotFoundError(f"no user {username!r}")
+    return User(*row)
+
+
+def list_users(node: Node) -> list[User]:
+    return [User(*r) for r in node.db.all("SELECT username, role, clearance, nationality FROM users ORDER BY username")]
+
+
+def login(node: Node, username: str, password: str) -> str | None:
+    """A new session token for the console, or None (audited either way)."""
+    row = node.db.one("SELECT password FROM users WHERE username = ?", (username,))
+    ok = row is not None and check_password(password, row[0])
+    with node.db.transaction():
+        audit.append(node.db, Event("login" if ok else "login-failed", f"user:{username}"))
+    if not ok:
+        return None
+    return issue_token(node, username, "session", "console", timedelta(hours=SESSION_HOURS))
+
+
+def issue_token(node: Node, username: str, kind: str, label: str, ttl: timedelta | None = None) -> str:
+    """A bearer token (shown once); only its hash is stored."""
+    get_user(node, username)
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    with node.db.transaction():
+        node.db.execute("INSERT INTO tokens (digest, username, kind, label, created, expires) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (token_digest(token), username, kind, label, stamp(now), stamp(now + ttl) if ttl else None))
+    return token
+
+
+def user_for_token(node: Node, token: str | None) -> User | None:
+    if not token:
+        return None
+    row = node.db.one("SELECT u.username, u.role, u.clearance, u.nationality, t.expires FROM tokens t "
+                      "JOIN users u ON u.username = t.username WHERE t.digest = ?", (token_digest(token),))
+    if row is None or (row[4] and row[4] < stamp(datetime.now(UTC))):
+        return None
+    return User(*row[:4])
+
+
+def logout(node: Node, token: str) -> None:
+    with node.db.transaction():
+        node.db.execute("DELETE FROM tokens WHERE digest = ?", (token_digest(token),))

@@ -1,0 +1,449 @@
+"""Allied exchange over HTTP: the TAXII 2.1 API peers sync from, and the console pages (login, denial inbox,
+consultation queue, licence check, sharing settings) for the node's users."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from kizuna.core.errors import InputError, KizunaError, NotFoundError
+from kizuna.core.paths import home
+from kizuna.exchange import audit, licensing, objects, taxii, users
+from kizuna.exchange.node import COLLECTION_ID, Node, exchange_dir
+from kizuna.exchange.objects import effective_status
+from kizuna.exchange.signing import HEADER_NONCE, sign_response
+from kizuna.web.templating import add_nav, templates
+
+router = APIRouter()
+add_nav("exchange", "Exchange", "/exchange/")
+COOKIE = "kizuna_session"
+_nodes: dict[str, Node] = {}
+_lock = threading.Lock()
+
+
+def get_node() -> Node:
+    """The node of ``$KIZUNA_HOME`` (opened once per data directory)."""
+    key = str(home())
+    with _lock:
+        if key not in _nodes:
+            _nodes[key] = Node.open()
+        return _nodes[key]
+
+
+def node_ready() -> bool:
+    return (exchange_dir() / "node.json").exists()
+
+
+# -- TAXII 2.1 ------------------------------------------------------------------------------------
+
+def _target(request: Request) -> str:
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    query = request.scope.get("query_string", b"")
+    return raw.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
+
+
+def _taxii_response(node: Node, request: Request, data: Any, status: int = 200,
+                    headers: dict[str, str] | None = None) -> Response:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    out = {**(headers or {})}
+    nonce = request.headers.get(HEADER_NONCE)
+    if nonce:
+        out["X-Kizuna-Signature"] = sign_response(node.key, nonce, status, body)
+    return Response(content=body, status_code=status, media_type=taxii.MEDIA_TYPE, headers=out)
+
+
+def _peer(request: Request, node: Node, body: bytes = b"") -> Any:
+    return taxii.authenticate(node, request.method, _target(request), request.headers, body)
+
+
+def _taxii_error(node: Node, request: Request, status: int, title: str, description: str) -> Response:
+    return _taxii_response(node, request, {"title": title, "description": description, "http_status": str(status)},
+                           status)
+
+
+def _guarded(request: Request, handler: Any) -> Response:
+    if not node_ready():
+        return JSONResponse({"title": "no exchange node here"}, status_code=404, media_type=taxii.MEDIA_TYPE)
+    node = get_node()
+    try:
+        peer, _ = _peer(request, node)
+    except taxii.AuthError as exc:
+        return _taxii_error(node, request, 401, "Unauthorized", str(exc))
+    try:
+        return handler(node, peer)
+    except (InputError, ValueError) as exc:
+        return _taxii_error(node, request, 400, "Bad request", str(exc))
+
+
+@router.get("/taxii2/", include_in_schema=False)
+def taxii_discovery(request: Request) -> Response:
+    base = str(request.base_url).rstrip("/")
+    return _guarded(request, lambda node, peer: _taxii_response(node, request, taxii.discovery(node, base)))
+
+
+@router.get("/taxii2/api/", include_in_schema=False)
+def taxii_root(request: Request) -> Response:
+    return _guarded(request, lambda node, peer: _taxii_response(node, request, taxii.api_root(node)))
+
+
+@router.get("/taxii2/api/collections/", include_in_schema=False)
+def taxii_collections(request: Request) -> Response:
+    return _guarded(request, lambda node, peer: _taxii_response(node, request,
+                                                                {"collections": [taxii.collection(node)]}))
+
+
+def _collection(request: Request, collection_id: str, handler: Any) -> Response:
+    def inner(node: Node, peer: Any) -> Response:
+        if collection_id != COLLECTION_ID:
+            return _taxii_error(node, request, 404, "Not found", f"no collection {collection_id}")
+        return handler(node, peer)
+    return _guarded(request, inner)
+
+
+@router.get("/taxii2/api/collections/{collection_id}/", include_in_schema=False)
+def taxii_collection(request: Request, collection_id: str) -> Response:
+    return _collection(request, collection_id, lambda node, peer: _taxii_response(node, request,
+                                                                                  taxii.collection(node)))
+
+
+def _match(request: Request, name: str) -> list[str] | None:
+    value = request.query_params.get(f"match[{name}]")
+    return [v for v in value.split(",") if v] if value else None
+
+
+def _page_headers(page: taxii.Page) -> dict[str, str]:
+    headers = {}
+    if page.first_added:
+        headers["X-TAXII-Date-Added-First"] = page.first_added
+    if page.last_added:
+        headers["X-TAXII-Date-Added-Last"] = page.last_added
+    return headers
+
+
+@router.get("/taxii2/api/collections/{collection_id}/objects/", include_in_schema=False)
+def taxii_objects(request: Request, collection_id: str) -> Response:
+    def handler(node: Node, peer: Any) -> Response:
+        params = request.query_params
+        after = params.get("next") or params.get("added_after")
+        limit = int(params["limit"]) if params.get("limit") else None
+        page = taxii.view(node, peer, added_after=after, limit=limit, types=_match(request, "type"),
+                          ids=_match(request, "id"))
+        return _taxii_response(node, request, page.envelope(), headers=_page_headers(page))
+    return _collection(request, collection_id, handler)
+
+
+@router.get("/taxii2/api/collections/{collection_id}/objects/{object_id}/", include_in_schema=False)
+def taxii_object(request: Request, collection_id: str, object_id: str) -> Response:
+    def handler(node: Node, peer: Any) -> Response:
+        page = taxii.view(node, peer, ids=[object_id], limit=1)
+        found = [o for o in page.objects if o["type"] not in ("marking-definition", taxii.WITHDRAWAL)]
+        if not found:
+            # Not there and not releasable look the same: a peer learns nothing about what it may not have.
+            return _taxii_error(node, request, 404, "Not found", f"no object {object_id}")
+        return _taxii_response(node, request, page.envelope(), headers=_page_headers(page))
+    return _collection(request, collection_id, handler)
+
+
+@router.get("/taxii2/api/collections/{collection_id}/manifest/", include_in_schema=False)
+def taxii_manifest(request: Request, collection_id: str) -> Response:
+    def handler(node: Node, peer: Any) -> Response:
+        params = request.query_params
+        limit = int(params["limit"]) if params.get("limit") else None
+        data = taxii.manifest(node, peer, added_after=params.get("next") or params.get("added_after"), limit=limit)
+        return _taxii_response(node, request, data)
+    return _collection(request, collection_id, handler)
+
+
+# -- console: sessions ----------------------------------------------------------------------------
+
+def _session(request: Request) -> tuple[Node, users.User] | None:
+    if not node_ready():
+        return None
+    node = get_node()
+    token = request.cookies.get(COOKIE)
+    auth = request.headers.get("Authorization", "")
+    if auth.startswith("Bearer "):
+        token = auth.removeprefix("Bearer ").strip()
+    user = users.user_for_token(node, token)
+    return (node, user) if user else None
+
+
+def _csrf(request: Request) -> str:
+    token = request.cookies.get(COOKIE, "")
+    return hashlib.sha256(f"kizuna-csrf:{token}".encode()).hexdigest()[:32]
+
+
+def _check_csrf(request: Request, value: str) -> None:
+    if not request.cookies.get(COOKIE) or value != _csrf(request):
+        raise InputError("the form expired: reload the page and try again", field="csrf")
+
+
+def _login_redirect(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/exchange/login?next={request.url.path}", status_code=303)
+
+
+def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    base = {"active": "exchange", "csrf": _csrf(request), "today": date.today().isoformat()}
+    return templates.TemplateResponse(request, f"exchange/{name}", {**base, **context}, status_code=status)
+
+
+@router.get("/exchange/login", response_class=HTMLResponse, include_in_schema=False)
+def login_page(request: Request, next: str = "/exchange/") -> HTMLResponse:
+    node = get_node() if node_ready() else None
+    return _render(request, "login.html", {"node": node, "next": next, "error": None})
+
+
+@router.post("/exchange/login", include_in_schema=False)
+def login_submit(request: Request, username: str = Form(...), password: str = Form(...),
+                 next: str = Form("/exchange/")) -> Response:
+    if not node_ready():
+        return _render(request, "login.html", {"node": None, "next": next, "error": "no exchange node here"}, 404)
+    node = get_node()
+    token = users.login(node, username.strip(), password)
+    if token is None:
+        return _render(request, "login.html", {"node": node, "next": next,
+                                               "error": "wrong user name or password"}, 401)
+    target = next if next.startswith("/exchange") else "/exchange/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=users.SESSION_HOURS * 3600)
+    return response
+
+
+@router.post("/exchange/logout", include_in_schema=False)
+def logout(request: Request) -> Response:
+    session = _session(request)
+    token = request.cookies.get(COOKIE)
+    if session and token:
+        users.logout(session[0], token)
+    response = RedirectResponse("/exchange/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+# -- console: pages -------------------------------------------------------------------------------
+
+def _row(node: Node, obj: dict[str, Any], user: users.User) -> dict[str, Any] | None:
+    shown, withheld = node.visible(obj, user.recipient(node))
+    if shown is None:
+        return None
+    return {"obj": shown, "withheld": withheld, "status": effective_status(shown),
+            "originator": node.originator_name(shown["created_by_ref"]),
+            "own": shown["created_by_ref"] == node.identity_id,
+            "markings": node.resolver.resolve(shown.get("object_marking_refs", [])),
+            "tlp": node.resolver.resolve(shown.get("object_marking_refs", [])).tlp or "none"}
+
+
+@router.get("/exchange/", response_class=HTMLResponse, include_in_schema=False)
+def inbox(request: Request, status: str = "active", source: str = "all") -> Response:
+    session = _session(request)
+    if session is None:
+        return _login_redirect(request)
+    node, user = session
+    rows = []
+    hidden = 0
+    for obj in node.objects(objects.DENIAL, limit=500):
+        row = _row(node, obj, user)
+        if row is None:
+            hidden += 1
+            continue
+        if status != "all" and row["status"] != status:
+            continue
+        if (source == "allies" and row["own"]) or (source == "own" and not row["own"]):
+            continue
+        rows.append(row)
+    if rows:
+        with node.db.transaction():
+            audit.append(node.db, *[audit.Event("viewed", user.actor, r["obj"]["id"], r["obj"]["modified"],
+                                                detail={"page": "denial inbox"}) for r in rows])
+    return _render(request, "inbox.html", {"node": node, "user": user, "rows": rows, "status": status,
+                                           "source": source, "hidden": hidden})
+
+
+@router.get("/exchange/objects/{object_id}", response_class=HTMLResponse, include_in_schema=False)
+def object_page(request: Request, object_id: str) -> Response:
+    session = _session(request)
+    if session is None:
+        return _login_redirect(request)
+    node, user = session
+    obj = node.get(object_id)
+    shown, withheld = node.view(obj, user.recipient(node), user.actor) if obj else (None, [])
+    if shown is None:
+        return _render(request, "missing.html", {"node": node, "user": user, "object_id": object_id}, 404)
+    notes = [r for n in node.objects(objects.NOTE, limit=10_000) if object_id in n.get("object_refs", [])
+             and (r := _row(node, n, user))]
+    return _render(request, "object.html", {"node": node, "user": user, "row": _row(node, shown, user),
+                                            "withheld": withheld, "notes": notes,
+                                            "json": json.dumps(shown, ensure_ascii=False, indent=2)})
+
+
+@router.get("/exchange/consultations", response_class=HTMLResponse, include_in_schema=False)
+def consultation_queue(request: Request) -> Response:
+    session = _session(request)
+    if session is None:
+        return _login_redirect(request)
+    node, user = session
+    incoming, outgoing = licensing.consultations(node)
+    ours = [r for c in outgoing if (r := _row(node, c, user))]
+    for row in ours:
+        denial = node.get(row["obj"]["denial_ref"])
+        row["to"] = node.originator_name(denial["created_by_ref"]) if denial else "(denial no longer held)"
+    return _render(request, "consultations.html", {
+        "node": node, "user": user,
+        "incoming": [r for c in incoming if (r := _row(node, c, user))],
+        "outgoing": ours,
+        "applications": licensing.list_applications(node),
+        "blocking": {a.id: licensing.blocking(node, a) for a in licensing.list_applications(node)},
+        "message": request.query_params.get("message"), "error": request.query_params.get("error")})
+
+
+@router.post("/exchange/consultations/{consultation_id}/answer", include_in_schema=False)
+def answer(request: Request, consultation_id: str, text: str = Form(...), position: str = Form(...),
+           csrf: str = Form("")) -> Response:
+    session = _session(request)
+    if session is None:
+        return _login_redirect(request)
+    node, user = session
+    _check_csrf(request, csrf)
+    if not user.may("answer"):
+        return RedirectResponse("/exchange/consultations?error=your+role+cannot+answer+consultations", 303)
+    try:
+        licensing.answer_consultation(node, consultation_id, text, position, user.actor)
+    except KizunaError as exc:
+        return RedirectResponse(f"/exchange/consultations?error={_q(str(exc))}", 303)
+    return RedirectResponse("/exchange/consultations?message=answer+recorded;+it+goes+to+the+consulting+agency+"
+                            "on+its+next+sync", 303)
+
+
+@router.post("/exchange/applications/{app_id}/approve", include_in_schema=False)
+def approve(request: Request, app_id: str, csrf: str = Form("")) -> Response:
+    session = _session(request)
+    if session is None:
+        return _login_redirect(request)
+    node, user = session
+    _check_csrf(request, csrf)
+    if not user.may("approve"):
+        return RedirectResponse("/exchange/consultations?error=only+a+supervisor+approves", 303)
+    try:
+        licensing.approve(node, app_id, user.actor)
+    except KizunaError as exc:
+        return RedirectResponse(f"/exchange/consultations?error={_q(str(exc))}", 303)
+    return RedirectResponse("/exchange/consultations?message=application+approved", 303)
+
+
+def _q(text: str) -> str:
+    return quote_plus(text[:400])
+
+
+@router.get("/exchange/licence", response_class=HTMLResponse, include_in_schema=False)
+def licence_form(request: Request) -> Response:
+    session = _session(request)
+    if session is None:
+        return _login_redirect(request)
+    node, user = session
+    return _render(request, "licence.html", {"node": node, "user": user, "result": None, "form": {}, "error": None})
+
+
+@router.post("/exchange/licence", response_class=HTMLResponse, include_in_schema=False)
+def licence_check(request: Request, control: str = Form(...), end_user: str = Form(...),
+                  end_user_country: str = Form(""), end_use: str = Form(""), destination: str = Form(""),
+                  csrf: str = Form("")) -> Response:
+    session = _session(request)
+    if session is None:
+        return _login_redirect(request)
+    node, user = session
+    form = {"control": control, "end_user": end_user, "end_user_country": end_user_country, "end_use": end_use,
+            "destination": destination}
+    try:
+        _check_csrf(request, csrf)
+        if not user.may("application"):
+            raise InputError("your role does not record licence applications")
+        party = objects.party(end_user, end_user_country, None, "end-user")
+        app, matches = licensing.check_application(
+            node, user.actor, user.recipient(node), [c for c in control.replace(";", ",").split(",") if c.strip()],
+            party or {}, end_use, destination)
+    except KizunaError as exc:
+        return _render(request, "licence.html", {"node": node, "user": user, "result": None, "form": form,
+                                                 "error": str(exc)}, 422)
+    return _render(request, "licence.html", {"node": node, "user": user, "form": form, "error": None,
+                                             "result": {"app": app, "matches": matches}})
+
+
+@router.get("/exchange/settings", response_class=HTMLResponse, include_in_schema=False)
+def settings(request: Request) -> Response:
+    session = _session(request)
+    if session is None:
+        return _login_redirect(request)
+    node, user = session
+    from kizuna.exchange.config import classification_ranks, group_notes, roles
+
+    counts: dict[str, dict[str, int]] = {}
+    for peer in node.peers():
+        rows = node.db.all("SELECT outcome, count(*) FROM deliveries WHERE peer = ? GROUP BY outcome", (peer.identity,))
+        counts[peer.identity] = dict(rows)
+    card = node.card()
+    return _render(request, "settings.html", {
+        "node": node, "user": user, "peers": node.peers(), "counts": counts, "fingerprint": card["fingerprint"],
+        "groups": group_notes(), "roles": roles(), "levels": list(classification_ranks()),
+        "users": users.list_users(node) if user.may("users") else [], "own_objects": node.count(local=True),
+        "received": node.count(local=False), "message": request.query_params.get("message")})
+
+
+@router.post("/exchange/settings/peers/{identity}", include_in_schema=False)
+def peer_toggle(request: Request, identity: str, enabled: str = Form(...), csrf: str = Form("")) -> Response:
+    session = _session(request)
+    if session is None:
+        return _login_redirect(request)
+    node, user = session
+    _check_csrf(request, csrf)
+    if not user.may("settings"):
+        return RedirectResponse("/exchange/settings?message=only+an+administrator+changes+sharing", 303)
+    node.set_peer_enabled(identity, enabled == "1", user.actor)
+    return RedirectResponse("/exchange/settings?message=saved", 303)
+
+
+# -- user API (bearer tokens) ---------------------------------------------------------------------
+
+@router.get("/exchange/api/objects", tags=["exchange"])
+def api_objects(request: Request, type: str = objects.DENIAL, limit: int = 200) -> JSONResponse:
+    """Objects of one type as the token's user may see them (fields withheld by granular markings removed)."""
+    session = _session(request)
+    if session is None:
+        return JSONResponse({"detail": "a valid bearer token or console session is required"}, status_code=401)
+    node, user = session
+    out: list[dict[str, Any]] = []
+    for obj in node.objects(type, limit=max(1, min(limit, 5000))):
+        shown, withheld = node.visible(obj, user.recipient(node))
+        if shown is not None:
+            out.append({"object": shown, "withheld": withheld, "status": effective_status(shown)})
+    if out:
+        with node.db.transaction():
+            audit.append(node.db, *[audit.Event("viewed", user.actor, r["object"]["id"], r["object"]["modified"],
+                                                detail={"page": "api"}) for r in out])
+    return JSONResponse({"user": user.username, "objects": out})
+
+
+def create_node_app() -> FastAPI:
+    """The app ``kizuna exchange serve`` runs: the TAXII API and the exchange console, nothing else."""
+    app = FastAPI(title="Kizuna exchange node", description="TAXII 2.1 exchange between agency nodes")
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.include_router(router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/exchange/", status_code=303)
+
+    @app.exception_handler(KizunaError)
+    async def _kizuna_error(request: Request, exc: KizunaError) -> JSONResponse:
+        status = 404 if isinstance(exc, NotFoundError) else 422 if isinstance(exc, InputError) else 400
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    return app

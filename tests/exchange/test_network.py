@@ -1,0 +1,222 @@
+"""Four agencies (US, JP, KR, TW), each a real ``kizuna exchange serve`` process with its own data directory,
+syncing over loopback through the CLI; on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from kizuna.exchange import audit, objects
+from kizuna.exchange.node import COLLECTION_ID
+from kizuna.exchange.signing import sign_request
+from kizuna.exchange.sync import PeerClient, sync_peer
+from tests.exchange.conftest import BACKENDS, KIZUNA, AgencyNode, link, make_node, serve_all, sync_all
+
+OBJECTS = f"/taxii2/api/collections/{COLLECTION_ID}/objects/"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def network(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    base = tmp_path_factory.mktemp("agencies")
+    database = (lambda: None) if request.param == "sqlite" else request.getfixturevalue("postgres").new_database
+    agencies = {code: make_node(base, code, database()) for code in ("US", "JP", "KR", "TW")}
+    link(list(agencies.values()))
+    serve_all(list(agencies.values()))
+    yield agencies
+    for agency in agencies.values():
+        agency.stop()
+        agency.node.close()
+
+
+def _unique(name: str) -> str:
+    return f"{name} {uuid.uuid4().hex[:6].upper()}"
+
+
+def _denial_id(output: str) -> str:
+    return next(w for w in output.split() if w.startswith("x-kizuna-denial--"))
+
+
+def _stored(agency: AgencyNode, object_id: str) -> dict[str, Any] | None:
+    row = agency.node.db.scalar("SELECT body FROM objects WHERE id = ?", (object_id,))
+    return json.loads(row) if row else None
+
+
+def _audit_mentions(agency: AgencyNode, *needles: str) -> bool:
+    rows = agency.node.db.all("SELECT object_id, detail FROM audit")
+    text = json.dumps(rows, ensure_ascii=False)
+    return any(needle in text for needle in needles)
+
+
+def test_jp_denial_reaches_us_and_kr_never_tw(network: dict[str, AgencyNode]) -> None:
+    jp, us, kr, tw = network["JP"], network["US"], network["KR"], network["TW"]
+    end_user = _unique("Shenzhen Precision Optics")
+    address = f"{uuid.uuid4().hex[:4]} Gaoxin South Road, Nanshan, Shenzhen"
+    out = jp.cli("denial", "add", "--control", "3B001.f.1.b", "--item", "ArF immersion scanner", "--end-user", end_user,
+                 "--end-user-country", "CN", "--end-user-address", address, "--date", "2026-10-01",
+                 "--reason", "military end use", "--rel-to", "USA,KOR", "--field-rel-to", "end_user.address=USA")
+    denial_id = _denial_id(out.stdout)
+    sync_all([us, kr, tw])
+    # US: the whole denial. KR: the denial without the address. TW: nothing.
+    assert _stored(us, denial_id)["end_user"]["address"] == address
+    at_kr = _stored(kr, denial_id)
+    assert at_kr is not None and "address" not in at_kr["end_user"]
+    assert address not in json.dumps(kr.node.db.all("SELECT body FROM objects"), ensure_ascii=False)
+    assert _stored(tw, denial_id) is None
+    # TW's store, its API answers and its audit log never show it.
+    client = PeerClient(tw.node, tw.node.peer(jp.node.identity_id))
+    try:
+        envelope, _ = client.get(OBJECTS)
+    finally:
+        client.close()
+    assert denial_id not in json.dumps(envelope) and end_user not in json.dumps(envelope, ensure_ascii=False)
+    assert not _audit_mentions(tw, denial_id, end_user, address)
+    refused = audit.records(jp.node.db, object_id=denial_id, event="refused")
+    assert [r["peer"] for r in refused] == [tw.node.identity_id]
+    # KR cannot forward it: US pulling from KR gets nothing of JP's.
+    us.sync("--peer", "KOR")
+    assert audit.records(kr.node.db, object_id=denial_id, event="sent") == []
+    # The revocation reaches both.
+    jp.cli("denial", "revoke", denial_id, "--reason", "licence granted on appeal")
+    sync_all([us, kr, tw], "--peer", "JPN")
+    assert _stored(us, denial_id)["status"] == "revoked" and _stored(kr, denial_id)["status"] == "revoked"
+    assert _stored(tw, denial_id) is None
+    listed = us.cli("denial", "list", "--status", "revoked", "--json")
+    assert denial_id in listed.stdout
+    assert all(audit.verify(agency.node.db).ok for agency in network.values())
+
+
+def test_single_object_endpoint_does_not_reveal_what_a_peer_may_not_have(network: dict[str, AgencyNode]) -> None:
+    jp, tw, us = network["JP"], network["TW"], network["US"]
+    denial_id = _add(jp, _unique("Tianjin Optics"), ["USA"])
+    for agency, expected in ((us, 200), (tw, 404)):
+        node = agency.node
+        target = OBJECTS + denial_id + "/"
+        headers = sign_request(node.key, node.identity_id, jp.node.identity_id, "GET", target)
+        response = httpx.get(jp.url + target, headers=headers)
+        assert response.status_code == expected
+    manifest = PeerClient(tw.node, tw.node.peer(jp.node.identity_id))
+    try:
+        records, _ = manifest.get(f"/taxii2/api/collections/{COLLECTION_ID}/manifest/")
+    finally:
+        manifest.close()
+    assert denial_id not in json.dumps(records)
+
+
+def test_tampered_replayed_stale_and_unknown_requests_are_refused(network: dict[str, AgencyNode]) -> None:
+    jp, kr = network["JP"], network["KR"]
+    node = kr.node
+    target = OBJECTS + "?limit=5"
+    headers = sign_request(node.key, node.identity_id, jp.node.identity_id, "GET", target)
+    assert httpx.get(jp.url + target, headers=headers).status_code == 200
+    replay = httpx.get(jp.url + target, headers=headers)
+    assert replay.status_code == 401 and "replayed" in replay.text
+    fresh = sign_request(node.key, node.identity_id, jp.node.identity_id, "GET", target)
+    tampered = httpx.get(jp.url + OBJECTS + "?limit=500", headers=fresh)
+    assert tampered.status_code == 401 and "bad signature" in tampered.text
+    stale = sign_request(node.key, node.identity_id, jp.node.identity_id, "GET", target)
+    stale["X-Kizuna-Timestamp"] = "2020-01-01T00:00:00.000000Z"
+    assert "stale" in httpx.get(jp.url + target, headers=stale).text
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    forged = sign_request(Ed25519PrivateKey.generate(), node.identity_id, jp.node.identity_id, "GET", target)
+    assert httpx.get(jp.url + target, headers=forged).status_code == 401
+    unknown = sign_request(Ed25519PrivateKey.generate(), "identity--" + str(uuid.uuid4()), jp.node.identity_id,
+                           "GET", target)
+    assert "unknown node" in httpx.get(jp.url + target, headers=unknown).text
+    assert httpx.get(jp.url + target).status_code == 401
+    reasons = [r["detail"]["reason"] for r in audit.records(jp.node.db, event="request-refused", limit=20)]
+    for expected in ("replayed", "bad signature", "stale", "unknown node", "not signed"):
+        assert any(expected in r for r in reasons), expected
+
+
+def _pull(receiver: AgencyNode, sender: AgencyNode) -> None:
+    """An HTTP sync run from the test process (the same code as `kizuna exchange sync`, without a new process)."""
+    sync_peer(receiver.node, receiver.node.peer(sender.node.identity_id))
+
+
+def _add(jp: AgencyNode, end_user: str, rel_to: list[str]) -> str:
+    node = jp.node
+    obj = objects.new_denial(creator=node.identity_id, codes=["3B001.f.1.b"], item="scanner",
+                             end_user={"name": end_user, "country": "CN"}, denial_date="2026-08-01",
+                             markings=node.markings("amber", rel_to))
+    return str(node.create(obj, "test")["id"])
+
+
+def test_no_undercut_across_the_network(network: dict[str, AgencyNode]) -> None:
+    jp, us, kr, tw = network["JP"], network["US"], network["KR"], network["TW"]
+    end_user = _unique("Beijing Aerospace Precision Works")
+    denial_id = _add(jp, end_user, ["USA", "KOR"])
+    _pull(us, jp)
+    check = json.loads(us.cli("licence", "check", "--control", "wa 3.B.1.f", "--end-user", end_user.upper(),
+                              "--end-user-country", "CN", "--end-use", "research", "--json").stdout)
+    assert check["status"] == "consulting" and check["matches"][0]["denial"] == denial_id
+    consultation = check["consultations"][0]
+    refused = us.cli("licence", "approve", check["application"], check=False)
+    assert refused.returncode == 2 and "consultation still open" in refused.stderr
+    sync_all([jp, kr, tw], "--peer", "USA")
+    assert _stored(jp, consultation) is not None
+    assert _stored(kr, consultation) is None and _stored(tw, consultation) is None
+    jp.cli("consultation", "answer", consultation, "--text", "We object: same lab, same scanner.",
+           "--position", "objection")
+    _pull(us, jp)
+    assert _stored(us, consultation)["position"] == "objection"
+    approved = us.cli("licence", "approve", check["application"])
+    assert "approved" in approved.stdout and "objection" in approved.stdout
+
+
+def test_a_node_that_was_down_catches_up(network: dict[str, AgencyNode]) -> None:
+    jp, us = network["JP"], network["US"]
+    jp.stop()
+    try:
+        denial_id = _add(jp, _unique("Down Time Ltd."), ["USA"])
+        down = us.cli("exchange", "sync", "--peer", "JPN", check=False)
+        assert down.returncode == 1 and "cannot be reached" in down.stderr
+    finally:
+        jp.serve()
+    assert "1 received" in us.sync("--peer", "JPN").stdout
+    assert _stored(us, denial_id) is not None
+
+
+def test_sync_killed_mid_way_resumes_without_loss_or_duplicates(tmp_path: Path, backend) -> None:  # type: ignore[no-untyped-def]
+    jp, us = make_node(tmp_path, "JP", backend()), make_node(tmp_path, "US", backend())
+    link([jp, us])
+    total = 1500
+    sheet = tmp_path / "denials.csv"
+    lines = ["control,item,end_user,end_user_country,date"]
+    lines += [f"3B001.f.1.b,scanner,Bulk End User {n},CN,2026-06-01" for n in range(total)]
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert f"{total} denials imported" in jp.cli("denial", "import", str(sheet), "--rel-to", "USA").stdout
+    jp.serve()
+    try:
+        sync = subprocess.Popen([KIZUNA, "exchange", "sync", "--page-size", "5"],
+                                env={**os.environ, "KIZUNA_HOME": str(us.home)},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while us.node.count(objects.DENIAL) < 100 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        sync.send_signal(signal.SIGKILL)
+        sync.wait(timeout=10)
+        partial = us.node.count(objects.DENIAL)
+        assert 0 < partial < total, partial
+        us.sync()
+        assert us.node.count(objects.DENIAL) == total
+        received = us.node.db.all("SELECT object_id, count(*) FROM audit WHERE event = 'received' "
+                                  "GROUP BY object_id")
+        assert len(received) == total and all(count == 1 for _, count in received)
+        assert audit.verify(us.node.db).ok
+        _pull(us, jp)
+        assert us.node.count(objects.DENIAL) == total
+    finally:
+        jp.stop()
+        jp.node.close()
+        us.node.close()

@@ -1,0 +1,210 @@
+"""A node's store, sync checks and the no-undercut workflow, in-process, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from kizuna.core.errors import KizunaError
+from kizuna.exchange import audit, licensing, objects, taxii, users
+from kizuna.exchange.markings import rel_to_definition
+from kizuna.exchange.signing import sign_object
+from kizuna.exchange.sync import SyncReport, receive_page
+from tests.exchange.conftest import AgencyNode, sync_in_process
+
+
+def add_denial(n: AgencyNode, end_user: str = "Shenzhen Precision Optics Co., Ltd.", rel_to: list[str] | None = None,
+               tlp: str = "amber", address_to: list[str] | None = None, code: str = "3B001.f.1.b",
+               classification: str | None = None) -> dict:
+    node = n.node
+    granular = None
+    if address_to:
+        definition = rel_to_definition(sorted({*address_to, node.country}))
+        node.save_definitions([definition])
+        granular = [{"marking_ref": definition["id"], "selectors": ["end_user.address"]}]
+    obj = objects.new_denial(creator=node.identity_id, codes=[code], item="ArF immersion scanner",
+                             end_user={"name": end_user, "country": "CN", "address": "9 Gaoxin Road, Shenzhen"},
+                             denial_date="2026-10-01", reason="military end use",
+                             markings=node.markings(tlp, rel_to if rel_to is not None else ["USA", "KOR"],
+                                                    classification),
+                             granular=granular)
+    return node.create(obj, "test")
+
+
+def test_denial_reaches_entitled_peers_with_fields_filtered(nodes) -> None:  # type: ignore[no-untyped-def]
+    jp, us, kr, tw = nodes("JP", "US", "KR", "TW")
+    denial = add_denial(jp, address_to=["USA"])
+    for receiver in (us, kr, tw):
+        sync_in_process(receiver, jp)
+    assert us.node.get(denial["id"])["end_user"]["address"] == "9 Gaoxin Road, Shenzhen"
+    at_kr = kr.node.get(denial["id"])
+    assert at_kr is not None and "address" not in at_kr["end_user"]
+    assert tw.node.get(denial["id"]) is None
+    refused = audit.records(jp.node.db, object_id=denial["id"], event="refused")
+    assert [r["peer"] for r in refused] == [tw.node.identity_id]
+    assert "does not include TWN" in refused[0]["detail"]["reason"]
+    # Syncing again transfers nothing and audits no second refusal.
+    assert sync_in_process(us, jp).received == 0
+    sync_in_process(tw, jp)
+    assert len(audit.records(jp.node.db, object_id=denial["id"], event="refused")) == 1
+    assert all(audit.verify(n.node.db).ok for n in (jp, us, kr, tw))
+
+
+def test_receivers_never_forward_and_only_originators_version(nodes) -> None:  # type: ignore[no-untyped-def]
+    jp, us, kr = nodes("JP", "US", "KR")
+    denial = add_denial(jp)
+    sync_in_process(kr, jp)
+    # KR's view for US holds none of JP's objects, even though JP's markings would allow US.
+    page = taxii.view(kr.node, kr.node.peer(us.node.identity_id))
+    assert [o for o in page.objects if o["type"] != "marking-definition"] == []
+    # KR cannot make a new version of JP's denial …
+    with pytest.raises(KizunaError, match="only its originator"):
+        kr.node.revise(denial["id"], {"status": "revoked"}, "test", "try")
+    # … and if KR sent JP's object on anyway (re-signed by KR), US rejects it and logs why.
+    forwarded = sign_object(kr.node.get(denial["id"]), kr.node.key)
+    report = SyncReport("KR")
+    receive_page(us.node, us.node.peer(kr.node.identity_id), [forwarded], None, report)
+    assert report.rejected == 1 and us.node.get(denial["id"]) is None
+    rejected = audit.records(us.node.db, event="rejected")
+    assert "not originated by" in rejected[0]["detail"]["reason"]
+
+
+def test_tampered_object_and_unknown_signer_are_rejected(nodes) -> None:  # type: ignore[no-untyped-def]
+    jp, us = nodes("JP", "US")
+    add_denial(jp)
+    page = taxii.view(jp.node, jp.node.peer(us.node.identity_id))
+    tampered = [dict(o) for o in page.objects]
+    target = next(o for o in tampered if o["type"] == objects.DENIAL)
+    target["end_user"] = {**target["end_user"], "name": "Somebody Else Ltd."}
+    report = SyncReport("JP")
+    receive_page(us.node, us.node.peer(jp.node.identity_id), tampered, page.last_added, report)
+    assert report.rejected == 1 and us.node.count(objects.DENIAL) == 0
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    impostor = sign_object(next(o for o in page.objects if o["type"] == objects.DENIAL), Ed25519PrivateKey.generate())
+    receive_page(us.node, us.node.peer(jp.node.identity_id), [impostor], page.last_added, report)
+    assert report.rejected == 2 and us.node.count(objects.DENIAL) == 0
+    reasons = [r["detail"]["reason"] for r in audit.records(us.node.db, event="rejected")]
+    assert all("signature" in r for r in reasons) and len(reasons) == 2
+
+
+def test_revocation_and_narrowing_propagate(nodes) -> None:  # type: ignore[no-untyped-def]
+    jp, us, kr = nodes("JP", "US", "KR")
+    denial = add_denial(jp)
+    other = add_denial(jp, end_user="Harbin Institute of Technology")
+    for receiver in (us, kr):
+        sync_in_process(receiver, jp)
+    jp.node.revise(denial["id"], {"status": "revoked", "status_reason": "licence granted on appeal",
+                                  "revoked": True}, "test", "revoked")
+    # JP narrows the other denial to the US only: KR must drop what it holds.
+    narrowed = jp.node.markings("amber", ["USA"])
+    jp.node.revise(other["id"], {"object_marking_refs": narrowed}, "test", "narrowed")
+    for receiver in (us, kr):
+        sync_in_process(receiver, jp)
+        assert objects.effective_status(receiver.node.get(denial["id"])) == "revoked"
+        assert licensing.active_denials(receiver.node) == ([receiver.node.get(other["id"])] if receiver is us else [])
+    assert kr.node.get(other["id"]) is None
+    assert audit.records(kr.node.db, object_id=other["id"], event="withdrawn")
+    # The review date passes: the denial stops counting on its own.
+    assert objects.effective_status(us.node.get(other["id"]), date(2029, 10, 2)) == "expired"
+
+
+def test_no_undercut_consultation_blocks_approval_until_answered(nodes) -> None:  # type: ignore[no-untyped-def]
+    jp, us, kr = nodes("JP", "US", "KR")
+    denial = add_denial(jp, end_user="Beijing University of Aeronautics and Astronautics")
+    add_denial(kr, end_user="Beijing University of Aeronautics and Astronautics", code="5A002")
+    sync_in_process(us, jp)
+    sync_in_process(us, kr)
+    app, matches = licensing.check_application(
+        us.node, "test", None, ["3.B.1.f"],
+        {"name": "BEIJING UNIVERSITY OF AERONAUTICS & ASTRONAUTICS", "country": "CN"}, "research", "CN")
+    assert [m.denial["id"] for m in matches] == [denial["id"]]  # KR's denial is for another control entry
+    assert app.status == "consulting" and len(app.consultations) == 1
+    consultation = us.node.get(app.consultations[0])
+    assert consultation["denial_ref"] == denial["id"] and consultation["status"] == "open"
+    # Sent only to the denying ally.
+    sync_in_process(jp, us)
+    sync_in_process(kr, us)
+    assert jp.node.get(consultation["id"]) is not None and kr.node.get(consultation["id"]) is None
+    with pytest.raises(KizunaError, match="cannot be approved"):
+        licensing.approve(us.node, app.id, "test")
+    with pytest.raises(KizunaError, match="no object"):  # KR never received it
+        licensing.answer_consultation(kr.node, consultation["id"], "no", "objection", "test")
+    licensing.answer_consultation(jp.node, consultation["id"], "No objection: the lab has since closed.",
+                                  "no-objection", "test")
+    sync_in_process(us, jp)
+    answered = us.node.get(consultation["id"])
+    assert answered["status"] == "answered" and answered["position"] == "no-objection"
+    assert licensing.approve(us.node, app.id, "test").status == "approved"
+    # The answered version goes back to JP (US is the consultation's originator).
+    sync_in_process(jp, us)
+    assert jp.node.get(consultation["id"])["status"] == "answered"
+
+
+def test_an_unanswered_consultation_stops_blocking_after_its_deadline(nodes) -> None:  # type: ignore[no-untyped-def]
+    jp, us = nodes("JP", "US")
+    add_denial(jp)
+    sync_in_process(us, jp)
+    app, _ = licensing.check_application(us.node, "test", None, ["3B001.f.1.b"],
+                                         {"name": "Shenzhen Precision Optics", "country": "CN"}, "", "CN",
+                                         deadline_days=10)
+    with pytest.raises(KizunaError, match="deadline"):
+        licensing.approve(us.node, app.id, "test", today=date.today() + timedelta(days=10))
+    approved = licensing.approve(us.node, app.id, "test", today=date.today() + timedelta(days=11))
+    assert approved.status == "approved" and "no answer by the deadline" in approved.note
+
+
+def test_no_match_for_another_end_user_or_control(nodes) -> None:  # type: ignore[no-untyped-def]
+    jp, us = nodes("JP", "US")
+    add_denial(jp)
+    sync_in_process(us, jp)
+    _, matches = licensing.check_application(us.node, "test", None, ["3B001.f.1.b"],
+                                             {"name": "Toyota Motor Corporation", "country": "JP"}, "", "JP")
+    assert matches == []
+    _, matches = licensing.check_application(us.node, "test", None, ["3B001.c"],
+                                             {"name": "Shenzhen Precision Optics", "country": "CN"}, "", "CN")
+    assert matches == []
+
+
+def test_users_see_only_what_every_marking_allows(nodes) -> None:  # type: ignore[no-untyped-def]
+    jp, _us = nodes("JP", "US")
+    denial = add_denial(jp, address_to=["JPN"])
+    secret = add_denial(jp, end_user="Secret End User", classification="CONTROLLED")
+    analyst = users.add_user(jp.node, "aoki", "analyst", "UNCLASSIFIED", "JPN", "correct horse battery")
+    liaison = users.add_user(jp.node, "kim", "analyst", "CONTROLLED", "KOR", "correct horse battery")
+    admin = users.add_user(jp.node, "root-admin", "admin", "SECRET", "JPN", "correct horse battery")
+    assert jp.node.visible(denial, analyst.recipient(jp.node))[0]["end_user"]["address"]
+    shown, withheld = jp.node.visible(denial, liaison.recipient(jp.node))
+    assert withheld == ["end_user.address"] and "address" not in shown["end_user"]
+    assert jp.node.visible(secret, analyst.recipient(jp.node))[0] is None  # clearance
+    assert jp.node.visible(denial, admin.recipient(jp.node))[0] is None  # admin reads up to TLP:GREEN
+    # Passwords and tokens are stored hashed.
+    token = users.issue_token(jp.node, "aoki", "api", "test")
+    stored = json.dumps(jp.node.db.all("SELECT * FROM tokens") + jp.node.db.all("SELECT * FROM users"))
+    assert token not in stored and "correct horse battery" not in stored
+    assert users.user_for_token(jp.node, token) == analyst
+    assert users.login(jp.node, "aoki", "wrong password!") is None
+    assert [r["event"] for r in audit.records(jp.node.db, event="login-failed")] == ["login-failed"]
+
+
+def test_audit_log_is_append_only_in_the_database(nodes) -> None:  # type: ignore[no-untyped-def]
+    (jp,) = nodes("JP")
+    add_denial(jp)
+    for statement in ("UPDATE audit SET actor = 'x'", "DELETE FROM audit"):
+        with pytest.raises(Exception, match="append-only"), jp.node.db.transaction():
+            jp.node.db.execute(statement)
+    assert audit.verify(jp.node.db).ok
+
+
+@pytest.mark.xfail(strict=True, reason="needs the screener's cross-script matching (lead's work in kizuna.screening); "
+                                       "remove this marker when it lands")
+def test_end_users_meet_across_scripts(nodes) -> None:  # type: ignore[no-untyped-def]
+    jp, us = nodes("JP", "US")
+    add_denial(jp, end_user="北京航空航天大学")
+    sync_in_process(us, jp)
+    _, matches = licensing.check_application(us.node, "test", None, ["3B001.f.1.b"],
+                                             {"name": "Beijing University of Aeronautics and Astronautics",
+                                              "country": "CN"}, "", "CN")
+    assert [m.relation for m in matches] == ["same"]

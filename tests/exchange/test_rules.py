@@ -1,0 +1,202 @@
+"""The rules, case by case: markings and who they allow, granular withholding, control-entry crosswalk,
+signatures, the audit chain."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kizuna.core.errors import InputError
+from kizuna.exchange import controls
+from kizuna.exchange.markings import (
+    MarkingResolver,
+    check_definition,
+    classification_definition,
+    organizations_definition,
+    rel_to_definition,
+    tlp_definitions,
+    tlp_id,
+)
+from kizuna.exchange.objects import review_date
+from kizuna.exchange.policy import Recipient, decide, redact
+from kizuna.exchange.signing import SignedRequest, sign_object, sign_request, verify_object
+
+JP_ORG = "identity--00000000-0000-4000-8000-00000000000a"
+US_ORG = "identity--00000000-0000-4000-8000-00000000000b"
+KR_ORG = "identity--00000000-0000-4000-8000-00000000000c"
+TW_ORG = "identity--00000000-0000-4000-8000-00000000000d"
+
+US = Recipient("peer", "US", "USA", US_ORG, "UNCLASSIFIED", "amber+strict")
+KR = Recipient("peer", "KR", "KOR", KR_ORG, "UNCLASSIFIED", "amber+strict")
+TW = Recipient("peer", "TW", "TWN", TW_ORG, "CONTROLLED", "amber+strict")
+
+
+def _resolver(*definitions: dict) -> MarkingResolver:
+    resolver = MarkingResolver()
+    for d in definitions:
+        resolver.add(d)
+    return resolver
+
+
+def _denial(refs: list[str], granular: list[dict] | None = None) -> dict:
+    obj = {"type": "x-kizuna-denial", "id": "x-kizuna-denial--1", "created_by_ref": JP_ORG,
+           "object_marking_refs": refs, "end_user": {"name": "X", "country": "CN", "address": "1 Road"}}
+    if granular:
+        obj["granular_markings"] = granular
+    return obj
+
+
+def test_rel_to_names_the_peer_or_nothing_leaves() -> None:
+    rel = rel_to_definition(["JPN", "KOR", "USA"])
+    resolver = _resolver(rel)
+    obj = _denial([tlp_id("amber"), rel["id"]])
+    assert decide(obj, resolver, US).allowed
+    assert decide(obj, resolver, KR).allowed
+    refused = decide(obj, resolver, TW)
+    assert not refused.allowed and "does not include TWN" in refused.reason
+    # No REL TO at all: default deny for every peer.
+    assert "default deny" in decide(_denial([tlp_id("green")]), resolver, US).reason
+    # No TLP: default deny too.
+    assert "no TLP" in decide(_denial([rel["id"]]), resolver, US).reason
+
+
+def test_groups_expand_and_taiwan_is_not_wassenaar() -> None:
+    wa = rel_to_definition(["WA"])
+    resolver = _resolver(wa)
+    obj = _denial([tlp_id("green"), wa["id"]])
+    assert decide(obj, resolver, US).allowed and decide(obj, resolver, KR).allowed
+    assert not decide(obj, resolver, TW).allowed
+
+
+def test_tlp_red_never_leaves_and_amber_strict_needs_the_named_organisation() -> None:
+    rel = rel_to_definition(["KOR", "USA"])
+    orgs = organizations_definition([JP_ORG, US_ORG])
+    resolver = _resolver(rel, orgs)
+    assert "never leaves" in decide(_denial([tlp_id("red"), rel["id"]]), resolver, US).reason
+    strict = _denial([tlp_id("amber+strict"), rel["id"], orgs["id"]])
+    assert decide(strict, resolver, US).allowed
+    assert "not named" in decide(strict, resolver, KR).reason
+    assert not decide(_denial([tlp_id("amber+strict"), rel["id"]]), resolver, US).allowed
+
+
+def test_classification_above_the_peer_is_refused() -> None:
+    rel = rel_to_definition(["TWN", "USA"])
+    controlled = classification_definition("CONTROLLED")
+    resolver = _resolver(rel, controlled)
+    obj = _denial([tlp_id("amber"), rel["id"], controlled["id"]])
+    assert "clearance" in decide(obj, resolver, US).reason  # US peer configured UNCLASSIFIED here
+    assert decide(obj, resolver, TW).allowed
+
+
+def test_granular_marking_withholds_a_field_and_only_tightens() -> None:
+    rel = rel_to_definition(["JPN", "KOR", "USA"])
+    address_us = rel_to_definition(["JPN", "USA"])
+    wider = rel_to_definition(["JPN", "KOR", "TWN", "USA"])
+    resolver = _resolver(rel, address_us, wider)
+    obj = _denial([tlp_id("amber"), rel["id"]],
+                  [{"marking_ref": address_us["id"], "selectors": ["end_user.address"]}])
+    assert decide(obj, resolver, US).withheld == []
+    kr = decide(obj, resolver, KR)
+    assert kr.allowed and kr.withheld == ["end_user.address"]
+    shown = redact(obj, kr.withheld)
+    assert "address" not in shown["end_user"] and "granular_markings" not in shown
+    assert obj["end_user"]["address"] == "1 Road"  # the original is untouched
+    # A granular marking wider than the object cannot widen it: TW still gets nothing.
+    loose = _denial([tlp_id("amber"), rel["id"]], [{"marking_ref": wider["id"], "selectors": ["end_user.address"]}])
+    assert not decide(loose, resolver, TW).allowed
+    # A granular TLP:RED field never leaves, whoever the peer.
+    red = _denial([tlp_id("amber"), rel["id"]], [{"marking_ref": tlp_id("red"), "selectors": ["end_user.address"]}])
+    assert decide(red, resolver, US).withheld == ["end_user.address"]
+
+
+def test_users_need_nationality_clearance_and_role() -> None:
+    rel = rel_to_definition(["JPN", "USA"])
+    resolver = _resolver(rel)
+    obj = _denial([tlp_id("amber+strict"), rel["id"]])
+    jp_analyst = Recipient("user", "a", "JPN", JP_ORG, "UNCLASSIFIED", "amber+strict")
+    kr_liaison = Recipient("user", "b", "KOR", JP_ORG, "SECRET", "amber+strict")
+    jp_admin = Recipient("user", "c", "JPN", JP_ORG, "SECRET", "green")
+    assert decide(obj, resolver, jp_analyst).allowed  # originator's own staff, AMBER+STRICT
+    assert "KOR" in decide(obj, resolver, kr_liaison).reason
+    assert "above what" in decide(obj, resolver, jp_admin).reason
+
+
+def test_unknown_or_forged_marking_definitions_are_refused() -> None:
+    resolver = MarkingResolver()
+    assert "unknown marking" in decide(_denial([tlp_id("green"), "marking-definition--x"]), resolver, US).reason
+    forged = rel_to_definition(["USA"])
+    forged["extensions"][next(iter(forged["extensions"]))]["rel_to"] = ["TWN", "USA"]
+    with pytest.raises(InputError, match="does not match"):
+        check_definition(forged)
+    official = dict(next(iter(tlp_definitions().values())))
+    official["name"] = "TLP:ANYTHING"
+    with pytest.raises(InputError, match="official"):
+        check_definition(official)
+
+
+def test_control_entries_meet_across_numberings() -> None:
+    us, wa, eu = controls.parse("3B001.f.1.b"), controls.parse("3.B.1.f.1.b"), controls.parse("eu 3B001.f.1.b")
+    assert us.key == wa.key == eu.key == "3B001.f.1.b"
+    assert controls.compare(controls.parse("3B001.f"), wa).relation == "same"  # sub-paragraph
+    assert controls.compare(controls.parse("3B001.c"), wa) is None
+    # The crosswalk's numbering trap: US 3B002.b is WA 3.B.2.c, and US 3B002.c is a different, US-only item.
+    assert controls.compare(controls.parse("3B002.b"), controls.parse("3.B.2.c")).relation == "same"
+    assert controls.compare(controls.parse("3B002.c"), controls.parse("3.B.2.c")) is None
+    # Japanese item numbers: the same item matches; a WA code in the same category is only "related".
+    jp = controls.parse("別表第一 7の項(1)")
+    assert jp.key == "JP-7.1" and controls.compare(jp, controls.parse("7の項")).relation == "same"
+    assert controls.compare(jp, us).relation == "related"
+    assert controls.compare(jp, controls.parse("5A002")) is None  # category 5 is JP item 9
+    with pytest.raises(InputError, match="not a control entry"):
+        controls.parse("three-B-one")
+    with pytest.raises(InputError, match="no item 17"):
+        controls.parse("17の項")
+
+
+def test_review_date_is_three_years_on() -> None:
+    from datetime import date
+
+    assert review_date(date(2026, 10, 1)) == date(2029, 10, 1)
+    assert review_date(date(2028, 2, 29)) == date(2031, 2, 28)
+
+
+def test_signatures_detect_any_change() -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    obj = sign_object({"type": "note", "id": "note--1", "content": "北京航空航天大学"}, key)
+    assert verify_object(obj, key.public_key())
+    assert not verify_object({**obj, "content": "Beihang"}, key.public_key())
+    assert not verify_object(obj, other.public_key())
+    headers = sign_request(key, "identity--a", "identity--b", "GET", "/taxii2/api/?limit=5")
+    signed = SignedRequest.from_headers(headers)
+    assert signed is not None
+    assert signed.verify(key.public_key(), "GET", "/taxii2/api/?limit=5", b"")
+    assert not signed.verify(key.public_key(), "GET", "/taxii2/api/?limit=500", b"")
+    assert not signed.verify(key.public_key(), "POST", "/taxii2/api/?limit=5", b"")
+
+
+def test_audit_chain_detects_an_edited_record(tmp_path: Path) -> None:
+    from kizuna.exchange import audit
+    from kizuna.exchange.db import Database
+
+    db = Database(f"sqlite:///{tmp_path / 'a.db'}")
+    db.create_schema()
+    with db.transaction():
+        db.execute("INSERT INTO counters (name, value, stamp) VALUES ('audit', 0, '')")
+    for n in range(5):
+        with db.transaction():
+            audit.append(db, audit.Event("viewed", f"user:{n}", f"note--{n}"))
+    assert audit.verify(db).ok and audit.verify(db).records == 5
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"), db.transaction():
+        db.execute("UPDATE audit SET actor = 'user:mallory' WHERE seq = 3")
+    # Someone with the database file can drop the guard; the chain still tells.
+    raw = sqlite3.connect(tmp_path / "a.db")
+    raw.execute("DROP TRIGGER audit_no_update")
+    raw.execute("UPDATE audit SET actor = 'user:mallory' WHERE seq = 3")
+    raw.commit()
+    raw.close()
+    result = audit.verify(db)
+    assert not result.ok and result.seq == 3 and "altered" in result.problem
