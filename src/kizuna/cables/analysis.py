@@ -70,7 +70,7 @@ def _cable_facts(view: View, cable_id: str) -> dict[str, Any]:
     return {"id": cable.id, "name": cable.name, "rfs_year": cable.rfs_year,
             "places": view.network.countries_of(cable), "owners": list(cable.owners),
             "suppliers": list(cable.suppliers), "trust": view.trust.status(cable.id),
-            "trust_why": view.trust.why(cable.id)}
+            "trust_brief": view.trust.brief(cable.id), "trust_why": view.trust.why(cable.id)}
 
 
 def pair_cut(view: View, a: str | Endpoint, b: str | Endpoint) -> PairCut:
@@ -207,3 +207,21 @@ def naive_edge_connectivity(view: View, places: list[str]) -> np.ndarray:
 
 def place_label(code: str) -> str:
     return f"{country_name(code)} ({code})"
+
+
+def policy_table(view_for: Any, a: str, partners: list[str], no_transit: frozenset[str]) -> dict[str, Any]:
+    """Min-cuts from ``a`` to each partner under four policies: every cable; no transit through ``no_transit``;
+    trusted cables only; both. ``view_for(no_transit, exclude_concern)`` gives the view of each policy."""
+    policies = [("all", frozenset(), False), ("no_transit", no_transit, False), ("trusted", frozenset(), True),
+                ("trusted_no_transit", no_transit, True)]
+    rows = []
+    for partner in partners:
+        row: dict[str, Any] = {"a": a, "b": partner}
+        for key, barred, exclude in policies:
+            result = pair_cut(view_for(barred, exclude), a, partner)
+            row[key] = result.min_cut
+            row[f"{key}_cut"] = [result.view.cable(c).name for c in result.cut_cables]
+        rows.append(row)
+    labels = {"all": "all cables", "no_transit": f"no transit via {','.join(sorted(no_transit))}",
+              "trusted": "trusted cables only", "trusted_no_transit": "trusted, no transit"}
+    return {"a": a, "no_transit": sorted(no_transit), "columns": labels, "rows": rows}

@@ -100,6 +100,10 @@ class TrustReport:
     def why(self, cable_id: str) -> str:
         return "; ".join(f.explain() for f in self.findings.get(cable_id, []))
 
+    def brief(self, cable_id: str) -> str:
+        """``supplier HMN Technologies Co., Ltd.; owner China Telecom`` (the citations are in ``why``)."""
+        return "; ".join(dict.fromkeys(f"{f.role} {f.party_name}" for f in self.findings.get(cable_id, [])))
+
 
 def _text(value: Any, path: Path, field_name: str) -> str:
     if not isinstance(value, str) or not value.strip():

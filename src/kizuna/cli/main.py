@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from kizuna.cli import bench, lists, screening, serve
+from kizuna.cli import bench, cables, lists, screening, serve
 from kizuna.cli.output import errors
 from kizuna.core.errors import KizunaError
 
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.add_typer(lists.app, name="lists")
 app.add_typer(bench.app, name="bench")
+app.add_typer(cables.app, name="cables")
 screening.register(app)
 serve.register(app)
 
