@@ -151,6 +151,11 @@ function kizunaCableMap(element, data, backdrop, colours, bounds) {
 """
 
 
+def script_json(data: Any) -> str:
+    """JSON safe to inline in a <script> element (no "</script>" can close it early)."""
+    return json.dumps(data).replace("</", "<\\/")
+
+
 def map_payload(view: View, highlight: set[str] | None = None) -> dict[str, Any]:
     """What a map needs: the features, the legend and the credit line."""
     dataset = view.network.dataset
@@ -175,7 +180,7 @@ left:0;right:0;background:#cfe0ee}}header{{padding:.5em 1em;height:2.2em;overflo
 <div id="map"></div>
 <script>{script}</script>
 <script>{MAP_SCRIPT}
-kizunaCableMap('map', {json.dumps(payload)}, {json.dumps(backdrop())}, {json.dumps(COLOURS)}, {json.dumps(bounds)});
+kizunaCableMap('map', {script_json(payload)}, {script_json(backdrop())}, {script_json(COLOURS)}, {script_json(bounds)});
 </script></body></html>
 """
     with atomic_writer(target) as handle:

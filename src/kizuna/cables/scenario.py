@@ -36,7 +36,8 @@ class Scenario:
 
     def describe(self) -> str:
         """One line a person can read."""
-        parts = [f"as of {self.as_of}" if self.as_of else "cables in service in the data"]
+        parts = [f"as of {self.as_of} (cables retired before the data date are not in the data)" if self.as_of
+                 else "cables in service in the data"]
         if self.include_planned:
             parts.append("planned cables included")
         if self.no_transit:

@@ -447,7 +447,7 @@ def bench_cables(data: DataOpt = None, no_transit: Annotated[list[str] | None, t
                    for a in places for b in places if a < b and differ[min(index[a], index[b]), max(index[a], index[b])]),
                   reverse=True)
     featured = [("JP", "TW"), ("JP", "PH"), ("JP", "SG"), ("JP", "US"), ("TO", "FJ")]
-    shown = Table(title="Disagreements: featured pairs, then the largest")
+    shown = Table(title="Featured pairs, then the largest disagreements")
     for column in ("pair", "exact (cables)", "naive (edges)"):
         shown.add_column(column, justify="right" if column != "pair" else "left")
     seen = set()

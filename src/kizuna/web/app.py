@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from kizuna import __version__
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.screening.service import get_screener
-from kizuna.web import lists, screening
+from kizuna.web import cables, lists, screening
 
 STATIC = Path(__file__).parent / "static"
 
@@ -34,6 +34,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(screening.router)
     app.include_router(lists.router)
+    app.include_router(cables.router)
 
     @app.exception_handler(KizunaError)
     async def _kizuna_error(request: Request, exc: KizunaError) -> JSONResponse:
