@@ -141,13 +141,16 @@ def all_pairs(view: View, places: list[str] | None = None) -> PairTable:
             continue
         network = FlowNetwork(graph)
         for other in wanted:
-            if other == place or other not in graph.index or (other in blocked and other < place):
+            if other == place or (other in blocked and other < place):
                 continue
             if other in blocked:  # both barred: a network holding both endpoints
                 pair_graph = hypergraph(view, mapping, {place, other})
-                value = FlowNetwork(pair_graph).value(place, other) if other in pair_graph.index else 0
-            else:
+                both = place in pair_graph.index and other in pair_graph.index
+                value = FlowNetwork(pair_graph).value(place, other) if both else 0
+            elif other in graph.index:
                 value = network.value(place, other)
+            else:
+                continue
             flows += 1
             table[index[place], index[other]] = table[index[other], index[place]] = value
     return PairTable(wanted, table, flows)

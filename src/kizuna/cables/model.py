@@ -59,7 +59,7 @@ class Cable:
         return self.rfs_year is not None and self.rfs_year <= as_of
 
 
-@dataclass(slots=True)
+@dataclass
 class Network:
     """A whole dataset: every cable and landing point, with its provenance."""
 
