@@ -41,7 +41,8 @@ def test_hong_kong_and_macao_are_their_own_places(network: Network) -> None:
 
 
 def test_owners_split_keeps_legal_suffixes() -> None:
-    assert split_owners("Acme, Inc., KDDI, Telstra, Ltd., Comcast") == ("Acme, Inc.", "KDDI", "Telstra, Ltd.", "Comcast")
+    assert split_owners("Acme, Inc., KDDI, Telstra, Ltd., Comcast") == (
+        "Acme, Inc.", "KDDI", "Telstra, Ltd.", "Comcast")
     assert split_owners(None) == ()
 
 

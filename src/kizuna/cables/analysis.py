@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from kizuna.cables.flow import FlowNetwork, Hypergraph, tree_all_pairs
+from kizuna.cables.flow import FlowNetwork, tree_all_pairs
 from kizuna.cables.hops import HopResult, hop_limited
 from kizuna.cables.places_graph import Endpoint, hypergraph, node_map, parse_endpoint
 from kizuna.cables.scenario import View

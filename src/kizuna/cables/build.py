@@ -9,6 +9,7 @@ pair, with no trial insertion.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -16,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import yaml
-from shapely.geometry import LineString, MultiLineString
+from shapely.geometry import MultiLineString
 
 from kizuna.cables.analysis import pair_cut
 from kizuna.cables.corridors import Corridor, find_corridor
@@ -47,7 +48,8 @@ class Candidate:
     pairs: list[str]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": "new-cable", "from": self.station_a, "to": self.station_b, "places": [self.place_a, self.place_b],
+        return {"kind": "new-cable", "from": self.station_a, "to": self.station_b,
+                "places": [self.place_a, self.place_b],
                 "estimated_length_km": round(self.length_km), "pairs_raised": self.gain, "pairs": self.pairs,
                 "explanation": f"a new cable {self.station_a} – {self.station_b} (about {self.length_km:,.0f} km) "
                                f"raises the min-cut of {self.gain} pair(s) by one: {', '.join(self.pairs[:8])}"
@@ -94,7 +96,7 @@ def _great_circle(lat1: float, lon1: float, lat2: float, lon2: float, points: in
         p = a if omega < 1e-9 else (math.sin((1 - f) * omega) * a + math.sin(f * omega) * b) / math.sin(omega)
         coords.append((math.degrees(math.atan2(p[1], p[0])), math.degrees(math.asin(max(-1, min(1, p[2]))))))
     parts, current = [], [coords[0]]
-    for prev, nxt in zip(coords, coords[1:], strict=False):
+    for prev, nxt in itertools.pairwise(coords):
         if abs(nxt[0] - prev[0]) > 180:
             parts.append(current)
             current = []
@@ -188,7 +190,8 @@ def _reroutes(view: View, target: str, partners: list[str], before: dict[str, in
             continue
         kept = tuple(c for c in scenario.failed_cables)
         # The same scenario without the corridors, but with every other corridor cable failed by name.
-        others = tuple(k for k, r in view.removed.items() if k != cable_id and any(n in r for n in corridor_names.values()))
+        others = tuple(k for k, r in view.removed.items()
+                       if k != cable_id and any(n in r for n in corridor_names.values()))
         trial = apply(view.network, Scenario(
             as_of=scenario.as_of, include_planned=scenario.include_planned, no_transit=scenario.no_transit,
             exclude_concern=scenario.exclude_concern, failed_cables=(*kept, *others),

@@ -175,13 +175,15 @@ def scenario_impact(base: View, view: View, region: str | None = "indo-pacific")
     places = region_places(region, base)
     before = all_pairs(base, places).values
     after = all_pairs(view, [p for p in places]).values
-    pairs = []
+    changed = []
     for i, a in enumerate(places):
         for j in range(i + 1, len(places)):
             if after[i, j] < before[i, j]:
-                pairs.append({"a": a, "b": places[j], "before": int(before[i, j]), "after": int(after[i, j]),
-                              "disconnected": bool(before[i, j] > 0 and after[i, j] == 0)})
-    pairs.sort(key=lambda p: (not p["disconnected"], p["after"] - p["before"], p["a"], p["b"]))
+                changed.append((bool(after[i, j] == 0), int(after[i, j]) - int(before[i, j]), a, places[j],
+                                int(before[i, j]), int(after[i, j])))
+    changed.sort(key=lambda c: (not c[0], c[1], c[2], c[3]))
+    pairs = [{"a": a, "b": b, "before": x, "after": y, "disconnected": cut_off}
+             for cut_off, _, a, b, x, y in changed]
     return {"region": region, "places": len(places), "pairs": len(places) * (len(places) - 1) // 2,
             "pairs_weakened": len(pairs), "pairs_disconnected": sum(p["disconnected"] for p in pairs),
             "changes": pairs}

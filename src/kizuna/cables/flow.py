@@ -116,7 +116,8 @@ class FlowNetwork:
         value, flow = self._flow(si, ti)
         side = self._source_side(si, flow)
         n = len(self.graph.nodes)
-        cut = [self.graph.cables[j] for j in range(len(self.graph.cables)) if side[n + 2 * j] and not side[n + 2 * j + 1]]
+        cut = [self.graph.cables[j] for j in range(len(self.graph.cables))
+               if side[n + 2 * j] and not side[n + 2 * j + 1]]
         places = {self.graph.nodes[i] for i in range(n) if side[i]}
         return Cut(value, sorted(cut), places, self._routes(si, ti, flow) if with_routes else [])
 
@@ -130,7 +131,7 @@ class FlowNetwork:
         n = len(self.graph.nodes)
         routes: list[list[tuple[str, str]]] = []
         while out.get(s):
-            node, hops = s, []
+            node, hops = s, list[tuple[str, str]]()
             while node != t:
                 cable_in = out[node].pop()
                 cable_out = out[cable_in].pop()

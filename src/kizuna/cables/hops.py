@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
 from kizuna.cables.flow import Hypergraph
@@ -70,6 +69,8 @@ def minimal_routes(graph: Hypergraph, s: str, t: str, max_hops: int) -> list[tup
 
 def hop_limited(graph: Hypergraph, s: str, t: str, max_hops: int) -> HopResult:
     """Disjoint routes and the cut under a hop limit, both exact."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # slow to import; only hop limits need it
+
     if max_hops < 1:
         raise KizunaError("the hop limit must be at least 1")
     if s not in graph.index or t not in graph.index:

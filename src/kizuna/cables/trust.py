@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from kizuna.cables.model import Cable, Network
-from kizuna.core.entity import Entry, EntityType, Name, NameKind, Provenance
+from kizuna.core.entity import EntityType, Entry, Name, NameKind, Provenance
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 from kizuna.screening.index import ScreeningIndex

@@ -39,7 +39,8 @@ AsOfOpt = Annotated[int | None, typer.Option("--as-of", help="Analyse the networ
 PlannedOpt = Annotated[bool, typer.Option("--include-planned", help="Count planned cables too.")]
 NoTransitOpt = Annotated[list[str] | None, typer.Option("--no-transit", help="Places that may not carry transit "
                                                          "(ISO alpha-2; repeat or comma-separate).")]
-ConcernOpt = Annotated[bool, typer.Option("--exclude-concern", help="Drop cables with an owner or supplier of concern.")]
+ConcernOpt = Annotated[bool, typer.Option("--exclude-concern",
+                                          help="Drop cables with an owner or supplier of concern.")]
 ConcernFileOpt = Annotated[Path | None, typer.Option("--concern", help="Your own concern list (YAML, same shape as "
                                                      "data/cables/concern.yaml).")]
 CorridorOpt = Annotated[list[str] | None, typer.Option("--corridor", help="Fail every cable crossing this corridor: "
@@ -105,7 +106,7 @@ def _name(code: str) -> str:
 def summary(data: DataOpt = None, as_of: AsOfOpt = None, include_planned: PlannedOpt = False,
             region: RegionOpt = "indo-pacific", concern: ConcernFileOpt = None, as_json: JsonOpt = False,
             as_csv: CsvOpt = False) -> None:
-    """The dataset: cables, landing stations, places, cables of concern, corridor crossings, single points of failure."""
+    """The dataset: cables, stations, places, cables of concern, corridor crossings, single points of failure."""
     _only_one(as_json, as_csv)
     view = _view(data, as_of, include_planned, concern=concern)
     network = view.network
@@ -119,7 +120,8 @@ def summary(data: DataOpt = None, as_of: AsOfOpt = None, include_planned: Planne
     data_out = {
         "dataset": network.dataset.to_dict(), "warnings": network.warnings, "scenario": view.scenario.to_dict(),
         "cables_total": len(network.cables), "cables_in_analysis": len(up),
-        "cables_international": len(view.international()), "planned_in_data": sum(c.is_planned for c in network.cables.values()),
+        "cables_international": len(view.international()),
+        "planned_in_data": sum(c.is_planned for c in network.cables.values()),
         "landing_points": len({lp for c in up for lp in c.landings}), "places": len(view.places()),
         "concern": {"list": view.trust.concern.path, "cables": len(concern_cables), "by_role": by_role,
                     "matched_names": {k: [p for p, _ in v] for k, v in view.trust.matches.items()}},
@@ -171,7 +173,8 @@ def cut(a: Annotated[str, typer.Argument(help="A place: ISO alpha-2 country, hub
              ["a", "b", "min_cut", "id", "name", "rfs_year", "places", "owners", "suppliers", "trust", "trust_why"])
         return
     console.print(f"[bold]{result['a_name']} ({result['a']}) – {result['b_name']} ({result['b']})[/]: min-cut "
-                  f"[bold]{result['min_cut']}[/] cable{'s' if result['min_cut'] != 1 else ''} · {result['description']}")
+                  f"[bold]{result['min_cut']}[/] cable{'s' if result['min_cut'] != 1 else ''} · "
+                  f"{result['description']}")
     console.print(result["explanation"], soft_wrap=True)
     if result["cut"]:
         table = Table()
@@ -252,9 +255,10 @@ def scenario(data: DataOpt = None, as_of: AsOfOpt = None, include_planned: Plann
                  fail_country, None, concern)
     base = _view(data, as_of, include_planned, no_transit, exclude_concern=False, concern=concern) \
         if exclude_concern else _view(data, as_of, include_planned, no_transit, concern=concern)
-    down = [{"id": k, "name": view.cable(k).name, "rfs_year": view.cable(k).rfs_year,
-             "places": view.network.countries_of(view.cable(k)), "why": why} for k, why in view.removed.items()]
-    down.sort(key=lambda d: (d["rfs_year"] or 0, d["name"]))
+    down_ids = sorted(view.removed, key=lambda k: (view.cable(k).rfs_year or 0, view.cable(k).name))
+    down: list[dict[str, Any]] = [
+        {"id": k, "name": view.cable(k).name, "rfs_year": view.cable(k).rfs_year,
+         "places": view.network.countries_of(view.cable(k)), "why": view.removed[k]} for k in down_ids]
     result: dict[str, Any] = {**view.summary(), "cables_down": down,
                               "impact": critical.scenario_impact(base, view, _region(region))}
     if random_failures and pair:
@@ -361,7 +365,8 @@ def next_command(target: Annotated[str, typer.Argument(help="The place to streng
 
 @app.command("map")
 def map_command(output: Annotated[Path, typer.Option("--output", "-o", help="map.html (Leaflet) or map.png.")],
-                pair: Annotated[tuple[str, str] | None, typer.Option("--pair", help="Highlight this pair's cut.")] = None,
+                pair: Annotated[tuple[str, str] | None,
+                                typer.Option("--pair", help="Highlight this pair's cut.")] = None,
                 data: DataOpt = None, as_of: AsOfOpt = None, include_planned: PlannedOpt = False,
                 no_transit: NoTransitOpt = None, exclude_concern: ConcernOpt = False, corridor: CorridorOpt = None,
                 fail_cable: FailCableOpt = None, fail_station: FailStationOpt = None,
@@ -440,12 +445,12 @@ def bench_cables(data: DataOpt = None, no_transit: Annotated[list[str] | None, t
                   f"{mismatches} mismatches with the exact table")
     console.print(table)
     ratio = naive[differ] / np.maximum(exact.values[differ], 1)
+    higher, lower = int((naive > exact.values)[differ].sum()), int((naive < exact.values)[differ].sum())
     console.print(f"The methods disagree on {int(differ.sum()):,} of {pairs_total:,} pairs; naive is higher on "
-                  f"{int((naive > exact.values)[differ].sum()):,}, lower on {int((naive < exact.values)[differ].sum()):,}"
+                  f"{higher:,}, lower on {lower:,}"
                   f"; median overstatement ×{float(np.median(ratio)) if ratio.size else 1:.1f}.")
-    rows = sorted(((int(naive[index[a], index[b]]) - int(exact.values[index[a], index[b]]), a, b)
-                   for a in places for b in places if a < b and differ[min(index[a], index[b]), max(index[a], index[b])]),
-                  reverse=True)
+    rows = sorted(((int(naive[i, j]) - int(exact.values[i, j]), places[i], places[j])
+                   for i, j in zip(*np.nonzero(differ), strict=True)), reverse=True)
     featured = [("JP", "TW"), ("JP", "PH"), ("JP", "SG"), ("JP", "US"), ("TO", "FJ")]
     shown = Table(title="Featured pairs, then the largest disagreements")
     for column in ("pair", "exact (cables)", "naive (edges)"):

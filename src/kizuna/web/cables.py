@@ -14,6 +14,7 @@ from kizuna.cables.corridors import crosses, load_corridors
 from kizuna.cables.loader import load_network
 from kizuna.cables.scenario import Scenario, View, apply, parse_places
 from kizuna.core.errors import KizunaError
+from kizuna.web import lists, screening  # noqa: F401  (their sections register first: they lead the navigation)
 from kizuna.web.templating import add_nav, templates
 
 router = APIRouter()
@@ -24,13 +25,16 @@ DEFAULT_PARTNERS = ["TW", "PH", "SG", "US"]
 def _scenario(
     as_of: Annotated[int | None, Param(description="Network as of this year (RFS year).", ge=1850, le=2100)] = None,
     include_planned: Annotated[bool, Param(description="Count planned cables.")] = False,
-    no_transit: Annotated[str | None, Param(description="Places barred from transit, comma-separated ISO alpha-2.")] = None,
+    no_transit: Annotated[str | None, Param(description="Places barred from transit, ISO alpha-2, comma-separated.")]
+    = None,
     exclude_concern: Annotated[bool, Param(description="Drop cables with an owner or supplier of concern.")] = False,
-    corridor: Annotated[list[str] | None, Param(description="Corridors that fail: luzon, taiwan-strait, malacca, red-sea.")] = None,
+    corridor: Annotated[list[str] | None, Param(description="Corridors that fail: luzon, taiwan-strait, malacca, "
+                                                "red-sea.")] = None,
     fail_cable: Annotated[list[str] | None, Param(description="Cables that fail (id or name).")] = None,
     fail_station: Annotated[list[str] | None, Param(description="Landing stations that fail (id).")] = None,
     fail_country: Annotated[list[str] | None, Param(description="Places whose every station fails.")] = None,
-    max_hops: Annotated[int | None, Param(description="Also count disjoint routes of at most N cables.", ge=1, le=6)] = None,
+    max_hops: Annotated[int | None, Param(description="Also count disjoint routes of at most N cables.",
+                                          ge=1, le=6)] = None,
 ) -> Scenario:
     return Scenario(as_of=as_of, include_planned=include_planned,
                     no_transit=parse_places([no_transit] if no_transit else [], "no_transit"),
@@ -168,7 +172,7 @@ def page(request: Request, a: str = "JP", b: str = "TW", no_transit: str = "", e
         context["backdrop_json"] = maps.script_json(maps.backdrop())
         context["colours_json"] = maps.script_json(maps.COLOURS)
         context["bounds_json"] = maps.script_json(maps.DEFAULT_BOUNDS)
-        context["map_script"] = maps.MAP_SCRIPT
+        context["map_script"] = maps.map_script()
         context["dataset"] = view.network.dataset
     except ValueError:
         context["error"] = f"as of must be a year, not {as_of!r}"
