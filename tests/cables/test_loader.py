@@ -114,3 +114,13 @@ def test_broken_json_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as error:
         load_network(tmp_path / "tg")
     assert error.value.line == 3
+
+
+def test_noncommercial_data_stays_out_of_the_wheel() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"]
+    wheel = config["targets"]["wheel"]
+    assert wheel["packages"] == ["src/kizuna"]
+    assert set(wheel["force-include"]) == {"data"}  # data-noncommercial/ is never force-included
+    assert not list((ROOT / "src").rglob("cables.json")) and not (ROOT / "data" / "cables" / "cable").exists()

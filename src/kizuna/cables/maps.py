@@ -21,7 +21,7 @@ from kizuna.core.paths import bundled
 VENDOR = Path(__file__).parent / "vendor" / "leaflet"
 COLOURS = {"trusted": "#1f5fa8", "concern": "#c0392b", "down": "#8a8f98", "cut": "#ff8c00"}
 LABELS = {"trusted": "trusted (no owner or supplier of concern)", "concern": "owner or supplier of concern",
-          "down": "failed in this scenario", "cut": "in the minimum cut"}
+          "down": "down in this scenario (failed or excluded)", "cut": "in the minimum cut"}
 WEST = -25.0  # longitudes below this are drawn east of 180°
 DEFAULT_BOUNDS = (30.0, -50.0, 250.0, 62.0)  # lon_min, lat_min, lon_max, lat_max (shifted longitudes)
 

@@ -271,12 +271,13 @@ def scenario(data: DataOpt = None, as_of: AsOfOpt = None, include_planned: Plann
         _csv(down, ["id", "name", "rfs_year", "places", "why"])
         return
     console.print(f"[bold]{len(down)}[/] cable{'s' if len(down) != 1 else ''} down · {view.scenario.describe()}")
-    table = Table()
-    for column in ("cable down", "RFS", "lands in", "why"):
-        table.add_column(column, overflow="fold")
-    for d in down:
-        table.add_row(d["name"], str(d["rfs_year"] or ""), " ".join(d["places"]), d["why"])
-    console.print(table)
+    if down:
+        table = Table()
+        for column in ("cable down", "RFS", "lands in", "why"):
+            table.add_column(column, overflow="fold")
+        for d in down:
+            table.add_row(d["name"], str(d["rfs_year"] or ""), " ".join(d["places"]), d["why"])
+        console.print(table)
     impact = result["impact"]
     console.print(f"{region}: {impact['pairs_weakened']} of {impact['pairs']} pairs lose min-cut, "
                   f"{impact['pairs_disconnected']} are disconnected.")
