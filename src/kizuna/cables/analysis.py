@@ -12,7 +12,6 @@ from kizuna.cables.flow import FlowNetwork, tree_all_pairs
 from kizuna.cables.hops import HopResult, hop_limited
 from kizuna.cables.places_graph import Endpoint, hypergraph, node_map, parse_endpoint
 from kizuna.cables.scenario import View
-from kizuna.core.countries import country_name
 from kizuna.core.errors import InputError
 
 
@@ -37,9 +36,11 @@ class PairCut:
         names = self.a.label, self.b.label
         if self.min_cut == 0:
             return f"{names[0]} and {names[1]} are not connected under this scenario. " + " ".join(self.notes)
-        text = (f"{self.min_cut} cable{'s' if self.min_cut != 1 else ''} must fail to separate {names[0]} from "
-                f"{names[1]}: the {self.min_cut} listed form a minimum cut, and {self.min_cut} routes share no "
-                f"cable, so no smaller set can do it (max-flow = min-cut, each cable counted once).")
+        n = self.min_cut
+        text = (f"{n} cable{'s' if n != 1 else ''} must fail to separate {names[0]} from {names[1]}: the "
+                f"listed cable{'s form' if n != 1 else ' forms'} a minimum cut, and {n} route{'s' if n != 1 else ''}"
+                f" between them share{'s' if n == 1 else ''} no cable, so no smaller set can do it (max-flow = "
+                f"min-cut, each cable counted once).")
         if self.min_cut == 1:
             text += f" Single point of failure: {self.view.cable(self.cut_cables[0]).name}."
         if self.hops:
@@ -102,13 +103,6 @@ class PairTable:
 
     def value(self, a: str, b: str) -> int:
         return int(self.values[self.places.index(a), self.places.index(b)])
-
-    def rows(self) -> list[dict[str, Any]]:
-        out = []
-        for i, a in enumerate(self.places):
-            for j in range(i + 1, len(self.places)):
-                out.append({"a": a, "b": self.places[j], "min_cut": int(self.values[i, j])})
-        return out
 
 
 def all_pairs(view: View, places: list[str] | None = None) -> PairTable:
@@ -207,9 +201,6 @@ def naive_edge_connectivity(view: View, places: list[str]) -> np.ndarray:
                 table[index[place], index[other]] = table[index[other], index[place]] = value
     return table
 
-
-def place_label(code: str) -> str:
-    return f"{country_name(code)} ({code})"
 
 
 def policy_table(view_for: Any, a: str, partners: list[str], no_transit: frozenset[str]) -> dict[str, Any]:

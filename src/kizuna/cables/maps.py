@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kizuna.cables.corridors import find_corridor, load_corridors
+from kizuna.cables.corridors import find_corridor
 from kizuna.cables.scenario import View
 from kizuna.core.atomic import atomic_writer
 from kizuna.core.errors import InputError
@@ -74,7 +74,7 @@ def features(view: View, highlight: set[str] | None = None) -> dict[str, Any]:
 
 
 @cache
-def _backdrop() -> dict[str, Any]:
+def backdrop() -> dict[str, Any]:
     """Natural Earth 1:110m country outlines (public domain), shifted like the cables."""
     data = json.loads(bundled("cables", "naturalearth_lowres.geojson").read_text(encoding="utf-8"))
 
@@ -90,10 +90,6 @@ def _backdrop() -> dict[str, Any]:
         out.append({"type": "Feature", "properties": {"name": feature["properties"]["name"]},
                     "geometry": {"type": "MultiPolygon", "coordinates": [[ring(r) for r in p] for p in polygons]}})
     return {"type": "FeatureCollection", "features": out}
-
-
-def backdrop() -> dict[str, Any]:
-    return _backdrop()
 
 
 def leaflet_assets() -> tuple[str, str]:
@@ -212,6 +208,3 @@ def write_map(view: View, path: str | Path, highlight: set[str] | None = None, t
         return write_png(view, path, highlight, title, bounds)
     raise InputError("the map must be a .html or .png file", path=path, field="--output")
 
-
-def corridor_ids() -> list[str]:
-    return sorted(load_corridors())

@@ -253,8 +253,8 @@ def scenario(data: DataOpt = None, as_of: AsOfOpt = None, include_planned: Plann
         raise InputError("--random needs --pair A B", field="--pair")
     view = _view(data, as_of, include_planned, no_transit, exclude_concern, corridor, fail_cable, fail_station,
                  fail_country, None, concern)
-    base = _view(data, as_of, include_planned, no_transit, exclude_concern=False, concern=concern) \
-        if exclude_concern else _view(data, as_of, include_planned, no_transit, concern=concern)
+    # The same period and policy without the failures, to measure what the failures do.
+    base = _view(data, as_of, include_planned, no_transit, exclude_concern, concern=concern)
     down_ids = sorted(view.removed, key=lambda k: (view.cable(k).rfs_year or 0, view.cable(k).name))
     down: list[dict[str, Any]] = [
         {"id": k, "name": view.cable(k).name, "rfs_year": view.cable(k).rfs_year,
