@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from kizuna.cli import bench, cyber, exchange, lists, ownership, screening, serve
+from kizuna.cli import bench, cables, cyber, exchange, lists, ownership, screening, serve
 from kizuna.cli.output import errors
 from kizuna.core.errors import KizunaError
 
@@ -27,6 +27,7 @@ app.add_typer(exchange.app, name="exchange")
 app.add_typer(exchange.denial_app, name="denial")
 app.add_typer(exchange.licence_app, name="licence")
 app.add_typer(exchange.consultation_app, name="consultation")
+app.add_typer(cables.app, name="cables")
 screening.register(app)
 serve.register(app)
 

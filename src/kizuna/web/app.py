@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from kizuna import __version__
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.screening.service import get_screener
-from kizuna.web import cyber, exchange, lists, ownership, screening
+from kizuna.web import cables, cyber, exchange, lists, ownership, screening
 
 STATIC = Path(__file__).parent / "static"
 
@@ -37,6 +37,7 @@ def create_app() -> FastAPI:
     app.include_router(ownership.router)
     app.include_router(cyber.router)
     app.include_router(exchange.router)
+    app.include_router(cables.router)
 
     @app.exception_handler(KizunaError)
     async def _kizuna_error(request: Request, exc: KizunaError) -> JSONResponse:

@@ -1,0 +1,38 @@
+"""Places of landing points: ISO alpha-2 codes, with Hong Kong and Macao as their own places.
+
+The aliases and per-landing-point overrides are data (``data/cables/places.yaml``, cited there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from kizuna.core.countries import to_alpha2
+from kizuna.core.paths import bundled
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRules:
+    aliases: dict[str, str]
+    landing_point_places: dict[str, str]
+
+
+@cache
+def place_rules() -> PlaceRules:
+    """The bundled place rules."""
+    with bundled("cables", "places.yaml").open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return PlaceRules({k.casefold(): v for k, v in data["country_aliases"].items()},
+                      dict(data["landing_point_places"]))
+
+
+def place_of(landing_point_id: str, country: str) -> str | None:
+    """The ISO alpha-2 place of a landing point given the country its data names (a name or a code)."""
+    rules = place_rules()
+    override = rules.landing_point_places.get(landing_point_id)
+    if override:
+        return override
+    return rules.aliases.get(country.strip().casefold()) or to_alpha2(country)
