@@ -198,8 +198,6 @@ def test_audit_log_is_append_only_in_the_database(nodes) -> None:  # type: ignor
     assert audit.verify(jp.node.db).ok
 
 
-@pytest.mark.xfail(strict=True, reason="needs the screener's cross-script matching (lead's work in kizuna.screening); "
-                                       "remove this marker when it lands")
 def test_end_users_meet_across_scripts(nodes) -> None:  # type: ignore[no-untyped-def]
     jp, us = nodes("JP", "US")
     add_denial(jp, end_user="北京航空航天大学")

@@ -76,7 +76,11 @@ def listed_forms(text: str) -> list[Form]:
     """Forms under which a listed name is indexed."""
     script = detect_script(text)
     if script in (HAN, JAPANESE, HANGUL):
-        return [f for f in [cjk_form(text)] if f]
+        # In its own script, and by its first English rendering so that a Latin query can meet it
+        # (a denial recorded as 北京航空航天大学, screened as "Beijing University of Aeronautics ...").
+        slots = tuple(Slot((s.options[0],), s.source, s.how, s.cls) for s in _translated(text).slots if s.options)
+        first = Form(slots, "translation", " ".join(" ".join(s.options[0]) for s in slots))
+        return [f for f in [cjk_form(text), first] if f]
     if is_cjk(text):  # a Latin name with a CJK part: EFCO平壌支社
         return [f for f in [_latin_form(text), cjk_form(text)] if f]
     if script not in (LATIN, "Zyyy"):
