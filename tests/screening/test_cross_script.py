@@ -37,7 +37,7 @@ def test_the_lists_own_cjk_spelling_outranks_a_translation(screener) -> None:  #
 @pytest.mark.parametrize(("query", "expected", "path"), [
     ("조선광업개발무역회사", ("un-sc", "KOREA MINING DEVELOPMENT TRADING CORPORATION"), "term table: 광업개발"),
     ("김정은", ("us-ofac-sdn", "KIM, Jong Un"), "Korean family name 김"),
-    ("金正恩", ("us-ofac-sdn", "KIM, Jong Un"), "Korean reading 정"),
+    ("崔竜海", ("us-ofac-sdn", "CHOE, Ryong Hae"), "Korean family name 최"),
     ("ハイクビジョン", ("us-bis-entity", "Hangzhou Hikvision Digital Technology Co., Ltd."), "alias table"),
     ("スベルバンク", ("us-ofac-nonsdn", "PUBLIC JOINT STOCK COMPANY SBERBANK OF RUSSIA"), "Hepburn romaji"),
     ("哈尔滨工业大学", ("us-bis-entity", "Harbin Institute of Technology"), ""),

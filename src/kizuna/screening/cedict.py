@@ -15,8 +15,8 @@ _SKIP = ("CL:", "variant of", "old variant", "see ", "abbr.", "surname", "used i
          "Taiwan pr.", "erhua variant", "archaic", "(literary)", "(coll", "(slang", "(Internet", "(dialect")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _LEADING = re.compile(r"^(also sometimes |also |sometimes |esp\. |to be |to |a |an |the )+")
-MAX_LENGTH = 12
-_CONNECTIVES = frozenset({"of", "and", "for", "the"})  # longer entries are idioms and sentences, not parts of organisation names
+MAX_LENGTH = 12  # longer entries are idioms and sentences, not parts of organisation names
+_CONNECTIVES = frozenset({"of", "and", "for", "the"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +42,7 @@ def _clean(gloss: str, proper: bool) -> list[str]:
         if proper:
             capitalised: list[str] = []
             for word in head.split():
-                if word in _CONNECTIVES and capitalised:
-                    capitalised.append(word)
-                elif word[:1].isupper() and word.isascii():
+                if (word in _CONNECTIVES and capitalised) or (word[:1].isupper() and word.isascii()):
                     capitalised.append(word)
                 else:
                     break

@@ -16,10 +16,10 @@ from anyascii import anyascii
 
 from kizuna.core.scripts import HAN, HANGUL, JAPANESE, LATIN, char_script, detect_script, is_cjk
 from kizuna.screening import korean
+from kizuna.screening.cedict import MAX_LENGTH
 from kizuna.screening.han import bigrams, canonical_han, pinyin, segment
 from kizuna.screening.japanese import is_kana, romaji
 from kizuna.screening.latin import latin_tokens
-from kizuna.screening.cedict import MAX_LENGTH
 from kizuna.screening.lexicon import CEDICT, Lexeme, dictionary_words, han_table, lexicon
 from kizuna.screening.tables import chinese_surnames, term_classes
 
