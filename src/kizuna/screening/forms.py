@@ -184,7 +184,7 @@ def query_forms(text: str) -> tuple[Form, ...]:
         slot = translated.slots[0]
         translated = Form((Slot(slot.options, slot.source, slot.how, slot.cls, romanised=True),), translated.via,
                           translated.text)
-    forms = [cjk_form(text) if script != HANGUL else None, translated, *persons]
+    forms = [cjk_form(text) if script != HANGUL else None, translated, _word_by_word(text), *persons]
     return tuple(f for f in forms if f)
 
 
@@ -256,6 +256,33 @@ def _translated(text: str) -> Form:
                 slots.append(_reading_slot(piece.key, hangul))
     rendering = " ".join("/".join(" ".join(o) for o in s.options[:2]) for s in slots)
     return Form(tuple(slots), "translation", rendering)
+
+
+def _word_by_word(text: str) -> Form | None:
+    """The translation with compound words cut into the words they are made of (沈阳理工大学: 理工 + 大学 meets
+    'Shenyang Ligong University'; 桂林电子科技大学: 电子 + 科技 + 大学 meets 'Guilin University of Electronic
+    Technology'); None when no compound splits."""
+    table = han_table()
+    slots: list[Slot] = []
+    split = False
+    for chunk, is_latin in _chunks(canonical_han(text)):
+        if is_latin or any(korean.is_hangul_syllable(c) for c in chunk):
+            return None
+        for piece in segment(chunk, table, MAX_LENGTH):
+            parts = segment(piece.text, table, len(piece.text) - 1) if piece.kind == "lexeme" else []
+            if len(parts) >= 2 and all(p.kind == "lexeme" for p in parts):
+                slots.extend(_lexeme_slot(p.text, table[p.text]) for p in parts)
+                split = True
+            elif piece.kind == "lexeme":
+                slots.append(_lexeme_slot(piece.text, table[piece.text]))
+            elif piece.kind == "number":
+                slots.append(Slot(((piece.key,),), piece.text, f"number {piece.text} = {piece.key}", "number"))
+            else:
+                slots.append(_reading_slot(piece.key, False))
+    if not split:
+        return None
+    return Form(tuple(slots), "translation word by word", " ".join("/".join(" ".join(o) for o in s.options[:2])
+                                                                    for s in slots))
 
 
 def _reading_slot(run: str, hangul: bool) -> Slot:
