@@ -45,6 +45,12 @@ class Slot:
     exact: bool = False  # only an exact rendering counts (the syllables of a person's name)
     romanised: bool = False  # read from another script: never taken for an acronym (기아 'gia' is not GIA)
 
+    @property
+    def spelt(self) -> bool:
+        """Whether the slot renders how the part sounds or is written (a Latin word, a reading, a katakana
+        loanword), not what it means: only such slots may be run together into one listed word."""
+        return not self.how or self.sounds or any("\u30a0" <= c <= "\u30ff" for c in self.source)
+
 
 @dataclass(frozen=True, slots=True)
 class Form:

@@ -16,6 +16,8 @@ from rapidfuzz.distance import OSA
 
 from kizuna.screening.forms import Slot
 from kizuna.screening.index import ScreeningIndex
+from kizuna.screening.han import pinyin
+from kizuna.screening.korean import hanja_to_hangul
 from kizuna.screening.phonetic import korean_key, metaphone, skeleton
 from kizuna.screening.wordclass import CONNECTIVE, GENERIC, LEGAL, NUMBER, PLACE, WORD, word_class
 
@@ -114,6 +116,9 @@ class NameComparer:
         if index.word_exact_only[word_id]:
             return 0.0, ""
         word, text = index.words[word_id], token.text
+        if not text.isascii() and not word.isascii():
+            # Different characters, same sound: DPRK names in kanji are phonetic (大聖 / 大成 = Taesong).
+            return (self.sound_similarity, "same reading") if same_reading(text, word) else (0.0, "")
         score = self.spelling(text, word)
         if score:
             return score, "spelling"
@@ -185,22 +190,29 @@ class NameComparer:
             if used[position] or len(word) < 5:
                 continue
             for start in range(len(chosen)):
-                run: list[int] = []
-                combined = ""
-                for qslot, option, found in chosen[start : start + 4]:
-                    if found or len(option) != 1:
-                        break
-                    run.append(start + len(run))
-                    combined += option[0].text
-                    if len(run) >= 2 and (combined == word or self.spelling(combined, word) >= 0.8
-                                          or (qslot.slot.sounds and skeleton(combined) == skeleton(word))):
-                        for index in run:
-                            token = chosen[index][1][0]
-                            chosen[index][2].append((token, position, 0.9, "joined", 1.0))
-                        used[position] = True
-                        break
-                if used[position]:
+                if self._join_at(chosen, start, word, position, used):
                     break
+
+    def _join_at(self, chosen: list[Chosen], start: int, word: str, position: int, used: list[bool]) -> bool:
+        """Whether the unmatched query words from ``start`` on, run together, spell ``word``; records it."""
+        run: list[int] = []
+        texts = [""]
+        sounds = False
+        for qslot, option, found in chosen[start : start + 4]:
+            if found or len(option) != 1 or not qslot.slot.spelt:
+                return False
+            run.append(start + len(run))
+            sounds = sounds or qslot.slot.sounds
+            spellings = [o[0].text for o in qslot.options if len(o) == 1][:4]
+            texts = [t + s for t in texts for s in spellings][:16]
+            if len(run) >= 2 and any(t == word or self.spelling(t, word) >= 0.8 or (
+                    sounds and skeleton(t) == skeleton(word) and OSA.normalized_similarity(t, word) >= 0.5)
+                                     for t in texts):
+                for index in run:
+                    chosen[index][2].append((chosen[index][1][0], position, 0.9, "joined", 1.0))
+                used[position] = True
+                return True
+        return False
 
     def _exact_option(self, qslot: QuerySlot, name_ids: tuple[int, ...], used: list[bool]
                       ) -> tuple[tuple[QueryToken, ...], list[int]] | None:
@@ -341,3 +353,10 @@ def slot_class(slot: Slot, text: str) -> str:
         return GENERIC if slot.cls == "generic" else LEGAL
     cls = word_class(text)
     return CONNECTIVE if cls == CONNECTIVE else cls
+
+
+def same_reading(a: str, b: str) -> bool:
+    """Two different CJK words read alike in Korean or Mandarin (two characters or more)."""
+    if len(a) < 2 or len(b) < 2 or a == b:
+        return False
+    return hanja_to_hangul(a) == hanja_to_hangul(b) or pinyin(a) == pinyin(b)

@@ -15,7 +15,7 @@ import numpy as np
 
 from kizuna.core.entity import EntityType
 from kizuna.screening.explain import describe
-from kizuna.screening.forms import CJK_FORM, PERSON_FORMS, Form, query_forms
+from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, PERSON_FORMS, Form, query_forms
 from kizuna.screening.index import EntryRecord, ScreeningIndex
 from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToken, slot_class
 from kizuna.screening.model import Hit, Query
@@ -48,6 +48,7 @@ class Screener:
         self._max_candidates = int(name_config["candidates"])
         self._min_share = float(name_config["candidate_min_share"])
         self._prune_margin = float(name_config["candidate_margin"])
+        self._acronym_factor = float(name_config["acronym_factor"])
 
     @property
     def snapshot_id(self) -> str:
@@ -90,6 +91,8 @@ class Screener:
             symmetric = form.via in PERSON_FORMS
             for name_id in self._candidates(slots, floor):
                 match = self.names.compare(slots, name_id, symmetric)
+                if index.name_via[name_id] in EXACT_ONLY_FORMS:
+                    match.score *= self._acronym_factor
                 if match.score <= 0:
                     continue
                 entry_no = index.name_entry[name_id]
@@ -207,18 +210,21 @@ class Screener:
         words the lists write as two (alibrahim / Al Ibrahim): their word ids and the weight they carry."""
         index = self.index
         found: list[tuple[int, float]] = []
-        singles = [s for s in slots if len(s.options[0]) == 1]
+        singles = [s for s in slots if len(s.options[0]) == 1 and s.slot.spelt]
         for i in range(len(singles) - 1):
             for width in (2, 3):
                 run = singles[i : i + width]
                 # Only words the lists do not use, or words read from another script, are worth joining.
                 if len(run) < width or all(s.options[0][0].token_id >= 0 and not s.slot.sounds for s in run):
                     break
-                text = "".join(s.options[0][0].text for s in run)
                 weight = sum(s.weight for s in run)
-                token = QueryToken(text, index.vocab.get(text, -1), weight, 1.0)
                 sounds = any(s.slot.sounds for s in run)
-                found.extend((w, weight * sim) for w, sim in self._spellings(token, sounds))
+                texts = [""]
+                for qslot in run:
+                    texts = [t + o[0].text for t in texts for o in qslot.options if len(o) == 1][:16]
+                for text in texts:
+                    token = QueryToken(text, index.vocab.get(text, -1), weight, 1.0)
+                    found.extend((w, weight * sim) for w, sim in self._spellings(token, sounds))
         for qslot in slots:
             for option in qslot.options:
                 for token in option:
