@@ -48,8 +48,10 @@ def _clean(gloss: str, proper: bool) -> list[str]:
                     break
             while capitalised and capitalised[-1] in _CONNECTIVES:
                 capitalised.pop()
-            if 2 <= len(capitalised) <= 8:
+            if 1 <= len(capitalised) <= 8:
                 found.append(" ".join(capitalised))
+            if len(capitalised) < len(head.split()):
+                continue  # the rest describes the name ("Shenzhen subprovincial city in Guangdong")
         if "|" in head or not head.isascii():
             continue
         if len(head.split()) <= 6:  # without what follows a comma ("Fudan University, Shanghai")
