@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from kizuna.screening.forms import Slot
-from kizuna.screening.index import ScreeningIndex
 from kizuna.screening.han import pinyin
+from kizuna.screening.index import ScreeningIndex
 from kizuna.screening.korean import hanja_to_hangul
 from kizuna.screening.phonetic import korean_key, metaphone, skeleton
 from kizuna.screening.wordclass import CONNECTIVE, GENERIC, LEGAL, NUMBER, PLACE, WORD, word_class
