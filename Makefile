@@ -49,6 +49,7 @@ pytest: install system-deps
 test: lint typecheck pytest
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/kizuna bench screening
 
 clean:

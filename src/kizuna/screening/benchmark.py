@@ -9,6 +9,7 @@ OpenSanctions' nomenklatura matchers logic-v1 and logic-v2 scoring the candidate
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 import resource
 import statistics
@@ -125,6 +126,7 @@ def nomenklatura_matchers(screener: Screener, threshold: float = 0.7) -> dict[st
         made.add("name", names)
         return made
 
+    counter = itertools.count()
     names_of: dict[int, list[str]] = {}
     for name_id, entry_no in enumerate(index.name_entry):
         names_of.setdefault(entry_no, []).append(index.name_text[name_id])
@@ -135,7 +137,8 @@ def nomenklatura_matchers(screener: Screener, threshold: float = 0.7) -> dict[st
 
         def match(query: Query) -> set[tuple[str, str]]:
             candidates = screener.candidate_entries(query.name)
-            left = entity("query", "LegalEntity", [query.name])
+            # A fresh id per query: the matchers cache work by entity id.
+            left = entity(f"query-{next(counter)}", "LegalEntity", [query.name])
             hits = set()
             for entry_no in candidates:
                 record = index.entries[entry_no]
@@ -187,7 +190,7 @@ def api_latency(home: Path, queries: list[str], repeat: int = 3) -> tuple[float,
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    command = [sys.executable, "-m", "kizuna.cli.main", "serve", "--port", str(port)]
+    command = [str(Path(sys.executable).parent / "kizuna"), "serve", "--port", str(port)]
     server = subprocess.Popen(command, env={**os.environ, "KIZUNA_HOME": str(home)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
