@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import itertools
 import os
+import random
+import re
 import resource
 import statistics
 import subprocess
@@ -133,7 +135,8 @@ def nomenklatura_matchers(screener: Screener, threshold: float = 0.7) -> dict[st
 
     def build(algorithm_name: str) -> Matcher:
         algorithm = get_algorithm(algorithm_name)
-        config = algorithm.default_config() if hasattr(algorithm, "default_config") else None
+        assert algorithm is not None, algorithm_name
+        config = algorithm.default_config()
 
         def match(query: Query) -> set[tuple[str, str]]:
             candidates = screener.candidate_entries(query.name)
@@ -143,8 +146,7 @@ def nomenklatura_matchers(screener: Screener, threshold: float = 0.7) -> dict[st
             for entry_no in candidates:
                 record = index.entries[entry_no]
                 right = entity(f"e{entry_no}", schemas.get(record.entity_type, "LegalEntity"), names_of[entry_no])
-                result = (algorithm.compare(left, right, config) if config is not None
-                          else algorithm.compare(left, right))
+                result = algorithm.compare(left, right, config)
                 if result.score >= threshold:
                     hits.add((record.list_code, record.name))
             return hits
@@ -228,18 +230,30 @@ def _peak_rss_mib(pid: int) -> float:
     return 0.0
 
 
-def own_peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def timed(function: Callable[[], object]) -> tuple[float, object]:
     started = time.perf_counter()
     value = function()
     return time.perf_counter() - started, value
 
 
-def screen_file_rate(home: Path, queries: list[str], workers: int = 2) -> float:
-    """Rows per second of ``kizuna screen-file`` itself, as a user runs it (a separate process)."""
+def workload(cases: list[Case], index: ScreeningIndex, size: int, seed: int = 1) -> list[str]:
+    """``size`` distinct query names: every labelled query, then listed names as a customer file would write
+    them (lower case, no punctuation), so that no result is computed twice."""
+    names = list(dict.fromkeys(c.query for c in cases))
+    rng = random.Random(seed)
+    pool = [index.name_text[i] for i in rng.sample(range(len(index.name_text)), min(len(index.name_text), size * 2))]
+    for name in pool:
+        if len(names) >= size:
+            break
+        plain = " ".join(re.sub(r"[^\w\s]", " ", name).lower().split())
+        if plain and plain not in names:
+            names.append(plain)
+    return names[:size]
+
+
+def screen_file_rate(home: Path, queries: list[str], workers: int = 2) -> tuple[float, float]:
+    """Rows per second of ``kizuna screen-file`` run as a user runs it (a separate process), and that
+    process's peak memory in MiB."""
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "in.csv", Path(folder) / "out.jsonl"
         with source.open("w", encoding="utf-8", newline="") as handle:
@@ -250,7 +264,8 @@ def screen_file_rate(home: Path, queries: list[str], workers: int = 2) -> float:
                    f"t({str(source)!r}, {str(target)!r}, {workers})"]
         out = subprocess.run(command, env={**os.environ, "KIZUNA_HOME": str(home)}, capture_output=True,
                              text=True, check=True)
-        return float(out.stdout.strip().splitlines()[-1])
+        rate, peak = out.stdout.strip().splitlines()[-1].split()
+        return float(rate), float(peak)
 
 
 def _timed_screen_file(source: str, target: str, workers: int) -> None:
@@ -258,7 +273,9 @@ def _timed_screen_file(source: str, target: str, workers: int) -> None:
     from kizuna.screening.service import get_screener
 
     report = screen_file(get_screener(), Path(source), Path(target), workers=workers)
-    print(report.rate)
+    usage = (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    peak = max(u.ru_maxrss for u in usage)
+    print(report.rate, peak / 1024)
 
 
 def mean(values: list[float]) -> float:

@@ -236,14 +236,18 @@ class NameComparer:
                      sounds: bool) -> list[Found]:
         taken: set[int] = set()
         found: list[Found] = []
+        words = self.index.words
         for token in option:
             best, best_position, best_how = 0.0, -1, ""
+            size = len(token.text)
             for position, word_id in enumerate(name_ids):
                 if used[position] or position in taken:
                     continue
                 if word_id == token.token_id:
                     best, best_position, best_how = 1.0, position, "exact"
                     break
+                if not 0.6 * size <= len(words[word_id]) <= 1.67 * size + 1:
+                    continue  # too different in length for any of the comparisons
                 score, how = self.similar(token, word_id, sounds)
                 if score > best:
                     best, best_position, best_how = score, position, how
@@ -265,6 +269,8 @@ class NameComparer:
         """Listed words that, run together, spell the query word (Tian Hai Xiang / tianhaixiang)."""
         words = self.index.words
         for start in range(len(name_ids)):
+            if not text.startswith(words[name_ids[start]][:2]):
+                continue  # the run must begin the way the query word begins
             combined, positions = "", []
             for position in range(start, min(start + 4, len(name_ids))):
                 if used[position] or position in taken:
