@@ -15,6 +15,7 @@ from kizuna.core.atomic import atomic_writer
 from kizuna.core.countries import to_alpha2
 from kizuna.core.entity import EntityType
 from kizuna.core.errors import InputError
+from kizuna.screening.forms import warm_up
 from kizuna.screening.model import Query
 from kizuna.screening.screener import Screener
 
@@ -139,6 +140,7 @@ def screen_file(
 ) -> BatchReport:
     """Screen every valid row of ``input_path`` into ``output_path`` (JSON Lines, input order, atomic)."""
     global _worker
+    warm_up()  # once, before forking, so the workers share the dictionaries instead of each loading them
     report = BatchReport()
     started = time.perf_counter()
     _worker = (screener, threshold)

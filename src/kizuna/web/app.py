@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from kizuna import __version__
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
+from kizuna.screening.forms import warm_up
 from kizuna.screening.service import get_screener
 from kizuna.web import cables, cyber, exchange, lists, ownership, screening
 
@@ -21,6 +22,7 @@ STATIC = Path(__file__).parent / "static"
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     get_screener()  # load (or build) the index before the first request
+    warm_up()
     yield
 
 
