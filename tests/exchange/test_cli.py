@@ -76,3 +76,26 @@ def test_bench_exchange_runs_small(tmp_path: Path) -> None:
                  home=tmp_path / "bench", timeout=300).stdout
     assert "initial sync" in out and "full re-download" in out
     assert "receiver holds 331 objects (expected 331" in out
+
+
+def test_an_ownership_assessment_is_shared_as_an_investor_note(kizuna_home: Path, tmp_path: Path) -> None:
+    """kizuna invest check --note (kizuna.ownership) feeds kizuna exchange share investor-note --assessment."""
+    from tests.ownership.conftest import GRAPHS
+
+    note = tmp_path / "note.json"
+    kizuna("invest", "check", "--graph", str(GRAPHS / "deal.csv"), "--target", "kpkk", "--investor", "harbour",
+           "--stake", "5%", "--regime", "jp-fefta", "--note", str(note), home=kizuna_home)
+    jp = tmp_path / "jp"
+    kizuna("exchange", "init", "--name", "Ministry of Finance", "--country", "JPN", "--url", "http://127.0.0.1:9111",
+           home=jp)
+    out = kizuna("exchange", "share", "investor-note", "--assessment", str(note), "--rel-to", "USA", home=jp).stdout
+    assert "investor note x-kizuna-investor-note--" in out and "ownership links" in out
+    database = sqlite3.connect(jp / "exchange" / "exchange.db")
+    bodies = [json.loads(body) for (body,) in
+              database.execute("SELECT body FROM objects WHERE type = 'x-kizuna-investor-note'")]
+    database.close()
+    assert len(bodies) == 1 and "Harbour Ridge Capital Ltd" in json.dumps(bodies[0], ensure_ascii=False)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"kind": "something else"}', encoding="utf-8")
+    refused = kizuna("exchange", "share", "investor-note", "--assessment", str(bad), home=jp, check=False)
+    assert refused.returncode == 2 and "not a Kizuna investor note" in refused.stderr

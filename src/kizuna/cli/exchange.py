@@ -20,6 +20,7 @@ from kizuna.cli.bench import app as bench_app
 from kizuna.cli.output import console, errors, print_json
 from kizuna.core.errors import InputError
 from kizuna.exchange import audit, licensing, objects, users
+from kizuna.exchange.investor_note import from_assessment
 from kizuna.exchange.markings import rel_to_definition
 from kizuna.exchange.node import Node
 from kizuna.exchange.objects import effective_status
@@ -334,16 +335,28 @@ def share_screening(
 
 @share_app.command("investor-note")
 def share_investor(
-    investor: Annotated[str, typer.Option(help="The investor.")],
-    concerns: Annotated[str, typer.Option(help="What is of concern.")],
+    investor: Annotated[str | None, typer.Option(help="The investor.")] = None,
+    concerns: Annotated[str | None, typer.Option(help="What is of concern.")] = None,
+    assessment: Annotated[Path | None, typer.Option(help="An ownership assessment written by "
+                                                    "`kizuna invest check --note FILE`.")] = None,
     country: Annotated[str | None, typer.Option(help="Investor country (alpha-2).")] = None,
     owner: Annotated[list[str] | None, typer.Option(help="Ownership chain link NAME:COUNTRY:SHARE, repeatable, "
                                                     "nearest owner first.")] = None,
     tlp: TlpOption = "amber", rel_to: RelToOption = None, classification: ClassificationOption = None,
     org: OrgOption = None,
 ) -> None:
-    """Share counter-intelligence on a foreign investor and its ownership chain."""
+    """Share counter-intelligence on a foreign investor and its ownership chain (typed, or from an assessment)."""
     node = _node()
+    if assessment is not None:
+        party, chain, summary = from_assessment(assessment)
+        obj = node.create(objects.new_investor_note(creator=node.identity_id, investor=party, chain=chain,
+                                                    concerns=concerns or summary,
+                                                    markings=_markings(node, tlp, rel_to, classification, org)),
+                          _actor())
+        console.print(f"investor note {obj['id']} ({len(chain)} ownership links from {assessment})")
+        return
+    if not investor or not concerns:
+        raise InputError("give --investor and --concerns, or --assessment FILE", field="--investor")
     chain = []
     for link in owner or []:
         parts = link.split(":")

@@ -174,7 +174,9 @@ def _sounding(tokens: tuple[str, ...], how: str) -> tuple[Slot, ...]:
 def warm_up() -> None:
     """Load the dictionaries every script needs (CC-CEDICT, UniDic for Japanese, pinyin, Korean tables) now,
     before a server takes requests or a batch forks its workers, instead of on the first query of each."""
-    for sample in ("北京航空航天大学", "ハイクビジョン・テクノロジー", "조선광업개발무역회사", "김정은", "Haerbin Gongye Daxue"):
+    samples = ("北京航空航天大学", "ハイクビジョン・テクノロジー", "조선광업개발무역회사", "김정은",
+               "Haerbin Gongye Daxue")
+    for sample in samples:
         query_forms.__wrapped__(sample)
 
 
