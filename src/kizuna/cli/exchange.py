@@ -349,29 +349,30 @@ def share_investor(
     node = _node()
     if assessment is not None:
         party, chain, summary = from_assessment(assessment)
-        obj = node.create(objects.new_investor_note(creator=node.identity_id, investor=party, chain=chain,
-                                                    concerns=concerns or summary,
-                                                    markings=_markings(node, tlp, rel_to, classification, org)),
-                          _actor())
-        console.print(f"investor note {obj['id']} ({len(chain)} ownership links from {assessment})")
-        return
-    if not investor or not concerns:
-        raise InputError("give --investor and --concerns, or --assessment FILE", field="--investor")
-    chain = []
-    for link in owner or []:
-        parts = link.split(":")
-        entry: dict[str, Any] = {"name": parts[0].strip()}
-        if len(parts) > 1 and parts[1].strip():
-            entry["country"] = parts[1].strip().upper()
-        if len(parts) > 2 and parts[2].strip():
-            entry["share"] = parts[2].strip()
-        chain.append(entry)
-    party = objects.party(investor, country, None, "--investor")
-    assert party is not None
+        concerns = concerns or summary
+        source = f" ({len(chain)} ownership links from {assessment})"
+    else:
+        if not investor or not concerns:
+            raise InputError("give --investor and --concerns, or --assessment FILE", field="--investor")
+        chain = [_owner_link(link) for link in owner or []]
+        listed = objects.party(investor, country, None, "--investor")
+        assert listed is not None
+        party, source = listed, ""
     obj = node.create(objects.new_investor_note(creator=node.identity_id, investor=party, chain=chain,
                                                 concerns=concerns,
                                                 markings=_markings(node, tlp, rel_to, classification, org)), _actor())
-    console.print(f"investor note {obj['id']}")
+    console.print(f"investor note {obj['id']}{source}")
+
+
+def _owner_link(link: str) -> dict[str, Any]:
+    """One --owner "Name:CC:share" link of an ownership chain."""
+    parts = link.split(":")
+    entry: dict[str, Any] = {"name": parts[0].strip()}
+    if len(parts) > 1 and parts[1].strip():
+        entry["country"] = parts[1].strip().upper()
+    if len(parts) > 2 and parts[2].strip():
+        entry["share"] = parts[2].strip()
+    return entry
 
 
 @share_app.command("comment")
