@@ -107,7 +107,8 @@ def _statuses(result: Assessment) -> list[str]:
 
 
 def investor_note(assessment: Assessment, trigger: TriggerResult | None = None) -> dict[str, Any]:
-    """The investor note as a plain dict, for sharing through the allied exchange (#4).
+    """The investor note as a plain dict, for sharing through the allied exchange
+    (``kizuna exchange share investor-note``).
 
     It carries the investor, its ownership chain with shares, each regime's answer, the concerns (screening hits and
     derived statuses) and every citation the answers rest on.

@@ -13,7 +13,6 @@ import itertools
 import os
 import random
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -273,8 +272,9 @@ def _timed_screen_file(source: str, target: str, workers: int) -> None:
     from kizuna.screening.service import get_screener
 
     report = screen_file(get_screener(), Path(source), Path(target), workers=workers)
-    # The workers are forked from this process and share its index, so its own peak is the figure.
-    print(report.rate, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    # The workers are forked from this process and share its index, so its own peak is the figure. VmHWM, not
+    # getrusage: Linux carries ru_maxrss over exec, so it would report the (larger) benchmark process that spawned us.
+    print(report.rate, _peak_rss_mib(os.getpid()))
 
 
 def mean(values: list[float]) -> float:
