@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -24,8 +25,10 @@ _REPO_DEVSET = Path(__file__).resolve().parents[3] / "benchmarks" / "screening"
 
 @app.command("screening")
 def screening(
-    dataset: Annotated[Path, typer.Option(help="Folder of the labelled development set.")] = _REPO_DEVSET,
-    speed_queries: Annotated[int, typer.Option(help="Queries for the throughput runs.")] = 6000,
+    dataset: Annotated[Path, typer.Option(help="Folder of a labelled set (the development set, or its holdout/).")]
+    = _REPO_DEVSET,
+    speed_queries: Annotated[int, typer.Option(min=0, help="Queries for the throughput runs (0: accuracy only).")]
+    = 6000,
     api: Annotated[bool, typer.Option(help="Measure single-query latency through the HTTP API.")] = True,
     show: Annotated[int, typer.Option(help="Misses and false positives to list.")] = 25,
 ) -> None:
@@ -49,53 +52,13 @@ def screening(
     matchers.update(bench.nomenklatura_matchers(screener))
 
     results = {name: bench.accuracy(matcher, cases) for name, matcher in matchers.items()}
-    table = Table(title=f"Accuracy on {len(cases)} labelled cases ({dataset})", title_justify="left")
-    table.add_column("matcher")
-    for category in bench.CATEGORIES:
-        count = sum(1 for c in cases if c.category == category)
-        table.add_column(f"recall {category} ({count})", justify="right")
-    negatives = sum(1 for c in cases if c.category == "negative")
-    table.add_column(f"false positives ({negatives} unlisted)", justify="right")
-    for name, result in results.items():
-        table.add_row(name, *(f"{result.recall.get(c, 0):.3f}" for c in bench.CATEGORIES),
-                      f"{result.false_positive_rate:.1%}")
-    console.print(table)
-
-    queries = [c.query for c in cases]
-    workload = bench.workload(cases, index, speed_queries)
-    single = []
-    for query in queries:
-        started = time.perf_counter()
-        screener.screen(bench.Query(query))
-        single.append((time.perf_counter() - started) * 1000)
-    brute_sample = workload[: max(100, len(workload) // 30)]
-    speed = Table(title=f"Speed and memory (2 cores; full bundled lists; {len(workload):,} distinct queries)",
-                  title_justify="left")
-    for column in ("measure", "Kizuna", "brute-force rapidfuzz", "ratio"):
-        speed.add_column(column, justify="left" if column == "measure" else "right")
-    kizuna_qps = bench.throughput(matchers["Kizuna"], workload)
-    brute_qps = bench.throughput(brute, brute_sample)
-    speed.add_row("queries/s, 2 processes", f"{kizuna_qps:,.0f}", f"{brute_qps:,.1f}",
-                  f"{kizuna_qps / brute_qps:,.0f}×")
-    file_rate, file_peak = bench.screen_file_rate(home(), workload)
-    speed.add_row("kizuna screen-file rows/s (separate process)", f"{file_rate:,.0f}", "", "")
-    brute_single = []
-    for query in queries[:60]:
-        started = time.perf_counter()
-        brute(bench.Query(query))
-        brute_single.append((time.perf_counter() - started) * 1000)
-    speed.add_row("in-process latency p50 / p99 (ms)",
-                  f"{bench.percentile(single, 0.5):.2f} / {bench.percentile(single, 0.99):.2f}",
-                  f"{bench.percentile(brute_single, 0.5):.1f} / {bench.percentile(brute_single, 0.99):.1f}", "")
-    if api:
-        p50, p99, server_peak = bench.api_latency(home(), queries)
-        speed.add_row("API POST /v1/screen p50 / p99 (ms)", f"{p50:.1f} / {p99:.1f}", "", "")
-        speed.add_row("API server peak memory (MiB)", f"{server_peak:,.0f}", "", "")
-    speed.add_row(f"index build ({len(index.name_text):,} names, {len(entries):,} entries) (s)",
-                  f"{build_seconds:.2f}", "", "")
-    speed.add_row("index load from its on-disk cache (s)", f"{load_seconds:.2f}", "", "")
-    speed.add_row("kizuna screen-file peak memory, per process (MiB)", f"{file_peak:,.0f}", "", "")
-    console.print(speed)
+    console.print(_accuracy_table(results, cases, dataset))
+    if speed_queries:
+        speed = _speed_table(cases, index, screener, brute, speed_queries, api)
+        speed.add_row(f"index build ({len(index.name_text):,} names, {len(entries):,} entries) (s)",
+                      f"{build_seconds:.2f}", "", "")
+        speed.add_row("index load from its on-disk cache (s)", f"{load_seconds:.2f}", "", "")
+        console.print(speed)
 
     kizuna = results["Kizuna"]
     if kizuna.misses:
@@ -107,6 +70,57 @@ def screening(
         console.print(f"[bold]Kizuna false positives[/] ({len(kizuna.false_positives)}):")
         for case, hits in kizuna.false_positives[:show]:
             console.print(f"  {case.query}  → {sorted(hits)[0][0]}: {sorted(hits)[0][1]}", markup=False)
+
+
+def _accuracy_table(results: dict[str, bench.Accuracy], cases: list[bench.Case], dataset: Path) -> Table:
+    table = Table(title=f"Accuracy on {len(cases)} labelled cases ({dataset})", title_justify="left")
+    table.add_column("matcher")
+    for category in bench.CATEGORIES:
+        count = sum(1 for c in cases if c.category == category)
+        table.add_column(f"recall {category} ({count})", justify="right")
+    negatives = sum(1 for c in cases if c.category == "negative")
+    table.add_column(f"false positives ({negatives} unlisted)", justify="right")
+    for name, result in results.items():
+        table.add_row(name, *(f"{result.recall.get(c, 0):.3f}" for c in bench.CATEGORIES),
+                      f"{result.false_positive_rate:.1%}")
+    return table
+
+
+def _speed_table(cases: list[bench.Case], index: ScreeningIndex, screener: Screener, brute: bench.BruteForce,
+                 size: int, api: bool) -> Table:
+    """Throughput, latency and memory of Kizuna beside brute-force rapidfuzz, measured now on this machine."""
+    queries = [c.query for c in cases]
+    workload = bench.workload(cases, index, size)
+    speed = Table(title=f"Speed and memory (2 cores; full bundled lists; {len(workload):,} distinct queries)",
+                  title_justify="left")
+    for column in ("measure", "Kizuna", "brute-force rapidfuzz", "ratio"):
+        speed.add_column(column, justify="left" if column == "measure" else "right")
+    kizuna_qps = bench.throughput(bench.kizuna_matcher(screener), workload)
+    brute_qps = bench.throughput(brute, workload[: max(100, len(workload) // 30)])
+    speed.add_row("queries/s, 2 processes", f"{kizuna_qps:,.0f}", f"{brute_qps:,.1f}",
+                  f"{kizuna_qps / brute_qps:,.0f}×")
+    file_rate, file_peak = bench.screen_file_rate(home(), workload)
+    speed.add_row("kizuna screen-file rows/s (separate process)", f"{file_rate:,.0f}", "", "")
+    speed.add_row("kizuna screen-file peak memory, per process (MiB)", f"{file_peak:,.0f}", "", "")
+    single = _latencies(lambda q: screener.screen(bench.Query(q)), queries)
+    brute_single = _latencies(lambda q: brute(bench.Query(q)), queries[:60])
+    speed.add_row("in-process latency p50 / p99 (ms)",
+                  f"{bench.percentile(single, 0.5):.2f} / {bench.percentile(single, 0.99):.2f}",
+                  f"{bench.percentile(brute_single, 0.5):.1f} / {bench.percentile(brute_single, 0.99):.1f}", "")
+    if api:
+        p50, p99, server_peak = bench.api_latency(home(), queries)
+        speed.add_row("API POST /v1/screen p50 / p99 (ms)", f"{p50:.1f} / {p99:.1f}", "", "")
+        speed.add_row("API server peak memory (MiB)", f"{server_peak:,.0f}", "", "")
+    return speed
+
+
+def _latencies(screen: Callable[[str], object], queries: list[str]) -> list[float]:
+    timings = []
+    for query in queries:
+        started = time.perf_counter()
+        screen(query)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
 
 
 @app.command("index")

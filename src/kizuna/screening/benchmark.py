@@ -13,7 +13,6 @@ import itertools
 import os
 import random
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -276,6 +275,3 @@ def _timed_screen_file(source: str, target: str, workers: int) -> None:
     # getrusage: Linux carries ru_maxrss over exec, so it would report the (larger) benchmark process that spawned us.
     print(report.rate, _peak_rss_mib(os.getpid()))
 
-
-def mean(values: list[float]) -> float:
-    return statistics.fmean(values) if values else 0.0
