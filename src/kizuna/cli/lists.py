@@ -20,8 +20,10 @@ app = typer.Typer(help="List sources: status, loading, updates and diffs.", no_a
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def _report_warnings(snapshot: Snapshot) -> None:
+def _report_warnings(snapshot: Snapshot, only: list[str] | None = None) -> None:
     for status in snapshot.lists():
+        if only is not None and status.code not in only:
+            continue  # a carried-over list's warnings were shown when it was loaded
         for message in status.warnings:
             warn(f"{status.code}: {message}")
 
@@ -73,7 +75,7 @@ def update(
             console.print(f"  {row.code}: {row.entries:,} entries, data date {row.data_date}")
     console.print(f"snapshot {snapshot.id} is now current: {snapshot.count():,} entries "
                   f"({len(updated)} list(s) updated, the others carried over)")
-    _report_warnings(snapshot)
+    _report_warnings(snapshot, only=updated)
 
 
 @app.command("snapshots")
@@ -118,13 +120,14 @@ def diff(
     if not diffs:
         console.print("no differences")
     for d in diffs:
-        console.print(f"[bold]{d.code}[/]: {len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed")
+        console.print(f"[bold]{d.code}[/]: {len(d.added):,} added, {len(d.removed):,} removed, "
+                      f"{len(d.changed):,} changed")
         for label, items in (("+", d.added), ("-", d.removed), ("~", d.changed)):
             for item in items[:limit]:
                 fields = f" ({', '.join(item.fields)})" if item.fields else ""
                 console.print(f"  {label} {item.entry_id}  {item.name}{fields}", markup=False)
             if len(items) > limit:
-                console.print(f"  {label} … {len(items) - limit} more")
+                console.print(f"  {label} … {len(items) - limit:,} more")
 
 
 @app.command("entry")
