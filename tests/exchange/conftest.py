@@ -21,25 +21,12 @@ from typing import Any
 
 import pytest
 
+from kizuna.core.paths import home_at
 from tests.conftest import free_port
 
 KIZUNA = str(Path(sys.executable).parent / "kizuna")
 ROOT_DATA = Path(__file__).resolve().parents[2] / "data"
 BACKENDS = ["sqlite", "postgresql"]
-
-
-@contextlib.contextmanager
-def at_home(path: Path) -> Iterator[None]:
-    """Run in-process code as the node whose data directory is ``path``."""
-    previous = os.environ.get("KIZUNA_HOME")
-    os.environ["KIZUNA_HOME"] = str(path)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("KIZUNA_HOME", None)
-        else:
-            os.environ["KIZUNA_HOME"] = previous
 
 
 # -- PostgreSQL ------------------------------------------------------------------------------------
@@ -194,7 +181,7 @@ def make_node(base: Path, code: str, db_url: str | None = None, accreditation: s
     name, country = AGENCIES[code]
     home = base / code.lower()
     port = free_port()
-    with at_home(home):
+    with home_at(home):
         node = Node.init(name, country, f"http://127.0.0.1:{port}", db_url, accreditation)
     return AgencyNode(code, home, port, node)
 

@@ -148,3 +148,18 @@ def test_sharing_settings(page, pair: dict[str, Any]) -> None:  # type: ignore[n
     assert page.locator("tr.peer").count() == 1
     assert "WA" in page.locator("body").inner_text()
     screenshot(page, "exchange-settings")
+
+
+def test_an_administrator_suspends_and_resumes_a_peer(page, pair: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    us = pair["us"]
+    login(page, us, "officer")
+    page.goto(us.url + "/exchange/settings")
+    assert page.locator("tr.peer[data-country=JPN] form").count() == 0  # only an administrator may change sharing
+    page.context.clear_cookies()
+    login(page, us, "admin")
+    page.goto(us.url + "/exchange/settings")
+    page.locator("tr.peer[data-country=JPN] button").click()
+    assert "saved" in page.locator(".ok").inner_text()
+    assert not us.node.peer(pair["jp"].node.identity_id).enabled
+    page.locator("tr.peer[data-country=JPN] button").click()  # resume: the other tests share this pair
+    assert us.node.peer(pair["jp"].node.identity_id).enabled

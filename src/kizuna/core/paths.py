@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -14,6 +16,20 @@ def home() -> Path:
     base = Path(configured) if configured else Path.home() / ".local" / "share" / "kizuna"
     base.mkdir(parents=True, exist_ok=True)
     return base
+
+
+@contextlib.contextmanager
+def home_at(path: Path) -> Iterator[Path]:
+    """Run in-process code with ``path`` as the data directory (one node of several, a benchmark's scratch home)."""
+    previous = os.environ.get("KIZUNA_HOME")
+    os.environ["KIZUNA_HOME"] = str(path)
+    try:
+        yield path
+    finally:
+        if previous is None:
+            os.environ.pop("KIZUNA_HOME", None)
+        else:
+            os.environ["KIZUNA_HOME"] = previous
 
 
 def bundled_data_dir() -> Path:

@@ -17,24 +17,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from kizuna.core.paths import home_at
 from kizuna.exchange import objects
 from kizuna.exchange.node import Node
 from kizuna.exchange.sync import sync_peer
 
 _CHUNK = 5_000
-
-
-@contextlib.contextmanager
-def _home(path: Path) -> Iterator[None]:
-    previous = os.environ.get("KIZUNA_HOME")
-    os.environ["KIZUNA_HOME"] = str(path)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("KIZUNA_HOME", None)
-        else:
-            os.environ["KIZUNA_HOME"] = previous
 
 
 def _free_port() -> int:
@@ -79,12 +67,12 @@ def run(count: int, incremental: int, page_size: int, say: Callable[[str], None]
     with tempfile.TemporaryDirectory(prefix="kizuna-bench-") as tmp:
         sender_home, receiver_home = Path(tmp) / "jp", Path(tmp) / "us"
         port = _free_port()
-        with _home(sender_home):
+        with home_at(sender_home):
             sender = Node.init("Bench sender (JP)", "JPN", f"http://127.0.0.1:{port}")
-        with _home(receiver_home):
+        with home_at(receiver_home):
             receiver = Node.init("Bench receiver (US)", "USA", "http://127.0.0.1:1")
             receiver.add_peer(sender.card())
-        with _home(sender_home):
+        with home_at(sender_home):
             sender.add_peer(receiver.card())
             say(f"creating {count:,} signed denials at the sending node …")
             for batch in _denials(sender, count, 0):
@@ -95,11 +83,11 @@ def run(count: int, incremental: int, page_size: int, say: Callable[[str], None]
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             _wait(port, server)
-            with _home(receiver_home):
+            with home_at(receiver_home):
                 peer = receiver.peer(sender.identity_id)
                 say("initial sync …")
                 first = sync_peer(receiver, peer, page_size)
-                with _home(sender_home):
+                with home_at(sender_home):
                     for batch in _denials(sender, incremental, count):
                         sender.create_many(batch, "bench", validate=False)
                 say("incremental sync …")

@@ -359,29 +359,13 @@ class Node:
     def objects(self, type_: str | None = None, *, local: bool | None = None, limit: int = 1000,
                 offset: int = 0) -> list[dict[str, Any]]:
         """Objects held here, newest change first."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if type_:
-            clauses.append("type = ?")
-            params.append(type_)
-        if local is not None:
-            clauses.append("local = ?")
-            params.append(int(local))
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, params = _object_filter(type_, local)
         rows = self.db.all(f"SELECT body FROM objects {where} ORDER BY seq DESC LIMIT ? OFFSET ?",
                            (*params, limit, offset))
         return [json.loads(r[0]) for r in rows]
 
     def count(self, type_: str | None = None, local: bool | None = None) -> int:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if type_:
-            clauses.append("type = ?")
-            params.append(type_)
-        if local is not None:
-            clauses.append("local = ?")
-            params.append(int(local))
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, params = _object_filter(type_, local)
         return int(self.db.scalar(f"SELECT count(*) FROM objects {where}", params) or 0)
 
     def originator_name(self, identity: str) -> str:
@@ -412,3 +396,16 @@ class Node:
                 audit.append(self.db, Event("viewed", actor, obj["id"], obj.get("modified"),
                                             detail={"withheld": withheld} if withheld else None))
         return shown, withheld
+
+
+def _object_filter(type_: str | None, local: bool | None) -> tuple[str, list[Any]]:
+    """The WHERE clause and parameters selecting objects by type and by origin (ours or received)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if type_:
+        clauses.append("type = ?")
+        params.append(type_)
+    if local is not None:
+        clauses.append("local = ?")
+        params.append(int(local))
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params

@@ -9,6 +9,7 @@ scripts get several: 大学 may be 'university' or 'college', 端川 may be 'dua
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -17,7 +18,7 @@ from anyascii import anyascii
 from kizuna.core.scripts import HAN, HANGUL, JAPANESE, LATIN, char_script, detect_script, is_cjk
 from kizuna.screening import korean
 from kizuna.screening.cedict import MAX_LENGTH
-from kizuna.screening.han import bigrams, canonical_han, pinyin, segment
+from kizuna.screening.han import Segment, bigrams, canonical_han, pinyin, segment
 from kizuna.screening.japanese import is_kana, romaji
 from kizuna.screening.latin import latin_tokens
 from kizuna.screening.lexicon import CEDICT, Lexeme, dictionary_words, han_table, lexicon
@@ -121,22 +122,34 @@ def derived_acronyms(tokens: tuple[str, ...]) -> list[str]:
     return found
 
 
-def cjk_form(text: str) -> Form:
-    """A CJK name as lexicon keys, numbers and character pairs, in canonical spelling (both sides of a CJK match)."""
+def _pieces(text: str) -> Iterator[Slot | tuple[Segment, dict[str, Lexeme], bool]]:
+    """A name in canonical spelling: Latin runs as plain slots, CJK runs cut into lexicon words, numbers and
+    character runs, each with the table it was cut by and whether it is hangul."""
     lx = lexicon()
-    slots: list[Slot] = []
     for chunk, is_latin in _chunks(canonical_han(text)):
         if is_latin:
-            slots.extend(_plain(latin_tokens(chunk)))
+            yield from _plain(latin_tokens(chunk))
             continue
-        table = lx.hangul if any(korean.is_hangul_syllable(c) for c in chunk) else han_table()
+        hangul = any(korean.is_hangul_syllable(c) for c in chunk)
+        table = lx.hangul if hangul else han_table()
         for piece in segment(chunk, table, MAX_LENGTH):
-            if piece.kind == "run":
-                slots.extend(Slot(((b,),), b) for b in bigrams(piece.key))
-            elif piece.kind == "number":
-                slots.append(Slot(((piece.key,),), piece.text, cls="number"))
-            else:
-                slots.extend(Slot(((key,),), piece.text) for key in atomic_keys(piece.key))
+            yield piece, table, hangul
+
+
+def cjk_form(text: str) -> Form:
+    """A CJK name as lexicon keys, numbers and character pairs, in canonical spelling (both sides of a CJK match)."""
+    slots: list[Slot] = []
+    for item in _pieces(text):
+        if isinstance(item, Slot):
+            slots.append(item)
+            continue
+        piece = item[0]
+        if piece.kind == "run":
+            slots.extend(Slot(((b,),), b) for b in bigrams(piece.key))
+        elif piece.kind == "number":
+            slots.append(Slot(((piece.key,),), piece.text, cls="number"))
+        else:
+            slots.extend(Slot(((key,),), piece.text) for key in atomic_keys(piece.key))
     return Form(tuple(slots), CJK_FORM, canonical_han(text))
 
 
@@ -251,24 +264,21 @@ def _lexeme_slot(piece_text: str, lexeme: Lexeme) -> Slot:
 
 def _translated(text: str) -> Form:
     """Lexicon words by their English renderings, numbers as digits, other characters by their readings."""
-    lx = lexicon()
     slots: list[Slot] = []
-    for chunk, is_latin in _chunks(canonical_han(text)):
-        if is_latin:
-            slots.extend(_plain(latin_tokens(chunk)))
+    for item in _pieces(text):
+        if isinstance(item, Slot):
+            slots.append(item)
             continue
-        hangul = any(korean.is_hangul_syllable(c) for c in chunk)
-        table = lx.hangul if hangul else han_table()
-        for piece in segment(chunk, table, MAX_LENGTH):
-            if piece.kind == "lexeme":
-                slots.append(_lexeme_slot(piece.text, table[piece.text]))
-            elif piece.kind == "number":
-                # Numbers inside names are sometimes kept in pinyin (八一 -> Bayi).
-                spoken = pinyin(piece.text) if not piece.text.isdigit() else ""
-                options = ((piece.key,), (spoken,)) if spoken else ((piece.key,),)
-                slots.append(Slot(options, piece.text, f"number {piece.text} = {piece.key}", "number"))
-            else:
-                slots.append(_reading_slot(piece.key, hangul))
+        piece, table, hangul = item
+        if piece.kind == "lexeme":
+            slots.append(_lexeme_slot(piece.text, table[piece.text]))
+        elif piece.kind == "number":
+            # Numbers inside names are sometimes kept in pinyin (八一 -> Bayi).
+            spoken = pinyin(piece.text) if not piece.text.isdigit() else ""
+            options = ((piece.key,), (spoken,)) if spoken else ((piece.key,),)
+            slots.append(Slot(options, piece.text, f"number {piece.text} = {piece.key}", "number"))
+        else:
+            slots.append(_reading_slot(piece.key, hangul))
     rendering = " ".join("/".join(" ".join(o) for o in s.options[:2]) for s in slots)
     return Form(tuple(slots), "translation", rendering)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -308,35 +309,34 @@ def consultation_queue(request: Request) -> Response:
 @router.post("/exchange/consultations/{consultation_id}/answer", include_in_schema=False)
 def answer(request: Request, consultation_id: str, text: str = Form(...), position: str = Form(...),
            csrf: str = Form("")) -> Response:
-    session = _session(request)
-    if session is None:
-        return _login_redirect(request)
-    node, user = session
-    _check_csrf(request, csrf)
-    if not user.may("answer"):
-        return RedirectResponse("/exchange/consultations?error=your+role+cannot+answer+consultations", 303)
-    try:
-        licensing.answer_consultation(node, consultation_id, text, position, user.actor)
-    except KizunaError as exc:
-        return RedirectResponse(f"/exchange/consultations?error={_q(str(exc))}", 303)
-    return RedirectResponse("/exchange/consultations?message=answer+recorded;+it+goes+to+the+consulting+agency+"
-                            "on+its+next+sync", 303)
+    return _form_action(
+        request, csrf, "answer", "/exchange/consultations", denied="your role cannot answer consultations",
+        done="answer recorded; it goes to the consulting agency on its next sync",
+        action=lambda node, user: licensing.answer_consultation(node, consultation_id, text, position, user.actor))
 
 
 @router.post("/exchange/applications/{app_id}/approve", include_in_schema=False)
 def approve(request: Request, app_id: str, csrf: str = Form("")) -> Response:
+    return _form_action(request, csrf, "approve", "/exchange/consultations", denied="only a supervisor approves",
+                        done="application approved",
+                        action=lambda node, user: licensing.approve(node, app_id, user.actor))
+
+
+def _form_action(request: Request, csrf: str, permission: str, back: str, *, denied: str, done: str,
+                 action: Callable[[Node, users.User], object]) -> Response:
+    """A console form post: signed in, CSRF token checked, role allowed; then back to ``back`` with the outcome."""
     session = _session(request)
     if session is None:
         return _login_redirect(request)
     node, user = session
     _check_csrf(request, csrf)
-    if not user.may("approve"):
-        return RedirectResponse("/exchange/consultations?error=only+a+supervisor+approves", 303)
+    if not user.may(permission):
+        return RedirectResponse(f"{back}?error={_q(denied)}", 303)
     try:
-        licensing.approve(node, app_id, user.actor)
+        action(node, user)
     except KizunaError as exc:
-        return RedirectResponse(f"/exchange/consultations?error={_q(str(exc))}", 303)
-    return RedirectResponse("/exchange/consultations?message=application+approved", 303)
+        return RedirectResponse(f"{back}?error={_q(str(exc))}", 303)
+    return RedirectResponse(f"{back}?message={_q(done)}", 303)
 
 
 def _q(text: str) -> str:
@@ -394,20 +394,15 @@ def settings(request: Request) -> Response:
         "node": node, "user": user, "peers": node.peers(), "counts": counts, "fingerprint": card["fingerprint"],
         "groups": group_notes(), "roles": roles(), "levels": list(classification_ranks()),
         "users": users.list_users(node) if user.may("users") else [], "own_objects": node.count(local=True),
-        "received": node.count(local=False), "message": request.query_params.get("message")})
+        "received": node.count(local=False), "message": request.query_params.get("message"),
+        "error": request.query_params.get("error")})
 
 
 @router.post("/exchange/settings/peers/{identity}", include_in_schema=False)
 def peer_toggle(request: Request, identity: str, enabled: str = Form(...), csrf: str = Form("")) -> Response:
-    session = _session(request)
-    if session is None:
-        return _login_redirect(request)
-    node, user = session
-    _check_csrf(request, csrf)
-    if not user.may("settings"):
-        return RedirectResponse("/exchange/settings?message=only+an+administrator+changes+sharing", 303)
-    node.set_peer_enabled(identity, enabled == "1", user.actor)
-    return RedirectResponse("/exchange/settings?message=saved", 303)
+    return _form_action(request, csrf, "settings", "/exchange/settings",
+                        denied="only an administrator changes sharing", done="saved",
+                        action=lambda node, user: node.set_peer_enabled(identity, enabled == "1", user.actor))
 
 
 # -- user API (bearer tokens) ---------------------------------------------------------------------
