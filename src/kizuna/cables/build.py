@@ -16,7 +16,6 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-import yaml
 from shapely.geometry import MultiLineString
 
 from kizuna.cables.analysis import pair_cut
@@ -25,14 +24,14 @@ from kizuna.cables.critical import region_places
 from kizuna.cables.flow import FlowNetwork
 from kizuna.cables.places_graph import distance_km, hypergraph, parse_endpoint
 from kizuna.cables.scenario import Scenario, View, apply
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 
 
 @cache
 def build_rules() -> dict[str, float]:
-    with bundled("cables", "build.yaml").open(encoding="utf-8") as handle:
-        return {k: float(v) for k, v in yaml.safe_load(handle).items()}
+    return {k: float(v) for k, v in read_yaml(bundled("cables", "build.yaml")).items()}
 
 
 @dataclass(slots=True)

@@ -8,19 +8,18 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-import yaml
 
 from kizuna.cables.analysis import all_pairs
 from kizuna.cables.scenario import View
 from kizuna.core.countries import country_name
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 
 
 @cache
 def regions() -> dict[str, dict[str, Any]]:
-    with bundled("cables", "regions.yaml").open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle)["regions"])
+    return dict(read_yaml(bundled("cables", "regions.yaml"))["regions"])
 
 
 def region_places(name: str | None, view: View) -> list[str]:

@@ -15,10 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kizuna.cables.model import Cable, Dataset, LandingPoint, Line, Network
 from kizuna.cables.places import place_of
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError, NotFoundError
 
 ENV_VAR = "KIZUNA_CABLES_DATA"
@@ -165,11 +164,7 @@ def _dataset_meta(directory: Path) -> dict[str, Any]:
     path = directory / "dataset.yaml"
     if not path.is_file():
         return {}
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
-    if not isinstance(data, dict):
-        raise InputError("expected a mapping (name, data_date, licence, attribution)", path=path)
-    return data
+    return read_yaml(path, allow_empty=True)
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:

@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
 from kizuna.core.countries import to_alpha2
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.paths import bundled
 
 
@@ -23,8 +22,7 @@ class PlaceRules:
 @cache
 def place_rules() -> PlaceRules:
     """The bundled place rules."""
-    with bundled("cables", "places.yaml").open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(bundled("cables", "places.yaml"))
     return PlaceRules({k.casefold(): v for k, v in data["country_aliases"].items()},
                       dict(data["landing_point_places"]))
 

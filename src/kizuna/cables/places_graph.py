@@ -7,12 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
 from kizuna.cables.flow import Hypergraph
 from kizuna.cables.model import Network
 from kizuna.cables.scenario import View
 from kizuna.core.countries import country_name, to_alpha2
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 
@@ -42,8 +41,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 @cache
 def hubs() -> dict[str, dict[str, object]]:
-    with bundled("cables", "hubs.yaml").open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle)["hubs"])
+    return dict(read_yaml(bundled("cables", "hubs.yaml"))["hubs"])
 
 
 def parse_endpoint(text: str, network: Network) -> Endpoint:

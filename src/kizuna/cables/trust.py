@@ -13,9 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kizuna.cables.model import Cable, Network
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.entity import EntityType, Entry, Name, NameKind, Provenance
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
@@ -120,13 +119,7 @@ def load_concern(path: str | Path | None = None) -> ConcernList:
 def _load_concern(path: Path) -> ConcernList:
     if not path.is_file():
         raise InputError("concern list not found", path=path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"not valid YAML: {exc}", path=path, line=mark.line + 1 if mark else None) from exc
-    if not isinstance(data, dict):
-        raise InputError("expected a mapping with 'parties' and 'rules'", path=path)
+    data = read_yaml(path)
     parties = []
     for i, item in enumerate(data.get("parties") or []):
         where = f"parties[{i}]"

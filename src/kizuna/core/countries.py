@@ -10,8 +10,8 @@ import re
 from functools import cache
 
 import pycountry
-import yaml
 
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.paths import bundled
 
 # Codes that are not (or no longer) ISO 3166-1 assignments but appear on the lists.
@@ -21,8 +21,7 @@ _SPACES = re.compile(r"\s+")
 
 @cache
 def _aliases() -> dict[str, str]:
-    with bundled("core", "country_aliases.yaml").open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(bundled("core", "country_aliases.yaml"))
     return {_key(k): v for k, v in data["aliases"].items()}
 
 

@@ -13,8 +13,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.paths import bundled
 from kizuna.cyber.catalog import REV2, REV3, load_catalog
 from kizuna.cyber.rules import load_rules
@@ -34,8 +33,7 @@ class JapaneseProfile:
 @cache
 def japanese_profile() -> JapaneseProfile:
     """防衛産業サイバーセキュリティ基準 as the project maps it onto NIST SP 800-171 Rev 2."""
-    with bundled("cyber", "profiles", "jp-dicss.yaml").open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(bundled("cyber", "profiles", "jp-dicss.yaml"))
     return JapaneseProfile(data["id"], data["title"], data["basis"], data["official_source"], bool(data["verified"]),
                            {str(k): v for k, v in data["families"].items()},
                            {str(k): v for k, v in data["requirements"].items()})

@@ -12,9 +12,8 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-import yaml
-
 from kizuna.core.countries import to_alpha2
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 from kizuna.cyber.cmmc import CONDITIONAL, FINAL, NOT_ELIGIBLE
@@ -36,8 +35,7 @@ class Policy:
 
 @cache
 def policy() -> Policy:
-    with bundled("cyber", "registry.yaml").open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(bundled("cyber", "registry.yaml"))
     return Policy(tuple(data["trusted_statuses"]), int(data["max_assessment_age_days"]), data["max_age_citation"],
                   tuple(data["sectors"]))
 

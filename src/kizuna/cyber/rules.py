@@ -11,10 +11,8 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-import yaml
-
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 
@@ -106,15 +104,6 @@ class Rules:
         return self.weights[requirement_id].points <= self.max_poam_points
 
 
-def _read_yaml(name: str) -> dict[str, Any]:
-    path = bundled("cyber", name)
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    if not isinstance(data, dict):
-        raise InputError("expected a YAML mapping", path=path)
-    return data
-
-
 def read_weights(path: Path) -> dict[str, Weight]:
     """``sprs_weights.csv``: one row per requirement, InputError naming the line of a bad row."""
     weights: dict[str, Weight] = {}
@@ -138,8 +127,8 @@ def read_weights(path: Path) -> dict[str, Weight]:
 @cache
 def load_rules() -> Rules:
     """The rules of the bundled data files (read once per process)."""
-    sprs = _read_yaml("sprs_rules.yaml")
-    cmmc = _read_yaml("cmmc_level2.yaml")
+    sprs = read_yaml(bundled("cyber", "sprs_rules.yaml"))
+    cmmc = read_yaml(bundled("cyber", "cmmc_level2.yaml"))
     weights = read_weights(bundled("cyber", sprs["weights"]["file"]))
     partial = {rid: PartialRule(rid, int(r["points"]), r["meaning"], r["citation"], bool(r.get("verified")))
                for rid, r in sprs["partial"].items()}

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
 from kizuna.core.countries import from_alpha3
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 
@@ -16,12 +15,7 @@ TLP_ORDER = ("clear", "green", "amber", "amber+strict", "red")
 
 
 def _yaml(name: str) -> dict[str, Any]:
-    path = bundled("exchange", name)
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    if not isinstance(data, dict):
-        raise InputError("expected a mapping", path=path)
-    return data
+    return read_yaml(bundled("exchange", name))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 
@@ -55,8 +54,7 @@ class ControlEntry:
 
 @cache
 def _numbering() -> dict[str, Any]:
-    with bundled("exchange", "controls", "numbering.yaml").open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle))
+    return read_yaml(bundled("exchange", "controls", "numbering.yaml"))
 
 
 @cache

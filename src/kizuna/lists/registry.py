@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.paths import bundled
 
 
@@ -22,8 +21,7 @@ class ListInfo:
 @cache
 def known_lists() -> dict[str, ListInfo]:
     """Every registered list by code, in registry order."""
-    with bundled("lists", "registry.yaml").open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(bundled("lists", "registry.yaml"))
     return {code: ListInfo(code=code, **fields) for code, fields in data["lists"].items()}
 
 

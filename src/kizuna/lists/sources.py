@@ -7,8 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 from kizuna.lists.importers import csl, ftm, meti, ofac, un, usjson
@@ -66,12 +65,7 @@ class SourceSpec:
 
 def manifest_specs(manifest: Path) -> list[SourceSpec]:
     """Read a manifest like ``data/lists/bundle.yaml``; file paths are relative to the manifest."""
-    try:
-        document = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"malformed YAML: {exc}", path=manifest,
-                         line=mark.line + 1 if mark else None) from exc
+    document = read_yaml(manifest)
     specs = []
     for index, item in enumerate(document.get("sources") or [], start=1):
         if item.get("format") not in FORMATS:

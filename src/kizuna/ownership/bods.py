@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
 from kizuna.core.countries import to_alpha2
+from kizuna.core.datafiles import read_json_records
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 from kizuna.ownership.interests import is_voting, kind_of
@@ -59,24 +60,8 @@ def validate(statements: Any) -> list[SchemaError]:
 
 def read_statements(path: Path) -> tuple[list[dict[str, Any]], list[int]]:
     """Statements from a JSON array or a JSON Lines file, with each statement's line (1-based) for errors."""
-    text = path.read_text(encoding="utf-8")
-    stripped = text.lstrip()
-    if stripped.startswith("["):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno) from None
-        return data, [0] * len(data)
-    statements, lines = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            statements.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON: {exc.msg}", path=path, line=number) from None
-        lines.append(number)
-    return statements, lines
+    records = read_json_records(path)
+    return [statement for _, statement in records], [line for line, _ in records]
 
 
 def load_bods(path: Path) -> Graph:

@@ -6,11 +6,11 @@ Ownership.percentage is a free-text property in FollowTheMoney (schema/Ownership
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from kizuna.core.countries import to_alpha2
+from kizuna.core.datafiles import read_json_records
 from kizuna.core.errors import InputError
 from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, Party, PartyKind, parse_share
 
@@ -18,29 +18,11 @@ _KINDS = {"Person": PartyKind.PERSON, "PublicBody": PartyKind.STATE, "Company": 
           "Organization": PartyKind.ENTITY, "LegalEntity": PartyKind.ENTITY, "Asset": PartyKind.ENTITY}
 
 
-def read_entities(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    """(line, entity) pairs from a JSON array or JSON Lines file."""
-    text = path.read_text(encoding="utf-8")
-    if text.lstrip().startswith("["):
-        try:
-            return [(0, e) for e in json.loads(text)]
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno) from None
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            try:
-                found.append((number, json.loads(line)))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON: {exc.msg}", path=path, line=number) from None
-    return found
-
-
 def load_ftm(path: Path) -> Graph:
     """Read FollowTheMoney entities into a Graph."""
     graph = Graph(source=str(path), source_format="ftm")
     links = []
-    for line, entity in read_entities(path):
+    for line, entity in read_json_records(path):
         if not isinstance(entity, dict) or "schema" not in entity or "id" not in entity:
             raise InputError("an entity needs 'id' and 'schema'", path=path, line=line or None)
         props = entity.get("properties") or {}

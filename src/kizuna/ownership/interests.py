@@ -5,8 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import yaml
-
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.paths import bundled
 from kizuna.ownership.model import InterestKind
 
@@ -14,9 +13,7 @@ from kizuna.ownership.model import InterestKind
 @cache
 def interest_table() -> dict[str, Any]:
     """The interest-type table with its sources."""
-    with bundled("ownership", "interests.yaml").open(encoding="utf-8") as handle:
-        data: dict[str, Any] = yaml.safe_load(handle)
-    return data
+    return read_yaml(bundled("ownership", "interests.yaml"))
 
 
 def kind_of(interest_type: str) -> InterestKind | None:

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
-
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 
@@ -93,7 +92,7 @@ def regimes() -> dict[str, Regime]:
     """Every regime, by code, from data/ownership/regimes/."""
     found = {}
     for path in sorted(bundled("ownership", "regimes").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
         if data["method"] not in METHODS:
             raise InputError(f"unknown method {data['method']!r}", path=path, field="method")
         found[data["code"]] = Regime(
@@ -120,15 +119,13 @@ def regime(code: str) -> Regime:
 @cache
 def trigger_table(code: str) -> dict[str, Any]:
     """The filing-trigger table of jp-fefta or us-cfius."""
-    data: dict[str, Any] = yaml.safe_load(bundled("ownership", "triggers", f"{code}.yaml").read_text(encoding="utf-8"))
-    return data
+    return read_yaml(bundled("ownership", "triggers", f"{code}.yaml"))
 
 
 @cache
 def fefta_sectors() -> dict[str, dict[str, Any]]:
     """FEFTA designated sectors by code, each with ``core``."""
-    data = yaml.safe_load(bundled("ownership", "fefta_sectors.yaml").read_text(encoding="utf-8"))
-    sectors: dict[str, dict[str, Any]] = data["sectors"]
+    sectors: dict[str, dict[str, Any]] = read_yaml(bundled("ownership", "fefta_sectors.yaml"))["sectors"]
     return sectors
 
 

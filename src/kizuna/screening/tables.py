@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.paths import bundled
 
 DATA_FILES = ("terms.yaml", "scoring.yaml", "latin.yaml", "equivalents.yaml", "places.yaml", "known_aliases.yaml",
@@ -21,8 +20,7 @@ DATA_FILES = ("terms.yaml", "scoring.yaml", "latin.yaml", "equivalents.yaml", "p
 
 
 def load_yaml(name: str) -> dict[str, Any]:
-    with bundled("screening", name).open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle))
+    return read_yaml(bundled("screening", name))
 
 
 @cache

@@ -7,8 +7,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.entity import EntityType
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
@@ -78,8 +77,7 @@ def file_date(path: Path) -> str:
 
 @cache
 def _org_terms() -> frozenset[str]:
-    with bundled("screening", "terms.yaml").open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(bundled("screening", "terms.yaml"))
     words: set[str] = set()
     for group in data["groups"].values():
         if group.get("organisation_marker"):

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from functools import cache
 
-import yaml
-
+from kizuna.core.datafiles import read_yaml
 from kizuna.core.paths import bundled
 
 
 @cache
 def _tables() -> dict[str, dict[str, str]]:
-    with bundled("lists", "formats.yaml").open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle))
+    return read_yaml(bundled("lists", "formats.yaml"))
 
 
 def csl_source_code(source: str) -> str | None:

@@ -7,12 +7,11 @@ the entity's first dataset unless one is given.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 from kizuna.core.countries import countries_in
+from kizuna.core.datafiles import read_json_records
 from kizuna.core.entity import EntityType, Entry, Identifier, Name, NameKind, Provenance, dedupe_names
 from kizuna.core.errors import InputError
 from kizuna.lists.importers.common import iso_date, read_text
@@ -33,29 +32,11 @@ _ID_PROPS = ("idNumber", "registrationNumber", "taxNumber", "passportNumber", "i
              "leiCode", "swiftBic", "imoNumber", "uscCode", "vatCode")
 
 
-def _entities(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    text = read_text(path).strip()
-    if text.startswith("["):
-        try:
-            return [(0, e) for e in json.loads(text)]
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", path=path, line=exc.lineno) from exc
-    entities = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            entities.append((number, json.loads(line)))
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", path=path, line=number) from exc
-    return entities
-
-
 def read(files: dict[str, Path], list_code: str | None, data_date: str | None, origin: str) -> list[ListData]:
     path = files["primary"]
     by_code: dict[str, list[Entry]] = defaultdict(list)
     dates: dict[str, list[str]] = defaultdict(list)
-    for line, entity in _entities(path):
+    for line, entity in read_json_records(path, read_text(path)):
         if not isinstance(entity, dict) or "schema" not in entity:
             raise InputError("not a FollowTheMoney entity (no 'schema')", path=path, line=line or None)
         entity_type = _SCHEMA_TYPES.get(entity["schema"])

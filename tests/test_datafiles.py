@@ -1,0 +1,70 @@
+"""The shared data-file readers: bad files are InputErrors that name the file and the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kizuna.core.datafiles import read_json_records, read_yaml
+from kizuna.core.errors import InputError
+
+
+def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: ok\n owner: x\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not valid YAML") as error:
+        read_yaml(path)
+    assert (error.value.path, error.value.line) == (str(path), 2)
+    assert str(error.value).startswith(f"{path}, line 2: not valid YAML")
+
+
+def test_yaml_list_at_top_level_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "list.yaml"
+    path.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(InputError, match="expected a YAML mapping") as error:
+        read_yaml(path)
+    assert error.value.path == str(path)
+
+
+def test_empty_yaml_is_refused_unless_allowed(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("# nothing yet\n", encoding="utf-8")
+    with pytest.raises(InputError, match="expected a YAML mapping"):
+        read_yaml(path)
+    assert read_yaml(path, allow_empty=True) == {}
+
+
+def test_missing_yaml_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "absent.yaml"
+    with pytest.raises(InputError, match="cannot read file") as error:
+        read_yaml(path)
+    assert error.value.path == str(path)
+
+
+def test_json_lines_bad_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "records.jsonl"
+    path.write_text('{"id": 1}\n\n{"id": \n{"id": 4}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="not valid JSON") as error:
+        read_json_records(path)
+    assert (error.value.path, error.value.line) == (str(path), 3)
+
+
+def test_json_lines_keep_their_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "records.jsonl"
+    path.write_text('\n{"id": 1}\n\n{"id": 2}\n', encoding="utf-8")
+    assert read_json_records(path) == [(2, {"id": 1}), (4, {"id": 2})]
+
+
+def test_json_array_returns_its_elements(tmp_path: Path) -> None:
+    path = tmp_path / "records.json"
+    path.write_text('\n  [{"id": 1}, {"id": 2}]\n', encoding="utf-8")
+    assert read_json_records(path) == [(0, {"id": 1}), (0, {"id": 2})]
+
+
+def test_json_records_from_decoded_text(tmp_path: Path) -> None:
+    path = tmp_path / "not-read.json"
+    assert read_json_records(path, '{"name": "Café"}\n') == [(1, {"name": "Café"})]
+    with pytest.raises(InputError) as error:
+        read_json_records(path, '[{"id": 1},\n{"id": }]')
+    assert (error.value.path, error.value.line) == (str(path), 2)
