@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kizuna.core.datafiles import read_json_records, read_yaml
+from kizuna.core.datafiles import read_json, read_json_records, read_yaml
 from kizuna.core.errors import InputError
 
 
@@ -37,7 +37,7 @@ def test_empty_yaml_is_refused_unless_allowed(tmp_path: Path) -> None:
 
 def test_missing_yaml_file_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "absent.yaml"
-    with pytest.raises(InputError, match="cannot read file") as error:
+    with pytest.raises(InputError, match="no such file") as error:
         read_yaml(path)
     assert error.value.path == str(path)
 
@@ -68,3 +68,13 @@ def test_json_records_from_decoded_text(tmp_path: Path) -> None:
     with pytest.raises(InputError) as error:
         read_json_records(path, '[{"id": 1},\n{"id": }]')
     assert (error.value.path, error.value.line) == (str(path), 2)
+
+
+def test_a_json_document_is_read_and_a_syntax_error_has_its_line(tmp_path: Path) -> None:
+    card = tmp_path / "card.json"
+    card.write_text('{"identity": {"id": "identity--1"}}', encoding="utf-8")
+    assert read_json(card) == {"identity": {"id": "identity--1"}}
+    card.write_text('{"identity":\n  {"id": }}', encoding="utf-8")
+    with pytest.raises(InputError, match="not valid JSON") as error:
+        read_json(card)
+    assert error.value.line == 2

@@ -163,3 +163,15 @@ def test_an_administrator_suspends_and_resumes_a_peer(page, pair: dict[str, Any]
     assert not us.node.peer(pair["jp"].node.identity_id).enabled
     page.locator("tr.peer[data-country=JPN] button").click()  # resume: the other tests share this pair
     assert us.node.peer(pair["jp"].node.identity_id).enabled
+
+
+def test_a_page_asks_for_login_and_returns_to_it(page, pair: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    us = pair["us"]
+    page.context.clear_cookies()
+    page.goto(us.url + "/exchange/consultations")
+    assert "/exchange/login?next=/exchange/consultations" in page.url
+    page.fill("input[name=username]", "chief")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    assert page.url.endswith("/exchange/consultations")
+    assert page.locator("#outgoing").count() == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -12,6 +11,7 @@ from shapely.geometry import MultiLineString, shape
 from shapely.geometry.base import BaseGeometry
 
 from kizuna.cables.model import Cable
+from kizuna.core.datafiles import read_json
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 
@@ -33,10 +33,9 @@ class Corridor:
 def load_corridors(path: Path | None = None) -> dict[str, Corridor]:
     """Corridors by id from a GeoJSON FeatureCollection (the bundled one by default)."""
     source = path or bundled("cables", "corridors.geojson")
-    try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read corridors: {exc}", path=source) from exc
+    data = read_json(source)
+    if not isinstance(data, dict):
+        raise InputError("expected a GeoJSON FeatureCollection", path=source)
     out = {}
     for i, feature in enumerate(data.get("features", [])):
         props = feature.get("properties") or {}

@@ -8,7 +8,6 @@ any other copy, or at newer or licensed data in either layout.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 from functools import cache
@@ -17,7 +16,7 @@ from typing import Any
 
 from kizuna.cables.model import Cable, Dataset, LandingPoint, Line, Network
 from kizuna.cables.places import place_of
-from kizuna.core.datafiles import read_yaml
+from kizuna.core.datafiles import read_json, read_yaml
 from kizuna.core.errors import InputError, NotFoundError
 
 ENV_VAR = "KIZUNA_CABLES_DATA"
@@ -63,11 +62,7 @@ def _read_json(path: Path) -> Any:
     if not path.is_file():
         raise InputError("file missing (TeleGeography layout needs cable/cables.json and "
                          "landing-point/landing-point-geo.json)", path=path)
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return json.load(handle)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno) from exc
+    return read_json(path)
 
 
 def split_owners(text: str | None) -> tuple[str, ...]:

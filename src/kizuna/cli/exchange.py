@@ -18,6 +18,7 @@ from rich.table import Table
 
 from kizuna.cli.bench import app as bench_app
 from kizuna.cli.output import console, errors, print_json
+from kizuna.core.datafiles import read_json
 from kizuna.core.errors import InputError
 from kizuna.exchange import audit, licensing, objects, users
 from kizuna.exchange.investor_note import from_assessment
@@ -130,13 +131,7 @@ def peer_add(
     url: Annotated[str | None, typer.Option(help="Override the URL in the card.")] = None,
 ) -> None:
     """Trust another agency's node: sync will accept its signed objects and release ours to it."""
-    try:
-        data = json.loads(card_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("no such file", path=card_path) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg}", path=card_path, line=exc.lineno) from None
-    peer = _node().add_peer(data, max_classification, url)
+    peer = _node().add_peer(read_json(card_path), max_classification, url)
     console.print(f"peer {peer.name} ({peer.country}) at {peer.url}, key {peer.fingerprint}, "
                   f"up to {peer.max_classification}")
 

@@ -1,4 +1,4 @@
-"""Reading data files: a YAML mapping, or the records of a JSON array or JSON Lines file.
+"""Reading data files: a YAML mapping, a JSON document, or the records of a JSON array or JSON Lines file.
 
 Every module used to open and parse its own files, some turning a bad file into an InputError and some letting
 a parser's traceback through. Reading them here means every bundled or user-supplied file that is unreadable or
@@ -36,6 +36,14 @@ def read_yaml(path: Path, *, allow_empty: bool = False) -> dict[str, Any]:
     return data
 
 
+def read_json(path: Path) -> Any:
+    """The document in a UTF-8 JSON file; InputError naming the file (and the line of a syntax error)."""
+    try:
+        return json.loads(_utf8_text(path))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno) from exc
+
+
 def read_json_records(path: Path, text: str | None = None) -> list[tuple[int, dict[str, Any]]]:
     """(line, record) pairs from a JSON array (line 0 for every element) or JSON Lines (blank lines skipped).
 
@@ -63,6 +71,8 @@ def read_json_records(path: Path, text: str | None = None) -> list[tuple[int, di
 def _utf8_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError("no such file", path=path) from exc
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", path=path) from exc
     except UnicodeDecodeError as exc:

@@ -7,13 +7,13 @@ requirement with no objectives is assessed as one objective of the same id.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kizuna.core import datafiles
 from kizuna.core.errors import InputError, NotFoundError
 from kizuna.core.paths import bundled, home
 
@@ -242,17 +242,8 @@ def _sort_key(identifier: str) -> tuple[Any, ...]:
 
 
 def read_json(path: Path) -> dict[str, Any]:
-    """Parse a JSON file; InputError with the line of a syntax error."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise NotFoundError(f"{path}: no such file") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError("not UTF-8 text", path=path) from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno) from exc
+    """An OSCAL JSON document; InputError naming the file (and the line of a syntax error)."""
+    data = datafiles.read_json(path)
     if not isinstance(data, dict):
         raise InputError("expected a JSON object", path=path)
     return data

@@ -3,19 +3,16 @@ x-kizuna-investor-note, so the analyst's assessment travels through the exchange
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from kizuna.core.datafiles import read_json
 from kizuna.core.errors import InputError
 
 
 def from_assessment(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
     """(investor, ownership chain nearest owner first, concerns) from an investor-note JSON file."""
-    try:
-        note = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(f"not a readable investor note ({exc})", path=path) from exc
+    note = read_json(path)
     if not isinstance(note, dict) or note.get("kind") != "kizuna.investor-note":
         raise InputError("not a Kizuna investor note (expected \"kind\": \"kizuna.investor-note\")", path=path,
                          field="kind")

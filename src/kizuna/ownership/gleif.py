@@ -8,11 +8,11 @@ relationship's ``startNode`` and the parent its ``endNode``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from kizuna.core.countries import to_alpha2
+from kizuna.core.datafiles import read_json
 from kizuna.core.errors import InputError
 from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, Party, PartyKind
 
@@ -28,10 +28,7 @@ def load_gleif(path: Path) -> Graph:
     exceptions: list[tuple[Path, dict[str, Any]]] = []
     seen: set[str] = set()
     for file in files:
-        try:
-            document = json.loads(file.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON: {exc.msg}", path=file, line=exc.lineno) from None
+        document = read_json(file)
         data = document.get("data") if isinstance(document, dict) else None
         if data is None:
             raise InputError("not a GLEIF API document (no 'data')", path=file, field="data")

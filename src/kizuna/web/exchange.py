@@ -9,10 +9,10 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote_plus
 
-from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -188,8 +188,16 @@ def _check_csrf(request: Request, value: str) -> None:
         raise InputError("the form expired: reload the page and try again", field="csrf")
 
 
-def _login_redirect(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/exchange/login?next={request.url.path}", status_code=303)
+def _signed_in(request: Request) -> tuple[Node, users.User]:
+    """The node and the signed-in user of a console request; anyone else is sent to the login page."""
+    session = _session(request)
+    if session is None:
+        # How a dependency redirects: the browser follows a 303's Location to the login page.
+        raise HTTPException(303, headers={"Location": f"/exchange/login?next={request.url.path}"})
+    return session
+
+
+SignedIn = Annotated[tuple[Node, users.User], Depends(_signed_in)]
 
 
 def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
@@ -244,10 +252,7 @@ def _row(node: Node, obj: dict[str, Any], user: users.User) -> dict[str, Any] | 
 
 
 @router.get("/exchange/", response_class=HTMLResponse, include_in_schema=False)
-def inbox(request: Request, status: str = "active", source: str = "all") -> Response:
-    session = _session(request)
-    if session is None:
-        return _login_redirect(request)
+def inbox(request: Request, session: SignedIn, status: str = "active", source: str = "all") -> Response:
     node, user = session
     rows = []
     hidden = 0
@@ -270,10 +275,7 @@ def inbox(request: Request, status: str = "active", source: str = "all") -> Resp
 
 
 @router.get("/exchange/objects/{object_id}", response_class=HTMLResponse, include_in_schema=False)
-def object_page(request: Request, object_id: str) -> Response:
-    session = _session(request)
-    if session is None:
-        return _login_redirect(request)
+def object_page(request: Request, session: SignedIn, object_id: str) -> Response:
     node, user = session
     obj = node.get(object_id)
     shown, withheld = node.view(obj, user.recipient(node), user.actor) if obj else (None, [])
@@ -287,10 +289,7 @@ def object_page(request: Request, object_id: str) -> Response:
 
 
 @router.get("/exchange/consultations", response_class=HTMLResponse, include_in_schema=False)
-def consultation_queue(request: Request) -> Response:
-    session = _session(request)
-    if session is None:
-        return _login_redirect(request)
+def consultation_queue(request: Request, session: SignedIn) -> Response:
     node, user = session
     incoming, outgoing = licensing.consultations(node)
     ours = [r for c in outgoing if (r := _row(node, c, user))]
@@ -307,27 +306,24 @@ def consultation_queue(request: Request) -> Response:
 
 
 @router.post("/exchange/consultations/{consultation_id}/answer", include_in_schema=False)
-def answer(request: Request, consultation_id: str, text: str = Form(...), position: str = Form(...),
-           csrf: str = Form("")) -> Response:
+def answer(request: Request, session: SignedIn, consultation_id: str, text: str = Form(...),
+           position: str = Form(...), csrf: str = Form("")) -> Response:
     return _form_action(
-        request, csrf, "answer", "/exchange/consultations", denied="your role cannot answer consultations",
+        request, session, csrf, "answer", "/exchange/consultations", denied="your role cannot answer consultations",
         done="answer recorded; it goes to the consulting agency on its next sync",
         action=lambda node, user: licensing.answer_consultation(node, consultation_id, text, position, user.actor))
 
 
 @router.post("/exchange/applications/{app_id}/approve", include_in_schema=False)
-def approve(request: Request, app_id: str, csrf: str = Form("")) -> Response:
-    return _form_action(request, csrf, "approve", "/exchange/consultations", denied="only a supervisor approves",
-                        done="application approved",
+def approve(request: Request, session: SignedIn, app_id: str, csrf: str = Form("")) -> Response:
+    return _form_action(request, session, csrf, "approve", "/exchange/consultations",
+                        denied="only a supervisor approves", done="application approved",
                         action=lambda node, user: licensing.approve(node, app_id, user.actor))
 
 
-def _form_action(request: Request, csrf: str, permission: str, back: str, *, denied: str, done: str,
-                 action: Callable[[Node, users.User], object]) -> Response:
-    """A console form post: signed in, CSRF token checked, role allowed; then back to ``back`` with the outcome."""
-    session = _session(request)
-    if session is None:
-        return _login_redirect(request)
+def _form_action(request: Request, session: tuple[Node, users.User], csrf: str, permission: str, back: str, *,
+                 denied: str, done: str, action: Callable[[Node, users.User], object]) -> Response:
+    """A console form post: CSRF token checked, role allowed; then back to ``back`` with the outcome."""
     node, user = session
     _check_csrf(request, csrf)
     if not user.may(permission):
@@ -344,21 +340,15 @@ def _q(text: str) -> str:
 
 
 @router.get("/exchange/licence", response_class=HTMLResponse, include_in_schema=False)
-def licence_form(request: Request) -> Response:
-    session = _session(request)
-    if session is None:
-        return _login_redirect(request)
+def licence_form(request: Request, session: SignedIn) -> Response:
     node, user = session
     return _render(request, "licence.html", {"node": node, "user": user, "result": None, "form": {}, "error": None})
 
 
 @router.post("/exchange/licence", response_class=HTMLResponse, include_in_schema=False)
-def licence_check(request: Request, control: str = Form(...), end_user: str = Form(...),
+def licence_check(request: Request, session: SignedIn, control: str = Form(...), end_user: str = Form(...),
                   end_user_country: str = Form(""), end_use: str = Form(""), destination: str = Form(""),
                   csrf: str = Form("")) -> Response:
-    session = _session(request)
-    if session is None:
-        return _login_redirect(request)
     node, user = session
     form = {"control": control, "end_user": end_user, "end_user_country": end_user_country, "end_use": end_use,
             "destination": destination}
@@ -378,10 +368,7 @@ def licence_check(request: Request, control: str = Form(...), end_user: str = Fo
 
 
 @router.get("/exchange/settings", response_class=HTMLResponse, include_in_schema=False)
-def settings(request: Request) -> Response:
-    session = _session(request)
-    if session is None:
-        return _login_redirect(request)
+def settings(request: Request, session: SignedIn) -> Response:
     node, user = session
     from kizuna.exchange.config import classification_ranks, group_notes, roles
 
@@ -399,8 +386,9 @@ def settings(request: Request) -> Response:
 
 
 @router.post("/exchange/settings/peers/{identity}", include_in_schema=False)
-def peer_toggle(request: Request, identity: str, enabled: str = Form(...), csrf: str = Form("")) -> Response:
-    return _form_action(request, csrf, "settings", "/exchange/settings",
+def peer_toggle(request: Request, session: SignedIn, identity: str, enabled: str = Form(...),
+                csrf: str = Form("")) -> Response:
+    return _form_action(request, session, csrf, "settings", "/exchange/settings",
                         denied="only an administrator changes sharing", done="saved",
                         action=lambda node, user: node.set_peer_enabled(identity, enabled == "1", user.actor))
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kizuna.core.countries import countries_in
+from kizuna.core.datafiles import read_json
 from kizuna.core.entity import Entry, Name, NameKind, Provenance, dedupe_names, stable_id
 from kizuna.core.errors import InputError
 from kizuna.lists.importers.common import clean, infer_entity_type, iso_date
@@ -46,10 +47,7 @@ def _catalogue(path: Path) -> dict[str, dict[str, Any]]:
 
 def read(files: dict[str, Path], list_code: str | None, data_date: str | None, origin: str) -> list[ListData]:
     path = files["primary"]
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON: {exc.msg}", path=path, line=exc.lineno) from exc
+    document = read_json(path)
     if not isinstance(document, dict) or not isinstance(document.get("entities"), list):
         raise InputError("expected an object with an 'entities' array", path=path, line=1)
     list_id = str(document.get("list_id", ""))
