@@ -24,7 +24,7 @@ def read_yaml(path: Path, *, allow_empty: bool = False) -> dict[str, Any]:
     ``allow_empty``, when it reads as ``{}``.
     """
     try:
-        data = yaml.safe_load(_utf8_text(path))
+        data = yaml.safe_load(read_utf8(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -39,7 +39,7 @@ def read_yaml(path: Path, *, allow_empty: bool = False) -> dict[str, Any]:
 def read_json(path: Path) -> Any:
     """The document in a UTF-8 JSON file; InputError naming the file (and the line of a syntax error)."""
     try:
-        return json.loads(_utf8_text(path))
+        return json.loads(read_utf8(path))
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno) from exc
 
@@ -52,7 +52,7 @@ def read_json_records(path: Path, text: str | None = None) -> list[tuple[int, di
     or is not valid JSON. The records are not checked: a caller that needs objects tests each one.
     """
     if text is None:
-        text = _utf8_text(path)
+        text = read_utf8(path)
     if text.lstrip().startswith("["):
         try:
             return [(0, record) for record in json.loads(text)]
@@ -68,9 +68,11 @@ def read_json_records(path: Path, text: str | None = None) -> list[tuple[int, di
     return records
 
 
-def _utf8_text(path: Path) -> str:
+def read_utf8(path: Path) -> str:
+    """A UTF-8 text file (a byte-order mark, as spreadsheet programs write, is dropped); InputError naming the
+    file when it is missing, unreadable or not UTF-8."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
         raise InputError("no such file", path=path) from exc
     except OSError as exc:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kizuna.core.atomic import atomic_writer
+from kizuna.core.datafiles import read_utf8
 from kizuna.core.errors import InputError, NotFoundError
 from kizuna.cyber.catalog import Catalog
 from kizuna.cyber.rules import Rules
@@ -95,13 +96,7 @@ def _iso_date(value: Any) -> str | None:
 
 
 def _rows_csv(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise NotFoundError(f"{path}: no such file") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError("not UTF-8 text (save the CSV as UTF-8)", path=path) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(read_utf8(path), newline=""))
     header = next(reader, None)
     if not header:
         raise InputError("empty file: expected a header row", path=path, line=1)
