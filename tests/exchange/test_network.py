@@ -3,6 +3,7 @@ syncing over loopback through the CLI; on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -16,7 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from kizuna.exchange import audit, objects
+from kizuna.exchange import audit, objects, users
+from kizuna.exchange.markings import rel_to_definition
 from kizuna.exchange.node import COLLECTION_ID
 from kizuna.exchange.signing import sign_request
 from kizuna.exchange.sync import PeerClient, sync_peer
@@ -220,3 +222,53 @@ def test_sync_killed_mid_way_resumes_without_loss_or_duplicates(tmp_path: Path, 
         jp.stop()
         jp.node.close()
         us.node.close()
+
+
+# -- issue 11: what users see, and what they may do -------------------------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+def _user(agency: AgencyNode, role: str, clearance: str, nationality: str) -> str:
+    """A new user of the agency's node; returns its name."""
+    name = f"{role}-{nationality}-{uuid.uuid4().hex[:6]}".lower()
+    users.add_user(agency.node, name, role, clearance, nationality, PASSWORD)
+    return name
+
+
+def _api(agency: AgencyNode, username: str, path: str) -> httpx.Response:
+    token = users.issue_token(agency.node, username, "api", "test")
+    return httpx.get(agency.url + path, headers={"Authorization": f"Bearer {token}"})
+
+
+def _console(agency: AgencyNode, username: str) -> tuple[httpx.Client, str]:
+    """A signed-in console session and its CSRF token."""
+    client = httpx.Client(base_url=agency.url)
+    response = client.post("/exchange/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 303, response.text
+    return client, hashlib.sha256(f"kizuna-csrf:{client.cookies['kizuna_session']}".encode()).hexdigest()[:32]
+
+
+def test_a_list_item_withheld_for_a_peer_does_not_shift_the_markings_of_the_others(
+        network: dict[str, AgencyNode]) -> None:
+    """Issue 11 item 1: JP strips chain link [0] for the US; the USA-only link [1] must stay marked USA-only."""
+    jp, us = network["JP"], network["US"]
+    node, tag = jp.node, uuid.uuid4().hex[:6]
+    japan, usa = rel_to_definition(["JPN"]), rel_to_definition(["JPN", "USA"])
+    node.save_definitions([japan, usa])
+    chain = [{"name": f"Japan-only Holdings {tag}", "owns": "Harbour Ridge"},
+             {"name": f"US-only Trust {tag}", "owns": "Japan-only Holdings"},
+             {"name": f"Open Fund {tag}", "owns": "US-only Trust"}]
+    note = node.create(objects.new_investor_note(
+        creator=node.identity_id, investor={"name": f"Harbour Ridge {tag}", "country": "CN"}, chain=chain,
+        concerns="state-backed fund", markings=node.markings("amber", ["USA", "KOR"]),
+        granular=[{"marking_ref": japan["id"], "selectors": ["ownership_chain.[0]"]},
+                  {"marking_ref": usa["id"], "selectors": ["ownership_chain.[1]"]}]), "test")
+    _pull(us, jp)
+    korean, american = _user(us, "analyst", "UNCLASSIFIED", "KOR"), _user(us, "analyst", "UNCLASSIFIED", "USA")
+    seen_by_korean = _api(us, korean, "/exchange/api/objects?type=x-kizuna-investor-note")
+    assert seen_by_korean.status_code == 200 and note["id"] in seen_by_korean.text
+    assert f"Open Fund {tag}" in seen_by_korean.text
+    assert f"US-only Trust {tag}" not in seen_by_korean.text and f"Japan-only Holdings {tag}" not in seen_by_korean.text
+    seen_by_american = _api(us, american, "/exchange/api/objects?type=x-kizuna-investor-note").text
+    assert f"US-only Trust {tag}" in seen_by_american and f"Japan-only Holdings {tag}" not in seen_by_american

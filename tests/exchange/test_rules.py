@@ -200,3 +200,29 @@ def test_audit_chain_detects_an_edited_record(tmp_path: Path) -> None:
     raw.close()
     result = audit.verify(db)
     assert not result.ok and result.seq == 3 and "altered" in result.problem
+
+
+def _note_with_chain(granular: list[dict]) -> dict:
+    chain = [{"name": "Japan-only Holdings", "owns": "B"}, {"name": "US-only Trust", "owns": "C"},
+             {"name": "Open Fund", "owns": "D"}]
+    return {"type": "x-kizuna-investor-note", "id": "x-kizuna-investor-note--1", "created_by_ref": JP_ORG,
+            "object_marking_refs": [], "ownership_chain": chain, "granular_markings": granular}
+
+
+def test_removing_a_list_item_re_indexes_the_markings_of_the_items_after_it() -> None:
+    """Issue 11 item 1: after [0] is withheld, the marking of [1] must follow its item to [0]."""
+    japan, usa = rel_to_definition(["JPN"]), rel_to_definition(["JPN", "USA"])
+    obj = _note_with_chain([{"marking_ref": japan["id"], "selectors": ["ownership_chain.[0]"]},
+                            {"marking_ref": usa["id"], "selectors": ["ownership_chain.[1]"]}])
+    shown = redact(obj, ["ownership_chain.[0]"])
+    assert [link["name"] for link in shown["ownership_chain"]] == ["US-only Trust", "Open Fund"]
+    assert shown["granular_markings"] == [{"marking_ref": usa["id"], "selectors": ["ownership_chain.[0]"]}]
+    # Nested lists and several removals: each selector is moved by the items removed before it.
+    nested = {"hits": [{"names": ["a", "b", "c", "d"]}, {"names": ["e"]}],
+              "granular_markings": [{"marking_ref": usa["id"], "selectors": ["hits.[0].names.[3]", "hits.[1]",
+                                                                           "hits.[1].names.[0]"]}]}
+    out = redact(nested, ["hits.[0].names.[0]", "hits.[0].names.[2]"])
+    assert out["hits"][0]["names"] == ["b", "d"]
+    assert out["granular_markings"][0]["selectors"] == ["hits.[0].names.[1]", "hits.[1]", "hits.[1].names.[0]"]
+    out = redact(nested, ["hits.[0]"])
+    assert out["granular_markings"][0]["selectors"] == ["hits.[0]", "hits.[0].names.[0]"]

@@ -92,7 +92,11 @@ def combine(outer: Markings, inner: Markings) -> Markings:
 
 
 def redact(obj: dict[str, Any], selectors: list[str]) -> dict[str, Any]:
-    """A copy of ``obj`` without the selected fields, and without granular markings left pointing at nothing."""
+    """A copy of ``obj`` without the selected fields, and without granular markings left pointing at nothing.
+
+    Removing a list item moves the items after it up by one, so the selectors of the granular markings that
+    remain are re-indexed to follow their items: a marking never ends up on a neighbour of what it marked.
+    """
     if not selectors:
         return obj
     out = copy.deepcopy(obj)
@@ -102,7 +106,7 @@ def redact(obj: dict[str, Any], selectors: list[str]) -> dict[str, Any]:
     removed = set(selectors)
     kept = []
     for granular in out.get("granular_markings", []):
-        remaining = [s for s in granular.get("selectors", [])
+        remaining = [_reindex(s, removed) for s in granular.get("selectors", [])
                      if s not in removed and not any(s.startswith(r + ".") for r in removed)]
         if remaining:
             kept.append({**granular, "selectors": remaining})
@@ -111,6 +115,28 @@ def redact(obj: dict[str, Any], selectors: list[str]) -> dict[str, Any]:
     else:
         out.pop("granular_markings", None)
     return out
+
+
+def _reindex(selector: str, removed: set[str]) -> str:
+    """``selector`` (written against the object before ``removed`` went) in the indexes of the object after."""
+    parts = selector.split(".")
+    shifted = list(parts)
+    for depth, part in enumerate(parts):
+        if not _is_index(part):
+            continue
+        parent = ".".join(parts[:depth])  # in the original indexes, as the removed selectors are written
+        index = int(part[1:-1])
+        gone = 0
+        for other in removed:
+            head, _, last = other.rpartition(".")
+            if head == parent and _is_index(last) and int(last[1:-1]) < index:
+                gone += 1
+        shifted[depth] = f"[{index - gone}]"
+    return ".".join(shifted)
+
+
+def _is_index(part: str) -> bool:
+    return part.startswith("[") and part.endswith("]") and part[1:-1].isdigit()
 
 
 def _selector_sort_key(selector: str) -> tuple[int, ...]:
