@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import httpx
 import pytest
@@ -272,3 +273,46 @@ def test_a_list_item_withheld_for_a_peer_does_not_shift_the_markings_of_the_othe
     assert f"US-only Trust {tag}" not in seen_by_korean.text and f"Japan-only Holdings {tag}" not in seen_by_korean.text
     seen_by_american = _api(us, american, "/exchange/api/objects?type=x-kizuna-investor-note").text
     assert f"US-only Trust {tag}" in seen_by_american and f"Japan-only Holdings {tag}" not in seen_by_american
+
+
+def _consultation_at_jp(network: dict[str, AgencyNode]) -> str:
+    """JP denies; the US records an essentially identical application; JP receives the consultation."""
+    jp, us = network["JP"], network["US"]
+    end_user = _unique("Dalian Vacuum Optics")
+    _add(jp, end_user, ["USA", "KOR"])
+    _pull(us, jp)
+    check = json.loads(us.cli("licence", "check", "--control", "3B001.f", "--end-user", end_user,
+                              "--end-user-country", "CN", "--json").stdout)
+    _pull(jp, us)
+    return str(check["consultations"][0])
+
+
+def test_a_user_cannot_answer_a_consultation_they_cannot_see(network: dict[str, AgencyNode]) -> None:
+    """Issue 11 item 4: the answer form checks the same visibility as the page; hidden and absent look alike."""
+    jp = network["JP"]
+    consultation = _consultation_at_jp(network)
+    korean = _user(jp, "licensing-officer", "UNCLASSIFIED", "KOR")  # the consultation is REL TO JPN, USA
+    client, csrf = _console(jp, korean)
+    assert client.get(f"/exchange/objects/{consultation}").status_code == 404
+    answers = len(jp.node.objects(objects.NOTE))
+    refused = {}
+    for ref in (consultation, consultation.split("--")[1][:8], "0123abcd"):
+        response = client.post(f"/exchange/consultations/{ref}/answer",
+                               data={"text": "no objection", "position": "no-objection", "csrf": csrf})
+        assert response.status_code == 303
+        refused[ref] = response.headers["location"].replace(quote_plus(ref), "REF")
+    client.close()
+    assert len(jp.node.objects(objects.NOTE)) == answers  # nothing was answered
+    assert len(set(refused.values())) == 1 and "error=" in refused["0123abcd"], refused
+    logged = audit.records(jp.node.db, event="access-refused", limit=10)
+    assert {r["actor"] for r in logged} == {f"user:{korean}"}
+    assert {r["detail"]["action"] for r in logged} == {"view", "answer"}
+    assert consultation in {r["object_id"] for r in logged}
+    # A user who may see it answers it.
+    tanaka = _user(jp, "licensing-officer", "UNCLASSIFIED", "JPN")
+    client, csrf = _console(jp, tanaka)
+    response = client.post(f"/exchange/consultations/{consultation}/answer",
+                           data={"text": "no objection", "position": "no-objection", "csrf": csrf})
+    client.close()
+    assert "message=" in response.headers["location"], response.headers["location"]
+    assert len(jp.node.objects(objects.NOTE)) == answers + 1

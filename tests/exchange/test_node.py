@@ -130,7 +130,7 @@ def test_no_undercut_consultation_blocks_approval_until_answered(nodes) -> None:
     assert jp.node.get(consultation["id"]) is not None and kr.node.get(consultation["id"]) is None
     with pytest.raises(KizunaError, match="cannot be approved"):
         licensing.approve(us.node, app.id, "test")
-    with pytest.raises(KizunaError, match="no object"):  # KR never received it
+    with pytest.raises(KizunaError, match="no consultation"):  # KR never received it
         licensing.answer_consultation(kr.node, consultation["id"], "no", "objection", "test")
     licensing.answer_consultation(jp.node, consultation["id"], "No objection: the lab has since closed.",
                                   "no-objection", "test")

@@ -379,7 +379,7 @@ def share_comment(
 ) -> None:
     """Comment on any object (a STIX note); only originators change their objects, others comment."""
     node = _node()
-    target = node.find(about)
+    target = node.lookup(about)
     obj = node.create(objects.new_note(creator=node.identity_id, about=[target["id"]], content=text,
                                        markings=_markings(node, tlp, rel_to, classification, org)), _actor())
     console.print(f"note {obj['id']} on {target['id']}")
@@ -475,9 +475,7 @@ def denial_revoke(
 ) -> None:
     """Revoke a denial; the revocation reaches every ally that received it, and it stops counting."""
     node = _node()
-    current = node.find(denial_id)
-    if current.get("type") != objects.DENIAL:
-        raise InputError(f"{denial_id} is not a denial")
+    current = node.lookup(denial_id, type_=objects.DENIAL)
     revised = node.revise(current["id"], {"status": "revoked", "status_reason": reason.strip(), "revoked": True},
                           _actor(), f"revoked: {reason.strip()}")
     console.print(f"denial {revised['id']} revoked (version {revised['modified']})")
@@ -534,7 +532,7 @@ def denial_list(
 def denial_show(denial_id: Annotated[str, typer.Argument(help="Id or id prefix.")]) -> None:
     """One denial as STIX 2.1 JSON."""
     node = _node()
-    obj = node.find(denial_id)
+    obj = node.lookup(denial_id, type_=objects.DENIAL)
     with node.db.transaction():
         audit.append(node.db, audit.Event("viewed", _actor(), obj["id"], obj["modified"], detail={"page": "show"}))
     print_json(obj)

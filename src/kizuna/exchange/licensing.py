@@ -150,13 +150,16 @@ def _consult(node: Node, match: DenialMatch, app: Application, deadline: str, of
     return node.create(obj, officer)
 
 
-def answer_consultation(node: Node, consultation_id: str, text: str, position: str, actor: str) -> dict[str, Any]:
-    """The denying ally's answer: a note (it cannot version the consulting state's object) sent back only to it."""
-    consultation = node.find(consultation_id)
-    if consultation.get("type") != objects.CONSULTATION:
-        raise InputError(f"{consultation_id} is not a consultation")
-    denial = node.get(consultation["denial_ref"])
-    if denial is None or denial.get("created_by_ref") != node.identity_id:
+def answer_consultation(node: Node, consultation_id: str, text: str, position: str, actor: str,
+                        user: Recipient | None = None) -> dict[str, Any]:
+    """The denying ally's answer: a note (it cannot version the consulting state's object) sent back only to it.
+
+    ``user`` (None for the node's operator) must be able to see the consultation and the denial it is about:
+    one they cannot see answers exactly as one that does not exist.
+    """
+    consultation = node.lookup(consultation_id, user, type_=objects.CONSULTATION, actor=actor, action="answer")
+    denial = node.lookup(consultation["denial_ref"], user, type_=objects.DENIAL, actor=actor, action="answer")
+    if denial.get("created_by_ref") != node.identity_id:
         raise KizunaError("only the agency that issued the denial answers its consultations")
     if position not in ("no-objection", "objection"):
         raise InputError("position is 'no-objection' or 'objection'", field="--position")

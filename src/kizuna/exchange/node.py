@@ -344,17 +344,40 @@ class Node:
         body = self.db.scalar("SELECT body FROM objects WHERE id = ?", (object_id,))
         return json.loads(body) if body else None
 
-    def find(self, prefix: str) -> dict[str, Any]:
-        """An object by full id or by a unique prefix of its UUID (as the CLI shows it)."""
-        obj = self.get(prefix)
-        if obj:
-            return obj
-        rows = self.db.all("SELECT body FROM objects WHERE id LIKE ? LIMIT 2", (f"%--{prefix}%",))
-        if len(rows) != 1:
-            raise NotFoundError(f"no object {prefix!r}" if not rows else
-                                f"{prefix!r} is ambiguous: give more of the id")
-        result: dict[str, Any] = json.loads(rows[0][0])
-        return result
+    def lookup(self, ref: str, user: Recipient | None = None, *, type_: str | None = None, actor: str = "cli",
+               action: str = "view") -> dict[str, Any]:
+        """The stored object ``ref`` names (its full id, or a unique prefix of its UUID as the CLI shows it), if
+        ``user`` may see it: the one check every read and write of a single object by a user goes through.
+
+        Absent, hidden from ``user`` and of another type than ``type_`` all raise the same NotFoundError, and an
+        id prefix is ambiguous only among what the user may see, so the answer says nothing about what the user
+        may not see; each refusal is written to the audit log. ``user`` None is the node's operator (the CLI).
+        """
+        candidates = self._candidates(ref)
+        fits = [obj for obj in candidates if type_ in (None, obj["type"])
+                and (user is None or decide(obj, self.resolver, user).allowed)]
+        if len(fits) == 1:
+            return fits[0]
+        if len(fits) > 1:
+            raise NotFoundError(f"{ref!r} is ambiguous: give more of the id")
+        if user is not None:
+            hidden = candidates[0] if len(candidates) == 1 else None
+            reason = ("no such object" if hidden is None else f"not a {type_}" if type_ not in (None, hidden["type"])
+                      else decide(hidden, self.resolver, user).reason)
+            with self.db.transaction():
+                audit.append(self.db, Event("access-refused", actor, hidden["id"] if hidden else None,
+                                            hidden.get("modified") if hidden else None,
+                                            detail={"action": action, "requested": ref[:100], "reason": reason}))
+        raise NotFoundError(f"no {(type_ or 'object').removeprefix('x-kizuna-')} {ref!r}")
+
+    def _candidates(self, ref: str) -> list[dict[str, Any]]:
+        """Objects whose id is ``ref`` or whose UUID starts with it."""
+        exact = self.get(ref)
+        if exact is not None or not ref:
+            return [exact] if exact is not None else []
+        pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.db.all("SELECT body FROM objects WHERE id LIKE ? ESCAPE '\\' LIMIT 100", (f"%--{pattern}%",))
+        return [json.loads(r[0]) for r in rows]
 
     def objects(self, type_: str | None = None, *, local: bool | None = None, limit: int = 1000,
                 offset: int = 0) -> list[dict[str, Any]]:

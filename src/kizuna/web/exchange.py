@@ -277,10 +277,12 @@ def inbox(request: Request, session: SignedIn, status: str = "active", source: s
 @router.get("/exchange/objects/{object_id}", response_class=HTMLResponse, include_in_schema=False)
 def object_page(request: Request, session: SignedIn, object_id: str) -> Response:
     node, user = session
-    obj = node.get(object_id)
-    shown, withheld = node.view(obj, user.recipient(node), user.actor) if obj else (None, [])
-    if shown is None:
+    try:
+        obj = node.lookup(object_id, user.recipient(node), actor=user.actor)
+    except NotFoundError:
         return _render(request, "missing.html", {"node": node, "user": user, "object_id": object_id}, 404)
+    shown, withheld = node.view(obj, user.recipient(node), user.actor)
+    assert shown is not None  # lookup let it through, and both ask the same policy
     notes = [r for n in node.objects(objects.NOTE, limit=10_000) if object_id in n.get("object_refs", [])
              and (r := _row(node, n, user))]
     return _render(request, "object.html", {"node": node, "user": user, "row": _row(node, shown, user),
@@ -311,7 +313,8 @@ def answer(request: Request, session: SignedIn, consultation_id: str, text: str 
     return _form_action(
         request, session, csrf, "answer", "/exchange/consultations", denied="your role cannot answer consultations",
         done="answer recorded; it goes to the consulting agency on its next sync",
-        action=lambda node, user: licensing.answer_consultation(node, consultation_id, text, position, user.actor))
+        action=lambda node, user: licensing.answer_consultation(node, consultation_id, text, position, user.actor,
+                                                                user.recipient(node)))
 
 
 @router.post("/exchange/applications/{app_id}/approve", include_in_schema=False)
