@@ -215,11 +215,12 @@ def nodes(tmp_path: Path, backend: Callable[[], str | None]) -> Iterator[Callabl
     """Make linked nodes for a test on the parametrised backend; closed afterwards."""
     made: list[AgencyNode] = []
 
-    def factory(*codes: str, linked: bool = True) -> list[AgencyNode]:
-        out = [make_node(tmp_path, code, backend()) for code in codes]
+    def factory(*codes: str, linked: bool = True, level: str = "UNCLASSIFIED") -> list[AgencyNode]:
+        """Nodes accredited up to ``level`` and, when linked, releasing to each other up to it."""
+        out = [make_node(tmp_path, code, backend(), level) for code in codes]
         made.extend(out)
         if linked:
-            link(out)
+            link(out, level)
         return out
 
     yield factory

@@ -206,3 +206,38 @@ def test_end_users_meet_across_scripts(nodes) -> None:  # type: ignore[no-untype
                                              {"name": "Beijing University of Aeronautics and Astronautics",
                                               "country": "CN"}, "", "CN")
     assert [m.relation for m in matches] == ["same"]
+
+
+def test_a_consultation_and_its_answer_carry_the_markings_of_the_denial_they_quote(nodes) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11 item 3: a consultation about a CONTROLLED denial is CONTROLLED, on both nodes, and so is the answer."""
+    jp, us = nodes("JP", "US", level="CONTROLLED")
+    add_denial(jp, end_user="Xi'an Institute of Optics and Precision Mechanics", classification="CONTROLLED",
+               rel_to=["USA"])
+    sync_in_process(us, jp)
+    password = "correct horse battery staple"
+    officer = users.add_user(us.node, "officer", "licensing-officer", "CONTROLLED", "USA", password)
+    clerk = users.add_user(us.node, "clerk", "licensing-officer", "UNCLASSIFIED", "USA", password)
+    app, _ = licensing.check_application(us.node, officer.actor, officer.recipient(us.node), ["3B001.f"],
+                                         {"name": "Xi'an Institute of Optics and Precision Mechanics",
+                                          "country": "CN"}, "", "CN")
+    consultation = us.node.get(app.consultations[0])
+    markings = us.node.resolver.resolve(consultation["object_marking_refs"])
+    assert markings.classification == "CONTROLLED" and markings.tlp == "amber+strict"
+    assert us.node.visible(consultation, clerk.recipient(us.node))[0] is None
+    assert us.node.visible(consultation, officer.recipient(us.node))[0] is not None
+    sync_in_process(jp, us)
+    assert jp.node.get(consultation["id"]) is not None
+    tanaka = users.add_user(jp.node, "tanaka", "licensing-officer", "CONTROLLED", "JPN", password)
+    sato = users.add_user(jp.node, "sato", "licensing-officer", "UNCLASSIFIED", "JPN", password)
+    assert jp.node.visible(jp.node.get(consultation["id"]), sato.recipient(jp.node))[0] is None
+    with pytest.raises(KizunaError, match="no consultation"):
+        licensing.answer_consultation(jp.node, consultation["id"], "no", "objection", sato.actor,
+                                      sato.recipient(jp.node))
+    note = licensing.answer_consultation(jp.node, consultation["id"], "We object.", "objection", tanaka.actor,
+                                         tanaka.recipient(jp.node))
+    assert jp.node.resolver.resolve(note["object_marking_refs"]).classification == "CONTROLLED"
+    sync_in_process(us, jp)
+    answered = us.node.get(consultation["id"])
+    assert answered["status"] == "answered" and answered["answer"] == "We object."
+    assert us.node.visible(answered, clerk.recipient(us.node))[0] is None
+    assert us.node.visible(us.node.get(note["id"]), clerk.recipient(us.node))[0] is None

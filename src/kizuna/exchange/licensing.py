@@ -24,6 +24,9 @@ from kizuna.screening.index import ScreeningIndex
 from kizuna.screening.model import Query
 from kizuna.screening.screener import Screener
 
+# What a consultation's question repeats of the denial: its control entry and its end user (name and country).
+QUOTED_DENIAL_FIELDS = ("control_entries", "end_user.name", "end_user.country")
+
 
 @dataclass
 class DenialMatch:
@@ -137,9 +140,11 @@ def check_application(node: Node, officer: str, user: Recipient | None, codes: l
 
 
 def _consult(node: Node, match: DenialMatch, app: Application, deadline: str, officer: str) -> dict[str, Any]:
-    """A consultation sent only to the denying ally: AMBER+STRICT, its organisation named, REL TO its country."""
+    """A consultation sent only to the denying ally: AMBER+STRICT, its organisation named, REL TO its country, and
+    at least as restricted as the denial whose control entry and end user its question quotes."""
     ally_country = node.originator_country(match.originator)
-    markings = node.markings("amber+strict", [ally_country], organizations=[match.originator, node.identity_id])
+    own = node.markings("amber+strict", [ally_country], organizations=[match.originator, node.identity_id])
+    markings = node.quoting_markings(own, [(match.denial, QUOTED_DENIAL_FIELDS)])
     application = {"reference": app.id, "control_entries": app.controls, "end_user": app.end_user,
                    "end_use": app.end_use, "destination": app.destination}
     question = (f"{node.name} has an application essentially identical to your denial "
@@ -164,7 +169,8 @@ def answer_consultation(node: Node, consultation_id: str, text: str, position: s
     if position not in ("no-objection", "objection"):
         raise InputError("position is 'no-objection' or 'objection'", field="--position")
     asker = consultation["created_by_ref"]
-    markings = node.markings("amber+strict", [node.originator_country(asker)], organizations=[asker, node.identity_id])
+    own = node.markings("amber+strict", [node.originator_country(asker)], organizations=[asker, node.identity_id])
+    markings = node.quoting_markings(own, [(consultation, ("question", "application")), (denial, ())])
     note = objects.new_note(creator=node.identity_id, about=[consultation["id"], denial["id"]], content=text,
                             markings=markings, extra={"abstract": f"Answer to consultation: {position}",
                                                       "x_kizuna_answer_to": consultation["id"],
@@ -185,8 +191,11 @@ def on_received(node: Node, received: list[dict[str, Any]]) -> None:
         denial_owner = node.get(consultation["denial_ref"])
         if denial_owner is not None and denial_owner.get("created_by_ref") != obj["created_by_ref"]:
             continue  # only the denying ally answers
+        # The consultation now quotes the answer, so it takes on the answer's markings too.
         node.revise(target, {"status": "answered", "answer": obj["content"],
-                             "position": obj.get("x_kizuna_position", ""), "answered_by_ref": obj["created_by_ref"]},
+                             "position": obj.get("x_kizuna_position", ""), "answered_by_ref": obj["created_by_ref"],
+                             "object_marking_refs": node.quoting_markings(consultation["object_marking_refs"],
+                                                                          [(obj, ("content",))])},
                     "sync", f"answered by {node.originator_name(obj['created_by_ref'])}")
 
 

@@ -19,7 +19,7 @@ from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.core.paths import home
 from kizuna.exchange import audit, objects
 from kizuna.exchange.audit import Event
-from kizuna.exchange.config import check_classification, check_country3
+from kizuna.exchange.config import check_classification, check_country3, classification_ranks, expand, tlp_rank
 from kizuna.exchange.db import Database
 from kizuna.exchange.markings import (
     MarkingResolver,
@@ -31,7 +31,7 @@ from kizuna.exchange.markings import (
     tlp_definitions,
     tlp_id,
 )
-from kizuna.exchange.policy import Recipient, decide, redact
+from kizuna.exchange.policy import Recipient, combine, decide, redact
 from kizuna.exchange.signing import (
     fingerprint,
     generate_key,
@@ -255,6 +255,34 @@ class Node:
         self.save_definitions(definitions)
         return refs + [d["id"] for d in definitions]
 
+    def quoting_markings(self, refs: list[str], quoted: list[tuple[dict[str, Any], tuple[str, ...]]]) -> list[str]:
+        """Marking ids for an object that quotes others: its own ``refs`` made at least as strict as each quoted
+        object's markings and those of the quoted fields (``(object, selectors)``): the stricter TLP, the higher
+        classification, REL TO only the countries every one releases to, ORG only the organisations all name."""
+        parts = [self.resolver.resolve(refs)]
+        for obj, fields in quoted:
+            outer = self.resolver.resolve(obj.get("object_marking_refs", []))
+            parts.append(outer)
+            parts += [combine(outer, self.resolver.resolve([g["marking_ref"]])) for g in obj.get("granular_markings", [])
+                      if "marking_ref" in g and any(_covers(s, f) for s in g.get("selectors", []) for f in fields)]
+        unknown = [u for part in parts for u in part.unknown]
+        if unknown:
+            raise KizunaError(f"cannot quote an object under a marking this node does not know ({unknown[0]})")
+        ranks = classification_ranks()
+        tlp = max((p.tlp for p in parts if p.tlp), key=tlp_rank)
+        levels = [p.classification for p in parts if p.classification]
+        rel_to = [expand(r) for p in parts for r in p.rel_to]
+        organizations = [o for p in parts for o in p.organizations]
+        definitions = []
+        if rel_to:
+            definitions.append(rel_to_definition(sorted(frozenset.intersection(*rel_to))))
+        if organizations:
+            definitions.append(organizations_definition(sorted(frozenset.intersection(*organizations))))
+        if levels:
+            definitions.append(classification_definition(max(levels, key=lambda c: ranks[c])))
+        self.save_definitions(definitions)
+        return [tlp_id(tlp)] + [d["id"] for d in definitions]
+
     def definitions_for(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
         """The marking definitions an object refers to, to send along with it."""
         out = []
@@ -419,6 +447,11 @@ class Node:
                 audit.append(self.db, Event("viewed", actor, obj["id"], obj.get("modified"),
                                             detail={"withheld": withheld} if withheld else None))
         return shown, withheld
+
+
+def _covers(selector: str, field: str) -> bool:
+    """Whether a granular marking on ``selector`` applies to (part of) ``field``: one contains the other."""
+    return selector == field or field.startswith(selector + ".") or selector.startswith(field + ".")
 
 
 def _object_filter(type_: str | None, local: bool | None) -> tuple[str, list[Any]]:
