@@ -316,3 +316,25 @@ def test_a_user_cannot_answer_a_consultation_they_cannot_see(network: dict[str, 
     client.close()
     assert "message=" in response.headers["location"], response.headers["location"]
     assert len(jp.node.objects(objects.NOTE)) == answers + 1
+
+
+@pytest.mark.parametrize("level", ["red", "controlled"])
+def test_a_licence_check_shows_a_denial_the_officer_may_not_see_only_as_a_block(
+        network: dict[str, AgencyNode], level: str) -> None:
+    """Issue 11 item 2: the match line of a TLP:RED or CONTROLLED denial says a denial blocks, and nothing of it."""
+    us = network["US"]
+    node, tag = us.node, uuid.uuid4().hex[:6].upper()
+    address, listed = f"{tag} Songbei Road, Harbin", f"Harbin Vacuum Photonics Co., Ltd. {tag}"
+    denial = node.create(objects.new_denial(
+        creator=node.identity_id, codes=["3B001.a.1"], item="MOCVD reactor", reason="missile programme",
+        end_user={"name": listed, "country": "CN", "address": address}, denial_date="2026-09-01",
+        markings=node.markings("red" if level == "red" else "amber", ["USA"],
+                               "CONTROLLED" if level == "controlled" else None)), "test")
+    officer = _user(us, "licensing-officer", "UNCLASSIFIED", "USA")
+    client, csrf = _console(us, officer)
+    page = client.post("/exchange/licence", data={"control": "3B001.a", "end_user": f"HARBIN VACUUM PHOTONICS {tag}",
+                                                  "end_user_country": "CN", "csrf": csrf}).text
+    client.close()
+    assert "not cleared to see" in page
+    for secret in (denial["id"], "3B001.a.1", "Co., Ltd.", address, "missile programme", "2026-09-01"):
+        assert secret not in page, secret

@@ -241,3 +241,24 @@ def test_a_consultation_and_its_answer_carry_the_markings_of_the_denial_they_quo
     assert answered["status"] == "answered" and answered["answer"] == "We object."
     assert us.node.visible(answered, clerk.recipient(us.node))[0] is None
     assert us.node.visible(us.node.get(note["id"]), clerk.recipient(us.node))[0] is None
+
+
+def test_a_licence_check_against_a_denial_the_officer_may_not_see_shows_only_the_block(nodes) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11 item 2: an UNCLASSIFIED officer learns that a CONTROLLED denial blocks, and nothing of it."""
+    jp, us = nodes("JP", "US", level="CONTROLLED")
+    add_denial(jp, end_user="Changchun Institute of Optics, Fine Mechanics and Physics", classification="CONTROLLED",
+               rel_to=["USA"], address_to=["USA"])
+    sync_in_process(us, jp)
+    clerk = users.add_user(us.node, "clerk", "licensing-officer", "UNCLASSIFIED", "USA", "correct horse battery")
+    app, matches = licensing.check_application(us.node, clerk.actor, clerk.recipient(us.node), ["3B001.f"],
+                                               {"name": "CHANGCHUN INSTITUTE OF OPTICS FINE MECHANICS AND PHYSICS",
+                                                "country": "CN"}, "", "CN")
+    assert app.status == "consulting"  # the block holds whoever records the application
+    assert [m.shown() for m in matches] == [{"visible": False, "relation": "same", "blocks": True}]
+    # An officer cleared for it sees the whole match.
+    officer = users.add_user(us.node, "officer", "licensing-officer", "CONTROLLED", "USA", "correct horse battery")
+    _, matches = licensing.check_application(us.node, officer.actor, officer.recipient(us.node), ["3B001.f"],
+                                             {"name": "Changchun Institute of Optics, Fine Mechanics and Physics",
+                                              "country": "CN"}, "", "CN")
+    shown = matches[0].shown()
+    assert shown["visible"] and "3B001.f.1.b" in shown["control"] and shown["consultation"]

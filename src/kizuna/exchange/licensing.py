@@ -19,7 +19,7 @@ from kizuna.exchange import audit, controls, objects
 from kizuna.exchange.audit import Event
 from kizuna.exchange.config import rules
 from kizuna.exchange.node import Node, stamp
-from kizuna.exchange.policy import Recipient
+from kizuna.exchange.policy import Recipient, covers
 from kizuna.screening.index import ScreeningIndex
 from kizuna.screening.model import Query
 from kizuna.screening.screener import Screener
@@ -39,8 +39,19 @@ class DenialMatch:
     end_user: str  # explanation of the end-user match (the screening hit's explanation)
     score: float
     relation: str  # "same" (counts) or "related" (for the officer)
-    visible: bool = True
+    visible: bool = True  # whether the officer who ran the check may see the denial's quoted content
     consultation: str | None = None
+
+    def shown(self) -> dict[str, Any]:
+        """The match as the officer who ran the check may see it: all of it, or, for a denial they may not see
+        (or whose control entry or end user is withheld from them), only that one is there and whether it blocks."""
+        if not self.visible:
+            return {"visible": False, "relation": self.relation, "blocks": self.consultation is not None}
+        return {"visible": True, "relation": self.relation, "denial": self.denial["id"],
+                "denial_date": self.denial.get("denial_date"), "listed": self.denial.get("end_user", {}).get("name"),
+                "originator": self.originator_name,
+                "control": self.control, "end_user": self.end_user, "score": self.score,
+                "consultation": self.consultation}
 
 
 @dataclass
@@ -120,7 +131,9 @@ def check_application(node: Node, officer: str, user: Recipient | None, codes: l
     with node.db.transaction():
         for match in matches:
             if user is not None:
-                match.visible = node.visible(match.denial, user)[0] is not None
+                shown, withheld = node.visible(match.denial, user)
+                match.visible = shown is not None and not any(
+                    covers(selector, quoted) for selector in withheld for quoted in QUOTED_DENIAL_FIELDS)
             if match.relation != "same" or match.originator == node.identity_id:
                 continue
             consultation = _consult(node, match, app, deadline, officer)

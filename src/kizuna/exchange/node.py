@@ -31,7 +31,7 @@ from kizuna.exchange.markings import (
     tlp_definitions,
     tlp_id,
 )
-from kizuna.exchange.policy import Recipient, combine, decide, redact
+from kizuna.exchange.policy import Recipient, combine, covers, decide, redact
 from kizuna.exchange.signing import (
     fingerprint,
     generate_key,
@@ -264,7 +264,7 @@ class Node:
             outer = self.resolver.resolve(obj.get("object_marking_refs", []))
             parts.append(outer)
             parts += [combine(outer, self.resolver.resolve([g["marking_ref"]])) for g in obj.get("granular_markings", [])
-                      if "marking_ref" in g and any(_covers(s, f) for s in g.get("selectors", []) for f in fields)]
+                      if "marking_ref" in g and any(covers(s, f) for s in g.get("selectors", []) for f in fields)]
         unknown = [u for part in parts for u in part.unknown]
         if unknown:
             raise KizunaError(f"cannot quote an object under a marking this node does not know ({unknown[0]})")
@@ -447,11 +447,6 @@ class Node:
                 audit.append(self.db, Event("viewed", actor, obj["id"], obj.get("modified"),
                                             detail={"withheld": withheld} if withheld else None))
         return shown, withheld
-
-
-def _covers(selector: str, field: str) -> bool:
-    """Whether a granular marking on ``selector`` applies to (part of) ``field``: one contains the other."""
-    return selector == field or field.startswith(selector + ".") or selector.startswith(field + ".")
 
 
 def _object_filter(type_: str | None, local: bool | None) -> tuple[str, list[Any]]:

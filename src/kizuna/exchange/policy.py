@@ -166,6 +166,11 @@ def _step(node: Any, part: str) -> Any:
     return None
 
 
+def covers(selector: str, field: str) -> bool:
+    """Whether a granular marking on ``selector`` applies to (part of) ``field``: one contains the other."""
+    return selector == field or field.startswith(selector + ".") or selector.startswith(field + ".")
+
+
 def has_selector(obj: dict[str, Any], selector: str) -> bool:
     """Whether a granular-marking selector points at something in ``obj``."""
     node: Any = obj

@@ -367,7 +367,7 @@ def licence_check(request: Request, session: SignedIn, control: str = Form(...),
         return _render(request, "licence.html", {"node": node, "user": user, "result": None, "form": form,
                                                  "error": str(exc)}, 422)
     return _render(request, "licence.html", {"node": node, "user": user, "form": form, "error": None,
-                                             "result": {"app": app, "matches": matches}})
+                                             "result": {"app": app, "matches": [m.shown() for m in matches]}})
 
 
 @router.get("/exchange/settings", response_class=HTMLResponse, include_in_schema=False)
