@@ -99,3 +99,21 @@ def test_an_ownership_assessment_is_shared_as_an_investor_note(kizuna_home: Path
     bad.write_text('{"kind": "something else"}', encoding="utf-8")
     refused = kizuna("exchange", "share", "investor-note", "--assessment", str(bad), home=jp, check=False)
     assert refused.returncode == 2 and "not a Kizuna investor note" in refused.stderr
+
+
+def test_a_denial_without_rel_to_is_refused_unless_kept_local_on_purpose(tmp_path: Path) -> None:
+    """Issue 11 item 10: a denial without REL TO goes to no ally, so `denial add` refuses it rather than store it."""
+    home = tmp_path / "jp"
+    kizuna("exchange", "init", "--name", "METI", "--country", "JPN", "--url", "http://127.0.0.1:9105", home=home)
+    args = ("denial", "add", "--control", "3B001.f", "--item", "scanner", "--end-user", "Y Ltd.", "--date",
+            "2026-01-01")
+    refused = kizuna(*args, home=home, check=False)
+    assert refused.returncode == 2 and "--rel-to" in refused.stderr and "no ally" in refused.stderr
+    sheet = tmp_path / "denials.csv"
+    sheet.write_text("control,item,end_user,date\n3B001.f,scanner,Z Ltd.,2026-01-01\n", encoding="utf-8")
+    refused = kizuna("denial", "import", str(sheet), home=home, check=False)
+    assert refused.returncode == 2 and "--rel-to" in refused.stderr
+    assert "0 denials (all)" in kizuna("denial", "list", "--status", "all", home=home).stdout
+    kept = kizuna(*args, "--local", home=home).stdout
+    assert "kept on this node: releasable to no ally" in kept
+    assert "1 denial (all)" in kizuna("denial", "list", "--status", "all", home=home).stdout

@@ -49,6 +49,18 @@ OrgOption = Annotated[list[str] | None, typer.Option("--org", help="Name a peer 
 FieldOption = Annotated[list[str] | None, typer.Option(
     "--field-rel-to", help="Release one field to fewer partners: SELECTOR=CODES, e.g. end_user.address=USA.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+LocalOption = Annotated[bool, typer.Option("--local", help="Keep the denial on this node on purpose (no --rel-to): "
+                                           "no ally receives it or is consulted about it.")]
+
+
+def _shared_or_local(rel_to: str | None, local: bool) -> None:
+    """A denial is for allies: refuse one that would reach none of them unless kept local on purpose."""
+    if local and rel_to:
+        raise InputError("give --rel-to or --local, not both", field="--local")
+    if not local and not rel_to:
+        raise InputError("a denial without REL TO is releasable to no ally: no one would receive it or consult "
+                         "you about it. Give --rel-to (e.g. USA,KOR or a group such as FVEY), or --local to keep "
+                         "it on this node on purpose", field="--rel-to")
 
 
 def _actor() -> str:
@@ -403,7 +415,7 @@ def denial_add(
     destination: Annotated[str | None, typer.Option(help="Destination country (alpha-2).")] = None,
     reason: Annotated[str | None, typer.Option(help="Reason for the denial.")] = None,
     tlp: TlpOption = "amber", rel_to: RelToOption = None, classification: ClassificationOption = None,
-    org: OrgOption = None, field_rel_to: FieldOption = None, as_json: JsonOption = False,
+    org: OrgOption = None, field_rel_to: FieldOption = None, local: LocalOption = False, as_json: JsonOption = False,
 ) -> None:
     """Record a licence denial; it goes to the allies its markings release it to on their next sync."""
     node = _node()
@@ -414,6 +426,7 @@ def denial_add(
         consignee=objects.party(consignee, consignee_country, consignee_address, "--consignee"), end_use=end_use,
         destination=destination, reason=reason, markings=_markings(node, tlp, rel_to, classification, org),
         granular=_granular(node, field_rel_to))
+    _shared_or_local(rel_to, local)
     created = node.create(obj, _actor())
     if as_json:
         print_json(created)
@@ -421,7 +434,8 @@ def denial_add(
     markings = node.resolver.resolve(created.get("object_marking_refs", [])).label()
     entries = ", ".join(f"{c['scheme']} {c['code']}" for c in created["control_entries"])
     console.print(f"denial {created['id']}\n  {entries} → {user['name']}\n  denied {created['denial_date']}, "
-                  f"review {created['review_date']}\n  {markings}")
+                  f"review {created['review_date']}\n  {markings}"
+                  + ("\n  kept on this node: releasable to no ally" if local else ""))
 
 
 _IMPORT_COLUMNS = ("control", "item", "end_user", "end_user_country", "end_user_address", "consignee",
@@ -433,9 +447,10 @@ def denial_import(
     path: Annotated[Path, typer.Argument(metavar="DENIALS.csv", help="Columns: control (';'-separated), item, "
                                          "end_user, end_user_country, end_user_address, consignee, …, reason, date.")],
     tlp: TlpOption = "amber", rel_to: RelToOption = None, classification: ClassificationOption = None,
-    org: OrgOption = None,
+    org: OrgOption = None, local: LocalOption = False,
 ) -> None:
     """Import a denial spreadsheet (CSV) in one transaction: every row is valid, or nothing is stored."""
+    _shared_or_local(rel_to, local)
     node = _node()
     markings = _markings(node, tlp, rel_to, classification, org)
     batch = []
