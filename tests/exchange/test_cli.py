@@ -6,6 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from kizuna.exchange.markings import rel_to_definition
 from tests.conftest import kizuna
 
 
@@ -117,3 +118,29 @@ def test_a_denial_without_rel_to_is_refused_unless_kept_local_on_purpose(tmp_pat
     kept = kizuna(*args, "--local", home=home).stdout
     assert "kept on this node: releasable to no ally" in kept
     assert "1 denial (all)" in kizuna("denial", "list", "--status", "all", home=home).stdout
+
+
+def test_policy_check_reports_markings_that_release_to_a_country_of_concern(tmp_path: Path) -> None:
+    """Issue 11 item 9: a new REL TO WA is refused; one made before the check is reported."""
+    from kizuna.exchange import objects
+    from kizuna.exchange.markings import tlp_id
+    from tests.exchange.conftest import make_node
+
+    jp = make_node(tmp_path, "JP")
+    node = jp.node
+    refused = jp.cli("denial", "add", "--control", "3B001.f", "--item", "x", "--end-user", "Y Ltd.", "--date",
+                     "2026-01-01", "--rel-to", "WA", check=False)
+    assert refused.returncode == 2 and "WA includes RUS" in refused.stderr
+    assert jp.cli("exchange", "policy", "check").returncode == 0
+    old = rel_to_definition(["JPN", "WA"])  # as a node made it before issue 11
+    node.save_definitions([old])
+    denial = node.create(objects.new_denial(creator=node.identity_id, codes=["3B001.f"], item="x",
+                                            end_user={"name": "Y Ltd."}, denial_date="2026-01-01",
+                                            markings=[tlp_id("amber"), old["id"]]), "test")
+    report = jp.cli("exchange", "policy", "check", check=False)
+    node.close()
+    assert report.returncode == 1
+    assert "REL TO JPN, WA" in report.stdout and "RUS" in report.stdout and denial["id"] in report.stdout
+    remarked = jp.cli("denial", "remark", denial["id"].split("--")[1][:8], "--rel-to", "CHIP4")
+    assert "REL TO CHIP4, JPN" in remarked.stdout
+    assert jp.cli("exchange", "policy", "check").returncode == 0

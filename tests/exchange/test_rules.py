@@ -226,3 +226,23 @@ def test_removing_a_list_item_re_indexes_the_markings_of_the_items_after_it() ->
     assert out["granular_markings"][0]["selectors"] == ["hits.[0].names.[1]", "hits.[1]", "hits.[1].names.[0]"]
     out = redact(nested, ["hits.[0]"])
     assert out["granular_markings"][0]["selectors"] == ["hits.[0]", "hits.[0].names.[0]"]
+
+
+def test_a_group_with_a_country_of_concern_is_no_releasability_group() -> None:
+    """Issue 11 item 9: REL TO WA would include Russia; such markings are refused, and never admit Russia."""
+    from kizuna.exchange.config import check_rel_to, countries_of_concern, groups
+
+    with pytest.raises(InputError, match="WA includes RUS"):
+        check_rel_to(["USA", "WA"])
+    with pytest.raises(InputError, match="RUS is a country of concern"):
+        check_rel_to(["RUS"])
+    assert check_rel_to(["chip4", "FVEY", "DEU"]) == ["CHIP4", "DEU", "FVEY"]
+    assert {"RUS", "CHN", "PRK", "IRN"} <= countries_of_concern()
+    assert [code for code, members in groups().items() if members & countries_of_concern()] == ["WA"]
+    # A REL TO WA marking made before the check still reaches the allies in it, but never a country of concern.
+    wa = rel_to_definition(["WA"])
+    russia = Recipient("peer", "RU", "RUS", "identity--00000000-0000-4000-8000-00000000000e", "UNCLASSIFIED",
+                       "amber+strict")
+    obj = _denial([tlp_id("green"), wa["id"]])
+    assert decide(obj, _resolver(wa), US).allowed
+    assert "does not include RUS" in decide(obj, _resolver(wa), russia).reason

@@ -31,6 +31,7 @@ peer_app = typer.Typer(help="Peers: other agencies' nodes and their public keys.
 audit_app = typer.Typer(help="The node's hash-chained audit log.", no_args_is_help=True)
 user_app = typer.Typer(help="Console and API users.", no_args_is_help=True)
 share_app = typer.Typer(help="Share screening findings, investor notes and comments.", no_args_is_help=True)
+policy_app = typer.Typer(help="The node's releasability policy: countries of concern.", no_args_is_help=True)
 denial_app = typer.Typer(help="Licence denials this agency notifies to allies.", no_args_is_help=True)
 licence_app = typer.Typer(help="Licence applications and the no-undercut check.", no_args_is_help=True)
 consultation_app = typer.Typer(help="No-undercut consultations.", no_args_is_help=True)
@@ -38,6 +39,7 @@ app.add_typer(peer_app, name="peer")
 app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 app.add_typer(share_app, name="share")
+app.add_typer(policy_app, name="policy")
 
 TlpOption = Annotated[str, typer.Option("--tlp", help="clear, green, amber, amber+strict or red.")]
 RelToOption = Annotated[str | None, typer.Option(
@@ -270,6 +272,28 @@ def audit_show(
     console.print(table)
 
 
+@policy_app.command("check")
+def policy_check() -> None:
+    """Report the REL TO markings held here that would release to a country of concern (exit 1 if any)."""
+    from kizuna.exchange.config import concerns_file, countries_of_concern
+
+    node = _node()
+    found = node.markings_of_concern()
+    console.print(f"countries of concern ({concerns_file()}): {', '.join(sorted(countries_of_concern()))}")
+    for definition, concern, used_by in found:
+        ours = sum(local for _, local in used_by)
+        console.print(f"{definition['name']} would release to {', '.join(sorted(concern))}: {len(used_by)} "
+                      f"object{'s' if len(used_by) != 1 else ''} ({ours} ours, {len(used_by) - ours} received)")
+        for object_id, local in used_by:
+            console.print(f"  {object_id}  " + ("ours: re-mark it (`kizuna denial remark`)" if local
+                                                 else "received: ask its originator to re-mark it"))
+    if found:
+        console.print("A group never admits a country of concern, so none of these reaches one; re-mark them so "
+                      "the markings say what they do.")
+        raise typer.Exit(1)
+    console.print("no marking held here releases to a country of concern")
+
+
 def _password(value: str | None) -> str:
     if value:
         return value
@@ -494,6 +518,24 @@ def denial_revoke(
     revised = node.revise(current["id"], {"status": "revoked", "status_reason": reason.strip(), "revoked": True},
                           _actor(), f"revoked: {reason.strip()}")
     console.print(f"denial {revised['id']} revoked (version {revised['modified']})")
+
+
+@denial_app.command("remark")
+def denial_remark(
+    denial_id: Annotated[str, typer.Argument(help="Id (or id prefix) of one of this agency's denials.")],
+    tlp: TlpOption = "amber", rel_to: RelToOption = None, classification: ClassificationOption = None,
+    org: OrgOption = None, field_rel_to: FieldOption = None,
+) -> None:
+    """Give a denial new markings (a new version); an ally no longer entitled to it is told to withdraw it."""
+    node = _node()
+    current = node.lookup(denial_id, type_=objects.DENIAL)
+    _shared_or_local(rel_to, False)
+    changes: dict[str, Any] = {"object_marking_refs": _markings(node, tlp, rel_to, classification, org)}
+    if field_rel_to:
+        changes["granular_markings"] = _granular(node, field_rel_to)
+    revised = node.revise(current["id"], changes, _actor(), "re-marked")
+    label = node.resolver.resolve(revised["object_marking_refs"]).label()
+    console.print(f"denial {revised['id']} re-marked: {label} (version {revised['modified']})")
 
 
 @denial_app.command("list")

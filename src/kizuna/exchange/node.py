@@ -19,9 +19,18 @@ from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.core.paths import home
 from kizuna.exchange import audit, objects
 from kizuna.exchange.audit import Event
-from kizuna.exchange.config import check_classification, check_country3, classification_ranks, expand, tlp_rank
+from kizuna.exchange.config import (
+    check_classification,
+    check_country3,
+    check_rel_to,
+    classification_ranks,
+    concern_in,
+    expand,
+    tlp_rank,
+)
 from kizuna.exchange.db import Database
 from kizuna.exchange.markings import (
+    KIZUNA_EXTENSION,
     MarkingResolver,
     check_definition,
     classification_definition,
@@ -241,7 +250,10 @@ class Node:
 
     def markings(self, tlp: str, rel_to: list[str] | None, classification: str | None = None,
                  organizations: list[str] | None = None) -> list[str]:
-        """Marking ids for a new object; the node's own country is always in its REL TO list."""
+        """Marking ids for a new object; the node's own country is always in its REL TO list, and no REL TO may
+        name a country of concern or a group containing one."""
+        if rel_to:
+            rel_to = check_rel_to(rel_to)
         if tlp.lower().removeprefix("tlp:") == "amber+strict" and not organizations:
             organizations = [self.identity_id]
         refs = [tlp_id(tlp)]
@@ -282,6 +294,21 @@ class Node:
             definitions.append(classification_definition(max(levels, key=lambda c: ranks[c])))
         self.save_definitions(definitions)
         return [tlp_id(tlp)] + [d["id"] for d in definitions]
+
+    def markings_of_concern(self) -> list[tuple[dict[str, Any], frozenset[str], list[tuple[str, bool]]]]:
+        """The REL TO marking definitions objects held here use that name a country of concern, or a group
+        containing one, each with those countries and the objects (id, whether this node originated it)."""
+        out = []
+        for (body,) in self.db.all("SELECT body FROM marking_definitions ORDER BY id"):
+            definition = json.loads(body)
+            codes = definition.get("extensions", {}).get(KIZUNA_EXTENSION, {}).get("rel_to") or []
+            concern = frozenset().union(*(concern_in(code) for code in codes))
+            if concern:
+                rows = self.db.all("SELECT id, local FROM objects WHERE body LIKE ? ORDER BY id",
+                                   (f"%{definition['id']}%",))
+                if rows:
+                    out.append((definition, concern, [(r[0], bool(r[1])) for r in rows]))
+        return out
 
     def definitions_for(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
         """The marking definitions an object refers to, to send along with it."""
