@@ -202,12 +202,14 @@ def sync_in_process(receiver: AgencyNode, sender: AgencyNode, page_size: int | N
     report = SyncReport(sender.code)
     as_receiver = sender.node.peer(receiver.node.identity_id)
     peer = receiver.node.peer(sender.node.identity_id)
+    after = peer.cursor
     while True:
-        page = view(sender.node, as_receiver, added_after=peer.cursor, limit=page_size)
+        page = view(sender.node, as_receiver, added_after=after, limit=page_size)
         receive_page(receiver.node, peer, page.objects, page.last_added or peer.cursor, report)
         peer = receiver.node.peer(sender.node.identity_id)
         if not page.more:
             return report
+        after = page.envelope()["next"]
 
 
 @pytest.fixture()

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from kizuna.exchange import audit, objects, users
-from kizuna.exchange.markings import rel_to_definition
+from kizuna.exchange.markings import rel_to_definition, tlp_id
 from kizuna.exchange.node import COLLECTION_ID
 from kizuna.exchange.signing import sign_request
 from kizuna.exchange.sync import PeerClient, sync_peer
@@ -338,3 +338,17 @@ def test_a_licence_check_shows_a_denial_the_officer_may_not_see_only_as_a_block(
     assert "not cleared to see" in page
     for secret in (denial["id"], "3B001.a.1", "Co., Ltd.", address, "missile programme", "2026-09-01"):
         assert secret not in page, secret
+
+
+def test_the_user_api_returns_limit_objects_the_user_may_see(network: dict[str, AgencyNode]) -> None:
+    """Issue 11: hidden objects do not eat into `limit`."""
+    us = network["US"]
+    node = us.node
+    for n, tlp in enumerate(["amber", "amber", "red", "red", "red"]):
+        node.create(objects.new_denial(creator=node.identity_id, codes=["5A002"], item="crypto module",
+                                       end_user={"name": f"Limit Ltd. {n}"}, denial_date="2026-09-01",
+                                       markings=node.markings(tlp, ["USA"])), "test")
+    analyst = _user(us, "analyst", "UNCLASSIFIED", "USA")
+    listed = _api(us, analyst, "/exchange/api/objects?type=x-kizuna-denial&limit=2").json()["objects"]
+    assert len(listed) == 2 and all(o["object"]["object_marking_refs"][0] != tlp_id("red") for o in listed)
+    assert _api(us, analyst, "/exchange/api/objects?limit=0").status_code == 422

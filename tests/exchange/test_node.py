@@ -9,7 +9,7 @@ import pytest
 
 from kizuna.core.errors import KizunaError
 from kizuna.exchange import audit, licensing, objects, taxii, users
-from kizuna.exchange.markings import rel_to_definition
+from kizuna.exchange.markings import marking_refs, rel_to_definition
 from kizuna.exchange.signing import sign_object
 from kizuna.exchange.sync import SyncReport, receive_page
 from tests.exchange.conftest import AgencyNode, sync_in_process
@@ -262,3 +262,31 @@ def test_a_licence_check_against_a_denial_the_officer_may_not_see_shows_only_the
                                               "country": "CN"}, "", "CN")
     shown = matches[0].shown()
     assert shown["visible"] and "3B001.f.1.b" in shown["control"] and shown["consultation"]
+
+
+def test_taxii_limit_counts_marking_definitions_and_still_pages_every_object(nodes) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11: `limit` is honoured exactly; the definitions an object needs count and may come a page earlier."""
+    jp, us = nodes("JP", "US")
+    made = {add_denial(jp, end_user=f"Limit Test {n} Ltd.", address_to=["USA"] if n % 2 else None)["id"]
+            for n in range(5)}
+    peer = jp.node.peer(us.node.identity_id)
+    for limit in (1, 2, 3, 7):
+        seen: list[str] = []
+        known: set[str] = set()
+        after = None
+        for _ in range(100):
+            page = taxii.view(jp.node, peer, added_after=after, limit=limit, record=False)
+            assert 0 < len(page.objects) <= limit, (limit, len(page.objects))
+            known |= {o["id"] for o in page.objects if o["type"] == "marking-definition"}
+            for obj in page.objects:
+                if obj["type"] == objects.DENIAL:
+                    seen.append(obj["id"])
+                    # Every marking it uses reached the peer on this page or an earlier one.
+                    assert set(marking_refs(obj)) <= known
+            envelope = page.envelope()
+            if not envelope["more"]:
+                break
+            after = envelope["next"]
+        assert sorted(seen) == sorted(made), limit
+    report = sync_in_process(us, jp, page_size=1)
+    assert report.rejected == 0 and {d["id"] for d in us.node.objects(objects.DENIAL)} == made

@@ -22,7 +22,7 @@ TLPS = ["clear", "green", "amber", "amber+strict", "red"]
 LEVELS = ["UNCLASSIFIED", "CONTROLLED", "CONFIDENTIAL"]
 # Receivers and the highest classification JP releases to each (and each accepts).
 RECEIVERS = {"US": "CONTROLLED", "KR": "UNCLASSIFIED", "TW": "CONTROLLED", "DE": "UNCLASSIFIED"}
-CODES = ["USA", "KOR", "TWN", "DEU", "GBR", "WA", "FVEY", "EU"]
+CODES = ["USA", "KOR", "TWN", "DEU", "GBR", "CHIP4", "FVEY", "EU"]
 ROLE_TLP = {"analyst": "amber+strict", "licensing-officer": "amber+strict", "supervisor": "red", "admin": "green"}
 GROUPS = {code: set(spec["members"]) for code, spec in
           yaml.safe_load((ROOT_DATA / "exchange" / "releasability_groups.yaml").read_text())["groups"].items()}

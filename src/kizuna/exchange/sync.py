@@ -101,12 +101,15 @@ def sync_peer(node: Node, peer: Peer, page_size: int | None = None, max_pages: i
     started = time.perf_counter()
     client = PeerClient(node, peer)
     cursor = peer.cursor
+    token: str | None = None  # the peer's ``next``: within one run, where its last page ended
     try:
         while max_pages is None or report.pages < max_pages:
             query: dict[str, Any] = {}
             if page_size:
                 query["limit"] = page_size
-            if cursor:
+            if token:
+                query["next"] = token
+            elif cursor:
                 query["added_after"] = cursor
             envelope, headers = client.get(f"/taxii2/api/collections/{COLLECTION_ID}/objects/", query)
             last = headers.get("x-taxii-date-added-last")
@@ -115,6 +118,7 @@ def sync_peer(node: Node, peer: Peer, page_size: int | None = None, max_pages: i
             cursor = last or cursor
             if not envelope.get("more"):
                 break
+            token = envelope.get("next")
     finally:
         client.close()
         report.seconds = time.perf_counter() - started

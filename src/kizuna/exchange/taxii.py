@@ -83,31 +83,53 @@ class Page:
     first_added: str | None = None
     last_added: str | None = None  # the last row examined, sent or not: the peer's next cursor
     refused: int = 0
+    resume: str | None = None  # a ``next`` token when an object's definitions took this page and it waits
 
     def envelope(self) -> dict[str, Any]:
         out: dict[str, Any] = {"more": self.more, "objects": self.objects}
-        if self.more and self.last_added:
-            out["next"] = self.last_added
+        if self.more and (self.resume or self.last_added):
+            out["next"] = self.resume or self.last_added
         return out
 
 
 def _limit(value: int | None) -> int:
     protocol = rules()["protocol"]
-    return max(1, min(int(value or protocol["page_size"]), int(protocol["max_page_size"])))
+    if value is not None and value < 1:
+        raise ValueError(f"limit must be a positive integer, not {value}")
+    return min(int(value or protocol["page_size"]), int(protocol["max_page_size"]))
+
+
+def _position(after: str | None) -> tuple[str, str | None, int]:
+    """(cursor, pending object, definitions of it already sent) from ``added_after`` or a ``next`` token."""
+    if not after:
+        return "", None, 0
+    cursor, _, rest = after.partition("~")
+    pending, _, sent = rest.partition("~")
+    if rest and not (pending and sent.isdigit()):
+        raise ValueError(f"not a next token this node issued: {after!r}")
+    return (stamp(cursor) if cursor else ""), pending or None, int(sent or 0)
 
 
 def view(node: Node, peer: Peer, *, added_after: str | None = None, limit: int | None = None,
-         types: list[str] | None = None, ids: list[str] | None = None, record: bool = True) -> Page:
-    """The next page of objects ``peer`` may have, after ``added_after``; audits what was sent and refused."""
+         types: list[str] | None = None, ids: list[str] | None = None, record: bool = True,
+         definitions: bool = True) -> Page:
+    """The next page of what ``peer`` may have after ``added_after`` (a ``date_added`` or a ``next`` token);
+    audits what was sent and refused.
+
+    A page holds at most ``limit`` items, the marking definitions its objects use included (unless
+    ``definitions`` is False, as for the manifest). An object whose definitions do not fit waits for the next page;
+    when not even one object fits, the page carries as many of its definitions as fit and a ``next`` token that
+    says how many were sent, so paging always moves on.
+    """
     size = _limit(limit)
     recipient = peer.recipient()
     page = Page()
-    cursor = stamp(added_after) if added_after else ""
-    definitions: dict[str, dict[str, Any]] = {}
+    cursor, pending, already_sent = _position(added_after)
+    sent_definitions: set[str] = set()
     events: list[Event] = []
     deliveries: list[tuple[str, str, str, str]] = []
-    exhausted = False
-    while len(page.objects) < size and not exhausted:
+    full = exhausted = False
+    while not full and not exhausted:
         clauses, params = ["local = 1", "type <> ?", "date_added > ?"], [IDENTITY, cursor]
         if types:
             clauses.append(f"type IN ({', '.join('?' * len(types))})")
@@ -119,15 +141,22 @@ def view(node: Node, peer: Peer, *, added_after: str | None = None, limit: int |
                            f"ORDER BY date_added LIMIT ?", (*params, size))
         exhausted = len(rows) < size
         for object_id, modified, date_added, body in rows:
-            cursor = page.last_added = date_added
-            page.first_added = page.first_added or date_added
             obj = json.loads(body)
             decision = decide(obj, node.resolver, recipient)
             if decision.allowed:
                 shown = sign_object(redact(obj, decision.withheld), node.key)
-                page.objects.append(shown)
-                for definition in node.definitions_for(shown):
-                    definitions[definition["id"]] = definition
+                needed = [d for d in node.definitions_for(shown) if d["id"] not in sent_definitions] \
+                    if definitions else []
+                skip = already_sent if object_id == pending and not page.objects else 0
+                needed = needed[skip:]
+                if len(page.objects) + len(needed) + 1 > size:
+                    if not page.objects:  # not even this one object fits: send what of its definitions does
+                        page.objects = needed[:size]
+                        page.resume = f"{cursor}~{object_id}~{skip + size}"
+                    full = True
+                    break
+                page.objects += [*needed, shown]
+                sent_definitions |= {d["id"] for d in needed}
                 deliveries.append((peer.identity, object_id, modified, "sent"))
                 events.append(Event("sent", "taxii", object_id, modified, peer.identity,
                                     {"withheld": decision.withheld} if decision.withheld else None))
@@ -143,17 +172,18 @@ def view(node: Node, peer: Peer, *, added_after: str | None = None, limit: int |
                     deliveries.append((peer.identity, object_id, modified, "refused"))
                     events.append(Event("refused", "taxii", object_id, modified, peer.identity,
                                         {"reason": decision.reason}))
+            cursor = page.last_added = date_added
+            page.first_added = page.first_added or date_added
             if len(page.objects) >= size:
+                full = True
                 break
-    if not page.more and page.last_added:
-        page.more = bool(node.db.scalar("SELECT 1 FROM objects WHERE local = 1 AND type <> ? AND date_added > ? "
-                                        "LIMIT 1", (IDENTITY, page.last_added)))
+    page.more = page.resume is not None or bool(node.db.scalar(
+        "SELECT 1 FROM objects WHERE local = 1 AND type <> ? AND date_added > ? LIMIT 1", (IDENTITY, cursor)))
     if record and (events or deliveries):
         with node.db.transaction():
             node.db.executemany("INSERT INTO deliveries (peer, object_id, modified, outcome) VALUES (?, ?, ?, ?) "
                                 "ON CONFLICT (peer, object_id, modified, outcome) DO NOTHING", deliveries)
             audit.append(node.db, *events)
-    page.objects = list(definitions.values()) + page.objects
     return page
 
 
@@ -178,17 +208,14 @@ def _withdrawal(node: Node, obj: dict[str, Any]) -> dict[str, Any]:
 
 def manifest(node: Node, peer: Peer, *, added_after: str | None = None, limit: int | None = None) -> dict[str, Any]:
     """The TAXII manifest of the peer's view: ids, versions and date_added of what it may have, no content."""
-    page = view(node, peer, added_after=added_after, limit=limit, record=False)
+    page = view(node, peer, added_after=added_after, limit=limit, record=False, definitions=False)
     added = {r[0]: r[1] for r in node.db.all(
         "SELECT id, date_added FROM objects WHERE id IN ({})".format(", ".join("?" * len(page.objects)) or "''"),
         [o["id"] for o in page.objects])} if page.objects else {}
     records = [{"id": o["id"], "date_added": added.get(o["id"], page.last_added), "version": o.get("modified"),
                 "media_type": STIX_MEDIA_TYPE}
                for o in page.objects if o["type"] not in ("marking-definition", WITHDRAWAL)]
-    out: dict[str, Any] = {"more": page.more, "objects": records}
-    if page.more and page.last_added:
-        out["next"] = page.last_added
-    return out
+    return {**page.envelope(), "objects": records}
 
 
 def discovery(node: Node, base: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote_plus
 
-from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -145,7 +145,7 @@ def taxii_objects(request: Request, collection_id: str) -> Response:
 @router.get("/taxii2/api/collections/{collection_id}/objects/{object_id}/", include_in_schema=False)
 def taxii_object(request: Request, collection_id: str, object_id: str) -> Response:
     def handler(node: Node, peer: Any) -> Response:
-        page = taxii.view(node, peer, ids=[object_id], limit=1)
+        page = taxii.view(node, peer, ids=[object_id])
         found = [o for o in page.objects if o["type"] not in ("marking-definition", taxii.WITHDRAWAL)]
         if not found:
             # Not there and not releasable look the same: a peer learns nothing about what it may not have.
@@ -399,17 +399,25 @@ def peer_toggle(request: Request, session: SignedIn, identity: str, enabled: str
 # -- user API (bearer tokens) ---------------------------------------------------------------------
 
 @router.get("/exchange/api/objects", tags=["exchange"])
-def api_objects(request: Request, type: str = objects.DENIAL, limit: int = 200) -> JSONResponse:
-    """Objects of one type as the token's user may see them (fields withheld by granular markings removed)."""
+def api_objects(request: Request, type: str = objects.DENIAL,
+                limit: Annotated[int, Query(ge=1, le=5000)] = 200) -> JSONResponse:
+    """The newest ``limit`` objects of one type the token's user may see (fields withheld by granular markings
+    removed); objects hidden from the user do not count."""
     session = _session(request)
     if session is None:
         return JSONResponse({"detail": "a valid bearer token or console session is required"}, status_code=401)
     node, user = session
     out: list[dict[str, Any]] = []
-    for obj in node.objects(type, limit=max(1, min(limit, 5000))):
-        shown, withheld = node.visible(obj, user.recipient(node))
-        if shown is not None:
-            out.append({"object": shown, "withheld": withheld, "status": effective_status(shown)})
+    offset = 0
+    while len(out) < limit:
+        batch = node.objects(type, limit=limit, offset=offset)
+        for obj in batch:
+            shown, withheld = node.visible(obj, user.recipient(node))
+            if shown is not None and len(out) < limit:
+                out.append({"object": shown, "withheld": withheld, "status": effective_status(shown)})
+        if len(batch) < limit:
+            break
+        offset += limit
     if out:
         with node.db.transaction():
             audit.append(node.db, *[audit.Event("viewed", user.actor, r["object"]["id"], r["object"]["modified"],
