@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from kizuna.exchange import objects
@@ -60,9 +60,23 @@ def user_sees(spec: dict[str, Any], user: dict[str, str], insider: bool, org: st
 
 
 def _address_ok(spec: dict[str, Any], country: str, red_allowed: bool) -> bool:
-    if spec["address_rel_to"] is not None and country not in countries(spec["address_rel_to"] | {"JPN"}):
+    return _field_ok(spec["address_rel_to"], spec["address_red"], country, red_allowed)
+
+
+def _field_ok(rel_to: set[str] | None, red: bool, country: str, red_allowed: bool) -> bool:
+    """A field under its own REL TO (None: none) and, if ``red``, TLP:RED."""
+    if rel_to is not None and country not in countries(rel_to | {"JPN"}):
         return False
-    return not (spec["address_red"] and not red_allowed)
+    return not (red and not red_allowed)
+
+
+def user_sees_derived(denial: dict[str, Any], user: dict[str, str], at: str) -> bool:
+    """A consultation about a JP denial, or JP's answer to it, shown to a user at ``at`` (JP or US): the user must
+    be entitled to the denial it quotes and to its own markings (TLP:AMBER+STRICT, REL TO JPN and USA, ORG both)."""
+    sees_denial, _ = user_sees(denial, user, insider=at == "JP", org=at)
+    own = (TLPS.index(ROLE_TLP[user["role"]]) >= TLPS.index("amber+strict")
+           and user["nationality"] in {"JPN", "USA"})
+    return sees_denial and own
 
 
 # -- strategies ---------------------------------------------------------------------------------
@@ -76,6 +90,15 @@ marking_specs = st.fixed_dictionaries({
     "address_rel_to": st.none() | code_sets,
     "address_red": st.booleans(),
 })
+# Markings that release the object to the US node, so that what derives from it there gets tested too.
+released_to_us = st.fixed_dictionaries({
+    "tlp": st.sampled_from(TLPS[:4]),
+    "rel_to": code_sets.map(lambda codes: codes | {"USA"}),
+    "classification": st.none() | st.sampled_from(LEVELS[:2]),
+    "orgs": st.none() | st.sets(st.sampled_from(list(RECEIVERS)), max_size=3).map(lambda orgs: orgs | {"US"}),
+    "address_rel_to": st.none() | code_sets,
+    "address_red": st.booleans(),
+}).filter(lambda spec: spec["tlp"] != "amber+strict" or spec["orgs"] is not None)
 user_specs = st.fixed_dictionaries({
     "role": st.sampled_from(list(ROLE_TLP)),
     "clearance": st.sampled_from(LEVELS),
@@ -98,8 +121,8 @@ def agencies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Age
         agency.node.close()
 
 
-def _publish(agencies: dict[str, AgencyNode], spec: dict[str, Any], address: str,
-             current: dict[str, Any] | None) -> dict[str, Any]:
+def _refs(agencies: dict[str, AgencyNode], spec: dict[str, Any]) -> list[str]:
+    """JP's object-level markings for ``spec``."""
     node = agencies["JP"].node
     orgs = (None if spec["orgs"] is None
             else [agencies[c].node.identity_id for c in spec["orgs"]] + [node.identity_id])
@@ -107,14 +130,26 @@ def _publish(agencies: dict[str, AgencyNode], spec: dict[str, Any], address: str
                          spec["classification"], orgs)
     if spec["tlp"] == "amber+strict" and spec["orgs"] is None:
         spec["orgs"] = set()  # the node names only itself
+    return refs
+
+
+def _field_marking(node: Any, rel_to: set[str] | None, red: bool, selector: str) -> list[dict[str, Any]]:
     granular = []
-    if spec["address_rel_to"] is not None:
-        definition = rel_to_definition(sorted(spec["address_rel_to"] | {"JPN"}))
+    if rel_to is not None:
+        definition = rel_to_definition(sorted(rel_to | {"JPN"}))
         node.save_definitions([definition])
-        granular.append({"marking_ref": definition["id"], "selectors": ["end_user.address"]})
-    if spec["address_red"]:
-        granular.append({"marking_ref": tlp_id("red"), "selectors": ["end_user.address"]})
-    end_user = {"name": f"Property End User {uuid.uuid4().hex[:8]}", "country": "CN", "address": address}
+        granular.append({"marking_ref": definition["id"], "selectors": [selector]})
+    if red:
+        granular.append({"marking_ref": tlp_id("red"), "selectors": [selector]})
+    return granular
+
+
+def _publish(agencies: dict[str, AgencyNode], spec: dict[str, Any], address: str,
+             current: dict[str, Any] | None, name: str | None = None) -> dict[str, Any]:
+    node = agencies["JP"].node
+    refs = _refs(agencies, spec)
+    granular = _field_marking(node, spec["address_rel_to"], spec["address_red"], "end_user.address")
+    end_user = {"name": name or f"Property End User {uuid.uuid4().hex[:8]}", "country": "CN", "address": address}
     if current is None:
         obj = objects.new_denial(creator=node.identity_id, codes=["3B001.f"], item="scanner", end_user=end_user,
                                  denial_date="2026-05-01", markings=refs, granular=granular or None)
@@ -188,3 +223,88 @@ def test_oracle_is_not_vacuous() -> None:
     assert peer_gets(spec, "KOR", "KR", "UNCLASSIFIED") == (False, False)
     assert peer_gets({**spec, "address_rel_to": None}, "USA", "US", "UNCLASSIFIED") == (True, True)
 
+
+
+link_specs = st.lists(st.fixed_dictionaries({"rel_to": st.none() | code_sets, "red": st.booleans()}),
+                      min_size=1, max_size=4)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spec=released_to_us | marking_specs, links=link_specs, viewers=st.lists(user_specs, min_size=1, max_size=4))
+def test_list_items_reach_only_who_their_own_markings_allow(agencies: dict[str, AgencyNode], spec: dict[str, Any],
+                                                            links: list[dict[str, Any]],
+                                                            viewers: list[dict[str, str]]) -> None:
+    """Each ownership-chain link under its own markings: removing some for a peer never unmarks the others."""
+    jp = agencies["JP"]
+    node, tag = jp.node, uuid.uuid4().hex[:8]
+    names = [f"Link {n} {tag}" for n in range(len(links))]
+    granular = [g for n, link in enumerate(links)
+                for g in _field_marking(node, link["rel_to"], link["red"], f"ownership_chain.[{n}]")]
+    note = node.create(objects.new_investor_note(
+        creator=node.identity_id, investor={"name": f"Investor {tag}"}, concerns="property",
+        chain=[{"name": name, "owns": "target"} for name in names], markings=_refs(agencies, spec),
+        granular=granular or None), "property")
+    for code, level in RECEIVERS.items():
+        agency = agencies[code]
+        sync_in_process(agency, jp)
+        country = agency.node.country
+        may_have, _ = peer_gets({**spec, "address_rel_to": None, "address_red": False}, country, code, level)
+        held = _held(agency, note["id"])
+        assert (held is not None) == may_have, (code, spec)
+        if held is None:
+            continue
+        expected = {name for name, link in zip(names, links, strict=True)
+                    if _field_ok(link["rel_to"], link["red"], country, red_allowed=False)}
+        event(f"{len(links) - len(expected)} of {len(links)} links withheld from a peer")
+        assert {link["name"] for link in held.get("ownership_chain", [])} == expected, (code, spec, links)
+        for viewer in viewers:
+            user = User("u", viewer["role"], viewer["clearance"], viewer["nationality"])
+            shown, _ = agency.node.visible(held, user.recipient(agency.node))
+            sees, _ = user_sees({**spec, "address_rel_to": None, "address_red": False}, viewer, False, code)
+            assert (shown is not None) == sees, (code, viewer, spec)
+            if shown is not None:
+                red_allowed = ROLE_TLP[viewer["role"]] == "red"
+                wanted = {name for name, link in zip(names, links, strict=True) if name in expected
+                          and _field_ok(link["rel_to"], link["red"], viewer["nationality"], red_allowed)}
+                assert {link["name"] for link in shown.get("ownership_chain", [])} == wanted, (code, viewer, links)
+
+
+def _word(hex_text: str) -> str:
+    """A made-up word no other end user shares, so screening matches only the denial it was made for."""
+    return "".join(chr(ord("a") + int(c, 16)) for c in hex_text).capitalize()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spec=released_to_us | marking_specs, viewers=st.lists(user_specs, min_size=1, max_size=4))
+def test_consultations_and_answers_reach_only_who_may_see_the_denial_they_quote(
+        agencies: dict[str, AgencyNode], spec: dict[str, Any], viewers: list[dict[str, str]]) -> None:
+    from kizuna.exchange import licensing
+
+    jp, us = agencies["JP"], agencies["US"]
+    name = f"{_word(uuid.uuid4().hex[:10])} {_word(uuid.uuid4().hex[:8])}"
+    denial = _publish(agencies, spec, f"{uuid.uuid4().hex} Road", None, name=name)
+    sync_in_process(us, jp)
+    held = _held(us, denial["id"]) is not None
+    event("the denial reached the US" if held else "the denial was not released to the US")
+    assert held == peer_gets(spec, "USA", "US", RECEIVERS["US"])[0]
+    app, _ = licensing.check_application(us.node, "property", None, ["3B001.f"], {"name": name, "country": "CN"},
+                                         "", "CN")
+    consultations = [c for c in app.consultations if us.node.get(c)["denial_ref"] == denial["id"]]
+    assert len(consultations) == int(held)
+    if not held:
+        return
+    consultation = consultations[0]
+    sync_in_process(jp, us)
+    assert _held(jp, consultation) is not None
+    answer = licensing.answer_consultation(jp.node, consultation, "No objection.", "no-objection", "property")
+    sync_in_process(us, jp)
+    assert us.node.get(consultation)["status"] == "answered"
+    for viewer in viewers:
+        user = User("u", viewer["role"], viewer["clearance"], viewer["nationality"])
+        for at, agency in (("JP", jp), ("US", us)):
+            expected = user_sees_derived(spec, viewer, at)
+            for object_id in (consultation, answer["id"]):
+                obj = _held(agency, object_id)
+                assert obj is not None, (at, object_id)
+                shown, _ = agency.node.visible(obj, user.recipient(agency.node))
+                assert (shown is not None) == expected, (at, object_id, viewer, spec)
