@@ -17,8 +17,8 @@ from kizuna.exchange.db import Database
 
 GENESIS = "0" * 64
 EVENTS = ("created", "versioned", "sent", "refused", "withdrawn", "received", "rejected", "viewed",
-          "request-refused", "access-refused", "login", "login-failed", "application", "consultation", "approved", "approval-refused",
-          "peer-added", "user-added", "settings")
+          "request-refused", "access-refused", "login", "login-failed", "application", "consultation", "approved",
+          "approval-refused", "peer-added", "user-added", "settings")
 
 
 @dataclass(frozen=True, slots=True)

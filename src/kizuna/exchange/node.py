@@ -275,7 +275,8 @@ class Node:
         for obj, fields in quoted:
             outer = self.resolver.resolve(obj.get("object_marking_refs", []))
             parts.append(outer)
-            parts += [combine(outer, self.resolver.resolve([g["marking_ref"]])) for g in obj.get("granular_markings", [])
+            parts += [combine(outer, self.resolver.resolve([g["marking_ref"]]))
+                      for g in obj.get("granular_markings", [])
                       if "marking_ref" in g and any(covers(s, f) for s in g.get("selectors", []) for f in fields)]
         unknown = [u for part in parts for u in part.unknown]
         if unknown:
