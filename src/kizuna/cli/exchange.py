@@ -43,7 +43,8 @@ app.add_typer(policy_app, name="policy")
 
 TlpOption = Annotated[str, typer.Option("--tlp", help="clear, green, amber, amber+strict or red.")]
 RelToOption = Annotated[str | None, typer.Option(
-    "--rel-to", help="Releasable to: alpha-3 country and group codes (WA, FVEY, EU), comma-separated. "
+    "--rel-to", help="Releasable to: alpha-3 country and group codes (FVEY, EU, CHIP4, G7, …), comma-separated; "
+    "never a country of concern. "
     "Without it nothing leaves the node.")]
 ClassificationOption = Annotated[str | None, typer.Option("--classification", help="UNCLASSIFIED, CONTROLLED, …")]
 OrgOption = Annotated[list[str] | None, typer.Option("--org", help="Name a peer organisation (for AMBER+STRICT); "
@@ -275,11 +276,14 @@ def audit_show(
 @policy_app.command("check")
 def policy_check() -> None:
     """Report the REL TO markings held here that would release to a country of concern (exit 1 if any)."""
+    from kizuna.core.paths import bundled
     from kizuna.exchange.config import concerns_file, countries_of_concern
 
     node = _node()
     found = node.markings_of_concern()
-    console.print(f"countries of concern ({concerns_file()}): {', '.join(sorted(countries_of_concern()))}")
+    source = concerns_file()
+    where = "bundled default" if source == bundled("exchange", source.name) else str(source)
+    console.print(f"countries of concern ({where}): {', '.join(sorted(countries_of_concern()))}")
     for definition, concern, used_by in found:
         ours = sum(local for _, local in used_by)
         console.print(f"{definition['name']} would release to {', '.join(sorted(concern))}: {len(used_by)} "
