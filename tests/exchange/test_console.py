@@ -146,7 +146,8 @@ def test_sharing_settings(page, pair: dict[str, Any]) -> None:  # type: ignore[n
     peer = page.locator("tr.peer[data-country=USA]")
     assert "Bureau of Industry and Security" in peer.inner_text() and "http://127.0.0.1" in peer.inner_text()
     assert page.locator("tr.peer").count() == 1
-    assert "WA" in page.locator("body").inner_text()
+    assert "CHIP4" in page.locator("body").inner_text()
+    assert "RUS" in page.locator("#concerns").inner_text()  # what no marking may release to
     screenshot(page, "exchange-settings")
 
 

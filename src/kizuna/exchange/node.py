@@ -418,8 +418,12 @@ class Node:
             raise NotFoundError(f"{ref!r} is ambiguous: give more of the id")
         if user is not None:
             hidden = candidates[0] if len(candidates) == 1 else None
-            reason = ("no such object" if hidden is None else f"not a {type_}" if type_ not in (None, hidden["type"])
-                      else decide(hidden, self.resolver, user).reason)
+            if hidden is None:
+                reason = f"{len(candidates)} objects match, none the user may see" if candidates else "no such object"
+            elif type_ not in (None, hidden["type"]):
+                reason = f"not a {type_}"
+            else:
+                reason = decide(hidden, self.resolver, user).reason
             with self.db.transaction():
                 audit.append(self.db, Event("access-refused", actor, hidden["id"] if hidden else None,
                                             hidden.get("modified") if hidden else None,

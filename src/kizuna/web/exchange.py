@@ -373,7 +373,7 @@ def licence_check(request: Request, session: SignedIn, control: str = Form(...),
 @router.get("/exchange/settings", response_class=HTMLResponse, include_in_schema=False)
 def settings(request: Request, session: SignedIn) -> Response:
     node, user = session
-    from kizuna.exchange.config import classification_ranks, group_notes, roles
+    from kizuna.exchange.config import classification_ranks, countries_of_concern, group_notes, roles
 
     counts: dict[str, dict[str, int]] = {}
     for peer in node.peers():
@@ -382,7 +382,8 @@ def settings(request: Request, session: SignedIn) -> Response:
     card = node.card()
     return _render(request, "settings.html", {
         "node": node, "user": user, "peers": node.peers(), "counts": counts, "fingerprint": card["fingerprint"],
-        "groups": group_notes(), "roles": roles(), "levels": list(classification_ranks()),
+        "groups": group_notes(), "concerns": sorted(countries_of_concern()), "roles": roles(),
+        "levels": list(classification_ranks()),
         "users": users.list_users(node) if user.may("users") else [], "own_objects": node.count(local=True),
         "received": node.count(local=False), "message": request.query_params.get("message"),
         "error": request.query_params.get("error")})
