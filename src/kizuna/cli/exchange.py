@@ -527,13 +527,13 @@ def denial_revoke(
 @denial_app.command("remark")
 def denial_remark(
     denial_id: Annotated[str, typer.Argument(help="Id (or id prefix) of one of this agency's denials.")],
-    tlp: TlpOption = "amber", rel_to: RelToOption = None, classification: ClassificationOption = None,
+    rel_to: Annotated[str, typer.Option("--rel-to", help="Releasable to (countries and partner groups).")],
+    tlp: TlpOption = "amber", classification: ClassificationOption = None,
     org: OrgOption = None, field_rel_to: FieldOption = None,
 ) -> None:
     """Give a denial new markings (a new version); an ally no longer entitled to it is told to withdraw it."""
     node = _node()
     current = node.lookup(denial_id, type_=objects.DENIAL)
-    _shared_or_local(rel_to, False)
     changes: dict[str, Any] = {"object_marking_refs": _markings(node, tlp, rel_to, classification, org)}
     if field_rel_to:
         changes["granular_markings"] = _granular(node, field_rel_to)

@@ -278,11 +278,12 @@ def inbox(request: Request, session: SignedIn, status: str = "active", source: s
 def object_page(request: Request, session: SignedIn, object_id: str) -> Response:
     node, user = session
     try:
-        obj = node.lookup(object_id, user.recipient(node), actor=user.actor)
+        obj: dict[str, Any] | None = node.lookup(object_id, user.recipient(node), actor=user.actor)
     except NotFoundError:
+        obj = None
+    shown, withheld = node.view(obj, user.recipient(node), user.actor) if obj else (None, [])
+    if shown is None:
         return _render(request, "missing.html", {"node": node, "user": user, "object_id": object_id}, 404)
-    shown, withheld = node.view(obj, user.recipient(node), user.actor)
-    assert shown is not None  # lookup let it through, and both ask the same policy
     notes = [r for n in node.objects(objects.NOTE, limit=10_000) if object_id in n.get("object_refs", [])
              and (r := _row(node, n, user))]
     return _render(request, "object.html", {"node": node, "user": user, "row": _row(node, shown, user),
