@@ -186,7 +186,7 @@ class SnapshotStore:
         building.mkdir()
         (building / _PENDING).touch()
         try:
-            self._write(building / "lists.sqlite", _merge_same_code(lists), base, {
+            self._write(building / "lists.sqlite", lists, base, {
                 "id": snapshot_id, "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "note": note, "parent": base.id if base else "", "fingerprint": fingerprint,
             })
@@ -265,23 +265,6 @@ def _broken(path: Path) -> str | None:
     if not lists:
         return f"{database} holds no lists"
     return None
-
-
-def _merge_same_code(lists: list[ListData]) -> list[ListData]:
-    """One publication per list code: two files of the same list (e.g. DDTC's statutory and administrative
-    debarments) are joined, with the later data date."""
-    merged: dict[str, ListData] = {}
-    for data in lists:
-        if data.code in merged:
-            into = merged[data.code]
-            into.entries.extend(data.entries)
-            into.warnings.extend(data.warnings)
-            into.data_date = max(into.data_date, data.data_date)
-            into.source = f"{into.source} + {data.source}"
-        else:
-            merged[data.code] = ListData(data.code, data.data_date, data.source, list(data.entries),
-                                         list(data.warnings))
-    return list(merged.values())
 
 
 def _unique_ids(data: ListData) -> None:

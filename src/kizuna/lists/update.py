@@ -30,14 +30,31 @@ class Loaded(StrEnum):
 
 
 def read_all(specs: list[SourceSpec], base: Path) -> list[ListData]:
-    """Read and check every source; any error aborts before anything is written."""
+    """Read and check every source, one ListData per list code; any error aborts before anything is written."""
     lists: list[ListData] = []
     for spec in specs:
         for data in spec.read(base):
             check_data_date(data.data_date, f"data date of {data.source}")
             strip_control_characters(data)
             lists.append(data)
-    return lists
+    return _merge_same_code(lists)
+
+
+def _merge_same_code(lists: list[ListData]) -> list[ListData]:
+    """One publication per list code: two files of the same list (e.g. DDTC's statutory and administrative
+    debarments) are joined, with the later data date."""
+    merged: dict[str, ListData] = {}
+    for data in lists:
+        if data.code in merged:
+            into = merged[data.code]
+            into.entries.extend(data.entries)
+            into.warnings.extend(data.warnings)
+            into.data_date = max(into.data_date, data.data_date)
+            into.source = f"{into.source} + {data.source}"
+        else:
+            merged[data.code] = ListData(data.code, data.data_date, data.source, list(data.entries),
+                                         list(data.warnings))
+    return list(merged.values())
 
 
 def fingerprint(specs: list[SourceSpec]) -> str:
