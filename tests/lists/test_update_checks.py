@@ -46,14 +46,23 @@ def test_a_list_that_shrinks_sharply_is_refused_unless_confirmed(store: Snapshot
     assert snapshot.count() == 150
 
 
-def test_a_list_that_loses_a_kind_of_record_is_refused(fresh_home: Path, tmp_path: Path) -> None:
+def test_a_list_that_loses_a_kind_of_record_is_refused(store: SnapshotStore, tmp_path: Path) -> None:
+    folder = tmp_path / "f"
+    shutil.copytree(SDN, folder)
+    text = (folder / "sdn.csv").read_text(encoding="utf-8")
+    (folder / "sdn.csv").write_text(text.replace(',"individual",', ",-0- ,"), encoding="utf-8")  # same size
+    with pytest.raises(UpdateRefused, match="would go from 132 to 0 person entries"):
+        update_from(store, folder, data_date="2021-07-07")
+
+
+def test_a_list_that_loses_a_section_is_refused_as_a_shrink(fresh_home: Path, tmp_path: Path) -> None:
     store = SnapshotStore()
     update_from(store, UN_XML)
     text = UN_XML.read_text(encoding="utf-8")
     without_people = re.sub(r"<INDIVIDUALS>.*</INDIVIDUALS>", "<INDIVIDUALS/>", text, flags=re.DOTALL)
     path = tmp_path / "UN_consolidated.xml"
     path.write_text(without_people, encoding="utf-8")
-    with pytest.raises(UpdateRefused, match="would go from 730 to 0 person entries"):
+    with pytest.raises(UpdateRefused, match="un-sc: would shrink from 1,003 to 273 entries"):
         update_from(store, path)
 
 
