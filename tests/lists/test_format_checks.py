@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kizuna.core.errors import InputError
-from kizuna.lists.importers import csl, meti, ofac, un, usjson
+from kizuna.lists.importers import csl, ftm, meti, ofac, un, usjson
 from kizuna.lists.importers.common import iso_date
 from kizuna.lists.store import SnapshotStore
 from kizuna.lists.update import update_from
@@ -125,6 +125,16 @@ def test_us_list_json_fields_of_the_wrong_type_are_refused(tmp_path: Path, chang
     with pytest.raises(InputError, match="entity #4") as error:
         usjson.read({"primary": path}, None, None, "test")
     assert error.value.field == field
+
+
+@pytest.mark.parametrize("properties", ['{"name": "Huawei Technologies Company"}', '{"name": ["A"], "alias": "B"}'])
+def test_followthemoney_properties_that_are_not_arrays_of_text_are_refused(tmp_path: Path, properties: str) -> None:
+    path = tmp_path / "entities.ftm.json"
+    path.write_text('{"id": "x", "schema": "Company", "properties": ' + properties + ', "datasets": ["us_fcc"]}\n',
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="entity 'x': expected an array") as error:
+        ftm.read({"primary": path}, None, None, "test")
+    assert error.value.line == 1
 
 
 @pytest.mark.parametrize("formula", [True, False])
