@@ -53,7 +53,8 @@ def test_two_concurrent_updates_run_one_after_the_other(fresh_home: Path) -> Non
     assert not list(store.snapshots.glob(".building-*"))
 
 
-@pytest.mark.parametrize("damage", ["missing database", "only the index", "garbage database", "unknown id"])
+@pytest.mark.parametrize("damage", ["missing database", "only the index", "garbage database", "unknown id",
+                                    "no CURRENT"])
 def test_a_broken_current_snapshot_stops_screen_and_status_without_rebuilding(fresh_home: Path, damage: str) -> None:
     store = SnapshotStore()
     current = _small_current(store)
@@ -65,8 +66,10 @@ def test_a_broken_current_snapshot_stops_screen_and_status_without_rebuilding(fr
         (folder / "screening-index.pickle").write_bytes(b"index")
     elif damage == "garbage database":
         (folder / "lists.sqlite").write_bytes(b"\0" * 4096)
-    else:
+    elif damage == "unknown id":
         (store.root / "CURRENT").write_text("20990101T000000000000Z-dead\n")
+    else:
+        (store.root / "CURRENT").unlink()
     before = sorted(p.name for p in store.snapshots.iterdir())
     for command in (("screen", "Banco Nacional de Cuba"), ("lists", "status")):
         result = kizuna(*command, home=fresh_home, check=False)

@@ -117,22 +117,29 @@ class SnapshotStore:
         pointer = self.root / "CURRENT"
         if not pointer.exists():
             return None
-        return pointer.read_text(encoding="utf-8").strip() or None
+        # a damaged pointer still names something, which current_id then reports as broken
+        return pointer.read_bytes().decode("utf-8", errors="replace").strip() or None
 
     def current_id(self) -> str | None:
-        """The current snapshot's id; None on a data directory where no snapshot was ever made current.
+        """The current snapshot's id; None on a data directory where no snapshot was ever made current (orphans
+        of a killed first load do not count).
 
         BrokenSnapshotError when ``CURRENT`` names a snapshot that is missing or unreadable: screening against
         some other lists instead would answer a question nobody asked.
         """
         value = self.pointer()
+        problem: str | None
         if value is None:
-            return None
-        problem = _broken(self.snapshots / value)
+            if not self.ids():
+                return None
+            problem = f"{self.root / 'CURRENT'} is missing, though snapshots were made current before"
+        else:
+            problem = _broken(self.snapshots / value)
         if problem:
             intact = [i for i in self.ids() if _broken(self.snapshots / i) is None]
+            named = f" {value}" if value else ""
             raise BrokenSnapshotError(
-                f"the current list snapshot {value} in {self.root} is broken ({problem}), and Kizuna will "
+                f"the current list snapshot{named} in {self.root} is broken ({problem}), and Kizuna will "
                 f"not use other lists in its place. Intact snapshots: {', '.join(intact) or 'none'}. To recover, "
                 "load the bundled lists with `kizuna lists load-bundled --force`, then your newer files again with "
                 "`kizuna lists update --from PATH`")
