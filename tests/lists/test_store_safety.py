@@ -71,7 +71,7 @@ def test_a_broken_current_snapshot_stops_screen_and_status_without_rebuilding(fr
     else:
         (store.root / "CURRENT").unlink()
     before = sorted(p.name for p in store.snapshots.iterdir())
-    for command in (("screen", "Banco Nacional de Cuba"), ("lists", "status")):
+    for command in (("screen", "Banco Nacional de Cuba"), ("lists", "status"), ("serve", "--port", "1")):
         result = kizuna(*command, home=fresh_home, check=False)
         assert result.returncode == 2, (command, result.stdout, result.stderr)
         assert "is broken" in result.stderr and "kizuna lists load-bundled --force" in result.stderr
