@@ -77,6 +77,10 @@ def test_a_broken_current_snapshot_stops_screen_and_status_without_rebuilding(fr
         assert "is broken" in result.stderr and "kizuna lists load-bundled --force" in result.stderr
         assert "Traceback" not in result.stderr and "loading the bundled lists" not in result.stderr
     assert sorted(p.name for p in store.snapshots.iterdir()) == before  # nothing rebuilt
+    listed = kizuna("lists", "snapshots", home=fresh_home, check=False)
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr  # the other snapshots can still be listed
+    if damage == "garbage database":
+        assert "broken:" in listed.stdout
     with pytest.raises(BrokenSnapshotError):
         update_from(store, SDN, data_date="2021-07-07")  # an update would carry nothing over: refused too
 

@@ -119,10 +119,13 @@ def snapshots() -> None:
     for column in ("snapshot", "created", "entries", "note", ""):
         table.add_column(column)
     for snapshot_id in store.ids():
+        marker = "current" if snapshot_id == current else ""
+        if problem := store.problem(snapshot_id):
+            table.add_row(snapshot_id, "", "", f"broken: {problem}", marker)
+            continue
         snapshot = store.open(snapshot_id)
         meta = snapshot.meta
-        table.add_row(snapshot_id, meta.get("created", ""), f"{snapshot.count():,}", meta.get("note", ""),
-                      "current" if snapshot_id == current else "")
+        table.add_row(snapshot_id, meta.get("created", ""), f"{snapshot.count():,}", meta.get("note", ""), marker)
         snapshot.close()
     console.print(table)
 

@@ -134,9 +134,9 @@ class SnapshotStore:
                 return None
             problem = f"{self.root / 'CURRENT'} is missing, though snapshots were made current before"
         else:
-            problem = _broken(self.snapshots / value)
+            problem = self.problem(value)
         if problem:
-            intact = [i for i in self.ids() if _broken(self.snapshots / i) is None]
+            intact = [i for i in self.ids() if self.problem(i) is None]
             named = f" {value}" if value else ""
             raise BrokenSnapshotError(
                 f"the current list snapshot{named} in {self.root} is broken ({problem}), and Kizuna will "
@@ -169,7 +169,13 @@ class SnapshotStore:
         matches = [i for i in self.ids() if i == chosen or i.startswith(chosen)]
         if len(matches) != 1:
             raise NotFoundError(f"no single snapshot matches {chosen!r}; known: {', '.join(self.ids())}")
+        if snapshot_id is not None and (problem := self.problem(matches[0])):
+            raise BrokenSnapshotError(f"snapshot {matches[0]} is broken ({problem})")
         return Snapshot(self.snapshots / matches[0])
+
+    def problem(self, snapshot_id: str) -> str | None:
+        """Why a stored snapshot cannot be used, or None when it can."""
+        return _broken(self.snapshots / snapshot_id)
 
     def create(
         self,
