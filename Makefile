@@ -1,9 +1,9 @@
 # Kizuna: `make run` serves the console with the bundled lists; `make test` runs every check.
+# Data lives in kizuna's one home (KIZUNA_HOME, default ~/.local/share/kizuna), the same for `make run` and `kizuna`.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-export KIZUNA_HOME ?= $(CURDIR)/var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -53,4 +53,4 @@ bench: install
 	$(BIN)/kizuna bench screening
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

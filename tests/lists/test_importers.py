@@ -115,9 +115,9 @@ def test_detection_recognises_official_file_names_and_content() -> None:
 @pytest.mark.parametrize(
     ("content", "line", "reader", "name"),
     [
-        ('36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA"\n', 1, ofac.read, "sdn.csv"),
+        ('36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA"\n\x1a', 1, ofac.read, "sdn.csv"),
         ('36,"OK",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \nX1,"BAD",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,'
-         '-0- ,-0- ,-0- \n', 2, ofac.read, "sdn.csv"),
+         '-0- ,-0- ,-0- \n\x1a', 2, ofac.read, "sdn.csv"),
         ("<CONSOLIDATED_LIST><INDIVIDUALS>\n<INDIVIDUAL>\n</CONSOLIDATED_LIST>", 3, un.read, "un.xml"),
         ('{"list_id": "bis-dpl", "entities": [\n{"name": "A"},\n{"name": }]}', 3, usjson.read, "x.json"),
     ],

@@ -16,7 +16,7 @@ import pytest
 from kizuna.core.errors import InputError
 from kizuna.lists.diff import diff_snapshots
 from kizuna.lists.store import SnapshotStore
-from kizuna.lists.update import load_bundled, update_from
+from kizuna.lists.update import Loaded, load_bundled, update_from
 from tests.conftest import BUNDLED, FIXTURES, kizuna
 
 DPL = BUNDLED / "lists" / "us_restricted_2026-07" / "bis_dpl.json"
@@ -40,9 +40,9 @@ def _edited_dpl(folder: Path) -> Path:
 def test_update_replaces_only_the_lists_it_brings_and_diff_reports_changes(fresh_home: Path, tmp_path: Path) -> None:
     store = SnapshotStore()
     first, built = load_bundled(store)
-    assert built and store.current_id() == first.id
+    assert built is Loaded.BUILT and store.current_id() == first.id
     again, built_again = load_bundled(store)
-    assert not built_again and again.id == first.id  # loading the same files twice is a no-op
+    assert built_again is Loaded.CURRENT and again.id == first.id  # loading the same files twice is a no-op
     folder, removed, changed = _edited_dpl(tmp_path / "newer")
     second, updated = update_from(store, folder)
     assert updated == ["us-bis-dpl"] and store.current_id() == second.id
@@ -54,6 +54,9 @@ def test_update_replaces_only_the_lists_it_brings_and_diff_reports_changes(fresh
     assert sorted(c.name for c in dpl.removed) == sorted(removed)
     assert [(c.name, c.fields) for c in dpl.changed] == [(changed, ["addresses"])]
     assert first.count() == second.count() + 1  # the old snapshot is untouched
+    # `make run` loads the bundled lists each time: it must not throw the user's update away
+    kept, outcome = load_bundled(store)
+    assert outcome is Loaded.KEPT and kept.id == second.id == store.current_id()
 
 
 def test_failed_update_keeps_the_current_snapshot(fresh_home: Path, tmp_path: Path) -> None:

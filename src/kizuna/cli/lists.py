@@ -11,8 +11,9 @@ from rich.table import Table
 
 from kizuna.cli.output import console, print_json, warn
 from kizuna.lists.diff import diff_snapshots
+from kizuna.lists.freshness import freshness
 from kizuna.lists.store import Snapshot, SnapshotStore
-from kizuna.lists.update import load_bundled, update_from
+from kizuna.lists.update import Loaded, load_bundled, update_from
 from kizuna.screening.service import build_index_cache
 
 app = typer.Typer(help="List sources: status, loading, updates and diffs.", no_args_is_help=True)
@@ -28,36 +29,61 @@ def _report_warnings(snapshot: Snapshot, only: list[str] | None = None) -> None:
             warn(f"{status.code}: {message}")
 
 
+def warn_if_stale(snapshot_id: str, codes: tuple[str, ...] = ()) -> None:
+    """One warning naming every screened list (``codes``, default all) that is past its publisher's cadence."""
+    snapshot = SnapshotStore().open(snapshot_id)
+    try:
+        stale = [fresh for row in snapshot.lists() if not codes or row.code in codes
+                 if (fresh := freshness(row.code, row.data_date)).stale]
+    finally:
+        snapshot.close()
+    if stale:
+        names = ", ".join(f"{f.code} ({'?' if f.age_days is None else f.age_days} d)" for f in stale)
+        warn(f"screening against {len(stale)} STALE list(s), older than their publisher's update cadence: {names}. "
+             "A stale list misses recent designations; see `kizuna lists status`")
+
+
 @app.command("status")
 def status(as_json: JsonOption = False) -> None:
-    """Each loaded list: entries, data date and source."""
+    """Each loaded list: entries, data date, age (STALE past its publisher's cadence) and source."""
     store = SnapshotStore()
     snapshot = store.open()
-    rows = snapshot.lists()
+    rows = [(row, freshness(row.code, row.data_date)) for row in snapshot.lists()]
     if as_json:
         print_json({"snapshot": snapshot.id, "created": snapshot.meta.get("created"),
-                    "lists": [asdict(r) for r in rows]})
+                    "lists": [{**asdict(r), "age_days": f.age_days, "stale": f.stale,
+                               "stale_after_days": f.stale_after_days} for r, f in rows]})
         return
     table = Table(title=f"Snapshot {snapshot.id} ({snapshot.meta.get('note')})", title_justify="left")
-    for column in ("list", "name", "entries", "data date", "source"):
-        table.add_column(column, justify="right" if column == "entries" else "left", overflow="fold")
-    for row in rows:
-        table.add_row(row.code, row.name, f"{row.entries:,}", row.data_date, row.source)
-    table.add_row("", "total", f"{sum(r.entries for r in rows):,}", "", "", style="bold")
+    for column in ("list", "name", "entries", "data date", "age", "source"):
+        table.add_column(column, justify="right" if column in ("entries", "age") else "left",
+                         overflow="fold", no_wrap=column in ("data date", "age"))
+    for row, fresh in rows:
+        age = "?" if fresh.age_days is None else f"{fresh.age_days:,} d"
+        table.add_row(row.code, row.name, f"{row.entries:,}", row.data_date,
+                      f"{age} [bold red]STALE[/]" if fresh.stale else age, row.source)
+    table.add_row("", "total", f"{sum(r.entries for r, _ in rows):,}", "", "", "", style="bold")
     console.print(table)
+    stale = [f for _, f in rows if f.stale]
+    if stale:
+        warn(f"{len(stale)} list(s) are STALE (older than their publisher's update cadence allows, "
+             "data/lists/cadence.yaml); load current files with `kizuna lists update --from PATH`")
 
 
 @app.command("load-bundled")
 def load_bundled_command(
-    force: Annotated[bool, typer.Option(help="Rebuild even if the bundled lists are already current.")] = False,
+    force: Annotated[bool, typer.Option(help="Load the bundled lists even over updated (or broken) ones.")] = False,
 ) -> None:
     """Load the bundled public lists (offline) as the current snapshot."""
     store = SnapshotStore()
-    snapshot, built = load_bundled(store, prepare=build_index_cache, force=force)
-    if built:
+    snapshot, outcome = load_bundled(store, prepare=build_index_cache, force=force)
+    if outcome is Loaded.BUILT:
         console.print(f"loaded bundled lists as snapshot {snapshot.id}: {snapshot.count():,} entries "
                       f"in {len(snapshot.lists())} lists")
         _report_warnings(snapshot)
+    elif outcome is Loaded.KEPT:
+        console.print(f"kept the current snapshot {snapshot.id} ({snapshot.meta.get('note')}); the bundled lists "
+                      "were not loaded over it (use --force to replace it with them)")
     else:
         console.print(f"bundled lists already current (snapshot {snapshot.id}, {snapshot.count():,} entries)")
 
@@ -66,10 +92,16 @@ def load_bundled_command(
 def update(
     source: Annotated[Path, typer.Option("--from", help="A folder (or file) of official list files.")],
     date: Annotated[str | None, typer.Option(help="Data date for files that carry none (YYYY-MM-DD).")] = None,
+    confirm_shrink: Annotated[bool, typer.Option(
+        "--confirm-shrink", help="Load a list even if it shrinks sharply, loses a kind of record or changes shape "
+        "(data/lists/update_checks.yaml).")] = False,
+    allow_older: Annotated[bool, typer.Option(
+        "--allow-older", help="Load a list even if its data date is older than the current one's.")] = False,
 ) -> None:
     """Load newer official files as a new snapshot; the previous one stays current until this one is complete."""
     store = SnapshotStore()
-    snapshot, updated = update_from(store, source, data_date=date, prepare=build_index_cache)
+    snapshot, updated = update_from(store, source, data_date=date, prepare=build_index_cache,
+                                    confirm_shrink=confirm_shrink, allow_older=allow_older)
     for row in snapshot.lists():
         if row.code in updated:
             console.print(f"  {row.code}: {row.entries:,} entries, data date {row.data_date}")
@@ -82,15 +114,18 @@ def update(
 def snapshots() -> None:
     """Every stored snapshot, oldest first."""
     store = SnapshotStore()
-    current = store.current_id()
+    current = store.pointer()
     table = Table()
     for column in ("snapshot", "created", "entries", "note", ""):
         table.add_column(column)
     for snapshot_id in store.ids():
+        marker = "current" if snapshot_id == current else ""
+        if problem := store.problem(snapshot_id):
+            table.add_row(snapshot_id, "", "", f"broken: {problem}", marker)
+            continue
         snapshot = store.open(snapshot_id)
         meta = snapshot.meta
-        table.add_row(snapshot_id, meta.get("created", ""), f"{snapshot.count():,}", meta.get("note", ""),
-                      "current" if snapshot_id == current else "")
+        table.add_row(snapshot_id, meta.get("created", ""), f"{snapshot.count():,}", meta.get("note", ""), marker)
         snapshot.close()
     console.print(table)
 

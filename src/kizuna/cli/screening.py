@@ -9,6 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kizuna.cli.lists import warn_if_stale
 from kizuna.cli.output import console, errors, print_json
 from kizuna.core.countries import to_alpha2
 from kizuna.core.errors import InputError
@@ -43,6 +44,7 @@ def screen(
     except ValueError as exc:
         raise InputError(str(exc), field="--type") from exc
     screener = get_screener()
+    warn_if_stale(screener.snapshot_id, _lists(lists))
     query = Query(name, code, entity_type, dob, _lists(lists))
     hits = screener.screen(query, threshold, limit)
     if as_json:
@@ -75,6 +77,7 @@ def screen_file_command(
 ) -> None:
     """Screen every row of a CSV file into a JSON Lines file, in input order."""
     screener = get_screener()
+    warn_if_stale(screener.snapshot_id, _lists(lists))
     show_progress = errors.is_terminal
     with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=errors, disable=not show_progress) as progress:

@@ -14,8 +14,10 @@ def serve(
     """Serve the API (/v1, documented at /docs) and the console (/) with the current lists."""
     import uvicorn
 
+    from kizuna.lists.store import SnapshotStore
     from kizuna.web.app import create_app
 
+    SnapshotStore().current_id()  # a broken current snapshot: one clear error, not a failed server start-up
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 
 

@@ -29,6 +29,8 @@ def read_yaml(path: Path, *, allow_empty: bool = False) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(f"not valid YAML: {problem}", path=path, line=mark.line + 1 if mark else None) from exc
+    except ValueError as exc:  # a scalar YAML resolves but cannot build, e.g. the date 2021-13-45
+        raise InputError(f"not valid YAML: {exc}", path=path) from exc
     if data is None and allow_empty:
         return {}
     if not isinstance(data, dict):

@@ -2,11 +2,15 @@
 
 A new snapshot is built in a hidden folder, checked, and only then renamed into place and named in the
 ``CURRENT`` file (written atomically). A killed or failed update therefore leaves the previous snapshot
-current and untouched; the half-built folder is removed on the next run.
+current and untouched. Writers hold the store's lock (``SnapshotStore.lock``), so the next writer can remove
+what a killed one left: half-built folders, and a complete snapshot that was renamed into place but never
+named in ``CURRENT`` (an orphan, marked by the ``PENDING`` file it still holds). A ``CURRENT`` naming a
+missing or unreadable snapshot is an error, never a reason to load something else in its place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -20,7 +24,8 @@ from pathlib import Path
 
 from kizuna.core.atomic import atomic_write_text, fsync_dir
 from kizuna.core.entity import Entry
-from kizuna.core.errors import NotFoundError
+from kizuna.core.errors import KizunaError, NotFoundError
+from kizuna.core.locks import exclusive_lock
 from kizuna.core.paths import home
 from kizuna.lists.model import ListData
 from kizuna.lists.registry import list_info
@@ -37,6 +42,13 @@ CREATE TABLE entries (
 );
 """
 _BUILDING = ".building-"
+# Present in a snapshot folder until CURRENT names it: a folder that still has it, and is not current, was
+# renamed into place by an update killed before it wrote CURRENT.
+_PENDING = "PENDING"
+
+
+class BrokenSnapshotError(KizunaError):
+    """``CURRENT`` names a snapshot that is missing or unreadable."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,18 +110,56 @@ class SnapshotStore:
         self.root = root or home() / "lists"
         self.snapshots = self.root / "snapshots"
         self.snapshots.mkdir(parents=True, exist_ok=True)
+        self._locked = False
 
-    def current_id(self) -> str | None:
+    def pointer(self) -> str | None:
+        """The snapshot id ``CURRENT`` names, checked or not (None when no snapshot was ever made current)."""
         pointer = self.root / "CURRENT"
         if not pointer.exists():
             return None
-        value = pointer.read_text(encoding="utf-8").strip()
-        return value if value and (self.snapshots / value / "lists.sqlite").exists() else None
+        # a damaged pointer still names something, which current_id then reports as broken
+        return pointer.read_bytes().decode("utf-8", errors="replace").strip() or None
+
+    def current_id(self) -> str | None:
+        """The current snapshot's id; None on a data directory where no snapshot was ever made current (orphans
+        of a killed first load do not count).
+
+        BrokenSnapshotError when ``CURRENT`` names a snapshot that is missing or unreadable: screening against
+        some other lists instead would answer a question nobody asked.
+        """
+        value = self.pointer()
+        problem: str | None
+        if value is None:
+            if not self.ids():
+                return None
+            problem = f"{self.root / 'CURRENT'} is missing, though snapshots were made current before"
+        else:
+            problem = self.problem(value)
+        if problem:
+            intact = [i for i in self.ids() if self.problem(i) is None]
+            named = f" {value}" if value else ""
+            raise BrokenSnapshotError(
+                f"the current list snapshot{named} in {self.root} is broken ({problem}), and Kizuna will "
+                f"not use other lists in its place. Intact snapshots: {', '.join(intact) or 'none'}. To recover, "
+                "load the bundled lists with `kizuna lists load-bundled --force`, then your newer files again with "
+                "`kizuna lists update --from PATH`")
+        return value
+
+    @contextlib.contextmanager
+    def lock(self, wait: float) -> Iterator[None]:
+        """Hold the store's write lock (waiting up to ``wait`` s for another writer); required by ``create``."""
+        with exclusive_lock(self.root / ".lock", wait=wait, what=f"the lists in {self.root}"):
+            self._locked = True
+            try:
+                yield
+            finally:
+                self._locked = False
 
     def ids(self) -> list[str]:
-        """Complete snapshots, oldest first (ids sort by creation time)."""
-        return sorted(p.name for p in self.snapshots.iterdir()
-                      if not p.name.startswith(".") and (p / "lists.sqlite").exists())
+        """Complete snapshots, oldest first (ids sort by creation time); orphans are left out."""
+        current = self.pointer()
+        return sorted(p.name for p in self.snapshots.iterdir() if not p.name.startswith(".")
+                      and (p / "lists.sqlite").exists() and (p.name == current or not (p / _PENDING).exists()))
 
     def open(self, snapshot_id: str | None = None) -> Snapshot:
         chosen = snapshot_id or self.current_id()
@@ -119,7 +169,13 @@ class SnapshotStore:
         matches = [i for i in self.ids() if i == chosen or i.startswith(chosen)]
         if len(matches) != 1:
             raise NotFoundError(f"no single snapshot matches {chosen!r}; known: {', '.join(self.ids())}")
+        if snapshot_id is not None and (problem := self.problem(matches[0])):
+            raise BrokenSnapshotError(f"snapshot {matches[0]} is broken ({problem})")
         return Snapshot(self.snapshots / matches[0])
+
+    def problem(self, snapshot_id: str) -> str | None:
+        """Why a stored snapshot cannot be used, or None when it can."""
+        return _broken(self.snapshots / snapshot_id)
 
     def create(
         self,
@@ -133,14 +189,17 @@ class SnapshotStore:
         """Build a snapshot of ``lists`` plus every list of ``base`` they do not replace, then make it current.
 
         ``prepare`` runs on the complete snapshot before it becomes current (the screening index is built
-        there), so a failure in it also leaves the previous snapshot current.
+        there), so a failure in it also leaves the previous snapshot current. The caller holds ``lock()``.
         """
+        if not self._locked:
+            raise RuntimeError("SnapshotStore.create needs the store's lock (use `with store.lock(...)`)")
         self._remove_abandoned()
         snapshot_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
         building = self.snapshots / f"{_BUILDING}{snapshot_id}"
         building.mkdir()
+        (building / _PENDING).touch()
         try:
-            self._write(building / "lists.sqlite", _merge_same_code(lists), base, {
+            self._write(building / "lists.sqlite", lists, base, {
                 "id": snapshot_id, "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "note": note, "parent": base.id if base else "", "fingerprint": fingerprint,
             })
@@ -157,6 +216,7 @@ class SnapshotStore:
             shutil.rmtree(building, ignore_errors=True)
             raise
         atomic_write_text(self.root / "CURRENT", snapshot_id + "\n")
+        (final / _PENDING).unlink()
         return Snapshot(final)
 
     def _write(self, db_path: Path, lists: list[ListData], base: Snapshot | None, meta: dict[str, str]) -> None:
@@ -185,25 +245,39 @@ class SnapshotStore:
             db.close()
 
     def _remove_abandoned(self) -> None:
-        for path in self.snapshots.glob(f"{_BUILDING}*"):
-            shutil.rmtree(path, ignore_errors=True)
+        """Remove what killed writers left. Safe only under the lock: no live writer is building anything.
+
+        Half-built folders, and orphans: snapshots renamed into place by an update killed before it wrote
+        ``CURRENT`` (they still hold the ``PENDING`` mark; the current snapshot never counts as one).
+        """
+        current = self.pointer()
+        for path in self.snapshots.iterdir():
+            pending = path / _PENDING
+            if path.name == current:
+                pending.unlink(missing_ok=True)  # killed after writing CURRENT, before removing the mark
+            elif path.name.startswith(_BUILDING) or pending.exists():
+                shutil.rmtree(path, ignore_errors=True)
 
 
-def _merge_same_code(lists: list[ListData]) -> list[ListData]:
-    """One publication per list code: two files of the same list (e.g. DDTC's statutory and administrative
-    debarments) are joined, with the later data date."""
-    merged: dict[str, ListData] = {}
-    for data in lists:
-        if data.code in merged:
-            into = merged[data.code]
-            into.entries.extend(data.entries)
-            into.warnings.extend(data.warnings)
-            into.data_date = max(into.data_date, data.data_date)
-            into.source = f"{into.source} + {data.source}"
-        else:
-            merged[data.code] = ListData(data.code, data.data_date, data.source, list(data.entries),
-                                         list(data.warnings))
-    return list(merged.values())
+def _broken(path: Path) -> str | None:
+    """Why the snapshot folder at ``path`` cannot be used, or None when it holds a readable snapshot."""
+    database = path / "lists.sqlite"
+    if not database.exists():
+        return f"{database} does not exist"
+    try:
+        db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            snapshot_id = db.execute("SELECT value FROM meta WHERE key = 'id'").fetchone()
+            lists = db.execute("SELECT COUNT(*) FROM lists").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        return f"{database} is not a readable snapshot database: {exc}"
+    if snapshot_id is None or snapshot_id[0] != path.name:
+        return f"{database} belongs to another snapshot"
+    if not lists:
+        return f"{database} holds no lists"
+    return None
 
 
 def _unique_ids(data: ListData) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 
 from kizuna.lists.store import Snapshot, SnapshotStore
-from kizuna.lists.update import load_bundled
+from kizuna.lists.update import FIRST_LOAD_WAIT_SECONDS, load_bundled
 from kizuna.screening.index import CACHE_NAME, ScreeningIndex
 from kizuna.screening.screener import Screener
 
@@ -43,10 +44,15 @@ def get_screener(store: SnapshotStore | None = None, snapshot_id: str | None = N
 
 
 def ensure_current(store: SnapshotStore) -> str:
-    """The current snapshot id, loading the bundled public lists first on a fresh data directory."""
+    """The current snapshot id, loading the bundled public lists first on a fresh data directory (and saying so).
+
+    A broken current snapshot is an error (``BrokenSnapshotError``), never a reason to load the bundled lists.
+    """
     current = store.current_id()
     if current is None:
-        snapshot, _ = load_bundled(store, prepare=build_index_cache)
+        sys.stderr.write(f"no list snapshot in {store.root} yet: loading the bundled lists once, which takes "
+                         "about half a minute (`kizuna lists status` shows them afterwards)\n")
+        snapshot, _ = load_bundled(store, prepare=build_index_cache, wait=FIRST_LOAD_WAIT_SECONDS)
         current = snapshot.id
         snapshot.close()
     return current

@@ -6,11 +6,13 @@ import re
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from kizuna.core.datafiles import read_yaml
 from kizuna.core.entity import EntityType
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
+from kizuna.lists.freshness import period
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -50,12 +52,11 @@ def iso_date(value: str | None) -> str | None:
     if not text:
         return None
     text = text.strip().rstrip(".")
-    if re.fullmatch(r"\d{4}", text):
-        return text
-    if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text):
-        return text
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        return text if period(text) is not None else None
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})T.*", text):
-        return f"{m[1]}-{m[2]}-{m[3]}"
+        day = f"{m[1]}-{m[2]}-{m[3]}"
+        return day if period(day) is not None else None
     if m := re.fullmatch(r"(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})", text):
         month = _MONTHS.get(m[2].lower())
         return f"{m[3]}-{month:02d}-{int(m[1]):02d}" if month else None
@@ -101,3 +102,39 @@ def require_columns(path: Path, header: list[str], required: list[str]) -> None:
     if missing:
         raise InputError(f"missing column(s): {', '.join(missing)}; found: {', '.join(header)}",
                          path=path, line=1)
+
+
+def check_json_types(
+    record: dict[str, Any],
+    *,
+    text: tuple[str, ...],
+    arrays: dict[str, tuple[type, ...]],
+    path: Path,
+    where: str,
+    line: int | None = None,
+) -> None:
+    """Refuse a JSON record whose fields have the wrong type, instead of loading their ``str()``.
+
+    ``text`` fields hold a string, a number or null; each ``arrays`` field holds null or an array whose items
+    are of the given types. ``where`` names the record in the message ("entity #12").
+    """
+    for key in text:
+        value = record.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)):
+            raise InputError(f"{where}: expected text, found {_json_type(value)}", path=path, line=line, field=key)
+    for key, items in arrays.items():
+        value = record.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            raise InputError(f"{where}: expected an array, found {_json_type(value)}", path=path, line=line,
+                             field=key)
+        for item in value:
+            if not isinstance(item, items):
+                raise InputError(f"{where}: expected an array of {' or '.join(_json_type(t()) for t in items)}, "
+                                 f"found an item that is {_json_type(item)}", path=path, line=line, field=key)
+
+
+def _json_type(value: Any) -> str:
+    names = {str: "a string", dict: "an object", list: "an array", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")

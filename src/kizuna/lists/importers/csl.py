@@ -17,7 +17,14 @@ from typing import Any
 from kizuna.core.countries import countries_in, to_alpha2
 from kizuna.core.entity import EntityType, Entry, Identifier, Name, NameKind, Provenance, dedupe_names
 from kizuna.core.errors import InputError
-from kizuna.lists.importers.common import clean, infer_entity_type, iso_date, read_text, require_columns
+from kizuna.lists.importers.common import (
+    check_json_types,
+    clean,
+    infer_entity_type,
+    iso_date,
+    read_text,
+    require_columns,
+)
 from kizuna.lists.importers.formats import csl_source_code
 from kizuna.lists.model import ListData
 from kizuna.lists.registry import official_url
@@ -27,6 +34,11 @@ COLUMNS = ["_id", "source", "entity_number", "type", "programs", "name", "title"
            "license_policy", "call_sign", "vessel_type", "gross_tonnage", "gross_registered_tonnage",
            "vessel_flag", "vessel_owner", "remarks", "source_list_url", "alt_names", "citizenships",
            "dates_of_birth", "nationalities", "places_of_birth", "source_information_url", "ids"]
+# The JSON layout's arrays and what they hold (trade.gov CSL API); every other column is text or null.
+_ARRAYS: dict[str, tuple[type, ...]] = {
+    "programs": (str,), "alt_names": (str,), "citizenships": (str,), "dates_of_birth": (str,),
+    "nationalities": (str,), "places_of_birth": (str,), "addresses": (dict, str), "ids": (dict, str)}
+_TEXT = tuple(c for c in COLUMNS if c not in _ARRAYS)
 _TYPES = {"individual": EntityType.PERSON, "entity": EntityType.ORGANIZATION, "vessel": EntityType.VESSEL,
           "aircraft": EntityType.AIRCRAFT}
 # "ids" parts that are sanctions annotations, not identifiers of the party.
@@ -105,9 +117,9 @@ def _split(records: list[tuple[int, dict[str, Any]]], path: Path, data_date: str
         source = clean(record.get("source")) or ""
         code = csl_source_code(source)
         if code is None:
-            raise InputError(f"unknown CSL source {source!r}", path=path, line=line, field="source")
+            raise InputError(f"unknown CSL source {source!r}", path=path, line=line or None, field="source")
         if not clean(record.get("name")):
-            raise InputError("empty name", path=path, line=line, field="name")
+            raise InputError("empty name", path=path, line=line or None, field="name")
         by_code[code].append(_entry(record, code, Provenance(code, origin, data_date, official_url(code))))
     return [ListData(code, data_date, origin, entries) for code, entries in by_code.items()]
 
@@ -139,7 +151,12 @@ def read_json(files: dict[str, Path], list_code: str | None, data_date: str | No
     results = document.get("results") if isinstance(document, dict) else document
     if not isinstance(results, list):
         raise InputError("expected a 'results' array", path=path, line=1)
-    records = [(0, r) for r in results if isinstance(r, dict)]
+    records = []
+    for number, record in enumerate(results, start=1):
+        if not isinstance(record, dict):
+            raise InputError(f"result #{number} is not an object", path=path, field="results")
+        check_json_types(record, text=_TEXT, arrays=_ARRAYS, path=path, where=f"result #{number}")
+        records.append((0, record))
     return _split(records, path, data_date or _latest_start(records), origin)
 
 

@@ -14,7 +14,7 @@ from kizuna.core.countries import countries_in
 from kizuna.core.datafiles import read_json_records
 from kizuna.core.entity import EntityType, Entry, Identifier, Name, NameKind, Provenance, dedupe_names
 from kizuna.core.errors import InputError
-from kizuna.lists.importers.common import iso_date, read_text
+from kizuna.lists.importers.common import check_json_types, iso_date, read_text
 from kizuna.lists.importers.formats import ftm_dataset_code
 from kizuna.lists.model import ListData
 from kizuna.lists.registry import official_url
@@ -43,6 +43,11 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
         if entity_type is None:
             continue  # addresses, sanctions, ownership links: not parties to screen
         props: dict[str, list[str]] = entity.get("properties") or {}
+        if not isinstance(props, dict):
+            raise InputError("'properties' must be an object", path=path, line=line or None, field="properties")
+        # FollowTheMoney gives every property as an array of strings: a bare string would become its letters
+        check_json_types(props, text=(), arrays={key: (str,) for key in props}, path=path,
+                         where=f"entity {entity.get('id')!r}", line=line or None)
         names = props.get("name") or []
         if not names:
             raise InputError(f"entity {entity.get('id')!r} has no name", path=path, line=line or None,

@@ -23,6 +23,8 @@ from kizuna.lists.model import ListData
 from kizuna.lists.registry import official_url
 
 _HEADER_MARKERS = ("Country", "Company", "Also Known As")
+_FIELDS = ("No.", "Country or Region", "Company or Organization", "Also Known As", "Type of WMD",
+           "Conventional Weapons")
 _PARENS = re.compile(r"[（(]([^（）()]*)[)）]")
 # Concern categories, as METI's cover note (20250929_2.pdf) defines them.
 _CONCERNS = {"生物": "B", "化学": "C", "ミサイル": "M", "核": "N"}
@@ -65,6 +67,16 @@ def _data_date(path: Path) -> str | None:
     return f"{m[1]}-{m[2]}-{m[3]}" if m else None
 
 
+def _refuse_formulas(cells: list[object], path: Path, line: int) -> None:
+    """Only METI's No. column is a formula (``=ROW()-1``); a formula (or text written as one) anywhere else
+    is not a name, a country or a concern, and must never be stored as one."""
+    for index in range(1, 6):
+        value = cells[index]
+        if isinstance(value, str) and value.lstrip().startswith("="):
+            raise InputError(f"a formula ({value[:40]!r}) where METI's list has text", path=path, line=line,
+                             field=_FIELDS[index])
+
+
 def read(files: dict[str, Path], list_code: str | None, data_date: str | None, origin: str) -> list[ListData]:
     path = files["primary"]
     try:
@@ -87,6 +99,7 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
         cells = [*row, *([None] * 6)][:6]
         if not any(cells[1:6]):
             continue
+        _refuse_formulas(cells, path, line)
         country_cell, name_cell = str(cells[1] or ""), str(cells[2] or "").strip()
         if not name_cell:
             raise InputError("empty company name", path=path, line=line, field="Company or Organization")

@@ -1,7 +1,10 @@
 """OFAC's legacy CSV release: sdn.csv / alt.csv / add.csv / sdn_comments.csv, and the non-SDN cons_*.csv.
 
 Layout per OFAC's "dat_spec" (https://ofac.treasury.gov/sdn-list-data-formats-data-schemas): no header,
-``-0-`` for null, joined on ``ent_num``; the primary file may end with a Ctrl-Z byte.
+``-0-`` for null, joined on ``ent_num``. OFAC ends the primary, alias and address files with a Ctrl-Z byte
+(0x1A): every copy in the project's research data does (2021, 2024, 2025 and 2026 releases; only the 2021
+``sdn_comments.csv`` lacks it), so a file without it was cut off, at a row boundary or inside a row, and is
+refused rather than loaded as a shorter list.
 """
 
 from __future__ import annotations
@@ -40,28 +43,38 @@ _ID = re.compile(r"(?:alt\. )?([A-Z][A-Za-z./ -]*?(?: No\.)?) ([A-Z0-9][A-Z0-9./
                  r"(?: \(([^)]+)\))?$")
 
 
-def _rows(path: Path, columns: int) -> list[tuple[int, list[str]]]:
-    """Rows with their line numbers; every row must have ``columns`` fields."""
-    text = read_text(path).replace("\x1a", "")
+_END = "\x1a"
+
+
+def _rows(path: Path, columns: int, *, ends_with_marker: bool = True) -> list[tuple[int, list[str]]]:
+    """Rows with their line numbers; every row must have ``columns`` fields and quotes must close."""
+    text = read_text(path)
+    if ends_with_marker and not text.rstrip("\r\n").endswith(_END):
+        raise InputError("the file does not end with OFAC's end-of-file byte (Ctrl-Z, 0x1A): it looks cut off "
+                         "(download it again)", path=path, line=text.rstrip("\r\n").count("\n") + 1)
     rows: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text))
-    for row in reader:
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        if len(row) != columns:
-            raise InputError(f"expected {columns} comma-separated fields, found {len(row)}",
-                             path=path, line=reader.line_num)
-        if not row[0].strip().isdigit():
-            raise InputError(f"ent_num must be a number, found {row[0]!r}", path=path,
-                             line=reader.line_num, field="ent_num")
-        rows.append((reader.line_num, row))
+    reader = csv.reader(io.StringIO(text.replace(_END, "")), strict=True)
+    try:
+        for row in reader:
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) != columns:
+                raise InputError(f"expected {columns} comma-separated fields, found {len(row)}",
+                                 path=path, line=reader.line_num)
+            if not row[0].strip().isdigit():
+                raise InputError(f"ent_num must be a number, found {row[0]!r}", path=path,
+                                 line=reader.line_num, field="ent_num")
+            rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV ({exc}): a quoted field does not close, the file looks cut off",
+                         path=path, line=reader.line_num) from exc
     return rows
 
 
-def _group(path: Path | None, columns: int) -> dict[str, list[list[str]]]:
+def _group(path: Path | None, columns: int, *, ends_with_marker: bool = True) -> dict[str, list[list[str]]]:
     grouped: dict[str, list[list[str]]] = defaultdict(list)
     if path is not None:
-        for _, row in _rows(path, columns):
+        for _, row in _rows(path, columns, ends_with_marker=ends_with_marker):
             grouped[row[0].strip()].append(row)
     return grouped
 
@@ -89,15 +102,20 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
     primary = files["primary"]
     alts = _group(files.get("alt"), 5)
     adds = _group(files.get("add"), 6)
-    comments = {k: " ".join(r[1] for r in v) for k, v in _group(files.get("comments"), 2).items()}
+    comments = {k: " ".join(r[1] for r in v)
+                for k, v in _group(files.get("comments"), 2, ends_with_marker=False).items()}
     date = data_date or ""
     provenance = Provenance(code, origin, date, official_url(code))
     entries = []
-    for _, row in _rows(primary, len(_PRIMARY_COLUMNS)):
+    for line, row in _rows(primary, len(_PRIMARY_COLUMNS)):
         ent_num = row[0].strip()
         name = clean(row[1])
         if not name:
             continue
+        kind = (clean(row[2]) or "").lower()
+        if kind and kind not in _TYPES:
+            raise InputError(f"SDN_Type must be individual, vessel, aircraft or -0- (entity), found {row[2]!r}",
+                             path=primary, line=line, field="SDN_Type")
         remarks = " ".join(filter(None, [clean(row[11]), clean(comments.get(ent_num))])) or None
         dobs, nationalities, identifiers, weak = _parse_remarks(remarks or "")
         aliases = [Name(clean(a[3]) or "", _ALT_KINDS.get((clean(a[2]) or "aka").lower(), NameKind.ALIAS))
@@ -111,7 +129,7 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
             list_code=code,
             entry_id=ent_num,
             name=name,
-            entity_type=_TYPES.get((clean(row[2]) or "").lower(), EntityType.ORGANIZATION),
+            entity_type=_TYPES.get(kind, EntityType.ORGANIZATION),
             provenance=provenance,
             aliases=dedupe_names(name, aliases),
             countries=countries,

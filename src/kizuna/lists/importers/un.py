@@ -12,6 +12,8 @@ from kizuna.lists.importers.common import clean, iso_date
 from kizuna.lists.model import ListData
 from kizuna.lists.registry import official_url
 
+# The schema's sections, each required (sc-sanctions.xsd; an empty list still has both, each possibly empty).
+_SECTIONS = {"INDIVIDUALS": "INDIVIDUAL", "ENTITIES": "ENTITY"}
 _ALIAS_KINDS = {"good": NameKind.ALIAS, "a.k.a.": NameKind.ALIAS, "low": NameKind.WEAK, "f.k.a.": NameKind.FORMER}
 
 
@@ -55,11 +57,12 @@ def _documents(element: ET.Element) -> list[Identifier]:
     return identifiers
 
 
-def _entry(element: ET.Element, person: bool, provenance: Provenance) -> Entry | None:
+def _entry(element: ET.Element, person: bool, provenance: Provenance, path: Path) -> Entry:
     parts = [_text(element, t) for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")]
     name = " ".join(p for p in parts if p)
     if not name:
-        return None
+        reference = _text(element, "REFERENCE_NUMBER") or "without a reference number"
+        raise InputError(f"<{element.tag}> {reference} has no name", path=path, field="FIRST_NAME")
     alias_tag = "INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS"
     aliases = []
     for alias in element.findall(alias_tag):
@@ -101,6 +104,24 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
     code = list_code or "un-sc"
     date = data_date or iso_date(root.get("dateGenerated")) or ""
     provenance = Provenance(code, origin, date, official_url(code))
-    entries = [e for e in (_entry(el, True, provenance) for el in root.iterfind("INDIVIDUALS/INDIVIDUAL")) if e]
-    entries += [e for e in (_entry(el, False, provenance) for el in root.iterfind("ENTITIES/ENTITY")) if e]
+    _check_sections(root, path)
+    entries = [_entry(el, True, provenance, path) for el in root.iterfind("INDIVIDUALS/INDIVIDUAL")]
+    entries += [_entry(el, False, provenance, path) for el in root.iterfind("ENTITIES/ENTITY")]
     return [ListData(code, date, origin, entries)]
+
+
+def _check_sections(root: ET.Element, path: Path) -> None:
+    """Exactly the schema's sections, holding only their own records: a renamed section would drop every
+    record in it without a word."""
+    found = [child.tag for child in root]
+    unknown = [tag for tag in found if tag not in _SECTIONS]
+    missing = [tag for tag in _SECTIONS if tag not in found]
+    if unknown or missing:
+        raise InputError(f"expected the sections <INDIVIDUALS> and <ENTITIES> (sc-sanctions.xsd); "
+                         f"missing: {', '.join(missing) or 'none'}; unknown: {', '.join(unknown) or 'none'}",
+                         path=path, line=1)
+    for section, record in _SECTIONS.items():
+        for child in root.iterfind(f"{section}/*"):
+            if child.tag != record:
+                raise InputError(f"<{section}> holds a <{child.tag}>; expected only <{record}>", path=path,
+                                 field=section)

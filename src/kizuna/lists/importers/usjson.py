@@ -16,11 +16,12 @@ from kizuna.core.countries import countries_in
 from kizuna.core.datafiles import read_json
 from kizuna.core.entity import Entry, Name, NameKind, Provenance, dedupe_names, stable_id
 from kizuna.core.errors import InputError
-from kizuna.lists.importers.common import clean, infer_entity_type, iso_date
+from kizuna.lists.importers.common import check_json_types, clean, infer_entity_type, iso_date
 from kizuna.lists.importers.formats import us_restricted_code
 from kizuna.lists.model import ListData
 from kizuna.lists.registry import official_url
 
+_TEXT = ("name", "country", "address", "status", "effective_date", "federal_register", "notes")
 _SNAPSHOT_DATE = re.compile(r"([A-Z][a-z]+) (?:(\d{1,2}), )?(\d{4})")
 
 
@@ -60,7 +61,10 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
     provenance = Provenance(code, source, date, official_url(code) or meta.get("official_url", ""))
     entries = []
     for index, item in enumerate(document["entities"]):
-        name = clean(item.get("name")) if isinstance(item, dict) else None
+        if not isinstance(item, dict):
+            raise InputError(f"entity #{index + 1} is not an object", path=path, field="entities")
+        check_json_types(item, text=_TEXT, arrays={"aliases": (str,)}, path=path, where=f"entity #{index + 1}")
+        name = clean(item.get("name"))
         if not name:
             raise InputError(f"entity #{index + 1} has no name", path=path, field="name")
         address = clean(item.get("address"))
