@@ -16,10 +16,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 MIN_WIDTH = 150
-MAX_WIDTH = 280
+MAX_WIDTH = 300
 PADDING = 10  # inside a box, left and right
 LINE = 17  # height of one name line (13 px bold)
-META = 22  # the kind/country/lists line below the name
+META_LINE = 14  # height of one line of the kind/country/lists text below the name (11 px)
 NODE_HEIGHT = 56  # a box with a one-line name
 MAX_LINES = 3
 H_GAP = 36
@@ -28,20 +28,21 @@ MARGIN = 24
 NAME_PX, META_PX, LABEL_PX = 13.0, 11.0, 12.0
 
 
-def text_width(text: str, size: float) -> float:
-    """An estimate of the width of ``text`` in a sans-serif font of ``size`` px: wide (CJK) characters count as
-    one em, others as about 0.6 em (system-ui bold averages 0.58–0.62 em for Latin text)."""
-    return sum(size if unicodedata.east_asian_width(c) in ("W", "F") else size * 0.6 for c in text)
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """A generous estimate of the width of ``text`` in a sans-serif font of ``size`` px: wide (CJK) characters
+    count as one em, others as 0.62 em (0.68 em bold), what DejaVu Sans, the widest common fallback, averages."""
+    narrow = 0.68 if bold else 0.62
+    return sum(size if unicodedata.east_asian_width(c) in ("W", "F") else size * narrow for c in text)
 
 
-def wrap(text: str, width: float, size: float = NAME_PX, lines: int = MAX_LINES) -> list[str]:
+def wrap(text: str, width: float, size: float = NAME_PX, lines: int = MAX_LINES, bold: bool = True) -> list[str]:
     """``text`` broken into at most ``lines`` lines of at most ``width`` px (at spaces, or anywhere in CJK text);
     the last line ends in an ellipsis only when even ``lines`` lines cannot hold it."""
     out: list[str] = []
     current = ""
     for piece in _pieces(text):
         trial = current + piece
-        if current and text_width(trial.rstrip(), size) > width:
+        if current and text_width(trial.rstrip(), size, bold) > width:
             out.append(current.rstrip())
             current = piece.lstrip()
         else:
@@ -50,7 +51,7 @@ def wrap(text: str, width: float, size: float = NAME_PX, lines: int = MAX_LINES)
         out.append(current.rstrip())
     if len(out) > lines:
         last = " ".join(out[lines - 1:])
-        while last and text_width(last + "…", size) > width:
+        while last and text_width(last + "…", size, bold) > width:
             last = last[:-1]
         out = [*out[: lines - 1], last.rstrip() + "…"]
     return out or [""]
@@ -85,6 +86,7 @@ class Box:
     width: float = MIN_WIDTH
     height: float = NODE_HEIGHT
     lines: list[str] = field(default_factory=list)  # the name, wrapped
+    meta_lines: list[str] = field(default_factory=list)  # the second text, wrapped
 
 
 @dataclass(slots=True)
@@ -112,10 +114,14 @@ def _centre(node: str, depth: int, held_by: dict[str, list[str]], position: dict
     return sum(below) / len(below) if below else 0.0
 
 
-def _box_size(name: str, meta: str) -> tuple[float, list[str]]:
-    inner = max(text_width(name, NAME_PX), text_width(meta, META_PX))
+def _box(node: str, name: str, meta: str, layer: int) -> Box:
+    """A box as wide as its longer text (up to MAX_WIDTH), as tall as its wrapped lines; placed later."""
+    inner = max(text_width(name, NAME_PX, bold=True), text_width(meta, META_PX))
     width = min(max(inner + 2 * PADDING, MIN_WIDTH), MAX_WIDTH)
-    return width, wrap(name, width - 2 * PADDING)
+    lines = wrap(name, width - 2 * PADDING)
+    meta_lines = wrap(meta, width - 2 * PADDING, META_PX, lines=2, bold=False) if meta else []
+    height = NODE_HEIGHT + LINE * (len(lines) - 1) + META_LINE * max(len(meta_lines) - 1, 0)
+    return Box(node, 0.0, 0.0, layer, width, height, lines, meta_lines)
 
 
 def layered(target: str, edges: list[tuple[str, str]], names: dict[str, str] | None = None,
@@ -145,16 +151,16 @@ def layered(target: str, edges: list[tuple[str, str]], names: dict[str, str] | N
             rows[depth].sort(key=keys.__getitem__)
         for k, node in enumerate(rows[depth]):
             position[node] = k - (len(rows[depth]) - 1) / 2
-    sizes = {node: _box_size(names.get(node, node), metas.get(node, "")) for node in layer}
-    result = _place(rows, sizes, layer)
+    boxes = {node: _box(node, names.get(node, node), metas.get(node, ""), layer[node]) for node in layer}
+    result = _place(rows, boxes)
     _link(result, edges, labels)
     return result
 
 
-def _place(rows: dict[int, list[str]], sizes: dict[str, tuple[float, list[str]]], layer: dict[str, int]) -> Layout:
-    """Rows centred on one axis, each as tall as its tallest box, the top layer first."""
-    row_width = {d: sum(sizes[n][0] for n in row) + H_GAP * (len(row) - 1) for d, row in rows.items()}
-    row_height = {d: max(NODE_HEIGHT + LINE * (len(sizes[n][1]) - 1) for n in row) for d, row in rows.items()}
+def _place(rows: dict[int, list[str]], boxes: dict[str, Box]) -> Layout:
+    """Rows centred on one axis, each as tall as its tallest box (boxes aligned at the bottom), top layer first."""
+    row_width = {d: sum(boxes[n].width for n in row) + H_GAP * (len(row) - 1) for d, row in rows.items()}
+    row_height = {d: max(boxes[n].height for n in row) for d, row in rows.items()}
     width = max(row_width.values()) + 2 * MARGIN + 90  # room on the right for cross-holding curves
     top = max(rows)
     result = Layout(width, 0.0)
@@ -162,10 +168,10 @@ def _place(rows: dict[int, list[str]], sizes: dict[str, tuple[float, list[str]]]
     for depth in range(top, -1, -1):
         x = (width - 90) / 2 - row_width[depth] / 2
         for node in rows.get(depth, []):
-            box_width, lines = sizes[node]
-            height = NODE_HEIGHT + LINE * (len(lines) - 1)
-            result.boxes[node] = Box(node, x, y + row_height[depth] - height, layer[node], box_width, height, lines)
-            x += box_width + H_GAP
+            box = boxes[node]
+            box.x, box.y = x, y + row_height[depth] - box.height
+            result.boxes[node] = box
+            x += box.width + H_GAP
         y += row_height.get(depth, NODE_HEIGHT) + V_GAP
     result.height = y - V_GAP + MARGIN
     return result
@@ -178,14 +184,14 @@ def _link(result: Layout, edges: list[tuple[str, str]], labels: dict[tuple[str, 
         if owner not in result.boxes or owned not in result.boxes:
             continue
         a, b = result.boxes[owner], result.boxes[owned]
-        label_w = text_width(labels.get((owner, owned), "100 %"), LABEL_PX) + 8
+        label_w = text_width(labels.get((owner, owned), "100 %"), LABEL_PX, bold=True) + 16  # with a clear gap
         if a.layer > b.layer:
             x1, y1 = a.x + a.width / 2, a.y + a.height
             x2, y2 = b.x + b.width / 2, b.y
             mid = (y1 + y2) / 2
             path = f"M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}"
             # Along the curve, from near the owned company upwards, then sideways: the first free spot.
-            spots = [(_bezier(x1, x2, t), y1 + (y2 - y1) * _ease(t)) for t in (0.72, 0.6, 0.82, 0.5, 0.4)]
+            spots = [(_bezier(x1, x2, t), y1 + (y2 - y1) * _ease(t)) for t in (0.72, 0.6, 0.82, 0.5, 0.4, 0.3)]
             back = False
         else:
             # A cross-holding: leave from the owner's right side, bow out, enter the owned company's right side.

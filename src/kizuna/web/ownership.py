@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import AliasChoices, BaseModel, Field
 
 from kizuna.core.errors import InputError, KizunaError
-from kizuna.ownership.layout import MAX_WIDTH, META_PX, PADDING, layered, text_width
+from kizuna.ownership.layout import Layout, layered
 from kizuna.ownership.load import FORMATS
 from kizuna.ownership.regimes import answer, attribute
 from kizuna.ownership.report import assess, investor_note
@@ -129,16 +129,8 @@ def invest_check(request: InvestRequest) -> dict[str, Any]:
     return payload
 
 
-def _fit(text: str) -> str:
-    """``text`` cut to fit the widest box's meta line (the full text is in the box's tooltip)."""
-    room = MAX_WIDTH - 2 * PADDING
-    while text and text_width(text, META_PX) > room:
-        text = text[:-2] + "…"
-    return text
-
-
-def _draw(request: Request, result: Any) -> tuple[Any, dict[str, str]]:
-    """The graph's layout, and each box's second line (kind, country, lists or the 50 % flag)."""
+def _draw(request: Request, result: Any) -> Layout:
+    """The graph's layout; each box holds the party's name and a second text: kind, country, lists or 50 % flag."""
     graph, flagged = result.graph, result.derived_flags()
     metas: dict[str, str] = {}
     for party_id in result.chain:
@@ -151,12 +143,11 @@ def _draw(request: Request, result: Any) -> tuple[Any, dict[str, str]]:
             parts.append(" ".join(screen.lists))
         elif party_id in flagged:
             parts.append(flagged[party_id])
-        metas[party_id] = _fit(" · ".join(parts))
+        metas[party_id] = " · ".join(parts)
     edges = result.edges()
-    layout = layered(result.target, [(e["owner"], e["owned"]) for e in edges],
-                     names={p: graph.parties[p].name for p in result.chain}, metas=metas,
-                     labels={(e["owner"], e["owned"]): e["label"] for e in edges})
-    return layout, metas
+    return layered(result.target, [(e["owner"], e["owned"]) for e in edges],
+                   names={p: graph.parties[p].name for p in result.chain}, metas=metas,
+                   labels={(e["owner"], e["owned"]): e["label"] for e in edges})
 
 
 def _context(**values: Any) -> dict[str, Any]:
@@ -177,7 +168,7 @@ def page(request: Request, graph: str = "", target: str = "", as_of: str = "") -
             if target:
                 result = assess(loaded, loaded.resolve(target), as_of or None)
                 context["assessment"] = result
-                context["layout"], context["metas"] = _draw(request, result)
+                context["layout"] = _draw(request, result)
                 context["flagged"] = result.derived_flags()
     except KizunaError as exc:
         context["error"] = str(exc)

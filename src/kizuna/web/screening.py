@@ -110,6 +110,7 @@ def screen(request: ScreenRequest) -> ScreenResponse:
 # -- console ----------------------------------------------------------------------------------------------
 
 _CONSOLE_LIMIT = 100  # hits fetched for the console: enough that a party's every list stays in its card
+_SHOWN = 10  # parties shown before "show all" (printing and exports always hold every party)
 
 
 @dataclass(slots=True)
@@ -200,7 +201,7 @@ def search_page(
     search = _search(request, q, country, type, lists, threshold)
     context: dict[str, Any] = {"s": search, "loaded_lists": _loaded_lists(),
                                "default_threshold": screener.threshold, "snapshot": screener.snapshot_id,
-                               "export_query": request.url.query, "active": "screen"}
+                               "export_query": request.url.query, "shown": _SHOWN, "active": "screen"}
     return templates.TemplateResponse(request, "search.html", context, status_code=422 if search.error else 200)
 
 
