@@ -164,7 +164,7 @@ def _place(rows: dict[int, list[str]], boxes: dict[str, Box]) -> Layout:
     width = max(row_width.values()) + 2 * MARGIN + 90  # room on the right for cross-holding curves
     top = max(rows)
     result = Layout(width, 0.0)
-    y = MARGIN
+    y = float(MARGIN)
     for depth in range(top, -1, -1):
         x = (width - 90) / 2 - row_width[depth] / 2
         for node in rows.get(depth, []):
