@@ -88,7 +88,7 @@ def test_graph_labels_fit_and_do_not_collide(page, live_server: str, loaded: Non
         for text in node.locator("text").all():
             drawn = text.bounding_box()
             assert drawn["x"] + drawn["width"] <= box["x"] + box["width"] + 0.5, node.get_attribute("data-id")
-        assert "…" not in node.locator("text.name").inner_text()
+        assert "…" not in (node.locator("text.name").text_content() or "")
     labels = [t.bounding_box() for t in page.locator("svg#ownership-graph text.share").all()]
     for i, a in enumerate(labels):
         for b in labels[i + 1:]:
