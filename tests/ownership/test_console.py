@@ -66,7 +66,8 @@ def test_page_upload_and_bad_file(page, live_server: str, kizuna_home: Path, tmp
     page.set_input_files("input[type=file]", str(bad))
     page.click("button:has-text('Load')")
     assert "header must include" in page.locator(".error").inner_text()
-    assert page.locator(".error").inner_text().startswith("bad.csv") and "/tmp" not in page.locator(".error").inner_text()
+    error = page.locator(".error").inner_text()
+    assert error.startswith("bad.csv") and "/tmp" not in error
 
 
 def test_answers_are_coloured_by_meaning(page, live_server: str, loaded: None) -> None:  # type: ignore[no-untyped-def]

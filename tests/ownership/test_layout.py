@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from kizuna.ownership.layout import MAX_WIDTH, MIN_WIDTH, layered, text_width, wrap
 
 
@@ -18,7 +20,7 @@ def test_boxes_grow_with_their_text_and_long_names_wrap_whole() -> None:
     assert boxes["b"].height > boxes["a"].height
     # boxes of one row do not overlap
     row = sorted((boxes[n] for n in "abc"), key=lambda b: b.x)
-    assert all(left.x + left.width <= right.x for left, right in zip(row, row[1:], strict=False))
+    assert all(left.x + left.width <= right.x for left, right in pairwise(row))
 
 
 def test_wrap_marks_only_what_cannot_fit() -> None:

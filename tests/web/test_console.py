@@ -105,7 +105,8 @@ def test_results_export_and_print(page, live_server: str, tmp_path: Path) -> Non
     assert data["threshold"] == 0.9 and data["parties"][0]["hits"][0]["entry"]["entry_id"]
     page.emulate_media(media="print")
     assert not page.locator("form.search").is_visible() and not page.locator("#export").is_visible()
-    assert page.locator(".run-lists").is_visible() and "us-bis-entity (2026-07)" in page.locator(".run-lists").inner_text()
+    screened = page.locator(".run-lists")
+    assert screened.is_visible() and "us-bis-entity (2026-07)" in screened.inner_text()
 
 
 def test_list_picker_offers_only_loaded_lists(page, live_server: str) -> None:  # type: ignore[no-untyped-def]

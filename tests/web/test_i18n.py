@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from kizuna.cables.maps import LABELS as MAP_LEGEND
 from kizuna.core.entity import EntityType, NameKind
 from kizuna.ownership.model import PartyKind, Tri
 from kizuna.web.app import create_app
@@ -18,15 +19,14 @@ from kizuna.web.i18n import catalogue, translate
 WEB = Path(__file__).resolve().parents[2] / "src" / "kizuna" / "web"
 _STRING = r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\''
 # Labels the templates translate from a variable: the values those variables take.
-DYNAMIC = ({e.value for e in EntityType} | {k.value for k in NameKind} | {k.value for k in PartyKind}
-           | {t.value for t in Tri} | {"in force", "not yet in force", "suspended", "final", "conditional",
-                                       "not eligible", "met", "not met", "not applicable", "partial", "N/A",
-                                       "unanswered", "active", "revoked", "expired", "all", "open", "answered",
-                                       "withdrawn", "pending", "consulting", "approved", "everyone", "allies",
-                                       "this agency", "no-objection", "objection", "trusted", "concern", "any",
-                                       "your role cannot answer consultations", "only a supervisor approves",
-                                       "answer recorded; it goes to the consulting agency on its next sync",
-                                       "application approved", "only an administrator changes sharing", "saved"})
+_WORDS = {"in force", "not yet in force", "suspended", "final", "conditional", "not eligible", "met", "not met",
+          "not applicable", "partial", "N/A", "unanswered", "active", "revoked", "expired", "all", "open", "answered",
+          "withdrawn", "pending", "consulting", "approved", "everyone", "allies", "this agency", "no-objection",
+          "objection", "trusted", "concern", "any", "your role cannot answer consultations",
+          "only a supervisor approves", "answer recorded; it goes to the consulting agency on its next sync",
+          "application approved", "only an administrator changes sharing", "saved"}
+DYNAMIC = (set(MAP_LEGEND.values()) | {e.value for e in EntityType} | {k.value for k in NameKind}
+           | {k.value for k in PartyKind} | {t.value for t in Tri} | _WORDS)
 
 
 def labels() -> set[str]:

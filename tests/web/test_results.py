@@ -78,6 +78,7 @@ def test_export_endpoints_carry_the_run(client: TestClient) -> None:
     assert [item["code"] for item in data["lists"]] == ["us-bis-entity"] and data["kizuna_version"]
     assert data["parties"] and all(h["list"] == "us-bis-entity" for p in data["parties"] for h in p["hits"])
     assert data["parties"][0]["hits"][0]["entry"]["provenance"]["official_url"].startswith("https://")
+    assert data["parties"][0]["hits"][0]["entry_page"].startswith("http://testserver/entries/us-bis-entity/")
     json.dumps(data)
 
 

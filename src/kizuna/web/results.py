@@ -113,14 +113,14 @@ def safe_cell(value: Any) -> str:
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
-def _hit_row(party: int, member: ListedEntry) -> dict[str, Any]:
+def _hit_row(party: int, member: ListedEntry, base: str) -> dict[str, Any]:
     hit, entry = member.hit, member.entry
     return {"party": party, "score": f"{hit.score:.4f}", "list": hit.list_code, "entry_id": hit.entry_id,
             "name": hit.name, "matched_name": hit.matched_name, "entity_type": hit.entity_type,
             "countries": " ".join(hit.countries), "addresses": " | ".join(entry.addresses),
             "programs": "; ".join(entry.programs), "citation": entry.citation or "",
             "listed_on": entry.listed_on or "", "remarks": entry.remarks or "", "explanation": hit.explanation,
-            "data_date": hit.data_date, "source_url": hit.source_url, "entry_page": member.url}
+            "data_date": hit.data_date, "source_url": hit.source_url, "entry_page": base + member.url}
 
 
 def _run_rows(run: Run) -> list[tuple[str, str]]:
@@ -132,8 +132,9 @@ def _run_rows(run: Run) -> list[tuple[str, str]]:
     return rows
 
 
-def to_csv(run: Run, groups: list[PartyGroup]) -> str:
-    """The run's metadata as key/value rows, a blank row, then one row per hit (``party`` numbers the card)."""
+def to_csv(run: Run, groups: list[PartyGroup], base: str = "") -> str:
+    """The run's metadata as key/value rows, a blank row, then one row per hit (``party`` numbers the card);
+    ``base`` (the console's address) makes the entry pages' links absolute."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for key, value in _run_rows(run):
@@ -142,12 +143,12 @@ def to_csv(run: Run, groups: list[PartyGroup]) -> str:
     writer.writerow(HIT_COLUMNS)
     for number, group in enumerate(groups, start=1):
         for member in group.members:
-            row = _hit_row(number, member)
+            row = _hit_row(number, member, base)
             writer.writerow([safe_cell(row[c]) for c in HIT_COLUMNS])
     return out.getvalue()
 
 
-def to_json(run: Run, groups: list[PartyGroup]) -> dict[str, Any]:
+def to_json(run: Run, groups: list[PartyGroup], base: str = "") -> dict[str, Any]:
     """The run's metadata and the parties, each with its hits and the entries' facts."""
     return {
         "kizuna_version": run.version, "screened_at": run.screened_at, "snapshot": run.snapshot,
@@ -155,6 +156,6 @@ def to_json(run: Run, groups: list[PartyGroup]) -> dict[str, Any]:
         "lists": [{"code": s.code, "name": s.name, "data_date": s.data_date, "entries": s.entries,
                    "official_url": s.official_url} for s in run.lists],
         "parties": [{"score": g.score, "name": g.best.hit.name, "lists": g.lists,
-                     "hits": [{**m.hit.to_dict(), "entry": m.entry.to_dict(), "entry_page": m.url}
+                     "hits": [{**m.hit.to_dict(), "entry": m.entry.to_dict(), "entry_page": base + m.url}
                               for m in g.members]} for g in groups],
     }

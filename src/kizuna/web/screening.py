@@ -222,11 +222,12 @@ def export_results(
     stamp = search.run.screened_at.replace(":", "").replace("-", "")[:15]
     filename = f"kizuna-screening-{stamp}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    base = str(request.base_url).rstrip("/")
     if fmt == "csv":
         # A BOM so that spreadsheet programs read the UTF-8 (Japanese and other scripts) correctly.
-        return Response("\ufeff" + to_csv(search.run, search.groups), media_type="text/csv; charset=utf-8",
+        return Response("\ufeff" + to_csv(search.run, search.groups, base), media_type="text/csv; charset=utf-8",
                         headers=headers)
-    return JSONResponse(to_json(search.run, search.groups), headers=headers)
+    return JSONResponse(to_json(search.run, search.groups, base), headers=headers)
 
 
 @router.get("/entries/{list_code}/{entry_id:path}", response_class=HTMLResponse, include_in_schema=False)
