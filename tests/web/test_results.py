@@ -95,3 +95,9 @@ def test_entry_page_and_missing_entry(client: TestClient) -> None:
     assert "84 FR 22963" in page.text and "bis_entity_list.json" in page.text
     assert 'href="/entries/us-fcc-covered/' in page.text  # the same party on another list
     assert client.get("/entries/us-bis-entity/nope").status_code == 404
+
+
+def test_a_cut_result_says_so(client: TestClient) -> None:
+    cut = client.get("/", params={"q": "Huawei", "threshold": "0.5"}).text
+    assert 'id="limited"' in cut and "Only the best 50 hits are shown" in cut
+    assert 'id="limited"' not in client.get("/", params={"q": "Hikvision"}).text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -109,7 +109,7 @@ def screen(request: ScreenRequest) -> ScreenResponse:
 
 # -- console ----------------------------------------------------------------------------------------------
 
-_CONSOLE_LIMIT = 100  # hits fetched for the console: enough that a party's every list stays in its card
+_CONSOLE_LIMIT = 50  # hits fetched for the console (a card holds all its lists); more is said to be cut
 _SHOWN = 10  # parties shown before "show all" (printing and exports always hold every party)
 
 
@@ -126,6 +126,7 @@ class _Search:
     groups: list[PartyGroup] | None = None
     hit_count: int = 0
     run: Run | None = None
+    loaded: list[ListStatus] = field(default_factory=list)  # the snapshot's lists: what the picker offers
 
 
 def _threshold(request: Request, text: str) -> tuple[float | None, str | None]:
@@ -153,12 +154,12 @@ def _search(request: Request, q: str, country: str, type: PartyType, lists: list
     screener = get_screener()
     cutoff, error = _threshold(request, threshold)
     search = _Search(q, country, type, lists, cutoff, error)
-    if not q.strip() or search.error:
-        return search
     store = SnapshotStore()
     snapshot = store.open(screener.snapshot_id)
     try:
-        loaded = snapshot.lists()
+        loaded = search.loaded = snapshot.lists()
+        if not q.strip() or search.error:
+            return search
         search.error = _unloaded(request, lists, loaded)
         if search.error:
             return search
@@ -179,15 +180,6 @@ def _search(request: Request, q: str, country: str, type: PartyType, lists: list
         snapshot.close()
 
 
-def _loaded_lists() -> list[ListStatus]:
-    store = SnapshotStore()
-    snapshot = store.open(get_screener().snapshot_id)
-    try:
-        return snapshot.lists()
-    finally:
-        snapshot.close()
-
-
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def search_page(
     request: Request,
@@ -199,7 +191,7 @@ def search_page(
 ) -> HTMLResponse:
     screener = get_screener()
     search = _search(request, q, country, type, lists, threshold)
-    context: dict[str, Any] = {"s": search, "loaded_lists": _loaded_lists(),
+    context: dict[str, Any] = {"s": search, "loaded_lists": search.loaded, "limit": _CONSOLE_LIMIT,
                                "default_threshold": screener.threshold, "snapshot": screener.snapshot_id,
                                "export_query": request.url.query, "shown": _SHOWN, "active": "screen"}
     return templates.TemplateResponse(request, "search.html", context, status_code=422 if search.error else 200)
