@@ -89,3 +89,8 @@ def test_labels_change_data_does_not(client: TestClient) -> None:
     assert "取引先のスクリーニング" in page and "公式出典" in page
     assert "Beijing University of Aeronautics and Astronautics" in page  # the listed name as published
     client.cookies.clear()
+
+
+def test_language_switch_after_a_form_post_goes_to_the_section(client: TestClient) -> None:
+    page = client.post("/ownership/load", files={"file": ("bad.csv", b"owner,owned\nA,B\n")}).text
+    assert 'href="/ownership?lang=ja"' in page and "bad.csv" in page

@@ -50,8 +50,12 @@ def _current_lang(context: Context) -> str:
 
 @pass_context
 def _lang_url(context: Context, lang: str) -> str:
-    """This page's address with ``lang`` set (other query parameters kept)."""
+    """This page's address with ``lang`` set (other query parameters kept); after a form post, the section's page
+    (a post's address cannot be fetched again)."""
     request = context["request"]
+    if request.method != "GET":
+        section = next((path for key, _, path in _nav if key == context.get("active")), "/")
+        return f"{section}?{urlencode({'lang': lang})}"
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", lang)]
     return f"{request.url.path}?{urlencode(params)}"
 
