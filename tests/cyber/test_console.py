@@ -99,6 +99,10 @@ def test_registry_filters_and_listed_company(page, live_server: str) -> None:  #
     assert row.get_attribute("data-listed") == "yes" and row.get_attribute("data-trusted") == "no"
     assert "LISTED" in row.locator("td.screening").inner_text()
     assert "never shown as trusted" in row.locator("td.trust").inner_text()
+    # The Trusted column is a table cell like its header (a cables style once made it an inline block).
+    assert row.locator("td.trust").evaluate("e => getComputedStyle(e).display") == "table-cell"
+    header = page.locator("table.registry th").last.bounding_box()
+    assert abs(row.locator("td.trust").bounding_box()["x"] - header["x"]) < 1
     screenshot(page, "cyber-registry")
 
     page.check("#filters input[name=trusted]")

@@ -144,6 +144,7 @@ def test_sharing_settings(page, pair: dict[str, Any]) -> None:  # type: ignore[n
     login(page, jp, "tanaka")
     page.goto(jp.url + "/exchange/settings")
     peer = page.locator("tr.peer[data-country=USA]")
+    assert peer.locator("td .xc-code").inner_text() == "US"  # countries shown as ISO alpha-2 on every page
     assert "Bureau of Industry and Security" in peer.inner_text() and "http://127.0.0.1" in peer.inner_text()
     assert page.locator("tr.peer").count() == 1
     assert "CHIP4" in page.locator("body").inner_text()

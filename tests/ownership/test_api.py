@@ -44,6 +44,8 @@ def test_upload_and_errors(client: TestClient) -> None:
     assert stored["source_format"] == "bods" and stored["claims"] == 1
     bad = client.post("/v1/ownership/graphs", files={"file": ("bad.csv", b"owner,owned,share\nA,B,x\n")})
     assert bad.status_code == 422 and "line 2" in bad.json()["detail"]
+    # The error names the file as uploaded, never the server's temporary copy.
+    assert bad.json()["detail"].startswith("bad.csv, line 2") and "/tmp" not in bad.json()["detail"]
     assert client.get("/v1/ownership/graphs/nothing/check", params={"target": "x"}).status_code == 404
 
 
@@ -55,6 +57,8 @@ def test_invest_check_with_note(client: TestClient) -> None:
     body = {"graph": "deal-api", "target": "kpkk", "investor": "harbour", "stake": 30, "regime": "us-cfius",
             "tid": ["critical-technologies"], "rights": ["board"]}
     assert client.post("/v1/invest/check", json=body).json()["required"] == "undetermined"
+    for spelling in ("export_licence", "export_license"):  # the old spelling is still accepted
+        assert client.post("/v1/invest/check", json={**body, spelling: True}).json()["required"] == "yes"
 
 
 def test_investor_note_is_plain_data(kizuna_home: Path) -> None:

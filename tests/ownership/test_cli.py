@@ -74,8 +74,13 @@ def test_invest_check_fefta_and_cfius_with_note(kizuna_home: Path, tmp_path: Pat
     assert shared["regimes"]["us-ofac-50"]["answer"] == "yes" and shared["citations"]
     cfius = kizuna("invest", "check", "--graph", str(GRAPHS / "deal.csv"), "--target", "kpkk", "--investor",
                    "harbour", "--stake", "30%", "--regime", "us-cfius", "--tid", "critical-technologies",
-                   "--right", "board", "--export-license", home=kizuna_home)
+                   "--right", "board", "--export-licence", home=kizuna_home)
     assert "mandatory declaration required" in cfius.stdout and "800.401" in cfius.stdout
+    # The old spelling still works: scripts written against it keep running.
+    alias = kizuna("invest", "check", "--graph", str(GRAPHS / "deal.csv"), "--target", "kpkk", "--investor",
+                   "harbour", "--stake", "30%", "--regime", "us-cfius", "--tid", "critical-technologies",
+                   "--right", "board", "--export-license", home=kizuna_home)
+    assert alias.stdout == cfius.stdout
     bad = kizuna("invest", "check", "--graph", str(GRAPHS / "deal.csv"), "--target", "kpkk", "--investor",
                  "harbour", "--stake", "5%", "--regime", "jp-fefta", "--sector", "bakeries", home=kizuna_home,
                  check=False)

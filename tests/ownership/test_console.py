@@ -66,3 +66,33 @@ def test_page_upload_and_bad_file(page, live_server: str, kizuna_home: Path, tmp
     page.set_input_files("input[type=file]", str(bad))
     page.click("button:has-text('Load')")
     assert "header must include" in page.locator(".error").inner_text()
+    error = page.locator(".error").inner_text()
+    assert error.startswith("bad.csv") and "/tmp" not in error
+
+
+def test_answers_are_coloured_by_meaning(page, live_server: str, loaded: None) -> None:  # type: ignore[no-untyped-def]
+    page.goto(live_server + "/ownership?graph=deal-page&target=kpkk&as_of=2026-03-01")
+    # EU AMLR YES (beneficial owners found) is a finding, not a warning; OFAC 50 % YES means the target is blocked.
+    amlr, ofac = page.locator("tr[data-regime='eu-amlr']"), page.locator("tr[data-regime='us-ofac-50']")
+    assert amlr.get_attribute("data-meaning") == "finding" and "YES" in amlr.locator("td.answer").inner_text()
+    assert ofac.get_attribute("data-meaning") in ("adverse", "clear")
+    colour = amlr.locator("td.answer").evaluate("e => getComputedStyle(e).color")
+    assert colour == page.locator("body").evaluate("e => getComputedStyle(e).color")
+
+
+def test_graph_labels_fit_and_do_not_collide(page, live_server: str, loaded: None) -> None:  # type: ignore[no-untyped-def]
+    page.goto(live_server + "/ownership?graph=deal-page&target=kpkk&as_of=2026-03-01")
+    page.wait_for_selector("svg#ownership-graph")
+    # Every name is drawn whole inside its box (as the browser measures it), and no two share labels overlap.
+    for node in page.locator("svg#ownership-graph g.node").all():
+        box = node.locator("rect").bounding_box()
+        for text in node.locator("text").all():
+            drawn = text.bounding_box()
+            assert drawn["x"] + drawn["width"] <= box["x"] + box["width"] + 0.5, node.get_attribute("data-id")
+        assert "…" not in (node.locator("text.name").text_content() or "")
+    labels = [t.bounding_box() for t in page.locator("svg#ownership-graph text.share").all()]
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            apart = (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                     or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+            assert apart, (a, b)

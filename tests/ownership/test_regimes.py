@@ -125,7 +125,7 @@ def test_cfius_foreign_government_substantial_interest() -> None:
     assert below.required == Tri.NO  # 20 % after
     passive = cfius_check(graph, "T", "F", 0.15, tid=["critical-infrastructure"])
     assert passive.required == Tri.NO and "not a covered" in passive.filing
-    tech = cfius_check(graph, "T", "F", 0.05, tid=["critical-technologies"], rights=["access"], export_license=True)
+    tech = cfius_check(graph, "T", "F", 0.05, tid=["critical-technologies"], rights=["access"], export_licence=True)
     assert tech.required == Tri.YES
     excepted = cfius_check(graph, "T", "F", 0.15, tid=["critical-infrastructure"], rights=["board"],
                            excepted_investor=True)

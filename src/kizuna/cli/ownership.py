@@ -187,8 +187,9 @@ def invest_check(
                                                   "critical-infrastructure, sensitive-personal-data.")] = None,
     right: Annotated[list[str] | None, typer.Option("--right", help="CFIUS: control, board, access, "
                                                     "involvement (repeat).")] = None,
-    export_license: Annotated[bool | None, typer.Option("--export-license/--no-export-license",
-                                                        help="CFIUS: an export licence would be needed.")] = None,
+    export_licence: Annotated[bool | None, typer.Option(
+        "--export-licence/--no-export-licence", "--export-license/--no-export-license",
+        help="CFIUS: an export licence would be needed (--export-license is accepted too).")] = None,
     excepted_investor: Annotated[bool, typer.Option(help="CFIUS: the investor is an excepted investor.")] = False,
     note: Annotated[Path | None, typer.Option("--note", help="Also write the investor note (JSON) here.")] = None,
     as_of: AsOfOption = None,
@@ -202,7 +203,7 @@ def invest_check(
         result = fefta_check(graph, target_id, investor_id, fraction, listed=listed, sectors=sector or [],
                              financial_institution=financial_institution, sanctioned=sanctioned)
     elif regime_code == "us-cfius":
-        result = cfius_check(graph, target_id, investor_id, fraction, tid=tid or [], export_license=export_license,
+        result = cfius_check(graph, target_id, investor_id, fraction, tid=tid or [], export_licence=export_licence,
                              rights=right or [], excepted_investor=excepted_investor)
     else:
         regime(regime_code)  # unknown codes get the list of codes

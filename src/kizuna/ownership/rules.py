@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from kizuna.core.datafiles import read_yaml
@@ -50,6 +51,7 @@ class Regime:
     suspended_from: str | None = None
     suspended_until: str | None = None
     interpretation: tuple[str, ...] = field(default_factory=tuple)
+    yes_means: str = "finding"  # "restricted" when a YES answer means the target itself is blocked or restricted
 
     @property
     def voting(self) -> bool:
@@ -87,6 +89,13 @@ def _citation(item: dict[str, Any]) -> Citation:
                     " ".join((item.get("note") or item.get("verified_against") or "").split()))
 
 
+def _yes_means(path: Path, data: dict[str, Any]) -> str:
+    value = data.get("yes_means", "finding")
+    if value not in ("finding", "restricted"):
+        raise InputError(f"unknown yes_means {value!r} (finding or restricted)", path=path, field="yes_means")
+    return str(value)
+
+
 @cache
 def regimes() -> dict[str, Regime]:
     """Every regime, by code, from data/ownership/regimes/."""
@@ -104,7 +113,8 @@ def regimes() -> dict[str, Regime]:
             parent_threshold=float(data.get("parent_threshold", 0.5)), home_country=data.get("home_country", ""),
             effective_from=data.get("effective_from"), suspended_from=data.get("suspended_from"),
             suspended_until=data.get("suspended_until"),
-            interpretation=tuple(" ".join(t.split()) for t in data.get("interpretation", [])))
+            interpretation=tuple(" ".join(t.split()) for t in data.get("interpretation", [])),
+            yes_means=_yes_means(path, data))
     return found
 
 

@@ -179,7 +179,7 @@ def state_share(graph: Graph, party: str) -> Share:
 
 
 def cfius_check(graph: Graph, target: str, investor: str, stake: float, *, tid: list[str] | None = None,
-                export_license: bool | None = None, rights: list[str] | None = None,
+                export_licence: bool | None = None, rights: list[str] | None = None,
                 excepted_investor: bool | None = None) -> TriggerResult:
     """Does the acquisition need a CFIUS mandatory declaration (31 CFR 800.401)?"""
     table = trigger_table("us-cfius")["rules"]
@@ -247,14 +247,14 @@ def cfius_check(graph: Graph, target: str, investor: str, stake: float, *, tid: 
                                    f"interest in the investor {gov_share.label()} vs 49 %)", government))
     if "critical-technologies" in tid:
         critical = trigger_citation(table["critical_technology"], "critical_technology")
-        license_answer = Tri.UNDETERMINED if export_license is None else Tri.YES if export_license else Tri.NO
-        answers.append(license_answer)
+        licence_answer = Tri.UNDETERMINED if export_licence is None else Tri.YES if export_licence else Tri.NO
+        answers.append(licence_answer)
         result.findings.append(Finding(f"critical technologies needing a U.S. export authorization to the investor: "
-                                       f"{license_answer.value}", critical))
-        if export_license is None:
+                                       f"{licence_answer.value}", critical))
+        if export_licence is None:
             result.questions.append(Finding("Would a U.S. regulatory authorization be required to export the "
                                             "target's critical technologies to the investor or to any person "
-                                            "holding 25 % or more of it? (--export-license / --no-export-license)",
+                                            "holding 25 % or more of it? (--export-licence / --no-export-licence)",
                                             critical))
     result.required = Tri.YES if Tri.YES in answers else Tri.UNDETERMINED if Tri.UNDETERMINED in answers else Tri.NO
     exceptions = table["exceptions"]

@@ -15,6 +15,7 @@ from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.screening.forms import warm_up
 from kizuna.screening.service import get_screener
 from kizuna.web import cables, cyber, exchange, lists, ownership, screening
+from kizuna.web.i18n import language_middleware
 
 STATIC = Path(__file__).parent / "static"
 
@@ -33,6 +34,7 @@ def create_app() -> FastAPI:
         description="Restricted-party screening across allied lists and scripts, every hit explained and sourced.",
         lifespan=_lifespan,
     )
+    app.middleware("http")(language_middleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(screening.router)
     app.include_router(lists.router)

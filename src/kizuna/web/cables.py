@@ -15,6 +15,7 @@ from kizuna.cables.loader import load_network
 from kizuna.cables.scenario import Scenario, View, apply, parse_places
 from kizuna.core.errors import KizunaError
 from kizuna.web import lists, screening  # noqa: F401  (their sections register first: they lead the navigation)
+from kizuna.web.i18n import gettext
 from kizuna.web.templating import add_nav, templates
 
 router = APIRouter()
@@ -168,6 +169,8 @@ def page(request: Request, a: str = "JP", b: str = "TW", no_transit: str = "", e
                                        result.a.key if result.a.kind == "country" else "JP", partners,
                                        no_transit or "CN")
         payload = maps.map_payload(view, set(result.cut_cables))
+        for item in payload["legend"]:  # the legend is a label: in the page's language
+            item["label"] = gettext(request, item["label"])
         context["map_json"] = maps.script_json(payload)
         context["backdrop_json"] = maps.script_json(maps.backdrop())
         context["colours_json"] = maps.script_json(maps.COLOURS)
@@ -175,7 +178,7 @@ def page(request: Request, a: str = "JP", b: str = "TW", no_transit: str = "", e
         context["map_script"] = maps.map_script()
         context["dataset"] = view.network.dataset
     except ValueError:
-        context["error"] = f"as of must be a year, not {as_of!r}"
+        context["error"] = gettext(request, "as of must be a year, not {value}", value=repr(as_of))
     except KizunaError as exc:
         context["error"] = str(exc)
     return templates.TemplateResponse(request, "cables/index.html", {"active": "cables", **context})

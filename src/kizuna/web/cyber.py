@@ -22,6 +22,7 @@ from kizuna.cyber.registry import STATUSES, Filters, list_registry, policy, regi
 from kizuna.cyber.report import family_titles, render_html, render_pdf
 from kizuna.cyber.service import evaluate, evaluate_stored, import_answers, rules_for
 from kizuna.cyber.store import CyberStore
+from kizuna.web.i18n import gettext
 from kizuna.web.templating import add_nav, templates
 
 router = APIRouter()
@@ -255,7 +256,8 @@ def _overview(request: Request, assessment_id: int, message: str = "", error: st
 @router.get("/cyber/assessments/{assessment_id}", response_class=HTMLResponse, include_in_schema=False)
 def assessment_page(request: Request, assessment_id: int, saved: int | None = None,
                     poam: int | None = None) -> HTMLResponse:
-    message = f"saved revision {saved}" if saved else f"POA&M generated: {poam} items" if poam is not None else ""
+    message = (gettext(request, "saved revision {n}", n=saved) if saved else
+               gettext(request, "POA&M generated: {n} items", n=poam) if poam is not None else "")
     return _overview(request, assessment_id, message=message)
 
 
@@ -387,7 +389,7 @@ def registry_page(request: Request, min_score: str = "", status: Annotated[list[
             views = list_registry(store, filters)
             assessments = store.assessments()
     except ValueError:
-        error, assessments = "score and age must be whole numbers", []
+        error, assessments = gettext(request, "score and age must be whole numbers"), []
     except InputError as exc:
         error, assessments = str(exc), []
     return _page(request, "registry.html", {

@@ -22,6 +22,7 @@ from kizuna.exchange import audit, licensing, objects, taxii, users
 from kizuna.exchange.node import COLLECTION_ID, Node, exchange_dir
 from kizuna.exchange.objects import effective_status
 from kizuna.exchange.signing import HEADER_NONCE, sign_response
+from kizuna.web.i18n import gettext, language_middleware
 from kizuna.web.templating import add_nav, templates
 
 router = APIRouter()
@@ -215,12 +216,12 @@ def login_page(request: Request, next: str = "/exchange/") -> HTMLResponse:
 def login_submit(request: Request, username: str = Form(...), password: str = Form(...),
                  next: str = Form("/exchange/")) -> Response:
     if not node_ready():
-        return _render(request, "login.html", {"node": None, "next": next, "error": "no exchange node here"}, 404)
+        return _render(request, "login.html", {"node": None, "next": next, "error": None}, 404)
     node = get_node()
     token = users.login(node, username.strip(), password)
     if token is None:
         return _render(request, "login.html", {"node": node, "next": next,
-                                               "error": "wrong user name or password"}, 401)
+                                               "error": gettext(request, "wrong user name or password")}, 401)
     target = next if next.startswith("/exchange") else "/exchange/"
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=users.SESSION_HOURS * 3600)
@@ -298,7 +299,8 @@ def consultation_queue(request: Request, session: SignedIn) -> Response:
     ours = [r for c in outgoing if (r := _row(node, c, user))]
     for row in ours:
         denial = node.get(row["obj"]["denial_ref"])
-        row["to"] = node.originator_name(denial["created_by_ref"]) if denial else "(denial no longer held)"
+        row["to"] = (node.originator_name(denial["created_by_ref"]) if denial
+                     else gettext(request, "(denial no longer held)"))
     return _render(request, "consultations.html", {
         "node": node, "user": user,
         "incoming": [r for c in incoming if (r := _row(node, c, user))],
@@ -331,12 +333,12 @@ def _form_action(request: Request, session: tuple[Node, users.User], csrf: str, 
     node, user = session
     _check_csrf(request, csrf)
     if not user.may(permission):
-        return RedirectResponse(f"{back}?error={_q(denied)}", 303)
+        return RedirectResponse(f"{back}?error={_q(gettext(request, denied))}", 303)
     try:
         action(node, user)
     except KizunaError as exc:
         return RedirectResponse(f"{back}?error={_q(str(exc))}", 303)
-    return RedirectResponse(f"{back}?message={_q(done)}", 303)
+    return RedirectResponse(f"{back}?message={_q(gettext(request, done))}", 303)
 
 
 def _q(text: str) -> str:
@@ -359,7 +361,7 @@ def licence_check(request: Request, session: SignedIn, control: str = Form(...),
     try:
         _check_csrf(request, csrf)
         if not user.may("application"):
-            raise InputError("your role does not record licence applications")
+            raise InputError(gettext(request, "your role does not record licence applications"))
         party = objects.party(end_user, end_user_country, None, "end-user")
         app, matches = licensing.check_application(
             node, user.actor, user.recipient(node), [c for c in control.replace(";", ",").split(",") if c.strip()],
@@ -430,6 +432,7 @@ def api_objects(request: Request, type: str = objects.DENIAL,
 def create_node_app() -> FastAPI:
     """The app ``kizuna exchange serve`` runs: the TAXII API and the exchange console, nothing else."""
     app = FastAPI(title="Kizuna exchange node", description="TAXII 2.1 exchange between agency nodes")
+    app.middleware("http")(language_middleware)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.include_router(router)
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
+from kizuna.lists.registry import known_lists
 from kizuna.lists.store import SnapshotStore
 from kizuna.screening.service import ensure_current
 from kizuna.web.templating import add_nav, templates
@@ -52,4 +53,5 @@ def get_lists() -> ListsOut:
 def lists_page(request: Request) -> HTMLResponse:
     status = _status()
     return templates.TemplateResponse(request, "lists.html", {
-        "status": status, "total": sum(item.entries for item in status.lists), "active": "lists"})
+        "status": status, "total": sum(item.entries for item in status.lists), "active": "lists",
+        "authorities": {code: info.authority for code, info in known_lists().items()}})

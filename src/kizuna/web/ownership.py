@@ -9,10 +9,10 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
-from kizuna.core.errors import KizunaError
-from kizuna.ownership.layout import NODE_HEIGHT, NODE_WIDTH, layered
+from kizuna.core.errors import InputError, KizunaError
+from kizuna.ownership.layout import Layout, layered
 from kizuna.ownership.load import FORMATS
 from kizuna.ownership.regimes import answer, attribute
 from kizuna.ownership.report import assess, investor_note
@@ -20,7 +20,8 @@ from kizuna.ownership.rules import REGIME_CODES, fefta_sectors, regime, regimes
 from kizuna.ownership.screen import listed_map, screen_parties
 from kizuna.ownership.store import check_name, list_graphs, load_and_save, open_graph
 from kizuna.ownership.triggers import CFIUS_RIGHTS, CFIUS_TID, cfius_check, fefta_check
-from kizuna.web.templating import add_nav, templates
+from kizuna.web.i18n import gettext
+from kizuna.web.templating import add_nav, country_code, templates
 
 router = APIRouter()
 add_nav("ownership", "Ownership", "/ownership")
@@ -40,11 +41,19 @@ def graphs() -> list[dict[str, Any]]:
 
 
 async def _store_upload(upload: UploadFile, name: str | None, fmt: str) -> dict[str, Any]:
-    suffix = Path(upload.filename or "upload").suffix or ".json"
+    """Validate and store an uploaded file; errors name the file as the user uploaded it, not the server's copy."""
+    shown = Path(upload.filename or "upload").name or "upload"
+    suffix = Path(shown).suffix or ".json"
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{Path(upload.filename or 'upload').stem or 'upload'}{suffix}"
+        path = Path(folder) / f"{Path(shown).stem or 'upload'}{suffix}"
         path.write_bytes(await upload.read())
-        return asdict(load_and_save(path, check_name(name) if name else None, fmt))
+        try:
+            return asdict(load_and_save(path, check_name(name) if name else None, fmt))
+        except InputError as exc:
+            raise InputError(exc.message.replace(str(path), shown).replace(folder, "…"),
+                             path=shown if exc.path else None, line=exc.line, field=exc.field) from None
+        except KizunaError as exc:
+            raise type(exc)(str(exc).replace(str(path), shown).replace(folder, "…")) from None
 
 
 @router.post("/v1/ownership/graphs", tags=["ownership"])
@@ -94,7 +103,9 @@ class InvestRequest(BaseModel):
     sanctioned: bool = False
     tid: list[str] = Field(default_factory=list, description=f"CFIUS: {', '.join(CFIUS_TID)}.")
     rights: list[str] = Field(default_factory=list, description=f"CFIUS: {', '.join(CFIUS_RIGHTS)}.")
-    export_license: bool | None = None
+    export_licence: bool | None = Field(None, validation_alias=AliasChoices("export_licence", "export_license"),
+                                        description="CFIUS: an export licence would be needed (also accepted "
+                                                    "as export_license).")
     excepted_investor: bool = False
     note: bool = Field(False, description="Also return the investor note for the exchange.")
 
@@ -110,7 +121,7 @@ def invest_check(request: InvestRequest) -> dict[str, Any]:
                              sanctioned=request.sanctioned)
     else:
         result = cfius_check(graph, target, investor, request.stake / 100, tid=request.tid,
-                             export_license=request.export_license, rights=request.rights,
+                             export_licence=request.export_licence, rights=request.rights,
                              excepted_investor=request.excepted_investor)
     payload = result.to_dict()
     if request.note:
@@ -118,12 +129,37 @@ def invest_check(request: InvestRequest) -> dict[str, Any]:
     return payload
 
 
+def _draw(request: Request, result: Any) -> Layout:
+    """The graph's layout; each box holds the party's name and a second text: kind, country, lists or 50 % flag."""
+    graph, flagged = result.graph, result.derived_flags()
+    metas: dict[str, str] = {}
+    for party_id in result.chain:
+        party = graph.parties[party_id]
+        screen = result.screens.get(party_id)
+        parts = [gettext(request, party.kind.value)]
+        if party.country:
+            parts.append(country_code(party.country))
+        if screen and screen.hits:
+            parts.append(" ".join(screen.lists))
+        elif party_id in flagged:
+            parts.append(flagged[party_id])
+        metas[party_id] = " · ".join(parts)
+    edges = result.edges()
+    return layered(result.target, [(e["owner"], e["owned"]) for e in edges],
+                   names={p: graph.parties[p].name for p in result.chain}, metas=metas,
+                   labels={(e["owner"], e["owned"]): e["label"] for e in edges})
+
+
+def _context(**values: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {"active": "ownership", "graphs": list_graphs(), "graph": "", "target": "",
+                               "as_of": "", "error": None, "parties": [], "assessment": None, "layout": None,
+                               "formats": FORMATS, "regime_codes": REGIME_CODES, "sectors": fefta_sectors()}
+    return {**context, **values}
+
+
 @router.get("/ownership", response_class=HTMLResponse, include_in_schema=False)
 def page(request: Request, graph: str = "", target: str = "", as_of: str = "") -> HTMLResponse:
-    context: dict[str, Any] = {"active": "ownership", "graphs": list_graphs(), "graph": graph, "target": target,
-                               "as_of": as_of, "error": None, "parties": [], "assessment": None, "layout": None,
-                               "formats": FORMATS, "node_w": NODE_WIDTH, "node_h": NODE_HEIGHT,
-                               "regime_codes": REGIME_CODES, "sectors": fefta_sectors()}
+    context = _context(graph=graph, target=target, as_of=as_of)
     try:
         if graph:
             loaded = open_graph(graph)
@@ -132,7 +168,7 @@ def page(request: Request, graph: str = "", target: str = "", as_of: str = "") -
             if target:
                 result = assess(loaded, loaded.resolve(target), as_of or None)
                 context["assessment"] = result
-                context["layout"] = layered(result.target, [(e["owner"], e["owned"]) for e in result.edges()])
+                context["layout"] = _draw(request, result)
                 context["flagged"] = result.derived_flags()
     except KizunaError as exc:
         context["error"] = str(exc)
@@ -145,9 +181,6 @@ async def page_load(request: Request, file: UploadFile = File(...), name: str = 
     try:
         info = await _store_upload(file, name or None, format)
     except KizunaError as exc:
-        context = {"active": "ownership", "graphs": list_graphs(), "graph": "", "target": "", "as_of": "",
-                   "error": str(exc), "parties": [], "assessment": None, "layout": None, "formats": FORMATS,
-                   "regime_codes": REGIME_CODES, "sectors": fefta_sectors()}
-        return templates.TemplateResponse(request, "ownership/page.html", context, status_code=422)
+        return templates.TemplateResponse(request, "ownership/page.html", _context(error=str(exc)),
+                                          status_code=422)
     return RedirectResponse(f"/ownership?graph={info['name']}", status_code=303)
-

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi import Query as Param
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, model_validator
 
 from kizuna.core.countries import to_alpha2
 from kizuna.core.entity import EntityType
-from kizuna.core.errors import InputError
-from kizuna.lists.registry import known_lists
+from kizuna.core.errors import InputError, NotFoundError
+from kizuna.lists.registry import list_info
+from kizuna.lists.store import ListStatus, SnapshotStore
 from kizuna.screening.model import Query
 from kizuna.screening.service import get_screener
+from kizuna.web.i18n import gettext
+from kizuna.web.results import PartyGroup, Run, entry_url, group_hits, linked_entries, to_csv, to_json
 from kizuna.web.templating import add_nav, templates
 
 router = APIRouter()
@@ -102,6 +107,79 @@ def screen(request: ScreenRequest) -> ScreenResponse:
     return ScreenResponse(snapshot=screener.snapshot_id, threshold=threshold, results=results)
 
 
+# -- console ----------------------------------------------------------------------------------------------
+
+_CONSOLE_LIMIT = 50  # hits fetched for the console (a card holds all its lists); more is said to be cut
+_SHOWN = 10  # parties shown before "show all" (printing and exports always hold every party)
+
+
+@dataclass(slots=True)
+class _Search:
+    """One console search: the form's values, what went wrong, and the grouped result."""
+
+    q: str
+    country: str
+    type: PartyType
+    lists: list[str]
+    threshold: float | None
+    error: str | None = None
+    groups: list[PartyGroup] | None = None
+    hit_count: int = 0
+    run: Run | None = None
+    loaded: list[ListStatus] = field(default_factory=list)  # the snapshot's lists: what the picker offers
+
+
+def _threshold(request: Request, text: str) -> tuple[float | None, str | None]:
+    if not text.strip():
+        return None, None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 1:  # also refuses NaN
+        return None, gettext(request, "threshold must be a number between 0 and 1, not {value}", value=repr(text))
+    return value, None
+
+
+def _unloaded(request: Request, wanted: list[str], loaded: list[ListStatus]) -> str | None:
+    codes = {item.code for item in loaded}
+    missing = [code for code in wanted if code not in codes]
+    if not missing:
+        return None
+    return gettext(request, "not loaded: {missing}. Loaded lists: {loaded}",
+                   missing=", ".join(missing), loaded=", ".join(sorted(codes)))
+
+
+def _search(request: Request, q: str, country: str, type: PartyType, lists: list[str], threshold: str) -> _Search:
+    screener = get_screener()
+    cutoff, error = _threshold(request, threshold)
+    search = _Search(q, country, type, lists, cutoff, error)
+    store = SnapshotStore()
+    snapshot = store.open(screener.snapshot_id)
+    try:
+        loaded = search.loaded = snapshot.lists()
+        if not q.strip() or search.error:
+            return search
+        search.error = _unloaded(request, lists, loaded)
+        if search.error:
+            return search
+        try:
+            query = _query(Party(name=q.strip()[:500], id=None, country=country or None, type=type,
+                                 birth_date=None), lists)
+        except InputError as exc:
+            search.error = str(exc)
+            return search
+        hits = screener.screen(query, cutoff, _CONSOLE_LIMIT)
+        search.hit_count = len(hits)
+        search.groups = group_hits(screener.index, snapshot, hits)
+        screened = [item for item in loaded if not lists or item.code in lists]
+        search.run = Run({"name": q.strip(), "country": country, "type": type if type != "any" else ""},
+                         screener.snapshot_id, screener.threshold if cutoff is None else cutoff, screened)
+        return search
+    finally:
+        snapshot.close()
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def search_page(
     request: Request,
@@ -112,20 +190,53 @@ def search_page(
     threshold: str = "",
 ) -> HTMLResponse:
     screener = get_screener()
-    error = None
-    try:
-        cutoff = float(threshold) if threshold.strip() else None
-    except ValueError:
-        cutoff, error = None, f"threshold must be a number between 0 and 1, not {threshold!r}"
-    context: dict[str, Any] = {"q": q, "country": country, "type": type, "lists": lists, "hits": None,
-                               "error": error, "known_lists": known_lists(), "threshold": cutoff,
+    search = _search(request, q, country, type, lists, threshold)
+    context: dict[str, Any] = {"s": search, "loaded_lists": search.loaded, "limit": _CONSOLE_LIMIT,
                                "default_threshold": screener.threshold, "snapshot": screener.snapshot_id,
-                               "active": "screen"}
-    if q.strip() and error is None:
-        try:
-            query = _query(Party(name=q.strip()[:500], id=None, country=country or None, type=type, birth_date=None),
-                           lists)
-            context["hits"] = screener.screen(query, cutoff)
-        except InputError as exc:
-            context["error"] = str(exc)
-    return templates.TemplateResponse(request, "search.html", context)
+                               "export_query": request.url.query, "shown": _SHOWN, "active": "screen"}
+    return templates.TemplateResponse(request, "search.html", context, status_code=422 if search.error else 200)
+
+
+@router.get("/results.{fmt}", include_in_schema=False)
+def export_results(
+    request: Request,
+    fmt: Literal["csv", "json"],
+    q: str,
+    country: str = "",
+    type: PartyType = "any",
+    lists: list[str] = Param(default=[]),
+    threshold: str = "",
+) -> Response:
+    """The console's current result as a file: the run's metadata first, then every hit with its entry's facts."""
+    search = _search(request, q, country, type, lists, threshold)
+    if search.error or search.run is None or search.groups is None:
+        return JSONResponse({"detail": search.error or "give a name to screen (q)"}, status_code=422)
+    stamp = search.run.screened_at.replace(":", "").replace("-", "")[:15]
+    filename = f"kizuna-screening-{stamp}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    base = str(request.base_url).rstrip("/")
+    if fmt == "csv":
+        # A BOM so that spreadsheet programs read the UTF-8 (Japanese and other scripts) correctly.
+        return Response("\ufeff" + to_csv(search.run, search.groups, base), media_type="text/csv; charset=utf-8",
+                        headers=headers)
+    return JSONResponse(to_json(search.run, search.groups, base), headers=headers)
+
+
+@router.get("/entries/{list_code}/{entry_id:path}", response_class=HTMLResponse, include_in_schema=False)
+def entry_page(request: Request, list_code: str, entry_id: str) -> HTMLResponse:
+    """One listed entry as its list publishes it: every field, its provenance and its links to other lists."""
+    screener = get_screener()
+    snapshot = SnapshotStore().open(screener.snapshot_id)
+    try:
+        entry = snapshot.entry(list_code, entry_id)
+        status = next((s for s in snapshot.lists() if s.code == list_code), None)
+    except NotFoundError as exc:
+        return templates.TemplateResponse(request, "entry.html", {"entry": None, "error": str(exc),
+                                                                  "active": "screen"}, status_code=404)
+    finally:
+        snapshot.close()
+    linked = [(code, eid, name, entry_url(code, eid))
+              for code, eid, name in linked_entries(screener.index, list_code, entry_id)]
+    return templates.TemplateResponse(request, "entry.html", {
+        "entry": entry, "info": list_info(list_code), "status": status, "linked": linked,
+        "snapshot": screener.snapshot_id, "error": None, "active": "screen"})
