@@ -220,7 +220,7 @@ class Node:
         if self._resolver is None:
             resolver = MarkingResolver(loader=self._load_definition)
             for (body,) in self.db.all("SELECT body FROM marking_definitions"):
-                resolver.known[json.loads(body)["id"]] = json.loads(body)
+                resolver.remember(json.loads(body))
             self._resolver = resolver
         return self._resolver
 
@@ -237,7 +237,7 @@ class Node:
             self.db.executemany("INSERT INTO marking_definitions (id, body) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
                                 [(d["id"], json.dumps(d, ensure_ascii=False)) for d in fresh])
         for definition in fresh:
-            self.resolver.known[definition["id"]] = definition
+            self.resolver.remember(definition)
 
     def markings(self, tlp: str, rel_to: list[str] | None, classification: str | None = None,
                  organizations: list[str] | None = None) -> list[str]:

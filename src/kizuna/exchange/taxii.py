@@ -17,6 +17,7 @@ from kizuna.core.errors import KizunaError
 from kizuna.exchange import audit
 from kizuna.exchange.audit import Event
 from kizuna.exchange.config import rules
+from kizuna.exchange.extensions import object_extension, wire_form
 from kizuna.exchange.node import COLLECTION_ID, Node, Peer, stamp
 from kizuna.exchange.objects import IDENTITY
 from kizuna.exchange.policy import decide, redact
@@ -124,7 +125,7 @@ def view(node: Node, peer: Peer, *, added_after: str | None = None, limit: int |
             obj = json.loads(body)
             decision = decide(obj, node.resolver, recipient)
             if decision.allowed:
-                shown = sign_object(redact(obj, decision.withheld), node.key)
+                shown = sign_object(wire_form(redact(obj, decision.withheld), node.resolver), node.key)
                 page.objects.append(shown)
                 for definition in node.definitions_for(shown):
                     definitions[definition["id"]] = definition
@@ -173,7 +174,7 @@ def _withdrawal(node: Node, obj: dict[str, Any]) -> dict[str, Any]:
     """Tell a peer to delete an object whose new markings no longer release it to the peer (nothing else)."""
     return {"type": WITHDRAWAL, "spec_version": "2.1", "id": f"{WITHDRAWAL}--{obj['id'].split('--')[1]}",
             "created_by_ref": node.identity_id, "created": obj["created"], "modified": obj["modified"],
-            "object_ref": obj["id"]}
+            "object_ref": obj["id"], "extensions": {object_extension(WITHDRAWAL): {"extension_type": "new-sdo"}}}
 
 
 def manifest(node: Node, peer: Peer, *, added_after: str | None = None, limit: int | None = None) -> dict[str, Any]:
