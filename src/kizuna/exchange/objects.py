@@ -197,15 +197,19 @@ def new_note(*, creator: str, about: list[str], content: str, markings: list[str
     fields: dict[str, Any] = {"created_by_ref": creator, "object_refs": about,
                               "content": _text(content, "--text", required=True), "object_marking_refs": markings,
                               **(extra or {})}
-    fields["extensions"] = {properties_extension(): {"extension_type": "toplevel-property-extension"}}
+    fields["extensions"] = _properties_declaration()
     return to_dict(stix2.v21.Note(allow_custom=True, **fields))
+
+
+def _properties_declaration() -> dict[str, dict[str, str]]:
+    """The ``extensions`` entry of an identity or note: Kizuna's x_kizuna_ properties are defined there."""
+    return {properties_extension(): {"extension_type": "toplevel-property-extension"}}
 
 
 def new_identity(name: str, country: str) -> dict[str, Any]:
     """The STIX identity of an agency: an organisation in the national-government sector."""
     identity = stix2.v21.Identity(name=name, identity_class="organization", sectors=["government-national"],
-                                  x_kizuna_country=country, allow_custom=True,
-                                  extensions={properties_extension(): {"extension_type": "toplevel-property-extension"}})
+                                  x_kizuna_country=country, allow_custom=True, extensions=_properties_declaration())
     return to_dict(identity)
 
 

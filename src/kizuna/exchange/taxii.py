@@ -37,10 +37,15 @@ def authenticate(node: Node, method: str, target: str, headers: Any, body: bytes
     try:
         return _authenticate(node, method, target, headers, body)
     except AuthError as exc:
-        with node.db.transaction():
-            audit.append(node.db, Event("request-refused", "taxii", peer=headers.get("X-Kizuna-Node"),
-                                        detail={"reason": str(exc), "request": f"{method} {target}"}))
+        refused(node, method, target, str(exc), headers.get("X-Kizuna-Node"))
         raise
+
+
+def refused(node: Node, method: str, target: str, reason: str, sender: str | None = None) -> None:
+    """Audit a TAXII request refused before anything was read (a peer's or a user's)."""
+    with node.db.transaction():
+        audit.append(node.db, Event("request-refused", "taxii", peer=sender,
+                                    detail={"reason": reason, "request": f"{method} {target}"}))
 
 
 def _authenticate(node: Node, method: str, target: str, headers: Any, body: bytes) -> tuple[Peer, str]:
@@ -204,6 +209,7 @@ def api_root(node: Node) -> dict[str, Any]:
 
 def collection(node: Node) -> dict[str, Any]:
     return {"id": COLLECTION_ID, "title": f"Shared by {node.name}",
-            "description": "What this node releases to the requesting peer: its own objects, filtered by their "
-                           "markings for that peer.",
+            "description": "What this node releases to the requester: to a peer node, its own objects filtered "
+                           "by their markings for that peer; to a user's API token (read-only), what that user "
+                           "may see here.",
             "can_read": True, "can_write": False, "media_types": [STIX_MEDIA_TYPE]}
