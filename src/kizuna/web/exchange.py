@@ -82,7 +82,9 @@ def _guarded(request: Request, handler: Callable[[Node, Any], Response]) -> Resp
         user = users.user_for_token(node, users.token_from_header(request.headers["Authorization"]))
         if user is None or not user.may("read"):
             taxii.refused(node, request.method, _target(request), "invalid or expired API token")
-            return _taxii_error(node, request, 401, "Unauthorized", "invalid or expired API token")
+            response = _taxii_error(node, request, 401, "Unauthorized", "invalid or expired API token")
+            response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+            return response
         if not _accepts_taxii(request.headers.get("Accept", "")):
             return _taxii_error(node, request, 406, "Not acceptable", f"this API answers {taxii.MEDIA_TYPE}")
         who = user
@@ -90,7 +92,9 @@ def _guarded(request: Request, handler: Callable[[Node, Any], Response]) -> Resp
         try:
             who, _ = _peer(request, node)
         except taxii.AuthError as exc:
-            return _taxii_error(node, request, 401, "Unauthorized", str(exc))
+            hint = "" if HEADER_NODE in request.headers else \
+                " (peers sign their requests; users send their API token as Authorization: Bearer <token>)"
+            return _taxii_error(node, request, 401, "Unauthorized", f"{exc}{hint}")
     try:
         return handler(node, who)
     except (InputError, ValueError) as exc:
