@@ -184,6 +184,9 @@ def test_a_user_token_never_writes_nor_reaches_the_peer_view(served: dict[str, A
                for r in audit.records(us.node.db, event="request-refused", limit=20))
     assert httpx.get(objects_url, headers={"Authorization": f"Bearer {token}",
                                            "Accept": "application/xml"}).status_code == 406
+    for bad in ({"next": "garbage"}, {"next": "|-1|x"}, {"added_after": "yesterday"}):
+        answer = httpx.get(objects_url, params=bad, headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 400 and answer.json()["title"] == "Bad request", bad
 
 
 def test_everything_served_to_a_standard_client_passes_strict_validation(served: dict[str, Any],
@@ -278,6 +281,10 @@ def test_objects_stored_before_the_extensions_are_read_and_emitted_current(nodes
     report = SyncReport("JP")
     receive_page(us.node, us.node.peer(node.identity_id), page.objects, page.last_added, report)
     assert report.received == 1 and report.rejected == 0
+    # A node made before the extensions publishes its identity with them declared, signed by its own key.
+    node.identity = {k: v for k, v in node.identity.items() if k not in ("extensions", SIGNATURE_PROPERTY)}
+    card = node.card()
+    assert _strict(card["identity"]) == [] and verify_object(card["identity"], public_key(card["public_key"]))
     # A peer still sending the legacy form is read too.
     legacy_page = [old_rel_to, sign_object(dict(old, id=old["id"].replace(old["id"][-4:], "beef")), node.key)]
     report = SyncReport("JP")

@@ -137,7 +137,7 @@ class MarkingResolver:
 
     def current_ref(self, ref: str) -> str:
         """The id a marking is emitted under now (a legacy id maps to its current one)."""
-        if ref not in self.known and ref not in self.aliases:
+        if ref not in self.known and ref not in self.aliases and ref not in _tlp_levels():
             self.lookup(ref)
         return self.aliases.get(ref, ref)
 

@@ -21,6 +21,7 @@ from kizuna.exchange import audit, objects
 from kizuna.exchange.audit import Event
 from kizuna.exchange.config import check_classification, check_country3
 from kizuna.exchange.db import Database
+from kizuna.exchange.extensions import wire_form
 from kizuna.exchange.markings import (
     MarkingResolver,
     check_definition,
@@ -146,7 +147,10 @@ class Node:
     def card(self) -> dict[str, Any]:
         """What another node's administrator needs to add this node as a peer."""
         public = public_text(self.key)
-        return {"identity": self.identity, "url": self.url, "public_key": public, "fingerprint": fingerprint(public)}
+        identity = wire_form(self.identity, self.resolver)
+        if identity is not self.identity:  # a node made before the extension definitions: declare them, re-sign
+            identity = sign_object(identity, self.key)
+        return {"identity": identity, "url": self.url, "public_key": public, "fingerprint": fingerprint(public)}
 
     # -- peers ------------------------------------------------------------------------------------
 

@@ -17,14 +17,14 @@ from typing import Any
 from kizuna.core.errors import InputError
 from kizuna.exchange import audit
 from kizuna.exchange.audit import Event
-from kizuna.exchange.config import rules
 from kizuna.exchange.extensions import EXTENSION_DEFINITION, definitions, used, wire_form
 from kizuna.exchange.node import Node, stamp
 from kizuna.exchange.policy import Recipient
 from kizuna.exchange.signing import SIGNATURE_PROPERTY
+from kizuna.exchange.taxii import STIX_MEDIA_TYPE
+from kizuna.exchange.taxii import _limit as page_size
 from kizuna.exchange.users import User
 
-STIX_MEDIA_TYPE = "application/stix+json;version=2.1"
 DEFINITION_TYPES = frozenset({EXTENSION_DEFINITION, "marking-definition"})
 
 
@@ -128,21 +128,19 @@ def _token(after: str, object_id: str, skip: int) -> str:
 def _parse_token(token: str) -> tuple[str, str | None, int]:
     try:
         after, skip, object_id = token.split("|")
-        return (stamp(after) if after else ""), (object_id or None), int(skip)
+        position = int(skip)
+        if position < 0:
+            raise ValueError(skip)
+        return (stamp(after) if after else ""), (object_id or None), position
     except ValueError:
         raise InputError(f"next: {token[:80]!r} is not a token this node issued") from None
-
-
-def _page_size(value: int | None) -> int:
-    protocol = rules()["protocol"]
-    return max(1, min(int(value or protocol["page_size"]), int(protocol["max_page_size"])))
 
 
 def page(node: Node, user: User, *, added_after: str | None = None, next_token: str | None = None,
          limit: int | None = None, query: Query | None = None) -> UserPage:
     """The next page of the user's view of the collection: at most ``limit`` objects, definitions included."""
     query = query or Query()
-    size = _page_size(limit)
+    size = page_size(limit)  # the same page sizes as peers get (rules.yaml)
     if next_token:
         after, resume, skip = _parse_token(next_token)
     else:
@@ -164,7 +162,7 @@ def page(node: Node, user: User, *, added_after: str | None = None, next_token: 
                 if len(out.entries) == size:
                     out.more, out.next = True, _token(after, object_id, index)
                     return out
-                out.entries.append(Entry(item, added, item is not group[-1]))
+                out.entries.append(Entry(item, added, item["type"] in DEFINITION_TYPES))
                 sent.add(item["id"])
             after = added
         if len(rows) <= size:
