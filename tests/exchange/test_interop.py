@@ -4,6 +4,7 @@ stix2-validator --strict (offline, with Kizuna's published extension schemas) pa
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -11,16 +12,26 @@ from typing import Any
 import httpx
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from stix2validator import ValidationOptions, validate_instance
 from taxii2client.common import TokenAuth
 from taxii2client.exceptions import AccessError
 from taxii2client.v21 import Server, as_pages
 
-from kizuna.exchange import audit, extensions, licensing, objects, taxii, users
+from kizuna.exchange import audit, extensions, licensing, objects, reader, taxii, users
 from kizuna.exchange.markings import _kizuna_definition, marking_refs, rel_to_definition
 from kizuna.exchange.signing import SIGNATURE_PROPERTY, public_key, sign_object, verify_object
 from kizuna.exchange.sync import SyncReport, receive_page
 from tests.exchange.conftest import BACKENDS, AgencyNode, link, make_node, sync_in_process
+from tests.exchange.test_property import (  # the releasability oracle written from the rules
+    RECEIVERS,
+    _publish,
+    agencies,  # noqa: F401 (a fixture)
+    marking_specs,
+    user_sees,
+    user_specs,
+)
 
 PASSWORD = "correct horse battery staple"
 ADDRESS = "9 Gaoxin South Road, Nanshan, Shenzhen"
@@ -310,3 +321,31 @@ def test_published_extension_bundle_is_complete(offline: None) -> None:
         if definition["type"] == "extension-definition":
             assert json.loads(definition["schema"])["$id"] == f"{definition['id']}.json"
     assert _strict(bundle) == []
+
+
+# -- property: the TAXII reader shows exactly what the rules allow, as the console does ---------------------
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spec=marking_specs, viewers=st.lists(user_specs, min_size=1, max_size=3))
+def test_a_users_taxii_view_follows_the_rules(agencies: dict[str, AgencyNode], spec: dict[str, Any],  # noqa: F811
+                                              viewers: list[dict[str, str]]) -> None:
+    jp = agencies["JP"]
+    address = f"{uuid.uuid4().hex} Road"
+    obj = _publish(agencies, spec, address, None)
+    for code in RECEIVERS:
+        sync_in_process(agencies[code], jp)
+    for code in ("JP", *RECEIVERS):
+        node = agencies[code].node
+        held = node.get(obj["id"])
+        for viewer in viewers:
+            user = users.User("u", viewer["role"], viewer["clearance"], viewer["nationality"])
+            result = reader.page(node, user, query=reader.Query(ids=[obj["id"]]))
+            got = [e.obj for e in result.entries]
+            console = node.visible(held, user.recipient(node))[0] if held else None
+            sees, sees_address = user_sees(spec, viewer, insider=code == "JP", org=code)
+            assert bool(got) == (console is not None) == (held is not None and sees), (code, viewer, spec)
+            if got:
+                assert ("address" in got[0]["end_user"]) == ("address" in held["end_user"] and sees_address)
+                assert {k: v for k, v in got[0].items() if k != SIGNATURE_PROPERTY} == {
+                    k: v for k, v in console.items() if k != SIGNATURE_PROPERTY}
+            assert (address in json.dumps(result.envelope())) == bool(got and "address" in got[0]["end_user"])

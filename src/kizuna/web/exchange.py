@@ -116,32 +116,32 @@ def _accepts_taxii(accept: str) -> bool:
 @router.get("/taxii2/", include_in_schema=False)
 def taxii_discovery(request: Request) -> Response:
     base = str(request.base_url).rstrip("/")
-    return _guarded(request, lambda node, who: _taxii_response(node, request, taxii.discovery(node, base)))
+    return _guarded(request, lambda node, peer: _taxii_response(node, request, taxii.discovery(node, base)))
 
 
 @router.get("/taxii2/api/", include_in_schema=False)
 def taxii_root(request: Request) -> Response:
-    return _guarded(request, lambda node, who: _taxii_response(node, request, taxii.api_root(node)))
+    return _guarded(request, lambda node, peer: _taxii_response(node, request, taxii.api_root(node)))
 
 
 @router.get("/taxii2/api/collections/", include_in_schema=False)
 def taxii_collections(request: Request) -> Response:
-    return _guarded(request, lambda node, who: _taxii_response(node, request,
-                                                              {"collections": [taxii.collection(node)]}))
+    return _guarded(request, lambda node, peer: _taxii_response(node, request,
+                                                                {"collections": [taxii.collection(node)]}))
 
 
 def _collection(request: Request, collection_id: str, handler: Callable[[Node, Any], Response]) -> Response:
-    def inner(node: Node, who: Any) -> Response:
+    def inner(node: Node, peer: Any) -> Response:
         if collection_id != COLLECTION_ID:
             return _taxii_error(node, request, 404, "Not found", f"no collection {collection_id}")
-        return handler(node, who)
+        return handler(node, peer)
     return _guarded(request, inner)
 
 
 @router.get("/taxii2/api/collections/{collection_id}/", include_in_schema=False)
 def taxii_collection(request: Request, collection_id: str) -> Response:
-    return _collection(request, collection_id, lambda node, who: _taxii_response(node, request,
-                                                                                 taxii.collection(node)))
+    return _collection(request, collection_id, lambda node, peer: _taxii_response(node, request,
+                                                                                  taxii.collection(node)))
 
 
 def _match(request: Request, name: str) -> list[str] | None:
@@ -161,6 +161,16 @@ def _user_page(request: Request, node: Node, user: users.User, object_id: str | 
                        query=_query(request, object_id))
 
 
+def _user_objects(request: Request, node: Node, user: users.User, object_id: str | None = None) -> Response:
+    """A user's page of objects (or of one object's versions), audited as viewed."""
+    result = _user_page(request, node, user, object_id)
+    if object_id and not result.entries:
+        # Not there and not visible to this user look the same.
+        return _taxii_error(node, request, 404, "Not found", f"no object {object_id}")
+    reader.record_views(node, user, result)
+    return _taxii_response(node, request, result.envelope(), headers=result.headers())
+
+
 def _page_headers(page: taxii.Page) -> dict[str, str]:
     headers = {}
     if page.first_added:
@@ -172,36 +182,29 @@ def _page_headers(page: taxii.Page) -> dict[str, str]:
 
 @router.get("/taxii2/api/collections/{collection_id}/objects/", include_in_schema=False)
 def taxii_objects(request: Request, collection_id: str) -> Response:
-    def handler(node: Node, who: Any) -> Response:
-        if isinstance(who, users.User):
-            page = _user_page(request, node, who)
-            reader.record_views(node, who, page)
-            return _taxii_response(node, request, page.envelope(), headers=page.headers())
+    def handler(node: Node, peer: Any) -> Response:
+        if isinstance(peer, users.User):
+            return _user_objects(request, node, peer)
         params = request.query_params
         after = params.get("next") or params.get("added_after")
         limit = int(params["limit"]) if params.get("limit") else None
-        peer_page = taxii.view(node, who, added_after=after, limit=limit, types=_match(request, "type"),
-                               ids=_match(request, "id"))
-        return _taxii_response(node, request, peer_page.envelope(), headers=_page_headers(peer_page))
+        page = taxii.view(node, peer, added_after=after, limit=limit, types=_match(request, "type"),
+                          ids=_match(request, "id"))
+        return _taxii_response(node, request, page.envelope(), headers=_page_headers(page))
     return _collection(request, collection_id, handler)
 
 
 @router.get("/taxii2/api/collections/{collection_id}/objects/{object_id}/", include_in_schema=False)
 def taxii_object(request: Request, collection_id: str, object_id: str) -> Response:
-    def handler(node: Node, who: Any) -> Response:
-        if isinstance(who, users.User):
-            page = _user_page(request, node, who, object_id)
-            if not page.entries:
-                # Not there and not visible to this user look the same.
-                return _taxii_error(node, request, 404, "Not found", f"no object {object_id}")
-            reader.record_views(node, who, page)
-            return _taxii_response(node, request, page.envelope(), headers=page.headers())
-        peer_page = taxii.view(node, who, ids=[object_id], limit=1)
-        found = [o for o in peer_page.objects if o["type"] not in ("marking-definition", taxii.WITHDRAWAL)]
+    def handler(node: Node, peer: Any) -> Response:
+        if isinstance(peer, users.User):
+            return _user_objects(request, node, peer, object_id)
+        page = taxii.view(node, peer, ids=[object_id], limit=1)
+        found = [o for o in page.objects if o["type"] not in ("marking-definition", taxii.WITHDRAWAL)]
         if not found:
             # Not there and not releasable look the same: a peer learns nothing about what it may not have.
             return _taxii_error(node, request, 404, "Not found", f"no object {object_id}")
-        return _taxii_response(node, request, peer_page.envelope(), headers=_page_headers(peer_page))
+        return _taxii_response(node, request, page.envelope(), headers=_page_headers(page))
     return _collection(request, collection_id, handler)
 
 
@@ -225,13 +228,13 @@ def taxii_versions(request: Request, collection_id: str, object_id: str) -> Resp
 
 @router.get("/taxii2/api/collections/{collection_id}/manifest/", include_in_schema=False)
 def taxii_manifest(request: Request, collection_id: str) -> Response:
-    def handler(node: Node, who: Any) -> Response:
-        if isinstance(who, users.User):
-            page = _user_page(request, node, who)
-            return _taxii_response(node, request, page.manifest(), headers=page.headers())
+    def handler(node: Node, peer: Any) -> Response:
+        if isinstance(peer, users.User):
+            result = _user_page(request, node, peer)
+            return _taxii_response(node, request, result.manifest(), headers=result.headers())
         params = request.query_params
         limit = int(params["limit"]) if params.get("limit") else None
-        data = taxii.manifest(node, who, added_after=params.get("next") or params.get("added_after"), limit=limit)
+        data = taxii.manifest(node, peer, added_after=params.get("next") or params.get("added_after"), limit=limit)
         return _taxii_response(node, request, data)
     return _collection(request, collection_id, handler)
 
