@@ -310,7 +310,7 @@ def test_authorization_header_schemes() -> None:
     assert users.token_from_header("Bearer ") is None and users.token_from_header(None) is None
 
 
-def test_published_extension_bundle_is_complete(offline: None) -> None:
+def test_published_extension_bundle_is_complete(offline: None, monkeypatch: pytest.MonkeyPatch) -> None:
     bundle = extensions.bundle()
     defined = {o["id"] for o in bundle["objects"] if o["type"] == "extension-definition"}
     declared = {extensions.object_extension(t) for t in (objects.DENIAL, objects.CONSULTATION,
@@ -321,6 +321,13 @@ def test_published_extension_bundle_is_complete(offline: None) -> None:
         if definition["type"] == "extension-definition":
             assert json.loads(definition["schema"])["$id"] == f"{definition['id']}.json"
     assert _strict(bundle) == []
+    # As docs/exchange.md runs it: `stix2_validator --strict --schemas data/exchange/extensions` (a relative path).
+    monkeypatch.chdir(extensions.schema_dir().parents[1])
+    options = ValidationOptions(version="2.1", strict=True, schema_dir="exchange/extensions")
+    denial = {**extensions.publisher(), "type": "x-kizuna-denial", "id": "x-kizuna-denial--" + str(uuid.uuid4()),
+              "extensions": {extensions.object_extension(objects.DENIAL): {"extension_type": "new-sdo"}}}
+    errors = [str(e) for e in validate_instance(denial, options).errors]
+    assert errors and all("Unresolvable" not in e for e in errors) and any("control_entries" in e for e in errors)
 
 
 # -- property: the TAXII reader shows exactly what the rules allow, as the console does ---------------------
