@@ -138,6 +138,14 @@ def card() -> None:
     print_json(_node().card())
 
 
+@app.command("extensions")
+def extensions_bundle() -> None:
+    """Print Kizuna's STIX extension definitions (with their JSON schemas) as a STIX bundle; needs no node."""
+    from kizuna.exchange import extensions
+
+    print_json(extensions.bundle())
+
+
 @peer_app.command("add")
 def peer_add(
     card_path: Annotated[Path, typer.Argument(metavar="CARD.json", help="The peer's card (`kizuna exchange card`).")],

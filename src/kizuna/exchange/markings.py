@@ -1,13 +1,17 @@
 """Marking definitions: the official TLP 2.0 objects, and Kizuna's releasability, organisation and classification
 markings.
 
-Kizuna's own marking definitions carry a property extension and an id derived from their content (UUIDv5), so
-two nodes that mark "REL TO KOR, USA" produce the same object, and a receiver can check that an incoming
-definition says what its id says without trusting its sender.
+Kizuna's own marking definitions carry a property extension (published as an extension definition, see
+``kizuna.exchange.extensions``) and an id derived from their content, so two nodes that mark "REL TO KOR, USA"
+produce the same object, and a receiver can check that an incoming definition says what its id says without
+trusting its sender. The id is the SHA-256 of the content shaped as a UUIDv4, because STIX 2.1 asks for UUIDv4
+ids on marking definitions (``stix2-validator --strict`` refuses others). Definitions stored before that used
+UUIDv5 ids; they are still read, and emitted under their current id (``MarkingResolver.current_ref``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Callable
@@ -54,14 +58,19 @@ def tlp_id(level: str) -> str:
     raise InputError(f"unknown TLP level {level!r} (one of {', '.join(TLP_ORDER)})", field="--tlp")
 
 
-def _kizuna_definition(kind: str, values: list[str] | str) -> dict[str, Any]:
+def _kizuna_definition(kind: str, values: list[str] | str, legacy: bool = False) -> dict[str, Any]:
     canonical = json.dumps([kind, values], sort_keys=True, separators=(",", ":"))
+    if legacy:
+        identifier = uuid.uuid5(_NAMESPACE, canonical)
+    else:
+        digest = hashlib.sha256(b"kizuna-marking\x00" + canonical.encode("utf-8")).digest()
+        identifier = uuid.UUID(bytes=digest[:16], version=4)
     names = {"rel_to": "REL TO ", "organizations": "ORG ", "classification": ""}
     shown = ", ".join(values) if isinstance(values, list) else values
     return {
         "type": "marking-definition",
         "spec_version": "2.1",
-        "id": f"marking-definition--{uuid.uuid5(_NAMESPACE, canonical)}",
+        "id": f"marking-definition--{identifier}",
         "created": _CREATED,
         "name": f"{names[kind]}{shown}",
         "extensions": {KIZUNA_EXTENSION: {"extension_type": "property-extension", kind: values}},
@@ -110,11 +119,35 @@ class MarkingResolver:
     known: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Looks up a definition this resolver has not seen (another process of the node may have stored it since).
     loader: Callable[[str], dict[str, Any] | None] | None = None
+    # Legacy (UUIDv5) ids of Kizuna definitions -> the id the same marking has now.
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def add(self, definition: dict[str, Any]) -> None:
         """Accept a definition only if it is official TLP or a Kizuna definition whose id matches its content."""
         check_definition(definition)
+        self.remember(definition)
+
+    def remember(self, definition: dict[str, Any]) -> None:
+        """Know a (checked) definition; a legacy one is also known in its current form, under its current id."""
         self.known[definition["id"]] = definition
+        current = current_definition(definition)
+        if current["id"] != definition["id"]:
+            self.known[current["id"]] = current
+            self.aliases[definition["id"]] = current["id"]
+
+    def current_ref(self, ref: str) -> str:
+        """The id a marking is emitted under now (a legacy id maps to its current one)."""
+        if ref not in self.known and ref not in self.aliases and ref not in _tlp_levels():
+            self.lookup(ref)
+        return self.aliases.get(ref, ref)
+
+    def lookup(self, ref: str) -> dict[str, Any] | None:
+        definition = self.known.get(ref)
+        if definition is None and self.loader is not None:
+            definition = self.loader(ref)
+            if definition is not None:
+                self.remember(definition)
+        return definition
 
     def resolve(self, refs: list[str]) -> Markings:
         tlp: str | None = None
@@ -129,11 +162,7 @@ class MarkingResolver:
                 level = levels[ref]
                 tlp = level if tlp is None or tlp_rank(level) > tlp_rank(tlp) else tlp
                 continue
-            definition = self.known.get(ref)
-            if definition is None and self.loader is not None:
-                definition = self.loader(ref)
-                if definition is not None:
-                    self.known[ref] = definition
+            definition = self.lookup(ref)
             extension = (definition or {}).get("extensions", {}).get(KIZUNA_EXTENSION)
             if not extension:
                 unknown.append(ref)
@@ -161,12 +190,29 @@ def check_definition(definition: dict[str, Any]) -> None:
     extension = definition.get("extensions", {}).get(KIZUNA_EXTENSION)
     if not isinstance(extension, dict):
         raise InputError(f"{def_id}: not a marking Kizuna knows")
-    kinds = [k for k in ("rel_to", "organizations", "classification") if k in extension]
-    if len(kinds) != 1:
+    kind = _kind(definition)
+    if kind is None:
         raise InputError(f"{def_id}: a Kizuna marking carries exactly one of rel_to, organizations, classification")
-    expected = _kizuna_definition(kinds[0], extension[kinds[0]])
-    if expected != definition:
+    values = extension[kind]
+    if definition not in (_kizuna_definition(kind, values), _kizuna_definition(kind, values, legacy=True)):
         raise InputError(f"{def_id}: id or content does not match what the marking says")
+
+
+def _kind(definition: dict[str, Any]) -> str | None:
+    """Which Kizuna marking a definition carries, or None if it is not exactly one Kizuna marking."""
+    extension = definition.get("extensions", {}).get(KIZUNA_EXTENSION)
+    if not isinstance(extension, dict):
+        return None
+    kinds = [k for k in ("rel_to", "organizations", "classification") if k in extension]
+    return kinds[0] if len(kinds) == 1 else None
+
+
+def current_definition(definition: dict[str, Any]) -> dict[str, Any]:
+    """A checked definition as Kizuna emits it now (a legacy Kizuna definition gets its current id)."""
+    kind = _kind(definition)
+    if kind is None:
+        return definition
+    return _kizuna_definition(kind, definition["extensions"][KIZUNA_EXTENSION][kind])
 
 
 def marking_refs(obj: dict[str, Any]) -> list[str]:

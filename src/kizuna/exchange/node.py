@@ -29,6 +29,7 @@ from kizuna.exchange.config import (
     tlp_rank,
 )
 from kizuna.exchange.db import Database
+from kizuna.exchange.extensions import wire_form
 from kizuna.exchange.markings import (
     KIZUNA_EXTENSION,
     MarkingResolver,
@@ -155,7 +156,10 @@ class Node:
     def card(self) -> dict[str, Any]:
         """What another node's administrator needs to add this node as a peer."""
         public = public_text(self.key)
-        return {"identity": self.identity, "url": self.url, "public_key": public, "fingerprint": fingerprint(public)}
+        identity = wire_form(self.identity, self.resolver)
+        if identity is not self.identity:  # a node made before the extension definitions: declare them, re-sign
+            identity = sign_object(identity, self.key)
+        return {"identity": identity, "url": self.url, "public_key": public, "fingerprint": fingerprint(public)}
 
     # -- peers ------------------------------------------------------------------------------------
 
@@ -229,7 +233,7 @@ class Node:
         if self._resolver is None:
             resolver = MarkingResolver(loader=self._load_definition)
             for (body,) in self.db.all("SELECT body FROM marking_definitions"):
-                resolver.known[json.loads(body)["id"]] = json.loads(body)
+                resolver.remember(json.loads(body))
             self._resolver = resolver
         return self._resolver
 
@@ -246,7 +250,7 @@ class Node:
             self.db.executemany("INSERT INTO marking_definitions (id, body) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
                                 [(d["id"], json.dumps(d, ensure_ascii=False)) for d in fresh])
         for definition in fresh:
-            self.resolver.known[definition["id"]] = definition
+            self.resolver.remember(definition)
 
     def markings(self, tlp: str, rel_to: list[str] | None, classification: str | None = None,
                  organizations: list[str] | None = None) -> list[str]:

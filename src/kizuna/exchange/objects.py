@@ -1,5 +1,9 @@
 """The STIX 2.1 objects nodes exchange: agency identities, denials, consultations, screening and investor notes,
 and comments (STIX ``note``). Built and validated with the ``stix2`` library; handled as plain dicts elsewhere.
+
+Kizuna's own types are defined by STIX extension definitions (``kizuna.exchange.extensions``): each new object
+declares its type's ``new-sdo`` extension, and identities and notes declare the extension of their ``x_kizuna_``
+properties. Objects stored before that declare nothing and are still read as they are.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from kizuna.core.countries import to_alpha2
 from kizuna.core.errors import InputError
 from kizuna.exchange import controls
 from kizuna.exchange.config import rules
+from kizuna.exchange.extensions import object_extension, properties_extension
 from kizuna.exchange.signing import SIGNATURE_PROPERTY
 
 DENIAL = "x-kizuna-denial"
@@ -47,7 +52,7 @@ def _dict() -> p.DictionaryProperty:
     ("status", p.EnumProperty(["active", "revoked"], required=True)),
     ("status_reason", p.StringProperty()),
     (SIGNATURE_PROPERTY, p.StringProperty()),
-])
+], extension_name=object_extension(DENIAL))
 class Denial:
     """A licence denial: the control entry, the item, the parties, the end use, the reason and its dates."""
 
@@ -62,7 +67,7 @@ class Denial:
     ("position", p.StringProperty()),
     ("answered_by_ref", p.ReferenceProperty(valid_types=["identity"], spec_version="2.1")),
     (SIGNATURE_PROPERTY, p.StringProperty()),
-])
+], extension_name=object_extension(CONSULTATION))
 class Consultation:
     """A no-undercut consultation: the denial it concerns, the new application, the question, deadline, answer."""
 
@@ -72,7 +77,7 @@ class Consultation:
     ("hits", p.ListProperty(_dict())),
     ("finding", p.StringProperty(required=True)),
     (SIGNATURE_PROPERTY, p.StringProperty()),
-])
+], extension_name=object_extension(SCREENING_NOTE))
 class ScreeningNote:
     """An analyst's screening finding about a party, with the list hits behind it."""
 
@@ -82,7 +87,7 @@ class ScreeningNote:
     ("ownership_chain", p.ListProperty(_dict())),
     ("concerns", p.StringProperty(required=True)),
     (SIGNATURE_PROPERTY, p.StringProperty()),
-])
+], extension_name=object_extension(INVESTOR_NOTE))
 class InvestorNote:
     """Counter-intelligence on a foreign investor: who it is, who owns it, what is of concern."""
 
@@ -189,15 +194,22 @@ def new_investor_note(*, creator: str, investor: dict[str, str], chain: list[dic
 def new_note(*, creator: str, about: list[str], content: str, markings: list[str],
              extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """A comment on other objects (STIX ``note``); ``extra`` holds x_kizuna_ properties, e.g. a consultation answer."""
-    fields = {"created_by_ref": creator, "object_refs": about, "content": _text(content, "--text", required=True),
-              "object_marking_refs": markings, **(extra or {})}
+    fields: dict[str, Any] = {"created_by_ref": creator, "object_refs": about,
+                              "content": _text(content, "--text", required=True), "object_marking_refs": markings,
+                              **(extra or {})}
+    fields["extensions"] = _properties_declaration()
     return to_dict(stix2.v21.Note(allow_custom=True, **fields))
+
+
+def _properties_declaration() -> dict[str, dict[str, str]]:
+    """The ``extensions`` entry of an identity or note: Kizuna's x_kizuna_ properties are defined there."""
+    return {properties_extension(): {"extension_type": "toplevel-property-extension"}}
 
 
 def new_identity(name: str, country: str) -> dict[str, Any]:
     """The STIX identity of an agency: an organisation in the national-government sector."""
     identity = stix2.v21.Identity(name=name, identity_class="organization", sectors=["government-national"],
-                                  x_kizuna_country=country, allow_custom=True)
+                                  x_kizuna_country=country, allow_custom=True, extensions=_properties_declaration())
     return to_dict(identity)
 
 

@@ -17,6 +17,7 @@ from kizuna.core.errors import KizunaError
 from kizuna.exchange import audit
 from kizuna.exchange.audit import Event
 from kizuna.exchange.config import rules
+from kizuna.exchange.extensions import object_extension, wire_form
 from kizuna.exchange.node import COLLECTION_ID, Node, Peer, stamp
 from kizuna.exchange.objects import IDENTITY
 from kizuna.exchange.policy import decide, redact
@@ -36,10 +37,15 @@ def authenticate(node: Node, method: str, target: str, headers: Any, body: bytes
     try:
         return _authenticate(node, method, target, headers, body)
     except AuthError as exc:
-        with node.db.transaction():
-            audit.append(node.db, Event("request-refused", "taxii", peer=headers.get("X-Kizuna-Node"),
-                                        detail={"reason": str(exc), "request": f"{method} {target}"}))
+        refused(node, method, target, str(exc), headers.get("X-Kizuna-Node"))
         raise
+
+
+def refused(node: Node, method: str, target: str, reason: str, sender: str | None = None) -> None:
+    """Audit a TAXII request refused before anything was read (a peer's or a user's)."""
+    with node.db.transaction():
+        audit.append(node.db, Event("request-refused", "taxii", peer=sender,
+                                    detail={"reason": reason, "request": f"{method} {target}"}))
 
 
 def _authenticate(node: Node, method: str, target: str, headers: Any, body: bytes) -> tuple[Peer, str]:
@@ -144,7 +150,7 @@ def view(node: Node, peer: Peer, *, added_after: str | None = None, limit: int |
             obj = json.loads(body)
             decision = decide(obj, node.resolver, recipient)
             if decision.allowed:
-                shown = sign_object(redact(obj, decision.withheld), node.key)
+                shown = sign_object(wire_form(redact(obj, decision.withheld), node.resolver), node.key)
                 needed = [d for d in node.definitions_for(shown) if d["id"] not in sent_definitions] \
                     if definitions else []
                 skip = already_sent if object_id == pending and not page.objects else 0
@@ -203,7 +209,7 @@ def _withdrawal(node: Node, obj: dict[str, Any]) -> dict[str, Any]:
     """Tell a peer to delete an object whose new markings no longer release it to the peer (nothing else)."""
     return {"type": WITHDRAWAL, "spec_version": "2.1", "id": f"{WITHDRAWAL}--{obj['id'].split('--')[1]}",
             "created_by_ref": node.identity_id, "created": obj["created"], "modified": obj["modified"],
-            "object_ref": obj["id"]}
+            "object_ref": obj["id"], "extensions": {object_extension(WITHDRAWAL): {"extension_type": "new-sdo"}}}
 
 
 def manifest(node: Node, peer: Peer, *, added_after: str | None = None, limit: int | None = None) -> dict[str, Any]:
@@ -230,6 +236,7 @@ def api_root(node: Node) -> dict[str, Any]:
 
 def collection(node: Node) -> dict[str, Any]:
     return {"id": COLLECTION_ID, "title": f"Shared by {node.name}",
-            "description": "What this node releases to the requesting peer: its own objects, filtered by their "
-                           "markings for that peer.",
+            "description": "What this node releases to the requester: to a peer node, its own objects filtered "
+                           "by their markings for that peer; to a user's API token (read-only), what that user "
+                           "may see here.",
             "can_read": True, "can_write": False, "media_types": [STIX_MEDIA_TYPE]}

@@ -118,6 +118,15 @@ def issue_token(node: Node, username: str, kind: str, label: str, ttl: timedelta
     return token
 
 
+def token_from_header(authorization: str | None) -> str | None:
+    """The token of an ``Authorization`` header: ``Bearer <token>`` (RFC 6750), or ``Token <token>``, which is
+    what taxii2-client's ``TokenAuth`` sends; None for anything else."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() not in ("bearer", "token") or not token.strip():
+        return None
+    return token.strip()
+
+
 def user_for_token(node: Node, token: str | None) -> User | None:
     if not token:
         return None

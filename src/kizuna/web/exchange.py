@@ -18,10 +18,10 @@ from fastapi.staticfiles import StaticFiles
 
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.core.paths import home
-from kizuna.exchange import audit, licensing, objects, taxii, users
-from kizuna.exchange.node import COLLECTION_ID, Node, exchange_dir
+from kizuna.exchange import audit, licensing, objects, reader, taxii, users
+from kizuna.exchange.node import COLLECTION_ID, Node, Peer, exchange_dir
 from kizuna.exchange.objects import effective_status
-from kizuna.exchange.signing import HEADER_NONCE, sign_response
+from kizuna.exchange.signing import HEADER_NODE, HEADER_NONCE, sign_response
 from kizuna.web.i18n import gettext, language_middleware
 from kizuna.web.templating import add_nav, templates
 
@@ -72,18 +72,46 @@ def _taxii_error(node: Node, request: Request, status: int, title: str, descript
                            status)
 
 
-def _guarded(request: Request, handler: Any) -> Response:
+def _guarded(request: Request, handler: Callable[[Node, Any], Response]) -> Response:
+    """Run a TAXII handler for a signed peer request (``handler(node, peer)``) or, for a request that carries no
+    Kizuna signature but a user's API token, read-only for that user (``handler(node, user)``)."""
     if not node_ready():
         return JSONResponse({"title": "no exchange node here"}, status_code=404, media_type=taxii.MEDIA_TYPE)
     node = get_node()
+    who: Peer | users.User
+    if HEADER_NODE not in request.headers and "Authorization" in request.headers:
+        user = users.user_for_token(node, users.token_from_header(request.headers["Authorization"]))
+        if user is None or not user.may("read"):
+            taxii.refused(node, request.method, _target(request), "invalid or expired API token")
+            response = _taxii_error(node, request, 401, "Unauthorized", "invalid or expired API token")
+            response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+            return response
+        if not _accepts_taxii(request.headers.get("Accept", "")):
+            return _taxii_error(node, request, 406, "Not acceptable", f"this API answers {taxii.MEDIA_TYPE}")
+        who = user
+    else:
+        try:
+            who, _ = _peer(request, node)
+        except taxii.AuthError as exc:
+            hint = "" if HEADER_NODE in request.headers else \
+                " (peers sign their requests; users send their API token as Authorization: Bearer <token>)"
+            return _taxii_error(node, request, 401, "Unauthorized", f"{exc}{hint}")
     try:
-        peer, _ = _peer(request, node)
-    except taxii.AuthError as exc:
-        return _taxii_error(node, request, 401, "Unauthorized", str(exc))
-    try:
-        return handler(node, peer)
+        return handler(node, who)
     except (InputError, ValueError) as exc:
         return _taxii_error(node, request, 400, "Bad request", str(exc))
+
+
+def _accepts_taxii(accept: str) -> bool:
+    """Whether an Accept header admits TAXII 2.1 JSON (TAXII 2.1 §1.6.8: otherwise 406)."""
+    if not accept.strip():
+        return True
+    for choice in accept.split(","):
+        kind, *params = [part.strip().lower() for part in choice.split(";")]
+        versions = [p.split("=", 1)[1].strip() for p in params if p.startswith("version=")]
+        if kind in ("*/*", "application/*") or (kind == "application/taxii+json" and versions in ([], ["2.1"])):
+            return True
+    return False
 
 
 @router.get("/taxii2/", include_in_schema=False)
@@ -103,7 +131,7 @@ def taxii_collections(request: Request) -> Response:
                                                                 {"collections": [taxii.collection(node)]}))
 
 
-def _collection(request: Request, collection_id: str, handler: Any) -> Response:
+def _collection(request: Request, collection_id: str, handler: Callable[[Node, Any], Response]) -> Response:
     def inner(node: Node, peer: Any) -> Response:
         if collection_id != COLLECTION_ID:
             return _taxii_error(node, request, 404, "Not found", f"no collection {collection_id}")
@@ -122,6 +150,28 @@ def _match(request: Request, name: str) -> list[str] | None:
     return [v for v in value.split(",") if v] if value else None
 
 
+def _query(request: Request, object_id: str | None = None) -> reader.Query:
+    return reader.Query(types=_match(request, "type"), ids=[object_id] if object_id else _match(request, "id"),
+                        versions=_match(request, "version"), spec_versions=_match(request, "spec_version"))
+
+
+def _user_page(request: Request, node: Node, user: users.User, object_id: str | None = None) -> reader.UserPage:
+    params = request.query_params
+    return reader.page(node, user, added_after=params.get("added_after"), next_token=params.get("next"),
+                       limit=int(params["limit"]) if params.get("limit") else None,
+                       query=_query(request, object_id))
+
+
+def _user_objects(request: Request, node: Node, user: users.User, object_id: str | None = None) -> Response:
+    """A user's page of objects (or of one object's versions), audited as viewed."""
+    result = _user_page(request, node, user, object_id)
+    if object_id and not result.entries:
+        # Not there and not visible to this user look the same.
+        return _taxii_error(node, request, 404, "Not found", f"no object {object_id}")
+    reader.record_views(node, user, result)
+    return _taxii_response(node, request, result.envelope(), headers=result.headers())
+
+
 def _page_headers(page: taxii.Page) -> dict[str, str]:
     headers = {}
     if page.first_added:
@@ -134,6 +184,8 @@ def _page_headers(page: taxii.Page) -> dict[str, str]:
 @router.get("/taxii2/api/collections/{collection_id}/objects/", include_in_schema=False)
 def taxii_objects(request: Request, collection_id: str) -> Response:
     def handler(node: Node, peer: Any) -> Response:
+        if isinstance(peer, users.User):
+            return _user_objects(request, node, peer)
         params = request.query_params
         after = params.get("next") or params.get("added_after")
         limit = int(params["limit"]) if params.get("limit") else None
@@ -146,6 +198,8 @@ def taxii_objects(request: Request, collection_id: str) -> Response:
 @router.get("/taxii2/api/collections/{collection_id}/objects/{object_id}/", include_in_schema=False)
 def taxii_object(request: Request, collection_id: str, object_id: str) -> Response:
     def handler(node: Node, peer: Any) -> Response:
+        if isinstance(peer, users.User):
+            return _user_objects(request, node, peer, object_id)
         page = taxii.view(node, peer, ids=[object_id])
         found = [o for o in page.objects if o["type"] not in ("marking-definition", taxii.WITHDRAWAL)]
         if not found:
@@ -155,9 +209,30 @@ def taxii_object(request: Request, collection_id: str, object_id: str) -> Respon
     return _collection(request, collection_id, handler)
 
 
+@router.get("/taxii2/api/collections/{collection_id}/objects/{object_id}/versions/", include_in_schema=False)
+def taxii_versions(request: Request, collection_id: str, object_id: str) -> Response:
+    def handler(node: Node, who: Any) -> Response:
+        if isinstance(who, users.User):
+            found = reader.versions(node, who, object_id)
+        else:
+            peer_page = taxii.view(node, who, ids=[object_id], limit=1, record=False)
+            shown = [o for o in peer_page.objects if o["id"] == object_id and o["type"] != taxii.WITHDRAWAL]
+            found = ({"more": False, "versions": [shown[0]["modified"]]}, peer_page.last_added or "") if shown \
+                else None
+        if found is None:
+            return _taxii_error(node, request, 404, "Not found", f"no object {object_id}")
+        resource, added = found
+        return _taxii_response(node, request, resource, headers={"X-TAXII-Date-Added-First": added,
+                                                                 "X-TAXII-Date-Added-Last": added})
+    return _collection(request, collection_id, handler)
+
+
 @router.get("/taxii2/api/collections/{collection_id}/manifest/", include_in_schema=False)
 def taxii_manifest(request: Request, collection_id: str) -> Response:
     def handler(node: Node, peer: Any) -> Response:
+        if isinstance(peer, users.User):
+            result = _user_page(request, node, peer)
+            return _taxii_response(node, request, result.manifest(), headers=result.headers())
         params = request.query_params
         limit = int(params["limit"]) if params.get("limit") else None
         data = taxii.manifest(node, peer, added_after=params.get("next") or params.get("added_after"), limit=limit)
@@ -172,10 +247,7 @@ def _session(request: Request) -> tuple[Node, users.User] | None:
         return None
     node = get_node()
     token = request.cookies.get(COOKIE)
-    auth = request.headers.get("Authorization", "")
-    if auth.startswith("Bearer "):
-        token = auth.removeprefix("Bearer ").strip()
-    user = users.user_for_token(node, token)
+    user = users.user_for_token(node, users.token_from_header(request.headers.get("Authorization")) or token)
     return (node, user) if user else None
 
 
