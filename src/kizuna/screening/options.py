@@ -168,7 +168,8 @@ def check_lists(codes: Iterable[str] | None, loaded: Mapping[str, str], field: s
         return ()
     wanted = tuple(dict.fromkeys(check_text(code, field).strip() for code in codes))
     if not wanted or "" in wanted:
-        raise OptionError(f"an empty list code; loaded lists: {', '.join(loaded)}", field=field)
+        raise OptionError(f"{'an empty' if wanted else 'no'} list code; loaded lists: {', '.join(loaded)}",
+                          field=field)
     registered = known_lists()
     for code in wanted:
         if code in loaded:

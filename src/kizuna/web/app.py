@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -115,20 +115,15 @@ class BoundedBody:
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.limit:
-                raise _BodyTooLarge
+                # An HTTPException, which FastAPI lets through from reading the body (any other becomes a 400).
+                raise HTTPException(413, self._message())
             return message
 
-        try:
-            await self.app(scope, counted, send)
-        except _BodyTooLarge:
-            await self._refuse(scope, receive, send)
+        await self.app(scope, counted, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = JSONResponse({"detail": f"request body larger than {self.limit:,} bytes "
-                                 "(data/screening/limits.yaml): send the parties in several requests"},
-                                status_code=413)
-        await response(scope, receive, send)
+        await JSONResponse({"detail": self._message()}, status_code=413)(scope, receive, send)
 
-
-class _BodyTooLarge(Exception):
-    pass
+    def _message(self) -> str:
+        return (f"request body larger than {self.limit:,} bytes (data/screening/limits.yaml): send the parties in "
+                "several requests")
