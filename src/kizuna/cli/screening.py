@@ -73,7 +73,7 @@ def screen(
     elif not hits:
         console.print(f"no hits for {query.name!r} at threshold {options.threshold:.2f} in "
                       f"{len(options.lists or screener.lists)} list(s) (snapshot {screener.snapshot_id})",
-                      markup=False)
+                      markup=False, soft_wrap=True)
     else:
         console.print(_table(hits))
     if hits and fail_on_hit:
@@ -127,7 +127,7 @@ def screen_file_command(
     elapsed = time.perf_counter() - STARTED
     console.print(f"{report.screened:,} rows screened ({report.with_hits:,} with hits, {len(report.errors)} not "
                   f"screened) in {elapsed:.2f} s including start-up ({report.seconds:.2f} s screening, "
-                  f"{report.rate:,.0f} rows/s) → {output}", markup=False)
+                  f"{report.rate:,.0f} rows/s) → {output}", markup=False, soft_wrap=True)
     if report.errors:
         raise typer.Exit(EXIT_INPUT)
     if report.with_hits and fail_on_hit:

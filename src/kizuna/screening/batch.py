@@ -155,10 +155,22 @@ def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
             except StopIteration:
                 return
             except UnicodeDecodeError as exc:
-                raise InputError("not UTF-8 text (save the file as CSV UTF-8)", path=path, line=line) from exc
+                raise InputError("not UTF-8 text (save the file as CSV UTF-8)", path=path,
+                                 line=_line_of_bad_utf8(path)) from exc
             except csv.Error as exc:
                 raise InputError(f"unreadable CSV: {exc}", path=path, line=line) from exc
             yield line, cells
+
+
+def _line_of_bad_utf8(path: Path) -> int:
+    """The line of the first byte that is not UTF-8 (the decoder reads ahead in blocks, so the CSV reader's own
+    line count would point at the block, not the line)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data[: exc.start].count(b"\n") + 1
+    return 1
 
 
 def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str]]]:
