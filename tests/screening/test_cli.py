@@ -124,7 +124,7 @@ def test_screen_file_keeps_order_and_reports_rows_it_could_not_screen(kizuna_hom
     )
     output = tmp_path / "out.jsonl"
     result = kizuna("screen-file", str(source), "--output", str(output), home=kizuna_home, check=False)
-    run, rows = _jsonl(output)
+    _, rows = _jsonl(output)
     assert [row["id"] for row in rows] == ["c1", "c2", "c3", "c4", "c5", "c6", "c7"]
     assert [row["status"] for row in rows] == ["hits", "no hits", "not screened", "hits", "not screened",
                                                "not screened", "hits"]

@@ -26,7 +26,7 @@ from rich.table import Table
 
 from kizuna.cli import STARTED
 from kizuna.cli.output import console, errors, print_json
-from kizuna.screening.batch import Columns, count_rows, screen_file
+from kizuna.screening.batch import Columns, check_paths, count_rows, screen_file
 from kizuna.screening.model import Hit
 from kizuna.screening.options import Options, check_options, make_query
 from kizuna.screening.screener import Screener
@@ -114,6 +114,7 @@ def screen_file_command(
     """Screen every row of a CSV or xlsx file, in input order, into a CSV, xlsx or JSON Lines report."""
     columns = Columns.named(name=name_column, id=id_column, country=country_column, type=type_column,
                             dob=dob_column)
+    check_paths(input_path, output)  # before counting the rows for the progress bar
     screener = get_screener()
     options = _options(screener, lists, threshold, limit)
     with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),

@@ -28,7 +28,6 @@ _TYPES = {"": EntityType.UNKNOWN, "any": EntityType.UNKNOWN, "person": EntityTyp
           "organisation": EntityType.ORGANIZATION, "entity": EntityType.ORGANIZATION,
           "company": EntityType.ORGANIZATION, "vessel": EntityType.VESSEL, "aircraft": EntityType.AIRCRAFT}
 _BIRTH_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_EARLIEST_BIRTH_YEAR = 1850  # no listed person was born earlier; an earlier year is a typing error
 
 
 class OptionError(InputError):
@@ -87,7 +86,7 @@ def check_name(value: str, field: str = "name") -> str:
     longest = limits()["max_name_length"]
     if len(text) > longest:
         raise OptionError(f"name of {len(text):,} characters is longer than the {longest:,} allowed "
-                          "(data/screening/limits.yaml); the longest listed name has 211", field=field)
+                          "(data/screening/limits.yaml)", field=field)
     return text
 
 
@@ -138,8 +137,8 @@ def check_birth_date(value: str | None, field: str = "birth_date") -> str | None
         else:
             if born > date.today():
                 problem = "is in the future"
-            elif year < _EARLIEST_BIRTH_YEAR:
-                problem = f"is before {_EARLIEST_BIRTH_YEAR}"
+            elif year < limits()["earliest_birth_year"]:
+                problem = f"is before {limits()['earliest_birth_year']}"
     if problem:
         raise OptionError(f"date of birth {value!r} {problem} (use YYYY-MM-DD, YYYY-MM or YYYY)", field=field)
     return text

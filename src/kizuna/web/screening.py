@@ -14,16 +14,18 @@ from kizuna.lists.registry import known_lists
 from kizuna.screening.model import Query
 from kizuna.screening.options import check_batch, check_options, check_text, make_query
 from kizuna.screening.service import get_screener
+from kizuna.screening.tables import limits
 from kizuna.web.templating import add_nav, templates
 
 router = APIRouter()
 add_nav("screen", "Screen", "/")
 PartyType = Literal["person", "organization", "any"]
+_LIMITS = limits()
 
 
 class Party(BaseModel):
-    name: str = Field(examples=["北京航空航天大学"], description="The party's name, in any script (at most 300 "
-                      "characters).")
+    name: str = Field(examples=["北京航空航天大学"], description="The party's name, in any script (at most "
+                      f"{_LIMITS['max_name_length']} characters).")
     id: str | None = Field(None, description="Your reference, echoed back.")
     country: str | None = Field(None, description="ISO 3166 alpha-2.", examples=["CN"])
     type: PartyType = "any"
@@ -38,11 +40,13 @@ class ScreenRequest(BaseModel):
     country: str | None = None
     type: PartyType = "any"
     birth_date: str | None = None
-    parties: list[Party] | None = Field(None, description="At most 1,000 parties, 20,000 name characters in all.")
+    parties: list[Party] | None = Field(None, description=f"At most {_LIMITS['max_batch']:,} parties, "
+                                        f"{_LIMITS['max_batch_characters']:,} name characters in all.")
     lists: list[str] | None = Field(None, description="Loaded list codes to screen against (default: every "
                                     "loaded list; GET /v1/lists shows them).")
-    threshold: float | None = Field(None, description="Minimum score from 0 to 1 (default 0.85).")
-    limit: int = Field(25, description="Most hits per party, 1 to 200.")
+    threshold: float | None = Field(None, description="Minimum score from 0 to 1 (default: the threshold of "
+                                    "data/screening/scoring.yaml).")
+    limit: int = Field(25, description=f"Most hits per party, 1 to {_LIMITS['max_limit']}.")
 
     @model_validator(mode="after")
     def _one_or_many(self) -> ScreenRequest:
