@@ -1,7 +1,8 @@
-"""The HTTP API: POST /v1/screen and GET /v1/lists."""
+"""The HTTP API: POST /v1/screen and GET /v1/lists; bad requests get a clear 4xx, never a 500."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,71 @@ def test_invalid_requests_are_422(client: TestClient, payload: dict) -> None:
     assert client.post("/v1/screen", json=payload).status_code == 422
 
 
+def _post(client: TestClient, body: str | bytes):  # type: ignore[no-untyped-def]
+    return client.post("/v1/screen", content=body, headers={"content-type": "application/json"})
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('{"name": "Huawei", "lists": ["us-bis-entyty"]}', "unknown list 'us-bis-entyty'; did you mean 'us-bis-entity'"),
+    ('{"name": "Huawei", "lists": ["us-bis-uvl"]}', "'us-bis-uvl' (Unverified List) has no entries"),
+    ('{"name": "Huawei", "lists": []}', "field 'lists': no list code"),
+    ('{"name": "Huawei", "threshold": NaN}', "threshold nan is not a score from 0 to 1"),
+    ('{"name": "Huawei", "threshold": Infinity}', "threshold inf is not a score from 0 to 1"),
+    ('{"name": "Huawei", "threshold": -1}', "threshold -1.0 is not a score from 0 to 1"),
+    ('{"name": "Huawei", "limit": 0}', "field 'limit': limit 0 is not from 1 to 200"),
+    ('{"name": "Huawei", "limit": -2}', "limit -2 is not from 1 to 200"),
+    ('{"name": "Kim Jong Un", "birth_date": "not-a-date"}', "date of birth 'not-a-date' is not a date"),
+    ('{"name": "   "}', "field 'name': empty name"),
+    ('{"name": "\\ud800Huawei"}', "field 'name': character 1 is a lone surrogate (U+D800)"),
+    ('{"parties": [{"name": "Huawei"}, {"name": "x", "id": "\\udcff"}]}', "field 'parties[1].id': character 1"),
+    ('{"parties": [{"name": "Huawei"}, {"name": "x", "country": "Atlantis"}]}', "field 'parties[1].country': "
+     "unknown country 'Atlantis'"),
+    (json.dumps({"name": "ア" * 301}), "name of 301 characters is longer than the 300 allowed"),
+])
+def test_options_that_would_screen_less_are_422(client: TestClient, body: str, message: str) -> None:
+    response = _post(client, body)
+    assert response.status_code == 422 and message in response.json()["detail"]
+
+
+@pytest.mark.parametrize("body", [
+    '{"name": "Huawei", "type": "\\ud800"}',  # pydantic's own 422 echoes the value: escaped, not a 500
+    '{"name": "Huawei", "threshold": "abc\\ud800"}',
+    '{"name": "Huawei", "limit": 1e400}',
+    '{"parties": [{"name": "x", "type": "\\ud800"}], "lists": {"\\ud800": 1}}',
+    '{"name": "Huawei", "threshold": [Infinity]}',
+])
+def test_validation_errors_with_unencodable_input_are_422_not_500(client: TestClient, body: str) -> None:
+    response = _post(client, body)
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert isinstance(detail, list) and all({"loc", "msg"} <= set(error) for error in detail)
+
+
+def test_bodies_that_do_not_parse_are_4xx(client: TestClient) -> None:
+    assert _post(client, b'{"name": "\xff\xfe"}').status_code == 400
+    assert _post(client, b"[" * 200_000 + b"]" * 200_000).status_code == 400
+
+
+def test_the_work_of_one_request_is_bounded(client: TestClient) -> None:
+    too_many = client.post("/v1/screen", json={"parties": [{"name": "Huawei"}] * 1001})
+    assert too_many.status_code == 413 and "1,001 parties in one request; at most 1,000" in too_many.json()["detail"]
+    too_long = client.post("/v1/screen", json={"parties": [{"name": "ア" * 300}] * 100})
+    assert too_long.status_code == 413 and "30,000 characters in all; at most 20,000" in too_long.json()["detail"]
+    huge = _post(client, json.dumps({"name": "x" * 1_500_000}))
+    assert huge.status_code == 413 and "request body larger than 1,000,000 bytes" in huge.json()["detail"]
+
+    def chunks():  # type: ignore[no-untyped-def]
+        yield b'{"name": "Huawei", "pad": "'
+        for _ in range(150):
+            yield b"x" * 10_000
+        yield b'"}'
+
+    chunked = client.post("/v1/screen", content=chunks(), headers={"content-type": "application/json"})
+    assert chunked.status_code == 413
+    fine = client.post("/v1/screen", json={"parties": [{"name": "Hikvision"}] * 1000, "limit": 1})
+    assert fine.status_code == 200 and len(fine.json()["results"]) == 1000
+
+
 def test_bad_country_is_a_clear_422(client: TestClient) -> None:
     response = client.post("/v1/screen", json={"name": "Hikvision", "country": "Atlantis"})
     assert response.status_code == 422 and "unknown country 'Atlantis'" in response.json()["detail"]
@@ -51,3 +117,12 @@ def test_lists_endpoint_and_openapi(client: TestClient) -> None:
     assert {item["code"] for item in lists["lists"]} >= {"us-bis-entity", "jp-meti-eul", "un-sc", "us-ofac-sdn"}
     paths = client.get("/openapi.json").json()["paths"]
     assert "/v1/screen" in paths and "/v1/lists" in paths
+    assert {"413", "422"} <= set(paths["/v1/screen"]["post"]["responses"])
+
+
+def test_api_pages_load_their_assets_from_kizuna_not_a_cdn(client: TestClient) -> None:
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        assert "/static-docs/" in html and "cdn." not in html and "fonts.googleapis" not in html
+    assert client.get("/static-docs/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static-docs/swagger-ui.css").status_code == 200

@@ -1,93 +1,141 @@
-"""``kizuna screen`` and ``kizuna screen-file``."""
+"""``kizuna screen`` and ``kizuna screen-file``.
+
+Exit codes, for scripts and CI: 0 screened (no hits, or hits without ``--fail-on-hit``); 1 hits with
+``--fail-on-hit``; 2 a usage or input error (nothing screened; for ``screen-file``, also when some rows could not be
+screened, which the output lists as "not screened").
+"""
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
+from kizuna.cli import STARTED
 from kizuna.cli.lists import warn_if_stale
 from kizuna.cli.output import console, errors, print_json
-from kizuna.core.countries import to_alpha2
-from kizuna.core.errors import InputError
-from kizuna.screening.batch import parse_type, screen_file
-from kizuna.screening.model import Query
+from kizuna.screening.batch import Columns, check_paths, count_rows, screen_file
+from kizuna.screening.model import Hit
+from kizuna.screening.options import Options, check_options, make_query
+from kizuna.screening.screener import Screener
 from kizuna.screening.service import get_screener
 
-ListsOption = Annotated[str | None, typer.Option("--lists", help="Comma-separated list codes (default: all).")]
-ThresholdOption = Annotated[float | None, typer.Option(help="Minimum score 0-1 (default from scoring.yaml).")]
+EXIT_HITS = 1  # hits found and --fail-on-hit given
+EXIT_INPUT = 2  # a usage or input error: what was asked was not (all) screened
+
+ListsOption = Annotated[str | None, typer.Option("--lists", help="Comma-separated list codes (default: every "
+                                                 "loaded list; `kizuna lists status` shows them).")]
+ThresholdOption = Annotated[float | None, typer.Option(help="Minimum score from 0 to 1 (default from scoring.yaml).")]
+FailOnHitOption = Annotated[bool, typer.Option("--fail-on-hit", help=f"Exit with code {EXIT_HITS} when there is "
+                                               "a hit (for scripts and CI).")]
+_CLI_FIELDS = {"name": "NAME", "country": "--country", "type": "--type", "birth_date": "--dob", "lists": "--lists",
+               "threshold": "--threshold", "limit": "--limit"}
 
 
-def _lists(value: str | None) -> tuple[str, ...]:
-    return tuple(c.strip() for c in value.split(",") if c.strip()) if value else ()
+def _options(screener: Screener, lists: str | None, threshold: float | None, limit: int) -> Options:
+    codes = None if lists is None else [code for code in lists.split(",") if code.strip()] or [""]
+    return check_options(screener.lists, lists=codes, threshold=threshold, default_threshold=screener.threshold,
+                         limit=limit, fields=_CLI_FIELDS)
 
 
 def screen(
     name: Annotated[str, typer.Argument(help="The party's name, in any script.")],
     country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-2 country of the party.")] = None,
     type_: Annotated[str, typer.Option("--type", help="person, organization or any.")] = "any",
-    dob: Annotated[str | None, typer.Option(help="Date or year of birth (persons).")] = None,
+    dob: Annotated[str | None, typer.Option(help="Date of birth (persons): YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
     lists: ListsOption = None,
     threshold: ThresholdOption = None,
-    limit: Annotated[int, typer.Option(help="Most hits to show.")] = 10,
+    limit: Annotated[int, typer.Option(help="Most hits to show (1-200).")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    fail_on_hit: FailOnHitOption = False,
 ) -> None:
     """Screen one party against every loaded list."""
-    code = to_alpha2(country) if country else None
-    if country and code is None:
-        raise InputError(f"unknown country {country!r} (use an ISO 3166 alpha-2 code)", field="--country")
-    try:
-        entity_type = parse_type(type_)
-    except ValueError as exc:
-        raise InputError(str(exc), field="--type") from exc
+    query = make_query(name, country=country, entity_type=type_, birth_date=dob, fields=_CLI_FIELDS)
     screener = get_screener()
-    warn_if_stale(screener.snapshot_id, _lists(lists))
-    query = Query(name, code, entity_type, dob, _lists(lists))
-    hits = screener.screen(query, threshold, limit)
+    options = _options(screener, lists, threshold, limit)
+    hits = screener.screen(replace(query, lists=options.lists), options.threshold, options.limit)
+    warn_if_stale(screener.snapshot_id, options.lists)
     if as_json:
-        print_json({"query": name, "snapshot": screener.snapshot_id,
-                    "threshold": screener.threshold if threshold is None else threshold,
+        print_json({"query": query.name, "snapshot": screener.snapshot_id, "threshold": options.threshold,
+                    "lists": {code: screener.lists[code] for code in options.lists or screener.lists},
                     "hits": [h.to_dict() for h in hits]})
-        return
-    if not hits:
-        console.print(f"no hits for {name!r} at threshold "
-                      f"{screener.threshold if threshold is None else threshold:.2f} (snapshot {screener.snapshot_id})")
-        return
+    elif not hits:
+        console.print(f"no hits for {query.name!r} at threshold {options.threshold:.2f} in "
+                      f"{len(options.lists or screener.lists)} list(s) (snapshot {screener.snapshot_id})",
+                      markup=False, soft_wrap=True)
+    else:
+        console.print(_table(hits))
+    if hits and fail_on_hit:
+        raise typer.Exit(EXIT_HITS)
+
+
+def _table(hits: list[Hit]) -> Table:
     table = Table(show_lines=True)
     table.add_column("score", justify="right")
     table.add_column("list")
     table.add_column("listed entry", overflow="fold")
     table.add_column("why", overflow="fold", ratio=3)
     for hit in hits:
-        table.add_row(f"{hit.score:.2f}", hit.list_code, f"{hit.name}\n[dim]{hit.entry_id} · {hit.data_date}\n"
-                      f"{hit.source_url}[/]", hit.explanation)
-    console.print(table)
+        table.add_row(f"{hit.score:.2f}", hit.list_code, f"{escape(hit.name)}\n[dim]{hit.entry_id} · "
+                      f"{hit.data_date}\n{hit.source_url}[/]", escape(hit.explanation))
+    return table
 
 
 def screen_file_command(
-    input_path: Annotated[Path, typer.Argument(metavar="INPUT.csv", help="CSV with a 'name' column; "
-                                               "optional id, country (ISO alpha-2), type.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON Lines results.")],
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="A .csv (UTF-8) or .xlsx file (first sheet) "
+                                               "with a 'name' column; optional id, country (ISO alpha-2), type, "
+                                               "dob.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the results: .csv, .xlsx or "
+                                         ".jsonl (the extension names the format).")],
     lists: ListsOption = None,
     threshold: ThresholdOption = None,
-    workers: Annotated[int | None, typer.Option(help="Processes (default: every core).")] = None,
+    limit: Annotated[int, typer.Option(help="Most hits per row (1-200).")] = 25,
+    name_column: Annotated[str | None, typer.Option(help="Header of the name column (default 'name').")] = None,
+    id_column: Annotated[str | None, typer.Option(help="Header of your reference column (default 'id').")] = None,
+    country_column: Annotated[str | None, typer.Option(help="Header of the country column (default "
+                                                       "'country').")] = None,
+    type_column: Annotated[str | None, typer.Option(help="Header of the type column (default 'type').")] = None,
+    dob_column: Annotated[str | None, typer.Option(help="Header of the date-of-birth column (default "
+                                                   "'dob').")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Processes (default: every core).")] = None,
+    fail_on_hit: FailOnHitOption = False,
 ) -> None:
-    """Screen every row of a CSV file into a JSON Lines file, in input order."""
+    """Screen every row of a CSV or xlsx file, in input order, into a CSV, xlsx or JSON Lines report."""
+    columns = Columns.named(name=name_column, id=id_column, country=country_column, type=type_column,
+                            dob=dob_column)
+    check_paths(input_path, output)  # before counting the rows for the progress bar
     screener = get_screener()
-    warn_if_stale(screener.snapshot_id, _lists(lists))
-    show_progress = errors.is_terminal
-    with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=errors, disable=not show_progress) as progress:
-        task = progress.add_task("rows", total=None)
-        report = screen_file(screener, input_path, output, lists=_lists(lists), threshold=threshold,
-                             workers=workers, progress=lambda n: progress.advance(task, n))
+    options = _options(screener, lists, threshold, limit)
+    warn_if_stale(screener.snapshot_id, options.lists)
+    with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
+                  TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=errors,
+                  disable=not errors.is_terminal) as progress:
+        task = progress.add_task("rows", total=count_rows(input_path) if errors.is_terminal else None)
+        report = screen_file(screener, input_path, output, options=options, columns=columns, workers=workers,
+                             progress=lambda n: progress.advance(task, n))
     for message in report.errors:
-        errors.print(f"[yellow]skipped:[/] {message}", soft_wrap=True)
-    console.print(f"{report.screened:,} rows screened ({report.with_hits:,} with hits, {len(report.errors)} skipped) "
-                  f"in {report.seconds:.2f} s, {report.rate:,.0f} rows/s → {output}")
+        errors.print(f"[yellow]not screened:[/] {escape(message)}", soft_wrap=True)
+    elapsed = time.perf_counter() - STARTED
+    console.print(f"{report.screened:,} rows screened ({report.with_hits:,} with hits, {len(report.errors)} not "
+                  f"screened) in {elapsed:.2f} s including start-up ({report.seconds:.2f} s screening, "
+                  f"{report.rate:,.0f} rows/s) → {output}", markup=False, soft_wrap=True)
+    if report.errors:
+        raise typer.Exit(EXIT_INPUT)
+    if report.with_hits and fail_on_hit:
+        raise typer.Exit(EXIT_HITS)
 
 
 def register(app: typer.Typer) -> None:

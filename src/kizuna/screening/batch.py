@@ -1,29 +1,35 @@
-"""Screening a CSV file of parties on every core, keeping input order, skipping (and reporting) bad rows."""
+"""Screening a file of parties (CSV or xlsx) on every core, keeping input order.
+
+Every input row appears in the output: screened (with its hits, or "no hits"), or "not screened" with the reason
+(an empty name, an unknown country…), which is also reported with its file, line and field. A header that names
+a column twice is refused, since either column could be the one meant.
+"""
 
 from __future__ import annotations
 
 import csv
-import json
+import hashlib
 import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from kizuna.core.atomic import atomic_writer
-from kizuna.core.countries import to_alpha2
-from kizuna.core.entity import EntityType
+from kizuna import __version__
 from kizuna.core.errors import InputError
 from kizuna.screening.forms import warm_up
 from kizuna.screening.model import Query
+from kizuna.screening.options import Options, make_query
+from kizuna.screening.report import Report, open_report, output_format
 from kizuna.screening.screener import Screener
 
-_TYPES = {"": EntityType.UNKNOWN, "any": EntityType.UNKNOWN, "person": EntityType.PERSON,
-          "individual": EntityType.PERSON, "organization": EntityType.ORGANIZATION,
-          "organisation": EntityType.ORGANIZATION, "entity": EntityType.ORGANIZATION,
-          "company": EntityType.ORGANIZATION, "vessel": EntityType.VESSEL, "aircraft": EntityType.AIRCRAFT}
 _CHUNK = 200
+INPUT_FORMATS = (".csv", ".xlsx")
+# What each column holds -> its default header; headers are matched without regard to case.
+DEFAULT_COLUMNS = {"name": "name", "id": "id", "country": "country", "type": "type", "dob": "dob"}
 
 
 @dataclass(slots=True)
@@ -41,80 +47,182 @@ class BatchReport:
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """One input row: its fields as written, and the query made of them or why none could be made."""
+
     line: int
-    id: str
-    query: Query
+    fields: dict[str, str]
+    query: Query | None
+    error: str | None = None
 
 
-def parse_type(value: str) -> EntityType:
-    """A party type as users write it; raises ValueError for anything else."""
-    key = value.strip().lower()
-    if key not in _TYPES:
-        raise ValueError(f"unknown type {value!r} (use person, organization or any)")
-    return _TYPES[key]
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The header naming each field; ``given`` are those the user named, which must then be present."""
+
+    headers: dict[str, str]
+    given: frozenset[str] = frozenset()
+
+    @classmethod
+    def named(cls, **headers: str | None) -> Columns:
+        given = {role: header for role, header in headers.items() if header}
+        unknown = set(given) - set(DEFAULT_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown column roles: {sorted(unknown)}")
+        return cls({**DEFAULT_COLUMNS, **given}, frozenset(given))
 
 
-def read_rows(path: Path, lists: tuple[str, ...], errors: list[str]) -> Iterator[Row]:
-    """Valid rows of INPUT.csv; each bad row is described in ``errors`` and skipped."""
+def check_paths(input_path: Path, output_path: Path) -> None:
+    """Refuse, before any work, an input Kizuna cannot read or an output that is a folder or the input itself."""
+    if input_path.suffix.lower() not in INPUT_FORMATS:
+        raise InputError(f"cannot read {input_path.suffix or 'a file without extension'!r}: give a .csv or "
+                         ".xlsx file", path=input_path)
+    if not input_path.is_file():
+        raise InputError("no such file" if not input_path.exists() else "not a file", path=input_path)
+    if output_path.is_dir():
+        raise InputError("is a folder: give a file name ending in .csv, .xlsx or .jsonl", path=output_path,
+                         field="--output")
+    output_format(output_path)
+    if output_path.exists() and os.path.samefile(input_path, output_path):
+        raise InputError("is the input file: writing the results there would destroy it", path=output_path,
+                         field="--output")
+
+
+def read_rows(path: Path, columns: Columns, lists: tuple[str, ...] = ()) -> Iterator[Row]:
+    """Every data row of ``path`` (blank rows skipped); InputError for a file or header that cannot be read."""
+    records = _records(path)
+    header_line, header = next(records, (1, []))
+    positions = _positions(header, columns, path, header_line)
+    for line, cells in records:
+        if not any(cell.strip() for cell in cells):
+            continue
+        fields = {role: cells[i].strip() if i < len(cells) else "" for role, i in positions.items()}
+        try:
+            if len([c for c in cells[len(header):] if c.strip()]):
+                raise InputError("more fields than the header has", path=path, line=line)
+            query = make_query(fields["name"], country=fields.get("country"), entity_type=fields.get("type", ""),
+                               birth_date=fields.get("dob"), lists=lists,
+                               fields={role: columns.headers[role] for role in DEFAULT_COLUMNS})
+        except InputError as exc:
+            located = InputError(exc.message, path=path, line=line, field=exc.field)
+            yield Row(line, fields, None, str(located))
+        else:
+            yield Row(line, fields, query)
+
+
+def count_rows(path: Path) -> int:
+    """How many data rows ``path`` has (blank rows not counted), for the progress bar."""
+    records = _records(path)
+    next(records, None)
+    return sum(1 for _, cells in records if any(cell.strip() for cell in cells))
+
+
+def _positions(header: list[str], columns: Columns, path: Path, line: int) -> dict[str, int]:
+    """Column index of each field the header has; InputError for a missing name or a column named twice."""
+    names = [cell.strip().casefold() for cell in header]
+    positions = {}
+    for role, wanted in columns.headers.items():
+        found = [i for i, name in enumerate(names) if name == wanted.strip().casefold()]
+        if len(found) > 1:
+            raise InputError(f"the header names the {wanted!r} column {len(found)} times (columns "
+                             f"{', '.join(str(i + 1) for i in found)}): rename all but one", path=path, line=line)
+        if found:
+            positions[role] = found[0]
+        elif role == "name" or role in columns.given:
+            raise InputError(f"no {wanted!r} column in the header (found: {', '.join(header) or 'nothing'})",
+                             path=path, line=line)
+    return positions
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of every row of a CSV or the first sheet of an xlsx, cells as text."""
+    if path.suffix.lower() == ".xlsx":
+        yield from _xlsx_records(path)
+    else:
+        yield from _csv_records(path)
+
+
+def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", path=path) from exc
     with handle:
-        reader = csv.DictReader(handle)
-        try:
-            header = reader.fieldnames or []
-        except UnicodeDecodeError as exc:
-            raise InputError("not UTF-8 text", path=path, line=1) from exc
-        if "name" not in [h.strip() for h in header]:
-            raise InputError(f"no 'name' column in the header (found: {', '.join(header) or 'nothing'})",
-                             path=path, line=1)
-        reader.fieldnames = [h.strip() for h in header]
-        line = 1
+        reader = csv.reader(handle)
         while True:
+            line = reader.line_num + 1
             try:
-                record = next(reader)
+                cells = next(reader)
             except StopIteration:
                 return
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise InputError(f"unreadable row: {exc}", path=path, line=reader.line_num + 1) from exc
-            line = reader.line_num
-            try:
-                yield _row(record, line, lists)
-            except ValueError as exc:
-                errors.append(str(InputError(str(exc.args[0]), path=path, line=line, field=exc.args[1])))
+            except UnicodeDecodeError as exc:
+                raise InputError("not UTF-8 text (save the file as CSV UTF-8)", path=path,
+                                 line=_line_of_bad_utf8(path)) from exc
+            except csv.Error as exc:
+                raise InputError(f"unreadable CSV: {exc}", path=path, line=line) from exc
+            yield line, cells
 
 
-def _row(record: dict[str, str | None], line: int, lists: tuple[str, ...]) -> Row:
-    if None in record:
-        raise ValueError("more fields than the header has", "name")
-    name = (record.get("name") or "").strip()
-    if not name:
-        raise ValueError("empty name", "name")
-    country_text = (record.get("country") or "").strip()
-    country = to_alpha2(country_text) if country_text else None
-    if country_text and country is None:
-        raise ValueError(f"unknown country {country_text!r} (use an ISO 3166 alpha-2 code)", "country")
+def _line_of_bad_utf8(path: Path) -> int:
+    """The line of the first byte that is not UTF-8 (the decoder reads ahead in blocks, so the CSV reader's own
+    line count would point at the block, not the line)."""
+    data = path.read_bytes()
     try:
-        entity_type = parse_type(record.get("type") or "")
-    except ValueError as exc:
-        raise ValueError(str(exc), "type") from exc
-    row_id = (record.get("id") or "").strip() or str(line - 1)
-    return Row(line, row_id, Query(name, country, entity_type, None, lists))
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data[: exc.start].count(b"\n") + 1
+    return 1
 
 
-_worker: tuple[Screener, float | None] | None = None
+def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    # To be replaced by core's bounded xlsx reader (issue 12: size and ratio checks before parsing).
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"not a readable xlsx workbook ({exc})", path=path) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_cell_text(value) for value in values]
+    finally:
+        workbook.close()
 
 
-def _screen_chunk(rows: list[Row]) -> list[str]:
+def _cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text a user sees: 1984 not 1984.0, a date as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_worker: tuple[Screener, Options] | None = None
+
+
+def _screen_chunk(rows: list[Row]) -> list[dict[str, Any]]:
     assert _worker is not None
-    screener, threshold = _worker
-    lines = []
-    for row in rows:
-        hits = screener.screen(row.query, threshold)
-        lines.append(json.dumps({"id": row.id, "name": row.query.name, "hits": [h.summary() for h in hits]},
-                                ensure_ascii=False))
-    return lines
+    screener, options = _worker
+    return [_result(row, screener.screen(row.query, options.threshold, options.limit) if row.query else [])
+            for row in rows]
+
+
+def _result(row: Row, hits: list[Any]) -> dict[str, Any]:
+    status = "not screened" if row.query is None else "hits" if hits else "no hits"
+    return {"line": row.line, "id": row.fields.get("id") or str(row.line - 1), **_party(row), "status": status,
+            "error": row.error, "hits": [hit.summary() for hit in hits]}
+
+
+def _party(row: Row) -> dict[str, str]:
+    return {role: row.fields.get(role, "") for role in ("name", "country", "type", "dob")}
 
 
 def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
@@ -128,43 +236,82 @@ def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
         yield chunk
 
 
+def run_metadata(screener: Screener, input_path: Path, options: Options, columns: Columns) -> dict[str, Any]:
+    """What a filed report must say about how it was made."""
+    screened = options.lists or tuple(screener.lists)
+    return {
+        "kizuna_version": __version__,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "snapshot": screener.snapshot_id,
+        "lists": [{"code": code, "data_date": screener.lists[code]} for code in screened],
+        "threshold": options.threshold,
+        "limit": options.limit,
+        "input": str(input_path),
+        "input_sha256": _sha256(input_path),
+        "columns": {role: columns.headers[role] for role in DEFAULT_COLUMNS},
+    }
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def screen_file(
     screener: Screener,
     input_path: Path,
     output_path: Path,
     *,
-    lists: tuple[str, ...] = (),
-    threshold: float | None = None,
+    options: Options | None = None,
+    columns: Columns | None = None,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BatchReport:
-    """Screen every valid row of ``input_path`` into ``output_path`` (JSON Lines, input order, atomic)."""
+    """Screen every row of ``input_path`` into ``output_path`` (its format from its extension; input order;
+    atomic: a failed run leaves no partial file)."""
     global _worker
+    check_paths(input_path, output_path)
+    options = options or Options((), screener.threshold, 25)
+    columns = columns or Columns.named()
+    rows = read_rows(input_path, columns, options.lists)
+    first = next(rows, None)  # reads the header: a bad one stops the run before anything is written
     warm_up()  # once, before forking, so the workers share the dictionaries instead of each loading them
     report = BatchReport()
     started = time.perf_counter()
-    _worker = (screener, threshold)
+    _worker = (screener, options)
     processes = workers or os.cpu_count() or 1
-    rows = read_rows(input_path, lists, report.errors)
-    with atomic_writer(output_path) as out:
+    everything = _prepend(first, rows)
+    with open_report(output_path, run_metadata(screener, input_path, options, columns)) as out:
         if processes > 1:
             # Fork after the index is loaded: the workers share it copy-on-write instead of reloading it.
             with multiprocessing.get_context("fork").Pool(processes) as pool:
-                for lines in pool.imap(_screen_chunk, _chunks(rows)):
-                    _write(out, lines, report, progress)
+                for results in pool.imap(_screen_chunk, _chunks(everything)):
+                    _add(out, results, report, progress)
         else:
-            for chunk in _chunks(rows):
-                _write(out, _screen_chunk(chunk), report, progress)
-    report.rows = report.screened + len(report.errors)
+            for chunk in _chunks(everything):
+                _add(out, _screen_chunk(chunk), report, progress)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _write(out: object, lines: list[str], report: BatchReport, progress: Callable[[int], None] | None) -> None:
-    for line in lines:
-        out.write(line + "\n")  # type: ignore[attr-defined]
-        report.screened += 1
-        if '"hits": []' not in line:
-            report.with_hits += 1
+def _prepend(first: Row | None, rows: Iterator[Row]) -> Iterator[Row]:
+    if first is not None:
+        yield first
+        yield from rows
+
+
+def _add(out: Report, results: list[dict[str, Any]], report: BatchReport,
+         progress: Callable[[int], None] | None) -> None:
+    for result in results:
+        out.add(result)
+        report.rows += 1
+        if result["error"]:
+            report.errors.append(result["error"])
+        else:
+            report.screened += 1
+            report.with_hits += bool(result["hits"])
     if progress:
-        progress(len(lines))
+        progress(len(results))

@@ -39,8 +39,8 @@ class Hit:
         """The fields a screen-file output line carries."""
         return {"list": self.list_code, "entry_id": self.entry_id, "name": self.name,
                 "matched_name": self.matched_name, "score": round(self.score, 4),
-                "explanation": self.explanation, "source_url": self.source_url}
+                "explanation": self.explanation, "source_url": self.source_url, "data_date": self.data_date}
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.summary(), "data_date": self.data_date, "entity_type": self.entity_type,
+        return {**self.summary(), "entity_type": self.entity_type,
                 "countries": self.countries, "parts": self.parts}

@@ -49,10 +49,22 @@ class Screener:
         self._min_share = float(name_config["candidate_min_share"])
         self._prune_margin = float(name_config["candidate_margin"])
         self._acronym_factor = float(name_config["acronym_factor"])
+        self._lists: dict[str, str] | None = None
 
     @property
     def snapshot_id(self) -> str:
         return self.index.snapshot_id
+
+    @property
+    def lists(self) -> dict[str, str]:
+        """Each list with entries in the index, by code, with its data date (dates joined by ' + ' when a list
+        is made of sources of different dates)."""
+        if self._lists is None:
+            dates: dict[str, set[str]] = {}
+            for entry in self.index.entries:
+                dates.setdefault(entry.list_code, set()).add(entry.data_date)
+            self._lists = {code: " + ".join(sorted(dates[code])) for code in sorted(dates)}
+        return self._lists
 
     # -- public -----------------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """The cited data files behind screening, loaded once into typed tables.
 
-``data/screening/``: terms.yaml (word weights), scoring.yaml (score parameters), latin.yaml (abbreviations,
-ordinals), equivalents.yaml / places.yaml / known_aliases.yaml (CJK terms with English renderings),
-korean.yaml and chinese.yaml (romanisation tables, family names), hanja_hangul.tsv (Sino-Korean readings).
+``data/screening/``: terms.yaml (word weights), scoring.yaml (score parameters), limits.yaml (request bounds),
+latin.yaml (abbreviations, ordinals), equivalents.yaml / places.yaml / known_aliases.yaml (CJK terms with
+English renderings), korean.yaml and chinese.yaml (romanisation tables, family names), hanja_hangul.tsv
+(Sino-Korean readings).
 """
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ def term_classes() -> dict[str, TermClass]:
 @cache
 def scoring() -> dict[str, Any]:
     return load_yaml("scoring.yaml")
+
+
+@cache
+def limits() -> dict[str, int]:
+    """Bounds on one request (``limits.yaml``): name length, batch size and characters, body bytes, hits."""
+    return {key: int(value) for key, value in load_yaml("limits.yaml").items()}
 
 
 @cache

@@ -11,13 +11,13 @@ from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, model_validator
 
-from kizuna.core.countries import to_alpha2
-from kizuna.core.entity import EntityType
 from kizuna.core.errors import InputError, NotFoundError
 from kizuna.lists.registry import list_info
 from kizuna.lists.store import ListStatus, SnapshotStore
 from kizuna.screening.model import Query
+from kizuna.screening.options import check_batch, check_options, check_text, make_query
 from kizuna.screening.service import get_screener
+from kizuna.screening.tables import limits
 from kizuna.web.i18n import gettext
 from kizuna.web.results import PartyGroup, Run, entry_url, group_hits, linked_entries, to_csv, to_json
 from kizuna.web.templating import add_nav, templates
@@ -25,39 +25,49 @@ from kizuna.web.templating import add_nav, templates
 router = APIRouter()
 add_nav("screen", "Screen", "/")
 PartyType = Literal["person", "organization", "any"]
+_LIMITS = limits()
 
 
 class Party(BaseModel):
-    name: str = Field(min_length=1, max_length=500, examples=["北京航空航天大学"])
+    name: str = Field(examples=["北京航空航天大学"], description="The party's name, in any script (at most "
+                      f"{_LIMITS['max_name_length']} characters).")
     id: str | None = Field(None, description="Your reference, echoed back.")
     country: str | None = Field(None, description="ISO 3166 alpha-2.", examples=["CN"])
     type: PartyType = "any"
-    birth_date: str | None = Field(None, description="ISO date or year (persons).")
+    birth_date: str | None = Field(None, description="Date of birth (persons): YYYY-MM-DD, YYYY-MM or YYYY.")
 
 
 class ScreenRequest(BaseModel):
-    """Either one party (``name`` …) or several (``parties``)."""
+    """Either one party (``name`` …) or several (``parties``). Every field is checked by the same rules as the
+    command line's options (``kizuna.screening.options``); the bounds are in ``data/screening/limits.yaml``."""
 
-    name: str | None = Field(None, min_length=1, max_length=500)
+    name: str | None = None
     country: str | None = None
     type: PartyType = "any"
     birth_date: str | None = None
-    parties: list[Party] | None = Field(None, min_length=1, max_length=1000)
-    lists: list[str] | None = Field(None, description="List codes to screen against (default: all).")
-    threshold: float | None = Field(None, ge=0, le=1)
-    limit: int = Field(25, ge=1, le=200)
+    parties: list[Party] | None = Field(None, description=f"At most {_LIMITS['max_batch']:,} parties, "
+                                        f"{_LIMITS['max_batch_characters']:,} name characters in all.")
+    lists: list[str] | None = Field(None, description="Loaded list codes to screen against (default: every "
+                                    "loaded list; GET /v1/lists shows them).")
+    threshold: float | None = Field(None, description="Minimum score from 0 to 1 (default: the threshold of "
+                                    "data/screening/scoring.yaml).")
+    limit: int = Field(25, description=f"Most hits per party, 1 to {_LIMITS['max_limit']}.")
 
     @model_validator(mode="after")
     def _one_or_many(self) -> ScreenRequest:
         if (self.name is None) == (self.parties is None):
             raise ValueError("give either 'name' or 'parties'")
+        if self.parties is not None and not self.parties:
+            raise ValueError("'parties' is empty: give at least one party")
         return self
 
-    def all_parties(self) -> list[Party]:
+    def all_parties(self) -> list[tuple[str, Party]]:
+        """Each party with the prefix its fields have in error messages."""
         if self.parties is not None:
-            return self.parties
+            return [(f"parties[{i}].", party) for i, party in enumerate(self.parties)]
         assert self.name is not None
-        return [Party(name=self.name, id=None, country=self.country, type=self.type, birth_date=self.birth_date)]
+        return [("", Party(name=self.name, id=None, country=self.country, type=self.type,
+                           birth_date=self.birth_date))]
 
 
 class HitOut(BaseModel):
@@ -86,25 +96,31 @@ class ScreenResponse(BaseModel):
     results: list[PartyResult]
 
 
-def _query(party: Party, lists: list[str] | None) -> Query:
-    country = to_alpha2(party.country) if party.country else None
-    if party.country and country is None:
-        raise InputError(f"unknown country {party.country!r} (use an ISO 3166 alpha-2 code)", field="country")
-    entity_type = EntityType.UNKNOWN if party.type == "any" else EntityType(party.type)
-    return Query(party.name, country, entity_type, party.birth_date, tuple(lists or ()))
+def _query(party: Party, lists: list[str] | None, prefix: str = "") -> Query:
+    fields = {key: prefix + key for key in ("name", "country", "type", "birth_date")}
+    if party.id is not None:
+        check_text(party.id, prefix + "id")
+    return make_query(party.name, country=party.country, entity_type=party.type, birth_date=party.birth_date,
+                      lists=tuple(lists or ()), fields=fields)
 
 
-@router.post("/v1/screen", response_model=ScreenResponse, tags=["screening"])
+@router.post("/v1/screen", response_model=ScreenResponse, tags=["screening"], responses={
+    413: {"description": "More parties or name characters than one request may screen (limits.yaml)."},
+    422: {"description": "A field that cannot be screened as given: an unknown or unloaded list, a threshold "
+          "outside 0-1, an empty or over-long name, a date of birth that is not a date…"}})
 def screen(request: ScreenRequest) -> ScreenResponse:
     """Screen one or many parties against the loaded lists; each hit says why and where it comes from."""
     screener = get_screener()
-    threshold = screener.threshold if request.threshold is None else request.threshold
-    results = []
-    for party in request.all_parties():
-        hits = screener.screen(_query(party, request.lists), threshold, request.limit)
-        results.append(PartyResult(id=party.id, name=party.name,
-                                   hits=[HitOut(**h.to_dict()) for h in hits]))
-    return ScreenResponse(snapshot=screener.snapshot_id, threshold=threshold, results=results)
+    options = check_options(screener.lists, lists=request.lists, threshold=request.threshold,
+                            default_threshold=screener.threshold, limit=request.limit)
+    parties = request.all_parties()
+    check_batch([party.name for _, party in parties])
+    queries = [(party, _query(party, list(options.lists), prefix)) for prefix, party in parties]
+    results = [PartyResult(id=party.id, name=party.name,
+                           hits=[HitOut(**h.to_dict()) for h in screener.screen(query, options.threshold,
+                                                                                  options.limit)])
+               for party, query in queries]
+    return ScreenResponse(snapshot=screener.snapshot_id, threshold=options.threshold, results=results)
 
 
 # -- console ----------------------------------------------------------------------------------------------
@@ -164,7 +180,7 @@ def _search(request: Request, q: str, country: str, type: PartyType, lists: list
         if search.error:
             return search
         try:
-            query = _query(Party(name=q.strip()[:500], id=None, country=country or None, type=type,
+            query = _query(Party(name=q.strip(), id=None, country=country or None, type=type,
                                  birth_date=None), lists)
         except InputError as exc:
             search.error = str(exc)
