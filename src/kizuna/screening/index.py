@@ -25,6 +25,9 @@ from kizuna.screening.lexicon import CLASS_FACTORS, lexicon
 from kizuna.screening.links import link_entries
 from kizuna.screening.phonetic import metaphone, skeleton
 from kizuna.screening.postings import Postings
+from kizuna.screening.qualifiers import Found as QualifierFound
+from kizuna.screening.qualifiers import find as find_qualifiers
+from kizuna.screening.qualifiers import qualifier_word
 from kizuna.screening.tables import data_version, patronymic_suffixes, scoring, term_classes
 from kizuna.screening.typos import DeleteIndex
 from kizuna.screening.wordclass import word_class
@@ -66,6 +69,10 @@ class ScreeningIndex:
         self.name_tokens: list[tuple[int, ...]] = []
         self.name_total: list[float] = []  # sum of the name's token weights
         self.name_total_array = np.zeros(0, dtype=np.float32)
+        # Names with country or region qualifiers (Huawei Technologies Japan K.K.): where each is and what it names.
+        self.name_qualifiers: dict[int, tuple[QualifierFound, ...]] = {}
+        # The name's weight without its qualifiers: a qualifier only one side names costs a factor, not coverage.
+        self.name_core_total_array = np.zeros(0, dtype=np.float32)
         self.vocab: dict[str, int] = {}
         self.words: list[str] = []
         self.word_classes: list[str] = []
@@ -116,6 +123,9 @@ class ScreeningIndex:
                     index.name_via.append(form.via)
                     index.name_form.append(form.text)
                     index.name_tokens.append(ids)
+                    qualifiers = find_qualifiers(form.tokens)
+                    if qualifiers:
+                        index.name_qualifiers[name_no] = tuple(qualifiers)
                     for token_id in set(ids):
                         postings[token_id].append(name_no)
         index.postings = Postings(postings.get(i, []) for i in range(len(index.words)))
@@ -142,6 +152,11 @@ class ScreeningIndex:
         self.word_classes = [word_class(w) for w in self.words]
         self.name_total = [sum(self.weights[t] for t in ids) or 1.0 for ids in self.name_tokens]
         self.name_total_array = np.array(self.name_total, dtype=np.float32)
+        core = self.name_total_array.copy()
+        for name_no, found in self.name_qualifiers.items():
+            ids = self.name_tokens[name_no]
+            core[name_no] -= sum(self.weights[ids[p]] for start, end, _ in found for p in range(start, end))
+        self.name_core_total_array = np.maximum(core, 1e-3)
         self.unknown_idf = math.log(1 + total)
 
     def _sound_buckets(self) -> None:
@@ -202,7 +217,7 @@ class ScreeningIndex:
         try:
             with path.open("rb") as handle:
                 fmt, state = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             return None
         if fmt != _FORMAT or state.get("version") != cache_version():
             return None
@@ -216,6 +231,8 @@ def word_factor(word: str) -> float:
     latin = term_classes().get(word)
     if latin is not None:
         return latin.weight
+    if qualifier_word(word) is not None:
+        return float(scoring()["qualifiers"]["weight"])
     if len(word) >= 6 and word.endswith(patronymic_suffixes()):
         return term_classes()["general"].weight  # a patronymic: as light as a generic word
     lexeme = lexicon().by_key.get(word)
@@ -227,6 +244,6 @@ def cache_version() -> str:
     """Changes whenever the data files or the code that turns names into tokens change."""
     digest = hashlib.sha256()
     for module in ("forms", "latin", "han", "korean", "japanese", "lexicon", "wordclass", "links", "phonetic",
-                   "index", "postings", "typos"):
+                   "index", "postings", "typos", "qualifiers"):
         digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
     return f"{_FORMAT}-{data_version()}-{digest.hexdigest()[:12]}"
