@@ -50,6 +50,7 @@ class Screener:
         self._min_share = float(name_config["candidate_min_share"])
         self._prune_margin = float(name_config["candidate_margin"])
         self._acronym_factor = float(name_config["acronym_factor"])
+        self._qualifier_weight = float(self.config["qualifiers"]["weight"])
 
     @property
     def snapshot_id(self) -> str:
@@ -145,14 +146,16 @@ class Screener:
                             for option in slot.options if option)
             if options:
                 prepared.append(QuerySlot(slot, options, slot_class(slot, slot.options[0][0])))
-        return _with_qualifiers(prepared)
+        return _with_qualifiers(prepared, self._qualifier_weight)
 
     def _candidates(self, slots: list[QuerySlot], floor: float = 0.0) -> list[int]:
         """Names sharing enough weighted words with the query, most promising first; those whose estimated
         score is below ``floor`` are left out. Works on dense per-name arrays (numpy) for speed."""
         index = self.index
         total = sum(s.least_weight for s in slots) or 1.0
-        finders = [s for s in slots if max(t.factor for t in s.options[0]) >= self._min_factor] or slots
+        # Qualifiers (Japan, United Kingdom) place a party but do not find it, like generic words.
+        finders = [s for s in slots if s.qualifier is None and max(t.factor for t in s.options[0]) >= self._min_factor
+                   ] or slots
         shared = np.zeros(len(index.name_text), dtype=np.float32)
         for qslot in finders:
             shared += self._slot_credit(qslot)
@@ -326,9 +329,11 @@ class Screener:
         )
 
 
-def _with_qualifiers(slots: list[QuerySlot]) -> list[QuerySlot]:
+def _with_qualifiers(slots: list[QuerySlot], factor: float) -> list[QuerySlot]:
     """The slots with the qualifier phrases among their first renderings marked (Huawei | Japan, ZTE | United
-    Kingdom); a phrase must cover whole slots. A query that is nothing but a qualifier has none: it is the name."""
+    Kingdom), their words weighted with the qualifier ``factor`` like one-word qualifiers (united and kingdom are
+    also name words); a phrase must cover whole slots. A query that is nothing but a qualifier has none: it is the
+    name."""
     tokens: list[str] = []
     owner: list[int] = []
     for number, qslot in enumerate(slots):
@@ -340,7 +345,9 @@ def _with_qualifiers(slots: list[QuerySlot]) -> list[QuerySlot]:
         if (start and owner[start - 1] == first) or (end < len(owner) and owner[end] == last):
             continue  # part of a slot only
         for number in range(first, last + 1):
-            marked[number] = replace(slots[number], qualifier=qualifier, phrase=phrase)
+            options = tuple(tuple(QueryToken(t.text, t.token_id, t.weight / (t.factor or 1.0) * factor, factor)
+                                  for t in option) for option in slots[number].options)
+            marked[number] = replace(slots[number], options=options, qualifier=qualifier, phrase=phrase)
     if all(m.qualifier is not None for m in marked):
         return slots
     return marked
