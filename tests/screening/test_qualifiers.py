@@ -101,12 +101,37 @@ def test_different_countries_stay_a_conflict(screener) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize("query", ["Japan", "UK", "HK", "USA", "日本", "ジャパン", "Deutschland", "Europe",
-                                   "Japan K.K."])
+                                   "Japan K.K.", "Korea", "China", "Asia", "Egypt"])
 def test_a_qualifier_alone_hits_nothing(screener, query: str) -> None:  # type: ignore[no-untyped-def]
+    # Korea, China, Asia and Egypt were hits through METI's aliases 朝鮮 and 中國, the initials ASIA of AL-SALAH
+    # ISLAMIC ASSOCIATION and OFAC's weak alias EGYPT: a name that is only a place does not name the party.
     assert _hits(screener, query) == [], [(h.name, h.score) for h in _hits(screener, query)]
+
+
+def test_a_party_whose_own_name_is_a_region_is_still_found(screener) -> None:  # type: ignore[no-untyped-def]
+    assert any(h.list_code == "us-ofac-sdn" and h.name == "MENA" for h in _hits(screener, "MENA"))
 
 
 @pytest.mark.parametrize("query", ["Toyota Japan", "ソニー・ジャパン", "Sony UK", "Siemens Deutschland",
                                    "Samsung Europe", "Nokia India"])
 def test_another_brand_with_the_same_qualifier_hits_nothing(screener, query: str) -> None:  # type: ignore[no-untyped-def]
     assert _hits(screener, query) == [], [(h.name, h.score) for h in _hits(screener, query)]
+
+
+def test_registry_verdict_is_the_screening_verdict(screener) -> None:  # type: ignore[no-untyped-def]
+    """The trusted-capital registry screens through the same screener, at scoring.yaml's threshold."""
+    from datetime import date
+
+    from kizuna.cyber.registry import judge, screen_company
+    from kizuna.cyber.store import Registration
+
+    screening = screen_company("ファーウェイ・ジャパン", "JP")
+    expected = screener.screen(Query("ファーウェイ・ジャパン", country="JP"))
+    assert screening.threshold == screener.threshold == scoring()["threshold"]
+    assert screening.listed and [(h["list"], h["entry_id"]) for h in screening.hits] == [
+        (h.list_code, h.entry_id) for h in expected[:3]]
+    assert screening.hits[0]["name"] == JAPAN_KK[1]
+    registration = Registration(1, "ファーウェイ・ジャパン", "JP", "telecommunications", 110, "final",
+                                date.today().isoformat(), "", "", None, "")
+    view = judge(registration, screening, date.today())
+    assert not view.trusted and view.why[0].startswith(f"LISTED: matches {JAPAN_KK[1]}")

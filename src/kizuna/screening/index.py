@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from kizuna.core.atomic import atomic_writer
-from kizuna.core.entity import Entry
-from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, listed_forms
+from kizuna.core.entity import Entry, NameKind
+from kizuna.screening.forms import CJK_FORM, DERIVED_ACRONYM, EXACT_ONLY_FORMS, Form, listed_forms
 from kizuna.screening.lexicon import CLASS_FACTORS, lexicon
 from kizuna.screening.links import link_entries
 from kizuna.screening.phonetic import metaphone, skeleton
@@ -108,6 +108,9 @@ class ScreeningIndex:
             seen: set[tuple[int, ...]] = set()
             for name in entry.names:
                 for form in listed_forms(name.text):
+                    qualifiers = find_qualifiers(form.tokens) if form.via != DERIVED_ACRONYM else []
+                    if _only_a_place(form, name.kind, qualifiers):
+                        continue
                     ids = tuple(index._token_id(t) for t in form.tokens)
                     if not ids or ids in seen:
                         continue
@@ -123,7 +126,6 @@ class ScreeningIndex:
                     index.name_via.append(form.via)
                     index.name_form.append(form.text)
                     index.name_tokens.append(ids)
-                    qualifiers = find_qualifiers(form.tokens)
                     if qualifiers:
                         index.name_qualifiers[name_no] = tuple(qualifiers)
                     for token_id in set(ids):
@@ -224,6 +226,17 @@ class ScreeningIndex:
         index = cls()
         index.__dict__.update(state)
         return index
+
+
+def _only_a_place(form: Form, kind: NameKind, qualifiers: list[QualifierFound]) -> bool:
+    """A form that is nothing but a country or region names a place, not the party: METI's alias 中國 of K
+    Logistics (China) Limited, the weak alias EGYPT of AJNAD MISR, the initials ASIA of AL-SALAH ISLAMIC
+    ASSOCIATION. Only a party's own primary name (MENA) is kept, so that screening it finds it."""
+    if kind is NameKind.PRIMARY and form.via != DERIVED_ACRONYM:
+        return False
+    if form.via == DERIVED_ACRONYM:
+        return qualifier_word(form.tokens[0]) is not None
+    return sum(end - start for start, end, _ in qualifiers) == len(form.tokens)
 
 
 def word_factor(word: str) -> float:
