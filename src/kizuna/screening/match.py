@@ -214,7 +214,7 @@ class NameComparer:
         """Pair the unmatched query qualifiers with listed ones naming the same country (recorded as found
         words), then with the entry's country; what is left is named by one side only."""
         phrases: dict[int, list[int]] = {}
-        for number, (qslot, _, found) in enumerate(chosen):
+        for number, (qslot, _, _) in enumerate(chosen):
             if qslot.qualifier is not None:
                 phrases.setdefault(qslot.phrase, []).append(number)
         listed = [(start, end, q) for start, end, q in self.index.name_qualifiers.get(name_id, ())
