@@ -427,11 +427,11 @@ class NameComparer:
             score = min(query_coverage, name_coverage)
         if relieved_q:
             score *= self.query_only_factor
-            words = " ".join(chosen[n][0].slot.source for n in relieved_q)
+            words = " ".join(chosen[n][0].slot.source for n in sorted(relieved_q))
             notes.append(f"qualifier '{words}' only in the query (×{self.query_only_factor:.2f})")
         if relieved_n:
             score *= self.listed_only_factor
-            words = " ".join(index.words[name_ids[p]] for p in relieved_n)
+            words = " ".join(index.words[name_ids[p]] for p in sorted(relieved_n))
             notes.append(f"qualifier '{words}' only in the listed name (×{self.listed_only_factor:.2f})")
         conflicts = []
         for cls in (NUMBER, PLACE, GENERIC):
