@@ -65,6 +65,15 @@ def initials(name: str) -> str | None:
     return f"{parts[0][0]}. {' '.join(parts[1:])} {family}"
 
 
+def hand_written() -> list[tuple[str, str, str]]:
+    """The rows written by hand (source "qualifier: ..."), kept when the file is rebuilt."""
+    if not OUT.exists():
+        return []
+    with OUT.open(encoding="utf-8", newline="") as handle:
+        return [(r["query"], r["expected"], r["source"]) for r in csv.DictReader(handle, delimiter="\t")
+                if r["source"].startswith("qualifier:")]
+
+
 def main() -> None:
     rng = random.Random(SEED)
     snapshot = SnapshotStore().open()
@@ -99,6 +108,7 @@ def main() -> None:
     sample(persons, "transliteration", lambda e: next((e.name.upper().replace(a, b) for a, b in TRANSLITERATIONS
                                                        if re.search(rf"\b{a}\b", e.name.upper())), None))
     sample(entries, "hyphens joined", lambda e: e.name.replace("-", "") if "-" in e.name else None)
+    rows.extend(hand_written())
     with OUT.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
         writer.writerow(["query", "expected", "source"])

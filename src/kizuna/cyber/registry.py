@@ -65,7 +65,8 @@ class RegistryView:
 
 
 def screen_company(name: str, country: str) -> Screening:
-    """Screen a company name (with its country) through kizuna.screening."""
+    """Screen a company name (with its country) through kizuna.screening: the same screener and default threshold
+    (``threshold`` in data/screening/scoring.yaml) as ``kizuna screen`` and the API."""
     screener = get_screener()
     hits = screener.screen(Query(name, country=country))
     return Screening(bool(hits), screener.snapshot_id, screener.threshold,

@@ -26,6 +26,8 @@ def _shared(match: NameMatch) -> str:
             parts.append(pair.listed)
         elif pair.how == "joined":
             parts.append(f"{pair.query}={pair.listed} (joined)")
+        elif pair.how in ("same country", "entry country"):
+            parts.append(f"{pair.query}={pair.listed} ({pair.how})")
         else:
             parts.append(f"{pair.query}≈{pair.listed} ({pair.how} {pair.similarity:.2f})")
     return ", ".join(dict.fromkeys(parts)) or "none"
@@ -44,6 +46,8 @@ def describe(query_text: str, form: Form, listed_name: str, listed_kind: str, li
         text += f"; not in query: {', '.join(match.name_unmatched)}"
     if match.conflicts:
         text += f"; names differ in {' and '.join(match.conflicts)}"
+    if match.qualifiers:
+        text += "; " + "; ".join(match.qualifiers)
     if match.generic_only:
         text += "; only places and generic words shared, so the lower coverage counts"
     text += (f"; query coverage {match.query_coverage:.2f}, listed-name coverage {match.name_coverage:.2f}"

@@ -22,6 +22,7 @@ from kizuna.screening.han import Segment, bigrams, canonical_han, pinyin, segmen
 from kizuna.screening.japanese import is_kana, romaji
 from kizuna.screening.latin import latin_tokens
 from kizuna.screening.lexicon import CEDICT, Lexeme, dictionary_words, han_table, lexicon
+from kizuna.screening.qualifiers import qualifier_word
 from kizuna.screening.tables import chinese_surnames, term_classes
 
 # An acronym the lists write in parentheses after the full name: "(BUAA)", "(CETC 14)".
@@ -96,9 +97,10 @@ def listed_forms(text: str) -> list[Form]:
     if re.fullmatch(r"[A-Z]{2,5}", text.strip()):
         return [_latin_form(text.strip(), ACRONYM)]  # an alias like GIA or NEC: only ever matched as written
     forms = [_latin_form(text)]
-    acronyms = _ACRONYM.findall(text)
+    # A country in parentheses, Huawei Technologies (UK) Co., Ltd., is a qualifier of the name, not its acronym.
+    acronyms = [a for a in _ACRONYM.findall(text) if qualifier_word("".join(latin_tokens(a))) is None]
     if acronyms:
-        stripped = _ACRONYM.sub("", text)
+        stripped = _ACRONYM.sub(lambda m: m.group() if m.group(1) not in acronyms else "", text)
         forms.append(_latin_form(stripped, "name without acronym"))
         forms.extend(_latin_form(a, ACRONYM) for a in acronyms)
     for derived in derived_acronyms(forms[1 if acronyms else 0].tokens):

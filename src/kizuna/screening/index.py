@@ -19,12 +19,15 @@ from pathlib import Path
 import numpy as np
 
 from kizuna.core.atomic import atomic_writer
-from kizuna.core.entity import Entry
-from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, listed_forms
+from kizuna.core.entity import Entry, NameKind
+from kizuna.screening.forms import CJK_FORM, DERIVED_ACRONYM, EXACT_ONLY_FORMS, Form, listed_forms
 from kizuna.screening.lexicon import CLASS_FACTORS, lexicon
 from kizuna.screening.links import link_entries
 from kizuna.screening.phonetic import metaphone, skeleton
 from kizuna.screening.postings import Postings
+from kizuna.screening.qualifiers import Found as QualifierFound
+from kizuna.screening.qualifiers import find as find_qualifiers
+from kizuna.screening.qualifiers import qualifier_word
 from kizuna.screening.tables import data_version, patronymic_suffixes, scoring, term_classes
 from kizuna.screening.typos import DeleteIndex
 from kizuna.screening.wordclass import word_class
@@ -66,6 +69,10 @@ class ScreeningIndex:
         self.name_tokens: list[tuple[int, ...]] = []
         self.name_total: list[float] = []  # sum of the name's token weights
         self.name_total_array = np.zeros(0, dtype=np.float32)
+        # Names with country or region qualifiers (Huawei Technologies Japan K.K.): where each is and what it names.
+        self.name_qualifiers: dict[int, tuple[QualifierFound, ...]] = {}
+        # The name's weight without its qualifiers: a qualifier only one side names costs a factor, not coverage.
+        self.name_core_total_array = np.zeros(0, dtype=np.float32)
         self.vocab: dict[str, int] = {}
         self.words: list[str] = []
         self.word_classes: list[str] = []
@@ -101,6 +108,9 @@ class ScreeningIndex:
             seen: set[tuple[int, ...]] = set()
             for name in entry.names:
                 for form in listed_forms(name.text):
+                    qualifiers = find_qualifiers(form.tokens) if form.via != DERIVED_ACRONYM else []
+                    if _only_a_place(form, name.kind, qualifiers):
+                        continue
                     ids = tuple(index._token_id(t) for t in form.tokens)
                     if not ids or ids in seen:
                         continue
@@ -116,6 +126,8 @@ class ScreeningIndex:
                     index.name_via.append(form.via)
                     index.name_form.append(form.text)
                     index.name_tokens.append(ids)
+                    if qualifiers:
+                        index.name_qualifiers[name_no] = tuple(qualifiers)
                     for token_id in set(ids):
                         postings[token_id].append(name_no)
         index.postings = Postings(postings.get(i, []) for i in range(len(index.words)))
@@ -142,6 +154,11 @@ class ScreeningIndex:
         self.word_classes = [word_class(w) for w in self.words]
         self.name_total = [sum(self.weights[t] for t in ids) or 1.0 for ids in self.name_tokens]
         self.name_total_array = np.array(self.name_total, dtype=np.float32)
+        core = self.name_total_array.copy()
+        for name_no, found in self.name_qualifiers.items():
+            ids = self.name_tokens[name_no]
+            core[name_no] -= sum(self.weights[ids[p]] for start, end, _ in found for p in range(start, end))
+        self.name_core_total_array = np.maximum(core, 1e-3)
         self.unknown_idf = math.log(1 + total)
 
     def _sound_buckets(self) -> None:
@@ -202,7 +219,7 @@ class ScreeningIndex:
         try:
             with path.open("rb") as handle:
                 fmt, state = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             return None
         if fmt != _FORMAT or state.get("version") != cache_version():
             return None
@@ -211,11 +228,24 @@ class ScreeningIndex:
         return index
 
 
+def _only_a_place(form: Form, kind: NameKind, qualifiers: list[QualifierFound]) -> bool:
+    """A form that is nothing but a country or region names a place, not the party: METI's alias 中國 of K
+    Logistics (China) Limited, the weak alias EGYPT of AJNAD MISR, the initials ASIA of AL-SALAH ISLAMIC
+    ASSOCIATION. Only a party's own primary name (MENA) is kept, so that screening it finds it."""
+    if kind is NameKind.PRIMARY and form.via != DERIVED_ACRONYM:
+        return False
+    if form.via == DERIVED_ACRONYM:
+        return qualifier_word(form.tokens[0]) is not None
+    return sum(end - start for start, end, _ in qualifiers) == len(form.tokens)
+
+
 def word_factor(word: str) -> float:
     """The weight factor of a word: the Latin term table's, or the CJK lexicon class's, else 1."""
     latin = term_classes().get(word)
     if latin is not None:
         return latin.weight
+    if qualifier_word(word) is not None:
+        return float(scoring()["qualifiers"]["weight"])
     if len(word) >= 6 and word.endswith(patronymic_suffixes()):
         return term_classes()["general"].weight  # a patronymic: as light as a generic word
     lexeme = lexicon().by_key.get(word)
@@ -227,6 +257,6 @@ def cache_version() -> str:
     """Changes whenever the data files or the code that turns names into tokens change."""
     digest = hashlib.sha256()
     for module in ("forms", "latin", "han", "korean", "japanese", "lexicon", "wordclass", "links", "phonetic",
-                   "index", "postings", "typos"):
+                   "index", "postings", "typos", "qualifiers"):
         digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
     return f"{_FORMAT}-{data_version()}-{digest.hexdigest()[:12]}"

@@ -6,11 +6,13 @@ import re
 import unicodedata
 from functools import cache
 
-from kizuna.screening.tables import latin_rules, term_classes
+from kizuna.screening.tables import latin_qualifier_words, latin_rules, term_classes
 
 _APOSTROPHES = re.compile(r"[’'`´ʼ‘]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
+# Single letters joined by dots: K.K., S.A., U.K., U.S.A.
+_DOTTED = re.compile(r"(?<![0-9a-z.])[a-z](?:\.[a-z])+\.?(?![0-9a-z])")
 
 
 def fold(text: str) -> str:
@@ -48,11 +50,34 @@ def _strip_plural(word: str) -> str:
 def latin_tokens(text: str) -> tuple[str, ...]:
     """Tokens of a Latin-script name: '&' as 'and', apostrophes dropped, punctuation splits, 'No. 14' -> '14'."""
     folded = fold(text).replace("&", " and ")
-    folded = _APOSTROPHES.sub("", folded)
+    folded = _DOTTED.sub(_dotted_word, _APOSTROPHES.sub("", folded))
     words = [w for w in _NON_ALNUM.split(folded) if w]
     tokens = []
     for i, word in enumerate(words):
         if word == "no" and i + 1 < len(words) and words[i + 1][:1].isdigit():
             continue  # "No. 14 Research Institute"
         tokens.append(normalise_word(word))
-    return tuple(tokens)
+    return _joined_letters(tuple(tokens))
+
+
+def _joined_letters(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Single letters ending a name that spell a legal form or country as written without dots (a customer file's
+    "cecep editores s a" for CECEP EDITORES S.A.): the one word, as the dotted form is read."""
+    start = len(tokens)
+    while start > 0 and len(tokens[start - 1]) == 1 and tokens[start - 1].isalpha():
+        start -= 1
+    if len(tokens) - start < 2 or start == 0:
+        return tokens
+    word = "".join(tokens[start:])
+    return (*tokens[:start], word) if _known_short_form(word) else tokens
+
+
+def _dotted_word(match: re.Match[str]) -> str:
+    """A dotted legal form or country (K.K., S.A., U.K.) as the one word it abbreviates; other dotted letters
+    (a person's initials, I.I.) stay letters."""
+    word = match.group().replace(".", "")
+    return word if _known_short_form(word) else match.group()
+
+
+def _known_short_form(word: str) -> bool:
+    return word in term_classes() or word in latin_qualifier_words()

@@ -1,6 +1,7 @@
 """The CJK lexicon: terms, places and well-known aliases, each with its English renderings.
 
-Built from equivalents.yaml, places.yaml and known_aliases.yaml. Han forms are stored in canonical
+Built from equivalents.yaml, places.yaml, qualifiers.yaml (countries and regions, places too) and
+known_aliases.yaml. Han forms are stored in canonical
 (simplified) spelling so Japanese, traditional and simplified writings meet.
 """
 
@@ -67,7 +68,7 @@ def lexicon() -> Lexicon:
     hangul: dict[str, Lexeme] = {}
     kana: dict[str, Lexeme] = {}
     sources = [("equivalents.yaml", "terms", TERM), ("places.yaml", "places", PLACE),
-               ("known_aliases.yaml", "aliases", ALIAS)]
+               ("qualifiers.yaml", "qualifiers", PLACE), ("known_aliases.yaml", "aliases", ALIAS)]
     for file_name, section, table in sources:
         for item in load_yaml(file_name)[section]:
             english = tuple(dict.fromkeys(t for t in (latin_tokens(e) for e in item["en"]) if t))

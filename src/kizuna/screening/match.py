@@ -6,6 +6,11 @@ romanised from other scripts), as an initial, or as several listed words run tog
 Query coverage is the share of the query's weight found in the listed name, name coverage the share of the
 listed name's weight found in the query; the name score is their weighted geometric mean, lowered when the
 two names differ exactly where they conflict (a different number, place or kind of organisation).
+
+Country and region qualifiers (Huawei Technologies Japan K.K., ZTE Deutschland; see qualifiers.py) are a typed
+feature of organisation names: a query qualifier meets a listed one naming the same country (UK / United
+Kingdom / 英国), or the listed entry's country; a qualifier only one side names costs a small factor instead of
+coverage, so that the brand decides; two different countries remain a conflict.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from kizuna.screening.han import pinyin
 from kizuna.screening.index import ScreeningIndex
 from kizuna.screening.korean import hanja_to_hangul
 from kizuna.screening.phonetic import korean_key, metaphone, skeleton
+from kizuna.screening.qualifiers import Qualifier
 from kizuna.screening.wordclass import CONNECTIVE, GENERIC, LEGAL, NUMBER, PLACE, WORD, word_class
 
 
@@ -35,6 +41,8 @@ class QuerySlot:
     slot: Slot
     options: tuple[tuple[QueryToken, ...], ...]
     cls: str
+    qualifier: Qualifier | None = None  # the country or region the slot names as a qualifier
+    phrase: int = -1  # slots of one qualifier phrase (United Kingdom) share a number
 
     @property
     def weight(self) -> float:
@@ -74,6 +82,19 @@ class NameMatch:
     name_unmatched: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     generic_only: bool = False  # the names share only places and generic words
+    qualifiers: list[str] = field(default_factory=list)  # how country and region qualifiers were weighed
+
+
+@dataclass(slots=True)
+class _Qualified:
+    """The qualifiers left after alignment: query slots naming the entry's country, and qualifiers only one side
+    names (query slots by their index in ``chosen``, listed words by position)."""
+
+    supported: dict[int, str] = field(default_factory=dict)  # chosen index -> the entry country it names
+    query_only: list[int] = field(default_factory=list)
+    listed_only: list[int] = field(default_factory=list)
+    conflict: bool = False  # the two sides name different places
+    notes: list[str] = field(default_factory=list)  # qualifiers both sides name, for the explanation
 
 
 class NameComparer:
@@ -88,6 +109,10 @@ class NameComparer:
         self.sound_similarity = float(name["sound_similarity"])
         self.initial_similarity = float(name["initial_similarity"])
         self.conflict_factors = {k: float(v) for k, v in config["conflicts"].items()}
+        qualifiers = config["qualifiers"]
+        self.entry_country_similarity = float(qualifiers["entry_country"])
+        self.query_only_factor = float(qualifiers["query_only"])
+        self.listed_only_factor = float(qualifiers["listed_only"])
         self._similar_cache: dict[tuple[str, int, bool], tuple[float, str]] = {}
 
     def new_query(self) -> None:
@@ -178,7 +203,56 @@ class NameComparer:
             chosen.append((qslot, best_option, best_found))
         if not symmetric:  # a person's given names are compared syllable by syllable, never run together
             self._join_query_words(chosen, name_ids, used)
-        return self._score(name_id, name_ids, used, chosen, symmetric)
+        entry = index.entries[index.name_entry[name_id]]
+        # Qualifiers are a feature of organisation names; in a person's name "India" or "Korea" is a name.
+        qualified = None if symmetric or entry.entity_type == "person" else self._qualify(chosen, name_id, used)
+        return self._score(name_id, name_ids, used, chosen, symmetric, qualified)
+
+    # -- qualifiers ---------------------------------------------------------------------------------
+
+    def _qualify(self, chosen: list[Chosen], name_id: int, used: list[bool]) -> _Qualified:
+        """Pair the unmatched query qualifiers with listed ones naming the same country (recorded as found
+        words), then with the entry's country; what is left is named by one side only."""
+        phrases: dict[int, list[int]] = {}
+        for number, (qslot, _, _) in enumerate(chosen):
+            if qslot.qualifier is not None:
+                phrases.setdefault(qslot.phrase, []).append(number)
+        listed = [(start, end, q) for start, end, q in self.index.name_qualifiers.get(name_id, ())
+                  if not any(used[start:end])]
+        notes: list[str] = []
+        rest_q: list[tuple[list[int], Qualifier]] = []
+        for members in phrases.values():
+            qualifier = chosen[members[0]][0].qualifier
+            assert qualifier is not None
+            source = " ".join(chosen[m][0].slot.source for m in members)
+            if all(chosen[m][2] for m in members):
+                notes.append(f"qualifier '{source}' ({'/'.join(sorted(qualifier.countries))}) in both names"
+                             if not qualifier.region else f"qualifier '{source}' in both names")
+                continue
+            if any(chosen[m][2] for m in members):
+                continue  # partly matched as name words (United ...): not a qualifier here
+            same = next((item for item in listed if qualifier.same_place(item[2])), None)
+            if same is None:
+                rest_q.append((members, qualifier))
+                continue
+            listed.remove(same)
+            positions = range(same[0], same[1])
+            for member in members:
+                for token in chosen[member][1]:
+                    chosen[member][2].extend((token, p, 1.0, "same country", 1 / len(positions)) for p in positions)
+            for position in positions:
+                used[position] = True
+            notes.append(f"qualifier '{source}' = '{same[2].name}' (same country)")
+        result = _Qualified(listed_only=[p for start, end, _ in listed for p in range(start, end)], notes=notes)
+        countries = self.index.entries[self.index.name_entry[name_id]].countries
+        for members, qualifier in rest_q:
+            code = qualifier.names_country(countries) if not listed else ""
+            if code:
+                result.supported.update((m, code) for m in members)
+            else:
+                result.query_only.extend(members)
+                result.conflict = result.conflict or any(not qualifier.compatible(q) for _, _, q in listed)
+        return result
 
     def _join_query_words(self, chosen: list[Chosen], name_ids: tuple[int, ...], used: list[bool]) -> None:
         """A listed word spelt by several unmatched query words run together (スベル バンク / Sberbank)."""
@@ -294,54 +368,91 @@ class NameComparer:
     # -- score --------------------------------------------------------------------------------------
 
     def _score(self, name_id: int, name_ids: tuple[int, ...], used: list[bool],
-               chosen: list[Chosen], symmetric: bool) -> NameMatch:
+               chosen: list[Chosen], symmetric: bool, qualified: _Qualified | None = None) -> NameMatch:
         index = self.index
         weights = index.weights
-        total_q = matched_q = 0.0
+        qualified = qualified or _Qualified()
         per_position: dict[int, float] = {}
         pairs: list[Pair] = []
+        for qslot, _, found in chosen:
+            for token, position, similarity, how, _ in found:
+                per_position[position] = max(per_position.get(position, 0.0), similarity)
+                pairs.append(Pair(token.text, index.words[name_ids[position]], round(similarity, 3), how, qslot.slot))
+        # Only places and generic words in common (Zhejiang University / Tianjin University): no qualifier
+        # helps, and the listed name must be covered as well as the query (below).
+        generic_only = not any(index.word_classes[name_ids[p]] in (WORD, NUMBER) for p in per_position)
+        if generic_only:
+            qualified = _Qualified()
+        relieved_q, relieved_n = self._relieved(chosen, name_ids, used, qualified)
+        notes = list(qualified.notes)
+        total_q = matched_q = 0.0
         unmatched_q: list[str] = []
         unmatched_q_classes: set[str] = set()
-        name_free = [t for t, u in zip(name_ids, used, strict=True) if not u]
+        name_free = [t for p, (t, u) in enumerate(zip(name_ids, used, strict=True)) if not u and p not in relieved_n]
         name_classes = {index.word_classes[t] for t in name_free}
-        for qslot, option, found in chosen:
-            matched_tokens = set()
-            for token, position, similarity, how, share in found:
-                word_id = name_ids[position]
-                matched_q += token.weight * similarity * share
-                per_position[position] = max(per_position.get(position, 0.0), similarity)
-                matched_tokens.add(token.text)
-                pairs.append(Pair(token.text, index.words[word_id], round(similarity, 3), how, qslot.slot))
-            missing = [t for t in option if t.text not in matched_tokens]
+        for number, (qslot, option, found) in enumerate(chosen):
             weight = sum(t.weight for t in option)
+            if number in qualified.supported:
+                # Huawei China / Huawei Technologies Co., Ltd. (CN): the qualifier names the entry's country.
+                code = qualified.supported[number]
+                matched_q += weight * self.entry_country_similarity
+                total_q += weight
+                pairs.append(Pair(qslot.slot.source, code, self.entry_country_similarity, "entry country", qslot.slot))
+                notes.append(f"qualifier '{qslot.slot.source}' names the entry's country {code}")
+                continue
+            matched_tokens = set()
+            for token, _, similarity, _, share in found:
+                matched_q += token.weight * similarity * share
+                matched_tokens.add(token.text)
+            missing = [t for t in option if t.text not in matched_tokens]
             if missing:
                 unmatched_q.extend(t.text for t in missing)
+                if number in relieved_q:
+                    continue  # costs the qualifier factor below, not coverage
                 unmatched_q_classes.add(qslot.cls)
                 if qslot.cls == PLACE and PLACE not in name_classes:
                     # A place only one side names is weak evidence; two different places are strong (below).
                     weight -= 0.5 * sum(t.weight for t in missing)
             total_q += weight
         matched_n = sum(weights[name_ids[p]] * s for p, s in per_position.items())
-        total_n = index.name_total[name_id]
+        total_n = index.name_total[name_id] - sum(weights[name_ids[p]] for p in relieved_n)
         if PLACE in name_classes and PLACE not in unmatched_q_classes:
             total_n -= 0.5 * sum(weights[t] for t in name_free if index.word_classes[t] == PLACE)
-        unmatched_n = [index.words[t] for t in name_free]
+        unmatched_n = [index.words[t] for p, t in enumerate(name_ids) if not used[p]]
         query_coverage = min(matched_q / total_q, 1.0) if total_q else 0.0
-        name_coverage = min(matched_n / total_n, 1.0) if total_n else 0.0
+        name_coverage = min(matched_n / total_n, 1.0) if total_n > 0 else 0.0
         exponent = 0.5 if symmetric else self.exponent
         score = query_coverage**exponent * name_coverage ** (1 - exponent)
-        conflicts = []
-        generic_only = not any(index.word_classes[name_ids[p]] in (WORD, NUMBER) for p in per_position)
         if generic_only:
-            # Only places and generic words in common (Zhejiang University / Tianjin University, Zhejiang
-            # Research Institute): the listed name must be covered as well as the query.
             score = min(query_coverage, name_coverage)
+        if relieved_q:
+            score *= self.query_only_factor
+            words = " ".join(chosen[n][0].slot.source for n in sorted(relieved_q))
+            notes.append(f"qualifier '{words}' only in the query (×{self.query_only_factor:.2f})")
+        if relieved_n:
+            score *= self.listed_only_factor
+            words = " ".join(index.words[name_ids[p]] for p in sorted(relieved_n))
+            notes.append(f"qualifier '{words}' only in the listed name (×{self.listed_only_factor:.2f})")
+        conflicts = []
         for cls in (NUMBER, PLACE, GENERIC):
             if cls in unmatched_q_classes and cls in name_classes:
                 score *= self.conflict_factors[cls]
                 conflicts.append(cls)
         return NameMatch(name_id, score, query_coverage, name_coverage, pairs, unmatched_q, unmatched_n, conflicts,
-                         generic_only)
+                         generic_only, notes)
+
+    def _relieved(self, chosen: list[Chosen], name_ids: tuple[int, ...], used: list[bool],
+                  qualified: _Qualified) -> tuple[set[int], set[int]]:
+        """The qualifiers only one side names that cost a factor instead of coverage: none when the two sides
+        name different places (Huawei Japan / Huawei Technologies (UK)), which stays a place conflict."""
+        if qualified.conflict:
+            return set(), set()
+        query_only, listed_only = set(qualified.query_only), set(qualified.listed_only)
+        other_listed_place = any(not used[p] and p not in listed_only and self.index.word_classes[t] == PLACE
+                                 for p, t in enumerate(name_ids))
+        other_query_place = any(not found and n not in query_only and n not in qualified.supported
+                                and qslot.cls == PLACE for n, (qslot, _, found) in enumerate(chosen))
+        return (set() if other_listed_place else query_only), (set() if other_query_place else listed_only)
 
 
 def _free(name_ids: tuple[int, ...], used: list[bool], token_id: int, reserved: list[int]) -> int:

@@ -8,7 +8,7 @@ lists linked to it as the same party, each with its own list and provenance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from kizuna.screening.index import EntryRecord, ScreeningIndex
 from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToken, slot_class
 from kizuna.screening.model import Hit, Query
 from kizuna.screening.phonetic import metaphone, skeleton
+from kizuna.screening.qualifiers import find as find_qualifiers
 from kizuna.screening.tables import scoring
 
 # Person and organisation are the types whose confusion is evidence against a match; unknown says nothing.
@@ -50,6 +51,7 @@ class Screener:
         self._prune_margin = float(name_config["candidate_margin"])
         self._acronym_factor = float(name_config["acronym_factor"])
         self._lists: dict[str, str] | None = None
+        self._qualifier_weight = float(self.config["qualifiers"]["weight"])
 
     @property
     def snapshot_id(self) -> str:
@@ -149,21 +151,23 @@ class Screener:
                     found[member] = _Found(item.score, item.match, item.form, origin if member != origin else -1)
 
     def prepare(self, form: Form) -> list[QuerySlot]:
-        """Query slots with their tokens' ids and weights."""
+        """Query slots with their tokens' ids and weights, and the country or region qualifiers among them."""
         prepared = []
         for slot in form.slots:
             options = tuple(tuple(QueryToken(t, *self.index.token_weight(t, plain=slot.sounds)) for t in option)
                             for option in slot.options if option)
             if options:
                 prepared.append(QuerySlot(slot, options, slot_class(slot, slot.options[0][0])))
-        return prepared
+        return _with_qualifiers(prepared, self._qualifier_weight)
 
     def _candidates(self, slots: list[QuerySlot], floor: float = 0.0) -> list[int]:
         """Names sharing enough weighted words with the query, most promising first; those whose estimated
         score is below ``floor`` are left out. Works on dense per-name arrays (numpy) for speed."""
         index = self.index
         total = sum(s.least_weight for s in slots) or 1.0
-        finders = [s for s in slots if max(t.factor for t in s.options[0]) >= self._min_factor] or slots
+        # Qualifiers (Japan, United Kingdom) place a party but do not find it, like generic words.
+        finders = [s for s in slots if s.qualifier is None and max(t.factor for t in s.options[0]) >= self._min_factor
+                   ] or slots
         shared = np.zeros(len(index.name_text), dtype=np.float32)
         for qslot in finders:
             shared += self._slot_credit(qslot)
@@ -178,15 +182,22 @@ class Screener:
         # threshold: a slot that did not look for candidates (a generic word) counts as matched when the name
         # has one of its words, and every query word counts at full similarity.
         for qslot in slots:
-            if qslot not in finders:
+            if qslot.qualifier is not None and qslot not in finders:
+                # A qualifier may be met by the entry's country, or cost only a factor: count it as found.
+                weight = (weight + qslot.least_weight).astype(np.float32)
+            elif qslot not in finders:
                 present = np.zeros(len(shared), dtype=bool)
                 for token in qslot.options[0]:
                     if token.token_id >= 0:
                         present[index.postings[token.token_id]] = True
                 weight = (weight + qslot.least_weight * present[candidates]).astype(np.float32)
+        # A single letter may stand for any listed word it begins (A. / Aymani): count it at that similarity.
+        initials = sum(t.weight for s in slots for t in s.options[0] if len(t.text) == 1 and t.text.isalpha())
+        weight = (weight + initials * self.names.initial_similarity).astype(np.float32)
         exponent = self.names.exponent
+        # The listed name's weight without its qualifiers, which cost a factor at most.
         estimate = (np.minimum(weight / total, 1.0) ** exponent
-                    * np.minimum(weight / index.name_total_array[candidates], 1.0) ** (1 - exponent))
+                    * np.minimum(weight / index.name_core_total_array[candidates], 1.0) ** (1 - exponent))
         keep = estimate >= floor
         candidates, estimate = candidates[keep], estimate[keep]
         if len(candidates) > self._max_candidates:
@@ -328,3 +339,27 @@ class Screener:
                                    if found.via_link >= 0 else None),
                    "shared": [[p.query, p.listed, p.similarity, p.how] for p in match.pairs], "evidence": notes},
         )
+
+
+def _with_qualifiers(slots: list[QuerySlot], factor: float) -> list[QuerySlot]:
+    """The slots with the qualifier phrases among their first renderings marked (Huawei | Japan, ZTE | United
+    Kingdom), their words weighted with the qualifier ``factor`` like one-word qualifiers (united and kingdom are
+    also name words); a phrase must cover whole slots. A query that is nothing but a qualifier has none: it is the
+    name."""
+    tokens: list[str] = []
+    owner: list[int] = []
+    for number, qslot in enumerate(slots):
+        tokens.extend(t.text for t in qslot.options[0])
+        owner.extend([number] * len(qslot.options[0]))
+    marked = list(slots)
+    for phrase, (start, end, qualifier) in enumerate(find_qualifiers(tokens)):
+        first, last = owner[start], owner[end - 1]
+        if (start and owner[start - 1] == first) or (end < len(owner) and owner[end] == last):
+            continue  # part of a slot only
+        for number in range(first, last + 1):
+            options = tuple(tuple(QueryToken(t.text, t.token_id, t.weight / (t.factor or 1.0) * factor, factor)
+                                  for t in option) for option in slots[number].options)
+            marked[number] = replace(slots[number], options=options, qualifier=qualifier, phrase=phrase)
+    if all(m.qualifier is not None for m in marked):
+        return slots
+    return marked

@@ -1,9 +1,10 @@
 """The cited data files behind screening, loaded once into typed tables.
 
-``data/screening/``: terms.yaml (word weights), scoring.yaml (score parameters), limits.yaml (request bounds),
-latin.yaml (abbreviations, ordinals), equivalents.yaml / places.yaml / known_aliases.yaml (CJK terms with
-English renderings), korean.yaml and chinese.yaml (romanisation tables, family names), hanja_hangul.tsv
-(Sino-Korean readings).
+``data/screening/``: terms.yaml (word weights), scoring.yaml (score parameters), limits.yaml
+(request bounds), latin.yaml (abbreviations,
+ordinals), equivalents.yaml / places.yaml / known_aliases.yaml (CJK terms with English renderings),
+qualifiers.yaml (country and region words a local company adds to its brand),
+korean.yaml and chinese.yaml (romanisation tables, family names), hanja_hangul.tsv (Sino-Korean readings).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 from kizuna.core.datafiles import read_yaml
 from kizuna.core.paths import bundled
 
-DATA_FILES = ("terms.yaml", "scoring.yaml", "latin.yaml", "equivalents.yaml", "places.yaml", "known_aliases.yaml",
-              "korean.yaml", "chinese.yaml", "hanja_hangul.tsv")
+DATA_FILES = ("terms.yaml", "scoring.yaml", "latin.yaml", "equivalents.yaml", "places.yaml", "qualifiers.yaml",
+              "known_aliases.yaml", "korean.yaml", "chinese.yaml", "hanja_hangul.tsv")
 
 
 def load_yaml(name: str) -> dict[str, Any]:
@@ -60,6 +61,17 @@ def scoring() -> dict[str, Any]:
 def limits() -> dict[str, int]:
     """Bounds on one request (``limits.yaml``): name length, batch size and characters, body bytes, hits."""
     return {key: int(value) for key, value in load_yaml("limits.yaml").items()}
+
+
+def qualifier_rows() -> list[dict[str, Any]]:
+    """The rows of qualifiers.yaml as written (see kizuna.screening.qualifiers for their use)."""
+    return list(load_yaml("qualifiers.yaml")["qualifiers"])
+
+
+@cache
+def latin_qualifier_words() -> frozenset[str]:
+    """The one-word Latin qualifiers, folded (UK, USA, HK): what a dotted abbreviation (U.K.) may stand for."""
+    return frozenset(str(e).casefold() for row in qualifier_rows() for e in row["en"] if " " not in str(e))
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from kizuna.screening.lexicon import lexicon
+from kizuna.screening.qualifiers import qualifier_word
 from kizuna.screening.tables import term_classes
 
 NUMBER, PLACE, LEGAL, GENERIC, CONNECTIVE, WORD = "number", "place", "legal", "generic", "connective", "word"
@@ -37,4 +38,6 @@ def word_class(token: str) -> str:
     known = term_classes().get(token)
     if known is not None:
         return _GROUPS.get(known.group, WORD)
+    if qualifier_word(token) is not None:
+        return PLACE  # UK, Deutschland, Europe
     return _lexicon_classes().get(token, WORD)
