@@ -160,18 +160,27 @@ class SignedRequest:
         return True
 
 
-def response_text(request_nonce: str, status: int, body: bytes) -> bytes:
-    return "\n".join(["kizuna-response-v1", request_nonce, str(status), digest(body)]).encode("utf-8")
+# The response headers a client acts on: the sync cursor comes from them, so the signature covers them.
+SIGNED_RESPONSE_HEADERS = ("X-TAXII-Date-Added-First", "X-TAXII-Date-Added-Last")
 
 
-def sign_response(key: Ed25519PrivateKey, request_nonce: str, status: int, body: bytes) -> str:
+def response_text(request_nonce: str, status: int, body: bytes, headers: dict[str, str] | None = None) -> bytes:
+    """What a response signature covers: the request's nonce, the status, the body and the headers clients use."""
+    lower = {k.lower(): v for k, v in (headers or {}).items()}
+    signed = [f"{name.lower()}:{lower.get(name.lower(), '')}" for name in SIGNED_RESPONSE_HEADERS]
+    return "\n".join(["kizuna-response-v2", request_nonce, str(status), digest(body), *signed]).encode("utf-8")
+
+
+def sign_response(key: Ed25519PrivateKey, request_nonce: str, status: int, body: bytes,
+                  headers: dict[str, str] | None = None) -> str:
     """A response signature bound to the request's nonce, so an old response cannot answer a new request."""
-    return b64(key.sign(response_text(request_nonce, status, body)))
+    return b64(key.sign(response_text(request_nonce, status, body, headers)))
 
 
-def verify_response(public: Ed25519PublicKey, request_nonce: str, status: int, body: bytes, signature: str) -> bool:
+def verify_response(public: Ed25519PublicKey, request_nonce: str, status: int, body: bytes, signature: str,
+                    headers: dict[str, str] | None = None) -> bool:
     try:
-        public.verify(unb64(signature), response_text(request_nonce, status, body))
+        public.verify(unb64(signature), response_text(request_nonce, status, body, headers))
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -10,13 +10,14 @@ import http.client
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from kizuna.core.errors import InputError, KizunaError
 from kizuna.exchange import audit, objects
 from kizuna.exchange.audit import Event
+from kizuna.exchange.config import rules
 from kizuna.exchange.licensing import on_received
 from kizuna.exchange.node import COLLECTION_ID, Node, Peer, stamp
 from kizuna.exchange.policy import decide
@@ -72,11 +73,12 @@ class PeerClient:
                                                         BrokenPipeError)):
                     raise SyncError(f"{self.peer.name} ({self.peer.url}) cannot be reached: {exc}") from exc
         signature = response.getheader("X-Kizuna-Signature") or ""
-        if not verify_response(self.key, headers["X-Kizuna-Nonce"], response.status, body, signature):
+        received = {k.lower(): v for k, v in response.getheaders()}
+        if not verify_response(self.key, headers["X-Kizuna-Nonce"], response.status, body, signature, received):
             raise SyncError(f"{self.peer.name}: the answer is not signed by the peer's key (HTTP {response.status})")
         if response.status != 200:
             raise SyncError(f"{self.peer.name} refused the request: HTTP {response.status} {body[:200]!r}")
-        return json.loads(body), {k.lower(): v for k, v in response.getheaders()}
+        return json.loads(body), received
 
     def close(self) -> None:
         self.connection.close()
@@ -109,7 +111,7 @@ def sync_peer(node: Node, peer: Peer, page_size: int | None = None, max_pages: i
             if cursor:
                 query["added_after"] = cursor
             envelope, headers = client.get(f"/taxii2/api/collections/{COLLECTION_ID}/objects/", query)
-            last = headers.get("x-taxii-date-added-last")
+            last = check_cursor(peer, headers.get("x-taxii-date-added-last"))
             receive_page(node, peer, envelope.get("objects", []), last or cursor, report)
             report.pages += 1
             cursor = last or cursor
@@ -119,6 +121,24 @@ def sync_peer(node: Node, peer: Peer, page_size: int | None = None, max_pages: i
         client.close()
         report.seconds = time.perf_counter() - started
     return report
+
+
+def check_cursor(peer: Peer, cursor: str | None) -> str | None:
+    """The peer's signed cursor, refused if it is not a timestamp or lies in the future (beyond the clock skew).
+
+    A cursor in the future would make this node skip everything the peer adds until then.
+    """
+    if cursor is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(cursor.replace("Z", "+00:00"))
+    except ValueError:
+        raise SyncError(f"{peer.name} sent a cursor that is not a timestamp: {cursor[:40]!r}") from None
+    skew = timedelta(seconds=int(rules()["protocol"]["clock_skew_seconds"]))
+    if moment.tzinfo is None or moment > datetime.now(UTC) + skew:
+        raise SyncError(f"{peer.name} sent a cursor in the future ({cursor[:40]}): refused, the cursor stays "
+                        f"at {peer.cursor or 'the start'}")
+    return stamp(moment)
 
 
 def receive_page(node: Node, peer: Peer, items: list[dict[str, Any]], cursor: str | None,

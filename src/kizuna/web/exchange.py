@@ -58,7 +58,7 @@ def _taxii_response(node: Node, request: Request, data: Any, status: int = 200,
     out = {**(headers or {})}
     nonce = request.headers.get(HEADER_NONCE)
     if nonce:
-        out["X-Kizuna-Signature"] = sign_response(node.key, nonce, status, body)
+        out["X-Kizuna-Signature"] = sign_response(node.key, nonce, status, body, out)
     return Response(content=body, status_code=status, media_type=taxii.MEDIA_TYPE, headers=out)
 
 
