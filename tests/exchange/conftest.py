@@ -196,8 +196,8 @@ def link(nodes: list[AgencyNode], max_classification: str = "UNCLASSIFIED") -> N
 
 def sync_in_process(receiver: AgencyNode, sender: AgencyNode, page_size: int | None = None) -> Any:
     """One node pulls from another without HTTP: the sender's filtered view, then the receiver's checks."""
-    from kizuna.exchange.sync import SyncReport, receive_page
-    from kizuna.exchange.taxii import view
+    from kizuna.exchange.sync import SyncReport, receive_checkpoints, receive_page
+    from kizuna.exchange.taxii import checkpoints, view
 
     report = SyncReport(sender.code)
     as_receiver = sender.node.peer(receiver.node.identity_id)
@@ -207,6 +207,7 @@ def sync_in_process(receiver: AgencyNode, sender: AgencyNode, page_size: int | N
         receive_page(receiver.node, peer, page.objects, page.last_added or peer.cursor, report)
         peer = receiver.node.peer(sender.node.identity_id)
         if not page.more:
+            receive_checkpoints(receiver.node, peer, checkpoints(sender.node))
             return report
 
 

@@ -226,13 +226,30 @@ def sync(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the audit log's hash chain from the first record to the last."""
-    result = audit.verify(_node().db)
+def audit_verify(
+    ask_peers: Annotated[bool, typer.Option("--peers/--no-peers", help="Also hold the log against the signed "
+                                            "checkpoints each peer keeps of it (asks every enabled peer).")] = True,
+) -> None:
+    """Check the audit log's hash chain, and hold it against its signed checkpoints, here and at peers."""
+    from kizuna.exchange.sync import SyncError, fetch_held_checkpoints
+
+    node = _node()
+    anchors: list[audit.Checkpoint] = []
+    asked = 0
+    for peer in node.peers() if ask_peers else []:
+        if not peer.enabled:
+            continue
+        try:
+            anchors += fetch_held_checkpoints(node, peer)
+            asked += 1
+        except SyncError as exc:
+            errors.print(f"[yellow]{peer.name}:[/] its checkpoints could not be fetched: {exc}")
+    result = audit.verify(node.db, anchors=anchors)
     if not result.ok:
         errors.print(f"[red]audit log broken:[/] {result.problem} ({result.records} records verified before it)")
         raise typer.Exit(1)
-    console.print(f"audit log intact: {result.records} records, hash chain verified")
+    console.print(f"audit log intact: {result.records} records, hash chain verified; {result.checkpoints} signed "
+                  f"checkpoints agree ({len(anchors)} of them held by {asked} peer{'s' if asked != 1 else ''})")
 
 
 @audit_app.command("show")

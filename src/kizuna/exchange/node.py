@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kizuna.core.atomic import atomic_write_text
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
@@ -93,6 +93,7 @@ class Node:
         self.country: str = self.identity["x_kizuna_country"]
         self.url: str = config["url"]
         self._resolver: MarkingResolver | None = None
+        db.audit_signer = audit.AuditSigner(self.identity_id, key, self.previous_keys())
 
     # -- set-up -----------------------------------------------------------------------------------
 
@@ -137,6 +138,10 @@ class Node:
 
     def close(self) -> None:
         self.db.close()
+
+    def previous_keys(self) -> tuple[Ed25519PublicKey, ...]:
+        """This node's earlier public keys (after ``kizuna exchange key rotate``): old checkpoints are signed by them."""
+        return tuple(public_key(r["old"]) for r in self.config.get("rotations", []))
 
     def recipient_self(self) -> Recipient:
         """This node as a receiver: what it accepts from peers (it refuses anything it should not have been sent)."""

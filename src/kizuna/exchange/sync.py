@@ -25,6 +25,9 @@ from kizuna.exchange.signing import public_key, sign_request, verify_object, ver
 from kizuna.exchange.taxii import MEDIA_TYPE, WITHDRAWAL
 
 
+CHECKPOINTS = "/taxii2/api/x-kizuna/checkpoints/"
+
+
 class SyncError(KizunaError):
     """A peer could not be reached or answered with something that is not its own signed answer."""
 
@@ -117,6 +120,9 @@ def sync_peer(node: Node, peer: Peer, page_size: int | None = None, max_pages: i
             cursor = last or cursor
             if not envelope.get("more"):
                 break
+        after = max((c.seq for c in audit.held_checkpoints(node.db, peer.identity)), default=0)
+        payload, _ = client.get(CHECKPOINTS, {"after": after})
+        receive_checkpoints(node, peer, payload)
     finally:
         client.close()
         report.seconds = time.perf_counter() - started
@@ -139,6 +145,31 @@ def check_cursor(peer: Peer, cursor: str | None) -> str | None:
         raise SyncError(f"{peer.name} sent a cursor in the future ({cursor[:40]}): refused, the cursor stays "
                         f"at {peer.cursor or 'the start'}")
     return stamp(moment)
+
+
+def receive_checkpoints(node: Node, peer: Peer, payload: dict[str, Any]) -> int:
+    """Keep the peer's signed audit checkpoints; one that contradicts a kept one is audited and reported."""
+    try:
+        items = [audit.Checkpoint.from_dict(peer.identity, c) for c in payload.get("checkpoints", [])]
+        return audit.keep_checkpoints(node.db, peer.identity, [public_key(peer.public_key)], items)
+    except audit.CheckpointError as exc:
+        with node.db.transaction():
+            audit.append(node.db, Event("rejected", "sync", peer=peer.identity,
+                                        detail={"reason": f"audit checkpoint: {exc}"}))
+        raise SyncError(f"{peer.name}: {exc}") from exc
+
+
+def fetch_held_checkpoints(node: Node, peer: Peer) -> list[audit.Checkpoint]:
+    """The checkpoints of this node's own log that ``peer`` keeps (for ``kizuna exchange audit verify``)."""
+    client = PeerClient(node, peer, timeout=20)
+    try:
+        payload, _ = client.get(CHECKPOINTS + "held/")
+    finally:
+        client.close()
+    try:
+        return [audit.Checkpoint.from_dict(node.identity_id, c) for c in payload.get("checkpoints", [])]
+    except audit.CheckpointError as exc:
+        raise SyncError(f"{peer.name}: {exc}") from exc
 
 
 def receive_page(node: Node, peer: Peer, items: list[dict[str, Any]], cursor: str | None,

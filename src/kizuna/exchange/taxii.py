@@ -191,6 +191,20 @@ def manifest(node: Node, peer: Peer, *, added_after: str | None = None, limit: i
     return out
 
 
+def checkpoints(node: Node, after: int = 0) -> dict[str, Any]:
+    """This node's signed audit checkpoints after record ``after`` (its head signed first), newest last."""
+    audit.checkpoint_head(node.db)
+    newest = list(reversed(node.db.all("SELECT seq FROM audit_checkpoints WHERE node = ? AND seq > ? "
+                                       "ORDER BY seq DESC LIMIT ?", (node.identity_id, after, _limit(None)))))
+    start = int(newest[0][0]) - 1 if newest else after
+    return {"node": node.identity_id, "checkpoints": [c.as_dict() for c in audit.own_checkpoints(node.db, start)]}
+
+
+def held_for(node: Node, peer: Peer) -> dict[str, Any]:
+    """The checkpoints of ``peer``'s audit log this node keeps, so the peer can check its log against them."""
+    return {"node": peer.identity, "checkpoints": [c.as_dict() for c in audit.held_checkpoints(node.db, peer.identity)]}
+
+
 def discovery(node: Node, base: str) -> dict[str, Any]:
     return {"title": f"Kizuna exchange node: {node.name}", "description": "Allied licence-denial exchange (TAXII 2.1)",
             "contact": node.name, "default": f"{base}/taxii2/api/", "api_roots": [f"{base}/taxii2/api/"]}

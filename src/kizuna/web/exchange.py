@@ -164,6 +164,20 @@ def taxii_manifest(request: Request, collection_id: str) -> Response:
     return _collection(request, collection_id, handler)
 
 
+@router.get("/taxii2/api/x-kizuna/checkpoints/", include_in_schema=False)
+def taxii_checkpoints(request: Request) -> Response:
+    """This node's signed audit checkpoints, for peers to keep (not part of TAXII)."""
+    def handler(node: Node, peer: Any) -> Response:
+        return _taxii_response(node, request, taxii.checkpoints(node, int(request.query_params.get("after") or 0)))
+    return _guarded(request, handler)
+
+
+@router.get("/taxii2/api/x-kizuna/checkpoints/held/", include_in_schema=False)
+def taxii_held_checkpoints(request: Request) -> Response:
+    """The checkpoints of the requesting peer's own audit log that this node keeps."""
+    return _guarded(request, lambda node, peer: _taxii_response(node, request, taxii.held_for(node, peer)))
+
+
 # -- console: sessions ----------------------------------------------------------------------------
 
 def _session(request: Request) -> tuple[Node, users.User] | None:
