@@ -27,7 +27,7 @@ def rewriting_proxy(upstream_port: int, rewrite: Callable[[str, str], str]) -> I
     """A loopback HTTP proxy to ``upstream_port`` that passes every byte on except headers ``rewrite`` changes."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             upstream = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=30)
             upstream.request("GET", self.path, headers={k: v for k, v in self.headers.items()})
             response = upstream.getresponse()

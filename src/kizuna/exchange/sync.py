@@ -24,7 +24,6 @@ from kizuna.exchange.policy import decide
 from kizuna.exchange.signing import public_key, sign_request, verify_object, verify_response
 from kizuna.exchange.taxii import MEDIA_TYPE, WITHDRAWAL
 
-
 CHECKPOINTS = "/taxii2/api/x-kizuna/checkpoints/"
 
 
