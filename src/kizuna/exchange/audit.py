@@ -221,7 +221,7 @@ def verify(db: Database, batch: int = 5000, *, checkpoints: bool = True,
             if not checkpoint.signed_by(signer.keys):
                 return Verification(False, chain.records, f"the checkpoint for record {checkpoint.seq} ({where}) is "
                                     "not signed by this node's key", checkpoint.seq)
-    hashes = dict(db.all("SELECT seq, hash FROM audit WHERE seq IN ({})".format(
+    hashes: dict[int, str] = dict(db.all("SELECT seq, hash FROM audit WHERE seq IN ({})".format(
         ", ".join(str(int(c.seq)) for c, _ in against) or "0")))
     beyond = [item for item in against if item[0].seq > chain.records]
     if beyond:

@@ -140,7 +140,7 @@ class Node:
         self.db.close()
 
     def previous_keys(self) -> tuple[Ed25519PublicKey, ...]:
-        """This node's earlier public keys (``kizuna exchange key rotate``): old checkpoints are signed by them."""
+        """Earlier public keys of this node (``kizuna exchange key rotate``): old checkpoints are signed by them."""
         return tuple(public_key(r["old"]) for r in self.config.get("rotations", []))
 
     def recipient_self(self) -> Recipient:
