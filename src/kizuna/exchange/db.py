@@ -45,6 +45,9 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS users (
         username TEXT PRIMARY KEY, role TEXT NOT NULL, clearance TEXT NOT NULL, nationality TEXT NOT NULL,
         password TEXT NOT NULL, created TEXT NOT NULL)""",
+    # Failed console sign-ins by user name and by source address, for the lockout window of rules.yaml.
+    """CREATE TABLE IF NOT EXISTS login_failures (subject TEXT NOT NULL, at TEXT NOT NULL)""",
+    """CREATE INDEX IF NOT EXISTS login_failures_subject ON login_failures (subject, at)""",
     """CREATE TABLE IF NOT EXISTS tokens (
         digest TEXT PRIMARY KEY, username TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
         created TEXT NOT NULL, expires TEXT)""",
@@ -59,6 +62,13 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS audit_checkpoints (
         node TEXT NOT NULL, seq BIGINT NOT NULL, hash TEXT NOT NULL, at TEXT NOT NULL, signature TEXT NOT NULL,
         PRIMARY KEY (node, seq))""",
+]
+
+# Columns added after the first release: added to an existing database when the node opens it.
+ADDED_COLUMNS = [
+    ("users", "disabled", "TEXT"),  # when the user was disabled (NULL: active)
+    ("peers", "removed", "TEXT"),  # when the peer was removed: nothing it sent is deleted, nothing is exchanged
+    ("peers", "tls_ca", "TEXT"),  # PEM certificates the peer's TLS certificate must chain to (or be)
 ]
 
 # The audit tables refuse updates and deletes at the database, not only in Kizuna's code, and an audit record
@@ -205,10 +215,19 @@ class Database:
         finally:
             self._local.depth = 0
 
+    def columns(self, table: str) -> set[str]:
+        if self.kind == "sqlite":
+            return {row[1] for row in self.all(f"PRAGMA table_info({table})")}
+        return {row[0] for row in self.all("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                           "AND table_schema = current_schema()", (table,))}
+
     def create_schema(self) -> None:
         with self.transaction():
             for statement in SCHEMA:
                 self.execute(statement)
+            for table, column, kind in ADDED_COLUMNS:
+                if column not in self.columns(table):
+                    self.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             guards = SQLITE_AUDIT_GUARDS if self.kind == "sqlite" else POSTGRES_AUDIT_GUARDS
             for statement in guards:
                 self.execute(statement)

@@ -8,10 +8,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from kizuna.core.errors import InputError, NotFoundError
+from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.exchange import audit
 from kizuna.exchange.audit import Event
-from kizuna.exchange.config import check_classification, check_country3, roles
+from kizuna.exchange.config import check_classification, check_country3, roles, rules
 from kizuna.exchange.node import Node, stamp
 from kizuna.exchange.policy import Recipient
 
@@ -95,15 +95,70 @@ def list_users(node: Node) -> list[User]:
     return [User(*r) for r in node.db.all("SELECT username, role, clearance, nationality FROM users ORDER BY username")]
 
 
-def login(node: Node, username: str, password: str) -> str | None:
-    """A new session token for the console, or None (audited either way)."""
-    row = node.db.one("SELECT password FROM users WHERE username = ?", (username,))
-    ok = row is not None and check_password(password, row[0])
+class LockedOut(KizunaError):
+    """Too many failed sign-ins for this user name or from this source within the window (``rules.yaml``)."""
+
+
+# Unknown users are checked against this, at the same scrypt cost: no password derives an all-zero key.
+_NO_USER = f"scrypt${_N}${_R}${_P}${'00' * 16}${'00' * 64}"
+
+
+def login(node: Node, username: str, password: str, source: str | None = None) -> str | None:
+    """A new session token for the console, or None (audited either way); ``LockedOut`` after too many failures.
+
+    Known and unknown names take the same path and the same scrypt work, and lock out the same way, so neither
+    the time nor the answer tells which names exist.
+    """
+    subjects = [f"user:{username}"] + ([f"source:{source}"] if source else [])
+    _refuse_if_locked(node, subjects)
+    row = node.db.one("SELECT password, disabled FROM users WHERE username = ?", (username,))
+    matches = check_password(password, row[0] if row else _NO_USER)
+    ok = row is not None and matches and not row[1]
     with node.db.transaction():
-        audit.append(node.db, Event("login" if ok else "login-failed", f"user:{username}"))
+        audit.append(node.db, Event("login" if ok else "login-failed", f"user:{username}",
+                                    detail={"source": source} if source else None))
+        if ok:
+            node.db.execute("DELETE FROM login_failures WHERE subject = ?", (subjects[0],))
+        else:
+            _count_failure(node, subjects)
     if not ok:
         return None
     return issue_token(node, username, "session", "console", timedelta(hours=SESSION_HOURS))
+
+
+def _window() -> tuple[datetime, timedelta]:
+    return datetime.now(UTC), timedelta(seconds=int(rules()["login"]["window_seconds"]))
+
+
+def _limit(subject: str) -> int:
+    limits = rules()["login"]
+    return int(limits["max_failures_per_user" if subject.startswith("user:") else "max_failures_per_source"])
+
+
+def _failures(node: Node, subject: str, since: datetime) -> int:
+    return int(node.db.scalar("SELECT count(*) FROM login_failures WHERE subject = ? AND at > ?",
+                              (subject, stamp(since))) or 0)
+
+
+def _refuse_if_locked(node: Node, subjects: list[str]) -> None:
+    now, window = _window()
+    for subject in subjects:
+        if _failures(node, subject, now - window) >= _limit(subject):
+            raise LockedOut(f"too many failed sign-ins ({subject.split(':')[0]}): try again in "
+                            f"{int(window.total_seconds() // 60)} minutes")
+
+
+def _count_failure(node: Node, subjects: list[str]) -> None:
+    """Record a failed sign-in; the failure that reaches a limit writes a ``login-locked`` audit record."""
+    now, window = _window()
+    node.db.execute("DELETE FROM login_failures WHERE at <= ?", (stamp(now - window),))
+    for subject in subjects:
+        node.db.execute("INSERT INTO login_failures (subject, at) VALUES (?, ?)", (subject, stamp(now)))
+        if _failures(node, subject, now - window) == _limit(subject):
+            kind, _, value = subject.partition(":")
+            audit.append(node.db, Event("login-locked", subject if kind == "user" else "login",
+                                        detail={kind: value, "failures": _limit(subject),
+                                                "window_seconds": int(window.total_seconds())}))
 
 
 def issue_token(node: Node, username: str, kind: str, label: str, ttl: timedelta | None = None) -> str:

@@ -4,7 +4,9 @@ consultation queue, licence check, sharing settings) for the node's users."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -219,25 +221,49 @@ def _render(request: Request, name: str, context: dict[str, Any], status: int = 
     return templates.TemplateResponse(request, f"exchange/{name}", {**base, **context}, status_code=status)
 
 
+LOGIN_CSRF = "kizuna_login_csrf"
+
+
+def _secure(request: Request) -> bool:
+    """Whether the console is served over TLS (directly, or behind a proxy uvicorn trusts for X-Forwarded-Proto)."""
+    return request.url.scheme == "https"
+
+
+def _login_form(request: Request, node: Node | None, next: str, error: str | None, status: int = 200) -> Response:
+    """The login page with a fresh CSRF token, in a cookie and in the form (the post must carry both)."""
+    token = secrets.token_urlsafe(24)
+    response = _render(request, "login.html", {"node": node, "next": next, "error": error, "login_csrf": token},
+                       status)
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request),
+                        path="/exchange/login")
+    return response
+
+
 @router.get("/exchange/login", response_class=HTMLResponse, include_in_schema=False)
-def login_page(request: Request, next: str = "/exchange/") -> HTMLResponse:
-    node = get_node() if node_ready() else None
-    return _render(request, "login.html", {"node": node, "next": next, "error": None})
+def login_page(request: Request, next: str = "/exchange/") -> Response:
+    return _login_form(request, get_node() if node_ready() else None, next, None)
 
 
 @router.post("/exchange/login", include_in_schema=False)
 def login_submit(request: Request, username: str = Form(...), password: str = Form(...),
-                 next: str = Form("/exchange/")) -> Response:
+                 next: str = Form("/exchange/"), login_csrf: str = Form("")) -> Response:
     if not node_ready():
-        return _render(request, "login.html", {"node": None, "next": next, "error": "no exchange node here"}, 404)
+        return _login_form(request, None, next, "no exchange node here", 404)
     node = get_node()
-    token = users.login(node, username.strip(), password)
+    expected = request.cookies.get(LOGIN_CSRF, "")
+    if not expected or not hmac.compare_digest(expected, login_csrf):
+        return _login_form(request, node, next, "the sign-in form expired: try again", 403)
+    try:
+        token = users.login(node, username.strip(), password, source=request.client.host if request.client else None)
+    except users.LockedOut as exc:
+        return _login_form(request, node, next, str(exc), 429)
     if token is None:
-        return _render(request, "login.html", {"node": node, "next": next,
-                                               "error": "wrong user name or password"}, 401)
+        return _login_form(request, node, next, "wrong user name or password", 401)
     target = next if next.startswith("/exchange") else "/exchange/"
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=users.SESSION_HOURS * 3600)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=_secure(request),
+                        max_age=users.SESSION_HOURS * 3600)
+    response.delete_cookie(LOGIN_CSRF, path="/exchange/login")
     return response
 
 
