@@ -260,7 +260,11 @@ def audit_show(
     as_json: JsonOption = False,
 ) -> None:
     """Recent audit records, newest first."""
+    from kizuna.exchange.taxii import flush_refusals
+
     node = _node()
+    with node.db.transaction():
+        flush_refusals(node)  # refusals counted in slots that have ended become their counter records
     rows = audit.records(node.db, object_id=object_id, event=event, limit=limit)
     if as_json:
         print_json(rows)

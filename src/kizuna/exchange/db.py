@@ -48,6 +48,9 @@ SCHEMA = [
     # Failed console sign-ins by user name and by source address, for the lockout window of rules.yaml.
     """CREATE TABLE IF NOT EXISTS login_failures (subject TEXT NOT NULL, at TEXT NOT NULL)""",
     """CREATE INDEX IF NOT EXISTS login_failures_subject ON login_failures (subject, at)""",
+    # Refused requests per source and time slot, beyond those audited one by one (see rules.yaml).
+    """CREATE TABLE IF NOT EXISTS refused_requests (source TEXT NOT NULL, slot BIGINT NOT NULL,
+        refused BIGINT NOT NULL, PRIMARY KEY (source, slot))""",
     """CREATE TABLE IF NOT EXISTS tokens (
         digest TEXT PRIMARY KEY, username TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
         created TEXT NOT NULL, expires TEXT)""",

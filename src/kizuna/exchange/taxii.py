@@ -31,15 +31,58 @@ class AuthError(KizunaError):
     """A request that is not from a configured peer, is altered, stale or replayed."""
 
 
-def authenticate(node: Node, method: str, target: str, headers: Any, body: bytes) -> tuple[Peer, str]:
-    """The peer that signed this request and its nonce; refused (and audited) otherwise."""
+def authenticate(node: Node, method: str, target: str, headers: Any, body: bytes,
+                 source: str | None = None) -> tuple[Peer, str]:
+    """The peer that signed this request and its nonce; refused (and audited, within bounds) otherwise."""
     try:
         return _authenticate(node, method, target, headers, body)
     except AuthError as exc:
         with node.db.transaction():
-            audit.append(node.db, Event("request-refused", "taxii", peer=headers.get("X-Kizuna-Node"),
-                                        detail={"reason": str(exc), "request": f"{method} {target}"}))
+            record_refusal(node, source or "unknown", method, target, headers, str(exc))
         raise
+
+
+def _clip(text: str | None, limit: int) -> str | None:
+    return text if text is None or len(text) <= limit else text[:limit] + "…"
+
+
+def record_refusal(node: Node, source: str, method: str, target: str, headers: Any, reason: str) -> None:
+    """Audit a refused request: one bounded record each for the first few from a source in a time slot, then a
+    count (written as one ``requests-refused`` record once the slot has passed). Call inside a transaction."""
+    limits = rules()["refused_requests"]
+    size, per_source = int(limits["max_field_chars"]), int(limits["records_per_source"])
+    now = datetime.now(UTC)
+    slot = int(now.timestamp()) // int(limits["window_seconds"])
+    flush_refusals(node, now)
+    source = _clip(source, size) or "unknown"
+    node.db.execute("INSERT INTO refused_requests (source, slot, refused) VALUES (?, ?, 1) ON CONFLICT (source, slot) "
+                    "DO UPDATE SET refused = refused_requests.refused + 1", (source, slot))
+    refused = int(node.db.scalar("SELECT refused FROM refused_requests WHERE source = ? AND slot = ?", (source, slot)))
+    if refused > per_source:
+        return
+    sender = headers.get("X-Kizuna-Node")
+    request = f"{method} {target}"
+    audit.append(node.db, Event("request-refused", "taxii", peer=_clip(sender, size),
+                                detail={"reason": _clip(reason, size), "request": _clip(request, size),
+                                        "source": source,
+                                        "sizes": {"request": len(request), "peer": len(sender or "")}}))
+
+
+def flush_refusals(node: Node, now: datetime | None = None) -> None:
+    """Write one counter record for each source and past time slot; call inside a transaction."""
+    limits = rules()["refused_requests"]
+    window = int(limits["window_seconds"])
+    current = int((now or datetime.now(UTC)).timestamp()) // window
+    per_source = int(limits["records_per_source"])
+    rows = node.db.all("SELECT source, slot, refused FROM refused_requests WHERE slot < ? ORDER BY slot, source",
+                       (current,))
+    events = [Event("requests-refused", "taxii",
+                    detail={"source": source, "refused": int(refused), "recorded_individually": per_source,
+                            "from": stamp(datetime.fromtimestamp(slot * window, UTC)),
+                            "to": stamp(datetime.fromtimestamp((slot + 1) * window, UTC))})
+              for source, slot, refused in rows if int(refused) > per_source]
+    audit.append(node.db, *events)
+    node.db.execute("DELETE FROM refused_requests WHERE slot < ?", (current,))
 
 
 def _authenticate(node: Node, method: str, target: str, headers: Any, body: bytes) -> tuple[Peer, str]:

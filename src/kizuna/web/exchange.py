@@ -65,7 +65,8 @@ def _taxii_response(node: Node, request: Request, data: Any, status: int = 200,
 
 
 def _peer(request: Request, node: Node, body: bytes = b"") -> Any:
-    return taxii.authenticate(node, request.method, _target(request), request.headers, body)
+    return taxii.authenticate(node, request.method, _target(request), request.headers, body,
+                              request.client.host if request.client else None)
 
 
 def _taxii_error(node: Node, request: Request, status: int, title: str, description: str) -> Response:
