@@ -122,8 +122,8 @@ class AgencyNode:
                                  f"{result.stderr}")
         return result
 
-    def serve(self, wait: bool = True) -> None:
-        self.process = subprocess.Popen([KIZUNA, "exchange", "serve", "--port", str(self.port)],
+    def serve(self, wait: bool = True, *options: str) -> None:
+        self.process = subprocess.Popen([KIZUNA, "exchange", "serve", "--port", str(self.port), *options],
                                         env={**os.environ, "KIZUNA_HOME": str(self.home)},
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if wait:

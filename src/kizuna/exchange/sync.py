@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import ssl
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,16 @@ from kizuna.exchange.config import rules
 from kizuna.exchange.licensing import on_received
 from kizuna.exchange.node import COLLECTION_ID, Node, Peer, stamp
 from kizuna.exchange.policy import decide
-from kizuna.exchange.signing import public_key, sign_request, verify_object, verify_response
+from kizuna.exchange.signing import (
+    HEADER_ROTATION,
+    follow_rotations,
+    public_key,
+    read_rotation_header,
+    rotation_header,
+    sign_request,
+    verify_object,
+    verify_response,
+)
 from kizuna.exchange.taxii import MEDIA_TYPE, WITHDRAWAL
 
 CHECKPOINTS = "/taxii2/api/x-kizuna/checkpoints/"
@@ -47,13 +57,23 @@ class SyncReport:
 
 
 class PeerClient:
-    """Signed requests to one peer over one keep-alive connection."""
+    """Signed requests to one peer over one keep-alive connection (TLS checked against the peer's CA if given)."""
 
     def __init__(self, node: Node, peer: Peer, timeout: float = 60) -> None:
+        if peer.removed:
+            raise SyncError(f"{peer.name} was removed on {peer.removed[:10]}: nothing is exchanged with it")
+        if node.key_revoked(peer.public_key):
+            raise SyncError(f"{peer.name}'s key {peer.fingerprint} is revoked: add its new card "
+                            f"(`kizuna exchange peer add`) to exchange with it again")
         self.node, self.peer = node, peer
         parts = urlsplit(peer.url)
-        connection = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        self.connection = connection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
+        host = parts.hostname or "127.0.0.1"
+        if parts.scheme == "https":
+            context = ssl.create_default_context(cadata=peer.tls_ca) if peer.tls_ca else ssl.create_default_context()
+            self.connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                host, parts.port, timeout=timeout, context=context)
+        else:
+            self.connection = http.client.HTTPConnection(host, parts.port, timeout=timeout)
         self.base = parts.path.rstrip("/")
         self.key = public_key(peer.public_key)
 
@@ -63,6 +83,8 @@ class PeerClient:
             # Each attempt is signed afresh: a nonce is never sent twice.
             headers = sign_request(self.node.key, self.node.identity_id, self.peer.identity, "GET", target)
             headers["Accept"] = MEDIA_TYPE
+            if self.node.rotations():
+                headers[HEADER_ROTATION] = rotation_header(self.node.rotations())
             try:
                 self.connection.request("GET", target, headers=headers)
                 response = self.connection.getresponse()
@@ -76,11 +98,22 @@ class PeerClient:
                     raise SyncError(f"{self.peer.name} ({self.peer.url}) cannot be reached: {exc}") from exc
         signature = response.getheader("X-Kizuna-Signature") or ""
         received = {k.lower(): v for k, v in response.getheaders()}
-        if not verify_response(self.key, headers["X-Kizuna-Nonce"], response.status, body, signature, received):
-            raise SyncError(f"{self.peer.name}: the answer is not signed by the peer's key (HTTP {response.status})")
+        nonce = headers["X-Kizuna-Nonce"]
+        if not verify_response(self.key, nonce, response.status, body, signature, received):
+            self._adopt_rotation(received, nonce, response.status, body, signature)
         if response.status != 200:
             raise SyncError(f"{self.peer.name} refused the request: HTTP {response.status} {body[:200]!r}")
         return json.loads(body), received
+
+    def _adopt_rotation(self, received: dict[str, str], nonce: str, status: int, body: bytes, signature: str) -> None:
+        """Accept the peer's new key if its answer is signed by it and the key's rotation by the key we know."""
+        statements = read_rotation_header(received.get(HEADER_ROTATION.lower()))
+        new = follow_rotations(self.peer.identity, self.peer.public_key, statements, self.node.key_revoked)
+        if new is None or not verify_response(public_key(new), nonce, status, body, signature, received):
+            raise SyncError(f"{self.peer.name}: the answer is not signed by the peer's key (HTTP {status})")
+        adopted = self.node.adopt_rotation(self.peer, statements)
+        assert adopted is not None
+        self.peer, self.key = adopted, public_key(adopted.public_key)
 
     def close(self) -> None:
         self.connection.close()
@@ -90,7 +123,7 @@ def sync_all(node: Node, page_size: int | None = None) -> list[SyncReport]:
     """Pull from every enabled peer; a peer that is down is reported and caught up next time."""
     reports = []
     for peer in node.peers():
-        if not peer.enabled:
+        if not peer.enabled or peer.removed:
             continue
         try:
             reports.append(sync_peer(node, peer, page_size))
@@ -113,6 +146,7 @@ def sync_peer(node: Node, peer: Peer, page_size: int | None = None, max_pages: i
             if cursor:
                 query["added_after"] = cursor
             envelope, headers = client.get(f"/taxii2/api/collections/{COLLECTION_ID}/objects/", query)
+            peer = client.peer  # with its new key, if it rotated
             last = check_cursor(peer, headers.get("x-taxii-date-added-last"))
             receive_page(node, peer, envelope.get("objects", []), last or cursor, report)
             report.pages += 1
@@ -121,7 +155,7 @@ def sync_peer(node: Node, peer: Peer, page_size: int | None = None, max_pages: i
                 break
         after = max((c.seq for c in audit.held_checkpoints(node.db, peer.identity)), default=0)
         payload, _ = client.get(CHECKPOINTS, {"after": after})
-        receive_checkpoints(node, peer, payload)
+        receive_checkpoints(node, client.peer, payload)
     finally:
         client.close()
         report.seconds = time.perf_counter() - started
@@ -174,6 +208,8 @@ def fetch_held_checkpoints(node: Node, peer: Peer) -> list[audit.Checkpoint]:
 def receive_page(node: Node, peer: Peer, items: list[dict[str, Any]], cursor: str | None,
                  report: SyncReport) -> None:
     """Check and store one page from ``peer`` and move its cursor, all in one transaction."""
+    if node.key_revoked(peer.public_key):
+        raise SyncError(f"{peer.name}'s key {peer.fingerprint} is revoked: nothing it signed is accepted")
     definitions = [o for o in items if o.get("type") == "marking-definition"]
     accepted: list[dict[str, Any]] = []
     withdrawals: list[dict[str, Any]] = []

@@ -20,7 +20,14 @@ from kizuna.exchange.config import rules
 from kizuna.exchange.node import COLLECTION_ID, Node, Peer, stamp
 from kizuna.exchange.objects import IDENTITY
 from kizuna.exchange.policy import decide, redact
-from kizuna.exchange.signing import SignedRequest, public_key, sign_object
+from kizuna.exchange.signing import (
+    HEADER_ROTATION,
+    SignedRequest,
+    follow_rotations,
+    public_key,
+    read_rotation_header,
+    sign_object,
+)
 
 MEDIA_TYPE = "application/taxii+json;version=2.1"
 STIX_MEDIA_TYPE = "application/stix+json;version=2.1"
@@ -92,8 +99,12 @@ def _authenticate(node: Node, method: str, target: str, headers: Any, body: byte
     peer = next((p for p in node.peers() if p.identity == signed.sender), None)
     if peer is None:
         raise AuthError(f"unknown node {signed.sender}")
+    if peer.removed:
+        raise AuthError(f"peer {peer.name} was removed")
     if not peer.enabled:
         raise AuthError(f"peer {peer.name} is disabled")
+    if node.key_revoked(peer.public_key):
+        raise AuthError(f"the key of peer {peer.name} ({peer.fingerprint}) is revoked")
     if signed.receiver != node.identity_id:
         raise AuthError("the request was signed for another node")
     try:
@@ -105,7 +116,7 @@ def _authenticate(node: Node, method: str, target: str, headers: Any, body: byte
     if abs(now - sent) > skew:
         raise AuthError(f"the request is stale or from the future ({signed.timestamp})")
     if not signed.verify(public_key(peer.public_key), method, target, body):
-        raise AuthError("bad signature: the request was altered or not signed by the peer's key")
+        peer = _rotated(node, peer, signed, method, target, headers, body)
     with node.db.transaction():
         seen = node.db.scalar("SELECT 1 FROM nonces WHERE node = ? AND nonce = ?", (peer.identity, signed.nonce))
         if seen:
@@ -115,6 +126,19 @@ def _authenticate(node: Node, method: str, target: str, headers: Any, body: byte
         keep = timedelta(seconds=int(rules()["protocol"]["nonce_keep_seconds"]))
         node.db.execute("DELETE FROM nonces WHERE seen < ?", (stamp(now - max(keep, 2 * skew)),))
     return peer, signed.nonce
+
+
+def _rotated(node: Node, peer: Peer, signed: SignedRequest, method: str, target: str, headers: Any,
+             body: bytes) -> Peer:
+    """The peer with its new key, if the request is signed by a key its rotation statements (each signed by the
+    key before) lead to from the key this node knows; otherwise the request is refused."""
+    statements = read_rotation_header(headers.get(HEADER_ROTATION))
+    new = follow_rotations(peer.identity, peer.public_key, statements, node.key_revoked)
+    if new is None or not signed.verify(public_key(new), method, target, body):
+        raise AuthError("bad signature: the request was altered or not signed by the peer's key")
+    adopted = node.adopt_rotation(peer, statements)
+    assert adopted is not None
+    return adopted
 
 
 @dataclass

@@ -161,8 +161,9 @@ def _count_failure(node: Node, subjects: list[str]) -> None:
                                                 "window_seconds": int(window.total_seconds())}))
 
 
-def issue_token(node: Node, username: str, kind: str, label: str, ttl: timedelta | None = None) -> str:
-    """A bearer token (shown once); only its hash is stored."""
+def issue_token(node: Node, username: str, kind: str, label: str, ttl: timedelta | None = None,
+                actor: str | None = None) -> str:
+    """A bearer token (shown once); only its hash is stored. API tokens are audited (by id, never the token)."""
     get_user(node, username)
     token = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
@@ -170,17 +171,84 @@ def issue_token(node: Node, username: str, kind: str, label: str, ttl: timedelta
         node.db.execute("INSERT INTO tokens (digest, username, kind, label, created, expires) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
                         (token_digest(token), username, kind, label, stamp(now), stamp(now + ttl) if ttl else None))
+        if kind != "session":
+            audit.append(node.db, Event("token-issued", actor or "cli",
+                                        detail={"token": token_digest(token)[:TOKEN_ID], "user": username,
+                                                "label": label, "expires": stamp(now + ttl) if ttl else None}))
     return token
 
 
 def user_for_token(node: Node, token: str | None) -> User | None:
+    """The (enabled) user a current token acts as, or None."""
     if not token:
         return None
-    row = node.db.one("SELECT u.username, u.role, u.clearance, u.nationality, t.expires FROM tokens t "
+    row = node.db.one("SELECT u.username, u.role, u.clearance, u.nationality, t.expires, u.disabled FROM tokens t "
                       "JOIN users u ON u.username = t.username WHERE t.digest = ?", (token_digest(token),))
-    if row is None or (row[4] and row[4] < stamp(datetime.now(UTC))):
+    if row is None or row[5] or (row[4] and row[4] < stamp(datetime.now(UTC))):
         return None
     return User(*row[:4])
+
+
+def set_disabled(node: Node, username: str, disabled: bool, actor: str) -> User:
+    """Disable a user (no sign-in, no token accepted; nothing deleted) or enable them again; audited."""
+    user = get_user(node, username)
+    with node.db.transaction():
+        node.db.execute("UPDATE users SET disabled = ? WHERE username = ?",
+                        (stamp(datetime.now(UTC)) if disabled else None, user.username))
+        audit.append(node.db, Event("user-disabled" if disabled else "user-enabled", actor,
+                                    detail={"username": user.username}))
+    return user
+
+
+def disabled_since(node: Node) -> dict[str, str]:
+    """Disabled users and when they were disabled."""
+    return dict(node.db.all("SELECT username, disabled FROM users WHERE disabled IS NOT NULL"))
+
+
+# Tokens are named by the first characters of their hash: enough to tell them apart, useless to sign in.
+TOKEN_ID = 12
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    id: str
+    username: str
+    kind: str
+    label: str
+    created: str
+    expires: str | None
+
+    @property
+    def state(self) -> str:
+        return "expired" if self.expires and self.expires <= stamp(datetime.now(UTC)) else "active"
+
+
+def list_tokens(node: Node, username: str | None = None, kind: str | None = None) -> list[TokenInfo]:
+    clauses, params = [], []
+    for column, value in (("username", username), ("kind", kind)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = node.db.all(f"SELECT digest, username, kind, label, created, expires FROM tokens {where} "
+                       f"ORDER BY created", params)
+    return [TokenInfo(r[0][:TOKEN_ID], *r[1:]) for r in rows]
+
+
+def expire_token(node: Node, token_id: str, actor: str) -> TokenInfo:
+    """End a token now (by the id ``token list`` shows); audited."""
+    prefix = token_id.strip().lower()
+    if len(prefix) < 6 or not all(c in "0123456789abcdef" for c in prefix):
+        raise InputError(f"{token_id!r}: give the token id `kizuna exchange token list` shows", field="TOKEN")
+    rows = node.db.all("SELECT digest FROM tokens WHERE digest LIKE ?", (f"{prefix}%",))
+    if len(rows) != 1:
+        raise NotFoundError(f"no token {token_id!r}" if not rows else f"{token_id!r} is ambiguous: give more of it")
+    now = stamp(datetime.now(UTC))
+    with node.db.transaction():
+        node.db.execute("UPDATE tokens SET expires = ? WHERE digest = ? AND (expires IS NULL OR expires > ?)",
+                        (now, rows[0][0], now))
+        audit.append(node.db, Event("token-expired", actor, detail={"token": rows[0][0][:TOKEN_ID]}))
+    return next(t for t in list_tokens(node) if t.id == rows[0][0][:TOKEN_ID])
 
 
 def logout(node: Node, token: str) -> None:

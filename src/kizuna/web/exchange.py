@@ -23,7 +23,7 @@ from kizuna.core.paths import home
 from kizuna.exchange import audit, licensing, objects, taxii, users
 from kizuna.exchange.node import COLLECTION_ID, Node, exchange_dir
 from kizuna.exchange.objects import effective_status
-from kizuna.exchange.signing import HEADER_NONCE, sign_response
+from kizuna.exchange.signing import HEADER_NONCE, HEADER_ROTATION, rotation_header, sign_response
 from kizuna.web.templating import add_nav, templates
 
 router = APIRouter()
@@ -58,6 +58,8 @@ def _taxii_response(node: Node, request: Request, data: Any, status: int = 200,
                     headers: dict[str, str] | None = None) -> Response:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     out = {**(headers or {})}
+    if node.rotations():
+        out[HEADER_ROTATION] = rotation_header(node.rotations())
     nonce = request.headers.get(HEADER_NONCE)
     if nonce:
         out["X-Kizuna-Signature"] = sign_response(node.key, nonce, status, body, out)
