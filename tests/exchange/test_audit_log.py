@@ -143,4 +143,4 @@ def test_a_peer_notices_when_a_node_signs_a_different_history(nodes) -> None:  #
     held = {c.seq: c.hash for c in audit.held_checkpoints(us.node.db, jp.node.identity_id)}
     assert resigned.seq in held and resigned.hash != held[resigned.seq]
     with pytest.raises(audit.CheckpointError, match="contradicts"):
-        audit.keep_checkpoints(us.node.db, jp.node.identity_id, [jp.node.key.public_key()], [resigned])
+        audit.keep_checkpoints(us.node.db, jp.node.identity_id, [(jp.node.key.public_key(), None)], [resigned])

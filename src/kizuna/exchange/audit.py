@@ -179,12 +179,18 @@ def own_checkpoints(db: Database, after: int = 0) -> list[Checkpoint]:
     return held_checkpoints(db, signer.node, after) if signer else []
 
 
-def keep_checkpoints(db: Database, node: str, keys: list[Ed25519PublicKey], items: list[Checkpoint]) -> int:
-    """Store a peer's checkpoints after checking each signature; one that contradicts a held one is refused."""
+def keep_checkpoints(db: Database, node: str, keys: list[tuple[Ed25519PublicKey, str | None]],
+                     items: list[Checkpoint]) -> int:
+    """Store a peer's checkpoints after checking each signature; one that contradicts a held one is refused.
+
+    ``keys``: the peer's current key (None) and its retired keys with when they were retired: a retired key
+    only vouches for checkpoints it signed before that.
+    """
     fresh = 0
     with db.transaction():
         for checkpoint in items:
-            if checkpoint.node != node or not checkpoint.signed_by(keys):
+            valid = [key for key, retired in keys if retired is None or checkpoint.at <= retired]
+            if checkpoint.node != node or not checkpoint.signed_by(valid):
                 raise CheckpointError(f"checkpoint for record {checkpoint.seq} is not signed by {node}'s key")
             held = db.scalar("SELECT hash FROM audit_checkpoints WHERE node = ? AND seq = ?", (node, checkpoint.seq))
             if held is not None and held != checkpoint.hash:

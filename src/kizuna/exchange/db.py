@@ -48,9 +48,10 @@ SCHEMA = [
     # Failed console sign-ins by user name and by source address, for the lockout window of rules.yaml.
     """CREATE TABLE IF NOT EXISTS login_failures (subject TEXT NOT NULL, at TEXT NOT NULL)""",
     """CREATE INDEX IF NOT EXISTS login_failures_subject ON login_failures (subject, at)""",
-    # Peers' node keys this node no longer trusts (compromised): nothing signed by them is accepted.
-    """CREATE TABLE IF NOT EXISTS revoked_keys (public_key TEXT PRIMARY KEY, peer TEXT NOT NULL, at TEXT NOT NULL,
-        reason TEXT NOT NULL)""",
+    # Peers' former node keys: 'retired' by a rotation (their old checkpoints stay valid) or 'revoked'
+    # (compromised: nothing signed by them is accepted any more).
+    """CREATE TABLE IF NOT EXISTS peer_keys (public_key TEXT PRIMARY KEY, peer TEXT NOT NULL, state TEXT NOT NULL,
+        at TEXT NOT NULL, reason TEXT NOT NULL)""",
     # Refused requests per source and time slot, beyond those audited one by one (see rules.yaml).
     """CREATE TABLE IF NOT EXISTS refused_requests (source TEXT NOT NULL, slot BIGINT NOT NULL,
         refused BIGINT NOT NULL, PRIMARY KEY (source, slot))""",

@@ -90,8 +90,10 @@ _PEER_COLUMNS = ("identity, name, country, url, public_key, max_classification, 
 class Node:
     """One agency's node, opened from ``$KIZUNA_HOME/exchange``."""
 
-    def __init__(self, config: dict[str, Any], key: Ed25519PrivateKey, db: Database) -> None:
+    def __init__(self, config: dict[str, Any], key: Ed25519PrivateKey, db: Database,
+                 directory: Path | None = None) -> None:
         self.config = config
+        self.directory = directory or exchange_dir()  # where node.json and node.key live
         self.key = key
         self.db = db
         self.identity: dict[str, Any] = config["identity"]
@@ -127,7 +129,7 @@ class Node:
                 db.execute("INSERT INTO counters (name, value, stamp) VALUES (?, 0, '') ON CONFLICT (name) DO NOTHING",
                            (counter,))
         atomic_write_text(directory / "node.json", json.dumps(config, ensure_ascii=False, indent=2) + "\n")
-        node = cls(config, key, db)
+        node = cls(config, key, db, directory)
         node.put_local(identity, Event("created", "cli", identity["id"], identity["modified"],
                                        detail={"what": "node identity", "name": name, "country": country}))
         return node
@@ -141,7 +143,7 @@ class Node:
         config = json.loads(path.read_text(encoding="utf-8"))
         db = Database(config["db"])
         db.create_schema()
-        return cls(config, load_key(directory / "node.key"), db)
+        return cls(config, load_key(directory / "node.key"), db, directory)
 
     def close(self) -> None:
         self.db.close()
@@ -218,7 +220,13 @@ class Node:
     # -- node keys --------------------------------------------------------------------------------
 
     def key_revoked(self, public: str) -> bool:
-        return bool(self.db.scalar("SELECT 1 FROM revoked_keys WHERE public_key = ?", (public,)))
+        return bool(self.db.scalar("SELECT 1 FROM peer_keys WHERE public_key = ? AND state = 'revoked'", (public,)))
+
+    def peer_keys(self, peer: Peer) -> list[tuple[Ed25519PublicKey, str | None]]:
+        """The peer's current key and its retired ones, each with when it was retired (None: current)."""
+        retired = self.db.all("SELECT public_key, at FROM peer_keys WHERE peer = ? AND state = 'retired'",
+                              (peer.identity,))
+        return [(public_key(peer.public_key), None), *[(public_key(k), at) for k, at in retired]]
 
     def revoke_peer_key(self, ref: str, reason: str, actor: str) -> Peer:
         """Stop trusting a peer's current key (compromised): nothing signed by it is accepted any more, and no
@@ -227,8 +235,9 @@ class Node:
         if not reason.strip():
             raise InputError("say why the key is revoked", field="--reason")
         with self.db.transaction():
-            self.db.execute("INSERT INTO revoked_keys (public_key, peer, at, reason) VALUES (?, ?, ?, ?) "
-                            "ON CONFLICT (public_key) DO NOTHING",
+            self.db.execute("INSERT INTO peer_keys (public_key, peer, state, at, reason) "
+                            "VALUES (?, ?, 'revoked', ?, ?) ON CONFLICT (public_key) DO UPDATE SET "
+                            "state = 'revoked', at = excluded.at, reason = excluded.reason",
                             (peer.public_key, peer.identity, stamp(datetime.now(UTC)), reason.strip()))
             audit.append(self.db, Event("key-revoked", actor, peer=peer.identity,
                                         detail={"peer": peer.name, "fingerprint": peer.fingerprint,
@@ -238,7 +247,7 @@ class Node:
     def rotate_key(self, actor: str) -> dict[str, Any]:
         """Replace this node's key: the new key is announced in a statement signed by the old key (and the new),
         which peers accept because they know the old key. Returns the statement."""
-        directory = exchange_dir()
+        directory = self.directory
         old, new = self.key, Ed25519PrivateKey.generate()
         statement = {"node": self.identity_id, "old": public_text(old), "new": public_text(new),
                      "at": stamp(datetime.now(UTC))}
@@ -272,6 +281,9 @@ class Node:
         with self.db.transaction():
             self.db.execute("UPDATE peers SET public_key = ? WHERE identity = ? AND public_key = ?",
                             (new, peer.identity, peer.public_key))
+            self.db.execute("INSERT INTO peer_keys (public_key, peer, state, at, reason) VALUES (?, ?, 'retired', ?, "
+                            "'rotated') ON CONFLICT (public_key) DO NOTHING",
+                            (peer.public_key, peer.identity, stamp(datetime.now(UTC))))
             audit.append(self.db, Event("key-rotated", "sync", peer=peer.identity,
                                         detail={"peer": peer.name, "old": fingerprint(peer.public_key),
                                                 "new": fingerprint(new)}))

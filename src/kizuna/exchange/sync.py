@@ -184,7 +184,7 @@ def receive_checkpoints(node: Node, peer: Peer, payload: dict[str, Any]) -> int:
     """Keep the peer's signed audit checkpoints; one that contradicts a kept one is audited and reported."""
     try:
         items = [audit.Checkpoint.from_dict(peer.identity, c) for c in payload.get("checkpoints", [])]
-        return audit.keep_checkpoints(node.db, peer.identity, [public_key(peer.public_key)], items)
+        return audit.keep_checkpoints(node.db, peer.identity, node.peer_keys(peer), items)
     except audit.CheckpointError as exc:
         with node.db.transaction():
             audit.append(node.db, Event("rejected", "sync", peer=peer.identity,
