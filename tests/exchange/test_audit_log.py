@@ -144,3 +144,21 @@ def test_a_peer_notices_when_a_node_signs_a_different_history(nodes) -> None:  #
     assert resigned.seq in held and resigned.hash != held[resigned.seq]
     with pytest.raises(audit.CheckpointError, match="contradicts"):
         audit.keep_checkpoints(us.node.db, jp.node.identity_id, [(jp.node.key.public_key(), None)], [resigned])
+
+
+def test_audit_verify_asks_the_peers_over_the_signed_channel(nodes) -> None:  # type: ignore[no-untyped-def]
+    """`kizuna exchange audit verify` on a cut log whose local checkpoints were deleted too: the US still holds one."""
+    from kizuna.exchange.sync import sync_peer
+    from tests.exchange.conftest import serve_all
+
+    jp, us = nodes("JP", "US")
+    _fill(jp, INTERVAL + 10)
+    serve_all([jp, us])
+    sync_peer(us.node, us.node.peer(jp.node.identity_id))  # over HTTP: the US pulls and keeps JP's checkpoints
+    intact = jp.cli("exchange", "audit", "verify").stdout
+    assert "held by 1 peer" in intact and "0 of them" not in intact
+    _unguard(jp)
+    _cut(jp, INTERVAL - 5, drop_local_checkpoints=True)
+    assert "intact" in jp.cli("exchange", "audit", "verify", "--no-peers").stdout
+    broken = jp.cli("exchange", "audit", "verify", check=False)
+    assert broken.returncode == 1 and "held by a peer" in broken.stderr and "tail was cut" in broken.stderr
