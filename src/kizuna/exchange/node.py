@@ -7,6 +7,7 @@ originator) or received from a peer (checked, stored, audited) in one transactio
 from __future__ import annotations
 
 import json
+import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -187,8 +188,11 @@ class Node:
         address = (url or card.get("url") or "").rstrip("/")
         if not address.startswith(("http://", "https://")):
             raise InputError(f"peer URL {address!r} must start with http:// or https://", field="url")
-        if tls_ca is not None and "-----BEGIN CERTIFICATE-----" not in tls_ca:
-            raise InputError("not a PEM certificate", field="--tls-ca")
+        if tls_ca is not None:
+            try:
+                ssl.create_default_context(cadata=tls_ca)
+            except (ssl.SSLError, ValueError) as exc:
+                raise InputError(f"not a PEM certificate ({exc})", field="--tls-ca") from None
         with self.db.transaction():
             self.db.execute(
                 "INSERT INTO peers (identity, name, country, url, public_key, max_classification, enabled, added, "

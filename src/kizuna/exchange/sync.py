@@ -69,7 +69,10 @@ class PeerClient:
         parts = urlsplit(peer.url)
         host = parts.hostname or "127.0.0.1"
         if parts.scheme == "https":
-            context = ssl.create_default_context(cadata=peer.tls_ca) if peer.tls_ca else ssl.create_default_context()
+            try:
+                context = ssl.create_default_context(cadata=peer.tls_ca or None)
+            except ssl.SSLError as exc:
+                raise SyncError(f"{peer.name}: its TLS CA certificate cannot be read: {exc}") from exc
             self.connection: http.client.HTTPConnection = http.client.HTTPSConnection(
                 host, parts.port, timeout=timeout, context=context)
         else:
