@@ -122,8 +122,8 @@ class AgencyNode:
                                  f"{result.stderr}")
         return result
 
-    def serve(self, wait: bool = True) -> None:
-        self.process = subprocess.Popen([KIZUNA, "exchange", "serve", "--port", str(self.port)],
+    def serve(self, wait: bool = True, *options: str) -> None:
+        self.process = subprocess.Popen([KIZUNA, "exchange", "serve", "--port", str(self.port), *options],
                                         env={**os.environ, "KIZUNA_HOME": str(self.home)},
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if wait:
@@ -196,8 +196,8 @@ def link(nodes: list[AgencyNode], max_classification: str = "UNCLASSIFIED") -> N
 
 def sync_in_process(receiver: AgencyNode, sender: AgencyNode, page_size: int | None = None) -> Any:
     """One node pulls from another without HTTP: the sender's filtered view, then the receiver's checks."""
-    from kizuna.exchange.sync import SyncReport, receive_page
-    from kizuna.exchange.taxii import view
+    from kizuna.exchange.sync import SyncReport, receive_checkpoints, receive_page
+    from kizuna.exchange.taxii import checkpoints, view
 
     report = SyncReport(sender.code)
     as_receiver = sender.node.peer(receiver.node.identity_id)
@@ -208,6 +208,7 @@ def sync_in_process(receiver: AgencyNode, sender: AgencyNode, page_size: int | N
         receive_page(receiver.node, peer, page.objects, page.last_added or peer.cursor, report)
         peer = receiver.node.peer(sender.node.identity_id)
         if not page.more:
+            receive_checkpoints(receiver.node, peer, checkpoints(sender.node))
             return report
         after = page.envelope()["next"]
 

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from kizuna.cli.bench import app as bench_app
 from kizuna.cli.output import console, errors, print_json
+from kizuna.cli.serve import TlsCert, TlsKey, tls_files
 from kizuna.core.datafiles import read_json
 from kizuna.core.errors import InputError
 from kizuna.exchange import audit, licensing, objects, users
@@ -25,6 +26,7 @@ from kizuna.exchange.investor_note import from_assessment
 from kizuna.exchange.markings import rel_to_definition
 from kizuna.exchange.node import Node
 from kizuna.exchange.objects import effective_status
+from kizuna.exchange.signing import fingerprint
 
 app = typer.Typer(help="Run an allied exchange node: identity, peers, sync, audit, users.", no_args_is_help=True)
 peer_app = typer.Typer(help="Peers: other agencies' nodes and their public keys.", no_args_is_help=True)
@@ -32,6 +34,8 @@ audit_app = typer.Typer(help="The node's hash-chained audit log.", no_args_is_he
 user_app = typer.Typer(help="Console and API users.", no_args_is_help=True)
 share_app = typer.Typer(help="Share screening findings, investor notes and comments.", no_args_is_help=True)
 policy_app = typer.Typer(help="The node's releasability policy: countries of concern.", no_args_is_help=True)
+token_app = typer.Typer(help="API and console session tokens: list and expire.", no_args_is_help=True)
+key_app = typer.Typer(help="This node's Ed25519 key.", no_args_is_help=True)
 denial_app = typer.Typer(help="Licence denials this agency notifies to allies.", no_args_is_help=True)
 licence_app = typer.Typer(help="Licence applications and the no-undercut check.", no_args_is_help=True)
 consultation_app = typer.Typer(help="No-undercut consultations.", no_args_is_help=True)
@@ -40,6 +44,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 app.add_typer(share_app, name="share")
 app.add_typer(policy_app, name="policy")
+app.add_typer(token_app, name="token")
+app.add_typer(key_app, name="key")
 
 TlpOption = Annotated[str, typer.Option("--tlp", help="clear, green, amber, amber+strict or red.")]
 RelToOption = Annotated[str | None, typer.Option(
@@ -152,11 +158,20 @@ def peer_add(
     max_classification: Annotated[str, typer.Option(help="Highest classification to release to this peer.")]
     = "UNCLASSIFIED",
     url: Annotated[str | None, typer.Option(help="Override the URL in the card.")] = None,
+    tls_ca: Annotated[Path | None, typer.Option(help="PEM file: the CA (or the pinned certificate) the peer's TLS "
+                                                "certificate must chain to, for an https:// URL.")] = None,
 ) -> None:
     """Trust another agency's node: sync will accept its signed objects and release ours to it."""
-    peer = _node().add_peer(read_json(card_path), max_classification, url)
+    pem = None
+    if tls_ca is not None:
+        try:
+            pem = tls_ca.read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read the certificate: {exc}", path=tls_ca, field="--tls-ca") from None
+    peer = _node().add_peer(read_json(card_path), max_classification, url, pem)
     console.print(f"peer {peer.name} ({peer.country}) at {peer.url}, key {peer.fingerprint}, "
-                  f"up to {peer.max_classification}")
+                  f"up to {peer.max_classification}" + (", TLS certificate checked against the given CA" if pem
+                                                        else ""))
 
 
 @peer_app.command("list")
@@ -166,14 +181,16 @@ def peer_list(as_json: JsonOption = False) -> None:
     if as_json:
         print_json([{"identity": p.identity, "name": p.name, "country": p.country, "url": p.url,
                      "fingerprint": p.fingerprint, "max_classification": p.max_classification,
-                     "enabled": p.enabled, "cursor": p.cursor, "last_sync": p.last_sync} for p in peers])
+                     "enabled": p.enabled, "removed": p.removed, "cursor": p.cursor, "last_sync": p.last_sync}
+                    for p in peers])
         return
     table = Table()
     for column in ("agency", "country", "url", "key fingerprint", "up to", "sharing", "last sync"):
         table.add_column(column)
     for p in peers:
-        table.add_row(p.name, p.country, p.url, p.fingerprint, p.max_classification,
-                      "on" if p.enabled else "suspended", (p.last_sync or "never")[:19])
+        state = f"removed {p.removed[:10]}" if p.removed else "on" if p.enabled else "suspended"
+        table.add_row(p.name, p.country, p.url, p.fingerprint, p.max_classification, state,
+                      (p.last_sync or "never")[:19])
     console.print(table)
 
 
@@ -191,12 +208,41 @@ def peer_resume(peer: Annotated[str, typer.Argument(help="Peer name, country or 
     console.print(f"sharing with {peer} resumed")
 
 
+@peer_app.command("remove")
+def peer_remove(peer: Annotated[str, typer.Argument(help="Peer name, country or identity.")]) -> None:
+    """Stop all exchange with a peer for good (audited). Nothing it sent is deleted; `peer add` its card to undo."""
+    removed = _node().remove_peer(peer, _actor())
+    console.print(f"peer {removed.name} removed: its requests are refused and it is not synced; what it sent is kept")
+
+
+@peer_app.command("revoke-key")
+def peer_revoke_key(
+    peer: Annotated[str, typer.Argument(help="Peer name, country or identity.")],
+    reason: Annotated[str, typer.Option(help="Why (e.g. 'key compromised, per BIS notice of 2026-12-01').")],
+) -> None:
+    """Stop trusting a peer's current node key (compromised): its requests, answers and objects are refused, and
+    so is any rotation it signs, until the agency's new card is added with `peer add`."""
+    revoked = _node().revoke_peer_key(peer, reason, _actor())
+    console.print(f"key {revoked.fingerprint} of {revoked.name} revoked: nothing signed by it is accepted")
+
+
+@key_app.command("rotate")
+def key_rotate() -> None:
+    """Replace this node's Ed25519 key; peers accept the new key because the old key signs the change."""
+    node = _node()
+    rotation = node.rotate_key(_actor())
+    console.print(f"node key rotated: {fingerprint(rotation['old'])} → {fingerprint(rotation['new'])}")
+    console.print("Peers accept the new key on the next exchange (the old key signed it). Restart "
+                  "`kizuna exchange serve`; give peers your new card if they revoked the old key.")
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8100,
     sync_interval: Annotated[float, typer.Option(help="Pull from peers every N seconds (0: only on "
                                                  "`kizuna exchange sync`).")] = 0,
+    tls_cert: TlsCert = None, tls_key: TlsKey = None,
 ) -> None:
     """Serve the TAXII 2.1 API for peers and the exchange console for users."""
     import uvicorn
@@ -204,6 +250,8 @@ def serve(
     from kizuna.exchange.sync import sync_all
     from kizuna.web.exchange import create_node_app
 
+    certfile, keyfile = tls_files(tls_cert, tls_key)
+    scheme = "https" if certfile else "http"
     node = _node()
     if sync_interval > 0:
         def loop() -> None:
@@ -214,9 +262,10 @@ def serve(
                         errors.print(f"[yellow]sync:[/] {error}")
 
         threading.Thread(target=loop, name="kizuna-sync", daemon=True).start()
-    errors.print(f"{node.name} ({node.country}) serving TAXII 2.1 at http://{host}:{port}/taxii2/ and the console "
-                 f"at http://{host}:{port}/exchange/")
-    uvicorn.run(create_node_app(), host=host, port=port, log_level="warning")
+    errors.print(f"{node.name} ({node.country}) serving TAXII 2.1 at {scheme}://{host}:{port}/taxii2/ and the "
+                 f"console at {scheme}://{host}:{port}/exchange/")
+    uvicorn.run(create_node_app(), host=host, port=port, log_level="warning", ssl_certfile=certfile,
+                ssl_keyfile=keyfile)
 
 
 @app.command("sync")
@@ -249,13 +298,30 @@ def sync(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the audit log's hash chain from the first record to the last."""
-    result = audit.verify(_node().db)
+def audit_verify(
+    ask_peers: Annotated[bool, typer.Option("--peers/--no-peers", help="Also hold the log against the signed "
+                                            "checkpoints each peer keeps of it (asks every enabled peer).")] = True,
+) -> None:
+    """Check the audit log's hash chain, and hold it against its signed checkpoints, here and at peers."""
+    from kizuna.exchange.sync import SyncError, fetch_held_checkpoints
+
+    node = _node()
+    anchors: list[audit.Checkpoint] = []
+    asked = 0
+    for peer in node.peers() if ask_peers else []:
+        if not peer.enabled:
+            continue
+        try:
+            anchors += fetch_held_checkpoints(node, peer)
+            asked += 1
+        except SyncError as exc:
+            errors.print(f"[yellow]{peer.name}:[/] its checkpoints could not be fetched: {exc}")
+    result = audit.verify(node.db, anchors=anchors)
     if not result.ok:
         errors.print(f"[red]audit log broken:[/] {result.problem} ({result.records} records verified before it)")
         raise typer.Exit(1)
-    console.print(f"audit log intact: {result.records} records, hash chain verified")
+    console.print(f"audit log intact: {result.records} records, hash chain verified; {result.checkpoints} signed "
+                  f"checkpoints agree ({len(anchors)} of them held by {asked} peer{'s' if asked != 1 else ''})")
 
 
 @audit_app.command("show")
@@ -266,7 +332,11 @@ def audit_show(
     as_json: JsonOption = False,
 ) -> None:
     """Recent audit records, newest first."""
+    from kizuna.exchange.taxii import flush_refusals
+
     node = _node()
+    with node.db.transaction():
+        flush_refusals(node)  # refusals counted in slots that have ended become their counter records
     rows = audit.records(node.db, object_id=object_id, event=event, limit=limit)
     if as_json:
         print_json(rows)
@@ -333,20 +403,73 @@ def user_add(
 
 @user_app.command("token")
 def user_token(username: Annotated[str, typer.Argument(help="The user the token acts as.")],
-               label: Annotated[str, typer.Option(help="What the token is for.")] = "api") -> None:
-    """Issue an API token (printed once; only its hash is stored)."""
-    print(users.issue_token(_node(), username, "api", label))
+               label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
+               days: Annotated[int | None, typer.Option(help="Days until it expires (default: tokens.api_token_days "
+                                                        "in rules.yaml).")] = None) -> None:
+    """Issue an API token (printed once; only its hash is stored); it expires after --days."""
+    from datetime import timedelta
+
+    from kizuna.exchange.config import rules
+
+    lifetime = days if days is not None else int(rules()["tokens"]["api_token_days"])
+    if lifetime < 1:
+        raise InputError("must be at least 1", field="--days")
+    print(users.issue_token(_node(), username, "api", label, timedelta(days=lifetime), _actor()))
 
 
 @user_app.command("list")
 def user_list() -> None:
     """The node's users."""
+    node = _node()
+    disabled = users.disabled_since(node)
     table = Table()
-    for column in ("user", "role", "clearance", "nationality"):
+    for column in ("user", "role", "clearance", "nationality", "status"):
         table.add_column(column)
-    for u in users.list_users(_node()):
-        table.add_row(u.username, u.role, u.clearance, u.nationality)
+    for u in users.list_users(node):
+        table.add_row(u.username, u.role, u.clearance, u.nationality,
+                      f"disabled {disabled[u.username][:10]}" if u.username in disabled else "active")
     console.print(table)
+
+
+@user_app.command("disable")
+def user_disable(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Disable a user: no sign-in, none of their tokens or sessions accepted; nothing is deleted (audited)."""
+    user = users.set_disabled(_node(), username, True, _actor())
+    console.print(f"user {user.username} disabled: sign-in and their tokens are refused")
+
+
+@user_app.command("enable")
+def user_enable(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Enable a disabled user again (audited); their unexpired tokens work again."""
+    user = users.set_disabled(_node(), username, False, _actor())
+    console.print(f"user {user.username} enabled")
+
+
+@token_app.command("list")
+def token_list(
+    user: Annotated[str | None, typer.Option(help="Only this user's tokens.")] = None,
+    kind: Annotated[str | None, typer.Option(help="api or session.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Tokens by id (the start of their hash: the token itself is never stored), with their expiry."""
+    tokens = users.list_tokens(_node(), user, kind)
+    if as_json:
+        print_json([{"id": t.id, "user": t.username, "kind": t.kind, "label": t.label, "created": t.created,
+                     "expires": t.expires, "state": t.state} for t in tokens])
+        return
+    table = Table()
+    for column in ("id", "user", "kind", "label", "created", "expires", "state"):
+        table.add_column(column)
+    for t in tokens:
+        table.add_row(t.id, t.username, t.kind, t.label, t.created[:19], (t.expires or "never")[:19], t.state)
+    console.print(table)
+
+
+@token_app.command("expire")
+def token_expire(token_id: Annotated[str, typer.Argument(metavar="ID", help="Token id from `token list`.")]) -> None:
+    """End a token now (audited)."""
+    token = users.expire_token(_node(), token_id, _actor())
+    console.print(f"token {token.id} ({token.username}, {token.label}) expired")
 
 
 # -- sharing notes --------------------------------------------------------------------------------

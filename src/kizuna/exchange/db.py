@@ -45,6 +45,16 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS users (
         username TEXT PRIMARY KEY, role TEXT NOT NULL, clearance TEXT NOT NULL, nationality TEXT NOT NULL,
         password TEXT NOT NULL, created TEXT NOT NULL)""",
+    # Failed console sign-ins by user name and by source address, for the lockout window of rules.yaml.
+    """CREATE TABLE IF NOT EXISTS login_failures (subject TEXT NOT NULL, at TEXT NOT NULL)""",
+    """CREATE INDEX IF NOT EXISTS login_failures_subject ON login_failures (subject, at)""",
+    # Peers' former node keys: 'retired' by a rotation (their old checkpoints stay valid) or 'revoked'
+    # (compromised: nothing signed by them is accepted any more).
+    """CREATE TABLE IF NOT EXISTS peer_keys (public_key TEXT PRIMARY KEY, peer TEXT NOT NULL, state TEXT NOT NULL,
+        at TEXT NOT NULL, reason TEXT NOT NULL)""",
+    # Refused requests per source and time slot, beyond those audited one by one (see rules.yaml).
+    """CREATE TABLE IF NOT EXISTS refused_requests (source TEXT NOT NULL, slot BIGINT NOT NULL,
+        refused BIGINT NOT NULL, PRIMARY KEY (source, slot))""",
     """CREATE TABLE IF NOT EXISTS tokens (
         digest TEXT PRIMARY KEY, username TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
         created TEXT NOT NULL, expires TEXT)""",
@@ -55,21 +65,54 @@ SCHEMA = [
         seq BIGINT PRIMARY KEY, at TEXT NOT NULL, event TEXT NOT NULL, actor TEXT NOT NULL, object_id TEXT,
         version TEXT, peer TEXT, detail TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL)""",
     """CREATE INDEX IF NOT EXISTS audit_object ON audit (object_id)""",
+    # Signed heads of an audit log: this node's own, and those its peers signed and this node keeps for them.
+    """CREATE TABLE IF NOT EXISTS audit_checkpoints (
+        node TEXT NOT NULL, seq BIGINT NOT NULL, hash TEXT NOT NULL, at TEXT NOT NULL, signature TEXT NOT NULL,
+        PRIMARY KEY (node, seq))""",
 ]
 
-# The audit table refuses updates and deletes at the database, not only in Kizuna's code.
+# Columns added after the first release: added to an existing database when the node opens it.
+ADDED_COLUMNS = [
+    ("users", "disabled", "TEXT"),  # when the user was disabled (NULL: active)
+    ("peers", "removed", "TEXT"),  # when the peer was removed: nothing it sent is deleted, nothing is exchanged
+    ("peers", "tls_ca", "TEXT"),  # PEM certificates the peer's TLS certificate must chain to (or be)
+]
+
+# The audit tables refuse updates and deletes at the database, not only in Kizuna's code, and an audit record
+# can only be added after the last one: in SQLite ``INSERT OR REPLACE`` deletes the old row without firing a
+# DELETE trigger, so the insert itself is checked.
+_GUARDED = ("audit", "audit_checkpoints")
 SQLITE_AUDIT_GUARDS = [
-    """CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+    *[f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{verb} BEFORE {verb.upper()} ON {table}
+         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"""
+      for table in _GUARDED for verb in ("update", "delete")],
+    """CREATE TRIGGER IF NOT EXISTS audit_append_at_end BEFORE INSERT ON audit
+       WHEN NEW.seq <= (SELECT coalesce(max(seq), 0) FROM audit)
        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-    """CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+    """CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_replace BEFORE INSERT ON audit_checkpoints
+       WHEN EXISTS (SELECT 1 FROM audit_checkpoints WHERE node = NEW.node AND seq = NEW.seq)
        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
 ]
 POSTGRES_AUDIT_GUARDS = [
     """CREATE OR REPLACE FUNCTION kizuna_audit_append_only() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql""",
-    """DROP TRIGGER IF EXISTS audit_append_only ON audit""",
-    """CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
-       FOR EACH ROW EXECUTE FUNCTION kizuna_audit_append_only()""",
+    """CREATE OR REPLACE FUNCTION kizuna_audit_append_at_end() RETURNS trigger AS $$
+       BEGIN
+         IF EXISTS (SELECT 1 FROM audit WHERE seq >= NEW.seq) THEN
+           RAISE EXCEPTION 'the audit log is append-only';
+         END IF;
+         RETURN NEW;
+       END; $$ LANGUAGE plpgsql""",
+    *[statement for table in _GUARDED for statement in (
+        f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+        f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION kizuna_audit_append_only()""",
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
+        f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+            FOR EACH STATEMENT EXECUTE FUNCTION kizuna_audit_append_only()""")],
+    """DROP TRIGGER IF EXISTS audit_append_at_end ON audit""",
+    """CREATE TRIGGER audit_append_at_end BEFORE INSERT ON audit
+       FOR EACH ROW EXECUTE FUNCTION kizuna_audit_append_at_end()""",
 ]
 
 
@@ -89,6 +132,8 @@ class Database:
         self._local = threading.local()
         self._connections: list[Any] = []
         self._lock = threading.Lock()
+        # Set by the node that owns this database: the key its audit checkpoints are signed with.
+        self.audit_signer: Any = None
 
     # -- connections ------------------------------------------------------------------------------
 
@@ -177,10 +222,19 @@ class Database:
         finally:
             self._local.depth = 0
 
+    def columns(self, table: str) -> set[str]:
+        if self.kind == "sqlite":
+            return {row[1] for row in self.all(f"PRAGMA table_info({table})")}
+        return {row[0] for row in self.all("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                           "AND table_schema = current_schema()", (table,))}
+
     def create_schema(self) -> None:
         with self.transaction():
             for statement in SCHEMA:
                 self.execute(statement)
+            for table, column, kind in ADDED_COLUMNS:
+                if column not in self.columns(table):
+                    self.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             guards = SQLITE_AUDIT_GUARDS if self.kind == "sqlite" else POSTGRES_AUDIT_GUARDS
             for statement in guards:
                 self.execute(statement)

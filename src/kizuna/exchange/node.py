@@ -7,12 +7,13 @@ originator) or received from a peer (checked, stored, audited) in one transactio
 from __future__ import annotations
 
 import json
+import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kizuna.core.atomic import atomic_write_text
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
@@ -43,13 +44,17 @@ from kizuna.exchange.markings import (
 )
 from kizuna.exchange.policy import Recipient, combine, covers, decide, redact
 from kizuna.exchange.signing import (
+    b64,
+    canonical,
     fingerprint,
+    follow_rotations,
     generate_key,
     load_key,
     public_key,
     public_text,
     sign_object,
     verify_object,
+    write_key,
 )
 
 COLLECTION_ID = "6a0f2c3e-8d41-4b7a-9e25-1c7d3f5b9a80"
@@ -78,6 +83,8 @@ class Peer:
     enabled: bool
     cursor: str | None
     last_sync: str | None
+    removed: str | None = None
+    tls_ca: str | None = None
 
     def recipient(self) -> Recipient:
         return Recipient("peer", self.name, self.country, self.identity, self.max_classification, "amber+strict")
@@ -87,14 +94,17 @@ class Peer:
         return fingerprint(self.public_key)
 
 
-_PEER_COLUMNS = "identity, name, country, url, public_key, max_classification, enabled, cursor, last_sync"
+_PEER_COLUMNS = ("identity, name, country, url, public_key, max_classification, enabled, cursor, last_sync, removed, "
+                 "tls_ca")
 
 
 class Node:
     """One agency's node, opened from ``$KIZUNA_HOME/exchange``."""
 
-    def __init__(self, config: dict[str, Any], key: Ed25519PrivateKey, db: Database) -> None:
+    def __init__(self, config: dict[str, Any], key: Ed25519PrivateKey, db: Database,
+                 directory: Path | None = None) -> None:
         self.config = config
+        self.directory = directory or exchange_dir()  # where node.json and node.key live
         self.key = key
         self.db = db
         self.identity: dict[str, Any] = config["identity"]
@@ -103,6 +113,7 @@ class Node:
         self.country: str = self.identity["x_kizuna_country"]
         self.url: str = config["url"]
         self._resolver: MarkingResolver | None = None
+        db.audit_signer = audit.AuditSigner(self.identity_id, key, self.previous_keys())
 
     # -- set-up -----------------------------------------------------------------------------------
 
@@ -129,7 +140,7 @@ class Node:
                 db.execute("INSERT INTO counters (name, value, stamp) VALUES (?, 0, '') ON CONFLICT (name) DO NOTHING",
                            (counter,))
         atomic_write_text(directory / "node.json", json.dumps(config, ensure_ascii=False, indent=2) + "\n")
-        node = cls(config, key, db)
+        node = cls(config, key, db, directory)
         node.put_local(identity, Event("created", "cli", identity["id"], identity["modified"],
                                        detail={"what": "node identity", "name": name, "country": country}))
         return node
@@ -143,10 +154,14 @@ class Node:
         config = json.loads(path.read_text(encoding="utf-8"))
         db = Database(config["db"])
         db.create_schema()
-        return cls(config, load_key(directory / "node.key"), db)
+        return cls(config, load_key(directory / "node.key"), db, directory)
 
     def close(self) -> None:
         self.db.close()
+
+    def previous_keys(self) -> tuple[Ed25519PublicKey, ...]:
+        """Earlier public keys of this node (``kizuna exchange key rotate``): old checkpoints are signed by them."""
+        return tuple(public_key(r["old"]) for r in self.config.get("rotations", []))
 
     def recipient_self(self) -> Recipient:
         """This node as a receiver: what it accepts from peers (it refuses anything it should not have been sent)."""
@@ -163,8 +178,13 @@ class Node:
 
     # -- peers ------------------------------------------------------------------------------------
 
-    def add_peer(self, card: dict[str, Any], max_classification: str = "UNCLASSIFIED", url: str | None = None) -> Peer:
-        """Trust another node: its identity must be signed by the key it presents."""
+    def add_peer(self, card: dict[str, Any], max_classification: str = "UNCLASSIFIED", url: str | None = None,
+                 tls_ca: str | None = None) -> Peer:
+        """Trust another node: its identity must be signed by the key it presents, and that key not revoked.
+
+        ``tls_ca``: PEM certificates the peer's TLS certificate must chain to (a CA, or the pinned certificate).
+        Adding a removed peer's card again resumes exchange with it.
+        """
         try:
             identity, public = card["identity"], card["public_key"]
             key = public_key(public)
@@ -174,27 +194,121 @@ class Node:
             raise InputError("the card's identity is not signed by the card's key")
         if identity["id"] == self.identity_id:
             raise InputError("that card is this node's own")
+        if self.key_revoked(public):
+            raise InputError(f"the card's key {fingerprint(public)} was revoked: ask the agency for its new card")
         country = check_country3(identity.get("x_kizuna_country", ""), "identity.x_kizuna_country")
         level = check_classification(max_classification, "--max-classification")
         address = (url or card.get("url") or "").rstrip("/")
         if not address.startswith(("http://", "https://")):
             raise InputError(f"peer URL {address!r} must start with http:// or https://", field="url")
+        if tls_ca is not None:
+            try:
+                ssl.create_default_context(cadata=tls_ca)
+            except (ssl.SSLError, ValueError) as exc:
+                raise InputError(f"not a PEM certificate ({exc})", field="--tls-ca") from None
         with self.db.transaction():
             self.db.execute(
-                "INSERT INTO peers (identity, name, country, url, public_key, max_classification, enabled, added) "
-                "VALUES (?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT (identity) DO UPDATE SET name = excluded.name, "
+                "INSERT INTO peers (identity, name, country, url, public_key, max_classification, enabled, added, "
+                "tls_ca) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT (identity) DO UPDATE SET name = excluded.name, "
                 "country = excluded.country, url = excluded.url, public_key = excluded.public_key, "
-                "max_classification = excluded.max_classification",
-                (identity["id"], identity["name"], country, address, public, level, stamp(datetime.now(UTC))))
+                "max_classification = excluded.max_classification, tls_ca = coalesce(excluded.tls_ca, peers.tls_ca), "
+                "enabled = CASE WHEN peers.removed IS NULL THEN peers.enabled ELSE 1 END, removed = NULL",
+                (identity["id"], identity["name"], country, address, public, level, stamp(datetime.now(UTC)),
+                 tls_ca))
             self._requeue_refused(identity["id"])
             audit.append(self.db, Event("peer-added", "cli", peer=identity["id"],
                                         detail={"name": identity["name"], "country": country, "url": address,
-                                                "fingerprint": fingerprint(public), "max_classification": level}))
+                                                "fingerprint": fingerprint(public), "max_classification": level,
+                                                "tls_ca": bool(tls_ca)}))
         return self.peer(identity["id"])
+
+    def remove_peer(self, ref: str, actor: str) -> Peer:
+        """Stop all exchange with a peer: its requests are refused and it is not synced. Nothing it sent is deleted."""
+        peer = self.peer(ref)
+        held = int(self.db.scalar("SELECT count(*) FROM objects WHERE originator = ?", (peer.identity,)) or 0)
+        with self.db.transaction():
+            self.db.execute("UPDATE peers SET enabled = 0, removed = ? WHERE identity = ?",
+                            (stamp(datetime.now(UTC)), peer.identity))
+            audit.append(self.db, Event("peer-removed", actor, peer=peer.identity,
+                                        detail={"peer": peer.name, "fingerprint": peer.fingerprint,
+                                                "objects_kept": held}))
+        return self.peer(peer.identity)
+
+    # -- node keys --------------------------------------------------------------------------------
+
+    def key_revoked(self, public: str) -> bool:
+        return bool(self.db.scalar("SELECT 1 FROM peer_keys WHERE public_key = ? AND state = 'revoked'", (public,)))
+
+    def peer_keys(self, peer: Peer) -> list[tuple[Ed25519PublicKey, str | None]]:
+        """The peer's current key and its retired ones, each with when it was retired (None: current)."""
+        retired = self.db.all("SELECT public_key, at FROM peer_keys WHERE peer = ? AND state = 'retired'",
+                              (peer.identity,))
+        return [(public_key(peer.public_key), None), *[(public_key(k), at) for k, at in retired]]
+
+    def revoke_peer_key(self, ref: str, reason: str, actor: str) -> Peer:
+        """Stop trusting a peer's current key (compromised): nothing signed by it is accepted any more, and no
+        rotation it signs; exchange resumes only when the peer's new card is added."""
+        peer = self.peer(ref)
+        if not reason.strip():
+            raise InputError("say why the key is revoked", field="--reason")
+        with self.db.transaction():
+            self.db.execute("INSERT INTO peer_keys (public_key, peer, state, at, reason) "
+                            "VALUES (?, ?, 'revoked', ?, ?) ON CONFLICT (public_key) DO UPDATE SET "
+                            "state = 'revoked', at = excluded.at, reason = excluded.reason",
+                            (peer.public_key, peer.identity, stamp(datetime.now(UTC)), reason.strip()))
+            audit.append(self.db, Event("key-revoked", actor, peer=peer.identity,
+                                        detail={"peer": peer.name, "fingerprint": peer.fingerprint,
+                                                "reason": reason.strip()}))
+        return peer
+
+    def rotate_key(self, actor: str) -> dict[str, Any]:
+        """Replace this node's key: the new key is announced in a statement signed by the old key (and the new),
+        which peers accept because they know the old key. Returns the statement."""
+        directory = self.directory
+        old, new = self.key, Ed25519PrivateKey.generate()
+        statement = {"node": self.identity_id, "old": public_text(old), "new": public_text(new),
+                     "at": stamp(datetime.now(UTC))}
+        rotation = {**statement, "signature": b64(old.sign(canonical(statement))),
+                    "new_signature": b64(new.sign(canonical(statement)))}
+        # The new key is written first, then the configuration naming it: a crash in between leaves the old
+        # configuration and a spare key file, never a configuration without its key.
+        write_key(directory / "node.key.new", new)
+        self.config["rotations"] = [*self.config.get("rotations", []), rotation]
+        self.config["identity"] = self.identity = sign_object(self.identity, new)
+        atomic_write_text(directory / "node.json", json.dumps(self.config, ensure_ascii=False, indent=2) + "\n")
+        (directory / "node.key.new").replace(directory / "node.key")
+        self.key = new
+        self.db.audit_signer = audit.AuditSigner(self.identity_id, new, self.previous_keys())
+        with self.db.transaction():
+            audit.append(self.db, Event("key-rotated", actor, self.identity_id,
+                                        detail={"old": fingerprint(statement["old"]),
+                                                "new": fingerprint(statement["new"])}))
+        return rotation
+
+    def rotations(self) -> list[dict[str, Any]]:
+        """This node's key rotation statements, oldest first."""
+        return list(self.config.get("rotations", []))
+
+    def adopt_rotation(self, peer: Peer, statements: Any) -> Peer | None:
+        """The peer with its new key if ``statements`` lead, each signed by the key before it, from the key this
+        node knows to another one; None if they do not (or pass through a revoked key). Audited."""
+        new = follow_rotations(peer.identity, peer.public_key, statements, self.key_revoked)
+        if new is None:
+            return None
+        with self.db.transaction():
+            self.db.execute("UPDATE peers SET public_key = ? WHERE identity = ? AND public_key = ?",
+                            (new, peer.identity, peer.public_key))
+            self.db.execute("INSERT INTO peer_keys (public_key, peer, state, at, reason) VALUES (?, ?, 'retired', ?, "
+                            "'rotated') ON CONFLICT (public_key) DO NOTHING",
+                            (peer.public_key, peer.identity, stamp(datetime.now(UTC))))
+            audit.append(self.db, Event("key-rotated", "sync", peer=peer.identity,
+                                        detail={"peer": peer.name, "old": fingerprint(peer.public_key),
+                                                "new": fingerprint(new)}))
+        return self.peer(peer.identity)
 
     def peers(self) -> list[Peer]:
         rows = self.db.all(f"SELECT {_PEER_COLUMNS} FROM peers ORDER BY name")
-        return [Peer(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8]) for r in rows]
+        return [Peer(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9], r[10]) for r in rows]
 
     def peer(self, ref: str) -> Peer:
         """A peer by identity id, name or country code."""

@@ -47,7 +47,10 @@ def unb64(text: str) -> bytes:
 
 def generate_key(path: Path) -> Ed25519PrivateKey:
     """A new private key, written to ``path`` readable by its owner only."""
-    key = Ed25519PrivateKey.generate()
+    return write_key(path, Ed25519PrivateKey.generate())
+
+
+def write_key(path: Path, key: Ed25519PrivateKey) -> Ed25519PrivateKey:
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
     with atomic_writer(path, "wb") as handle:
@@ -79,6 +82,52 @@ def fingerprint(public: str) -> str:
     """A short fingerprint of a public key for people to compare out of band."""
     digest = hashlib.sha256(unb64(public)).hexdigest()
     return ":".join(digest[i:i + 4] for i in range(0, 24, 4))
+
+
+# -- key rotation -----------------------------------------------------------------------------------
+
+HEADER_ROTATION = "X-Kizuna-Key-Rotation"
+MAX_ROTATIONS = 8  # statements carried in a header: enough for a peer that missed several rotations
+
+
+def rotation_header(rotations: list[dict[str, Any]]) -> str:
+    """The last rotation statements, for a header on every request and response (base64 of JSON)."""
+    return b64(canonical(rotations[-MAX_ROTATIONS:]))
+
+
+def read_rotation_header(value: str | None) -> list[Any]:
+    if not value or len(value) > 4096:
+        return []
+    try:
+        data = json.loads(unb64(value))
+    except (ValueError, UnicodeDecodeError):
+        return []
+    return data if isinstance(data, list) else []
+
+
+def follow_rotations(node: str, known: str, statements: Any, revoked: Any) -> str | None:
+    """The key ``statements`` lead to from ``known``: each step names ``node``, is signed by the key it retires
+    (and by the new key), and no key on the way is revoked. None if no step starts from ``known``."""
+    current, seen = known, {known}
+    progressed = True
+    while progressed:
+        progressed = False
+        for statement in statements if isinstance(statements, list) else []:
+            if not isinstance(statement, dict) or statement.get("old") != current or statement.get("node") != node:
+                continue
+            body = {k: statement.get(k) for k in ("node", "old", "new", "at")}
+            try:
+                new = public_key(str(statement["new"]))
+                public_key(current).verify(unb64(str(statement["signature"])), canonical(body))
+                new.verify(unb64(str(statement["new_signature"])), canonical(body))
+            except (InvalidSignature, ValueError, KeyError):
+                continue
+            if revoked(current) or revoked(statement["new"]) or statement["new"] in seen:
+                return None
+            current = str(statement["new"])
+            seen.add(current)
+            progressed = True
+    return current if current != known else None
 
 
 # -- objects ----------------------------------------------------------------------------------------
@@ -160,18 +209,27 @@ class SignedRequest:
         return True
 
 
-def response_text(request_nonce: str, status: int, body: bytes) -> bytes:
-    return "\n".join(["kizuna-response-v1", request_nonce, str(status), digest(body)]).encode("utf-8")
+# The response headers a client acts on: the sync cursor comes from them, so the signature covers them.
+SIGNED_RESPONSE_HEADERS = ("X-TAXII-Date-Added-First", "X-TAXII-Date-Added-Last")
 
 
-def sign_response(key: Ed25519PrivateKey, request_nonce: str, status: int, body: bytes) -> str:
+def response_text(request_nonce: str, status: int, body: bytes, headers: dict[str, str] | None = None) -> bytes:
+    """What a response signature covers: the request's nonce, the status, the body and the headers clients use."""
+    lower = {k.lower(): v for k, v in (headers or {}).items()}
+    signed = [f"{name.lower()}:{lower.get(name.lower(), '')}" for name in SIGNED_RESPONSE_HEADERS]
+    return "\n".join(["kizuna-response-v2", request_nonce, str(status), digest(body), *signed]).encode("utf-8")
+
+
+def sign_response(key: Ed25519PrivateKey, request_nonce: str, status: int, body: bytes,
+                  headers: dict[str, str] | None = None) -> str:
     """A response signature bound to the request's nonce, so an old response cannot answer a new request."""
-    return b64(key.sign(response_text(request_nonce, status, body)))
+    return b64(key.sign(response_text(request_nonce, status, body, headers)))
 
 
-def verify_response(public: Ed25519PublicKey, request_nonce: str, status: int, body: bytes, signature: str) -> bool:
+def verify_response(public: Ed25519PublicKey, request_nonce: str, status: int, body: bytes, signature: str,
+                    headers: dict[str, str] | None = None) -> bool:
     try:
-        public.verify(unb64(signature), response_text(request_nonce, status, body))
+        public.verify(unb64(signature), response_text(request_nonce, status, body, headers))
     except (InvalidSignature, ValueError):
         return False
     return True

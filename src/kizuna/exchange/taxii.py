@@ -21,7 +21,14 @@ from kizuna.exchange.extensions import object_extension, wire_form
 from kizuna.exchange.node import COLLECTION_ID, Node, Peer, stamp
 from kizuna.exchange.objects import IDENTITY
 from kizuna.exchange.policy import decide, redact
-from kizuna.exchange.signing import SignedRequest, public_key, sign_object
+from kizuna.exchange.signing import (
+    HEADER_ROTATION,
+    SignedRequest,
+    follow_rotations,
+    public_key,
+    read_rotation_header,
+    sign_object,
+)
 
 MEDIA_TYPE = "application/taxii+json;version=2.1"
 STIX_MEDIA_TYPE = "application/stix+json;version=2.1"
@@ -32,20 +39,58 @@ class AuthError(KizunaError):
     """A request that is not from a configured peer, is altered, stale or replayed."""
 
 
-def authenticate(node: Node, method: str, target: str, headers: Any, body: bytes) -> tuple[Peer, str]:
-    """The peer that signed this request and its nonce; refused (and audited) otherwise."""
+def authenticate(node: Node, method: str, target: str, headers: Any, body: bytes,
+                 source: str | None = None) -> tuple[Peer, str]:
+    """The peer that signed this request and its nonce; refused (and audited, within bounds) otherwise."""
     try:
         return _authenticate(node, method, target, headers, body)
     except AuthError as exc:
-        refused(node, method, target, str(exc), headers.get("X-Kizuna-Node"))
+        with node.db.transaction():
+            record_refusal(node, source or "unknown", method, target, headers, str(exc))
         raise
 
 
-def refused(node: Node, method: str, target: str, reason: str, sender: str | None = None) -> None:
-    """Audit a TAXII request refused before anything was read (a peer's or a user's)."""
-    with node.db.transaction():
-        audit.append(node.db, Event("request-refused", "taxii", peer=sender,
-                                    detail={"reason": reason, "request": f"{method} {target}"}))
+def _clip(text: str | None, limit: int) -> str | None:
+    return text if text is None or len(text) <= limit else text[:limit] + "…"
+
+
+def record_refusal(node: Node, source: str, method: str, target: str, headers: Any, reason: str) -> None:
+    """Audit a refused request: one bounded record each for the first few from a source in a time slot, then a
+    count (written as one ``requests-refused`` record once the slot has passed). Call inside a transaction."""
+    limits = rules()["refused_requests"]
+    size, per_source = int(limits["max_field_chars"]), int(limits["records_per_source"])
+    now = datetime.now(UTC)
+    slot = int(now.timestamp()) // int(limits["window_seconds"])
+    flush_refusals(node, now)
+    source = _clip(source, size) or "unknown"
+    node.db.execute("INSERT INTO refused_requests (source, slot, refused) VALUES (?, ?, 1) ON CONFLICT (source, slot) "
+                    "DO UPDATE SET refused = refused_requests.refused + 1", (source, slot))
+    refused = int(node.db.scalar("SELECT refused FROM refused_requests WHERE source = ? AND slot = ?", (source, slot)))
+    if refused > per_source:
+        return
+    sender = headers.get("X-Kizuna-Node")
+    request = f"{method} {target}"
+    audit.append(node.db, Event("request-refused", "taxii", peer=_clip(sender, size),
+                                detail={"reason": _clip(reason, size), "request": _clip(request, size),
+                                        "source": source,
+                                        "sizes": {"request": len(request), "peer": len(sender or "")}}))
+
+
+def flush_refusals(node: Node, now: datetime | None = None) -> None:
+    """Write one counter record for each source and past time slot; call inside a transaction."""
+    limits = rules()["refused_requests"]
+    window = int(limits["window_seconds"])
+    current = int((now or datetime.now(UTC)).timestamp()) // window
+    per_source = int(limits["records_per_source"])
+    rows = node.db.all("SELECT source, slot, refused FROM refused_requests WHERE slot < ? ORDER BY slot, source",
+                       (current,))
+    events = [Event("requests-refused", "taxii",
+                    detail={"source": source, "refused": int(refused), "recorded_individually": per_source,
+                            "from": stamp(datetime.fromtimestamp(slot * window, UTC)),
+                            "to": stamp(datetime.fromtimestamp((slot + 1) * window, UTC))})
+              for source, slot, refused in rows if int(refused) > per_source]
+    audit.append(node.db, *events)
+    node.db.execute("DELETE FROM refused_requests WHERE slot < ?", (current,))
 
 
 def _authenticate(node: Node, method: str, target: str, headers: Any, body: bytes) -> tuple[Peer, str]:
@@ -55,8 +100,12 @@ def _authenticate(node: Node, method: str, target: str, headers: Any, body: byte
     peer = next((p for p in node.peers() if p.identity == signed.sender), None)
     if peer is None:
         raise AuthError(f"unknown node {signed.sender}")
+    if peer.removed:
+        raise AuthError(f"peer {peer.name} was removed")
     if not peer.enabled:
         raise AuthError(f"peer {peer.name} is disabled")
+    if node.key_revoked(peer.public_key):
+        raise AuthError(f"the key of peer {peer.name} ({peer.fingerprint}) is revoked")
     if signed.receiver != node.identity_id:
         raise AuthError("the request was signed for another node")
     try:
@@ -68,7 +117,7 @@ def _authenticate(node: Node, method: str, target: str, headers: Any, body: byte
     if abs(now - sent) > skew:
         raise AuthError(f"the request is stale or from the future ({signed.timestamp})")
     if not signed.verify(public_key(peer.public_key), method, target, body):
-        raise AuthError("bad signature: the request was altered or not signed by the peer's key")
+        peer = _rotated(node, peer, signed, method, target, headers, body)
     with node.db.transaction():
         seen = node.db.scalar("SELECT 1 FROM nonces WHERE node = ? AND nonce = ?", (peer.identity, signed.nonce))
         if seen:
@@ -78,6 +127,19 @@ def _authenticate(node: Node, method: str, target: str, headers: Any, body: byte
         keep = timedelta(seconds=int(rules()["protocol"]["nonce_keep_seconds"]))
         node.db.execute("DELETE FROM nonces WHERE seen < ?", (stamp(now - max(keep, 2 * skew)),))
     return peer, signed.nonce
+
+
+def _rotated(node: Node, peer: Peer, signed: SignedRequest, method: str, target: str, headers: Any,
+             body: bytes) -> Peer:
+    """The peer with its new key, if the request is signed by a key its rotation statements (each signed by the
+    key before) lead to from the key this node knows; otherwise the request is refused."""
+    statements = read_rotation_header(headers.get(HEADER_ROTATION))
+    new = follow_rotations(peer.identity, peer.public_key, statements, node.key_revoked)
+    if new is None or not signed.verify(public_key(new), method, target, body):
+        raise AuthError("bad signature: the request was altered or not signed by the peer's key")
+    adopted = node.adopt_rotation(peer, statements)
+    assert adopted is not None
+    return adopted
 
 
 @dataclass
@@ -222,6 +284,20 @@ def manifest(node: Node, peer: Peer, *, added_after: str | None = None, limit: i
                 "media_type": STIX_MEDIA_TYPE}
                for o in page.objects if o["type"] not in ("marking-definition", WITHDRAWAL)]
     return {**page.envelope(), "objects": records}
+
+
+def checkpoints(node: Node, after: int = 0) -> dict[str, Any]:
+    """This node's signed audit checkpoints after record ``after`` (its head signed first), newest last."""
+    audit.checkpoint_head(node.db)
+    newest = list(reversed(node.db.all("SELECT seq FROM audit_checkpoints WHERE node = ? AND seq > ? "
+                                       "ORDER BY seq DESC LIMIT ?", (node.identity_id, after, _limit(None)))))
+    start = int(newest[0][0]) - 1 if newest else after
+    return {"node": node.identity_id, "checkpoints": [c.as_dict() for c in audit.own_checkpoints(node.db, start)]}
+
+
+def held_for(node: Node, peer: Peer) -> dict[str, Any]:
+    """The checkpoints of ``peer``'s audit log this node keeps, so the peer can check its log against them."""
+    return {"node": peer.identity, "checkpoints": [c.as_dict() for c in audit.held_checkpoints(node.db, peer.identity)]}
 
 
 def discovery(node: Node, base: str) -> dict[str, Any]:

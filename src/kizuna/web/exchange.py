@@ -4,7 +4,9 @@ consultation queue, licence check, sharing settings) for the node's users."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -21,7 +23,7 @@ from kizuna.core.paths import home
 from kizuna.exchange import audit, licensing, objects, reader, taxii, users
 from kizuna.exchange.node import COLLECTION_ID, Node, Peer, exchange_dir
 from kizuna.exchange.objects import effective_status
-from kizuna.exchange.signing import HEADER_NODE, HEADER_NONCE, sign_response
+from kizuna.exchange.signing import HEADER_NODE, HEADER_NONCE, HEADER_ROTATION, rotation_header, sign_response
 from kizuna.web.i18n import gettext, language_middleware
 from kizuna.web.templating import add_nav, templates
 
@@ -57,14 +59,17 @@ def _taxii_response(node: Node, request: Request, data: Any, status: int = 200,
                     headers: dict[str, str] | None = None) -> Response:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     out = {**(headers or {})}
+    if node.rotations():
+        out[HEADER_ROTATION] = rotation_header(node.rotations())
     nonce = request.headers.get(HEADER_NONCE)
     if nonce:
-        out["X-Kizuna-Signature"] = sign_response(node.key, nonce, status, body)
+        out["X-Kizuna-Signature"] = sign_response(node.key, nonce, status, body, out)
     return Response(content=body, status_code=status, media_type=taxii.MEDIA_TYPE, headers=out)
 
 
 def _peer(request: Request, node: Node, body: bytes = b"") -> Any:
-    return taxii.authenticate(node, request.method, _target(request), request.headers, body)
+    return taxii.authenticate(node, request.method, _target(request), request.headers, body,
+                              request.client.host if request.client else None)
 
 
 def _taxii_error(node: Node, request: Request, status: int, title: str, description: str) -> Response:
@@ -82,7 +87,9 @@ def _guarded(request: Request, handler: Callable[[Node, Any], Response]) -> Resp
     if HEADER_NODE not in request.headers and "Authorization" in request.headers:
         user = users.user_for_token(node, users.token_from_header(request.headers["Authorization"]))
         if user is None or not user.may("read"):
-            taxii.refused(node, request.method, _target(request), "invalid or expired API token")
+            with node.db.transaction():
+                taxii.record_refusal(node, request.client.host if request.client else "unknown", request.method,
+                                     _target(request), request.headers, "invalid or expired API token")
             response = _taxii_error(node, request, 401, "Unauthorized", "invalid or expired API token")
             response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
             return response
@@ -240,6 +247,20 @@ def taxii_manifest(request: Request, collection_id: str) -> Response:
     return _collection(request, collection_id, handler)
 
 
+@router.get("/taxii2/api/x-kizuna/checkpoints/", include_in_schema=False)
+def taxii_checkpoints(request: Request) -> Response:
+    """This node's signed audit checkpoints, for peers to keep (not part of TAXII)."""
+    def handler(node: Node, peer: Any) -> Response:
+        return _taxii_response(node, request, taxii.checkpoints(node, int(request.query_params.get("after") or 0)))
+    return _guarded(request, handler)
+
+
+@router.get("/taxii2/api/x-kizuna/checkpoints/held/", include_in_schema=False)
+def taxii_held_checkpoints(request: Request) -> Response:
+    """The checkpoints of the requesting peer's own audit log that this node keeps."""
+    return _guarded(request, lambda node, peer: _taxii_response(node, request, taxii.held_for(node, peer)))
+
+
 # -- console: sessions ----------------------------------------------------------------------------
 
 def _session(request: Request) -> tuple[Node, users.User] | None:
@@ -278,25 +299,49 @@ def _render(request: Request, name: str, context: dict[str, Any], status: int = 
     return templates.TemplateResponse(request, f"exchange/{name}", {**base, **context}, status_code=status)
 
 
+LOGIN_CSRF = "kizuna_login_csrf"
+
+
+def _secure(request: Request) -> bool:
+    """Whether the console is served over TLS (directly, or behind a proxy uvicorn trusts for X-Forwarded-Proto)."""
+    return request.url.scheme == "https"
+
+
+def _login_form(request: Request, node: Node | None, next: str, error: str | None, status: int = 200) -> Response:
+    """The login page with a fresh CSRF token, in a cookie and in the form (the post must carry both)."""
+    token = secrets.token_urlsafe(24)
+    response = _render(request, "login.html", {"node": node, "next": next, "error": error, "login_csrf": token},
+                       status)
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request),
+                        path="/exchange/login")
+    return response
+
+
 @router.get("/exchange/login", response_class=HTMLResponse, include_in_schema=False)
-def login_page(request: Request, next: str = "/exchange/") -> HTMLResponse:
-    node = get_node() if node_ready() else None
-    return _render(request, "login.html", {"node": node, "next": next, "error": None})
+def login_page(request: Request, next: str = "/exchange/") -> Response:
+    return _login_form(request, get_node() if node_ready() else None, next, None)
 
 
 @router.post("/exchange/login", include_in_schema=False)
 def login_submit(request: Request, username: str = Form(...), password: str = Form(...),
-                 next: str = Form("/exchange/")) -> Response:
+                 next: str = Form("/exchange/"), login_csrf: str = Form("")) -> Response:
     if not node_ready():
-        return _render(request, "login.html", {"node": None, "next": next, "error": None}, 404)
+        return _login_form(request, None, next, None, 404)
     node = get_node()
-    token = users.login(node, username.strip(), password)
+    expected = request.cookies.get(LOGIN_CSRF, "")
+    if not expected or not hmac.compare_digest(expected, login_csrf):
+        return _login_form(request, node, next, "the sign-in form expired: try again", 403)
+    try:
+        token = users.login(node, username.strip(), password, source=request.client.host if request.client else None)
+    except users.LockedOut as exc:
+        return _login_form(request, node, next, str(exc), 429)
     if token is None:
-        return _render(request, "login.html", {"node": node, "next": next,
-                                               "error": gettext(request, "wrong user name or password")}, 401)
+        return _login_form(request, node, next, gettext(request, "wrong user name or password"), 401)
     target = next if next.startswith("/exchange") else "/exchange/"
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=users.SESSION_HOURS * 3600)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=_secure(request),
+                        max_age=users.SESSION_HOURS * 3600)
+    response.delete_cookie(LOGIN_CSRF, path="/exchange/login")
     return response
 
 
