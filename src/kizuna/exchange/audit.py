@@ -31,8 +31,9 @@ from kizuna.exchange.signing import b64, unb64
 GENESIS = "0" * 64
 EVENTS = ("created", "versioned", "sent", "refused", "withdrawn", "received", "rejected", "viewed",
           "request-refused", "access-refused", "login", "login-failed", "application", "consultation", "approved",
-          "approval-refused", "peer-added", "user-added", "settings", "login-locked", "requests-refused", "peer-removed", "key-rotated",
-          "key-revoked", "user-disabled", "user-enabled", "token-issued", "token-expired")
+          "approval-refused", "peer-added", "user-added", "settings", "login-locked", "requests-refused",
+          "peer-removed", "key-rotated", "key-revoked", "user-disabled", "user-enabled", "token-issued",
+          "token-expired")
 
 
 @dataclass(frozen=True, slots=True)
