@@ -91,7 +91,7 @@ class Table:
 
 
 def read_table(path: Path, *, sheet: str | None = None, fallback: str | None = None) -> Table:
-    """The first sheet (or ``sheet``) of an xlsx file, or a CSV file, by the file's suffix.
+    """The sheet named ``sheet`` (else the first) of an xlsx file, or a CSV file, by the file's suffix.
 
     The header is the first non-blank row; a blank or repeated column name is an InputError (a table with two
     ``name`` columns cannot say which one is meant). Cells Kizuna neutralised on export are restored.
@@ -121,9 +121,7 @@ def _check_header(header: list[str], path: Path, line: int) -> None:
 def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
     book = open_workbook(path)
     try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise InputError(f"no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})", path=path)
-        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+        worksheet = book[sheet] if sheet in book.sheetnames else book.worksheets[0]
         max_chars = limits().max_cell_chars
         for line, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
             cells = [restore(cell) if isinstance(cell, str) else cell for cell in row]

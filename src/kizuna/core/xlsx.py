@@ -41,7 +41,7 @@ def check_archive(path: Path) -> None:
     except FileNotFoundError as exc:
         raise InputError("no such file", path=path) from exc
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError("not an xlsx workbook (not a zip archive)", path=path) from exc
+        raise InputError("not a readable xlsx workbook (not a zip archive)", path=path) from exc
     with archive:
         total = 0
         for part in archive.infolist():

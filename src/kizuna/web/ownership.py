@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -21,6 +19,7 @@ from kizuna.ownership.screen import listed_map, screen_parties
 from kizuna.ownership.store import check_name, list_graphs, load_and_save, open_graph
 from kizuna.ownership.triggers import CFIUS_RIGHTS, CFIUS_TID, cfius_check, fefta_check
 from kizuna.web.templating import add_nav, templates
+from kizuna.web.uploads import saved_upload
 
 router = APIRouter()
 add_nav("ownership", "Ownership", "/ownership")
@@ -40,10 +39,7 @@ def graphs() -> list[dict[str, Any]]:
 
 
 async def _store_upload(upload: UploadFile, name: str | None, fmt: str) -> dict[str, Any]:
-    suffix = Path(upload.filename or "upload").suffix or ".json"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{Path(upload.filename or 'upload').stem or 'upload'}{suffix}"
-        path.write_bytes(await upload.read())
+    async with saved_upload(upload, "upload.json") as path:
         return asdict(load_and_save(path, check_name(name) if name else None, fmt))
 
 
