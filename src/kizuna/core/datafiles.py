@@ -105,7 +105,7 @@ def check_bounds(document: Any, path: Path | str, line: int | None = None) -> No
     """InputError when ``document`` nests deeper than ``max_json_depth`` or holds a string longer than
     ``max_cell_chars`` (naming where); the walk is iterative, so depth cannot exhaust the stack."""
     bounds = limits()
-    for depth, where, value in _walk(document, with_paths=False):
+    for depth, _, value in _walk(document, with_paths=False):
         if _too_big(value, depth):
             break
     else:

@@ -90,7 +90,7 @@ class Table:
             yield line, record
 
 
-def read_table(path: Path, *, sheet: str | None = None, fallback: str | None = None) -> Table:
+def read_table(path: Path, *, sheet: str | None = None, fallback: str | None = None, delimiter: str = ",") -> Table:
     """The sheet named ``sheet`` (else the first) of an xlsx file, or a CSV file, by the file's suffix.
 
     The header is the first non-blank row; a blank or repeated column name is an InputError (a table with two
@@ -100,7 +100,8 @@ def read_table(path: Path, *, sheet: str | None = None, fallback: str | None = N
     if suffix in (".xlsx", ".xlsm"):
         rows = _xlsx_rows(path, sheet)
     else:
-        rows = ((line, [restore(cell) for cell in cells]) for line, cells in csv_rows(path, fallback=fallback))
+        rows = ((line, [restore(cell) for cell in cells]) for line, cells in csv_rows(path, fallback=fallback,
+                                                                                    delimiter=delimiter))
     first = next(rows, None)
     if first is None:
         raise InputError("empty file: expected a header row", path=path, line=1)

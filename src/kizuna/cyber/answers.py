@@ -92,7 +92,7 @@ def _iso_date(value: Any) -> str | None:
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows of a CSV or xlsx file (the sheet named ``answers``, else the first) as (line, {lower-case column: value})."""
+    """Rows of a CSV or xlsx file (the sheet ``answers``, else the first) as (line, {lower-case column: value})."""
     suffix = path.suffix.casefold()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise InputError("unsupported file type: use .csv or .xlsx", path=path)

@@ -38,7 +38,7 @@ def load_gleif(path: Path) -> Graph:
             resource = require(resource, dict, path=file, field=f"data[{index}]")
             if resource.get("id") in seen:
                 continue
-            seen.add(resource.get("id"))
+            seen.add(str(resource.get("id")))
             kind = resource.get("type")
             if kind == "lei-records":
                 graph.add_party(_lei_party(resource, file))

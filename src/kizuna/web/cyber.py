@@ -22,8 +22,8 @@ from kizuna.cyber.registry import STATUSES, Filters, list_registry, policy, regi
 from kizuna.cyber.report import family_titles, render_html, render_pdf
 from kizuna.cyber.service import evaluate, evaluate_stored, import_answers, rules_for
 from kizuna.cyber.store import CyberStore
-from kizuna.web.uploads import saved_upload
 from kizuna.web.templating import add_nav, templates
+from kizuna.web.uploads import saved_upload
 
 router = APIRouter()
 add_nav("cyber", "Cyber", "/cyber")
