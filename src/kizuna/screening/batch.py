@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import multiprocessing
 import os
@@ -10,11 +9,13 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kizuna.core.atomic import atomic_writer
 from kizuna.core.countries import to_alpha2
 from kizuna.core.entity import EntityType
 from kizuna.core.errors import InputError
+from kizuna.core.tables import read_table
 from kizuna.screening.forms import warm_up
 from kizuna.screening.model import Query
 from kizuna.screening.screener import Screener
@@ -56,36 +57,18 @@ def parse_type(value: str) -> EntityType:
 
 def read_rows(path: Path, lists: tuple[str, ...], errors: list[str]) -> Iterator[Row]:
     """Valid rows of INPUT.csv; each bad row is described in ``errors`` and skipped."""
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", path=path) from exc
-    with handle:
-        reader = csv.DictReader(handle)
+    table = read_table(path)
+    if "name" not in table.header:
+        raise InputError(f"no 'name' column in the header (found: {', '.join(table.header) or 'nothing'})",
+                         path=path, line=1)
+    for line, record in table.records(strict=False):
         try:
-            header = reader.fieldnames or []
-        except UnicodeDecodeError as exc:
-            raise InputError("not UTF-8 text", path=path, line=1) from exc
-        if "name" not in [h.strip() for h in header]:
-            raise InputError(f"no 'name' column in the header (found: {', '.join(header) or 'nothing'})",
-                             path=path, line=1)
-        reader.fieldnames = [h.strip() for h in header]
-        line = 1
-        while True:
-            try:
-                record = next(reader)
-            except StopIteration:
-                return
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise InputError(f"unreadable row: {exc}", path=path, line=reader.line_num + 1) from exc
-            line = reader.line_num
-            try:
-                yield _row(record, line, lists)
-            except ValueError as exc:
-                errors.append(str(InputError(str(exc.args[0]), path=path, line=line, field=exc.args[1])))
+            yield _row(record, line, lists)
+        except ValueError as exc:
+            errors.append(str(InputError(str(exc.args[0]), path=path, line=line, field=exc.args[1])))
 
 
-def _row(record: dict[str, str | None], line: int, lists: tuple[str, ...]) -> Row:
+def _row(record: dict[Any, Any], line: int, lists: tuple[str, ...]) -> Row:
     if None in record:
         raise ValueError("more fields than the header has", "name")
     name = (record.get("name") or "").strip()

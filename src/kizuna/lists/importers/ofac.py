@@ -6,8 +6,6 @@ Layout per OFAC's "dat_spec" (https://ofac.treasury.gov/sdn-list-data-formats-da
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -23,6 +21,7 @@ from kizuna.core.entity import (
     dedupe_names,
 )
 from kizuna.core.errors import InputError
+from kizuna.core.tables import csv_rows
 from kizuna.lists.importers.common import clean, iso_date, read_text
 from kizuna.lists.model import ListData
 from kizuna.lists.registry import official_url
@@ -44,17 +43,12 @@ def _rows(path: Path, columns: int) -> list[tuple[int, list[str]]]:
     """Rows with their line numbers; every row must have ``columns`` fields."""
     text = read_text(path).replace("\x1a", "")
     rows: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text))
-    for row in reader:
-        if not row or all(not cell.strip() for cell in row):
-            continue
+    for line, row in csv_rows(path, text):
         if len(row) != columns:
-            raise InputError(f"expected {columns} comma-separated fields, found {len(row)}",
-                             path=path, line=reader.line_num)
+            raise InputError(f"expected {columns} comma-separated fields, found {len(row)}", path=path, line=line)
         if not row[0].strip().isdigit():
-            raise InputError(f"ent_num must be a number, found {row[0]!r}", path=path,
-                             line=reader.line_num, field="ent_num")
-        rows.append((reader.line_num, row))
+            raise InputError(f"ent_num must be a number, found {row[0]!r}", path=path, line=line, field="ent_num")
+        rows.append((line, row))
     return rows
 
 
