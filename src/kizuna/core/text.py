@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kizuna.core.errors import InputError
 
+_BINARY = "binary data (a NUL byte), not a text file; if it is UTF-16, save it as UTF-8 or with a byte-order mark"
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -36,6 +37,8 @@ def read_text(path: Path, fallback: str | None = None) -> str:
 def decode(raw: bytes, path: Path | str, fallback: str | None = None) -> str:
     """Decode a file's bytes: a byte-order mark decides, else UTF-8, else ``fallback`` if given."""
     encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8")
+    if encoding == "utf-8" and b"\x00" in raw:
+        raise InputError(_BINARY, path=path, line=_position(raw, raw.index(b"\x00"))[0])
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -46,8 +49,7 @@ def decode(raw: bytes, path: Path | str, fallback: str | None = None) -> str:
         text = raw.decode(fallback, errors="replace")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InputError("binary data (a NUL byte), not a text file; if it is UTF-16, save it as UTF-8 or with a "
-                         "byte-order mark", path=path, line=line)
+        raise InputError(_BINARY, path=path, line=line)
     return text
 
 
