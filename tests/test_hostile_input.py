@@ -225,10 +225,10 @@ def test_xlsx_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:
 
 def test_xlsx_part_over_the_size_limit(tmp_path: Path) -> None:
     path = tmp_path / "big.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as out:
-            for _ in range((limits().xlsx_max_part_bytes >> 20) + 1):
-                out.write(b"<t>" + b"a" * ((1 << 20) - 3))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as out:
+        for _ in range((limits().xlsx_max_part_bytes >> 20) + 1):
+            out.write(b"<t>" + b"a" * ((1 << 20) - 3))
     _refused(lambda: read_table(path), "larger than the limit", "xl/sharedStrings.xml")
 
 
@@ -269,7 +269,7 @@ def test_written_tables_hold_no_formulas_and_read_back(tmp_path: Path, suffix: s
     if suffix == "csv":
         assert path.read_text().splitlines()[1].startswith("'=cmd")
     else:
-        cells = list(openpyxl.load_workbook(path).active.iter_rows(min_row=2))[0]  # type: ignore[union-attr]
+        cells = next(iter(openpyxl.load_workbook(path).active.iter_rows(min_row=2)))  # type: ignore[union-attr]
         assert all(c.data_type == "s" and str(c.value).startswith("'") for c in cells)
     assert list(read_table(path).rows) == [(2, [PAYLOAD, "@SUM(A1)"])]
 
