@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from kizuna.lists.store import SnapshotStore
 from kizuna.screening.model import Query
 from kizuna.web.app import create_app
-from kizuna.web.results import Run, group_hits, safe_cell, to_csv
+from kizuna.web.results import Run, group_hits, to_csv
 
 
 @pytest.fixture(scope="module")
@@ -22,13 +22,19 @@ def client(kizuna_home: Path):  # type: ignore[no-untyped-def]
         yield client
 
 
-@pytest.mark.parametrize("payload", ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
-def test_formula_cells_are_neutralised(payload: str) -> None:
-    assert safe_cell(payload) == "'" + payload
+@pytest.mark.parametrize("payload", ["=cmd|' /C calc'!A0", "+1+1 Huawei", "-2+3 ZTE", "@SUM(A1) Hikvision"])
+def test_exported_csv_neutralises_formula_cells(client: TestClient, payload: str) -> None:
+    # The query is echoed in the run's metadata rows: a spreadsheet must see it as text, not run it.
+    response = client.get("/results.csv", params={"q": payload})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert ["query_name", "'" + payload] in rows
 
 
-def test_plain_cells_are_left_alone() -> None:
-    assert safe_cell("Huawei Technologies Co., Ltd.") == "Huawei Technologies Co., Ltd." and safe_cell(None) == ""
+def test_plain_cells_are_left_alone(client: TestClient) -> None:
+    response = client.get("/results.csv", params={"q": "Huawei Technologies Co., Ltd."})
+    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert ["query_name", "Huawei Technologies Co., Ltd."] in rows
 
 
 def test_linked_entries_are_one_party_with_every_list(screener) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,6 @@ any other copy, or at newer or licensed data in either layout.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 from functools import cache
@@ -16,8 +15,9 @@ from typing import Any
 
 from kizuna.cables.model import Cable, Dataset, LandingPoint, Line, Network
 from kizuna.cables.places import place_of
-from kizuna.core.datafiles import read_json, read_yaml
+from kizuna.core.datafiles import read_json, read_yaml, require
 from kizuna.core.errors import InputError, NotFoundError
+from kizuna.core.tables import read_table
 
 ENV_VAR = "KIZUNA_CABLES_DATA"
 _REPO_DATA = Path(__file__).resolve().parents[3] / "data-noncommercial" / "cables"
@@ -58,11 +58,45 @@ def _load(directory: Path) -> Network:
     raise NotFoundError(missing_data_message(directory))
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise InputError("file missing (TeleGeography layout needs cable/cables.json and "
                          "landing-point/landing-point-geo.json)", path=path)
-    return read_json(path)
+    return require(read_json(path), dict, path=path, field="(top level)")
+
+
+def _features(path: Path) -> list[tuple[dict[str, Any], dict[str, Any], str]]:
+    """(geometry, properties, id) of each feature of a GeoJSON FeatureCollection; InputError naming the feature."""
+    found = []
+    features = require(_read_json(path).get("features", []), list, path=path, field="features")
+    for index, feature in enumerate(features):
+        where = f"features[{index}]"
+        feature = require(feature, dict, path=path, field=where)
+        geometry = require(feature.get("geometry") or {}, dict, path=path, field=f"{where}.geometry")
+        properties = require(feature.get("properties"), dict, path=path, field=f"{where}.properties")
+        if "id" not in properties:
+            raise InputError("missing", path=path, field=f"{where}.properties.id")
+        found.append((geometry, properties, str(properties["id"])))
+    return found
+
+
+def _point(value: Any, path: Path, feature_id: str) -> tuple[float, float]:
+    """A GeoJSON position [lon, lat, …] as floats; InputError naming the feature otherwise."""
+    try:
+        lon, lat = value[:2]
+        return float(lon), float(lat)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"not a [longitude, latitude] position: {str(value)[:60]}", path=path,
+                         field=f"coordinates of {feature_id!r}") from exc
+
+
+def _lines(geometry: dict[str, Any], path: Path, feature_id: str) -> list[Line]:
+    """The polylines of a LineString or MultiLineString geometry (lines of fewer than two points dropped)."""
+    coordinates = geometry.get("coordinates", [])
+    lines = coordinates if geometry.get("type") == "MultiLineString" else [coordinates]
+    require(lines, list, path=path, field=f"coordinates of {feature_id!r}")
+    return [tuple(_point(p, path, feature_id) for p in line) for line in lines
+            if isinstance(line, list) and len(line) >= 2]
 
 
 def split_owners(text: str | None) -> tuple[str, ...]:
@@ -95,31 +129,26 @@ def load_telegeography(directory: Path) -> Network:
     """TeleGeography's api/v3 layout: cable/cables.json, cable/cable-geo.json, landing-point/landing-point-geo.json."""
     cables_path = directory / "cable" / "cables.json"
     raw_cables = _read_json(cables_path)
-    points_geo = _read_json(directory / "landing-point" / "landing-point-geo.json")
+    points_path = directory / "landing-point" / "landing-point-geo.json"
     coords: dict[str, tuple[float, float]] = {}
-    for feature in points_geo.get("features", []):
-        lon, lat = feature["geometry"]["coordinates"][:2]
-        coords[feature["properties"]["id"]] = (float(lon), float(lat))
+    for geometry, _, point_id in _features(points_path):
+        coords[point_id] = _point(geometry.get("coordinates"), points_path, point_id)
     routes: dict[str, list[Line]] = {}
     warnings: list[str] = []
     geo_path = directory / "cable" / "cable-geo.json"
     if geo_path.is_file():
-        for feature in _read_json(geo_path).get("features", []):
-            geometry = feature.get("geometry") or {}
-            lines = geometry.get("coordinates", []) if geometry.get("type") == "MultiLineString" else \
-                [geometry.get("coordinates", [])]
-            routes.setdefault(feature["properties"]["id"], []).extend(
-                tuple((float(p[0]), float(p[1])) for p in line) for line in lines if len(line) >= 2)
+        for geometry, _, cable_id in _features(geo_path):
+            routes.setdefault(cable_id, []).extend(_lines(geometry, geo_path, cable_id))
     else:
         warnings.append(f"{geo_path} missing: routes unknown, corridor scenarios cannot cut any cable")
-    if not isinstance(raw_cables, dict):
-        raise InputError("expected an object keyed by cable id", path=cables_path)
     points: dict[str, LandingPoint] = {}
     cables: dict[str, Cable] = {}
     for cable_id, item in raw_cables.items():
         where = f"landing_points of cable {cable_id!r}"
+        item = require(item, dict, path=cables_path, field=f"cable {cable_id!r}")
         landings: list[str] = []
-        for lp in item.get("landing_points") or []:
+        for lp in require(item.get("landing_points") or [], list, path=cables_path, field=where):
+            lp = require(lp, dict, path=cables_path, field=where)
             lp_id, country = lp.get("id"), lp.get("country")
             if not lp_id or not country:
                 raise InputError("landing point without id or country", path=cables_path, field=where)
@@ -165,14 +194,11 @@ def _dataset_meta(directory: Path) -> dict[str, Any]:
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     if not path.is_file():
         raise InputError("file missing (CSV layout needs cables.csv and landing_points.csv)", path=path)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in reader.fieldnames or []]
-        for name in required:
-            if name not in header:
-                raise InputError(f"column missing (needs {', '.join(required)})", path=path, line=1, field=name)
-        return [(reader.line_num, {(k or "").strip(): (v or "").strip() for k, v in row.items()})
-                for row in reader]
+    table = read_table(path)
+    for name in required:
+        if name not in table.header:
+            raise InputError(f"column missing (needs {', '.join(required)})", path=path, line=1, field=name)
+    return [(line, {k: str(v).strip() for k, v in row.items()}) for line, row in table.records()]
 
 
 def _float(value: str, path: Path, line: int, field: str) -> float | None:
@@ -217,11 +243,8 @@ def load_csv(directory: Path) -> Network:
     routes: dict[str, list[Line]] = {}
     routes_path = directory / "routes.geojson"
     if routes_path.is_file():
-        for feature in _read_json(routes_path).get("features", []):
-            geometry = feature.get("geometry") or {}
-            lines = geometry["coordinates"] if geometry.get("type") == "MultiLineString" else [geometry["coordinates"]]
-            routes.setdefault(str(feature["properties"]["id"]), []).extend(
-                tuple((float(p[0]), float(p[1])) for p in ln) for ln in lines if len(ln) >= 2)
+        for geometry, _, cable_id in _features(routes_path):
+            routes.setdefault(cable_id, []).extend(_lines(geometry, routes_path, cable_id))
     cables_path = directory / "cables.csv"
     cables: dict[str, Cable] = {}
     for line, row in _rows(cables_path, ("id", "landing_points")):

@@ -105,8 +105,19 @@ class View:
                 "stations_down": len(self.dead_stations), "dataset": self.network.dataset.to_dict()}
 
 
+def _check_as_of(network: Network, as_of: int | None) -> None:
+    """A year before the first cable in the data entered service is no network at all, not a network of 0 cables."""
+    if as_of is None:
+        return
+    years = [c.rfs_year for c in network.cables.values() if c.rfs_year is not None]
+    if years and as_of < min(years):
+        raise InputError(f"{as_of} is before the first cable in the data entered service ({min(years)}): "
+                         f"give a year from {min(years)}", field="--as-of")
+
+
 def apply(network: Network, scenario: Scenario, concern: ConcernList | None = None) -> View:
-    """The view of ``network`` under ``scenario``."""
+    """The view of ``network`` under ``scenario``; InputError for a scenario the data cannot answer."""
+    _check_as_of(network, scenario.as_of)
     trust = assess(network, concern)
     failed: set[str] = set()
     for text in scenario.failed_cables:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 import time
 from collections.abc import Iterable
@@ -25,9 +24,9 @@ from kizuna.cables.scenario import Scenario, View, apply, parse_places
 from kizuna.cables.trust import load_concern
 from kizuna.cli.bench import app as bench_app
 from kizuna.cli.output import console, print_json
-from kizuna.core.atomic import atomic_writer
 from kizuna.core.countries import country_name
 from kizuna.core.errors import InputError
+from kizuna.core.tables import SafeCsvWriter, write_table
 
 app = typer.Typer(help="Submarine-cable resilience: exact cable min-cuts, transit and trust policies, corridors, "
                        "criticality, what to build next, maps.", no_args_is_help=True)
@@ -73,10 +72,10 @@ def _region(value: str) -> str | None:
 
 
 def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
-    writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
+    writer = SafeCsvWriter(sys.stdout)
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
+        writer.writerow("; ".join(map(str, v)) if isinstance(v := row.get(c, ""), list) else v for c in columns)
 
 
 def _only_one(as_json: bool, as_csv: bool) -> None:
@@ -463,11 +462,8 @@ def bench_cables(data: DataOpt = None, no_transit: Annotated[list[str] | None, t
             shown.add_row(f"{a}–{b}", str(exact.values[index[a], index[b]]), str(naive[index[a], index[b]]))
     console.print(shown)
     if table_csv:
-        with atomic_writer(table_csv) as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(["a", "b", "exact_min_cut", "naive_edge_connectivity"])
-            for i, a in enumerate(places):
-                for j in range(i + 1, len(places)):
-                    writer.writerow([a, places[j], int(exact.values[i, j]), int(naive[i, j])])
+        write_table(Path(table_csv), ["a", "b", "exact_min_cut", "naive_edge_connectivity"],
+                    ([a, places[j], int(exact.values[i, j]), int(naive[i, j])]
+                     for i, a in enumerate(places) for j in range(i + 1, len(places))))
         console.print(f"full table: {table_csv}")
     _credit(network)

@@ -3,7 +3,6 @@ and ``kizuna bench cyber``."""
 
 from __future__ import annotations
 
-import csv
 import json
 import tempfile
 from datetime import date
@@ -18,6 +17,7 @@ from kizuna.cli.bench import app as bench_app
 from kizuna.cli.output import console, print_json
 from kizuna.core.atomic import atomic_write_text
 from kizuna.core.errors import InputError
+from kizuna.core.tables import read_table
 from kizuna.cyber.answers import write_answers
 from kizuna.cyber.catalog import REV2, catalog_ids, load_catalog
 from kizuna.cyber.oscal import assessment_results, import_oscal, poam_document, write_json
@@ -262,15 +262,13 @@ def _owners(path: Path | None) -> dict[str, str]:
     if path is None:
         return {}
     owners: dict[str, str] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or not {"key", "owner"} <= {f.strip() for f in reader.fieldnames}:
-            raise InputError("the owners file needs the columns key,owner", path=path, line=1)
-        for line, row in enumerate(reader, start=2):
-            key, owner = (row.get("key") or "").strip(), (row.get("owner") or "").strip()
-            if not key or not owner:
-                raise InputError("key and owner must not be empty", path=path, line=line)
-            owners[key] = owner
+    table = read_table(path)
+    table.require("key", "owner")
+    for line, row in table.records():
+        key, owner = str(row["key"]).strip(), str(row["owner"]).strip()
+        if not key or not owner:
+            raise InputError("key and owner must not be empty", path=path, line=line)
+        owners[key] = owner
     return owners
 
 

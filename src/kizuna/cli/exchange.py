@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import getpass
 import json
 import os
@@ -21,6 +20,7 @@ from kizuna.cli.output import console, errors, print_json
 from kizuna.cli.serve import TlsCert, TlsKey, tls_files
 from kizuna.core.datafiles import read_json
 from kizuna.core.errors import InputError
+from kizuna.core.tables import read_table
 from kizuna.exchange import audit, licensing, objects, users
 from kizuna.exchange.investor_note import from_assessment
 from kizuna.exchange.markings import rel_to_definition
@@ -613,31 +613,24 @@ def denial_import(
     node = _node()
     markings = _markings(node, tlp, rel_to, classification, org)
     batch = []
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in ("control", "item", "end_user", "date") if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InputError(f"missing column(s): {', '.join(missing)}", path=path, line=1)
-            for row in reader:
-                line = reader.line_num
-                get = {c: (row.get(c) or "").strip() for c in _IMPORT_COLUMNS}
-                try:
-                    user = objects.party(get["end_user"], get["end_user_country"], get["end_user_address"], "end_user")
-                    if user is None:
-                        raise InputError("must not be empty", field="end_user")
-                    batch.append(objects.new_denial(
-                        creator=node.identity_id, codes=[c for c in get["control"].split(";") if c.strip()],
-                        item=get["item"], end_user=user, denial_date=get["date"],
-                        consignee=objects.party(get["consignee"], get["consignee_country"], get["consignee_address"],
-                                                "consignee"),
-                        end_use=get["end_use"], destination=get["destination"], reason=get["reason"],
-                        markings=markings))
-                except InputError as exc:
-                    raise InputError(exc.message, path=path, line=line, field=exc.field.lstrip("-") if exc.field
-                                     else None) from None
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
+    table = read_table(path)
+    table.require("control", "item", "end_user", "date")
+    for line, row in table.records():
+        get = {c: str(row.get(c) or "").strip() for c in _IMPORT_COLUMNS}
+        try:
+            user = objects.party(get["end_user"], get["end_user_country"], get["end_user_address"], "end_user")
+            if user is None:
+                raise InputError("must not be empty", field="end_user")
+            batch.append(objects.new_denial(
+                creator=node.identity_id, codes=[c for c in get["control"].split(";") if c.strip()],
+                item=get["item"], end_user=user, denial_date=get["date"],
+                consignee=objects.party(get["consignee"], get["consignee_country"], get["consignee_address"],
+                                        "consignee"),
+                end_use=get["end_use"], destination=get["destination"], reason=get["reason"],
+                markings=markings))
+        except InputError as exc:
+            raise InputError(exc.message, path=path, line=line, field=exc.field.lstrip("-") if exc.field
+                             else None) from None
     count = node.create_many(batch, _actor())
     console.print(f"{count} denials imported from {path.name}")
 

@@ -9,11 +9,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from kizuna.core.errors import InputError
+
 
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
-    """Open a temporary file beside ``path``; on clean exit fsync it and rename it over ``path``."""
+    """Open a temporary file beside ``path``; on clean exit fsync it and rename it over ``path``.
+
+    A ``path`` that is a folder is an InputError before anything is written.
+    """
     target = Path(path)
+    if target.is_dir():
+        raise InputError("is a folder: name a file to write", path=target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the file the permissions open() would

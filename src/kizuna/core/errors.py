@@ -37,6 +37,11 @@ class InputError(KizunaError):
         prefix = ", ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
 
+    def renamed(self, old: str | Path, new: str) -> InputError:
+        """The same error with the file ``old`` called ``new`` (an upload's temporary path → the sender's name)."""
+        path = new if self.path == str(old) else self.path
+        return InputError(self.message.replace(str(old), new), path=path, line=self.line, field=self.field)
+
 
 class NotFoundError(KizunaError):
     """Something the user named does not exist (a snapshot, a list, a file)."""

@@ -8,9 +8,6 @@ Files are checked completely before anything is returned, so a bad row never lea
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,9 +15,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from kizuna.core.atomic import atomic_writer
-from kizuna.core.datafiles import read_utf8
 from kizuna.core.errors import InputError, NotFoundError
+from kizuna.core.tables import read_table, write_table
 from kizuna.cyber.catalog import Catalog
 from kizuna.cyber.rules import Rules
 
@@ -95,53 +91,21 @@ def _iso_date(value: Any) -> str | None:
     return date.fromisoformat(str(value).strip()).isoformat()
 
 
-def _rows_csv(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    reader = csv.reader(io.StringIO(read_utf8(path), newline=""))
-    header = next(reader, None)
-    if not header:
-        raise InputError("empty file: expected a header row", path=path, line=1)
-    names = [h.strip().casefold() for h in header]
-    for index, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(names):
-            raise InputError(f"{len(row)} cells but the header has {len(names)}", path=path, line=index)
-        yield index, dict(zip(names, row, strict=False))
-
-
-def _rows_xlsx(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows of a CSV or xlsx file (the sheet ``answers``, else the first) as (line, {lower-case column: value})."""
+    suffix = path.suffix.casefold()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise InputError("unsupported file type: use .csv or .xlsx", path=path)
     if not path.exists():
         raise NotFoundError(f"{path}: no such file")
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise InputError(f"not a readable xlsx workbook ({type(exc).__name__}: {exc})", path=path) from exc
-    try:
-        sheet = book["answers"] if "answers" in book.sheetnames else book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if not header or not any(header):
-            raise InputError("empty sheet: expected a header row", path=path, line=1)
-        names = [str(h or "").strip().casefold() for h in header]
-        for index, row in enumerate(rows, start=2):
-            if not any(cell not in (None, "") for cell in row):
-                continue
-            yield index, {name: ("" if cell is None else cell) for name, cell in zip(names, row, strict=False)}
-    finally:
-        book.close()
-
-
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows of a CSV or xlsx file as (line, {lower-case column: value})."""
-    suffix = path.suffix.casefold()
-    if suffix == ".csv":
-        return _rows_csv(path)
-    if suffix in (".xlsx", ".xlsm"):
-        return _rows_xlsx(path)
-    raise InputError("unsupported file type: use .csv or .xlsx", path=path)
+    table = read_table(path, sheet="answers")
+    names = [h.casefold() for h in table.header]
+    if not any(names):
+        raise InputError("empty sheet: expected a header row", path=path, line=1)
+    for line, cells in table.rows:
+        if len(cells) > len(names) and any(str(c).strip() for c in cells[len(names):]):
+            raise InputError(f"{len(cells)} cells but the header has {len(names)}", path=path, line=line)
+        yield line, dict(zip(names, cells, strict=False))
 
 
 def _text(row: dict[str, Any], name: str) -> str:
@@ -285,30 +249,16 @@ def write_answers(path: str | Path, catalog: Catalog, answers: AnswerSet | None)
     """Write every objective (a blank template when ``answers`` is None) to CSV or xlsx, atomically."""
     path = Path(path)
     rows = answer_rows(catalog, answers)
-    suffix = path.suffix.casefold()
-    if suffix == ".csv":
-        with atomic_writer(path) as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(COLUMNS)
-            writer.writerows(rows)
-    elif suffix == ".xlsx":
-        from openpyxl import Workbook
-        from openpyxl.worksheet.datavalidation import DataValidation
-
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = "answers"
-        sheet.append(COLUMNS)
-        for row in rows:
-            sheet.append(row)
-        choices = DataValidation(type="list", formula1='"met,not_met,not_applicable,partial"', allow_blank=True)
-        sheet.add_data_validation(choices)
-        choices.add(f"C2:C{len(rows) + 1}")
-        for column, width in zip("ABCDEFGH", (12, 16, 14, 40, 30, 12, 6, 80), strict=True):
-            sheet.column_dimensions[column].width = width
-        with atomic_writer(path, "wb") as handle:
-            book.save(handle)
-    else:
-        raise InputError("unsupported file type: use .csv or .xlsx", path=path)
+    write_table(path, COLUMNS, rows, sheet_title="answers", customise=_answer_sheet)
     return len(rows)
+
+
+def _answer_sheet(sheet: Any, rows: int) -> None:
+    """The xlsx template's status drop-down and column widths."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    choices = DataValidation(type="list", formula1='"met,not_met,not_applicable,partial"', allow_blank=True)
+    sheet.add_data_validation(choices)
+    choices.add(f"C2:C{rows + 1}")
+    for column, width in zip("ABCDEFGH", (12, 16, 14, 40, 30, 12, 6, 80), strict=True):
+        sheet.column_dimensions[column].width = width

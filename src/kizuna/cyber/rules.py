@@ -7,7 +7,6 @@ those files, and each rule object keeps the citation the reports print.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
+from kizuna.core.tables import read_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,20 +107,20 @@ class Rules:
 def read_weights(path: Path) -> dict[str, Weight]:
     """``sprs_weights.csv``: one row per requirement, InputError naming the line of a bad row."""
     weights: dict[str, Weight] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        for line, row in enumerate(reader, start=2):
-            rid = (row.get("requirement_id") or "").strip()
-            try:
-                points = int(row["points"])
-            except (TypeError, ValueError, KeyError) as exc:
-                raise InputError(f"points must be a whole number, not {row.get('points')!r}", path=path, line=line,
-                                 field="points") from exc
-            if not rid or rid in weights:
-                raise InputError(f"requirement id {rid!r} is empty or repeated", path=path, line=line,
-                                 field="requirement_id")
-            weights[rid] = Weight(rid, row["family"].strip(), points, row["poam_allowed"].strip(),
-                                  (row.get("notes") or "").strip())
+    table = read_table(path)
+    table.require("requirement_id", "family", "points", "poam_allowed")
+    for line, row in table.records():
+        rid = row["requirement_id"].strip()
+        try:
+            points = int(row["points"])
+        except ValueError as exc:
+            raise InputError(f"points must be a whole number, not {row['points']!r}", path=path, line=line,
+                             field="points") from exc
+        if not rid or rid in weights:
+            raise InputError(f"requirement id {rid!r} is empty or repeated", path=path, line=line,
+                             field="requirement_id")
+        weights[rid] = Weight(rid, row["family"].strip(), points, row["poam_allowed"].strip(),
+                              str(row.get("notes") or "").strip())
     return weights
 
 

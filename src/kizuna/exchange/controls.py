@@ -9,7 +9,6 @@ Wassenaar category is reported as "related" for the officer to judge.
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
+from kizuna.core.tables import read_table
 
 SCHEMES = ("us-eccn", "eu", "wassenaar", "jp-etco")
 _ECCN = re.compile(r"^(\d)([A-E])(\d{3})((?:\.[a-z0-9]+)*)$", re.IGNORECASE)
@@ -65,8 +65,7 @@ def _overrides() -> dict[tuple[str, str], tuple[str, str]]:
 @cache
 def _jp_rows() -> list[dict[str, str]]:
     path = bundled("exchange", "controls", _numbering()["jp_item_categories_file"])
-    with path.open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return [row for _, row in read_table(path).records()]
 
 
 @cache
@@ -89,8 +88,8 @@ def jp_categories() -> dict[str, str]:
 @cache
 def wassenaar_codes() -> frozenset[str]:
     """EU/CCL-style codes of every entry in the WA 2025 Dual-Use List (codes only)."""
-    with bundled("exchange", "controls", "wassenaar_2025_codes.csv").open(encoding="utf-8") as handle:
-        return frozenset(r["eu_ccl_style_code"] for r in csv.DictReader(handle) if r["eu_ccl_style_code"])
+    table = read_table(bundled("exchange", "controls", "wassenaar_2025_codes.csv"))
+    return frozenset(r["eu_ccl_style_code"] for _, r in table.records() if r["eu_ccl_style_code"])
 
 
 def _paragraphs(suffix: str) -> str:

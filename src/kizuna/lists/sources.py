@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kizuna.core.datafiles import read_yaml
+from kizuna.core.datafiles import read_json, read_yaml, require
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 from kizuna.lists.importers import csl, ftm, meti, ofac, un, usjson
@@ -67,7 +66,10 @@ def manifest_specs(manifest: Path) -> list[SourceSpec]:
     """Read a manifest like ``data/lists/bundle.yaml``; file paths are relative to the manifest."""
     document = read_yaml(manifest)
     specs = []
-    for index, item in enumerate(document.get("sources") or [], start=1):
+    sources = require(document.get("sources") or [], list, path=manifest, field="sources")
+    for index, item in enumerate(sources, start=1):
+        item = require(item, dict, path=manifest, field=f"sources[{index}]")
+        require(item.get("files") or {}, dict, path=manifest, field=f"sources[{index}].files")
         if item.get("format") not in FORMATS:
             raise InputError(f"source #{index}: unknown format {item.get('format')!r}", path=manifest,
                              field="format")
@@ -156,7 +158,7 @@ def _head(path: Path, size: int = 4096) -> str:
 
 def _first_item_has_schema(path: Path) -> bool:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = read_json(path)
+    except InputError:
         return False
     return bool(data) and isinstance(data[0], dict) and "schema" in data[0]

@@ -8,7 +8,6 @@ integrated ownership.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,7 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
 from kizuna.core.countries import to_alpha2
-from kizuna.core.datafiles import read_json_records
+from kizuna.core.datafiles import read_json, read_json_records
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 from kizuna.ownership.interests import is_voting, kind_of
@@ -43,7 +42,7 @@ def _validator() -> Draft202012Validator:
     resources = []
     root: dict[str, Any] = {}
     for path in sorted(folder.glob("*.json")):
-        schema = json.loads(path.read_text(encoding="utf-8"))
+        schema = read_json(path)
         if "$id" in schema:
             resources.append((schema["$id"], Resource.from_contents(schema)))
         if path.name == "statement.json":

@@ -8,11 +8,11 @@ company is listed on a stock exchange).
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from kizuna.core.countries import to_alpha2
 from kizuna.core.errors import InputError
+from kizuna.core.tables import read_table
 from kizuna.ownership.interests import kind_of
 from kizuna.ownership.model import Edge, Graph, InterestKind, Party, PartyKind, parse_share
 
@@ -24,38 +24,33 @@ _FALSE = {"no", "n", "false", "0", "unlisted", ""}
 def load_csv(path: Path) -> Graph:
     """Read an ownership CSV; InputError names the line and field of the first bad value."""
     graph = Graph(source=str(path), source_format="csv")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in reader.fieldnames or []]
-        missing = [c for c in REQUIRED if c not in header]
-        if missing:
-            raise InputError(f"the header must include {', '.join(REQUIRED)} (missing {', '.join(missing)})",
-                             path=path, line=1)
-        reader.fieldnames = header
-        for row in reader:
-            line = reader.line_num
-            values = {k: (v or "").strip() for k, v in row.items() if k is not None}
-            owner, owned = values["owner"], values["owned"]
-            for column in ("owner", "owned"):
-                if not values[column]:
-                    raise InputError("empty party", path=path, line=line, field=column)
-            if owner == owned:
-                raise InputError(f"{owner!r} cannot own itself", path=path, line=line, field="owned")
-            for role, party_id in (("owner", owner), ("owned", owned)):
-                graph.add_party(_party(values, role, party_id, path, line))
-            interest = values.get("interest") or "shareholding"
-            kind = kind_of(interest)
-            if kind is None:
-                raise InputError(f"unknown interest type {interest!r} (see data/ownership/interests.yaml)",
-                                 path=path, line=line, field="interest")
-            try:
-                share = parse_share(values["share"])
-                voting = parse_share(values.get("voting"))
-            except ValueError as exc:
-                raise InputError(str(exc), path=path, line=line, field="share") from None
-            if kind == InterestKind.CONTROL and share is not None:
-                kind = InterestKind.OWNERSHIP  # a share was given: count it
-            graph.edges.append(Edge(owner, owned, share, kind, [interest], f"{path}:{line}", voting=voting))
+    table = read_table(path)
+    if missing := [c for c in REQUIRED if c not in table.header]:
+        raise InputError(f"the header must include {', '.join(REQUIRED)} (missing {', '.join(missing)})",
+                         path=path, line=1)
+    for line, row in table.records(strict=False):
+        values = {k: str(v).strip() for k, v in row.items() if k is not None}
+        owner, owned = values["owner"], values["owned"]
+        for column in ("owner", "owned"):
+            if not values[column]:
+                raise InputError("empty party", path=path, line=line, field=column)
+        if owner == owned:
+            raise InputError(f"{owner!r} cannot own itself", path=path, line=line, field="owned")
+        for role, party_id in (("owner", owner), ("owned", owned)):
+            graph.add_party(_party(values, role, party_id, path, line))
+        interest = values.get("interest") or "shareholding"
+        kind = kind_of(interest)
+        if kind is None:
+            raise InputError(f"unknown interest type {interest!r} (see data/ownership/interests.yaml)",
+                             path=path, line=line, field="interest")
+        try:
+            share = parse_share(values["share"])
+            voting = parse_share(values.get("voting"))
+        except ValueError as exc:
+            raise InputError(str(exc), path=path, line=line, field="share") from None
+        if kind == InterestKind.CONTROL and share is not None:
+            kind = InterestKind.OWNERSHIP  # a share was given: count it
+        graph.edges.append(Edge(owner, owned, share, kind, [interest], f"{path}:{line}", voting=voting))
     if not graph.edges:
         raise InputError("no ownership rows", path=path)
     return graph

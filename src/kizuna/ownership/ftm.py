@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kizuna.core.countries import to_alpha2
-from kizuna.core.datafiles import read_json_records
+from kizuna.core.datafiles import read_json_records, require
 from kizuna.core.errors import InputError
 from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, Party, PartyKind, parse_share
 
@@ -25,7 +25,8 @@ def load_ftm(path: Path) -> Graph:
     for line, entity in read_json_records(path):
         if not isinstance(entity, dict) or "schema" not in entity or "id" not in entity:
             raise InputError("an entity needs 'id' and 'schema'", path=path, line=line or None)
-        props = entity.get("properties") or {}
+        props = require(entity.get("properties") or {}, dict, path=path, line=line or None,
+                        field=f"{entity['id']}.properties")
         schema = entity["schema"]
         if schema in ("Ownership", "Control"):
             links.append((line, schema, entity["id"], props))
@@ -68,6 +69,6 @@ def load_ftm(path: Path) -> Graph:
 
 def _first(props: dict[str, Any], key: str) -> str | None:
     values = props.get(key) or []
-    if isinstance(values, str):
-        return values
+    if not isinstance(values, list):
+        return str(values)
     return str(values[0]) if values else None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kizuna.core.countries import to_alpha2
-from kizuna.core.datafiles import read_json
+from kizuna.core.datafiles import read_json, require
 from kizuna.core.errors import InputError
 from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, Party, PartyKind
 
@@ -23,6 +23,8 @@ ULTIMATE = "IS_ULTIMATELY_CONSOLIDATED_BY"
 def load_gleif(path: Path) -> Graph:
     """Read GLEIF API JSON documents (relationship-records, lei-records, reporting-exceptions)."""
     files = sorted(path.rglob("*.json")) if path.is_dir() else [path]
+    if not files:
+        raise InputError("no GLEIF .json files in the folder", path=path)
     graph = Graph(source=str(path), source_format="gleif")
     relationships: list[tuple[Path, dict[str, Any]]] = []
     exceptions: list[tuple[Path, dict[str, Any]]] = []
@@ -32,10 +34,11 @@ def load_gleif(path: Path) -> Graph:
         data = document.get("data") if isinstance(document, dict) else None
         if data is None:
             raise InputError("not a GLEIF API document (no 'data')", path=file, field="data")
-        for resource in data if isinstance(data, list) else [data]:
+        for index, resource in enumerate(data if isinstance(data, list) else [data]):
+            resource = require(resource, dict, path=file, field=f"data[{index}]")
             if resource.get("id") in seen:
                 continue
-            seen.add(resource.get("id"))
+            seen.add(str(resource.get("id")))
             kind = resource.get("type")
             if kind == "lei-records":
                 graph.add_party(_lei_party(resource, file))
@@ -44,34 +47,61 @@ def load_gleif(path: Path) -> Graph:
             elif kind == "reporting-exceptions":
                 exceptions.append((file, resource))
     for file, resource in relationships:
-        relation = resource["attributes"]["relationship"]
+        relation = _field(resource, file, "attributes", "relationship")
         if relation.get("status") != "ACTIVE":
             continue
-        child, parent = relation["startNode"]["id"], relation["endNode"]["id"]
+        child = str(_field(relation, file, "startNode", "id", within=f"{resource.get('id')}.relationship",
+                           leaf=True))
+        parent = str(_field(relation, file, "endNode", "id", within=f"{resource.get('id')}.relationship",
+                            leaf=True))
         for lei in (child, parent):
             if lei not in graph.parties:
                 graph.add_party(Party(lei, lei, PartyKind.ENTITY, identifiers=[f"LEI:{lei}"], source=str(file),
                                       notes=["no Level 1 record in the files: named by its LEI"]))
-        where = f"{file}#{resource['id']}"
-        if relation["type"] == ULTIMATE:
+        where = f"{file}#{resource.get('id')}"
+        relation_type = relation.get("type")
+        if relation_type == ULTIMATE:
             graph.claims.append(Claim(parent, child, None, ["ultimateAccountingConsolidation"], where))
-        elif relation["type"] == DIRECT:
+        elif relation_type == DIRECT:
             graph.edges.append(Edge(parent, child, None, InterestKind.CONTROL, ["accountingConsolidation"], where))
         else:
-            graph.edges.append(Edge(parent, child, None, InterestKind.CONTROL, [relation["type"]], where))
+            graph.edges.append(Edge(parent, child, None, InterestKind.CONTROL, [str(relation_type)], where))
     for file, resource in exceptions:
-        attributes = resource["attributes"]
-        party = graph.parties.get(attributes["lei"])
+        attributes = _field(resource, file, "attributes")
+        party = graph.parties.get(str(attributes.get("lei")))
         if party is not None:
-            party.notes.append(f"GLEIF reporting exception {attributes['category']}: {attributes['reason']} "
+            party.notes.append(f"GLEIF reporting exception {attributes.get('category')}: {attributes.get('reason')} "
                                f"({file.name})")
     return graph
 
 
+def _field(value: dict[str, Any], file: Path, *keys: str, within: str | None = None, leaf: bool = False) -> Any:
+    """``value[k1][k2]…``: every level must be present and an object (the last one need not be when ``leaf``)."""
+    where = within or str(value.get("id", "record"))
+    for depth, key in enumerate(keys):
+        where = f"{where}.{key}"
+        if key not in value:
+            raise InputError("missing", path=file, field=where)
+        value = value[key]
+        if not (leaf and depth == len(keys) - 1):
+            value = require(value, dict, path=file, field=where)
+    return value
+
+
+def _child(value: Any, key: str) -> Any:
+    return value.get(key) if isinstance(value, dict) else None
+
+
+def _text_at(value: Any, key: str) -> str:
+    found = value.get(key) if isinstance(value, dict) else None
+    return found if isinstance(found, str) else ""
+
+
 def _lei_party(resource: dict[str, Any], file: Path) -> Party:
-    attributes = resource["attributes"]
-    entity = attributes["entity"]
-    name = entity.get("legalName", {}).get("name") or attributes["lei"]
-    country = (entity.get("legalAddress") or {}).get("country") or (entity.get("jurisdiction") or "")[:2]
-    return Party(attributes["lei"], name, PartyKind.ENTITY, to_alpha2(country) if country else None,
-                 identifiers=[f"LEI:{attributes['lei']}"], source=f"{file}#{attributes['lei']}")
+    attributes = _field(resource, file, "attributes")
+    lei = str(_field(attributes, file, "lei", within=f"{resource.get('id')}.attributes", leaf=True))
+    entity = attributes.get("entity")
+    name = _text_at(_child(entity, "legalName"), "name") or lei
+    country = _text_at(_child(entity, "legalAddress"), "country") or _text_at(entity, "jurisdiction")[:2]
+    return Party(lei, name, PartyKind.ENTITY, to_alpha2(country) if country else None,
+                 identifiers=[f"LEI:{lei}"], source=f"{file}#{lei}")

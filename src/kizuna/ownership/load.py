@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 from kizuna.core.errors import InputError, NotFoundError
+from kizuna.core.text import read_text
 from kizuna.ownership.bods import load_bods
+from kizuna.ownership.consistency import check_graph
 from kizuna.ownership.csvfile import load_csv
 from kizuna.ownership.ftm import load_ftm
 from kizuna.ownership.gleif import load_gleif
@@ -21,15 +23,14 @@ def detect_format(path: Path) -> str:
         return "gleif"
     if path.suffix.lower() == ".csv":
         return "csv"
-    with path.open(encoding="utf-8") as handle:
-        head = handle.read(65536)
+    head = read_text(path)[:65536]
     text = head.lstrip()
     if text.startswith("{") and '"data"' in head and ("relationship-records" in head or "lei-records" in head):
         return "gleif"
     first: object = None
     try:
         first = json.loads(text.splitlines()[0]) if text.startswith("{") else None
-    except (json.JSONDecodeError, IndexError):
+    except (json.JSONDecodeError, IndexError, RecursionError):
         first = None
     if text.startswith("["):
         if '"statementId"' in head or '"recordType"' in head:
@@ -45,7 +46,7 @@ def detect_format(path: Path) -> str:
 
 
 def load_file(path: str | Path, fmt: str = "auto") -> Graph:
-    """Load an ownership file in any supported format."""
+    """Load an ownership file in any supported format; InputError when it is malformed or inconsistent."""
     source = Path(path)
     if not source.exists():
         raise NotFoundError(f"no such file: {source}")
@@ -53,4 +54,6 @@ def load_file(path: str | Path, fmt: str = "auto") -> Graph:
     if chosen not in FORMATS:
         raise InputError(f"unknown format {fmt!r} (auto, {', '.join(FORMATS)})", field="--format")
     loader = {"csv": load_csv, "bods": load_bods, "gleif": load_gleif, "ftm": load_ftm}[chosen]
-    return loader(source)
+    graph = loader(source)
+    check_graph(graph)
+    return graph

@@ -7,7 +7,6 @@ a column twice is refused, since either column could be the one meant.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import multiprocessing
 import os
@@ -20,6 +19,7 @@ from typing import Any
 
 from kizuna import __version__
 from kizuna.core.errors import InputError
+from kizuna.core.tables import table_rows
 from kizuna.screening.forms import warm_up
 from kizuna.screening.model import Query
 from kizuna.screening.options import Options, make_query
@@ -134,62 +134,10 @@ def _positions(header: list[str], columns: Columns, path: Path, line: int) -> di
 
 
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line, cells) of every row of a CSV or the first sheet of an xlsx, cells as text."""
-    if path.suffix.lower() == ".xlsx":
-        yield from _xlsx_records(path)
-    else:
-        yield from _csv_records(path)
-
-
-def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", path=path) from exc
-    with handle:
-        reader = csv.reader(handle)
-        while True:
-            line = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except UnicodeDecodeError as exc:
-                raise InputError("not UTF-8 text (save the file as CSV UTF-8)", path=path,
-                                 line=_line_of_bad_utf8(path)) from exc
-            except csv.Error as exc:
-                raise InputError(f"unreadable CSV: {exc}", path=path, line=line) from exc
-            yield line, cells
-
-
-def _line_of_bad_utf8(path: Path) -> int:
-    """The line of the first byte that is not UTF-8 (the decoder reads ahead in blocks, so the CSV reader's own
-    line count would point at the block, not the line)."""
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return data[: exc.start].count(b"\n") + 1
-    return 1
-
-
-def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    # To be replaced by core's bounded xlsx reader (issue 12: size and ratio checks before parsing).
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise InputError(f"not a readable xlsx workbook ({exc})", path=path) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(value) for value in values]
-    finally:
-        workbook.close()
+    """(line, cells) of every non-blank row of a CSV or the first sheet of an xlsx, cells as text (the shared
+    reader: encodings, cell and workbook bounds, file/line errors)."""
+    for line, cells in table_rows(path):
+        yield line, [_cell_text(value) for value in cells]
 
 
 def _cell_text(value: Any) -> str:

@@ -8,7 +8,6 @@ OpenSanctions' nomenklatura matchers logic-v1 and logic-v2 scoring the candidate
 
 from __future__ import annotations
 
-import csv
 import itertools
 import os
 import random
@@ -24,6 +23,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from kizuna.core.entity import EntityType
+from kizuna.core.tables import read_table, write_table
 from kizuna.screening.index import ScreeningIndex
 from kizuna.screening.latin import fold
 from kizuna.screening.model import Query
@@ -47,14 +47,12 @@ def load_devset(folder: Path) -> list[Case]:
     """Every labelled case: the four positive sets and the negatives."""
     cases = []
     for category in CATEGORIES:
-        with (folder / f"{category}.tsv").open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                expected = frozenset(tuple(e.split(":", 1)) for e in row["expected"].split(" | "))
-                cases.append(Case(row["query"], expected, category, row.get("source", "")))
-    with (folder / "negatives.tsv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            kind = EntityType.PERSON if row["type"] == "person" else EntityType.ORGANIZATION
-            cases.append(Case(row["query"], frozenset(), "negative", row["note"], kind, row.get("country") or None))
+        for _, row in read_table(folder / f"{category}.tsv", delimiter="\t").records():
+            expected = frozenset(tuple(e.split(":", 1)) for e in row["expected"].split(" | "))
+            cases.append(Case(row["query"], expected, category, row.get("source", "")))
+    for _, row in read_table(folder / "negatives.tsv", delimiter="\t").records():
+        kind = EntityType.PERSON if row["type"] == "person" else EntityType.ORGANIZATION
+        cases.append(Case(row["query"], frozenset(), "negative", row["note"], kind, row.get("country") or None))
     return cases
 
 
@@ -254,10 +252,7 @@ def screen_file_rate(home: Path, queries: list[str], workers: int = 2) -> tuple[
     process's peak memory in MiB."""
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "in.csv", Path(folder) / "out.jsonl"
-        with source.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["id", "name"])
-            writer.writerows((i, q) for i, q in enumerate(queries))
+        write_table(source, ["id", "name"], ([i, q] for i, q in enumerate(queries)))
         command = [sys.executable, "-c", "from kizuna.screening.benchmark import _timed_screen_file as t; "
                    f"t({str(source)!r}, {str(target)!r}, {workers})"]
         out = subprocess.run(command, env={**os.environ, "KIZUNA_HOME": str(home)}, capture_output=True,

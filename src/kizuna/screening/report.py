@@ -8,7 +8,6 @@ source. A CSV or xlsx has one line per hit (a row with no hit, or not screened, 
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from openpyxl import Workbook
 
 from kizuna.core.atomic import atomic_writer
 from kizuna.core.errors import InputError
+from kizuna.core.tables import SafeCsvWriter, neutralise
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 PARTY_COLUMNS = ("line", "id", "name", "country", "type", "dob", "status", "error")
@@ -100,11 +100,11 @@ class _Csv:
         for key, value in run_lines(run):
             # Written as they are, not as CSV cells: quoting would hide the '#' from a reader's comment rule.
             handle.write(f"# {key}: {' '.join(value.splitlines())}\r\n")
-        self.writer = csv.writer(handle)
-        _write_rows(self.writer, [list(COLUMNS)])
+        self.writer = SafeCsvWriter(handle, lineterminator="\r\n")
+        self.writer.writerow(COLUMNS)
 
     def add(self, result: dict[str, Any]) -> None:
-        _write_rows(self.writer, result_lines(result))
+        self.writer.writerows(result_lines(result))
 
 
 class _Xlsx:
@@ -119,12 +119,6 @@ class _Xlsx:
         _append_rows(self.results, result_lines(result))
 
 
-# The two functions every cell goes through: to be replaced by core's formula-safe CSV/xlsx writer (issue 12),
-# which neutralises cells a spreadsheet would run as a formula.
-def _write_rows(writer: Any, rows: list[list[Any]]) -> None:
-    writer.writerows(rows)
-
-
 def _append_rows(sheet: Any, rows: list[list[Any]]) -> None:
     for row in rows:
-        sheet.append(row)
+        sheet.append([neutralise(cell) for cell in row])  # text a spreadsheet would run stays text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +28,7 @@ from kizuna.web.i18n import language_middleware
 STATIC = Path(__file__).parent / "static"
 BOUNDED_PATHS = frozenset({"/v1/screen"})  # request bodies bounded by limits.yaml's max_request_bytes
 _ECHO = 200  # characters of a rejected value echoed back in a 422
+_log = logging.getLogger("kizuna.web")
 
 
 @asynccontextmanager
@@ -66,6 +68,7 @@ def create_app() -> FastAPI:
     async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": [_error(e) for e in exc.errors()]}, status_code=422)
 
+    app.add_middleware(KeepAliveOn500)
     return app
 
 
@@ -129,3 +132,33 @@ class BoundedBody:
     def _message(self) -> str:
         return (f"request body larger than {self.limit:,} bytes (data/screening/limits.yaml): send the parties in "
                 "several requests")
+
+
+class KeepAliveOn500:
+    """Answer an unexpected exception with a plain 500 and keep the connection open.
+
+    Starlette's error middleware sends its 500 and then re-raises, and uvicorn closes a connection whose
+    application raised after responding: every 500 cost the client its keep-alive connection. This outermost
+    layer logs the traceback (for the operator) and swallows the exception once the 500 is sent.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            _log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
+            if not started:
+                await JSONResponse({"detail": "internal error"}, status_code=500)(scope, receive, send)

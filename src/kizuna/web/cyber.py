@@ -24,6 +24,7 @@ from kizuna.cyber.service import evaluate, evaluate_stored, import_answers, rule
 from kizuna.cyber.store import CyberStore
 from kizuna.web.i18n import gettext
 from kizuna.web.templating import add_nav, templates
+from kizuna.web.uploads import saved_upload
 
 router = APIRouter()
 add_nav("cyber", "Cyber", "/cyber")
@@ -319,15 +320,12 @@ async def save_family(request: Request, assessment_id: int, family_id: str) -> R
 
 @router.post("/cyber/assessments/{assessment_id}/import", include_in_schema=False)
 async def import_page(request: Request, assessment_id: int, file: Annotated[UploadFile, File()]) -> Response:
-    name = Path(file.filename or "answers.csv").name
-    with tempfile.TemporaryDirectory(prefix="kizuna-upload-") as work:
-        path = Path(work) / name
-        path.write_bytes(await file.read())
-        try:
+    try:
+        async with saved_upload(file, "answers.csv") as path:
             with CyberStore() as store:
                 revision = import_answers(store, assessment_id, path, author="console upload")
-        except InputError as exc:
-            return _overview(request, assessment_id, error=str(exc).replace(str(path), name), status_code=422)
+    except InputError as exc:
+        return _overview(request, assessment_id, error=str(exc), status_code=422)
     return RedirectResponse(f"/cyber/assessments/{assessment_id}?saved={revision}", status_code=303)
 
 

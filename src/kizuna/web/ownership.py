@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import AliasChoices, BaseModel, Field
 
-from kizuna.core.errors import InputError, KizunaError
+from kizuna.core.errors import KizunaError
 from kizuna.ownership.layout import Layout, layered
 from kizuna.ownership.load import FORMATS
 from kizuna.ownership.regimes import answer, attribute
@@ -22,6 +20,7 @@ from kizuna.ownership.store import check_name, list_graphs, load_and_save, open_
 from kizuna.ownership.triggers import CFIUS_RIGHTS, CFIUS_TID, cfius_check, fefta_check
 from kizuna.web.i18n import gettext
 from kizuna.web.templating import add_nav, country_code, templates
+from kizuna.web.uploads import saved_upload
 
 router = APIRouter()
 add_nav("ownership", "Ownership", "/ownership")
@@ -41,19 +40,8 @@ def graphs() -> list[dict[str, Any]]:
 
 
 async def _store_upload(upload: UploadFile, name: str | None, fmt: str) -> dict[str, Any]:
-    """Validate and store an uploaded file; errors name the file as the user uploaded it, not the server's copy."""
-    shown = Path(upload.filename or "upload").name or "upload"
-    suffix = Path(shown).suffix or ".json"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{Path(shown).stem or 'upload'}{suffix}"
-        path.write_bytes(await upload.read())
-        try:
-            return asdict(load_and_save(path, check_name(name) if name else None, fmt))
-        except InputError as exc:
-            raise InputError(exc.message.replace(str(path), shown).replace(folder, "…"),
-                             path=shown if exc.path else None, line=exc.line, field=exc.field) from None
-        except KizunaError as exc:
-            raise type(exc)(str(exc).replace(str(path), shown).replace(folder, "…")) from None
+    async with saved_upload(upload, "upload.json") as path:
+        return asdict(load_and_save(path, check_name(name) if name else None, fmt))
 
 
 @router.post("/v1/ownership/graphs", tags=["ownership"])

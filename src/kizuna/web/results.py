@@ -7,7 +7,6 @@ a user decides on (addresses, programmes, legal citation, licence requirement or
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from urllib.parse import quote
 
 from kizuna import __version__
 from kizuna.core.entity import Entry
+from kizuna.core.tables import SafeCsvWriter
 from kizuna.lists.store import ListStatus, Snapshot
 from kizuna.screening.index import ScreeningIndex
 from kizuna.screening.model import Hit
@@ -99,18 +99,9 @@ def group_hits(index: ScreeningIndex, snapshot: Snapshot, hits: list[Hit]) -> li
 
 # -- export -------------------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HIT_COLUMNS = ["party", "score", "list", "entry_id", "name", "matched_name", "entity_type", "countries",
                "addresses", "programs", "citation", "listed_on", "remarks", "explanation", "data_date",
                "source_url", "entry_page"]
-
-
-def safe_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will not run: text starting with = + - @ tab or CR gets a leading apostrophe.
-
-    A local stand-in until the shared safe writer lands in ``kizuna.core``."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def _hit_row(party: int, member: ListedEntry, base: str) -> dict[str, Any]:
@@ -136,15 +127,15 @@ def to_csv(run: Run, groups: list[PartyGroup], base: str = "") -> str:
     """The run's metadata as key/value rows, a blank row, then one row per hit (``party`` numbers the card);
     ``base`` (the console's address) makes the entry pages' links absolute."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeCsvWriter(out, lineterminator="\r\n")
     for key, value in _run_rows(run):
-        writer.writerow([safe_cell(key), safe_cell(value)])
+        writer.writerow([key, value])
     writer.writerow([])
     writer.writerow(HIT_COLUMNS)
     for number, group in enumerate(groups, start=1):
         for member in group.members:
             row = _hit_row(number, member, base)
-            writer.writerow([safe_cell(row[c]) for c in HIT_COLUMNS])
+            writer.writerow([row[c] for c in HIT_COLUMNS])
     return out.getvalue()
 
 

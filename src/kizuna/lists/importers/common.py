@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kizuna.core import text as textfile
 from kizuna.core.datafiles import read_yaml
 from kizuna.core.entity import EntityType
 from kizuna.core.errors import InputError
@@ -19,15 +20,9 @@ _MONTHS = {m: i for i, m in enumerate(
 
 
 def read_text(path: Path) -> str:
-    """Decode a list file: UTF-8 (with or without BOM), else Windows-1252 as older OFAC files use."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", path=path) from exc
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    """Decode a list file (``core.text``): UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as
+    older OFAC files use."""
+    return textfile.read_text(path, fallback="cp1252")
 
 
 def clean(value: str | None) -> str | None:

@@ -7,16 +7,15 @@ into Kizuna's lists by that value (``data/lists/formats.yaml``). CSV multi-value
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from kizuna.core.countries import countries_in, to_alpha2
+from kizuna.core.datafiles import parse_json
 from kizuna.core.entity import EntityType, Entry, Identifier, Name, NameKind, Provenance, dedupe_names
 from kizuna.core.errors import InputError
+from kizuna.core.tables import csv_rows
 from kizuna.lists.importers.common import (
     check_json_types,
     clean,
@@ -127,27 +126,24 @@ def _split(records: list[tuple[int, dict[str, Any]]], path: Path, data_date: str
 def read_csv(files: dict[str, Path], list_code: str | None, data_date: str | None, origin: str) -> list[ListData]:
     """Read consolidated.csv; a repeated header row is skipped, a short (truncated) row is an error."""
     path = files["primary"]
-    reader = csv.reader(io.StringIO(read_text(path)))
-    header = next(reader, [])
+    rows = csv_rows(path, read_text(path))
+    header = next(rows, (1, []))[1]
     require_columns(path, header, ["source", "name", "alt_names"])
     records = []
-    for row in reader:
-        if not row or row == header:
+    for line, row in rows:
+        if row == header:
             continue
         if len(row) != len(header):
             raise InputError(f"expected {len(header)} fields, found {len(row)} (truncated or malformed row)",
-                             path=path, line=reader.line_num)
-        records.append((reader.line_num, dict(zip(header, row, strict=True))))
+                             path=path, line=line)
+        records.append((line, dict(zip(header, row, strict=True))))
     return _split(records, path, data_date or _latest_start(records), origin)
 
 
 def read_json(files: dict[str, Path], list_code: str | None, data_date: str | None, origin: str) -> list[ListData]:
     """Read consolidated.json (``{"results": [...]}`` or a bare array)."""
     path = files["primary"]
-    try:
-        document = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON: {exc.msg}", path=path, line=exc.lineno) from exc
+    document = parse_json(read_text(path), path)
     results = document.get("results") if isinstance(document, dict) else document
     if not isinstance(results, list):
         raise InputError("expected a 'results' array", path=path, line=1)

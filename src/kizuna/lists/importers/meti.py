@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zipfile
 from pathlib import Path
-
-import openpyxl
 
 from kizuna.core.countries import to_alpha2
 from kizuna.core.entity import EntityType, Entry, Name, NameKind, Provenance, dedupe_names, stable_id
 from kizuna.core.errors import InputError
 from kizuna.core.scripts import is_cjk
+from kizuna.core.xlsx import open_workbook
 from kizuna.lists.model import ListData
 from kizuna.lists.registry import official_url
 
@@ -79,10 +77,7 @@ def _refuse_formulas(cells: list[object], path: Path, line: int) -> None:
 
 def read(files: dict[str, Path], list_code: str | None, data_date: str | None, origin: str) -> list[ListData]:
     path = files["primary"]
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputError(f"not a readable xlsx workbook ({exc})", path=path) from exc
+    workbook = open_workbook(path, data_only=False)
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [str(c or "") for c in next(rows, ())]

@@ -9,8 +9,6 @@ refused rather than loaded as a shorter list.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -26,6 +24,7 @@ from kizuna.core.entity import (
     dedupe_names,
 )
 from kizuna.core.errors import InputError
+from kizuna.core.tables import MalformedCsv, csv_rows
 from kizuna.lists.importers.common import clean, iso_date, read_text
 from kizuna.lists.model import ListData
 from kizuna.lists.registry import official_url
@@ -53,21 +52,16 @@ def _rows(path: Path, columns: int, *, ends_with_marker: bool = True) -> list[tu
         raise InputError("the file does not end with OFAC's end-of-file byte (Ctrl-Z, 0x1A): it looks cut off "
                          "(download it again)", path=path, line=text.rstrip("\r\n").count("\n") + 1)
     rows: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text.replace(_END, "")), strict=True)
     try:
-        for row in reader:
-            if not row or all(not cell.strip() for cell in row):
-                continue
+        for line, row in csv_rows(path, text.replace(_END, ""), strict=True):
             if len(row) != columns:
-                raise InputError(f"expected {columns} comma-separated fields, found {len(row)}",
-                                 path=path, line=reader.line_num)
+                raise InputError(f"expected {columns} comma-separated fields, found {len(row)}", path=path, line=line)
             if not row[0].strip().isdigit():
-                raise InputError(f"ent_num must be a number, found {row[0]!r}", path=path,
-                                 line=reader.line_num, field="ent_num")
-            rows.append((reader.line_num, row))
-    except csv.Error as exc:
-        raise InputError(f"malformed CSV ({exc}): a quoted field does not close, the file looks cut off",
-                         path=path, line=reader.line_num) from exc
+                raise InputError(f"ent_num must be a number, found {row[0]!r}", path=path, line=line, field="ent_num")
+            rows.append((line, row))
+    except MalformedCsv as exc:
+        raise InputError(f"{exc.message}: a quoted field does not close, the file looks cut off", path=path,
+                         line=exc.line) from exc
     return rows
 
 

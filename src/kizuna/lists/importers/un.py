@@ -8,6 +8,7 @@ from pathlib import Path
 from kizuna.core.countries import countries_in, to_alpha2
 from kizuna.core.entity import EntityType, Entry, Identifier, Name, NameKind, Provenance, dedupe_names
 from kizuna.core.errors import InputError
+from kizuna.core.xmlfiles import parse_xml
 from kizuna.lists.importers.common import clean, iso_date
 from kizuna.lists.model import ListData
 from kizuna.lists.registry import official_url
@@ -94,11 +95,7 @@ def _entry(element: ET.Element, person: bool, provenance: Provenance, path: Path
 def read(files: dict[str, Path], list_code: str | None, data_date: str | None, origin: str) -> list[ListData]:
     """Read INDIVIDUALS and ENTITIES; the data date is the file's ``dateGenerated``."""
     path = files["primary"]
-    try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError as exc:
-        line, _ = exc.position
-        raise InputError(f"malformed XML: {exc}", path=path, line=line) from exc
+    root = parse_xml(path)
     if root.tag != "CONSOLIDATED_LIST":
         raise InputError(f"root element is <{root.tag}>, expected <CONSOLIDATED_LIST>", path=path, line=1)
     code = list_code or "un-sc"

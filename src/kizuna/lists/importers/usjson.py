@@ -6,7 +6,6 @@ taken from. Every entry is cited to the official publication, not to the third p
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -41,8 +40,8 @@ def _catalogue(path: Path) -> dict[str, dict[str, Any]]:
     if not catalogue.exists():
         return {}
     try:
-        return {item["id"]: item for item in json.loads(catalogue.read_text(encoding="utf-8"))["lists"]}
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        return {item["id"]: item for item in read_json(catalogue)["lists"]}
+    except (KeyError, TypeError) as exc:
         raise InputError(f"malformed list catalogue: {exc}", path=catalogue) from exc
 
 

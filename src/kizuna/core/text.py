@@ -1,0 +1,59 @@
+"""Reading a text file Kizuna is given: the encoding is detected, binary data is refused, errors name the line.
+
+Accepted: UTF-8, UTF-8 with a byte-order mark (as spreadsheet programs write it) and UTF-16 with a byte-order mark
+(Excel's "Unicode text"). Anything else is an InputError naming the line and column of the first byte that is not
+UTF-8, unless the caller names a ``fallback`` encoding (the list importers accept Windows-1252, as older OFAC
+files use). A NUL byte means the file is not text (a spreadsheet, an archive, UTF-16 without its mark).
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from kizuna.core.errors import InputError
+
+_BINARY = "binary data (a NUL byte), not a text file; if it is UTF-16, save it as UTF-8 or with a byte-order mark"
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; InputError naming the file when it is missing, a folder or unreadable."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError("no such file", path=path) from exc
+    except IsADirectoryError as exc:
+        raise InputError("is a folder, not a file", path=path) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", path=path) from exc
+
+
+def read_text(path: Path, fallback: str | None = None) -> str:
+    """A text file's content (see the module docstring for the encodings); InputError naming file and line."""
+    return decode(read_bytes(path), path, fallback)
+
+
+def decode(raw: bytes, path: Path | str, fallback: str | None = None) -> str:
+    """Decode a file's bytes: a byte-order mark decides, else UTF-8, else ``fallback`` if given."""
+    encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8")
+    if encoding == "utf-8" and b"\x00" in raw:
+        raise InputError(_BINARY, path=path, line=_position(raw, raw.index(b"\x00"))[0])
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if fallback is None or encoding != "utf-8":
+            line, column = _position(raw, exc.start)
+            raise InputError(f"not {encoding.upper().removesuffix('-SIG')} text: byte 0x{raw[exc.start]:02x} at "
+                             f"column {column} ({exc.reason}); save the file as UTF-8", path=path, line=line) from exc
+        text = raw.decode(fallback, errors="replace")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(_BINARY, path=path, line=line)
+    return text
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in bytes) of ``offset``, as an editor counts lines."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
