@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 BUNDLED = ROOT / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A test that forgets its fixture must never read or write the user's own data directory.
+    os.environ["KIZUNA_HOME"] = tempfile.mkdtemp(prefix="kizuna-test-home-")
 
 
 @pytest.fixture(scope="session")

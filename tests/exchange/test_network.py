@@ -4,6 +4,7 @@ syncing over loopback through the CLI; on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 import os
 import signal
@@ -245,7 +246,10 @@ def _api(agency: AgencyNode, username: str, path: str) -> httpx.Response:
 def _console(agency: AgencyNode, username: str) -> tuple[httpx.Client, str]:
     """A signed-in console session and its CSRF token."""
     client = httpx.Client(base_url=agency.url)
-    response = client.post("/exchange/login", data={"username": username, "password": PASSWORD})
+    form = re.search(r'name="login_csrf" value="([^"]+)"', client.get("/exchange/login").text)
+    assert form, "the login page carries its CSRF token"
+    response = client.post("/exchange/login", data={"username": username, "password": PASSWORD,
+                                                    "login_csrf": form.group(1)})
     assert response.status_code == 303, response.text
     return client, hashlib.sha256(f"kizuna-csrf:{client.cookies['kizuna_session']}".encode()).hexdigest()[:32]
 

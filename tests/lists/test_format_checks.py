@@ -177,8 +177,14 @@ def test_dates_inside_files_are_real_dates_or_nothing() -> None:
     assert iso_date("2020-02-29") == "2020-02-29" and iso_date("2026-07") == "2026-07"
 
 
-def test_nul_and_control_characters_are_stripped_with_a_warning(fresh_home: Path, tmp_path: Path) -> None:
-    dirty = SDN_TEXT.replace('"CUBA"', '"CU\x00BA\x07"', 1)
+def test_a_nul_byte_is_refused_as_binary(fresh_home: Path, tmp_path: Path) -> None:
+    dirty = SDN_TEXT.replace('"CUBA"', '"CU\x00BA"', 1)
+    with pytest.raises(InputError, match="binary data"):
+        update_from(SnapshotStore(), _sdn_copy(tmp_path / "f", dirty), data_date="2021-07-07")
+
+
+def test_control_characters_are_stripped_with_a_warning(fresh_home: Path, tmp_path: Path) -> None:
+    dirty = SDN_TEXT.replace('"CUBA"', '"CU\x07BA\x1b"', 1)
     snapshot, _ = update_from(SnapshotStore(), _sdn_copy(tmp_path / "f", dirty), data_date="2021-07-07")
     entry = snapshot.entry("us-ofac-sdn", "36")
     assert entry.programs == ["CUBA"]

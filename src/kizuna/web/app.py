@@ -48,6 +48,9 @@ def create_app() -> FastAPI:
         lifespan=_lifespan,
         static_url="/static-docs",
     )
+    # Inside the language middleware: a BaseHTTPMiddleware reads the body in a task group, which would wrap the
+    # 413 raised while counting a chunked body into an exception group (and FastAPI would answer 400).
+    app.add_middleware(BoundedBody, paths=BOUNDED_PATHS, limit=limits()["max_request_bytes"])
     app.middleware("http")(language_middleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(screening.router)
@@ -56,7 +59,6 @@ def create_app() -> FastAPI:
     app.include_router(cyber.router)
     app.include_router(exchange.router)
     app.include_router(cables.router)
-    app.add_middleware(BoundedBody, paths=BOUNDED_PATHS, limit=limits()["max_request_bytes"])
 
     @app.exception_handler(KizunaError)
     async def _kizuna_error(request: Request, exc: KizunaError) -> JSONResponse:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from kizuna.core.countries import countries_in
-from kizuna.core.datafiles import read_json_records
+from kizuna.core.datafiles import read_json_records, require
 from kizuna.core.entity import EntityType, Entry, Identifier, Name, NameKind, Provenance, dedupe_names
 from kizuna.core.errors import InputError
 from kizuna.lists.importers.common import check_json_types, iso_date, read_text
@@ -42,9 +42,8 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
         entity_type = _SCHEMA_TYPES.get(entity["schema"])
         if entity_type is None:
             continue  # addresses, sanctions, ownership links: not parties to screen
-        props: dict[str, list[str]] = entity.get("properties") or {}
-        if not isinstance(props, dict):
-            raise InputError("'properties' must be an object", path=path, line=line or None, field="properties")
+        props: dict[str, list[str]] = require(entity.get("properties") or {}, dict, path=path, line=line or None,
+                                              field="properties")
         # FollowTheMoney gives every property as an array of strings: a bare string would become its letters
         check_json_types(props, text=(), arrays={key: (str,) for key in props}, path=path,
                          where=f"entity {entity.get('id')!r}", line=line or None)
