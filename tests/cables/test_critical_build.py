@@ -60,3 +60,18 @@ def test_scenario_impact_counts_pairs(network: Network) -> None:
     before = all_pairs(base, region_places("indo-pacific", base))
     assert impact["pairs"] == len(before.places) * (len(before.places) - 1) // 2
     assert any(c["a"] == "JP" and c["b"] == "TW" and c["after"] == 0 for c in impact["changes"])
+
+
+def test_ties_go_to_the_shortest_cable_of_the_whole_tier(network: Network) -> None:
+    # Under the Luzon scenario every JP-PH candidate raises one pair; the proposal must be the shortest of all of
+    # them, not of the first few a set happened to yield (which made the answer change from run to run).
+    view = apply(network, Scenario(corridors=("luzon",)))
+    proposal = plan(view, "JP", "PH", top=3)
+    best = proposal.candidates[0]
+    assert {best.station_a, best.station_b} == {"melonguane-indonesia", "davao-philippines"}
+    assert round(best.length_km) == 409
+    assert [c.length_km for c in proposal.candidates] == sorted(c.length_km for c in proposal.candidates)
+    new = Cable("proposed", "Proposed", (best.station_a, best.station_b), rfs_year=2022)
+    after = apply(Network({**network.cables, "proposed": new}, network.landing_points, network.dataset),
+                  Scenario(corridors=("luzon",)))
+    assert pair_cut(after, "JP", "PH").min_cut == proposal.before["PH"] + 1

@@ -147,15 +147,19 @@ def plan(view: View, target: str, partner: str | None = None, region: str | None
                 stations.setdefault(point.country, []).append(lp)
     if partner is None:  # for a country alone, a new cable must land in it
         gains = {k: v for k, v in gains.items() if end.key in k}
-    candidates = []
-    for (x, y), pairs in sorted(gains.items(), key=lambda item: -len(item[1])):
-        best = _shortest(view, stations.get(x, []), stations.get(y, []), rules, corridors)
-        if best:
-            a, b, km = best
-            candidates.append(Candidate(a, b, x, y, km, len(pairs), sorted(pairs)))
-        if len(candidates) >= top * 3:
+    candidates: list[Candidate] = []
+    # Whole tiers of equal gain, so that ties really go to the shortest cable (a cut-off inside a tier made the
+    # answer depend on the order of a set of place codes, i.e. on Python's string hashing).
+    ordered = sorted(gains.items(), key=lambda item: (-len(item[1]), item[0]))
+    for _, tier in itertools.groupby(ordered, key=lambda item: len(item[1])):
+        if len(candidates) >= top:
             break
-    candidates.sort(key=lambda c: (-c.gain, c.length_km))
+        for (x, y), pairs in tier:
+            best = _shortest(view, stations.get(x, []), stations.get(y, []), rules, corridors)
+            if best:
+                a, b, km = best
+                candidates.append(Candidate(a, b, x, y, km, len(pairs), sorted(pairs)))
+    candidates.sort(key=lambda c: (-c.gain, c.length_km, c.station_a, c.station_b))
     return BuildPlan(end.key, partners, before, candidates[:top], _reroutes(view, end.key, partners, before), rules)
 
 
