@@ -4,9 +4,9 @@ syncing over loopback through the CLI; on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import hashlib
-import re
 import json
 import os
+import re
 import signal
 import subprocess
 import time
