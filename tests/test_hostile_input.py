@@ -6,6 +6,7 @@ limit, JSON nested 200,000 deep, wrong JSON/YAML types, xlsx zip bombs and DTDs,
 
 from __future__ import annotations
 
+import importlib
 import json
 import zipfile
 from pathlib import Path
@@ -323,10 +324,11 @@ def test_api_binary_and_latin1_uploads_are_4xx_and_keep_the_connection(kizuna_ho
             assert detail.startswith("mine.csv, line ") and "kizuna-upload" not in detail and "/tmp" not in detail
 
 
-def test_an_unexpected_error_is_a_plain_500(kizuna_home: Path) -> None:
-    from kizuna.web.app import create_app
-
-    app = create_app()
+@pytest.mark.parametrize("factory", ["kizuna.web.app:create_app", "kizuna.web.exchange:create_node_app"])
+def test_an_unexpected_error_is_a_plain_500(kizuna_home: Path, factory: str) -> None:
+    # Both apps Kizuna serves (the main server and an exchange node's) answer a plain 500 and keep the connection.
+    module, name = factory.split(":")
+    app = getattr(importlib.import_module(module), name)()
 
     @app.get("/v1/test-boom")
     def boom() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,11 +23,11 @@ from kizuna.screening.service import get_screener
 from kizuna.screening.tables import limits
 from kizuna.web import cables, cyber, exchange, lists, ownership, screening
 from kizuna.web.i18n import language_middleware
+from kizuna.web.keepalive import KeepAliveOn500
 
 STATIC = Path(__file__).parent / "static"
 BOUNDED_PATHS = frozenset({"/v1/screen"})  # request bodies bounded by limits.yaml's max_request_bytes
 _ECHO = 200  # characters of a rejected value echoed back in a 422
-_log = logging.getLogger("kizuna.web")
 
 
 @asynccontextmanager
@@ -134,33 +133,3 @@ class BoundedBody:
     def _message(self) -> str:
         return (f"request body larger than {self.limit:,} bytes (data/screening/limits.yaml): send the parties in "
                 "several requests")
-
-
-class KeepAliveOn500:
-    """Answer an unexpected exception with a plain 500 and keep the connection open.
-
-    Starlette's error middleware sends its 500 and then re-raises, and uvicorn closes a connection whose
-    application raised after responding: every 500 cost the client its keep-alive connection. This outermost
-    layer logs the traceback (for the operator) and swallows the exception once the 500 is sent.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def watch(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, watch)
-        except Exception:
-            _log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
-            if not started:
-                await JSONResponse({"detail": "internal error"}, status_code=500)(scope, receive, send)

@@ -25,6 +25,7 @@ from kizuna.exchange.node import COLLECTION_ID, Node, Peer, exchange_dir
 from kizuna.exchange.objects import effective_status
 from kizuna.exchange.signing import HEADER_NODE, HEADER_NONCE, HEADER_ROTATION, rotation_header, sign_response
 from kizuna.web.i18n import gettext, language_middleware
+from kizuna.web.keepalive import KeepAliveOn500
 from kizuna.web.templating import add_nav, templates
 
 router = APIRouter()
@@ -562,4 +563,5 @@ def create_node_app() -> FastAPI:
         status = 404 if isinstance(exc, NotFoundError) else 422 if isinstance(exc, InputError) else 400
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
+    app.add_middleware(KeepAliveOn500)
     return app
