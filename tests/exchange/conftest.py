@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 
 from kizuna.core.paths import home_at
+from kizuna.exchange import objects
+from kizuna.exchange.markings import rel_to_definition
 from tests.conftest import free_port
 
 KIZUNA = str(Path(sys.executable).parent / "kizuna")
@@ -230,3 +232,23 @@ def nodes(tmp_path: Path, backend: Callable[[], str | None]) -> Iterator[Callabl
     for n in made:
         n.stop()
         n.node.close()
+
+
+def add_denial(n: AgencyNode, end_user: str = "Shenzhen Precision Optics Co., Ltd.", rel_to: list[str] | None = None,
+               tlp: str = "amber", address_to: list[str] | None = None, code: str = "3B001.f.1.b",
+               classification: str | None = None, address: str = "9 Gaoxin Road, Shenzhen") -> dict:
+    """A denial created at ``n`` (REL TO USA, KOR unless ``rel_to``); ``address_to`` marks the end user's address
+    releasable to those countries only."""
+    node = n.node
+    granular = None
+    if address_to:
+        definition = rel_to_definition(sorted({*address_to, node.country}))
+        node.save_definitions([definition])
+        granular = [{"marking_ref": definition["id"], "selectors": ["end_user.address"]}]
+    obj = objects.new_denial(creator=node.identity_id, codes=[code], item="ArF immersion scanner",
+                             end_user={"name": end_user, "country": "CN", "address": address},
+                             denial_date="2026-10-01", reason="military end use",
+                             markings=node.markings(tlp, rel_to if rel_to is not None else ["USA", "KOR"],
+                                                    classification),
+                             granular=granular)
+    return node.create(obj, "test")

@@ -23,7 +23,7 @@ from kizuna.exchange import audit, extensions, licensing, objects, reader, taxii
 from kizuna.exchange.markings import _kizuna_definition, marking_refs, rel_to_definition
 from kizuna.exchange.signing import SIGNATURE_PROPERTY, public_key, sign_object, verify_object
 from kizuna.exchange.sync import SyncReport, receive_page
-from tests.exchange.conftest import BACKENDS, AgencyNode, link, make_node, sync_in_process
+from tests.exchange.conftest import BACKENDS, AgencyNode, add_denial, link, make_node, sync_in_process
 from tests.exchange.test_property import (  # the releasability oracle written from the rules
     RECEIVERS,
     _publish,
@@ -35,21 +35,6 @@ from tests.exchange.test_property import (  # the releasability oracle written f
 
 PASSWORD = "correct horse battery staple"
 ADDRESS = "9 Gaoxin South Road, Nanshan, Shenzhen"
-
-
-def _denial(n: AgencyNode, end_user: str, rel_to: list[str], address_to: list[str] | None = None,
-            address: str = "1 Industrial Park Road") -> dict[str, Any]:
-    node = n.node
-    granular = None
-    if address_to:
-        definition = rel_to_definition(sorted({*address_to, node.country}))
-        node.save_definitions([definition])
-        granular = [{"marking_ref": definition["id"], "selectors": ["end_user.address"]}]
-    obj = objects.new_denial(creator=node.identity_id, codes=["3B001.f.1.b"], item="ArF immersion scanner",
-                             end_user={"name": end_user, "country": "CN", "address": address},
-                             denial_date="2026-10-01", reason="military end use",
-                             markings=node.markings("amber", rel_to), granular=granular)
-    return node.create(obj, "test")
 
 
 def _strict(obj: dict[str, Any]) -> list[str]:
@@ -80,9 +65,9 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     database = (lambda: None) if request.param == "sqlite" else request.getfixturevalue("postgres").new_database
     jp, us = make_node(base, "JP", database()), make_node(base, "US", database())
     link([jp, us])
-    both = _denial(jp, "Shenzhen Precision Optics", ["USA", "KOR"], address_to=["USA"], address=ADDRESS)
-    usa_only = _denial(jp, "Harbin Photonics", ["USA"])
-    more = [_denial(jp, f"Optics Works No. {i}", ["USA", "KOR"]) for i in range(4)]
+    both = add_denial(jp, "Shenzhen Precision Optics", rel_to=["USA", "KOR"], address_to=["USA"], address=ADDRESS)
+    usa_only = add_denial(jp, "Harbin Photonics", rel_to=["USA"])
+    more = [add_denial(jp, f"Optics Works No. {i}", rel_to=["USA", "KOR"]) for i in range(4)]
     note = jp.node.create(objects.new_screening_note(
         creator=jp.node.identity_id, party_={"name": "Shenzhen Precision Optics", "country": "CN"},
         hits=[{"list": "us-entity-list", "entry_id": "EL-1", "name": "Shenzhen Precision Optics", "score": 0.97}],
@@ -221,8 +206,8 @@ def test_every_object_type_a_node_emits_passes_strict_validation(nodes, offline:
         receive_page(receiver.node, receiver.node.peer(sender.node.identity_id), page.objects, page.last_added,
                      SyncReport(sender.code))
 
-    denial = _denial(jp, "Shenzhen Precision Optics Co., Ltd.", ["USA", "KOR"], address_to=["USA"])
-    narrowed = _denial(jp, "Dalian Optics", ["USA"])
+    denial = add_denial(jp, "Shenzhen Precision Optics Co., Ltd.", rel_to=["USA", "KOR"], address_to=["USA"])
+    narrowed = add_denial(jp, "Dalian Optics", rel_to=["USA"])
     jp.node.create(objects.new_screening_note(
         creator=jp.node.identity_id, party_={"name": "Dalian Optics", "country": "CN"},
         hits=[{"list": "us-entity-list", "entry_id": "EL-2", "name": "Dalian Optics", "score": 1.0}],
@@ -346,7 +331,7 @@ def test_a_users_taxii_view_follows_the_rules(agencies: dict[str, AgencyNode], s
         held = node.get(obj["id"])
         for viewer in viewers:
             user = users.User("u", viewer["role"], viewer["clearance"], viewer["nationality"])
-            result = reader.page(node, user, query=reader.Query(ids=[obj["id"]]))
+            result = reader.page(node, user, query=reader.TaxiiFilter(ids=[obj["id"]]))
             got = [e.obj for e in result.entries]
             console = node.visible(held, user.recipient(node))[0] if held else None
             sees, sees_address = user_sees(spec, viewer, insider=code == "JP", org=code)

@@ -9,28 +9,10 @@ import pytest
 
 from kizuna.core.errors import KizunaError
 from kizuna.exchange import audit, licensing, objects, taxii, users
-from kizuna.exchange.markings import marking_refs, rel_to_definition
+from kizuna.exchange.markings import marking_refs
 from kizuna.exchange.signing import sign_object
 from kizuna.exchange.sync import SyncReport, receive_page
-from tests.exchange.conftest import AgencyNode, sync_in_process
-
-
-def add_denial(n: AgencyNode, end_user: str = "Shenzhen Precision Optics Co., Ltd.", rel_to: list[str] | None = None,
-               tlp: str = "amber", address_to: list[str] | None = None, code: str = "3B001.f.1.b",
-               classification: str | None = None) -> dict:
-    node = n.node
-    granular = None
-    if address_to:
-        definition = rel_to_definition(sorted({*address_to, node.country}))
-        node.save_definitions([definition])
-        granular = [{"marking_ref": definition["id"], "selectors": ["end_user.address"]}]
-    obj = objects.new_denial(creator=node.identity_id, codes=[code], item="ArF immersion scanner",
-                             end_user={"name": end_user, "country": "CN", "address": "9 Gaoxin Road, Shenzhen"},
-                             denial_date="2026-10-01", reason="military end use",
-                             markings=node.markings(tlp, rel_to if rel_to is not None else ["USA", "KOR"],
-                                                    classification),
-                             granular=granular)
-    return node.create(obj, "test")
+from tests.exchange.conftest import add_denial, sync_in_process
 
 
 def test_denial_reaches_entitled_peers_with_fields_filtered(nodes) -> None:  # type: ignore[no-untyped-def]

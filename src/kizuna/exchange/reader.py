@@ -29,7 +29,7 @@ DEFINITION_TYPES = frozenset({EXTENSION_DEFINITION, "marking-definition"})
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class PageItem:
     """One object of a page, with the ``date_added`` of the object it was sent for."""
 
     obj: dict[str, Any]
@@ -39,7 +39,7 @@ class Entry:
 
 @dataclass
 class UserPage:
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[PageItem] = field(default_factory=list)
     more: bool = False
     next: str | None = None
 
@@ -64,7 +64,7 @@ class UserPage:
 
 
 @dataclass(frozen=True, slots=True)
-class Query:
+class TaxiiFilter:
     """The TAXII filters of a request (``match[…]``), as lists; None means no filter."""
 
     types: list[str] | None = None
@@ -137,9 +137,9 @@ def _parse_token(token: str) -> tuple[str, str | None, int]:
 
 
 def page(node: Node, user: User, *, added_after: str | None = None, next_token: str | None = None,
-         limit: int | None = None, query: Query | None = None) -> UserPage:
+         limit: int | None = None, query: TaxiiFilter | None = None) -> UserPage:
     """The next page of the user's view of the collection: at most ``limit`` objects, definitions included."""
-    query = query or Query()
+    query = query or TaxiiFilter()
     size = page_size(limit)  # the same page sizes as peers get (rules.yaml)
     if next_token:
         after, resume, skip = _parse_token(next_token)
@@ -162,7 +162,7 @@ def page(node: Node, user: User, *, added_after: str | None = None, next_token: 
                 if len(out.entries) == size:
                     out.more, out.next = True, _token(after, object_id, index)
                     return out
-                out.entries.append(Entry(item, added, item["type"] in DEFINITION_TYPES))
+                out.entries.append(PageItem(item, added, item["type"] in DEFINITION_TYPES))
                 sent.add(item["id"])
             after = added
         if len(rows) <= size:
@@ -178,7 +178,7 @@ def _after(added_after: str | None) -> str:
         raise InputError(f"added_after: {added_after[:40]!r} is not a timestamp") from None
 
 
-def _row_filter(query: Query) -> tuple[str, list[Any]]:
+def _row_filter(query: TaxiiFilter) -> tuple[str, list[Any]]:
     """SQL narrowing the rows read when no definition can match (definitions come with any row's object)."""
     if query.wants_definitions():
         return "", []

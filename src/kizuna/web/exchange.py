@@ -158,8 +158,8 @@ def _match(request: Request, name: str) -> list[str] | None:
     return [v for v in value.split(",") if v] if value else None
 
 
-def _query(request: Request, object_id: str | None = None) -> reader.Query:
-    return reader.Query(types=_match(request, "type"), ids=[object_id] if object_id else _match(request, "id"),
+def _query(request: Request, object_id: str | None = None) -> reader.TaxiiFilter:
+    return reader.TaxiiFilter(types=_match(request, "type"), ids=[object_id] if object_id else _match(request, "id"),
                         versions=_match(request, "version"), spec_versions=_match(request, "spec_version"))
 
 
