@@ -229,7 +229,12 @@ class Database:
                                            "AND table_schema = current_schema()", (table,))}
 
     def create_schema(self) -> None:
+        """Create or upgrade the tables and the audit guards (idempotent)."""
         with self.transaction():
+            if self.kind == "postgresql":
+                # Processes opening one database at once (a node's server and a `sync`) would otherwise take the
+                # DDL locks in different orders and deadlock; one waits here instead. The key only has to be fixed.
+                self.execute("SELECT pg_advisory_xact_lock(hashtext('kizuna-exchange-schema'))")
             for statement in SCHEMA:
                 self.execute(statement)
             for table, column, kind in ADDED_COLUMNS:
