@@ -13,7 +13,7 @@ import random
 import re
 from pathlib import Path
 
-from kizuna.core.entity import EntityType, NameKind
+from kizuna.core.entity import NameKind, PartyKind
 from kizuna.core.scripts import LATIN
 from kizuna.lists.store import SnapshotStore
 
@@ -78,8 +78,8 @@ def main() -> None:
     rng = random.Random(SEED)
     snapshot = SnapshotStore().open()
     entries = [e for e in snapshot.entries() if e.name.isascii() and len(e.name.split()) >= 2]
-    persons = [e for e in entries if e.entity_type is EntityType.PERSON]
-    organisations = [e for e in entries if e.entity_type is not EntityType.PERSON]
+    persons = [e for e in entries if e.entity_type is PartyKind.PERSON]
+    organisations = [e for e in entries if e.entity_type is not PartyKind.PERSON]
     rows: list[tuple[str, str, str]] = []
 
     def add(entry, query: str | None, kind: str) -> None:  # type: ignore[no-untyped-def]

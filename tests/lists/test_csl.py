@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kizuna.core.entity import EntityType
+from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.lists.importers import csl
 from tests.conftest import FIXTURES
@@ -37,7 +37,7 @@ def test_csv_sample_is_split_by_source_list() -> None:
     assert set(lists) == {"us-state-isn", "us-bis-uvl", "us-bis-meu", "us-ofac-nonsdn", "us-ofac-sdn",
                           "us-ddtc-debarred", "us-bis-dpl", "us-bis-entity"}
     [rim] = lists["us-ofac-sdn"].entries
-    assert (rim.entry_id, rim.entity_type, rim.dates_of_birth) == ("52291", EntityType.PERSON, ["1978-12-05"])
+    assert (rim.entry_id, rim.entity_type, rim.dates_of_birth) == ("52291", PartyKind.PERSON, ["1978-12-05"])
     assert rim.countries == ["KP", "CN"]
     assert [(i.type, i.value, i.country) for i in rim.identifiers] == [("Passport", "836238033", "KP")]
     [cetc] = lists["us-bis-entity"].entries

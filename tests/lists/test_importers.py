@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kizuna.core.entity import EntityType, NameKind
+from kizuna.core.entity import NameKind, PartyKind
 from kizuna.core.errors import InputError
 from kizuna.lists.importers import ftm, meti, ofac, un, usjson
 from kizuna.lists.sources import bundled_specs, detect_specs
@@ -29,7 +29,7 @@ def test_sdn_joins_aliases_addresses_and_comments() -> None:
     assert "NATIONAL BANK OF CUBA" in [a.text for a in cubana.aliases]
     assert cubana.countries == ["CH", "ES", "JP", "PA"] and cubana.programs == ["CUBA"]  # its branches
     person = _by_id(data.entries, "12300")
-    assert person.entity_type is EntityType.PERSON
+    assert person.entity_type is PartyKind.PERSON
     assert person.dates_of_birth[:3] == ["1965-05-13", "1968-04-13", "1964-07-07"]
     assert "Linked To: R D I S" in (person.remarks or "")  # the sdn_comments.csv overflow is appended
     assert any(i.type == "Cedula No." and i.value == "7548733" and i.country == "CO" for i in person.identifiers)
@@ -44,7 +44,7 @@ def test_bundled_sdn_uses_2024_entries_with_2026_aliases() -> None:
     assert data.data_date == "2024-05-03"
     assert any("have no row in sdn.csv" in w for w in data.warnings)
     kinds = {e.entity_type for e in data.entries}
-    assert kinds == {EntityType.PERSON, EntityType.ORGANIZATION, EntityType.VESSEL, EntityType.AIRCRAFT}
+    assert kinds == {PartyKind.PERSON, PartyKind.ORGANIZATION, PartyKind.VESSEL, PartyKind.AIRCRAFT}
     with_aliases = sum(1 for e in data.entries if e.aliases)
     assert with_aliases > 7000
 
@@ -52,7 +52,7 @@ def test_bundled_sdn_uses_2024_entries_with_2026_aliases() -> None:
 def test_un_xml_reads_persons_entities_and_original_script() -> None:
     [data] = un.read({"primary": LISTS / "un_sc" / "UN_consolidated_2026-02-27.xml"}, None, None, "fixture")
     assert data.code == "un-sc" and data.data_date == "2026-02-27"
-    persons = [e for e in data.entries if e.entity_type is EntityType.PERSON]
+    persons = [e for e in data.entries if e.entity_type is PartyKind.PERSON]
     assert (len(persons), len(data.entries) - len(persons)) == (730, 273)
     saddam = next(e for e in data.entries if e.name == "SADDAM HUSSEIN AL-TIKRITI")
     original = [a for a in saddam.aliases if a.kind is NameKind.ORIGINAL]
@@ -95,7 +95,7 @@ def test_followthemoney_entities_become_entries_by_dataset() -> None:
     by_code = {d.code: d for d in lists}
     assert set(by_code) == {"us-fcc-covered", "us-ofac-sdn", "un-sc"}
     [kim] = by_code["us-ofac-sdn"].entries
-    assert kim.entity_type is EntityType.PERSON and kim.dates_of_birth == ["1984-01-08"] and kim.countries == ["KP"]
+    assert kim.entity_type is PartyKind.PERSON and kim.dates_of_birth == ["1984-01-08"] and kim.countries == ["KP"]
     [komid] = by_code["un-sc"].entries  # the Address entity is not a party
     assert [(a.text, a.kind) for a in komid.aliases] == [("KOMID", NameKind.ALIAS), ("KMDTC", NameKind.WEAK)]
     [huawei] = by_code["us-fcc-covered"].entries

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kizuna.ownership.model import Edge, Graph, InterestKind, Party, PartyKind, Share
+from kizuna.core.entity import PartyKind
+from kizuna.ownership.model import Edge, Graph, InterestKind, Party, Share
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ownership"
 EXAMPLES = FIXTURES / "bods" / "examples"
@@ -20,13 +21,13 @@ def build(edges: list[tuple[str, str, Share | None]], kinds: dict[str, PartyKind
     graph = Graph(source="test")
     for owner, owned, _ in edges:
         for party in (owner, owned):
-            graph.add_party(Party(party, party, (kinds or {}).get(party, PartyKind.ENTITY),
+            graph.add_party(Party(party, party, (kinds or {}).get(party, PartyKind.ORGANIZATION),
                                   (countries or {}).get(party)))
     for owner, owned, share in edges:
         graph.edges.append(Edge(owner, owned, share, InterestKind.OWNERSHIP, ["shareholding"]))
     for owner, owned, interest in control or []:
         for party in (owner, owned):
-            graph.add_party(Party(party, party, (kinds or {}).get(party, PartyKind.ENTITY),
+            graph.add_party(Party(party, party, (kinds or {}).get(party, PartyKind.ORGANIZATION),
                                   (countries or {}).get(party)))
         graph.edges.append(Edge(owner, owned, None, InterestKind.CONTROL, [interest]))
     return graph

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.ownership.bods import load_bods, validate
 from kizuna.ownership.claims import check_claims
 from kizuna.ownership.load import load_file
-from kizuna.ownership.model import InterestKind, PartyKind
+from kizuna.ownership.model import InterestKind
 from tests.ownership.conftest import CONFORMANCE, EXAMPLES, FIXTURES
 
 # Declared indirect shares in the examples and what the data allow (percent): see docs/ownership.md.

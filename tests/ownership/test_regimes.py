@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kizuna.ownership.model import PartyKind, Share, Tri
+from kizuna.core.entity import PartyKind
+from kizuna.ownership.model import Share, Tri
 from kizuna.ownership.regimes import answer, attribute
 from kizuna.ownership.rules import REGIME_CODES, regime, regimes
 from kizuna.ownership.triggers import cfius_check, fefta_check, parse_stake

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kizuna.core.entity import EntityType
+from kizuna.core.entity import PartyKind
 from kizuna.screening import Query
 from kizuna.screening.forms import listed_forms
 from kizuna.screening.han import canonical_han
@@ -83,7 +83,7 @@ def test_country_type_and_birth_year_are_evidence(screener) -> None:  # type: ig
         hits = screener.screen(Query("Kim Jong Un", lists=("us-ofac-sdn",), **kwargs), 0.0, 200)
         return next(h.score for h in hits if h.entry_id == entry_id)
 
-    assert score(entity_type=EntityType.ORGANIZATION) == pytest.approx(plain - 0.15, abs=1e-3)
+    assert score(entity_type=PartyKind.ORGANIZATION) == pytest.approx(plain - 0.15, abs=1e-3)
     assert score(birth_date="1950-01-01") < plain
     with_country = screener.screen(Query("Kim Jong Un", country="US", lists=("us-ofac-sdn",)), 0.0)
     assert "country US not in KP" in next(h for h in with_country if h.entry_id == entry_id).explanation

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from kizuna.core.entity import EntityType
+from kizuna.core.entity import PartyKind
 from kizuna.screening.options import (
     OptionError,
     TooMuchWork,
@@ -93,7 +93,7 @@ def test_names_that_are_not_clean_text_or_too_long_are_refused(name: str, proble
 def test_a_query_made_from_a_users_fields() -> None:
     query = make_query("  Kim Jong Un ", country="kp", entity_type="Person", birth_date="1984")
     assert (query.name, query.country, query.entity_type, query.birth_date) == ("Kim Jong Un", "KP",
-                                                                                EntityType.PERSON, "1984")
+                                                                                PartyKind.PERSON, "1984")
 
 
 def test_error_messages_name_the_callers_field() -> None:

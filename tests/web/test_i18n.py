@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kizuna.cables.maps import LABELS as MAP_LEGEND
-from kizuna.core.entity import EntityType, NameKind
-from kizuna.ownership.model import PartyKind, Tri
+from kizuna.core.entity import NameKind, PartyKind
+from kizuna.ownership.model import Tri
 from kizuna.web.app import create_app
 from kizuna.web.i18n import catalogue, translate
 
@@ -25,7 +25,7 @@ _WORDS = {"in force", "not yet in force", "suspended", "final", "conditional", "
           "objection", "trusted", "concern", "any", "your role cannot answer consultations",
           "only a supervisor approves", "answer recorded; it goes to the consulting agency on its next sync",
           "application approved", "only an administrator changes sharing", "saved"}
-DYNAMIC = (set(MAP_LEGEND.values()) | {e.value for e in EntityType} | {k.value for k in NameKind}
+DYNAMIC = (set(MAP_LEGEND.values()) | {e.value for e in PartyKind} | {k.value for k in NameKind}
            | {k.value for k in PartyKind} | {t.value for t in Tri} | _WORDS)
 
 

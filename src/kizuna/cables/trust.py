@@ -15,7 +15,7 @@ from typing import Any
 
 from kizuna.cables.model import Cable, Network
 from kizuna.core.datafiles import read_yaml
-from kizuna.core.entity import EntityType, Entry, Name, NameKind, Provenance
+from kizuna.core.entity import Entry, Name, NameKind, PartyKind, Provenance
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 from kizuna.screening.index import ScreeningIndex
@@ -148,7 +148,7 @@ def _load_concern(path: Path) -> ConcernList:
 
 def concern_entries(concern: ConcernList) -> list[Entry]:
     """The parties of concern as screening entries."""
-    return [Entry(list_code=LIST_CODE, entry_id=p.id, name=p.name, entity_type=EntityType.ORGANIZATION,
+    return [Entry(list_code=LIST_CODE, entry_id=p.id, name=p.name, entity_type=PartyKind.ORGANIZATION,
                   provenance=Provenance(LIST_CODE, concern.path, "", p.source_url),
                   aliases=[Name(a, NameKind.ALIAS) for a in p.aliases],
                   countries=[p.country] if p.country else [], citation=p.citation, remarks=p.why)

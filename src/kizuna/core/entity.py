@@ -10,12 +10,28 @@ from typing import Any
 from kizuna.core.scripts import detect_script
 
 
-class EntityType(StrEnum):
+class PartyKind(StrEnum):
+    """What a party is: the one kind enum of every capability (listed entries, owners, suppliers, vendors)."""
+
     PERSON = "person"
     ORGANIZATION = "organization"
+    STATE = "state"  # a state or a state body (ministry, agency): the root of state ownership
+    ARRANGEMENT = "arrangement"  # trusts, nominee and joint-holding arrangements
     VESSEL = "vessel"
     AIRCRAFT = "aircraft"
-    UNKNOWN = "unknown"
+    UNKNOWN = "unknown"  # not stated, or an owner the source says exists but does not identify
+
+    @classmethod
+    def _missing_(cls, value: object) -> PartyKind | None:
+        # Older ownership stores and CSV files wrote a company as "entity".
+        return cls.ORGANIZATION if isinstance(value, str) and value.casefold() == "entity" else None
+
+    @property
+    def screened_as(self) -> PartyKind:
+        """The kind a list entry of this party would have: a state body is listed as an organisation."""
+        if self is PartyKind.STATE:
+            return PartyKind.ORGANIZATION
+        return PartyKind.UNKNOWN if self is PartyKind.ARRANGEMENT else self
 
 
 class NameKind(StrEnum):
@@ -65,7 +81,7 @@ class Entry:
     list_code: str
     entry_id: str
     name: str
-    entity_type: EntityType
+    entity_type: PartyKind
     provenance: Provenance
     aliases: list[Name] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)  # ISO 3166-1 alpha-2
@@ -92,7 +108,7 @@ class Entry:
             list_code=data["list_code"],
             entry_id=data["entry_id"],
             name=data["name"],
-            entity_type=EntityType(data["entity_type"]),
+            entity_type=PartyKind(data["entity_type"]),
             provenance=Provenance(**data["provenance"]),
             aliases=[Name(a["text"], NameKind(a["kind"]), a["script"]) for a in data.get("aliases", [])],
             countries=list(data.get("countries", [])),

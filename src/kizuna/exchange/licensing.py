@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from kizuna.core.entity import EntityType, Entry, Provenance
+from kizuna.core.entity import Entry, PartyKind, Provenance
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.exchange import audit, controls, objects
 from kizuna.exchange.audit import Event
@@ -87,7 +87,7 @@ def find_matches(node: Node, codes: list[controls.ControlEntry], end_user: dict[
     if not denials:
         return []
     entries = [Entry(list_code="denial", entry_id=d["id"], name=d["end_user"]["name"],
-                     entity_type=EntityType.UNKNOWN,
+                     entity_type=PartyKind.UNKNOWN,
                      provenance=Provenance("denial", node.originator_name(d["created_by_ref"]), d["denial_date"], ""),
                      countries=[d["end_user"]["country"]] if d["end_user"].get("country") else [],
                      addresses=[d["end_user"]["address"]] if d["end_user"].get("address") else [])

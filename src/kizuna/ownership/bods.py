@@ -18,13 +18,14 @@ from referencing import Registry, Resource
 
 from kizuna.core.countries import to_alpha2
 from kizuna.core.datafiles import read_json, read_json_records
+from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 from kizuna.ownership.interests import is_voting, kind_of
-from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, Party, PartyKind, Share, share_from_bods
+from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, Party, Share, share_from_bods
 
 _ENTITY_KINDS = {"state": PartyKind.STATE, "stateBody": PartyKind.STATE, "arrangement": PartyKind.ARRANGEMENT,
-                 "unknownEntity": PartyKind.UNKNOWN, "anonymousEntity": PartyKind.ENTITY}
+                 "unknownEntity": PartyKind.UNKNOWN, "anonymousEntity": PartyKind.ORGANIZATION}
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +121,7 @@ def _party(record_id: str, statement: dict[str, Any], source: str) -> Party:
     identifiers = [f"{i.get('scheme') or i.get('schemeName', '')}:{i.get('id', '')}"
                    for i in details.get("identifiers", []) if i.get("id")]
     return Party(record_id, details.get("name") or f"{entity_type} {record_id}",
-                 _ENTITY_KINDS.get(entity_type, PartyKind.ENTITY), _country(jurisdiction),
+                 _ENTITY_KINDS.get(entity_type, PartyKind.ORGANIZATION), _country(jurisdiction),
                  listing.get("hasPublicListing"), identifiers, where)
 
 

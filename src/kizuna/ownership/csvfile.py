@@ -11,10 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from kizuna.core.countries import to_alpha2
+from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.core.tables import read_table
 from kizuna.ownership.interests import kind_of
-from kizuna.ownership.model import Edge, Graph, InterestKind, Party, PartyKind, parse_share
+from kizuna.ownership.model import Edge, Graph, InterestKind, Party, parse_share
 
 REQUIRED = ("owner", "owned", "share")
 _TRUE = {"yes", "y", "true", "1", "listed"}

@@ -11,11 +11,13 @@ from typing import Any
 
 from kizuna.core.countries import to_alpha2
 from kizuna.core.datafiles import read_json_records, require
+from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
-from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, Party, PartyKind, parse_share
+from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, Party, parse_share
 
-_KINDS = {"Person": PartyKind.PERSON, "PublicBody": PartyKind.STATE, "Company": PartyKind.ENTITY,
-          "Organization": PartyKind.ENTITY, "LegalEntity": PartyKind.ENTITY, "Asset": PartyKind.ENTITY}
+_KINDS = {"Person": PartyKind.PERSON, "PublicBody": PartyKind.STATE, "Company": PartyKind.ORGANIZATION,
+          "Organization": PartyKind.ORGANIZATION, "LegalEntity": PartyKind.ORGANIZATION,
+          "Asset": PartyKind.ORGANIZATION}
 
 
 def load_ftm(path: Path) -> Graph:

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 
 # An exclusive bound (BODS exclusiveMinimum/exclusiveMaximum, "<5", ">50") is nudged inward by this much, so that
@@ -145,21 +146,13 @@ def share_from_bods(share: dict[str, Any]) -> Share | None:
     return Share(max(0.0, low) / 100.0, min(100.0, high) / 100.0)
 
 
-class PartyKind(StrEnum):
-    PERSON = "person"
-    ENTITY = "entity"
-    STATE = "state"  # a state or a state body (ministry, agency): the root of state ownership
-    ARRANGEMENT = "arrangement"  # trusts, nominee and joint-holding arrangements
-    UNKNOWN = "unknown"  # an owner the source says exists but does not identify
-
-
 @dataclass(slots=True)
 class Party:
     """One node: a person, company, state body or arrangement, as its source describes it."""
 
     id: str
     name: str
-    kind: PartyKind = PartyKind.ENTITY
+    kind: PartyKind = PartyKind.ORGANIZATION
     country: str | None = None  # ISO alpha-2 of nationality, jurisdiction or residence
     listed_company: bool | None = None  # publicly listed on a stock exchange (None: not stated)
     identifiers: list[str] = field(default_factory=list)
@@ -219,7 +212,7 @@ class Graph:
             return party
         if existing.name == existing.id and party.name != party.id:
             existing.name = party.name
-        if existing.kind in (PartyKind.ENTITY, PartyKind.UNKNOWN) and party.kind not in (PartyKind.ENTITY,
+        if existing.kind in (PartyKind.ORGANIZATION, PartyKind.UNKNOWN) and party.kind not in (PartyKind.ORGANIZATION,
                                                                                          PartyKind.UNKNOWN):
             existing.kind = party.kind
         existing.country = existing.country or party.country

@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from kizuna.core.entity import PartyKind
 from kizuna.ownership.integrated import UNKNOWN_ASSUMPTION, Weights, integrated_column, parent_rule, weights
-from kizuna.ownership.model import Graph, InterestKind, PartyKind, Share, Tri
+from kizuna.ownership.model import Graph, InterestKind, Share, Tri
 from kizuna.ownership.rules import Regime
 
 _EPS = 1e-12

@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kizuna.core.entity import EntityType
-from kizuna.ownership.model import Graph, PartyKind
+from kizuna.core.entity import PartyKind
+from kizuna.ownership.model import Graph
 from kizuna.screening import Hit, Query, get_screener
 from kizuna.screening.screener import Screener
-
-_TYPES = {PartyKind.PERSON: EntityType.PERSON, PartyKind.ENTITY: EntityType.ORGANIZATION,
-          PartyKind.STATE: EntityType.ORGANIZATION}
 
 
 @dataclass(slots=True)
@@ -41,7 +38,7 @@ def screen_parties(graph: Graph, party_ids: list[str], screener: Screener | None
         if party.kind == PartyKind.UNKNOWN and party.name.startswith(("Unspecified", "unknown")):
             results[party_id] = PartyScreen(party_id, party.name)
             continue
-        query = Query(party.name, country=party.country, entity_type=_TYPES.get(party.kind, EntityType.UNKNOWN))
+        query = Query(party.name, country=party.country, entity_type=party.kind.screened_as)
         results[party_id] = PartyScreen(party_id, party.name, active.screen(query, limit=limit))
     return results
 

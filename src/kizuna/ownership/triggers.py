@@ -10,9 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.ownership.integrated import integrated_column
-from kizuna.ownership.model import Graph, PartyKind, Share, Tri
+from kizuna.ownership.model import Graph, Share, Tri
 from kizuna.ownership.regimes import aggregate, attribute, is_foreign, regime_weights, seeds_for
 from kizuna.ownership.rules import Citation, fefta_sectors, regime, trigger_citation, trigger_table
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from kizuna.core.entity import EntityType
+from kizuna.core.entity import PartyKind
 from kizuna.core.tables import read_table, write_table
 from kizuna.screening.index import ScreeningIndex
 from kizuna.screening.latin import fold
@@ -39,7 +39,7 @@ class Case:
     expected: frozenset[tuple[str, str]]  # (list code, primary name); empty for negatives
     category: str
     note: str
-    entity_type: EntityType = EntityType.UNKNOWN
+    entity_type: PartyKind = PartyKind.UNKNOWN
     country: str | None = None
 
 
@@ -51,7 +51,7 @@ def load_devset(folder: Path) -> list[Case]:
             expected = frozenset(tuple(e.split(":", 1)) for e in row["expected"].split(" | "))
             cases.append(Case(row["query"], expected, category, row.get("source", "")))
     for _, row in read_table(folder / "negatives.tsv", delimiter="\t").records():
-        kind = EntityType.PERSON if row["type"] == "person" else EntityType.ORGANIZATION
+        kind = PartyKind.PERSON if row["type"] == "person" else PartyKind.ORGANIZATION
         cases.append(Case(row["query"], frozenset(), "negative", row["note"], kind, row.get("country") or None))
     return cases
 

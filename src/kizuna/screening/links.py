@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kizuna.core.entity import EntityType, Entry, NameKind
+from kizuna.core.entity import Entry, NameKind, PartyKind
 from kizuna.core.scripts import is_cjk
 from kizuna.screening.han import canonical_han
 from kizuna.screening.latin import latin_tokens
@@ -40,12 +40,12 @@ def _keys(entry: Entry) -> set[str]:
 def _compatible(a: Entry, b: Entry, key: str) -> bool:
     if a.list_code == b.list_code:
         return False
-    kinds = {a.entity_type, b.entity_type} - {EntityType.UNKNOWN}
+    kinds = {a.entity_type, b.entity_type} - {PartyKind.UNKNOWN}
     if len(kinds) > 1:
         return False
     if a.countries and b.countries and not set(a.countries) & set(b.countries):
         return False
-    if EntityType.PERSON in kinds:
+    if PartyKind.PERSON in kinds:
         years_a, years_b = {d[:4] for d in a.dates_of_birth}, {d[:4] for d in b.dates_of_birth}
         if years_a and years_b:
             return bool(years_a & years_b)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kizuna.core.entity import EntityType
+from kizuna.core.entity import PartyKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,7 +14,7 @@ class Query:
 
     name: str
     country: str | None = None
-    entity_type: EntityType = EntityType.UNKNOWN
+    entity_type: PartyKind = PartyKind.UNKNOWN
     birth_date: str | None = None
     lists: tuple[str, ...] = ()
 

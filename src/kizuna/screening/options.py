@@ -17,16 +17,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from kizuna.core.countries import to_alpha2
-from kizuna.core.entity import EntityType
+from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.lists.registry import known_lists
 from kizuna.screening.model import Query
 from kizuna.screening.tables import limits
 
-_TYPES = {"": EntityType.UNKNOWN, "any": EntityType.UNKNOWN, "person": EntityType.PERSON,
-          "individual": EntityType.PERSON, "organization": EntityType.ORGANIZATION,
-          "organisation": EntityType.ORGANIZATION, "entity": EntityType.ORGANIZATION,
-          "company": EntityType.ORGANIZATION, "vessel": EntityType.VESSEL, "aircraft": EntityType.AIRCRAFT}
+_TYPES = {"": PartyKind.UNKNOWN, "any": PartyKind.UNKNOWN, "person": PartyKind.PERSON,
+          "individual": PartyKind.PERSON, "organization": PartyKind.ORGANIZATION,
+          "organisation": PartyKind.ORGANIZATION, "entity": PartyKind.ORGANIZATION,
+          "company": PartyKind.ORGANIZATION, "vessel": PartyKind.VESSEL, "aircraft": PartyKind.AIRCRAFT}
 _BIRTH_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -113,7 +113,7 @@ def check_country(value: str | None, field: str = "country") -> str | None:
     return code
 
 
-def check_type(value: str, field: str = "type") -> EntityType:
+def check_type(value: str, field: str = "type") -> PartyKind:
     """A party type as users write it (person, organization, any and their synonyms)."""
     key = value.strip().lower()
     if key not in _TYPES:

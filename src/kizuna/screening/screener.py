@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from kizuna.core.entity import EntityType
+from kizuna.core.entity import PartyKind
 from kizuna.screening.explain import describe
 from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, PERSON_FORMS, Form, query_forms
 from kizuna.screening.index import EntryRecord, ScreeningIndex
@@ -24,8 +24,8 @@ from kizuna.screening.qualifiers import find as find_qualifiers
 from kizuna.screening.tables import scoring
 
 # Person and organisation are the types whose confusion is evidence against a match; unknown says nothing.
-_PARTY_KINDS = {EntityType.PERSON.value: "person", EntityType.ORGANIZATION.value: "organization",
-                EntityType.VESSEL.value: "object", EntityType.AIRCRAFT.value: "object"}
+_PARTY_KINDS = {PartyKind.PERSON.value: "person", PartyKind.ORGANIZATION.value: "organization",
+                PartyKind.VESSEL.value: "object", PartyKind.AIRCRAFT.value: "object"}
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 from kizuna.core import text as textfile
 from kizuna.core.datafiles import read_yaml
-from kizuna.core.entity import EntityType
+from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 from kizuna.lists.freshness import period
@@ -81,15 +81,15 @@ def _org_terms() -> frozenset[str]:
     return frozenset(words)
 
 
-def infer_entity_type(name: str) -> EntityType:
+def infer_entity_type(name: str) -> PartyKind:
     """Guess organisation vs person for lists that do not say: organisational words mean an organisation,
     a ``Surname, Given`` shape with no such word means a person; otherwise unknown."""
     tokens = set(re.findall(r"[\w]+", name.casefold()))
     if tokens & _org_terms():
-        return EntityType.ORGANIZATION
+        return PartyKind.ORGANIZATION
     if re.fullmatch(r"[^,;()\d]+,\s*[^,;()\d]+", name) and len(tokens) <= 5:
-        return EntityType.PERSON
-    return EntityType.UNKNOWN
+        return PartyKind.PERSON
+    return PartyKind.UNKNOWN
 
 
 def require_columns(path: Path, header: list[str], required: list[str]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from kizuna.core.countries import countries_in, to_alpha2
 from kizuna.core.datafiles import parse_json
-from kizuna.core.entity import EntityType, Entry, Identifier, Name, NameKind, Provenance, dedupe_names
+from kizuna.core.entity import Entry, Identifier, Name, NameKind, PartyKind, Provenance, dedupe_names
 from kizuna.core.errors import InputError
 from kizuna.core.tables import csv_rows
 from kizuna.lists.importers.common import (
@@ -38,8 +38,8 @@ _ARRAYS: dict[str, tuple[type, ...]] = {
     "programs": (str,), "alt_names": (str,), "citizenships": (str,), "dates_of_birth": (str,),
     "nationalities": (str,), "places_of_birth": (str,), "addresses": (dict, str), "ids": (dict, str)}
 _TEXT = tuple(c for c in COLUMNS if c not in _ARRAYS)
-_TYPES = {"individual": EntityType.PERSON, "entity": EntityType.ORGANIZATION, "vessel": EntityType.VESSEL,
-          "aircraft": EntityType.AIRCRAFT}
+_TYPES = {"individual": PartyKind.PERSON, "entity": PartyKind.ORGANIZATION, "vessel": PartyKind.VESSEL,
+          "aircraft": PartyKind.AIRCRAFT}
 # "ids" parts that are sanctions annotations, not identifiers of the party.
 _NOT_IDENTIFIERS = ("Gender", "Secondary sanctions", "Transactions Prohibited", "Executive Order",
                     "Additional Sanctions", "Website", "Email")

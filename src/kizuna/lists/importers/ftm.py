@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kizuna.core.countries import countries_in
 from kizuna.core.datafiles import read_json_records, require
-from kizuna.core.entity import EntityType, Entry, Identifier, Name, NameKind, Provenance, dedupe_names
+from kizuna.core.entity import Entry, Identifier, Name, NameKind, PartyKind, Provenance, dedupe_names
 from kizuna.core.errors import InputError
 from kizuna.lists.importers.common import check_json_types, iso_date, read_text
 from kizuna.lists.importers.formats import ftm_dataset_code
@@ -20,13 +20,13 @@ from kizuna.lists.model import ListData
 from kizuna.lists.registry import official_url
 
 _SCHEMA_TYPES = {
-    "Person": EntityType.PERSON,
-    "Company": EntityType.ORGANIZATION,
-    "Organization": EntityType.ORGANIZATION,
-    "LegalEntity": EntityType.UNKNOWN,
-    "PublicBody": EntityType.ORGANIZATION,
-    "Vessel": EntityType.VESSEL,
-    "Airplane": EntityType.AIRCRAFT,
+    "Person": PartyKind.PERSON,
+    "Company": PartyKind.ORGANIZATION,
+    "Organization": PartyKind.ORGANIZATION,
+    "LegalEntity": PartyKind.UNKNOWN,
+    "PublicBody": PartyKind.ORGANIZATION,
+    "Vessel": PartyKind.VESSEL,
+    "Airplane": PartyKind.AIRCRAFT,
 }
 _ID_PROPS = ("idNumber", "registrationNumber", "taxNumber", "passportNumber", "innCode", "ogrnCode",
              "leiCode", "swiftBic", "imoNumber", "uscCode", "vatCode")

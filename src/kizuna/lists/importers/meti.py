@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 
 from kizuna.core.countries import to_alpha2
-from kizuna.core.entity import EntityType, Entry, Name, NameKind, Provenance, dedupe_names, stable_id
+from kizuna.core.entity import Entry, Name, NameKind, PartyKind, Provenance, dedupe_names, stable_id
 from kizuna.core.errors import InputError
 from kizuna.core.scripts import is_cjk
 from kizuna.core.xlsx import open_workbook
@@ -110,7 +110,7 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
             list_code=code,
             entry_id=stable_id(code, country, name),
             name=name,
-            entity_type=EntityType.ORGANIZATION,  # the column is "Company or Organization"
+            entity_type=PartyKind.ORGANIZATION,  # the column is "Company or Organization"
             provenance=provenance,
             aliases=dedupe_names(name, aliases),
             countries=[country],

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from kizuna.core.countries import countries_in, to_alpha2
 from kizuna.core.entity import (
-    EntityType,
     Entry,
     Identifier,
     Name,
     NameKind,
+    PartyKind,
     Provenance,
     dedupe_names,
 )
@@ -31,7 +31,7 @@ from kizuna.lists.registry import official_url
 
 _PRIMARY_COLUMNS = ["ent_num", "SDN_Name", "SDN_Type", "Program", "Title", "Call_Sign", "Vess_type",
                     "Tonnage", "GRT", "Vess_flag", "Vess_owner", "Remarks"]
-_TYPES = {"individual": EntityType.PERSON, "vessel": EntityType.VESSEL, "aircraft": EntityType.AIRCRAFT}
+_TYPES = {"individual": PartyKind.PERSON, "vessel": PartyKind.VESSEL, "aircraft": PartyKind.AIRCRAFT}
 _ALT_KINDS = {"aka": NameKind.ALIAS, "fka": NameKind.FORMER, "nka": NameKind.ALIAS}
 
 # Remarks fields, as OFAC writes them: "DOB 13 May 1965; alt. DOB ...; nationality Iran; Passport X (Iran)".
@@ -123,7 +123,7 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
             list_code=code,
             entry_id=ent_num,
             name=name,
-            entity_type=_TYPES.get(kind, EntityType.ORGANIZATION),
+            entity_type=_TYPES.get(kind, PartyKind.ORGANIZATION),
             provenance=provenance,
             aliases=dedupe_names(name, aliases),
             countries=countries,

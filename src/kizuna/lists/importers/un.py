@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from kizuna.core.countries import countries_in, to_alpha2
-from kizuna.core.entity import EntityType, Entry, Identifier, Name, NameKind, Provenance, dedupe_names
+from kizuna.core.entity import Entry, Identifier, Name, NameKind, PartyKind, Provenance, dedupe_names
 from kizuna.core.errors import InputError
 from kizuna.core.xmlfiles import parse_xml
 from kizuna.lists.importers.common import clean, iso_date
@@ -79,7 +79,7 @@ def _entry(element: ET.Element, person: bool, provenance: Provenance, path: Path
         list_code=provenance.list_code,
         entry_id=_text(element, "REFERENCE_NUMBER") or _text(element, "DATAID") or name,
         name=name,
-        entity_type=EntityType.PERSON if person else EntityType.ORGANIZATION,
+        entity_type=PartyKind.PERSON if person else PartyKind.ORGANIZATION,
         provenance=provenance,
         aliases=dedupe_names(name, aliases),
         countries=countries_in([*nationalities, *address_countries]),
