@@ -1,0 +1,70 @@
+"""The one public way to screen: a ``Party`` (or many) against the current list snapshot or a given set of
+entries (a capability's own parties of concern, the denials an exchange node holds), returning ``Hit`` records.
+
+Every capability screens through here; none builds its own ``Query`` or index. A party with aliases is screened
+under each of its names and keeps the best hit per listed entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable, Sequence
+
+from kizuna.core.entity import Entry
+from kizuna.core.party import Party
+from kizuna.screening.index import ScreeningIndex
+from kizuna.screening.model import Hit, Query
+from kizuna.screening.screener import Screener
+from kizuna.screening.service import get_screener
+
+DEFAULT_LIMIT = 25
+_lock = threading.Lock()
+_given: dict[str, Screener] = {}
+_GIVEN_CACHE = 8  # screeners over given entry sets kept per process (a capability has one or two)
+
+
+def screen(party: Party, *, entries: Sequence[Entry] | None = None, lists: Sequence[str] = (),
+           threshold: float | None = None, limit: int = DEFAULT_LIMIT, screener: Screener | None = None) -> list[Hit]:
+    """``party``'s hits, best first, at or above ``threshold`` (the scoring file's default when None).
+
+    ``entries``: screen against these instead of the current snapshot; ``lists``: only these list codes;
+    ``screener``: an explicit one (a given snapshot), else the current snapshot's.
+    """
+    active = screener or (for_entries(entries) if entries is not None else get_screener())
+    best: dict[tuple[str, str], Hit] = {}
+    for name in dict.fromkeys(n.text for n in party.names if n.text.strip()):
+        query = Query(name, country=party.country, entity_type=party.kind.screened_as,
+                      birth_date=party.birth_date, lists=tuple(lists))
+        for hit in active.screen(query, threshold=threshold, limit=limit):
+            key = (hit.list_code, hit.entry_id)
+            if key not in best or hit.score > best[key].score:
+                best[key] = hit
+    return sorted(best.values(), key=lambda h: (-h.score, h.list_code, h.entry_id))[:limit]
+
+
+def screen_many(parties: Iterable[Party], *, entries: Sequence[Entry] | None = None, lists: Sequence[str] = (),
+                threshold: float | None = None, limit: int = DEFAULT_LIMIT,
+                screener: Screener | None = None) -> list[list[Hit]]:
+    """``screen`` for each party, in order, with one screener and the same options for all."""
+    active = screener or (for_entries(entries) if entries is not None else get_screener())
+    return [screen(party, lists=lists, threshold=threshold, limit=limit, screener=active) for party in parties]
+
+
+def for_entries(entries: Sequence[Entry]) -> Screener:
+    """A screener over ``entries`` only, built once per distinct set (kept for the process)."""
+    key = _fingerprint(entries)
+    with _lock:
+        if key not in _given:
+            if len(_given) >= _GIVEN_CACHE:
+                _given.pop(next(iter(_given)))
+            _given[key] = Screener(ScreeningIndex.build(entries, snapshot_id=f"given:{key}"))
+        return _given[key]
+
+
+def _fingerprint(entries: Sequence[Entry]) -> str:
+    digest = hashlib.sha256()
+    for entry in entries:
+        digest.update("\x1f".join([entry.list_code, entry.entry_id, entry.name, *(a.text for a in entry.aliases),
+                                   *entry.countries, entry.entity_type.value]).encode("utf-8") + b"\x1e")
+    return digest.hexdigest()[:16]
