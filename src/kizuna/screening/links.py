@@ -66,7 +66,7 @@ def link_entries(entries: list[Entry]) -> tuple[list[int], dict[int, str]]:
 
     groups: dict[str, list[int]] = defaultdict(list)
     for number, entry in enumerate(entries):
-        for key in _keys(entry):
+        for key in sorted(_keys(entry)):  # sorted: which names link (and the reason shown) must not vary by run
             groups[key].append(number)
     reasons: dict[int, str] = {}
     for key, members in groups.items():
