@@ -119,6 +119,25 @@ def table_rows(path: Path, *, sheet: str | None = None, fallback: str | None = N
             for line, cells in csv_rows(path, fallback=fallback, delimiter=delimiter))
 
 
+YES_WORDS = frozenset({"yes", "y", "true", "1"})
+NO_WORDS = frozenset({"no", "n", "false", "0"})
+
+
+def yes_no(value: str, *, path: Path | str, line: int | None, field: str,
+           yes: frozenset[str] = frozenset(), no: frozenset[str] = frozenset()) -> bool | None:
+    """A yes/no cell: True, False, or None when blank; ``yes``/``no`` add a column's own words (``listed``).
+    InputError naming the file, line and field for anything else."""
+    text = value.strip().casefold()
+    if not text:
+        return None
+    if text in YES_WORDS | yes:
+        return True
+    if text in NO_WORDS | no:
+        return False
+    words = ", ".join(sorted(YES_WORDS | yes | NO_WORDS | no))
+    raise InputError(f"{value!r} is not yes or no (one of: {words})", path=path, line=line, field=field)
+
+
 def _check_header(header: list[str], path: Path, line: int) -> None:
     seen: set[str] = set()
     for name in header:
