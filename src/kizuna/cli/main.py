@@ -2,43 +2,77 @@
 
 Exit codes: 0 success; 1 hits with ``--fail-on-hit`` (``screen``, ``screen-file``); 2 a usage or input error;
 3 an internal error (a bug: the traceback is printed, please report it).
+
+The command tree comes from the capability registry (:mod:`kizuna.capabilities`): ``kizuna --help`` lists every
+command from the registry's help lines, and a command's module is imported only when that command runs (or its
+own ``--help`` is asked for).
 """
 
 from __future__ import annotations
 
 import sys
 import traceback
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
+from typer.core import TyperCommand, TyperGroup
 
 from kizuna import __version__
-from kizuna.cli import bench, cables, cyber, exchange, lists, ownership, screening, serve
+from kizuna.capabilities import REGISTRY, Command, Registry, load
 from kizuna.cli.output import errors
 from kizuna.core.errors import KizunaError
 
-app = typer.Typer(
-    name="kizuna",
-    help="Kizuna (絆): allied export-control and investment screening, across scripts, with provenance.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.add_typer(lists.app, name="lists")
-app.add_typer(bench.app, name="bench")
-app.add_typer(ownership.app, name="ownership")
-app.add_typer(ownership.invest_app, name="invest")
-app.add_typer(cyber.app, name="cyber")
-app.add_typer(exchange.app, name="exchange")
-app.add_typer(exchange.denial_app, name="denial")
-app.add_typer(exchange.licence_app, name="licence")
-app.add_typer(exchange.consultation_app, name="consultation")
-app.add_typer(cables.app, name="cables")
-screening.register(app)
-serve.register(app)
+HELP = "Kizuna (絆): allied export-control and investment screening, across scripts, with provenance."
 EXIT_USAGE = 2
 EXIT_BUG = 3
+
+
+class LazyGroup(TyperGroup):
+    """A command group whose subcommands are the registry's commands, each loaded on first use.
+
+    Until a command is resolved for running it is a placeholder carrying the registry's help line, which is all
+    the group's own help needs (Click's "lazily loading subcommands" pattern)."""
+
+    registry: Registry = REGISTRY
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self._pending: dict[str, Command] = {}
+        for command in self.registry.commands():
+            self.commands[command.name] = TyperCommand(name=command.name, help=command.help)
+            self._pending[command.name] = command
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name in self._pending:
+            command = self.commands[name] = _build(self._pending.pop(name), self.registry)
+        return name, command, rest
+
+
+def _build(command: Command, registry: Registry) -> Any:
+    """The Click command for a registry command, importing its module (and those of the commands it groups)."""
+    target = load(command.target)
+    if isinstance(target, typer.Typer):
+        # As ``add_typer`` would: a group, without the completion options of a top-level app.
+        built = typer.main.get_group(target)
+        for child in registry.commands(parent=command.name):
+            built.add_command(_build(child, registry))
+    else:
+        single = typer.Typer(add_completion=False)
+        single.command(command.name)(target)
+        built = typer.main.get_command(single)
+    built.name = command.name
+    return built
+
+
+def build_app(registry: Registry = REGISTRY) -> typer.Typer:
+    """The ``kizuna`` Typer app with ``registry``'s commands."""
+    group = type("LazyGroup", (LazyGroup,), {"registry": registry})
+    app = typer.Typer(name="kizuna", help=HELP, cls=group, no_args_is_help=True, add_completion=False,
+                      pretty_exceptions_enable=False)
+    app.callback()(_options)
+    return app
 
 
 def _show_version(value: bool) -> None:
@@ -47,12 +81,14 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _options(
     version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_show_version,
                                           help="Print Kizuna's version and exit.")] = False,
 ) -> None:
     """Kizuna (絆): allied export-control and investment screening, across scripts, with provenance."""
+
+
+app = build_app()
 
 
 def main() -> None:
