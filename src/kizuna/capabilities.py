@@ -126,15 +126,16 @@ REGISTRY = Registry((
     ), routers=("kizuna.web.cyber:router",), nav=(NavEntry("cyber", "Cyber", "/cyber"),
                                                    NavEntry("registry", "Registry", "/cyber/registry"))),
     Capability("exchange", commands=(
-        Command("exchange", "kizuna.cli.exchange:app", "Run an allied exchange node: identity, peers, sync, audit, users."),
+        Command("exchange", "kizuna.cli.exchange:app",
+                "Run an allied exchange node: identity, peers, sync, audit, users."),
         Command("denial", "kizuna.cli.exchange:denial_app", "Licence denials this agency notifies to allies."),
         Command("licence", "kizuna.cli.exchange:licence_app", "Licence applications and the no-undercut check."),
         Command("consultation", "kizuna.cli.exchange:consultation_app", "No-undercut consultations."),
         Command("exchange", "kizuna.cli.exchange:bench_exchange", parent="bench"),
     ), routers=("kizuna.web.exchange:router",), nav=(NavEntry("exchange", "Exchange", "/exchange/"),)),
     Capability("cables", commands=(
-        Command("cables", "kizuna.cli.cables:app", "Submarine-cable resilience: exact cable min-cuts, transit and trust "
-                "policies, corridors, criticality, what to build next, maps."),
+        Command("cables", "kizuna.cli.cables:app", "Submarine-cable resilience: exact cable min-cuts, transit and "
+                "trust policies, corridors, criticality, what to build next, maps."),
         Command("cables", "kizuna.cli.cables:bench_cables", parent="bench"),
     ), routers=("kizuna.web.cables:router",), nav=(NavEntry("cables", "Cables", "/cables"),)),
 ))

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kizuna.cables.maps import LABELS as MAP_LEGEND
+from kizuna.capabilities import REGISTRY
 from kizuna.core.entity import NameKind, PartyKind
 from kizuna.ownership.model import Tri
 from kizuna.web.app import create_app
@@ -41,8 +42,7 @@ def labels() -> set[str]:
     for path in WEB.glob("*.py"):
         text = path.read_text(encoding="utf-8")
         found.update(re.findall(r'gettext\(request,\s*"((?:[^"\\]|\\.)*)"', text))
-        found.update(re.findall(r'add_nav\("[^"]+",\s*"([^"]+)"', text))
-    return found
+    return found | {entry.label for entry in REGISTRY.nav()}
 
 
 def test_every_label_has_a_japanese_translation() -> None:

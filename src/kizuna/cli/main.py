@@ -50,18 +50,23 @@ class LazyGroup(TyperGroup):
         return name, command, rest
 
 
-def _build(command: Command, registry: Registry) -> Any:
+def _build(command: Command, registry: Registry) -> TyperGroup | TyperCommand:
     """The Click command for a registry command, importing its module (and those of the commands it groups)."""
     target = load(command.target)
+    built: TyperGroup | TyperCommand
     if isinstance(target, typer.Typer):
         # As ``add_typer`` would: a group, without the completion options of a top-level app.
-        built = typer.main.get_group(target)
+        group = typer.main.get_group(target)
         for child in registry.commands(parent=command.name):
-            built.add_command(_build(child, registry))
+            group.add_command(_build(child, registry))
+        built = group
     else:
         single = typer.Typer(add_completion=False)
         single.command(command.name)(target)
-        built = typer.main.get_command(single)
+        one = typer.main.get_command(single)
+        if not isinstance(one, TyperCommand):
+            raise TypeError(f"{command.target} is neither a Typer app nor a command function")
+        built = one
     built.name = command.name
     return built
 

@@ -1,4 +1,6 @@
-"""The FastAPI application: API under /v1 (OpenAPI at /docs, served offline), console pages at /."""
+"""The FastAPI application: API under /v1 (OpenAPI at /docs, served offline), console pages at /.
+
+Its routers and its console navigation are the capability registry's (:mod:`kizuna.capabilities`), in its order."""
 
 from __future__ import annotations
 
@@ -16,12 +18,12 @@ from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kizuna import __version__
+from kizuna.capabilities import REGISTRY, Registry, load
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.screening.forms import warm_up
 from kizuna.screening.options import TooMuchWork
 from kizuna.screening.service import get_screener
 from kizuna.screening.tables import limits
-from kizuna.web import cables, cyber, exchange, lists, ownership, screening
 from kizuna.web.i18n import language_middleware
 from kizuna.web.keepalive import KeepAliveOn500
 
@@ -37,7 +39,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app() -> FastAPI:
+def create_app(registry: Registry = REGISTRY) -> FastAPI:
+    """The API and console app, with ``registry``'s routers and navigation."""
     # FastAPIOffline serves Swagger UI and ReDoc from files in its package instead of a CDN, so /docs works
     # on a network without internet access.
     app = FastAPIOffline(
@@ -52,12 +55,9 @@ def create_app() -> FastAPI:
     app.add_middleware(BoundedBody, paths=BOUNDED_PATHS, limit=limits()["max_request_bytes"])
     app.middleware("http")(language_middleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(screening.router)
-    app.include_router(lists.router)
-    app.include_router(ownership.router)
-    app.include_router(cyber.router)
-    app.include_router(exchange.router)
-    app.include_router(cables.router)
+    for router in registry.routers():
+        app.include_router(load(router))
+    app.state.nav = registry.nav()
 
     @app.exception_handler(KizunaError)
     async def _kizuna_error(request: Request, exc: KizunaError) -> JSONResponse:

@@ -14,12 +14,10 @@ from kizuna.cables.corridors import crosses, load_corridors
 from kizuna.cables.loader import load_network
 from kizuna.cables.scenario import Scenario, View, apply, parse_places
 from kizuna.core.errors import KizunaError
-from kizuna.web import lists, screening  # noqa: F401  (their sections register first: they lead the navigation)
 from kizuna.web.i18n import gettext
-from kizuna.web.templating import add_nav, templates
+from kizuna.web.templating import templates
 
 router = APIRouter()
-add_nav("cables", "Cables", "/cables")
 DEFAULT_PARTNERS = ["TW", "PH", "SG", "US"]
 
 

@@ -23,12 +23,10 @@ from kizuna.cyber.report import family_titles, render_html, render_pdf
 from kizuna.cyber.service import evaluate, evaluate_stored, import_answers, rules_for
 from kizuna.cyber.store import CyberStore
 from kizuna.web.i18n import gettext
-from kizuna.web.templating import add_nav, templates
+from kizuna.web.templating import templates
 from kizuna.web.uploads import saved_upload
 
 router = APIRouter()
-add_nav("cyber", "Cyber", "/cyber")
-add_nav("registry", "Registry", "/cyber/registry")
 StatusName = Literal["met", "not_met", "not_applicable", "partial"]
 
 

@@ -26,10 +26,9 @@ from kizuna.exchange.objects import effective_status
 from kizuna.exchange.signing import HEADER_NODE, HEADER_NONCE, HEADER_ROTATION, rotation_header, sign_response
 from kizuna.web.i18n import gettext, language_middleware
 from kizuna.web.keepalive import KeepAliveOn500
-from kizuna.web.templating import add_nav, templates
+from kizuna.web.templating import templates
 
 router = APIRouter()
-add_nav("exchange", "Exchange", "/exchange/")
 COOKIE = "kizuna_session"
 _nodes: dict[str, Node] = {}
 _lock = threading.Lock()

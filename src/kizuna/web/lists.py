@@ -11,10 +11,9 @@ from pydantic import BaseModel
 from kizuna.lists.registry import known_lists
 from kizuna.lists.store import SnapshotStore
 from kizuna.screening.service import ensure_current
-from kizuna.web.templating import add_nav, templates
+from kizuna.web.templating import templates
 
 router = APIRouter()
-add_nav("lists", "Lists", "/lists")
 
 
 class ListOut(BaseModel):

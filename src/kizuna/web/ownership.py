@@ -19,11 +19,10 @@ from kizuna.ownership.screen import listed_map, screen_parties
 from kizuna.ownership.store import check_name, list_graphs, load_and_save, open_graph
 from kizuna.ownership.triggers import CFIUS_RIGHTS, CFIUS_TID, cfius_check, fefta_check
 from kizuna.web.i18n import gettext
-from kizuna.web.templating import add_nav, country_code, templates
+from kizuna.web.templating import country_code, templates
 from kizuna.web.uploads import saved_upload
 
 router = APIRouter()
-add_nav("ownership", "Ownership", "/ownership")
 RegimeCode = Literal["eu-amlr", "us-cta", "us-cfius", "us-ofac-50", "us-bis-affiliates", "jp-fefta", "none"]
 
 

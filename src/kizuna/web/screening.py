@@ -20,10 +20,9 @@ from kizuna.screening.service import get_screener
 from kizuna.screening.tables import limits
 from kizuna.web.i18n import gettext
 from kizuna.web.results import PartyGroup, Run, entry_url, group_hits, linked_entries, to_csv, to_json
-from kizuna.web.templating import add_nav, templates
+from kizuna.web.templating import templates
 
 router = APIRouter()
-add_nav("screen", "Screen", "/")
 PartyType = Literal["person", "organization", "any"]
 _LIMITS = limits()
 

@@ -1,4 +1,4 @@
-"""Jinja templates shared by the console pages, the navigation each capability adds itself to, and the
+"""Jinja templates shared by the console pages, the navigation (the capability registry's sections), and the
 helpers every page uses: ``_()`` for labels in the request's language, ``lang_url()`` for the language switch,
 ``country`` to show every country as ISO 3166 alpha-2."""
 
@@ -8,23 +8,28 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from kizuna.capabilities import REGISTRY, NavEntry
 from kizuna.core.countries import from_alpha3, to_alpha2
 from kizuna.web.i18n import DEFAULT, LANGUAGES, translate
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-_nav: list[tuple[str, str, str]] = []
-templates.env.globals["nav"] = _nav
 templates.env.globals["languages"] = LANGUAGES
 
 
-def add_nav(key: str, label: str, path: str) -> None:
-    """Add a console section to the top navigation; ``key`` is what pages pass as ``active``."""
-    if all(item[0] != key for item in _nav):
-        _nav.append((key, label, path))
+def nav_of(request: Request) -> list[NavEntry]:
+    """The sections in the top navigation of ``request``'s app: ``app.state.nav`` (set by ``create_app`` from
+    the registry), or for an app built otherwise (the exchange node's) the sections of the capability whose page
+    this is."""
+    entries: list[NavEntry] | None = getattr(request.app.state, "nav", None)
+    if entries is None:
+        endpoint = request.scope.get("endpoint")
+        entries = REGISTRY.nav_of_module(getattr(endpoint, "__module__", ""))
+    return entries
 
 
 def _lang(context: Context) -> str:
@@ -44,6 +49,12 @@ def _ngettext(context: Context, singular: str, plural: str, n: int, **values: An
 
 
 @pass_context
+def _nav(context: Context) -> list[NavEntry]:
+    request = context.get("request")
+    return nav_of(request) if request is not None else []
+
+
+@pass_context
 def _current_lang(context: Context) -> str:
     return _lang(context)
 
@@ -54,7 +65,7 @@ def _lang_url(context: Context, lang: str) -> str:
     (a post's address cannot be fetched again)."""
     request = context["request"]
     if request.method != "GET":
-        section = next((path for key, _, path in _nav if key == context.get("active")), "/")
+        section = next((entry.path for entry in nav_of(request) if entry.key == context.get("active")), "/")
         return f"{section}?{urlencode({'lang': lang})}"
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", lang)]
     return f"{request.url.path}?{urlencode(params)}"
@@ -69,6 +80,7 @@ def country_code(value: str | None) -> str:
     return to_alpha2(value) or value
 
 
+templates.env.globals["nav"] = _nav
 templates.env.globals["_"] = _gettext
 templates.env.globals["_n"] = _ngettext
 templates.env.globals["current_lang"] = _current_lang
