@@ -143,3 +143,12 @@ def test_every_v1_route_has_a_response_model() -> None:
             if not schemas or not all(_typed(spec, schema) for schema in schemas):
                 untyped.append(f"{method.upper()} {path}")
     assert not untyped, f"{len(untyped)} /v1 operations without a response model: {untyped}"
+
+
+def test_the_exchange_node_shows_its_own_section_only() -> None:
+    """The node's app is not built from the registry: its pages show their capability's sections."""
+    from kizuna.web.exchange import create_node_app
+
+    page = TestClient(create_node_app()).get("/exchange/login")
+    assert page.status_code == 200
+    assert nav_links(page.text) == ["/exchange/"]
