@@ -10,8 +10,14 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+    from kizuna.screening.screener import Screener
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -49,7 +55,7 @@ def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def screener(kizuna_home: Path):  # type: ignore[no-untyped-def]
+def screener(kizuna_home: Path) -> Screener:
     from kizuna.screening.service import get_screener
 
     return get_screener()
@@ -100,7 +106,7 @@ def live_server(kizuna_home: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser() -> Iterator[Browser]:
     """Debian's Chromium driven by Playwright (Playwright's own browser download cannot work offline)."""
     from playwright.sync_api import sync_playwright
 
@@ -118,14 +124,14 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def page(browser):  # type: ignore[no-untyped-def]
+def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = context.new_page()
     yield page
     context.close()
 
 
-def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+def screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot under screenshots/ (git-ignored) for a human to look at."""
     target = ROOT / "screenshots" / f"{name}.png"
     target.parent.mkdir(exist_ok=True)

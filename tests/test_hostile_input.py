@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -28,7 +29,7 @@ OWNERSHIP = "owner,owned,share\nA,B,40\n"
 DEEP = "[" * 200_000 + "]" * 200_000
 
 
-def _refused(call, *match: str) -> InputError:  # type: ignore[no-untyped-def]
+def _refused(call: Callable[[], object], *match: str) -> InputError:
     with pytest.raises(InputError) as caught:
         call()
     for text in match:

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -191,7 +191,8 @@ def test_a_node_that_was_down_catches_up(network: dict[str, AgencyNode]) -> None
     assert _stored(us, denial_id) is not None
 
 
-def test_sync_killed_mid_way_resumes_without_loss_or_duplicates(tmp_path: Path, backend) -> None:  # type: ignore[no-untyped-def]
+def test_sync_killed_mid_way_resumes_without_loss_or_duplicates(tmp_path: Path,
+                                                                backend: Callable[[], str | None]) -> None:
     jp, us = make_node(tmp_path, "JP", backend()), make_node(tmp_path, "US", backend())
     link([jp, us])
     total = 1500
