@@ -41,7 +41,7 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 
 typecheck: install
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests
 
 pytest: install system-deps
 	KIZUNA_CHROMIUM=/usr/bin/chromium $(BIN)/pytest -n 2

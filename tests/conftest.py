@@ -10,18 +10,20 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, FloatRect, Locator, Page
 
     from kizuna.screening.screener import Screener
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 BUNDLED = ROOT / "data"
+
+T = TypeVar("T")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -137,3 +139,16 @@ def screenshot(page: Page, name: str) -> Path:
     target.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(target), full_page=True)
     return target
+
+
+def bounds(locator: Locator) -> FloatRect:
+    """Where the browser drew ``locator``'s element; it must be drawn."""
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not drawn"
+    return box
+
+
+def present(value: T | None) -> T:
+    """``value``, which the test expects to be there (an optional field of a parsed document)."""
+    assert value is not None
+    return value

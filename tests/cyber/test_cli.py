@@ -46,7 +46,9 @@ def test_stored_assessment_lifecycle(requirement_csv: WriteAnswers, tmp_path: Pa
     home = tmp_path / "home"
     out = kizuna("cyber", "new", "--org", "Sakura Precision K.K.", "--system", "CUI enclave", "--assessor",
                  "J. Tanaka", "--date", "2026-03-01", home=home).stdout
-    assessment_id = re.search(r"assessment (\d+) created", out).group(1)  # type: ignore[union-attr]
+    created = re.search(r"assessment (\d+) created", out)
+    assert created, out
+    assessment_id = created.group(1)
     kizuna("cyber", "import", assessment_id, str(requirement_csv({"3.1.3": "not_met", "3.4.9": "not_met"})),
            home=home)
     # a bad file: error, and the stored answers stay as they were (no partial write)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import screenshot
+from tests.conftest import bounds, screenshot
 from tests.cyber.conftest import requirement_rows
 
 pytestmark = pytest.mark.browser
@@ -102,8 +102,8 @@ def test_registry_filters_and_listed_company(page: Page, live_server: str) -> No
     assert "never shown as trusted" in row.locator("td.trust").inner_text()
     # The Trusted column is a table cell like its header (a cables style once made it an inline block).
     assert row.locator("td.trust").evaluate("e => getComputedStyle(e).display") == "table-cell"
-    header = page.locator("table.registry th").last.bounding_box()
-    assert abs(row.locator("td.trust").bounding_box()["x"] - header["x"]) < 1
+    header = bounds(page.locator("table.registry th").last)
+    assert abs(bounds(row.locator("td.trust"))["x"] - header["x"]) < 1
     screenshot(page, "cyber-registry")
 
     page.check("#filters input[name=trusted]")

@@ -127,7 +127,7 @@ def test_taxii2_client_reads_what_the_user_may_see(served: dict[str, Any]) -> No
     assert list(_by_id(collection.get_object(both)))[-1] == both
     with pytest.raises(requests.HTTPError) as hidden:
         collection.get_object(usa_only)
-    assert hidden.value.response.status_code == 404
+    assert hidden.value.response is not None and hidden.value.response.status_code == 404
     assert collection.object_versions(both)["versions"] == [served["both"]["modified"]]
     assert {r["id"] for r in collection.get_manifest()["objects"]} == set(kim)
     viewed = audit.records(us.node.db, event="viewed", limit=100)
@@ -337,6 +337,7 @@ def test_a_users_taxii_view_follows_the_rules(agencies: dict[str, AgencyNode], s
             sees, sees_address = user_sees(spec, viewer, insider=code == "JP", org=code)
             assert bool(got) == (console is not None) == (held is not None and sees), (code, viewer, spec)
             if got:
+                assert held is not None and console is not None
                 assert ("address" in got[0]["end_user"]) == ("address" in held["end_user"] and sees_address)
                 assert {k: v for k, v in got[0].items() if k != SIGNATURE_PROPERTY} == {
                     k: v for k, v in console.items() if k != SIGNATURE_PROPERTY}

@@ -8,6 +8,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -98,7 +99,7 @@ def test_screen_refuses_argument_bytes_that_are_not_utf8(kizuna_home: Path,
 # -- screen-file --------------------------------------------------------------------------------------------
 
 
-def _jsonl(path: Path) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
+def _jsonl(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     return records[0]["run"], records[1:]
 
@@ -260,8 +261,9 @@ def test_fail_on_hit_and_the_time_including_start_up(kizuna_home: Path, tmp_path
                     home=kizuna_home, check=False, env={"TTY_COMPATIBLE": "1"})
     wall = time.perf_counter() - started
     assert result.returncode == 1 and "10 rows screened (7 with hits, 0 not screened)" in result.stdout
-    total, screening = map(float, re.search(r"in ([\d.]+) s including start-up \(([\d.]+) s screening",
-                                            result.stdout).groups())
+    timing = re.search(r"in ([\d.]+) s including start-up \(([\d.]+) s screening", result.stdout)
+    assert timing, result.stdout
+    total, screening = map(float, timing.groups())
     assert total >= screening and total >= 0.5 * wall  # the start-up (loading the index) is counted
     assert "10/10" in result.stderr and "ETA" in result.stderr  # the progress bar knows the total
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kizuna.core.entity import PartyKind
@@ -81,7 +83,7 @@ def test_country_type_and_birth_year_are_evidence(screener: Screener) -> None:
     base = {h.entry_id: h.score for h in screener.screen(Query("Kim Jong Un", lists=("us-ofac-sdn",)), 0.0)}
     [(entry_id, plain)] = [(k, v) for k, v in base.items() if v == max(base.values())]
 
-    def score(**kwargs) -> float:
+    def score(**kwargs: Any) -> float:
         hits = screener.screen(Query("Kim Jong Un", lists=("us-ofac-sdn",), **kwargs), 0.0, 200)
         return next(h.score for h in hits if h.entry_id == entry_id)
 

@@ -32,10 +32,11 @@ def test_qualifier_phrases_are_found_longest_first() -> None:
     [(start, end, uk), (_, _, africa)] = find(("huawei", "united", "kingdom", "south", "africa"))
     assert (start, end, uk.countries) == (1, 3, frozenset({"GB"}))
     assert africa.countries == frozenset({"ZA"}) and not africa.region
-    assert qualifier_word("deutschland").same_place(qualifier_word("germany"))  # type: ignore[union-attr]
-    europe, germany = qualifier_word("europe"), qualifier_word("germany")
-    assert europe and germany and europe.compatible(germany) and not europe.same_place(germany)
-    assert qualifier_word("korea").countries == frozenset({"KP", "KR"})  # type: ignore[union-attr]
+    europe, germany, deutschland = qualifier_word("europe"), qualifier_word("germany"), qualifier_word("deutschland")
+    assert germany and deutschland and deutschland.same_place(germany)
+    assert europe and europe.compatible(germany) and not europe.same_place(germany)
+    korea = qualifier_word("korea")
+    assert korea and korea.countries == frozenset({"KP", "KR"})
     assert qualifier_word("jordan") is None  # a name word, never a qualifier
 
 
