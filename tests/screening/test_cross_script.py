@@ -3,7 +3,8 @@ explanations show the path."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from collections import Counter
 
 import pytest
 
@@ -67,6 +68,76 @@ def test_brute_force_baseline_cannot_cross_scripts(screener: Screener) -> None:
     assert ("us-ofac-sdn", "BANK MELLI IRAN") in brute(Query("Bank Melli Iran"))
 
 
-def test_devset_files_have_sources() -> None:
-    folder = Path(ROOT / "benchmarks" / "screening")
-    assert (folder / "README.md").exists()
+DEVSET = ROOT / "benchmarks" / "screening"
+
+
+def _readme_table() -> dict[str, tuple[int, str]]:
+    """The README's table of files: file stem → (rows it claims, how it was made)."""
+    text = (DEVSET / "README.md").read_text(encoding="utf-8")
+    return {m[1]: (int(m[2]), m[3]) for m in re.finditer(r"^\| `(\w+)\.tsv` \| (\d+) \| (.+) \|$", text, re.M)}
+
+
+def test_the_devset_readme_counts_the_rows_each_file_has() -> None:
+    table = _readme_table()
+    cases = bench.load_devset(DEVSET)
+    counts = Counter("negatives" if c.category == "negative" else c.category for c in cases)
+    assert {stem: rows for stem, (rows, _) in table.items()} == dict(counts)
+    assert all(c.note for c in cases), "every row names where its query form comes from"
+    # "N "qualifier:" rows" (and latin's "plus N written by hand ... (source "qualifier: …")") as the files have them.
+    qualifiers = Counter(c.category for c in cases if c.note.startswith("qualifier:"))
+    claimed = {stem: int(n) for stem, (_, how) in table.items() for n in re.findall(r'(\d+) "qualifier:" rows', how)}
+    claimed["latin"] = int(re.findall(r"plus (\d+) written by hand", table["latin"][1])[0])
+    assert claimed == {k: qualifiers[k] for k in claimed}
+    # latin: nine kinds of variant, "40 of each", named by the source column.
+    per_kind = int(re.findall(r"(\d+) of each", table["latin"][1])[0])
+    kinds = Counter(c.note for c in cases if c.category == "latin" and not c.note.startswith("qualifier:"))
+    assert len(kinds) == 9 and set(kinds.values()) == {per_kind}
+
+
+# What the README says a query finds, in its own words: (the words, the query, the listed name it reaches).
+README_FINDS = [
+    ("Huawei Japan → Huawei Technologies Japan K.K.", "Huawei Japan", "Huawei Technologies Japan K.K."),
+    ("Inspur Hong Kong Electronics → Inspur (HK) Electronics", "Inspur Hong Kong Electronics",
+     "Inspur (HK) Electronics Co., Ltd."),
+    ("its listed parent (Hikvision Europe)", "Hikvision Europe", "Hangzhou Hikvision Digital Technology Co., Ltd."),
+    ("Chongqing University and Xi'an Jiaotong University on the 1286 list", "Chongqing University",
+     "Chongqing University"),
+    ("Chongqing University and Xi'an Jiaotong University on the 1286 list", "Xi'an Jiaotong University",
+     "Xi'an Jiatong University"),  # the 1286 list's own spelling
+]
+
+
+@pytest.mark.parametrize(("words", "query", "listed"), README_FINDS)
+def test_the_devset_readme_examples_find_what_it_says(screener: Screener, words: str, query: str,
+                                                      listed: str) -> None:
+    assert words in (DEVSET / "README.md").read_text(encoding="utf-8")
+    hits = screener.screen(Query(query))
+    assert hits and hits[0].name == listed, [(h.list_code, h.name) for h in hits[:3]]
+    if "1286" in words:
+        assert "us-dod-1286" in {h.list_code for h in hits}
+
+
+# Near misses the README names: the unlisted query hits nothing, the listed name it is near is found.
+README_NEAR_MISSES = [("北京工业大学", "北京理工大学"), ("Korea Development Bank", "Korea United Development Bank")]
+
+
+@pytest.mark.parametrize(("unlisted", "listed"), README_NEAR_MISSES)
+def test_the_devset_readme_near_misses_are_unlisted_and_near_a_listed_name(screener: Screener, unlisted: str,
+                                                                           listed: str) -> None:
+    assert f"{unlisted} against {listed}" in (DEVSET / "README.md").read_text(encoding="utf-8")
+    assert unlisted in {c.query for c in bench.load_devset(DEVSET) if c.category == "negative"}
+    assert screener.screen(Query(unlisted)) == []
+    assert screener.screen(Query(listed))
+
+
+def test_the_devset_readme_qualifier_negatives_are_the_last_rows_and_hit_nothing(screener: Screener) -> None:
+    how = _readme_table()["negatives"][1]
+    last = int(re.findall(r"The last (\d+) are country qualifiers alone", how)[0])
+    named = [q.strip() for group in re.findall(r"\(([^()]+)\)", how.split("The last")[1]) for q in group.split(",")]
+    assert named == ["Japan", "日本", "UK", "Toyota Japan", "Sony UK", "Siemens Deutschland"]
+    negatives = [c for c in bench.load_devset(DEVSET) if c.category == "negative"]
+    tail = negatives[-last:]
+    assert all("qualifier" in c.note or c.note.startswith("other brand") for c in tail)
+    assert not any("qualifier" in c.note or c.note.startswith("other brand") for c in negatives[:-last])
+    assert set(named) <= {c.query for c in tail}
+    assert {q: screener.screen(Query(q)) for q in named} == {q: [] for q in named}
