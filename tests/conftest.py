@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dis
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -152,3 +154,58 @@ def present(value: T | None) -> T:
     """``value``, which the test expects to be there (an optional field of a parsed document)."""
     assert value is not None
     return value
+
+
+# -- markers: what a test needs, found from its fixtures and its code --------------------------------------------
+# `make check` leaves out the slow end-to-end layers; new tests are classified by what they use, not by hand.
+FIXTURE_MARKS = {"browser": "browser", "page": "browser", "postgres": "postgres"}
+# Methods of the exchange tests' AgencyNode: `cli` runs the installed command, `serve` and `sync` run node
+# processes that talk over loopback HTTP.
+ATTRIBUTE_MARKS = {"cli": "slow", "serve": "network", "sync": "network"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for mark in sorted(_marks(item)):
+            item.add_marker(getattr(pytest.mark, mark))
+
+
+def _marks(item: pytest.Item) -> set[str]:
+    """browser, postgres, network and slow, from the fixtures a test uses (and their code) and its own code."""
+    marks = {FIXTURE_MARKS[name] for name in getattr(item, "fixturenames", ()) if name in FIXTURE_MARKS}
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("backend") == "postgresql":
+        marks.add("postgres")
+    function = getattr(item, "function", None)
+    if function is not None:
+        marks |= _code_marks(function.__code__, function.__globals__)
+    info = getattr(item, "_fixtureinfo", None)
+    for definitions in (info.name2fixturedefs.values() if info is not None else ()):
+        fixture = definitions[-1].func
+        if getattr(fixture, "__module__", "").startswith("tests"):
+            marks |= _code_marks(fixture.__code__, fixture.__globals__)
+    return marks
+
+
+def _code_marks(code: types.CodeType, names: dict[str, object], seen: set[types.CodeType] | None = None) -> set[str]:
+    """What ``code`` (with nested functions and the tests' own helpers it calls) starts: a ``kizuna`` subprocess
+    or any subprocess is slow; a node server or sync is network."""
+    seen = set() if seen is None else seen
+    if code in seen:
+        return set()
+    seen.add(code)
+    marks: set[str] = set()
+    for instruction in dis.get_instructions(code):
+        name = instruction.argval
+        if instruction.opname in ("LOAD_ATTR", "LOAD_METHOD") and name in ATTRIBUTE_MARKS:
+            marks.add(ATTRIBUTE_MARKS[name])
+        elif instruction.opname == "LOAD_GLOBAL" and isinstance(name, str):
+            value = names.get(name)
+            if value is subprocess or value is kizuna:
+                marks.add("slow")
+            elif isinstance(value, types.FunctionType) and value.__module__.startswith("tests"):
+                marks |= _code_marks(value.__code__, value.__globals__, seen)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            marks |= _code_marks(constant, names, seen)
+    return marks
