@@ -1,4 +1,5 @@
-# Kizuna: `make run` serves the console with the bundled lists; `make test` runs every check.
+# Kizuna: `make run` serves the console with the bundled lists; `make test` runs every check, `make check` the
+# quick ones (lint, types, unit tests).
 # Data lives in kizuna's one home (KIZUNA_HOME, default ~/.local/share/kizuna), the same for `make run` and `kizuna`.
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -8,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run load test lint typecheck pytest system-deps bench clean
+.PHONY: install run load test check lint typecheck pytest unit system-deps bench clean
 
 install: $(BIN)/.installed
 
@@ -41,12 +42,21 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 
 typecheck: install
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests
 
 pytest: install system-deps
 	KIZUNA_CHROMIUM=/usr/bin/chromium $(BIN)/pytest -n 2
 
 test: lint typecheck pytest
+
+# The quick loop: lint, types and the unit tests, leaving out what tests/conftest.py marks as the slow end-to-end
+# layers (headless Chromium, PostgreSQL, node processes over HTTP, subprocess runs of the installed command).
+UNIT := not (browser or postgres or network or slow)
+
+unit: install
+	$(BIN)/pytest -m "$(UNIT)" -n 2
+
+check: lint typecheck unit
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

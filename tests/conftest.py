@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import dis
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, FloatRect, Locator, Page
+
+    from kizuna.screening.screener import Screener
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 BUNDLED = ROOT / "data"
+
+T = TypeVar("T")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -49,7 +59,7 @@ def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def screener(kizuna_home: Path):  # type: ignore[no-untyped-def]
+def screener(kizuna_home: Path) -> Screener:
     from kizuna.screening.service import get_screener
 
     return get_screener()
@@ -100,7 +110,7 @@ def live_server(kizuna_home: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser() -> Iterator[Browser]:
     """Debian's Chromium driven by Playwright (Playwright's own browser download cannot work offline)."""
     from playwright.sync_api import sync_playwright
 
@@ -118,16 +128,84 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def page(browser):  # type: ignore[no-untyped-def]
+def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = context.new_page()
     yield page
     context.close()
 
 
-def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+def screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot under screenshots/ (git-ignored) for a human to look at."""
     target = ROOT / "screenshots" / f"{name}.png"
     target.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(target), full_page=True)
     return target
+
+
+def bounds(locator: Locator) -> FloatRect:
+    """Where the browser drew ``locator``'s element; it must be drawn."""
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not drawn"
+    return box
+
+
+def present(value: T | None) -> T:
+    """``value``, which the test expects to be there (an optional field of a parsed document)."""
+    assert value is not None
+    return value
+
+
+# -- markers: what a test needs, found from its fixtures and its code --------------------------------------------
+# `make check` leaves out the slow end-to-end layers; new tests are classified by what they use, not by hand.
+FIXTURE_MARKS = {"browser": "browser", "page": "browser", "postgres": "postgres"}
+# Methods of the exchange tests' AgencyNode: `cli` runs the installed command, `serve` and `sync` run node
+# processes that talk over loopback HTTP.
+ATTRIBUTE_MARKS = {"cli": "slow", "serve": "network", "sync": "network"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for mark in sorted(_marks(item)):
+            item.add_marker(getattr(pytest.mark, mark))
+
+
+def _marks(item: pytest.Item) -> set[str]:
+    """browser, postgres, network and slow, from the fixtures a test uses (and their code) and its own code."""
+    marks = {FIXTURE_MARKS[name] for name in getattr(item, "fixturenames", ()) if name in FIXTURE_MARKS}
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("backend") == "postgresql":
+        marks.add("postgres")
+    function = getattr(item, "function", None)
+    if function is not None:
+        marks |= _code_marks(function.__code__, function.__globals__)
+    info = getattr(item, "_fixtureinfo", None)
+    for definitions in (info.name2fixturedefs.values() if info is not None else ()):
+        fixture = definitions[-1].func
+        if getattr(fixture, "__module__", "").startswith("tests"):
+            marks |= _code_marks(fixture.__code__, fixture.__globals__)
+    return marks
+
+
+def _code_marks(code: types.CodeType, names: dict[str, object], seen: set[types.CodeType] | None = None) -> set[str]:
+    """What ``code`` (with nested functions and the tests' own helpers it calls) starts: a ``kizuna`` subprocess
+    or any subprocess is slow; a node server or sync is network."""
+    seen = set() if seen is None else seen
+    if code in seen:
+        return set()
+    seen.add(code)
+    marks: set[str] = set()
+    for instruction in dis.get_instructions(code):
+        name = instruction.argval
+        if instruction.opname in ("LOAD_ATTR", "LOAD_METHOD") and name in ATTRIBUTE_MARKS:
+            marks.add(ATTRIBUTE_MARKS[name])
+        elif instruction.opname == "LOAD_GLOBAL" and isinstance(name, str):
+            value = names.get(name)
+            if value is subprocess or value is kizuna:
+                marks.add("slow")
+            elif isinstance(value, types.FunctionType) and value.__module__.startswith("tests"):
+                marks |= _code_marks(value.__code__, value.__globals__, seen)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            marks |= _code_marks(constant, names, seen)
+    return marks

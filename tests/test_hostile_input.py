@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -28,7 +29,7 @@ OWNERSHIP = "owner,owned,share\nA,B,40\n"
 DEEP = "[" * 200_000 + "]" * 200_000
 
 
-def _refused(call, *match: str) -> InputError:  # type: ignore[no-untyped-def]
+def _refused(call: Callable[[], object], *match: str) -> InputError:
     with pytest.raises(InputError) as caught:
         call()
     for text in match:
@@ -45,7 +46,7 @@ def _list(tmp_path: Path, fmt: str, name: str, content: str | bytes) -> SourceSp
 def _bomb(path: Path, part_bytes: int) -> Path:
     """A valid workbook whose sheet XML is padded with ``part_bytes`` of spaces (compresses ~1000 times)."""
     book = openpyxl.Workbook()
-    book.active.append(["requirement_id", "status"])  # type: ignore[union-attr]
+    book.active.append(["requirement_id", "status"])
     book.save(path)
     with zipfile.ZipFile(path) as original:
         parts = {i.filename: original.read(i) for i in original.infolist()}
@@ -271,7 +272,7 @@ def test_written_tables_hold_no_formulas_and_read_back(tmp_path: Path, suffix: s
     if suffix == "csv":
         assert path.read_text().splitlines()[1].startswith("'=cmd")
     else:
-        cells = next(iter(openpyxl.load_workbook(path).active.iter_rows(min_row=2)))  # type: ignore[union-attr]
+        cells = next(iter(openpyxl.load_workbook(path).active.iter_rows(min_row=2)))
         assert all(c.data_type == "s" and str(c.value).startswith("'") for c in cells)
     assert list(read_table(path).rows) == [(2, [PAYLOAD, "@SUM(A1)"])]
 

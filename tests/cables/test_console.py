@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def test_cables_page_map_and_pair_table(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_cables_page_map_and_pair_table(page: Page, live_server: str) -> None:
     external: list[str] = []
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith(live_server)
             and not r.url.startswith("data:") else None)
@@ -28,7 +29,7 @@ def test_cables_page_map_and_pair_table(page, live_server: str) -> None:  # type
     screenshot(page, "cables-console")
 
 
-def test_cables_page_form(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_cables_page_form(page: Page, live_server: str) -> None:
     page.goto(live_server + "/cables")
     page.fill("input[name=b]", "PH")
     page.select_option("select[name=corridor]", "luzon")

@@ -22,7 +22,7 @@ def test_hengchun_2006_luzon_corridor(network: Network) -> None:
     view = apply(network, Scenario(as_of=2006, corridors=("luzon",)))
     down = {network.cables[c].name for c in view.removed}
     assert down == HENGCHUN_ERA
-    assert all(network.cables[c].rfs_year <= 2006 for c in view.removed)  # type: ignore[operator]
+    assert all(year is not None and year <= 2006 for year in (network.cables[c].rfs_year for c in view.removed))
     assert all("Luzon Strait" in why for why in view.removed.values())
     # Japan-Taiwan as of 2006: all four cables in the data then crossed the strait.
     assert pair_cut(apply(network, Scenario(as_of=2006)), "JP", "TW").min_cut == 4

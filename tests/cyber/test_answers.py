@@ -8,13 +8,13 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from kizuna.core.errors import InputError
-from kizuna.cyber.answers import read_answers, write_answers
+from kizuna.cyber.answers import AnswerSet, read_answers, write_answers
 from kizuna.cyber.catalog import REV2, load_catalog
 from kizuna.cyber.rules import load_rules
 from tests.cyber.conftest import answer_set
 
 
-def read(path: Path):  # type: ignore[no-untyped-def]
+def read(path: Path) -> AnswerSet:
     return read_answers(path, load_catalog(REV2), load_rules())
 
 

@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 from tests.conftest import kizuna
+from tests.cyber.conftest import WriteAnswers
 
 
-def test_score_json_requirement_level(requirement_csv, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_score_json_requirement_level(requirement_csv: WriteAnswers, tmp_path: Path) -> None:
     path = requirement_csv({"3.1.3": "not_met", "3.13.11": "partial", "3.1.12": "not_applicable"})
     data = json.loads(kizuna("cyber", "score", str(path), "--json", "--date", "2026-03-01", home=tmp_path).stdout)
     assert data["sprs_score"] == 106 and data["cmmc_level2_status"] == "conditional"
@@ -18,7 +19,7 @@ def test_score_json_requirement_level(requirement_csv, tmp_path: Path) -> None: 
     assert all(d["reason"] and d["citation"] for d in data["deductions"])
 
 
-def test_score_json_all_unmet_and_objective_level(requirement_csv, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_score_json_all_unmet_and_objective_level(requirement_csv: WriteAnswers, tmp_path: Path) -> None:
     data = json.loads(kizuna("cyber", "score", str(requirement_csv(default="not_met")), "--json", home=tmp_path).stdout)
     assert data["sprs_score"] == -203 and data["cmmc_level2_status"] == "not_eligible"
     assert data["assessment_complete"] is False
@@ -41,11 +42,13 @@ def test_bad_file_is_one_line_error_with_file_and_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_stored_assessment_lifecycle(requirement_csv, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_stored_assessment_lifecycle(requirement_csv: WriteAnswers, tmp_path: Path) -> None:
     home = tmp_path / "home"
     out = kizuna("cyber", "new", "--org", "Sakura Precision K.K.", "--system", "CUI enclave", "--assessor",
                  "J. Tanaka", "--date", "2026-03-01", home=home).stdout
-    assessment_id = re.search(r"assessment (\d+) created", out).group(1)  # type: ignore[union-attr]
+    created = re.search(r"assessment (\d+) created", out)
+    assert created, out
+    assessment_id = created.group(1)
     kizuna("cyber", "import", assessment_id, str(requirement_csv({"3.1.3": "not_met", "3.4.9": "not_met"})),
            home=home)
     # a bad file: error, and the stored answers stay as they were (no partial write)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
-from tests.conftest import screenshot
+from tests.conftest import bounds, screenshot
 from tests.cyber.conftest import requirement_rows
 
 pytestmark = pytest.mark.browser
 
 
-def create_assessment(page, live_server: str, organization: str) -> str:  # type: ignore[no-untyped-def]
+def create_assessment(page: Page, live_server: str, organization: str) -> str:
     page.goto(live_server + "/cyber")
     form = page.locator("#new-assessment")
     form.locator("input[name=organization]").fill(organization)
@@ -24,7 +25,7 @@ def create_assessment(page, live_server: str, organization: str) -> str:  # type
     return str(page.url)
 
 
-def test_enter_answers_by_family_and_read_the_report(page, live_server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_enter_answers_by_family_and_read_the_report(page: Page, live_server: str, tmp_path: Path) -> None:
     url = create_assessment(page, live_server, "Sakura Precision K.K.")
     # Import everything met except two gaps, then change the MFA answers in the console.
     answers = tmp_path / "answers.csv"
@@ -73,7 +74,7 @@ def test_enter_answers_by_family_and_read_the_report(page, live_server: str, tmp
     assert response.ok and response.body().startswith(b"%PDF-")
 
 
-def test_form_error_is_shown_and_nothing_saved(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_form_error_is_shown_and_nothing_saved(page: Page, live_server: str) -> None:
     url = create_assessment(page, live_server, "Kita Optics")
     page.goto(url + "/family/3.12")
     for objective in page.locator("section[data-requirement='3.12.4'] tr[data-objective]").all():
@@ -85,7 +86,7 @@ def test_form_error_is_shown_and_nothing_saved(page, live_server: str) -> None: 
     assert "revision none yet" in page.locator("p.summary").inner_text()
 
 
-def test_registry_filters_and_listed_company(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_registry_filters_and_listed_company(page: Page, live_server: str) -> None:
     url = create_assessment(page, live_server, "Hangzhou Hikvision Digital Technology Co., Ltd.")
     page.goto(live_server + "/cyber/registry")
     form = page.locator("#register")
@@ -101,8 +102,8 @@ def test_registry_filters_and_listed_company(page, live_server: str) -> None:  #
     assert "never shown as trusted" in row.locator("td.trust").inner_text()
     # The Trusted column is a table cell like its header (a cables style once made it an inline block).
     assert row.locator("td.trust").evaluate("e => getComputedStyle(e).display") == "table-cell"
-    header = page.locator("table.registry th").last.bounding_box()
-    assert abs(row.locator("td.trust").bounding_box()["x"] - header["x"]) < 1
+    header = bounds(page.locator("table.registry th").last)
+    assert abs(bounds(row.locator("td.trust"))["x"] - header["x"]) < 1
     screenshot(page, "cyber-registry")
 
     page.check("#filters input[name=trusted]")
@@ -114,7 +115,7 @@ def test_registry_filters_and_listed_company(page, live_server: str) -> None:  #
     assert "unknown country" in page.locator("p.error").inner_text()
 
 
-def test_profiles_page(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_profiles_page(page: Page, live_server: str) -> None:
     page.goto(live_server + "/cyber/profiles")
     assert page.locator("table.crosswalk tbody tr").count() == 110
     row = page.locator("tr[data-requirement='3.1.13']").inner_text()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -20,11 +21,12 @@ from kizuna.cyber.poam import generate_poam
 from kizuna.cyber.rules import load_rules
 from kizuna.cyber.service import evaluate, evaluate_stored
 from kizuna.cyber.store import CyberStore
+from tests.conftest import present
 from tests.cyber.conftest import answer_set
 
 
 @pytest.fixture()
-def stored(cyber_home: Path) -> tuple[CyberStore, int]:
+def stored(cyber_home: Path) -> Iterator[tuple[CyberStore, int]]:
     store = CyberStore()
     assessment_id = store.create("Sakura Precision K.K.", "CUI enclave", REV2, "J. Tanaka", date(2026, 3, 1))
     answers = answer_set({"3.1.3": Status.NOT_MET, "3.13.11": Status.NOT_MET, "3.4.9[b]": Status.NOT_MET},
@@ -43,15 +45,16 @@ def test_assessment_results_validate_with_trestle(stored: tuple[CyberStore, int]
     path = tmp_path / "ar.json"
     write_json(path, assessment_results(evaluate_stored(store, assessment_id)))
     model = AssessmentResults.oscal_read(path)
-    assert model is not None
+    assert isinstance(model, AssessmentResults)
     result = model.results[0]
-    props = {p.name: p.value for p in result.props}
+    props = {p.name: p.value for p in present(result.props)}
     assert props["sprs-score"] == "105" and props["cmmc-level2-status"] == "conditional"
-    assert len(result.findings) == 110 and len(result.observations) == 320
-    failed = {f.target.target_id for f in result.findings if f.target.status.state.value == "not-satisfied"}
+    findings, observations = present(result.findings), present(result.observations)
+    assert len(findings) == 110 and len(observations) == 320
+    failed = {f.target.target_id for f in findings if present(f.target.status).state.value == "not-satisfied"}
     assert failed == {"sp800-171r2-3.1.3_smt", "sp800-171r2-3.4.9_smt", "sp800-171r2-3.13.11_smt"}
-    evidence = next(o for o in result.observations if any(p.value == "3.1.1[a]" for p in o.props))
-    assert evidence.relevant_evidence[0].href == "https://intranet.example/u"
+    evidence = next(o for o in observations if any(p.value == "3.1.1[a]" for p in present(o.props)))
+    assert present(evidence.relevant_evidence)[0].href == "https://intranet.example/u"
 
 
 def test_poam_validates_with_trestle(stored: tuple[CyberStore, int], tmp_path: Path) -> None:
@@ -59,12 +62,12 @@ def test_poam_validates_with_trestle(stored: tuple[CyberStore, int], tmp_path: P
     path = tmp_path / "poam.json"
     write_json(path, poam_document(evaluate_stored(store, assessment_id)))
     model = PlanOfActionAndMilestones.oscal_read(path)
-    assert model is not None
+    assert isinstance(model, PlanOfActionAndMilestones)
     assert len(model.poam_items) == 3
-    item = next(i for i in model.poam_items if any(p.value == "3.4.9" for p in i.props))
-    props = {p.name: p.value for p in item.props}
+    item = next(i for i in model.poam_items if any(p.value == "3.4.9" for p in present(i.props)))
+    props = {p.name: p.value for p in present(item.props)}
     assert props["owner"] == "CISO" and props["due-date"] == "2026-08-28" and props["poam-eligible"] == "yes"
-    assert {str(r.deadline.date()) for r in model.risks} == {"2026-08-28"}
+    assert {str(present(r.deadline).date()) for r in present(model.risks)} == {"2026-08-28"}
 
 
 def test_poam_export_needs_a_poam(cyber_home: Path) -> None:
@@ -80,7 +83,7 @@ def test_rev3_results_validate_too(tmp_path: Path) -> None:
     path = tmp_path / "ar3.json"
     write_json(path, assessment_results(evaluate(catalog, answers, date(2026, 3, 1))))
     model = AssessmentResults.oscal_read(path)
-    assert model is not None and len(model.results[0].findings) == 97
+    assert isinstance(model, AssessmentResults) and len(present(model.results[0].findings)) == 97
 
 
 def profile(tmp_path: Path, href: str, ids: list[str], name: str = "profile.json") -> Path:

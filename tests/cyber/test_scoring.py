@@ -12,19 +12,20 @@ from kizuna.cyber.answers import Status
 from kizuna.cyber.catalog import REV2, REV3, load_catalog
 from kizuna.cyber.cmmc import CONDITIONAL, FINAL, NOT_ELIGIBLE
 from kizuna.cyber.rules import load_rules
-from kizuna.cyber.scoring import rollup
-from kizuna.cyber.service import evaluate, score_file
-from tests.cyber.conftest import answer_set
+from kizuna.cyber.scoring import Deduction, rollup
+from kizuna.cyber.service import Evaluation, evaluate, score_file
+from tests.cyber.conftest import WriteAnswers, answer_set
 
 DAY = date(2026, 3, 1)
 NM, NA = Status.NOT_MET, Status.NOT_APPLICABLE
 
 
-def run(overrides=None, partial=None, poam=None):  # type: ignore[no-untyped-def]
+def run(overrides: dict[str, Status] | None = None, partial: set[str] | None = None,
+        poam: set[str] | None = None) -> Evaluation:
     return evaluate(load_catalog(REV2), answer_set(overrides, partial=partial, poam=poam), DAY)
 
 
-def deduction(ev, rid):  # type: ignore[no-untyped-def]
+def deduction(ev: Evaluation, rid: str) -> Deduction:
     return next(d for d in ev.report.deductions if d.requirement_id == rid)
 
 
@@ -210,13 +211,13 @@ def test_rev3_has_no_sprs_score() -> None:
     assert ev.report.counts()["met"] == 97
 
 
-def test_requirement_level_file_scores_like_objective_level(requirement_csv) -> None:  # type: ignore[no-untyped-def]
+def test_requirement_level_file_scores_like_objective_level(requirement_csv: WriteAnswers) -> None:
     path = requirement_csv({"3.1.3": "not_met", "3.13.11": "partial", "3.1.12": "not_applicable"})
     ev = score_file(path, REV2, DAY)
     assert ev.report.sprs_score == 110 - 1 - 3
     assert ev.cmmc is not None and ev.cmmc.status == CONDITIONAL
 
 
-def test_partial_only_where_the_rules_define_it(requirement_csv) -> None:  # type: ignore[no-untyped-def]
+def test_partial_only_where_the_rules_define_it(requirement_csv: WriteAnswers) -> None:
     with pytest.raises(InputError, match=r"3\.1\.1 has no partial case"):
         score_file(requirement_csv({"3.1.1": "partial"}), REV2, DAY)

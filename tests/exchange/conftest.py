@@ -215,8 +215,12 @@ def sync_in_process(receiver: AgencyNode, sender: AgencyNode, page_size: int | N
         after = page.envelope()["next"]
 
 
+# nodes(*codes, linked=True, level="UNCLASSIFIED") -> the made nodes, in the order of the codes.
+MakeNodes = Callable[..., list[AgencyNode]]
+
+
 @pytest.fixture()
-def nodes(tmp_path: Path, backend: Callable[[], str | None]) -> Iterator[Callable[..., list[AgencyNode]]]:
+def nodes(tmp_path: Path, backend: Callable[[], str | None]) -> Iterator[MakeNodes]:
     """Make linked nodes for a test on the parametrised backend; closed afterwards."""
     made: list[AgencyNode] = []
 

@@ -14,7 +14,7 @@ import pytest
 from kizuna.exchange import audit
 from kizuna.exchange.audit import GENESIS, Event
 from kizuna.exchange.config import rules
-from tests.exchange.conftest import AgencyNode, sync_in_process
+from tests.exchange.conftest import AgencyNode, MakeNodes, sync_in_process
 
 INTERVAL = int(rules()["audit"]["checkpoint_every_records"])
 
@@ -64,7 +64,7 @@ def _cut(agency: AgencyNode, keep: int, drop_local_checkpoints: bool) -> None:
             db.execute("DELETE FROM audit_checkpoints WHERE seq > ?", (keep,))
 
 
-def test_replacing_inserts_are_refused_by_the_database(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_replacing_inserts_are_refused_by_the_database(nodes: MakeNodes) -> None:
     (jp,) = nodes("JP")
     db = jp.node.db
     row = db.one("SELECT seq, at, event, actor, object_id, version, peer, detail, prev, hash FROM audit "
@@ -84,7 +84,7 @@ def test_replacing_inserts_are_refused_by_the_database(nodes) -> None:  # type: 
     assert audit.verify(db).ok
 
 
-def test_a_rewritten_record_is_detected(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_a_rewritten_record_is_detected(nodes: MakeNodes) -> None:
     (jp,) = nodes("JP")
     _fill(jp, 10)
     _unguard(jp)
@@ -94,7 +94,7 @@ def test_a_rewritten_record_is_detected(nodes) -> None:  # type: ignore[no-untyp
     assert not result.ok and result.seq == 5 and "altered" in result.problem
 
 
-def test_a_rechained_log_is_detected_by_local_and_peer_held_checkpoints(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_a_rechained_log_is_detected_by_local_and_peer_held_checkpoints(nodes: MakeNodes) -> None:
     jp, us = nodes("JP", "US")
     _fill(jp, INTERVAL + 10)
     assert jp.node.db.scalar("SELECT count(*) FROM audit_checkpoints WHERE node = ?", (jp.node.identity_id,)) >= 1
@@ -114,7 +114,7 @@ def test_a_rechained_log_is_detected_by_local_and_peer_held_checkpoints(nodes) -
     assert not result.ok and "re-chained" in result.problem and "held by a peer" in result.problem
 
 
-def test_a_cut_tail_is_detected(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_a_cut_tail_is_detected(nodes: MakeNodes) -> None:
     jp, us = nodes("JP", "US")
     _fill(jp, INTERVAL + 10)
     sync_in_process(us, jp)
@@ -129,7 +129,7 @@ def test_a_cut_tail_is_detected(nodes) -> None:  # type: ignore[no-untyped-def]
     assert not result.ok and "cut" in result.problem and str(total) in result.problem
 
 
-def test_a_peer_notices_when_a_node_signs_a_different_history(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_a_peer_notices_when_a_node_signs_a_different_history(nodes: MakeNodes) -> None:
     """A node that re-chains its log and signs new checkpoints (it has its own key) contradicts what peers hold."""
     jp, us = nodes("JP", "US")
     _fill(jp, INTERVAL + 10)
@@ -146,7 +146,7 @@ def test_a_peer_notices_when_a_node_signs_a_different_history(nodes) -> None:  #
         audit.keep_checkpoints(us.node.db, jp.node.identity_id, [(jp.node.key.public_key(), None)], [resigned])
 
 
-def test_audit_verify_asks_the_peers_over_the_signed_channel(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_audit_verify_asks_the_peers_over_the_signed_channel(nodes: MakeNodes) -> None:
     """`kizuna exchange audit verify` on a cut log whose local checkpoints were deleted too: the US still holds one."""
     from kizuna.exchange.sync import sync_peer
     from tests.exchange.conftest import serve_all

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 
 from kizuna.exchange import objects, users
 from kizuna.exchange.markings import rel_to_definition
@@ -50,14 +51,14 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         agency.node.close()
 
 
-def login(page, agency: AgencyNode, username: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+def login(page: Page, agency: AgencyNode, username: str, password: str = PASSWORD) -> None:
     page.goto(agency.url + "/exchange/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
 
 
-def test_login_and_denial_inbox(page, pair: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def test_login_and_denial_inbox(page: Page, pair: dict[str, Any]) -> None:
     us = pair["us"]
     login(page, us, "officer", "wrong password, clearly")
     assert "wrong user name or password" in page.locator(".error").inner_text()
@@ -78,8 +79,8 @@ def test_login_and_denial_inbox(page, pair: dict[str, Any]) -> None:  # type: ig
     assert page.locator("tr.denial").first.get_attribute("data-status") == "revoked"
 
 
-def test_field_marking_hides_the_address_from_a_user_of_another_nationality(  # type: ignore[no-untyped-def]
-        page, pair: dict[str, Any]) -> None:
+def test_field_marking_hides_the_address_from_a_user_of_another_nationality(
+        page: Page, pair: dict[str, Any]) -> None:
     us = pair["us"]
     login(page, us, "liaison")
     page.wait_for_selector("tr.denial")
@@ -97,7 +98,7 @@ def test_field_marking_hides_the_address_from_a_user_of_another_nationality(  # 
     assert "does not allow" in page.locator("#summary").inner_text()
 
 
-def test_licence_check_consultation_and_approval(page, pair: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def test_licence_check_consultation_and_approval(page: Page, pair: dict[str, Any]) -> None:
     us, jp = pair["us"], pair["jp"]
     login(page, us, "officer")
     page.goto(us.url + "/exchange/licence")
@@ -139,7 +140,7 @@ def test_licence_check_consultation_and_approval(page, pair: dict[str, Any]) -> 
     assert page.locator("tr.application").first.get_attribute("data-status") == "approved"
 
 
-def test_sharing_settings(page, pair: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def test_sharing_settings(page: Page, pair: dict[str, Any]) -> None:
     jp = pair["jp"]
     login(page, jp, "tanaka")
     page.goto(jp.url + "/exchange/settings")
@@ -152,7 +153,7 @@ def test_sharing_settings(page, pair: dict[str, Any]) -> None:  # type: ignore[n
     screenshot(page, "exchange-settings")
 
 
-def test_an_administrator_suspends_and_resumes_a_peer(page, pair: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def test_an_administrator_suspends_and_resumes_a_peer(page: Page, pair: dict[str, Any]) -> None:
     us = pair["us"]
     login(page, us, "officer")
     page.goto(us.url + "/exchange/settings")
@@ -167,7 +168,7 @@ def test_an_administrator_suspends_and_resumes_a_peer(page, pair: dict[str, Any]
     assert us.node.peer(pair["jp"].node.identity_id).enabled
 
 
-def test_a_page_asks_for_login_and_returns_to_it(page, pair: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_asks_for_login_and_returns_to_it(page: Page, pair: dict[str, Any]) -> None:
     us = pair["us"]
     page.context.clear_cookies()
     page.goto(us.url + "/exchange/consultations")

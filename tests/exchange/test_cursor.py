@@ -17,7 +17,7 @@ import pytest
 
 from kizuna.exchange import objects
 from kizuna.exchange.sync import SyncError, sync_peer
-from tests.exchange.conftest import AgencyNode
+from tests.exchange.conftest import AgencyNode, MakeNodes
 
 FUTURE = "2099-01-01T00:00:00.000000Z"
 
@@ -71,7 +71,7 @@ def _point_at(us: AgencyNode, jp: AgencyNode, port: int) -> None:
                                                                             jp.node.identity_id))
 
 
-def test_a_rewritten_cursor_header_is_refused_and_later_changes_still_arrive(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_a_rewritten_cursor_header_is_refused_and_later_changes_still_arrive(nodes: MakeNodes) -> None:
     jp, us = nodes("JP", "US")
     first = _denial(jp, "Harbin Institute of Technology")
     jp.serve()
@@ -92,7 +92,7 @@ def test_a_rewritten_cursor_header_is_refused_and_later_changes_still_arrive(nod
     assert us.node.get(first["id"])["status"] == "revoked" and us.node.get(second["id"]) is not None
 
 
-def test_a_signed_cursor_in_the_future_is_refused(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_a_signed_cursor_in_the_future_is_refused(nodes: MakeNodes) -> None:
     """Even signed by the peer (a broken clock, or a compromised peer), a cursor beyond the clock skew is refused."""
     jp, us = nodes("JP", "US")
     denial = _denial(jp, "Harbin Institute of Technology")

@@ -20,7 +20,7 @@ from kizuna.exchange import audit, objects, taxii, users
 from kizuna.exchange.node import COLLECTION_ID
 from kizuna.exchange.signing import HEADER_ROTATION, public_text, rotation_header, sign_request
 from kizuna.exchange.sync import SyncError, sync_peer
-from tests.exchange.conftest import AgencyNode, sync_in_process
+from tests.exchange.conftest import AgencyNode, MakeNodes, sync_in_process
 
 OBJECTS = f"/taxii2/api/collections/{COLLECTION_ID}/objects/"
 PASSWORD = "correct horse battery staple"
@@ -58,7 +58,7 @@ def self_signed(directory: Path, name: str) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def test_nodes_sync_over_tls_checking_the_peers_certificate(nodes, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_nodes_sync_over_tls_checking_the_peers_certificate(nodes: MakeNodes, tmp_path: Path) -> None:
     jp, us, kr = nodes("JP", "US", "KR")
     denial = _denial(jp, "Harbin Institute of Technology")
     cert, key = self_signed(tmp_path, "jp")
@@ -79,7 +79,7 @@ def test_nodes_sync_over_tls_checking_the_peers_certificate(nodes, tmp_path: Pat
         us.node.add_peer(jp.node.card(), url=https, tls_ca="not a certificate")
 
 
-def test_serve_refuses_half_a_tls_configuration(nodes, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_serve_refuses_half_a_tls_configuration(nodes: MakeNodes, tmp_path: Path) -> None:
     (jp,) = nodes("JP")
     cert, _ = self_signed(tmp_path, "jp")
     result = jp.cli("exchange", "serve", "--port", str(jp.port), "--tls-cert", str(cert), check=False)
@@ -88,7 +88,7 @@ def test_serve_refuses_half_a_tls_configuration(nodes, tmp_path: Path) -> None: 
 
 # -- key rotation and revocation -----------------------------------------------------------------
 
-def test_a_rotated_key_is_accepted_because_the_old_key_signed_it(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_a_rotated_key_is_accepted_because_the_old_key_signed_it(nodes: MakeNodes) -> None:
     jp, us, kr = nodes("JP", "US", "KR")
     first = _denial(jp, "Harbin Institute of Technology")
     sync_in_process(us, jp)
@@ -112,7 +112,7 @@ def test_a_rotated_key_is_accepted_because_the_old_key_signed_it(nodes) -> None:
     assert audit.verify(jp.node.db).ok
 
 
-def test_a_rotation_not_signed_by_the_known_key_is_refused(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_a_rotation_not_signed_by_the_known_key_is_refused(nodes: MakeNodes) -> None:
     jp, us = nodes("JP", "US")
     impostor = Ed25519PrivateKey.generate()
     statement = {"node": jp.node.identity_id, "old": public_text(impostor), "new": public_text(impostor), "at": "x"}
@@ -128,7 +128,7 @@ def test_a_rotation_not_signed_by_the_known_key_is_refused(nodes) -> None:  # ty
     assert us.node.peer(jp.node.identity_id).public_key == rotation["old"]
 
 
-def test_a_revoked_key_is_refused_until_the_new_card_is_added(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_a_revoked_key_is_refused_until_the_new_card_is_added(nodes: MakeNodes) -> None:
     jp, us = nodes("JP", "US")
     denial = _denial(jp, "Harbin Institute of Technology", ["USA"])
     compromised = jp.node.card()
@@ -153,7 +153,7 @@ def test_a_revoked_key_is_refused_until_the_new_card_is_added(nodes) -> None:  #
     assert [r["detail"]["reason"] for r in audit.records(us.node.db, event="key-revoked")] == ["key compromised"]
 
 
-def test_key_rotate_command(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_key_rotate_command(nodes: MakeNodes) -> None:
     (jp,) = nodes("JP")
     before = jp.node.card()["fingerprint"]
     out = jp.cli("exchange", "key", "rotate").stdout
@@ -164,7 +164,7 @@ def test_key_rotate_command(nodes) -> None:  # type: ignore[no-untyped-def]
 
 # -- removing a peer ---------------------------------------------------------------------------------
 
-def test_a_removed_peer_keeps_its_objects_but_nothing_is_exchanged(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_a_removed_peer_keeps_its_objects_but_nothing_is_exchanged(nodes: MakeNodes) -> None:
     jp, us = nodes("JP", "US")
     held = _denial(jp, "Harbin Institute of Technology", ["USA"])
     sync_in_process(us, jp)
@@ -188,7 +188,7 @@ def test_a_removed_peer_keeps_its_objects_but_nothing_is_exchanged(nodes) -> Non
 
 # -- users and tokens -------------------------------------------------------------------------------
 
-def test_a_disabled_user_cannot_sign_in_or_use_a_token(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_a_disabled_user_cannot_sign_in_or_use_a_token(nodes: MakeNodes) -> None:
     (jp,) = nodes("JP")
     users.add_user(jp.node, "aoki", "analyst", "UNCLASSIFIED", "JPN", PASSWORD)
     token = users.issue_token(jp.node, "aoki", "api", "case system")
@@ -203,7 +203,7 @@ def test_a_disabled_user_cannot_sign_in_or_use_a_token(nodes) -> None:  # type: 
     assert users.user_for_token(jp.node, token) is not None
 
 
-def test_tokens_expire_and_can_be_listed_and_expired(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_tokens_expire_and_can_be_listed_and_expired(nodes: MakeNodes) -> None:
     (jp,) = nodes("JP")
     users.add_user(jp.node, "aoki", "analyst", "UNCLASSIFIED", "JPN", PASSWORD)
     token = jp.cli("exchange", "user", "token", "aoki", "--label", "case system", "--days", "30").stdout.strip()
@@ -221,7 +221,7 @@ def test_tokens_expire_and_can_be_listed_and_expired(nodes) -> None:  # type: ig
     assert missing.returncode != 0 and "no token" in missing.stderr
 
 
-def test_an_expired_api_token_is_refused_by_the_api(nodes, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_expired_api_token_is_refused_by_the_api(nodes: MakeNodes, monkeypatch: pytest.MonkeyPatch) -> None:
     from fastapi.testclient import TestClient
 
     from kizuna.web import exchange

@@ -23,7 +23,7 @@ from kizuna.exchange import audit, extensions, licensing, objects, reader, taxii
 from kizuna.exchange.markings import _kizuna_definition, marking_refs, rel_to_definition
 from kizuna.exchange.signing import SIGNATURE_PROPERTY, public_key, sign_object, verify_object
 from kizuna.exchange.sync import SyncReport, receive_page
-from tests.exchange.conftest import BACKENDS, AgencyNode, add_denial, link, make_node, sync_in_process
+from tests.exchange.conftest import BACKENDS, AgencyNode, MakeNodes, add_denial, link, make_node, sync_in_process
 from tests.exchange.test_property import (  # the releasability oracle written from the rules
     RECEIVERS,
     _publish,
@@ -127,7 +127,7 @@ def test_taxii2_client_reads_what_the_user_may_see(served: dict[str, Any]) -> No
     assert list(_by_id(collection.get_object(both)))[-1] == both
     with pytest.raises(requests.HTTPError) as hidden:
         collection.get_object(usa_only)
-    assert hidden.value.response.status_code == 404
+    assert hidden.value.response is not None and hidden.value.response.status_code == 404
     assert collection.object_versions(both)["versions"] == [served["both"]["modified"]]
     assert {r["id"] for r in collection.get_manifest()["objects"]} == set(kim)
     viewed = audit.records(us.node.db, event="viewed", limit=100)
@@ -196,7 +196,7 @@ def test_everything_served_to_a_standard_client_passes_strict_validation(served:
 
 # -- every object type a node emits -------------------------------------------------------------------
 
-def test_every_object_type_a_node_emits_passes_strict_validation(nodes, offline: None) -> None:  # type: ignore[no-untyped-def]
+def test_every_object_type_a_node_emits_passes_strict_validation(nodes: MakeNodes, offline: None) -> None:
     jp, us = nodes("JP", "US")
     emitted: list[dict[str, Any]] = [jp.node.card()["identity"], us.node.card()["identity"]]
 
@@ -246,7 +246,7 @@ def test_every_object_type_a_node_emits_passes_strict_validation(nodes, offline:
     assert any("UUIDv4" in e for e in _strict(_kizuna_definition("rel_to", ["USA"], legacy=True)))
 
 
-def test_objects_stored_before_the_extensions_are_read_and_emitted_current(nodes, offline: None) -> None:  # type: ignore[no-untyped-def]
+def test_objects_stored_before_the_extensions_are_read_and_emitted_current(nodes: MakeNodes, offline: None) -> None:
     jp, us = nodes("JP", "US")
     node = jp.node
     # A denial as the previous release stored it: no extensions, a UUIDv5 REL TO id, signed as it was.
@@ -337,6 +337,7 @@ def test_a_users_taxii_view_follows_the_rules(agencies: dict[str, AgencyNode], s
             sees, sees_address = user_sees(spec, viewer, insider=code == "JP", org=code)
             assert bool(got) == (console is not None) == (held is not None and sees), (code, viewer, spec)
             if got:
+                assert held is not None and console is not None
                 assert ("address" in got[0]["end_user"]) == ("address" in held["end_user"] and sees_address)
                 assert {k: v for k, v in got[0].items() if k != SIGNATURE_PROPERTY} == {
                     k: v for k, v in console.items() if k != SIGNATURE_PROPERTY}

@@ -14,14 +14,14 @@ from fastapi.testclient import TestClient
 
 from kizuna.exchange import audit, users
 from kizuna.exchange.config import rules
-from tests.exchange.conftest import AgencyNode
+from tests.exchange.conftest import AgencyNode, MakeNodes
 
 PASSWORD = "correct horse battery staple"
 LIMITS = rules()["login"]
 
 
 @pytest.fixture()
-def jp(nodes) -> AgencyNode:  # type: ignore[no-untyped-def]
+def jp(nodes: MakeNodes) -> AgencyNode:
     (agency,) = nodes("JP")
     users.add_user(agency.node, "aoki", "analyst", "UNCLASSIFIED", "JPN", PASSWORD)
     return agency

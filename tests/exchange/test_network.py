@@ -11,7 +11,7 @@ import signal
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -55,6 +55,13 @@ def _stored(agency: AgencyNode, object_id: str) -> dict[str, Any] | None:
     return json.loads(row) if row else None
 
 
+def _held(agency: AgencyNode, object_id: str) -> dict[str, Any]:
+    """The stored object the test expects ``agency`` to hold."""
+    body = _stored(agency, object_id)
+    assert body is not None, f"{object_id} is not stored at {agency.code}"
+    return body
+
+
 def _audit_mentions(agency: AgencyNode, *needles: str) -> bool:
     rows = agency.node.db.all("SELECT object_id, detail FROM audit")
     text = json.dumps(rows, ensure_ascii=False)
@@ -71,7 +78,7 @@ def test_jp_denial_reaches_us_and_kr_never_tw(network: dict[str, AgencyNode]) ->
     denial_id = _denial_id(out.stdout)
     sync_all([us, kr, tw])
     # US: the whole denial. KR: the denial without the address. TW: nothing.
-    assert _stored(us, denial_id)["end_user"]["address"] == address
+    assert _held(us, denial_id)["end_user"]["address"] == address
     at_kr = _stored(kr, denial_id)
     assert at_kr is not None and "address" not in at_kr["end_user"]
     assert address not in json.dumps(kr.node.db.all("SELECT body FROM objects"), ensure_ascii=False)
@@ -92,7 +99,7 @@ def test_jp_denial_reaches_us_and_kr_never_tw(network: dict[str, AgencyNode]) ->
     # The revocation reaches both.
     jp.cli("denial", "revoke", denial_id, "--reason", "licence granted on appeal")
     sync_all([us, kr, tw], "--peer", "JPN")
-    assert _stored(us, denial_id)["status"] == "revoked" and _stored(kr, denial_id)["status"] == "revoked"
+    assert _held(us, denial_id)["status"] == "revoked" and _held(kr, denial_id)["status"] == "revoked"
     assert _stored(tw, denial_id) is None
     listed = us.cli("denial", "list", "--status", "revoked", "--json")
     assert denial_id in listed.stdout
@@ -173,7 +180,7 @@ def test_no_undercut_across_the_network(network: dict[str, AgencyNode]) -> None:
     jp.cli("consultation", "answer", consultation, "--text", "We object: same lab, same scanner.",
            "--position", "objection")
     _pull(us, jp)
-    assert _stored(us, consultation)["position"] == "objection"
+    assert _held(us, consultation)["position"] == "objection"
     approved = us.cli("licence", "approve", check["application"])
     assert "approved" in approved.stdout and "objection" in approved.stdout
 
@@ -191,7 +198,8 @@ def test_a_node_that_was_down_catches_up(network: dict[str, AgencyNode]) -> None
     assert _stored(us, denial_id) is not None
 
 
-def test_sync_killed_mid_way_resumes_without_loss_or_duplicates(tmp_path: Path, backend) -> None:  # type: ignore[no-untyped-def]
+def test_sync_killed_mid_way_resumes_without_loss_or_duplicates(tmp_path: Path,
+                                                                backend: Callable[[], str | None]) -> None:
     jp, us = make_node(tmp_path, "JP", backend()), make_node(tmp_path, "US", backend())
     link([jp, us])
     total = 1500

@@ -12,10 +12,10 @@ from kizuna.exchange import audit, licensing, objects, taxii, users
 from kizuna.exchange.markings import marking_refs
 from kizuna.exchange.signing import sign_object
 from kizuna.exchange.sync import SyncReport, receive_page
-from tests.exchange.conftest import add_denial, sync_in_process
+from tests.exchange.conftest import MakeNodes, add_denial, sync_in_process
 
 
-def test_denial_reaches_entitled_peers_with_fields_filtered(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_denial_reaches_entitled_peers_with_fields_filtered(nodes: MakeNodes) -> None:
     jp, us, kr, tw = nodes("JP", "US", "KR", "TW")
     denial = add_denial(jp, address_to=["USA"])
     for receiver in (us, kr, tw):
@@ -34,7 +34,7 @@ def test_denial_reaches_entitled_peers_with_fields_filtered(nodes) -> None:  # t
     assert all(audit.verify(n.node.db).ok for n in (jp, us, kr, tw))
 
 
-def test_receivers_never_forward_and_only_originators_version(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_receivers_never_forward_and_only_originators_version(nodes: MakeNodes) -> None:
     jp, us, kr = nodes("JP", "US", "KR")
     denial = add_denial(jp)
     sync_in_process(kr, jp)
@@ -53,7 +53,7 @@ def test_receivers_never_forward_and_only_originators_version(nodes) -> None:  #
     assert "not originated by" in rejected[0]["detail"]["reason"]
 
 
-def test_tampered_object_and_unknown_signer_are_rejected(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_tampered_object_and_unknown_signer_are_rejected(nodes: MakeNodes) -> None:
     jp, us = nodes("JP", "US")
     add_denial(jp)
     page = taxii.view(jp.node, jp.node.peer(us.node.identity_id))
@@ -72,7 +72,7 @@ def test_tampered_object_and_unknown_signer_are_rejected(nodes) -> None:  # type
     assert all("signature" in r for r in reasons) and len(reasons) == 2
 
 
-def test_revocation_and_narrowing_propagate(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_revocation_and_narrowing_propagate(nodes: MakeNodes) -> None:
     jp, us, kr = nodes("JP", "US", "KR")
     denial = add_denial(jp)
     other = add_denial(jp, end_user="Harbin Institute of Technology")
@@ -93,7 +93,7 @@ def test_revocation_and_narrowing_propagate(nodes) -> None:  # type: ignore[no-u
     assert objects.effective_status(us.node.get(other["id"]), date(2029, 10, 2)) == "expired"
 
 
-def test_no_undercut_consultation_blocks_approval_until_answered(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_no_undercut_consultation_blocks_approval_until_answered(nodes: MakeNodes) -> None:
     jp, us, kr = nodes("JP", "US", "KR")
     denial = add_denial(jp, end_user="Beijing University of Aeronautics and Astronautics")
     add_denial(kr, end_user="Beijing University of Aeronautics and Astronautics", code="5A002")
@@ -125,7 +125,7 @@ def test_no_undercut_consultation_blocks_approval_until_answered(nodes) -> None:
     assert jp.node.get(consultation["id"])["status"] == "answered"
 
 
-def test_an_unanswered_consultation_stops_blocking_after_its_deadline(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_an_unanswered_consultation_stops_blocking_after_its_deadline(nodes: MakeNodes) -> None:
     jp, us = nodes("JP", "US")
     add_denial(jp)
     sync_in_process(us, jp)
@@ -138,7 +138,7 @@ def test_an_unanswered_consultation_stops_blocking_after_its_deadline(nodes) -> 
     assert approved.status == "approved" and "no answer by the deadline" in approved.note
 
 
-def test_no_match_for_another_end_user_or_control(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_no_match_for_another_end_user_or_control(nodes: MakeNodes) -> None:
     jp, us = nodes("JP", "US")
     add_denial(jp)
     sync_in_process(us, jp)
@@ -150,7 +150,7 @@ def test_no_match_for_another_end_user_or_control(nodes) -> None:  # type: ignor
     assert matches == []
 
 
-def test_users_see_only_what_every_marking_allows(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_users_see_only_what_every_marking_allows(nodes: MakeNodes) -> None:
     jp, _us = nodes("JP", "US")
     denial = add_denial(jp, address_to=["JPN"])
     secret = add_denial(jp, end_user="Secret End User", classification="CONTROLLED")
@@ -171,7 +171,7 @@ def test_users_see_only_what_every_marking_allows(nodes) -> None:  # type: ignor
     assert [r["event"] for r in audit.records(jp.node.db, event="login-failed")] == ["login-failed"]
 
 
-def test_audit_log_is_append_only_in_the_database(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_audit_log_is_append_only_in_the_database(nodes: MakeNodes) -> None:
     (jp,) = nodes("JP")
     add_denial(jp)
     for statement in ("UPDATE audit SET actor = 'x'", "DELETE FROM audit"):
@@ -180,7 +180,7 @@ def test_audit_log_is_append_only_in_the_database(nodes) -> None:  # type: ignor
     assert audit.verify(jp.node.db).ok
 
 
-def test_end_users_meet_across_scripts(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_end_users_meet_across_scripts(nodes: MakeNodes) -> None:
     jp, us = nodes("JP", "US")
     add_denial(jp, end_user="北京航空航天大学")
     sync_in_process(us, jp)
@@ -190,7 +190,7 @@ def test_end_users_meet_across_scripts(nodes) -> None:  # type: ignore[no-untype
     assert [m.relation for m in matches] == ["same"]
 
 
-def test_a_consultation_and_its_answer_carry_the_markings_of_the_denial_they_quote(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_a_consultation_and_its_answer_carry_the_markings_of_the_denial_they_quote(nodes: MakeNodes) -> None:
     """Issue 11 item 3: a consultation about a CONTROLLED denial is CONTROLLED, on both nodes, and so is the answer."""
     jp, us = nodes("JP", "US", level="CONTROLLED")
     add_denial(jp, end_user="Xi'an Institute of Optics and Precision Mechanics", classification="CONTROLLED",
@@ -225,7 +225,7 @@ def test_a_consultation_and_its_answer_carry_the_markings_of_the_denial_they_quo
     assert us.node.visible(us.node.get(note["id"]), clerk.recipient(us.node))[0] is None
 
 
-def test_a_licence_check_against_a_denial_the_officer_may_not_see_shows_only_the_block(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_a_licence_check_against_a_denial_the_officer_may_not_see_shows_only_the_block(nodes: MakeNodes) -> None:
     """Issue 11 item 2: an UNCLASSIFIED officer learns that a CONTROLLED denial blocks, and nothing of it."""
     jp, us = nodes("JP", "US", level="CONTROLLED")
     add_denial(jp, end_user="Changchun Institute of Optics, Fine Mechanics and Physics", classification="CONTROLLED",
@@ -246,7 +246,7 @@ def test_a_licence_check_against_a_denial_the_officer_may_not_see_shows_only_the
     assert shown["visible"] and "3B001.f.1.b" in shown["control"] and shown["consultation"]
 
 
-def test_taxii_limit_counts_marking_definitions_and_still_pages_every_object(nodes) -> None:  # type: ignore[no-untyped-def]
+def test_taxii_limit_counts_marking_definitions_and_still_pages_every_object(nodes: MakeNodes) -> None:
     """Issue 11: `limit` is honoured exactly; the definitions an object needs count and may come a page earlier."""
     jp, us = nodes("JP", "US")
     made = {add_denial(jp, end_user=f"Limit Test {n} Ltd.", address_to=["USA"] if n % 2 else None)["id"]

@@ -205,6 +205,7 @@ def test_nothing_reaches_a_node_or_user_not_entitled(agencies: dict[str, AgencyN
             sees, sees_address = user_sees(spec, viewer, insider=False, org=org)
             assert (shown is not None) == (held is not None and sees), (code, viewer, spec)
             if shown is not None:
+                assert held is not None
                 assert ("address" in shown["end_user"]) == ("address" in held["end_user"] and sees_address)
     for viewer in viewers:
         user = User("u", viewer["role"], viewer["clearance"], viewer["nationality"])

@@ -17,14 +17,14 @@ from fastapi.testclient import TestClient
 from kizuna.exchange import audit, taxii
 from kizuna.exchange.config import rules
 from kizuna.exchange.node import COLLECTION_ID
-from tests.exchange.conftest import AgencyNode
+from tests.exchange.conftest import AgencyNode, MakeNodes
 
 LIMITS = rules()["refused_requests"]
 OBJECTS = f"/taxii2/api/collections/{COLLECTION_ID}/objects/"
 
 
 @pytest.fixture()
-def served(nodes, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[AgencyNode, TestClient]]:  # type: ignore[no-untyped-def]
+def served(nodes: MakeNodes, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[AgencyNode, TestClient]]:
     from kizuna.web import exchange
 
     (jp,) = nodes("JP")

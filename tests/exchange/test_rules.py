@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,8 +41,8 @@ def _resolver(*definitions: dict) -> MarkingResolver:
     return resolver
 
 
-def _denial(refs: list[str], granular: list[dict] | None = None) -> dict:
-    obj = {"type": "x-kizuna-denial", "id": "x-kizuna-denial--1", "created_by_ref": JP_ORG,
+def _denial(refs: list[str], granular: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    obj: dict[str, Any] = {"type": "x-kizuna-denial", "id": "x-kizuna-denial--1", "created_by_ref": JP_ORG,
            "object_marking_refs": refs, "end_user": {"name": "X", "country": "CN", "address": "1 Road"}}
     if granular:
         obj["granular_markings"] = granular
@@ -136,18 +137,24 @@ def test_unknown_or_forged_marking_definitions_are_refused() -> None:
         check_definition(official)
 
 
+def _relation(a: controls.ControlEntry, b: controls.ControlEntry) -> str | None:
+    """How two control entries meet (same, related), or None when they do not."""
+    match = controls.compare(a, b)
+    return match.relation if match else None
+
+
 def test_control_entries_meet_across_numberings() -> None:
     us, wa, eu = controls.parse("3B001.f.1.b"), controls.parse("3.B.1.f.1.b"), controls.parse("eu 3B001.f.1.b")
     assert us.key == wa.key == eu.key == "3B001.f.1.b"
-    assert controls.compare(controls.parse("3B001.f"), wa).relation == "same"  # sub-paragraph
+    assert _relation(controls.parse("3B001.f"), wa) == "same"  # sub-paragraph
     assert controls.compare(controls.parse("3B001.c"), wa) is None
     # The crosswalk's numbering trap: US 3B002.b is WA 3.B.2.c, and US 3B002.c is a different, US-only item.
-    assert controls.compare(controls.parse("3B002.b"), controls.parse("3.B.2.c")).relation == "same"
+    assert _relation(controls.parse("3B002.b"), controls.parse("3.B.2.c")) == "same"
     assert controls.compare(controls.parse("3B002.c"), controls.parse("3.B.2.c")) is None
     # Japanese item numbers: the same item matches; a WA code in the same category is only "related".
     jp = controls.parse("別表第一 7の項(1)")
-    assert jp.key == "JP-7.1" and controls.compare(jp, controls.parse("7の項")).relation == "same"
-    assert controls.compare(jp, us).relation == "related"
+    assert jp.key == "JP-7.1" and _relation(jp, controls.parse("7の項")) == "same"
+    assert _relation(jp, us) == "related"
     assert controls.compare(jp, controls.parse("5A002")) is None  # category 5 is JP item 9
     with pytest.raises(InputError, match="not a control entry"):
         controls.parse("three-B-one")

@@ -51,7 +51,7 @@ def test_sdn_cut_at_a_row_boundary_is_refused(tmp_path: Path) -> None:
     ten_rows = "".join(SDN_TEXT.splitlines(keepends=True)[:10])
     with pytest.raises(InputError, match="does not end with OFAC's end-of-file byte") as error:
         _read_sdn(_sdn_copy(tmp_path / "f", ten_rows))
-    assert error.value.path.endswith("sdn.csv") and error.value.line == 10
+    assert (error.value.path or "").endswith("sdn.csv") and error.value.line == 10
 
 
 def test_a_cut_alias_file_is_refused_too(tmp_path: Path) -> None:
@@ -60,7 +60,7 @@ def test_a_cut_alias_file_is_refused_too(tmp_path: Path) -> None:
     (folder / "alt.csv").write_text("".join(alt.splitlines(keepends=True)[:40]), encoding="utf-8")
     with pytest.raises(InputError, match="end-of-file byte") as error:
         _read_sdn(folder)
-    assert error.value.path.endswith("alt.csv")
+    assert (error.value.path or "").endswith("alt.csv")
 
 
 def test_an_unknown_sdn_type_names_its_row(tmp_path: Path) -> None:

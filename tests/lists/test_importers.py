@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from kizuna.core.entity import NameKind, PartyKind
+from kizuna.core.entity import Entry, NameKind, PartyKind
 from kizuna.core.errors import InputError
 from kizuna.lists.importers import ftm, meti, ofac, un, usjson
-from kizuna.lists.sources import bundled_specs, detect_specs
+from kizuna.lists.sources import Reader, bundled_specs, detect_specs
 from tests.conftest import BUNDLED, FIXTURES
 
 LISTS = BUNDLED / "lists"
 
 
-def _by_id(entries, entry_id):  # type: ignore[no-untyped-def]
+def _by_id(entries: list[Entry], entry_id: str) -> Entry:
     return next(e for e in entries if e.entry_id == entry_id)
 
 
@@ -122,7 +122,8 @@ def test_detection_recognises_official_file_names_and_content() -> None:
         ('{"list_id": "bis-dpl", "entities": [\n{"name": "A"},\n{"name": }]}', 3, usjson.read, "x.json"),
     ],
 )
-def test_malformed_list_files_name_file_and_line(tmp_path: Path, content: str, line: int, reader, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_list_files_name_file_and_line(tmp_path: Path, content: str, line: int, reader: Reader,
+                                                 name: str) -> None:
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError) as error:

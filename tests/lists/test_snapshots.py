@@ -22,7 +22,7 @@ from tests.conftest import BUNDLED, FIXTURES, kizuna
 DPL = BUNDLED / "lists" / "us_restricted_2026-07" / "bis_dpl.json"
 
 
-def _edited_dpl(folder: Path) -> Path:
+def _edited_dpl(folder: Path) -> tuple[Path, list[str], str]:
     """A newer DPL: two parties removed, one address changed, one party added."""
     folder.mkdir(parents=True, exist_ok=True)
     document = json.loads(DPL.read_text(encoding="utf-8"))
@@ -34,7 +34,7 @@ def _edited_dpl(folder: Path) -> Path:
                      "status": None, "effective_date": "2026-11-01", "federal_register": "91 FR 1", "notes": None})
     (folder / "bis_dpl.json").write_text(json.dumps(document), encoding="utf-8")
     shutil.copy(DPL.parent / "lists.json", folder / "lists.json")
-    return folder, [r["name"] for r in removed], entities[0]["name"]  # type: ignore[return-value]
+    return folder, [r["name"] for r in removed], entities[0]["name"]
 
 
 def test_update_replaces_only_the_lists_it_brings_and_diff_reports_changes(fresh_home: Path, tmp_path: Path) -> None:

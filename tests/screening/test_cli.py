@@ -8,6 +8,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -33,10 +34,48 @@ def cli(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def _table_rows(out: str) -> list[list[str]]:
+    """The body rows of the hit table the command draws: a row starts where the score cell is filled, and each
+    cell's wrapped lines are joined with spaces."""
+    rows: list[list[str]] = []
+    for line in out.splitlines():
+        if not line.startswith("│"):
+            continue
+        cells = [cell.strip() for cell in line.strip("│").split("│")]
+        if cells[0]:
+            rows.append(cells)
+        else:
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
+    return rows
+
+
 def test_screen_prints_ranked_hits_with_reasons(kizuna_home: Path) -> None:
     result = kizuna("screen", "Hikvision", "--country", "CN", "--lists", "us-dod-1260h", home=kizuna_home)
-    assert "us-dod-1260h" in result.stdout and "Hangzhou Hikvision Digital Technology" in result.stdout
-    assert "country CN matches" in result.stdout
+    # The 1260H list names Hikvision once: one row, its entry, its date and source, and the reasons for its score.
+    [(score, list_code, entry, why)] = _table_rows(result.stdout)
+    assert float(score) == pytest.approx(1.0) and list_code == "us-dod-1260h"
+    assert entry.startswith("Hangzhou Hikvision Digital Technology Co., Ltd. f5efdfb11607a62c · 2026-06-10")
+    assert "https://www.federalregister.gov/" in entry
+    assert why.startswith("'Hikvision' ↔ 'Hikvision' (alias): shared hikvision;")
+    assert "name score 1.00" in why and why.endswith("country CN matches (+0.03) → 1.00")
+
+
+def test_screen_json_names_the_entry_its_score_and_why(kizuna_home: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli("screen", "Hikvision", "--country", "CN", "--lists", "us-dod-1260h", "--json", capsys=capsys)
+    [hit] = json.loads(out)["hits"]
+    assert code == 0 and (hit["list"], hit["entry_id"]) == ("us-dod-1260h", "f5efdfb11607a62c")
+    assert hit["name"] == "Hangzhou Hikvision Digital Technology Co., Ltd." and hit["matched_name"] == "Hikvision"
+    assert 0.85 <= hit["score"] <= 1.0 and hit["parts"]["name_score"] == 1.0
+    assert hit["parts"]["shared"] == [["hikvision", "hikvision", 1.0, "exact"]]
+    assert hit["parts"]["evidence"] == ["country CN matches (+0.03)"]
+    assert "'Hikvision' ↔ 'Hikvision' (alias)" in hit["explanation"]
+
+
+def test_an_unlisted_company_has_no_hits_in_any_list(kizuna_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli("screen", "Toyota Motor Corporation", "--json", capsys=capsys)
+    data = json.loads(out)
+    assert code == 0 and data["hits"] == [] and len(data["lists"]) == 16
 
 
 def test_screen_json(kizuna_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,7 +137,7 @@ def test_screen_refuses_argument_bytes_that_are_not_utf8(kizuna_home: Path,
 # -- screen-file --------------------------------------------------------------------------------------------
 
 
-def _jsonl(path: Path) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
+def _jsonl(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     return records[0]["run"], records[1:]
 
@@ -260,8 +299,9 @@ def test_fail_on_hit_and_the_time_including_start_up(kizuna_home: Path, tmp_path
                     home=kizuna_home, check=False, env={"TTY_COMPATIBLE": "1"})
     wall = time.perf_counter() - started
     assert result.returncode == 1 and "10 rows screened (7 with hits, 0 not screened)" in result.stdout
-    total, screening = map(float, re.search(r"in ([\d.]+) s including start-up \(([\d.]+) s screening",
-                                            result.stdout).groups())
+    timing = re.search(r"in ([\d.]+) s including start-up \(([\d.]+) s screening", result.stdout)
+    assert timing, result.stdout
+    total, screening = map(float, timing.groups())
     assert total >= screening and total >= 0.5 * wall  # the start-up (loading the index) is counted
     assert "10/10" in result.stderr and "ETA" in result.stderr  # the progress bar knows the total
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kizuna.core.entity import PartyKind
@@ -9,6 +11,8 @@ from kizuna.screening import Query
 from kizuna.screening.forms import listed_forms
 from kizuna.screening.han import canonical_han
 from kizuna.screening.latin import latin_tokens
+from kizuna.screening.match import NameMatch, QuerySlot
+from kizuna.screening.screener import Screener
 
 
 def test_latin_normalisation_folds_accents_punctuation_and_ampersands() -> None:
@@ -51,18 +55,18 @@ def test_han_forms_meet_across_japanese_traditional_and_simplified() -> None:
         ("Jong Un Kim", "us-ofac-sdn", "KIM, Jong Un"),  # order does not matter
     ],
 )
-def test_listed_parties_are_found(screener, query: str, list_code: str, listed: str) -> None:  # type: ignore[no-untyped-def]
+def test_listed_parties_are_found(screener: Screener, query: str, list_code: str, listed: str) -> None:
     hits = screener.screen(Query(query))
     assert any(h.list_code == list_code and h.name == listed for h in hits), [(h.list_code, h.name) for h in hits]
 
 
 @pytest.mark.parametrize("query", ["Toyota Motor Corporation", "Beijing University of Technology",
                                    "Tsinghua University", "Sony Group Corporation", "Deutsche Bank AG"])
-def test_unlisted_organisations_do_not_hit(screener, query: str) -> None:  # type: ignore[no-untyped-def]
+def test_unlisted_organisations_do_not_hit(screener: Screener, query: str) -> None:
     assert screener.screen(Query(query)) == []
 
 
-def test_hits_carry_explanation_and_provenance(screener) -> None:  # type: ignore[no-untyped-def]
+def test_hits_carry_explanation_and_provenance(screener: Screener) -> None:
     [hit, *_] = screener.screen(Query("Huawei Technologies Co., Ltd.", lists=("us-ofac-eo14032",)))
     assert hit.list_code == "us-ofac-eo14032" and hit.score == 1.0
     assert hit.source_url == "https://ofac.treasury.gov/media/99111/download?inline"
@@ -70,16 +74,16 @@ def test_hits_carry_explanation_and_provenance(screener) -> None:  # type: ignor
     assert "shared huawei, technology, company, limited" in hit.explanation
 
 
-def test_list_filter_restricts_hits(screener) -> None:  # type: ignore[no-untyped-def]
+def test_list_filter_restricts_hits(screener: Screener) -> None:
     hits = screener.screen(Query("Hikvision", lists=("us-dod-1260h",)))
     assert hits and {h.list_code for h in hits} == {"us-dod-1260h"}
 
 
-def test_country_type_and_birth_year_are_evidence(screener) -> None:  # type: ignore[no-untyped-def]
+def test_country_type_and_birth_year_are_evidence(screener: Screener) -> None:
     base = {h.entry_id: h.score for h in screener.screen(Query("Kim Jong Un", lists=("us-ofac-sdn",)), 0.0)}
     [(entry_id, plain)] = [(k, v) for k, v in base.items() if v == max(base.values())]
 
-    def score(**kwargs) -> float:  # type: ignore[no-untyped-def]
+    def score(**kwargs: Any) -> float:
         hits = screener.screen(Query("Kim Jong Un", lists=("us-ofac-sdn",), **kwargs), 0.0, 200)
         return next(h.score for h in hits if h.entry_id == entry_id)
 
@@ -89,10 +93,10 @@ def test_country_type_and_birth_year_are_evidence(screener) -> None:  # type: ig
     assert "country US not in KP" in next(h for h in with_country if h.entry_id == entry_id).explanation
 
 
-def test_candidates_come_from_the_index_not_a_scan(screener, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_candidates_come_from_the_index_not_a_scan(screener: Screener, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
     original = screener.names.compare
-    def counting(tokens, name_id, symmetric=False):  # type: ignore[no-untyped-def]
+    def counting(tokens: list[QuerySlot], name_id: int, symmetric: bool = False) -> NameMatch:
         calls.append(name_id)
         return original(tokens, name_id, symmetric)
 

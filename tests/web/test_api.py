@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -12,7 +14,7 @@ from kizuna.web.app import create_app
 
 
 @pytest.fixture(scope="module")
-def client(kizuna_home: Path):  # type: ignore[no-untyped-def]
+def client(kizuna_home: Path) -> Iterator[TestClient]:
     with TestClient(create_app()) as client:
         yield client
 
@@ -42,7 +44,7 @@ def test_invalid_requests_are_422(client: TestClient, payload: dict) -> None:
     assert client.post("/v1/screen", json=payload).status_code == 422
 
 
-def _post(client: TestClient, body: str | bytes):  # type: ignore[no-untyped-def]
+def _post(client: TestClient, body: str | bytes) -> httpx.Response:
     return client.post("/v1/screen", content=body, headers={"content-type": "application/json"})
 
 
@@ -95,7 +97,7 @@ def test_the_work_of_one_request_is_bounded(client: TestClient) -> None:
     huge = _post(client, json.dumps({"name": "x" * 1_500_000}))
     assert huge.status_code == 413 and "request body larger than 1,000,000 bytes" in huge.json()["detail"]
 
-    def chunks():  # type: ignore[no-untyped-def]
+    def chunks() -> Iterator[bytes]:
         yield b'{"name": "Huawei", "pad": "'
         for _ in range(150):
             yield b"x" * 10_000

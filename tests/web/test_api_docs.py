@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Page, Route
 
 from tests.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def test_docs_render_the_operations_offline(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_docs_render_the_operations_offline(page: Page, live_server: str) -> None:
     outside: list[str] = []
 
-    def only_loopback(route) -> None:  # type: ignore[no-untyped-def]
+    def only_loopback(route: Route) -> None:
         if route.request.url.startswith(live_server):
             route.continue_()
         else:

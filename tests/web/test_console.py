@@ -9,13 +9,14 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def test_search_shows_ranked_explained_hits(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_search_shows_ranked_explained_hits(page: Page, live_server: str) -> None:
     page.goto(live_server + "/")
     page.fill("input[name=q]", "北京航空航天大学")
     page.click("button[type=submit]")
@@ -25,19 +26,19 @@ def test_search_shows_ranked_explained_hits(page, live_server: str) -> None:  # 
     assert "北京航空航天大学" in first.locator(".why").inner_text()
     # METI's entry, with the Entity List and Section 1286 entries it is linked to, in one card: METI first.
     link = first.locator("li.member").first.locator("a", has_text="official source")
-    assert link.get_attribute("href").startswith("https://www.meti.go.jp/")
-    assert first.get_attribute("data-lists").split() == ["jp-meti-eul", "us-bis-entity", "us-dod-1286"]
+    assert (link.get_attribute("href") or "").startswith("https://www.meti.go.jp/")
+    assert (first.get_attribute("data-lists") or "").split() == ["jp-meti-eul", "us-bis-entity", "us-dod-1286"]
     assert "1 hit" in page.locator("#summary").inner_text() or "hits" in page.locator("#summary").inner_text()
     screenshot(page, "console-search")
 
 
-def test_search_with_no_hits_says_so(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_search_with_no_hits_says_so(page: Page, live_server: str) -> None:
     page.goto(live_server + "/?q=Toyota+Motor+Corporation")
     assert "0 hits" in page.locator("#summary").inner_text()
     assert "This is not clearance" in page.locator(".none").inner_text()
 
 
-def test_list_filter_and_bad_country(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_list_filter_and_bad_country(page: Page, live_server: str) -> None:
     page.goto(live_server + "/")
     page.fill("input[name=q]", "Hikvision")
     page.click("details.lists summary")
@@ -49,7 +50,7 @@ def test_list_filter_and_bad_country(page, live_server: str) -> None:  # type: i
     assert "unknown country" in page.locator(".error").inner_text()
 
 
-def test_lists_page_shows_counts_dates_and_sources(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_lists_page_shows_counts_dates_and_sources(page: Page, live_server: str) -> None:
     page.goto(live_server + "/lists")
     row = page.locator("tr[data-code='jp-meti-eul']")
     assert "835" in row.inner_text() and "2025-09-29" in row.inner_text()
@@ -57,7 +58,7 @@ def test_lists_page_shows_counts_dates_and_sources(page, live_server: str) -> No
     screenshot(page, "console-lists")
 
 
-def test_results_group_one_party_across_lists(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_results_group_one_party_across_lists(page: Page, live_server: str) -> None:
     page.goto(live_server + "/?q=" + "ファーウェイ")
     cards = page.locator("ol.parties > li.party")
     members = page.locator("li.member")
@@ -86,7 +87,7 @@ def test_results_group_one_party_across_lists(page, live_server: str) -> None:  
     screenshot(page, "console-entry")
 
 
-def test_results_export_and_print(page, live_server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_results_export_and_print(page: Page, live_server: str, tmp_path: Path) -> None:
     page.goto(live_server + "/?q=Hikvision&threshold=0.9")
     with page.expect_download() as download:
         page.click("#export a:has-text('CSV')")
@@ -109,18 +110,18 @@ def test_results_export_and_print(page, live_server: str, tmp_path: Path) -> Non
     assert screened.is_visible() and "us-bis-entity (2026-07)" in screened.inner_text()
 
 
-def test_list_picker_offers_only_loaded_lists(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_list_picker_offers_only_loaded_lists(page: Page, live_server: str) -> None:
     loaded = {item["code"] for item in page.request.get(live_server + "/v1/lists").json()["lists"]}
     page.goto(live_server + "/")
     offered = set(page.locator("details.lists input[name=lists]").evaluate_all("els => els.map(e => e.value)"))
     assert offered == loaded and "us-bis-uvl" not in offered
     response = page.goto(live_server + "/?q=Huawei&lists=us-bis-uvl")
-    assert response.status == 422
+    assert response is not None and response.status == 422
     assert "not loaded: us-bis-uvl" in page.locator(".error").inner_text()
     assert page.locator("#summary").count() == 0  # no "no hits" when nothing was screened
 
 
-def test_language_switch_translates_labels_not_data(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_language_switch_translates_labels_not_data(page: Page, live_server: str) -> None:
     page.goto(live_server + "/?q=北京航空航天大学")
     assert page.locator("html").get_attribute("lang") == "en"
     page.click("#lang-switch a[hreflang=ja]")
@@ -140,7 +141,7 @@ def test_language_switch_translates_labels_not_data(page, live_server: str) -> N
     assert page.locator("h1").inner_text() == "Submarine cables: who stays connected"
 
 
-def test_lists_page_dates_do_not_wrap(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_lists_page_dates_do_not_wrap(page: Page, live_server: str) -> None:
     page.set_viewport_size({"width": 900, "height": 800})
     page.goto(live_server + "/lists")
     for cell in page.locator("td.date").all():
@@ -150,7 +151,7 @@ def test_lists_page_dates_do_not_wrap(page, live_server: str) -> None:  # type: 
         assert lines == 1, cell.inner_text()
 
 
-def test_exchange_without_a_node_says_so_before_asking_a_password(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_exchange_without_a_node_says_so_before_asking_a_password(page: Page, live_server: str) -> None:
     page.goto(live_server + "/exchange/")
     page.wait_for_url("**/exchange/login**")
     assert "no exchange node in this data directory" in page.locator("#no-node").inner_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_unknown_labels_fall_back_to_english() -> None:
 
 
 @pytest.fixture(scope="module")
-def client(kizuna_home: Path):  # type: ignore[no-untyped-def]
+def client(kizuna_home: Path) -> Iterator[TestClient]:
     with TestClient(create_app()) as client:
         yield client
 

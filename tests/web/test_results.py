@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,13 @@ from fastapi.testclient import TestClient
 
 from kizuna.lists.store import SnapshotStore
 from kizuna.screening.model import Query
+from kizuna.screening.screener import Screener
 from kizuna.web.app import create_app
 from kizuna.web.results import Run, group_hits, to_csv
 
 
 @pytest.fixture(scope="module")
-def client(kizuna_home: Path):  # type: ignore[no-untyped-def]
+def client(kizuna_home: Path) -> Iterator[TestClient]:
     with TestClient(create_app()) as client:
         yield client
 
@@ -37,7 +39,7 @@ def test_plain_cells_are_left_alone(client: TestClient) -> None:
     assert ["query_name", "Huawei Technologies Co., Ltd."] in rows
 
 
-def test_linked_entries_are_one_party_with_every_list(screener) -> None:  # type: ignore[no-untyped-def]
+def test_linked_entries_are_one_party_with_every_list(screener: Screener) -> None:
     hits = screener.screen(Query("ファーウェイ"), None, 100)
     snapshot = SnapshotStore().open(screener.snapshot_id)
     try:
@@ -56,7 +58,7 @@ def test_linked_entries_are_one_party_with_every_list(screener) -> None:  # type
     assert [g.score for g in groups] == sorted((g.score for g in groups), reverse=True)
 
 
-def test_csv_export_neutralises_a_listed_formula(screener) -> None:  # type: ignore[no-untyped-def]
+def test_csv_export_neutralises_a_listed_formula(screener: Screener) -> None:
     snapshot = SnapshotStore().open(screener.snapshot_id)
     try:
         hits = screener.screen(Query("Hikvision"), None, 5)
