@@ -73,7 +73,7 @@ def test_brand_plus_country_reaches_the_listed_subsidiary(screener, query: str, 
     ("Huawei Japan", "Huawei Technologies Co., Ltd."),
 ])
 def test_qualifier_the_list_lacks_costs_a_factor_not_the_hit(screener, query: str, listed: str) -> None:  # type: ignore[no-untyped-def]
-    factor = scoring()["qualifiers"]["query_only"]
+    factor = scoring().qualifiers.query_only
     hit = next(h for h in _hits(screener, query) if h.name == listed)
     assert screener.threshold <= hit.score <= factor
     assert "only in the query" in hit.explanation
@@ -81,7 +81,7 @@ def test_qualifier_the_list_lacks_costs_a_factor_not_the_hit(screener, query: st
 
 def test_qualifier_naming_the_entry_country_supports_the_match(screener) -> None:  # type: ignore[no-untyped-def]
     hit = next(h for h in _hits(screener, "Hikvision China") if h.list_code == "us-bis-entity")
-    assert hit.score > scoring()["qualifiers"]["query_only"]
+    assert hit.score > scoring().qualifiers.query_only
     assert "names the entry's country CN" in hit.explanation
 
 
@@ -127,7 +127,7 @@ def test_registry_verdict_is_the_screening_verdict(screener) -> None:  # type: i
 
     screening = screen_company("ファーウェイ・ジャパン", "JP")
     expected = screener.screen(Query("ファーウェイ・ジャパン", country="JP"))
-    assert screening.threshold == screener.threshold == scoring()["threshold"]
+    assert screening.threshold == screener.threshold == scoring().threshold
     assert screening.listed and [(h["list"], h["entry_id"]) for h in screening.hits] == [
         (h.list_code, h.entry_id) for h in expected[:3]]
     assert screening.hits[0]["name"] == JAPAN_KK[1]

@@ -9,7 +9,6 @@ lists linked to it as the same party, each with its own list and provenance.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
@@ -21,7 +20,7 @@ from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToke
 from kizuna.screening.model import Hit, Query
 from kizuna.screening.phonetic import metaphone, skeleton
 from kizuna.screening.qualifiers import find as find_qualifiers
-from kizuna.screening.tables import scoring
+from kizuna.screening.tables import ScoringRules, scoring
 
 # Person and organisation are the types whose confusion is evidence against a match; unknown says nothing.
 _PARTY_KINDS = {PartyKind.PERSON.value: "person", PartyKind.ORGANIZATION.value: "organization",
@@ -39,19 +38,19 @@ class _Found:
 class Screener:
     """Screens queries against one index. Safe to share between threads (it only reads)."""
 
-    def __init__(self, index: ScreeningIndex, config: dict[str, Any] | None = None) -> None:
+    def __init__(self, index: ScreeningIndex, config: ScoringRules | None = None) -> None:
         self.index = index
         self.config = config or scoring()
         self.names = NameComparer(index, self.config)
-        self.threshold = float(self.config["threshold"])
-        name_config = self.config["name"]
-        self._min_factor = float(name_config["candidate_min_factor"])
-        self._max_candidates = int(name_config["candidates"])
-        self._min_share = float(name_config["candidate_min_share"])
-        self._prune_margin = float(name_config["candidate_margin"])
-        self._acronym_factor = float(name_config["acronym_factor"])
+        self.threshold = self.config.threshold
+        name_config = self.config.name
+        self._min_factor = name_config.candidate_min_factor
+        self._max_candidates = name_config.candidates
+        self._min_share = name_config.candidate_min_share
+        self._prune_margin = name_config.candidate_margin
+        self._acronym_factor = name_config.acronym_factor
         self._lists: dict[str, str] | None = None
-        self._qualifier_weight = float(self.config["qualifiers"]["weight"])
+        self._qualifier_weight = self.config.qualifiers.weight
 
     @property
     def snapshot_id(self) -> str:
@@ -231,11 +230,11 @@ class Screener:
     def _run_together(self, slots: list[QuerySlot]) -> list[tuple[int, float]]:
         """Listed words written as two query words (Al Qaida / alqaida, スベル バンク / sberbank), and query
         words the lists write as two (alibrahim / Al Ibrahim): their word ids and the weight they carry."""
-        index = self.index
+        index, rules = self.index, self.config.joined
         found: list[tuple[int, float]] = []
         singles = [s for s in slots if len(s.options[0]) == 1 and s.slot.spelt]
         for i in range(len(singles) - 1):
-            for width in (2, 3):
+            for width in range(2, rules.candidate_run_words + 1):
                 run = singles[i : i + width]
                 # Only words the lists do not use, or words read from another script, are worth joining.
                 if len(run) < width or all(s.options[0][0].token_id >= 0 and not s.slot.sounds for s in run):
@@ -251,22 +250,23 @@ class Screener:
         for qslot in slots:
             for option in qslot.options:
                 for token in option:
-                    if token.token_id < 0 and len(token.text) >= 6:
-                        found.extend((w, token.weight * 0.9) for w in self._halves(token.text))
+                    if token.token_id < 0 and len(token.text) >= rules.halves_min_query_length:
+                        found.extend((w, token.weight * rules.halves_share) for w in self._halves(token.text))
         return found
 
     def _halves(self, text: str) -> list[int]:
         """Known words ``text`` begins or ends with (four letters or more), and the rarer half of each split
         into two known words: surfacetoair -> surface; alissawi -> issawi."""
         vocab, postings = self.index.vocab, self.index.postings
+        shortest = self.config.joined.halves_min_length
         found = []
-        for cut in range(2, len(text) - 1):
+        for cut in range(2, len(text) - 1):  # both halves of a split two letters or more
             left, right = vocab.get(text[:cut]), vocab.get(text[cut:])
             if left is not None and right is not None:
                 found.append(left if len(postings[left]) < len(postings[right]) else right)
-            elif left is not None and cut >= 4:
+            elif left is not None and cut >= shortest:
                 found.append(left)
-            elif right is not None and len(text) - cut >= 4:
+            elif right is not None and len(text) - cut >= shortest:
                 found.append(right)
         return found
 
@@ -290,7 +290,7 @@ class Screener:
     # -- evidence and output ----------------------------------------------------------------------
 
     def _with_evidence(self, score: float, query: Query, entry: EntryRecord) -> tuple[float, list[str]]:
-        weights = self.config["evidence"]
+        weights = self.config.evidence.model_dump()
         notes: list[str] = []
         if query.country and entry.countries:
             if query.country in entry.countries:

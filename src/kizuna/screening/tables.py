@@ -12,10 +12,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
 
 from kizuna.core.datafiles import read_yaml
 from kizuna.core.paths import bundled
+from kizuna.core.rules import RuleModel, bundled_rules
 
 DATA_FILES = ("terms.yaml", "scoring.yaml", "latin.yaml", "equivalents.yaml", "places.yaml", "qualifiers.yaml",
               "known_aliases.yaml", "korean.yaml", "chinese.yaml", "hanja_hangul.tsv")
@@ -52,9 +55,117 @@ def term_classes() -> dict[str, TermClass]:
     return classes
 
 
-@cache
-def scoring() -> dict[str, Any]:
-    return load_yaml("scoring.yaml")
+Share = Annotated[float, Field(ge=0, le=1)]  # a similarity, factor or share from 0 to 1
+Count = Annotated[int, Field(ge=0)]
+Adjustment = Annotated[float, Field(ge=-1, le=1)]
+
+
+class NameRules(RuleModel):
+    """``name:`` — coverage, spelling and candidate search (see scoring.yaml for what each does and why)."""
+
+    query_coverage_exponent: Share
+    person_exponent: Share
+    fuzzy_min_similarity: Share
+    fuzzy_min_length: Count
+    fuzzy_max_length_difference: Count
+    length_ratio_min: float = Field(gt=0)
+    length_ratio_max: float = Field(gt=0)
+    length_slack: Count
+    sound_similarity: Share
+    initial_similarity: Share
+    acronym_factor: Share
+    candidate_min_factor: Share
+    candidates: int = Field(ge=1)
+    candidate_min_share: Share
+    candidate_margin: Share
+
+
+class SoundRules(RuleModel):
+    """``sound:`` — when two differently spelt words count as sounding alike."""
+
+    min_length_read: Count
+    metaphone_min_length: Count
+    metaphone_min_spelling: Share
+    romanisation_max_length: Count
+    skeleton_min_length: Count
+    skeleton_min_spelling: Share
+    short_skeleton_min_length: Count
+    short_skeleton_max_length_difference: Count
+    short_skeleton_min_spelling: Share
+    near_skeleton_min_length: Count
+    near_skeleton_max_distance: Count
+    near_skeleton_min_spelling: Share
+    near_skeleton_factor: Share
+
+
+class JoinedRules(RuleModel):
+    """``joined:`` — a name written as one word on one side and several on the other."""
+
+    query_words_similarity: Share
+    query_words_min_length: Count
+    query_words_min_spelling: Share
+    query_words_min_sound_spelling: Share
+    max_words: int = Field(ge=2)
+    max_spellings: int = Field(ge=1)
+    listed_words_similarity: Share
+    listed_words_min_length: Count
+    listed_words_prefix: Count
+    listed_words_min_spelling: Share
+    halves_min_query_length: Count
+    halves_min_length: Count
+    halves_share: Share
+    candidate_run_words: int = Field(ge=2)
+
+
+class ConflictRules(RuleModel):
+    """``conflicts:`` — name-score factors when the names differ in a number, a place or a kind of body."""
+
+    number: Share
+    place: Share
+    generic: Share
+
+
+class QualifierRules(RuleModel):
+    """``qualifiers:`` — how country and region qualifiers are weighed."""
+
+    weight: Share
+    entry_country: Share
+    query_only: Share
+    listed_only: Share
+
+
+class PlaceRules(RuleModel):
+    """``places:`` — a place only one side names."""
+
+    one_sided_weight: Share
+
+
+class EvidenceRules(RuleModel):
+    """``evidence:`` — additive adjustments once the name matches, when both sides state the fact."""
+
+    country_match: Adjustment
+    country_mismatch: Adjustment
+    type_mismatch: Adjustment
+    birth_year_match: Adjustment
+    birth_year_mismatch: Adjustment
+
+
+class ScoringRules(RuleModel):
+    """``data/screening/scoring.yaml``: every number the screening score is made with."""
+
+    name: NameRules
+    sound: SoundRules
+    joined: JoinedRules
+    conflicts: ConflictRules
+    qualifiers: QualifierRules
+    places: PlaceRules
+    evidence: EvidenceRules
+    threshold: Share
+
+
+def scoring() -> ScoringRules:
+    """The bundled scoring rules, validated once per process."""
+    return bundled_rules("screening/scoring.yaml", ScoringRules)
 
 
 @cache
