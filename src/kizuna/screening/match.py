@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
+from kizuna.screening.explain import QualifierNote
 from kizuna.screening.forms import Slot
 from kizuna.screening.han import pinyin
 from kizuna.screening.index import ScreeningIndex
@@ -83,7 +84,7 @@ class NameMatch:
     name_unmatched: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     generic_only: bool = False  # the names share only places and generic words
-    qualifiers: list[str] = field(default_factory=list)  # how country and region qualifiers were weighed
+    qualifiers: list[QualifierNote] = field(default_factory=list)  # how country and region qualifiers were weighed
 
 
 @dataclass(slots=True)
@@ -95,7 +96,7 @@ class _Qualified:
     query_only: list[int] = field(default_factory=list)
     listed_only: list[int] = field(default_factory=list)
     conflict: bool = False  # the two sides name different places
-    notes: list[str] = field(default_factory=list)  # qualifiers both sides name, for the explanation
+    notes: list[QualifierNote] = field(default_factory=list)  # qualifiers both sides name, for the explanation
 
 
 class NameComparer:
@@ -238,15 +239,15 @@ class NameComparer:
                 phrases.setdefault(qslot.phrase, []).append(number)
         listed = [(start, end, q) for start, end, q in self.index.name_qualifiers.get(name_id, ())
                   if not any(used[start:end])]
-        notes: list[str] = []
+        notes: list[QualifierNote] = []
         rest_q: list[tuple[list[int], Qualifier]] = []
         for members in phrases.values():
             qualifier = chosen[members[0]][0].qualifier
             assert qualifier is not None
             source = " ".join(chosen[m][0].slot.source for m in members)
             if all(chosen[m][2] for m in members):
-                notes.append(f"qualifier '{source}' ({'/'.join(sorted(qualifier.countries))}) in both names"
-                             if not qualifier.region else f"qualifier '{source}' in both names")
+                places = "" if qualifier.region else "/".join(sorted(qualifier.countries))
+                notes.append(QualifierNote("both", source, places))
                 continue
             if any(chosen[m][2] for m in members):
                 continue  # partly matched as name words (United ...): not a qualifier here
@@ -261,7 +262,7 @@ class NameComparer:
                     chosen[member][2].extend((token, p, 1.0, "same country", 1 / len(positions)) for p in positions)
             for position in positions:
                 used[position] = True
-            notes.append(f"qualifier '{source}' = '{same[2].name}' (same country)")
+            notes.append(QualifierNote("same_country", source, same[2].name))
         result = _Qualified(listed_only=[p for start, end, _ in listed for p in range(start, end)], notes=notes)
         countries = self.index.entries[self.index.name_entry[name_id]].countries
         for members, qualifier in rest_q:
@@ -424,7 +425,7 @@ class NameComparer:
                 matched_q += weight * self.entry_country_similarity
                 total_q += weight
                 pairs.append(Pair(qslot.slot.source, code, self.entry_country_similarity, "entry country", qslot.slot))
-                notes.append(f"qualifier '{qslot.slot.source}' names the entry's country {code}")
+                notes.append(QualifierNote("entry_country", qslot.slot.source, code))
                 continue
             matched_tokens = set()
             for token, _, similarity, _, share in found:
@@ -455,11 +456,11 @@ class NameComparer:
         if relieved_q:
             score *= self.query_only_factor
             words = " ".join(chosen[n][0].slot.source for n in sorted(relieved_q))
-            notes.append(f"qualifier '{words}' only in the query (×{self.query_only_factor:.2f})")
+            notes.append(QualifierNote("query_only", words, factor=self.query_only_factor))
         if relieved_n:
             score *= self.listed_only_factor
             words = " ".join(index.words[name_ids[p]] for p in sorted(relieved_n))
-            notes.append(f"qualifier '{words}' only in the listed name (×{self.listed_only_factor:.2f})")
+            notes.append(QualifierNote("listed_only", words, factor=self.listed_only_factor))
         conflicts = []
         for cls in (NUMBER, PLACE, GENERIC):
             if cls in unmatched_q_classes and cls in name_classes:

@@ -13,7 +13,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from kizuna.core.entity import PartyKind
-from kizuna.screening.explain import describe
+from kizuna.screening.explain import (
+    CrossListLink,
+    EvidenceAdjustment,
+    FinalScore,
+    ListedName,
+    Step,
+    match_steps,
+)
 from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, PERSON_FORMS, Form, query_forms
 from kizuna.screening.index import EntryRecord, ScreeningIndex
 from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToken, slot_class
@@ -289,56 +296,45 @@ class Screener:
 
     # -- evidence and output ----------------------------------------------------------------------
 
-    def _with_evidence(self, score: float, query: Query, entry: EntryRecord) -> tuple[float, list[str]]:
-        weights = self.config.evidence.model_dump()
-        notes: list[str] = []
+    def _with_evidence(self, score: float, query: Query, entry: EntryRecord) -> tuple[float, list[EvidenceAdjustment]]:
+        """The score with the evidence both sides state (scoring.yaml ``evidence``), within 0 to 1."""
+        weights = self.config.evidence
+        notes: list[EvidenceAdjustment] = []
         if query.country and entry.countries:
-            if query.country in entry.countries:
-                score += weights["country_match"]
-                notes.append(f"country {query.country} matches ({weights['country_match']:+.2f})")
-            else:
-                score += weights["country_mismatch"]
-                notes.append(f"country {query.country} not in {'/'.join(entry.countries)} "
-                             f"({weights['country_mismatch']:+.2f})")
+            agrees = query.country in entry.countries
+            change = weights.country_match if agrees else weights.country_mismatch
+            notes.append(EvidenceAdjustment("country", query.country, tuple(entry.countries), agrees, change))
         wanted, listed = _PARTY_KINDS.get(query.entity_type.value), _PARTY_KINDS.get(entry.entity_type)
         if wanted and listed and wanted != listed:
-            score += weights["type_mismatch"]
-            notes.append(f"type {query.entity_type.value} vs listed {entry.entity_type} "
-                         f"({weights['type_mismatch']:+.2f})")
+            notes.append(EvidenceAdjustment("type", query.entity_type.value, (entry.entity_type,), False,
+                                            weights.type_mismatch))
         if query.birth_date and entry.birth_years:
             year = query.birth_date[:4]
-            if year in entry.birth_years:
-                score += weights["birth_year_match"]
-                notes.append(f"birth year {year} matches ({weights['birth_year_match']:+.2f})")
-            else:
-                score += weights["birth_year_mismatch"]
-                notes.append(f"birth year {year} not in {'/'.join(entry.birth_years)} "
-                             f"({weights['birth_year_mismatch']:+.2f})")
+            agrees = year in entry.birth_years
+            change = weights.birth_year_match if agrees else weights.birth_year_mismatch
+            notes.append(EvidenceAdjustment("birth_year", year, tuple(entry.birth_years), agrees, change))
+        for note in notes:
+            score += note.change
         return max(0.0, min(1.0, score)), notes
 
-    def _hit(self, query: Query, entry_no: int, score: float, found: _Found, notes: list[str]) -> Hit:
+    def _hit(self, query: Query, entry_no: int, score: float, found: _Found,
+             evidence: list[EvidenceAdjustment]) -> Hit:
         index = self.index
         match, name_id = found.match, found.match.name_id
         entry = index.entries[entry_no]
-        explanation = describe(query.name, found.form, index.name_text[name_id], index.name_kind[name_id],
-                               index.name_via[name_id], index.name_form[name_id], match, notes, score)
+        listed = ListedName(index.name_text[name_id], index.name_kind[name_id], index.name_via[name_id],
+                            index.name_form[name_id])
+        steps: list[Step] = []
         if found.via_link >= 0:
             source = index.entries[found.via_link]
             reason = index.link_reason.get(entry_no) or index.link_reason.get(found.via_link, "")
-            explanation = (f"linked to {source.list_code} entry '{source.name}' as the same party "
-                           f"(both list the name '{reason}'); there: {explanation}")
+            steps.append(CrossListLink(source.list_code, source.entry_id, source.name, reason))
+        steps += [*match_steps(query.name, found.form, listed, match), *evidence, FinalScore(score)]
         return Hit(
             list_code=entry.list_code, entry_id=entry.entry_id, name=entry.name,
             matched_name=index.name_text[name_id] if found.via_link < 0 else entry.name,
-            score=round(score, 4), explanation=explanation, source_url=entry.source_url,
-            data_date=entry.data_date, entity_type=entry.entity_type, countries=list(entry.countries),
-            parts={"name_score": round(match.score, 4), "query_coverage": round(match.query_coverage, 4),
-                   "name_coverage": round(match.name_coverage, 4), "query_form": found.form.via,
-                   "matched_via": index.name_via[name_id], "conflicts": match.conflicts,
-                   "linked_from": (f"{index.entries[found.via_link].list_code}:{index.entries[found.via_link].entry_id}"
-                                   if found.via_link >= 0 else None),
-                   "shared": [[p.query, p.listed, p.similarity, p.how] for p in match.pairs], "evidence": notes},
-        )
+            score=round(score, 4), steps=steps, source_url=entry.source_url,
+            data_date=entry.data_date, entity_type=entry.entity_type, countries=list(entry.countries))
 
 
 def _with_qualifiers(slots: list[QuerySlot], factor: float) -> list[QuerySlot]:
