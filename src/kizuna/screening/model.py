@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kizuna.core.entity import PartyKind
+from kizuna.core.party import Party
 from kizuna.screening.explain import Step, render
 from kizuna.screening.explain import to_dict as step_dict
 
@@ -19,6 +20,12 @@ class Query:
     entity_type: PartyKind = PartyKind.UNKNOWN
     birth_date: str | None = None
     lists: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, party: Party, name: str, lists: tuple[str, ...] = ()) -> Query:
+        """The query screening ``party`` under ``name`` (its name or an alias), as a listed entry would be kinded."""
+        return cls(name, country=party.country, entity_type=party.kind.screened_as, birth_date=party.birth_date,
+                   lists=lists)
 
 
 @dataclass(slots=True)

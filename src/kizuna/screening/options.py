@@ -19,6 +19,7 @@ from datetime import date
 from kizuna.core.countries import to_alpha2
 from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
+from kizuna.core.party import Party
 from kizuna.lists.registry import known_lists
 from kizuna.screening.model import Query
 from kizuna.screening.tables import limits
@@ -63,6 +64,25 @@ def check_options(
                    check_limit(limit, label("limit")))
 
 
+def check_party(
+    name: str,
+    *,
+    id: str | None = None,
+    country: str | None = None,
+    entity_type: str = "any",
+    birth_date: str | None = None,
+    fields: Mapping[str, str] | None = None,
+) -> Party:
+    """The party to screen from its fields as a user gave them (a command's arguments, an API request's party, a
+    file's row), each checked; ``fields`` renames the fields in error messages (``--country``, ``parties[2].name``).
+    """
+    label = _labels(fields)
+    checked_id = check_text(id, label("id")).strip() if id is not None else ""
+    return Party(check_name(name, label("name")), check_type(entity_type, label("type")), id=checked_id,
+                 country=check_country(country, label("country")),
+                 birth_date=check_birth_date(birth_date, label("birth_date")))
+
+
 def make_query(
     name: str,
     *,
@@ -72,10 +92,9 @@ def make_query(
     lists: tuple[str, ...] = (),
     fields: Mapping[str, str] | None = None,
 ) -> Query:
-    """A query from a party's fields as a user gave them; ``fields`` renames the fields in error messages."""
-    label = _labels(fields)
-    return Query(check_name(name, label("name")), check_country(country, label("country")),
-                 check_type(entity_type, label("type")), check_birth_date(birth_date, label("birth_date")), lists)
+    """The query of one checked party (``check_party``), for screening rows in bulk with one screener."""
+    party = check_party(name, country=country, entity_type=entity_type, birth_date=birth_date, fields=fields)
+    return Query.of(party, party.name, lists)
 
 
 def check_name(value: str, field: str = "name") -> str:
