@@ -195,22 +195,35 @@ def _tables(pairs: Sequence[Pair]) -> tuple[str, ...]:
 
 def render(steps: Sequence[Step]) -> str:
     """The steps in words: one paragraph from the query (through a cross-list link, if any) to the score."""
-    link = ""
+    link, head, rest, score = _parts(steps)
+    there = f"{link}; there: " if link else ""
+    return there + head + "".join(f"; {text}" for text in rest) + (f" → {score}" if score else "")
+
+
+def render_lines(steps: Sequence[Step]) -> list[str]:
+    """The same words as ``render``, one line per step, for a list on screen: the link, the query meeting the
+    listed name, each further step, the final score."""
+    link, head, rest, score = _parts(steps)
+    return [*([link] if link else []), head, *rest, *([f"score {score}"] if score else [])]
+
+
+def _parts(steps: Sequence[Step]) -> tuple[str, str, list[str], str]:
+    """The link, the head (query path ↔ listed name: shared words), the further steps and the score, in words."""
+    link = score = ""
     head: list[str] = []
     rest: list[str] = []
-    score = ""
     for step in steps:
         if isinstance(step, CrossListLink):
             link = (f"linked to {step.list_code} entry '{step.name}' as the same party (both list the name "
-                    f"'{step.shared_name}'); there: ")
+                    f"'{step.shared_name}')")
         elif isinstance(step, QueryPath | ListedName | Shared):
             head.append(_words(step))
         elif isinstance(step, FinalScore):
-            score = f" → {step.score:.2f}"
+            score = f"{step.score:.2f}"
         else:
             rest.append(_words(step))
     path, target, shared = head
-    return link + f"{path} ↔ {target}: shared {shared}" + "".join(f"; {text}" for text in rest) + score
+    return link, f"{path} ↔ {target}: shared {shared}", rest, score
 
 
 def _words(step: Step) -> str:

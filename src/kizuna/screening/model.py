@@ -7,7 +7,7 @@ from typing import Any
 
 from kizuna.core.entity import PartyKind
 from kizuna.core.party import Party
-from kizuna.screening.explain import Step, render
+from kizuna.screening.explain import Step, render, render_lines
 from kizuna.screening.explain import to_dict as step_dict
 
 
@@ -48,6 +48,11 @@ class Hit:
     def explanation(self) -> str:
         """The steps in words, from the query to the score (the one renderer, ``explain.render``)."""
         return render(self.steps)
+
+    @property
+    def explanation_lines(self) -> list[str]:
+        """The same words one step a line (the console's list)."""
+        return render_lines(self.steps)
 
     def summary(self) -> dict[str, Any]:
         """The fields a screen-file output line carries."""
