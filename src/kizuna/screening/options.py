@@ -102,7 +102,7 @@ def check_name(value: str, field: str = "name") -> str:
     text = check_text(value, field).strip()
     if not text:
         raise OptionError("empty name: give the party's name", field=field)
-    longest = limits()["max_name_length"]
+    longest = limits().max_name_length
     if len(text) > longest:
         raise OptionError(f"name of {len(text):,} characters is longer than the {longest:,} allowed "
                           "(data/screening/limits.yaml)", field=field)
@@ -156,8 +156,8 @@ def check_birth_date(value: str | None, field: str = "birth_date") -> str | None
         else:
             if born > date.today():
                 problem = "is in the future"
-            elif year < limits()["earliest_birth_year"]:
-                problem = f"is before {limits()['earliest_birth_year']}"
+            elif year < limits().earliest_birth_year:
+                problem = f"is before {limits().earliest_birth_year}"
     if problem:
         raise OptionError(f"date of birth {value!r} {problem} (use YYYY-MM-DD, YYYY-MM or YYYY)", field=field)
     return text
@@ -174,7 +174,7 @@ def check_threshold(value: float | None, default: float, field: str = "threshold
 
 def check_limit(value: int, field: str = "limit") -> int:
     """The most hits to report per party: from 1 to ``max_limit``."""
-    most = limits()["max_limit"]
+    most = limits().max_limit
     if not 1 <= value <= most:
         raise OptionError(f"limit {value} is not from 1 to {most} (data/screening/limits.yaml)", field=field)
     return value
@@ -205,13 +205,13 @@ def check_lists(codes: Iterable[str] | None, loaded: Mapping[str, str], field: s
 def check_batch(names: Sequence[str], field: str = "parties") -> None:
     """Refuse a batch with more parties, or more characters in all, than one request may screen."""
     bounds = limits()
-    if len(names) > bounds["max_batch"]:
-        raise TooMuchWork(f"{len(names):,} parties in one request; at most {bounds['max_batch']:,} "
+    if len(names) > bounds.max_batch:
+        raise TooMuchWork(f"{len(names):,} parties in one request; at most {bounds.max_batch:,} "
                           "(data/screening/limits.yaml): send them in several requests", field=field)
     characters = sum(len(name) for name in names)
-    if characters > bounds["max_batch_characters"]:
+    if characters > bounds.max_batch_characters:
         raise TooMuchWork(f"the names in this request have {characters:,} characters in all; at most "
-                          f"{bounds['max_batch_characters']:,} (data/screening/limits.yaml): send them in several "
+                          f"{bounds.max_batch_characters:,} (data/screening/limits.yaml): send them in several "
                           "requests", field=field)
 
 

@@ -44,14 +44,25 @@ class TermClass:
     organisation_marker: bool
 
 
+class TermGroup(RuleModel):
+    """One group of terms.yaml: its weight factor, whether it marks an organisation, its words."""
+
+    weight: Annotated[float, Field(ge=0, le=1)]
+    organisation_marker: bool = False
+    terms: list[str]
+
+
+class TermRules(RuleModel):
+    groups: dict[str, TermGroup]
+
+
 @cache
 def term_classes() -> dict[str, TermClass]:
     """Normalised Latin word -> its group and weight factor (words not listed have factor 1)."""
     classes: dict[str, TermClass] = {}
-    for group, spec in load_yaml("terms.yaml")["groups"].items():
-        for term in spec["terms"]:
-            classes.setdefault(str(term).casefold(), TermClass(group, float(spec["weight"]),
-                                                               bool(spec.get("organisation_marker"))))
+    for group, spec in bundled_rules("screening/terms.yaml", TermRules).groups.items():
+        for term in spec.terms:
+            classes.setdefault(term.casefold(), TermClass(group, spec.weight, spec.organisation_marker))
     return classes
 
 
@@ -168,21 +179,49 @@ def scoring() -> ScoringRules:
     return bundled_rules("screening/scoring.yaml", ScoringRules)
 
 
-@cache
-def limits() -> dict[str, int]:
-    """Bounds on one request (``limits.yaml``): name length, batch size and characters, body bytes, hits."""
-    return {key: int(value) for key, value in load_yaml("limits.yaml").items()}
+Positive = Annotated[int, Field(ge=1)]
 
 
-def qualifier_rows() -> list[dict[str, Any]]:
-    """The rows of qualifiers.yaml as written (see kizuna.screening.qualifiers for their use)."""
-    return list(load_yaml("qualifiers.yaml")["qualifiers"])
+class ScreeningLimits(RuleModel):
+    """``data/screening/limits.yaml``: bounds on one request (see the file for the measurements behind them)."""
+
+    max_name_length: Positive
+    max_batch: Positive
+    max_batch_characters: Positive
+    max_request_bytes: Positive
+    max_limit: Positive
+    earliest_birth_year: Positive
+
+
+def limits() -> ScreeningLimits:
+    """Bounds on one request: name length, batch size and characters, body bytes, hits, earliest birth year."""
+    return bundled_rules("screening/limits.yaml", ScreeningLimits)
+
+
+class QualifierRow(RuleModel):
+    """One row of qualifiers.yaml: the country or region's words in each script and the countries it names."""
+
+    en: list[str] = Field(min_length=1)
+    han: tuple[str, ...] = ()
+    kana: tuple[str, ...] = ()
+    ko: tuple[str, ...] = ()
+    countries: list[Annotated[str, Field(pattern="^[A-Z]{2}$")]] = Field(min_length=1)  # ISO 3166-1 alpha-2
+    region: bool = False
+
+
+class QualifierTable(RuleModel):
+    qualifiers: list[QualifierRow]
+
+
+def qualifier_rows() -> list[QualifierRow]:
+    """The rows of qualifiers.yaml (see kizuna.screening.qualifiers for their use)."""
+    return bundled_rules("screening/qualifiers.yaml", QualifierTable).qualifiers
 
 
 @cache
 def latin_qualifier_words() -> frozenset[str]:
     """The one-word Latin qualifiers, folded (UK, USA, HK): what a dotted abbreviation (U.K.) may stand for."""
-    return frozenset(str(e).casefold() for row in qualifier_rows() for e in row["en"] if " " not in str(e))
+    return frozenset(e.casefold() for row in qualifier_rows() for e in row.en if " " not in e)
 
 
 @cache

@@ -35,7 +35,7 @@ class PartyIn(BaseModel):
     """One party of a screening request, as the client sends it; ``to_party`` checks it into the core ``Party``."""
 
     name: str = Field(examples=["北京航空航天大学"], description="The party's name, in any script (at most "
-                      f"{_LIMITS['max_name_length']} characters).")
+                      f"{_LIMITS.max_name_length} characters).")
     id: str | None = Field(None, description="Your reference, echoed back.")
     country: str | None = Field(None, description="ISO 3166 alpha-2.", examples=["CN"])
     type: PartyType = "any"
@@ -56,13 +56,13 @@ class ScreenRequest(BaseModel):
     country: str | None = None
     type: PartyType = "any"
     birth_date: str | None = None
-    parties: list[PartyIn] | None = Field(None, description=f"At most {_LIMITS['max_batch']:,} parties, "
-                                        f"{_LIMITS['max_batch_characters']:,} name characters in all.")
+    parties: list[PartyIn] | None = Field(None, description=f"At most {_LIMITS.max_batch:,} parties, "
+                                        f"{_LIMITS.max_batch_characters:,} name characters in all.")
     lists: list[str] | None = Field(None, description="Loaded list codes to screen against (default: every "
                                     "loaded list; GET /v1/lists shows them).")
     threshold: float | None = Field(None, description="Minimum score from 0 to 1 (default: the threshold of "
                                     "data/screening/scoring.yaml).")
-    limit: int = Field(25, description=f"Most hits per party, 1 to {_LIMITS['max_limit']}.")
+    limit: int = Field(25, description=f"Most hits per party, 1 to {_LIMITS.max_limit}.")
 
     @model_validator(mode="after")
     def _one_or_many(self) -> ScreenRequest:
