@@ -50,8 +50,8 @@ def test_screen_json(kizuna_home: Path, capsys: pytest.CaptureFixture[str]) -> N
     # The command screens through the one public entry: its hits are screen()'s, typed steps included.
     expected = screen(Party("北京航空航天大学"), lists=["jp-meti-eul", "us-bis-entity"], limit=10)
     assert data["hits"] == [hit.to_dict() for hit in expected]
-    assert data["hits"][0]["steps"][0] == {"step": "query_path", "query": "北京航空航天大学", "via": "cjk characters",
-                                           "form": "北京航空航天大学", "tables": []}
+    assert data["hits"][0]["steps"][0] == {"query": "北京航空航天大学", "via": "cjk characters",
+                                           "form": "北京航空航天大学", "tables": [], "step": "query_path"}
 
 
 def test_exit_codes_tell_hits_from_no_hits_and_errors(kizuna_home: Path) -> None:

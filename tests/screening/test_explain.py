@@ -74,12 +74,11 @@ def test_a_linked_hit_starts_with_the_cross_list_link(screener) -> None:  # type
     assert linked.explanation.startswith(f"linked to jp-meti-eul entry '{link.name}' as the same party")
 
 
-def test_steps_as_json_name_their_type_first_and_round_scores(screener) -> None:  # type: ignore[no-untyped-def]
+def test_steps_as_json_name_their_type_and_round_scores(screener) -> None:  # type: ignore[no-untyped-def]
     hit = _first(screener, "Huawei Technologies Japan", country="JP")
     steps = json.loads(json.dumps(hit.to_dict()["steps"], ensure_ascii=False))
     assert [s["step"] for s in steps] == ["query_path", "listed_name", "shared", "unmatched", "qualifier",
                                           "coverage", "evidence", "score"]
-    assert all(next(iter(s)) == "step" for s in steps)
     coverage = next(s for s in steps if s["step"] == "coverage")
     assert coverage["name_coverage"] == round(coverage["name_coverage"], 4)
 
@@ -100,8 +99,8 @@ def test_the_renderer_writes_the_words_from_the_steps_alone() -> None:
         "'アクメ' → reading (katakana reading) ↔ 'Akume Trading' (alias): shared akume, tradng≈trading "
         "(spelling 0.86); not in query: trading; qualifier 'uk' only in the listed name (×0.95); query coverage "
         "1.00, listed-name coverage 0.72 → name score 0.90; country JP not in CN/HK (-0.08) → 0.82")
-    assert to_dict(steps[-2]) == {"step": "evidence", "fact": "country", "query": "JP", "listed": ["CN", "HK"],
-                                  "agrees": False, "change": -0.08}
+    assert to_dict(steps[-2]) == {"fact": "country", "query": "JP", "listed": ["CN", "HK"], "agrees": False,
+                                  "change": -0.08, "step": "evidence"}
 
 
 def test_a_scoring_rule_moved_into_data_is_the_one_applied(screener) -> None:  # type: ignore[no-untyped-def]

@@ -149,9 +149,9 @@ Step = (QueryPath | ListedName | Shared | Unmatched | Conflict | QualifierNote |
 
 
 def to_dict(step: Step) -> dict[str, Any]:
-    """A step as JSON: ``step`` naming its type first, then its fields, scores rounded to four places."""
-    fields = _rounded(asdict(step))
-    return {"step": fields.pop("step"), **fields}
+    """A step as JSON (as the API writes it): its fields, ``step`` naming its type, scores rounded to four places."""
+    rounded: dict[str, Any] = _rounded(asdict(step))
+    return rounded
 
 
 def _rounded(value: Any) -> Any:
