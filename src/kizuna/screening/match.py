@@ -109,6 +109,7 @@ class NameComparer:
         self.exponent = name.query_coverage_exponent
         self.min_similarity = name.fuzzy_min_similarity
         self.min_length = name.fuzzy_min_length
+        self.max_length_difference = name.fuzzy_max_length_difference
         self.sound_similarity = name.sound_similarity
         self.initial_similarity = name.initial_similarity
         self.sound, self.joined = config.sound, config.joined
@@ -128,7 +129,7 @@ class NameComparer:
     def spelling(self, a: str, b: str) -> float:
         """Optimal-string-alignment similarity of two different words, or 0 below the threshold."""
         if (len(a) < self.min_length or len(b) < self.min_length
-                or abs(len(a) - len(b)) > self.config.name.fuzzy_max_length_difference):
+                or abs(len(a) - len(b)) > self.max_length_difference):
             return 0.0
         similarity = OSA.normalized_similarity(a, b)
         return similarity if similarity >= self.min_similarity else 0.0
@@ -334,8 +335,8 @@ class NameComparer:
         taken: set[int] = set()
         found: list[Found] = []
         words = self.index.words
-        low, high, slack = self.config.name.length_ratio_min, self.config.name.length_ratio_max, \
-            self.config.name.length_slack
+        name = self.config.name
+        low, high, slack = name.length_ratio_min, name.length_ratio_max, name.length_slack
         joined = self.joined
         for token in option:
             best, best_position, best_how = 0.0, -1, ""
@@ -380,7 +381,7 @@ class NameComparer:
                 if len(positions) >= 2 and (combined == text
                                             or self.spelling(combined, text) >= rules.listed_words_min_spelling):
                     return positions
-                if len(combined) >= len(text) + self.config.name.fuzzy_max_length_difference:
+                if len(combined) >= len(text) + self.max_length_difference:
                     break
         return []
 

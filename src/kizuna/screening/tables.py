@@ -5,6 +5,11 @@
 ordinals), equivalents.yaml / places.yaml / known_aliases.yaml (CJK terms with English renderings),
 qualifiers.yaml (country and region words a local company adds to its brand),
 korean.yaml and chinese.yaml (romanisation tables, family names), hanja_hangul.tsv (Sino-Korean readings).
+
+scoring.yaml, limits.yaml, terms.yaml and qualifiers.yaml are read through ``kizuna.core.rules`` models
+(``ScoringRules``, ``ScreeningLimits``, ``TermRules``, ``QualifierTable``): a misspelt key, a wrong type or a value
+out of range is an error naming the file, line and field. The lexicon, Latin and Korean tables are still read as
+plain YAML (``load_yaml``) by the modules that use them.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ DATA_FILES = ("terms.yaml", "scoring.yaml", "latin.yaml", "equivalents.yaml", "p
 
 
 def load_yaml(name: str) -> dict[str, Any]:
+    """A bundled screening data file as plain YAML (for the tables without a model yet)."""
     return read_yaml(bundled("screening", name))
 
 
