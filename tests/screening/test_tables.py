@@ -11,7 +11,14 @@ from kizuna.core.errors import InputError
 from kizuna.core.rules import load_rules
 from kizuna.screening.korean import surname
 from kizuna.screening.qualifiers import qualifier_word
-from kizuna.screening.tables import QualifierTable, ScreeningLimits, limits, qualifier_rows, term_classes
+from kizuna.screening.tables import (
+    KoreanTables,
+    QualifierTable,
+    ScreeningLimits,
+    limits,
+    qualifier_rows,
+    term_classes,
+)
 
 DATA = Path(__file__).parents[2] / "data" / "screening"
 
@@ -29,6 +36,17 @@ def test_korean_family_name_spellings_are_words() -> None:
     """노 / 로 are romanised 'no' (among others), not the boolean false."""
     assert surname("노무현") == ("노", ("no", "ro", "roh"))
     assert surname("로명수") == ("로", ("ro", "no", "roh"))
+
+
+def test_a_bare_no_in_the_korean_table_is_refused_with_its_line(tmp_path: Path) -> None:
+    bad = tmp_path / "korean.yaml"
+    text = (DATA / "korean.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace('노: ["no", ro, roh]', "노: [no, ro, roh]"), encoding="utf-8")
+    with pytest.raises(InputError, match="valid string") as caught:
+        load_rules(bad, KoreanTables)
+    assert caught.value.field == "surnames.노.0"
+    assert caught.value.line is not None and bad.read_text(encoding="utf-8").splitlines()[
+        caught.value.line - 1].startswith("  노:")
 
 
 def test_a_qualifier_row_with_a_bad_country_code_names_line_and_field(tmp_path: Path) -> None:

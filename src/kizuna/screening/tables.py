@@ -6,10 +6,10 @@ ordinals), equivalents.yaml / places.yaml / known_aliases.yaml (CJK terms with E
 qualifiers.yaml (country and region words a local company adds to its brand),
 korean.yaml and chinese.yaml (romanisation tables, family names), hanja_hangul.tsv (Sino-Korean readings).
 
-scoring.yaml, limits.yaml, terms.yaml and qualifiers.yaml are read through ``kizuna.core.rules`` models
-(``ScoringRules``, ``ScreeningLimits``, ``TermRules``, ``QualifierTable``): a misspelt key, a wrong type or a value
-out of range is an error naming the file, line and field. The lexicon, Latin and Korean tables are still read as
-plain YAML (``load_yaml``) by the modules that use them.
+Every YAML file but the lexicon's is read through a ``kizuna.core.rules`` model (``ScoringRules``,
+``ScreeningLimits``, ``TermRules``, ``QualifierTable``, ``LatinRules``, ``KoreanTables``, ``ChineseTables``): a
+misspelt key, a wrong type (a bare ``no`` that YAML reads as false) or a value out of range is an error naming the
+file, line and field. The lexicon files (equivalents, places, known_aliases) are read by lexicon.py (``load_yaml``).
 """
 
 from __future__ import annotations
@@ -230,25 +230,51 @@ def latin_qualifier_words() -> frozenset[str]:
     return frozenset(e.casefold() for row in qualifier_rows() for e in row.en if " " not in e)
 
 
+class LatinRules(RuleModel):
+    """latin.yaml: abbreviations written out, ordinal words as numbers, patronymic endings."""
+
+    abbreviations: dict[str, str]
+    ordinals: dict[str, str]
+    patronymic_suffixes: list[str]
+
+
+class KoreanTables(RuleModel):
+    """korean.yaml: romanisation tables per system, family names and their spellings, hanja family names."""
+
+    initials: dict[str, list[str]]
+    voiced: dict[int, str]
+    vowels: dict[str, list[str]]
+    finals: list[str]
+    liaison: list[str]
+    surnames: dict[str, list[str]]
+    han_surnames: dict[str, str]
+
+
+class ChineseTables(RuleModel):
+    surnames: list[str]
+
+
 @cache
 def latin_rules() -> dict[str, dict[str, str]]:
-    return {k: {str(a): str(b) for a, b in v.items()} for k, v in load_yaml("latin.yaml").items()
-            if isinstance(v, dict)}
+    """The abbreviation and ordinal tables of latin.yaml (validated: a word YAML reads as a boolean is refused)."""
+    rules = bundled_rules("screening/latin.yaml", LatinRules)
+    return {"abbreviations": dict(rules.abbreviations), "ordinals": dict(rules.ordinals)}
 
 
 @cache
 def patronymic_suffixes() -> tuple[str, ...]:
-    return tuple(load_yaml("latin.yaml")["patronymic_suffixes"])
+    return tuple(bundled_rules("screening/latin.yaml", LatinRules).patronymic_suffixes)
 
 
 @cache
 def korean_tables() -> dict[str, Any]:
-    return load_yaml("korean.yaml")
+    """korean.yaml validated (``KoreanTables``), as the plain tables korean.py indexes."""
+    return bundled_rules("screening/korean.yaml", KoreanTables).model_dump()
 
 
 @cache
 def chinese_surnames() -> frozenset[str]:
-    return frozenset(load_yaml("chinese.yaml")["surnames"])
+    return frozenset(bundled_rules("screening/chinese.yaml", ChineseTables).surnames)
 
 
 @cache
