@@ -22,6 +22,7 @@ from kizuna.screening.explain import (
     QueryPath,
     Shared,
     SharedWord,
+    Step,
     Unmatched,
     render,
     to_dict,
@@ -84,16 +85,16 @@ def test_steps_as_json_name_their_type_and_round_scores(screener) -> None:  # ty
 
 
 def test_the_renderer_writes_the_words_from_the_steps_alone() -> None:
-    steps = [CrossListLink("us-bis-entity", "e1", "ACME Ltd", "acme"),
-             QueryPath("アクメ", "reading", "akume", ("katakana reading",)),
-             ListedName("Akume Trading", "alias", "name", "Akume Trading"),
-             Shared((SharedWord("akume", "akume", "exact", 1.0), SharedWord("akume", "akume", "exact", 1.0),
-                     SharedWord("tradng", "trading", "spelling", 0.857))),
-             Unmatched("listed", ("trading",)),
-             QualifierNote("listed_only", "uk", factor=0.95),
-             Coverage(1.0, 0.72, 0.9),
-             EvidenceAdjustment("country", "JP", ("CN", "HK"), False, -0.08),
-             FinalScore(0.82)]
+    steps: list[Step] = [CrossListLink("us-bis-entity", "e1", "ACME Ltd", "acme"),
+                         QueryPath("アクメ", "reading", "akume", ("katakana reading",)),
+                         ListedName("Akume Trading", "alias", "name", "Akume Trading"),
+                         Shared((SharedWord("akume", "akume", "exact", 1.0), SharedWord("akume", "akume", "exact", 1.0),
+                                 SharedWord("tradng", "trading", "spelling", 0.857))),
+                         Unmatched("listed", ("trading",)),
+                         QualifierNote("listed_only", "uk", factor=0.95),
+                         Coverage(1.0, 0.72, 0.9),
+                         EvidenceAdjustment("country", "JP", ("CN", "HK"), False, -0.08),
+                         FinalScore(0.82)]
     assert render(steps) == (
         "linked to us-bis-entity entry 'ACME Ltd' as the same party (both list the name 'acme'); there: "
         "'アクメ' → reading (katakana reading) ↔ 'Akume Trading' (alias): shared akume, tradng≈trading "
