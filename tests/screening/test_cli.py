@@ -15,6 +15,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from kizuna import __version__
+from kizuna.core.party import Party
+from kizuna.screening import screen
 from tests.conftest import ROOT, kizuna
 
 CUSTOMERS = ROOT / "docs" / "examples" / "customers.csv"
@@ -84,6 +86,11 @@ def test_screen_json(kizuna_home: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert code == 0 and data["hits"][0]["matched_name"] == "北京航空航天大学"
     assert data["hits"][0]["list"] == "jp-meti-eul"
     assert data["lists"] == {"jp-meti-eul": "2025-09-29", "us-bis-entity": "2026-07"}
+    # The command screens through the one public entry: its hits are screen()'s, typed steps included.
+    expected = screen(Party("北京航空航天大学"), lists=["jp-meti-eul", "us-bis-entity"], limit=10)
+    assert data["hits"] == [hit.to_dict() for hit in expected]
+    assert data["hits"][0]["steps"][0] == {"query": "北京航空航天大学", "via": "cjk characters",
+                                           "form": "北京航空航天大学", "tables": [], "step": "query_path"}
 
 
 def test_exit_codes_tell_hits_from_no_hits_and_errors(kizuna_home: Path) -> None:

@@ -59,7 +59,7 @@ def test_threshold_bounds_and_default() -> None:
     assert check_threshold(0, 0.85) == 0.0 and check_threshold(1, 0.85) == 1.0
 
 
-@pytest.mark.parametrize("value", [0, -2, limits()["max_limit"] + 1])
+@pytest.mark.parametrize("value", [0, -2, limits().max_limit + 1])
 def test_a_limit_outside_its_range_is_refused(value: int) -> None:
     with pytest.raises(OptionError, match=f"limit {value} is not from 1 to"):
         check_limit(value)
@@ -84,7 +84,7 @@ def test_an_empty_name_is_refused(name: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "problem"), [("Hua\udcffwei", "lone surrogate"), ("Huawei\x00", "control"),
-                                               ("ア" * (limits()["max_name_length"] + 1), "longer than")])
+                                               ("ア" * (limits().max_name_length + 1), "longer than")])
 def test_names_that_are_not_clean_text_or_too_long_are_refused(name: str, problem: str) -> None:
     with pytest.raises(OptionError, match=problem):
         make_query(name)
@@ -106,8 +106,8 @@ def test_error_messages_name_the_callers_field() -> None:
 
 def test_a_batch_is_bounded_by_parties_and_by_characters() -> None:
     bounds = limits()
-    check_batch(["a"] * bounds["max_batch"])
+    check_batch(["a"] * bounds.max_batch)
     with pytest.raises(TooMuchWork, match="parties in one request"):
-        check_batch(["a"] * (bounds["max_batch"] + 1))
+        check_batch(["a"] * (bounds.max_batch + 1))
     with pytest.raises(TooMuchWork, match="characters in all"):
-        check_batch(["ア" * 300] * (bounds["max_batch_characters"] // 300 + 1))
+        check_batch(["ア" * 300] * (bounds.max_batch_characters // 300 + 1))

@@ -75,7 +75,7 @@ def test_brand_plus_country_reaches_the_listed_subsidiary(screener: Screener, qu
     ("Huawei Japan", "Huawei Technologies Co., Ltd."),
 ])
 def test_qualifier_the_list_lacks_costs_a_factor_not_the_hit(screener: Screener, query: str, listed: str) -> None:
-    factor = scoring()["qualifiers"]["query_only"]
+    factor = scoring().qualifiers.query_only
     hit = next(h for h in _hits(screener, query) if h.name == listed)
     assert screener.threshold <= hit.score <= factor
     assert "only in the query" in hit.explanation
@@ -83,7 +83,7 @@ def test_qualifier_the_list_lacks_costs_a_factor_not_the_hit(screener: Screener,
 
 def test_qualifier_naming_the_entry_country_supports_the_match(screener: Screener) -> None:
     hit = next(h for h in _hits(screener, "Hikvision China") if h.list_code == "us-bis-entity")
-    assert hit.score > scoring()["qualifiers"]["query_only"]
+    assert hit.score > scoring().qualifiers.query_only
     assert "names the entry's country CN" in hit.explanation
 
 
@@ -129,7 +129,7 @@ def test_registry_verdict_is_the_screening_verdict(screener: Screener) -> None:
 
     screening = screen_company("ファーウェイ・ジャパン", "JP")
     expected = screener.screen(Query("ファーウェイ・ジャパン", country="JP"))
-    assert screening.threshold == screener.threshold == scoring()["threshold"]
+    assert screening.threshold == screener.threshold == scoring().threshold
     assert screening.listed and [(h["list"], h["entry_id"]) for h in screening.hits] == [
         (h.list_code, h.entry_id) for h in expected[:3]]
     assert screening.hits[0]["name"] == JAPAN_KK[1]

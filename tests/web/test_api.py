@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,8 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 
+from kizuna.screening.explain import render
+from kizuna.screening.explain import to_dict as step_dict
 from kizuna.web.app import create_app
+from kizuna.web.screening import StepOut
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +41,31 @@ def test_screen_many_parties_in_order(client: TestClient) -> None:
     assert [r["id"] for r in results] == ["a", "b", "c"]
     assert results[0]["hits"][0]["list"] == "jp-meti-eul" and results[1]["hits"] == []
     assert results[2]["hits"][0]["list"] == "us-ofac-sdn"
+
+
+def test_hits_carry_their_typed_steps_beside_the_words(client: TestClient) -> None:
+    body = client.post("/v1/screen", json={"name": "Huawei Technologies Japan", "country": "JP", "limit": 3}).json()
+    [hit, *_] = body["results"][0]["hits"]
+    kinds = [step["step"] for step in hit["steps"]]
+    assert kinds[0] == "query_path" and kinds[-1] == "score" and "shared" in kinds and "evidence" in kinds
+    evidence = next(step for step in hit["steps"] if step["step"] == "evidence")
+    assert evidence == {"step": "evidence", "fact": "country", "query": "JP", "listed": ["JP"], "agrees": True,
+                        "change": 0.03}
+    assert "parts" not in hit
+    # The words are the steps rendered: the API's steps, read back, give the API's explanation.
+    steps = TypeAdapter(list[StepOut]).validate_python(hit["steps"])
+    assert render(steps) == hit["explanation"]
+    assert [step_dict(s) for s in steps] == hit["steps"]
+
+
+def test_screening_api_and_console_have_no_party_class_of_their_own() -> None:
+    """The API reads parties into the core Party (its request item is PartyIn), as the command line does."""
+    src = Path(__file__).parents[2] / "src" / "kizuna"
+    files = [path for folder in ("web", "cli", "screening") for path in (src / folder).rglob("*.py")]
+    found = [str(path.relative_to(src)) for path in files
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.ClassDef) and node.name == "Party"]
+    assert found == []
 
 
 @pytest.mark.parametrize("payload", [{}, {"name": ""}, {"name": "x", "parties": [{"name": "y"}]},
@@ -120,6 +150,11 @@ def test_lists_endpoint_and_openapi(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "/v1/screen" in paths and "/v1/lists" in paths
     assert {"413", "422"} <= set(paths["/v1/screen"]["post"]["responses"])
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    steps = schemas["HitOut"]["properties"]["steps"]["items"]
+    assert steps["discriminator"]["propertyName"] == "step"
+    assert {"QueryPath", "Shared", "Coverage", "EvidenceAdjustment", "CrossListLink", "FinalScore"} <= set(schemas)
+    assert "PartyIn" in schemas and "Party" not in schemas
 
 
 def test_api_pages_load_their_assets_from_kizuna_not_a_cdn(client: TestClient) -> None:

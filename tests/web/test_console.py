@@ -24,6 +24,10 @@ def test_search_shows_ranked_explained_hits(page: Page, live_server: str) -> Non
     first = page.locator("li.hit").first
     assert "Beijing University of Aeronautics and Astronautics" in first.locator(".name").inner_text()
     assert "北京航空航天大学" in first.locator(".why").inner_text()
+    # The explanation one step a line: the query meeting the listed name first, the final score last.
+    steps = first.locator(".why li").all_inner_texts()
+    assert steps[0].startswith("'北京航空航天大学' → cjk characters") and steps[-1].startswith("score ")
+    assert any(step.startswith("query coverage") for step in steps)
     # METI's entry, with the Entity List and Section 1286 entries it is linked to, in one card: METI first.
     link = first.locator("li.member").first.locator("a", has_text="official source")
     assert (link.get_attribute("href") or "").startswith("https://www.meti.go.jp/")

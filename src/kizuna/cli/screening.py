@@ -8,7 +8,6 @@ screened, which the output lists as "not screened").
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -27,9 +26,10 @@ from rich.table import Table
 from kizuna.cli import STARTED
 from kizuna.cli.lists import warn_if_stale
 from kizuna.cli.output import console, errors, print_json
+from kizuna.screening.api import screen as screen_party
 from kizuna.screening.batch import Columns, check_paths, count_rows, screen_file
 from kizuna.screening.model import Hit
-from kizuna.screening.options import Options, check_options, make_query
+from kizuna.screening.options import Options, check_options, check_party
 from kizuna.screening.screener import Screener
 from kizuna.screening.service import get_screener
 
@@ -63,17 +63,18 @@ def screen(
     fail_on_hit: FailOnHitOption = False,
 ) -> None:
     """Screen one party against every loaded list."""
-    query = make_query(name, country=country, entity_type=type_, birth_date=dob, fields=_CLI_FIELDS)
+    party = check_party(name, country=country, entity_type=type_, birth_date=dob, fields=_CLI_FIELDS)
     screener = get_screener()
     options = _options(screener, lists, threshold, limit)
-    hits = screener.screen(replace(query, lists=options.lists), options.threshold, options.limit)
+    hits = screen_party(party, lists=options.lists, threshold=options.threshold, limit=options.limit,
+                        screener=screener)
     warn_if_stale(screener.snapshot_id, options.lists)
     if as_json:
-        print_json({"query": query.name, "snapshot": screener.snapshot_id, "threshold": options.threshold,
+        print_json({"query": party.name, "snapshot": screener.snapshot_id, "threshold": options.threshold,
                     "lists": {code: screener.lists[code] for code in options.lists or screener.lists},
                     "hits": [h.to_dict() for h in hits]})
     elif not hits:
-        console.print(f"no hits for {query.name!r} at threshold {options.threshold:.2f} in "
+        console.print(f"no hits for {party.name!r} at threshold {options.threshold:.2f} in "
                       f"{len(options.lists or screener.lists)} list(s) (snapshot {screener.snapshot_id})",
                       markup=False, soft_wrap=True)
     else:

@@ -34,13 +34,12 @@ def screen(party: Party, *, entries: Sequence[Entry] | None = None, lists: Seque
     active = screener or (for_entries(entries) if entries is not None else get_screener())
     best: dict[tuple[str, str], Hit] = {}
     for name in dict.fromkeys(n.text for n in party.names if n.text.strip()):
-        query = Query(name, country=party.country, entity_type=party.kind.screened_as,
-                      birth_date=party.birth_date, lists=tuple(lists))
-        for hit in active.screen(query, threshold=threshold, limit=limit):
+        for hit in active.screen(Query.of(party, name, tuple(lists)), threshold=threshold, limit=limit):
             key = (hit.list_code, hit.entry_id)
             if key not in best or hit.score > best[key].score:
                 best[key] = hit
-    return sorted(best.values(), key=lambda h: (-h.score, h.list_code, h.entry_id))[:limit]
+    # Stable by score: ties keep the screener's order (list, then entry), for one name the screener's ranking.
+    return sorted(best.values(), key=lambda h: -h.score)[:limit]
 
 
 def screen_many(parties: Iterable[Party], *, entries: Sequence[Entry] | None = None, lists: Sequence[str] = (),

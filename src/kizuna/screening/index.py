@@ -134,7 +134,7 @@ class ScreeningIndex:
         index.word_exact_only = [i not in spelt_out for i in range(len(index.words))]
         index._weigh()
         index._sound_buckets()
-        index.deletes = DeleteIndex(enumerate(index.words), int(scoring()["name"]["fuzzy_min_length"]))
+        index.deletes = DeleteIndex(enumerate(index.words), scoring().name.fuzzy_min_length)
         index._link(kept)
         return index
 
@@ -245,7 +245,7 @@ def word_factor(word: str) -> float:
     if latin is not None:
         return latin.weight
     if qualifier_word(word) is not None:
-        return float(scoring()["qualifiers"]["weight"])
+        return scoring().qualifiers.weight
     if len(word) >= 6 and word.endswith(patronymic_suffixes()):
         return term_classes()["general"].weight  # a patronymic: as light as a generic word
     lexeme = lexicon().by_key.get(word)

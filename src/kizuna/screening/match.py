@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
+from kizuna.screening.explain import QualifierNote
 from kizuna.screening.forms import Slot
 from kizuna.screening.han import pinyin
 from kizuna.screening.index import ScreeningIndex
 from kizuna.screening.korean import hanja_to_hangul
 from kizuna.screening.phonetic import korean_key, metaphone, skeleton
 from kizuna.screening.qualifiers import Qualifier
+from kizuna.screening.tables import ScoringRules
 from kizuna.screening.wordclass import CONNECTIVE, GENERIC, LEGAL, NUMBER, PLACE, WORD, word_class
 
 
@@ -82,7 +84,7 @@ class NameMatch:
     name_unmatched: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     generic_only: bool = False  # the names share only places and generic words
-    qualifiers: list[str] = field(default_factory=list)  # how country and region qualifiers were weighed
+    qualifiers: list[QualifierNote] = field(default_factory=list)  # how country and region qualifiers were weighed
 
 
 @dataclass(slots=True)
@@ -94,25 +96,28 @@ class _Qualified:
     query_only: list[int] = field(default_factory=list)
     listed_only: list[int] = field(default_factory=list)
     conflict: bool = False  # the two sides name different places
-    notes: list[str] = field(default_factory=list)  # qualifiers both sides name, for the explanation
+    notes: list[QualifierNote] = field(default_factory=list)  # qualifiers both sides name, for the explanation
 
 
 class NameComparer:
     """Scores listed names against query slots with the index's weights and the configured thresholds."""
 
-    def __init__(self, index: ScreeningIndex, config: dict) -> None:
+    def __init__(self, index: ScreeningIndex, config: ScoringRules) -> None:
         self.index = index
-        name = config["name"]
-        self.exponent = float(name["query_coverage_exponent"])
-        self.min_similarity = float(name["fuzzy_min_similarity"])
-        self.min_length = int(name["fuzzy_min_length"])
-        self.sound_similarity = float(name["sound_similarity"])
-        self.initial_similarity = float(name["initial_similarity"])
-        self.conflict_factors = {k: float(v) for k, v in config["conflicts"].items()}
-        qualifiers = config["qualifiers"]
-        self.entry_country_similarity = float(qualifiers["entry_country"])
-        self.query_only_factor = float(qualifiers["query_only"])
-        self.listed_only_factor = float(qualifiers["listed_only"])
+        self.config = config
+        name = config.name
+        self.exponent = name.query_coverage_exponent
+        self.min_similarity = name.fuzzy_min_similarity
+        self.min_length = name.fuzzy_min_length
+        self.max_length_difference = name.fuzzy_max_length_difference
+        self.sound_similarity = name.sound_similarity
+        self.initial_similarity = name.initial_similarity
+        self.sound, self.joined = config.sound, config.joined
+        self.conflict_factors = config.conflicts.model_dump()
+        qualifiers = config.qualifiers
+        self.entry_country_similarity = qualifiers.entry_country
+        self.query_only_factor = qualifiers.query_only
+        self.listed_only_factor = qualifiers.listed_only
         self._similar_cache: dict[tuple[str, int, bool], tuple[float, str]] = {}
 
     def new_query(self) -> None:
@@ -123,7 +128,8 @@ class NameComparer:
 
     def spelling(self, a: str, b: str) -> float:
         """Optimal-string-alignment similarity of two different words, or 0 below the threshold."""
-        if len(a) < self.min_length or len(b) < self.min_length or abs(len(a) - len(b)) > 2:
+        if (len(a) < self.min_length or len(b) < self.min_length
+                or abs(len(a) - len(b)) > self.max_length_difference):
             return 0.0
         similarity = OSA.normalized_similarity(a, b)
         return similarity if similarity >= self.min_similarity else 0.0
@@ -147,22 +153,37 @@ class NameComparer:
         score = self.spelling(text, word)
         if score:
             return score, "spelling"
-        if not 0.6 <= len(text) / max(len(word), 1) <= 1.67 or (sounds and len(text) < 5):
+        rules, name = self.sound, self.config.name
+        if (not name.length_ratio_min <= len(text) / max(len(word), 1) <= name.length_ratio_max
+                or (sounds and len(text) < rules.min_length_read)):
             return 0.0, ""  # words read from another script must be long to count when spelt differently
         sound = index.word_metaphone[word_id]
-        if (sound and len(text) >= 5 and sound == metaphone(text) and OSA.normalized_similarity(text, word) >= 0.6):
+        if (sound and len(text) >= rules.metaphone_min_length and sound == metaphone(text)
+                and OSA.normalized_similarity(text, word) >= rules.metaphone_min_spelling):
             return self.sound_similarity, "sound"
-        if len(text) <= 6 and len(word) <= 6 and text.isalpha() and korean_key(text) == korean_key(word):
+        longest = rules.romanisation_max_length
+        if len(text) <= longest and len(word) <= longest and text.isalpha() and korean_key(text) == korean_key(word):
             return self.sound_similarity, "romanisation"
         if sounds:
-            bones, query_bones = index.word_skeleton[word_id], skeleton(text)
-            # Short consonant skeletons collide easily: they must also be spelt alike.
-            spelt = OSA.normalized_similarity(text, word)
-            if bones == query_bones and ((len(bones) >= 4 and spelt >= 0.4) or (
-                    len(bones) >= 2 and text[0] == word[0] and abs(len(text) - len(word)) <= 1 and spelt >= 0.75)):
-                return self.sound_similarity, "sound"
-            if len(bones) >= 7 and OSA.distance(bones, query_bones) <= 1 and spelt >= 0.5:
-                return self.sound_similarity * 0.95, "sound"
+            return self._same_skeleton(text, word, word_id)
+        return 0.0, ""
+
+    def _same_skeleton(self, text: str, word: str, word_id: int) -> tuple[float, str]:
+        """Romanised words with the same consonant skeleton (or nearly, when long)."""
+        rules = self.sound
+        bones, query_bones = self.index.word_skeleton[word_id], skeleton(text)
+        # Short consonant skeletons collide easily: they must also be spelt alike.
+        spelt = OSA.normalized_similarity(text, word)
+        if bones == query_bones and (
+                (len(bones) >= rules.skeleton_min_length and spelt >= rules.skeleton_min_spelling)
+                or (len(bones) >= rules.short_skeleton_min_length and text[0] == word[0]
+                    and abs(len(text) - len(word)) <= rules.short_skeleton_max_length_difference
+                    and spelt >= rules.short_skeleton_min_spelling)):
+            return self.sound_similarity, "sound"
+        if (len(bones) >= rules.near_skeleton_min_length
+                and OSA.distance(bones, query_bones) <= rules.near_skeleton_max_distance
+                and spelt >= rules.near_skeleton_min_spelling):
+            return self.sound_similarity * rules.near_skeleton_factor, "sound"
         return 0.0, ""
 
     # -- alignment ----------------------------------------------------------------------------------
@@ -219,15 +240,15 @@ class NameComparer:
                 phrases.setdefault(qslot.phrase, []).append(number)
         listed = [(start, end, q) for start, end, q in self.index.name_qualifiers.get(name_id, ())
                   if not any(used[start:end])]
-        notes: list[str] = []
+        notes: list[QualifierNote] = []
         rest_q: list[tuple[list[int], Qualifier]] = []
         for members in phrases.values():
             qualifier = chosen[members[0]][0].qualifier
             assert qualifier is not None
             source = " ".join(chosen[m][0].slot.source for m in members)
             if all(chosen[m][2] for m in members):
-                notes.append(f"qualifier '{source}' ({'/'.join(sorted(qualifier.countries))}) in both names"
-                             if not qualifier.region else f"qualifier '{source}' in both names")
+                places = "" if qualifier.region else "/".join(sorted(qualifier.countries))
+                notes.append(QualifierNote("both", source, places))
                 continue
             if any(chosen[m][2] for m in members):
                 continue  # partly matched as name words (United ...): not a qualifier here
@@ -242,7 +263,7 @@ class NameComparer:
                     chosen[member][2].extend((token, p, 1.0, "same country", 1 / len(positions)) for p in positions)
             for position in positions:
                 used[position] = True
-            notes.append(f"qualifier '{source}' = '{same[2].name}' (same country)")
+            notes.append(QualifierNote("same_country", source, same[2].name))
         result = _Qualified(listed_only=[p for start, end, _ in listed for p in range(start, end)], notes=notes)
         countries = self.index.entries[self.index.name_entry[name_id]].countries
         for members, qualifier in rest_q:
@@ -261,7 +282,7 @@ class NameComparer:
         words = self.index.words
         for position, word_id in enumerate(name_ids):
             word = words[word_id]
-            if used[position] or len(word) < 5:
+            if used[position] or len(word) < self.joined.query_words_min_length:
                 continue
             for start in range(len(chosen)):
                 if self._join_at(chosen, start, word, position, used):
@@ -269,21 +290,24 @@ class NameComparer:
 
     def _join_at(self, chosen: list[Chosen], start: int, word: str, position: int, used: list[bool]) -> bool:
         """Whether the unmatched query words from ``start`` on, run together, spell ``word``; records it."""
+        rules = self.joined
         run: list[int] = []
         texts = [""]
         sounds = False
-        for qslot, option, found in chosen[start : start + 4]:
+        for qslot, option, found in chosen[start : start + rules.max_words]:
             if found or len(option) != 1 or not qslot.slot.spelt:
                 return False
             run.append(start + len(run))
             sounds = sounds or qslot.slot.sounds
-            spellings = [o[0].text for o in qslot.options if len(o) == 1][:4]
-            texts = [t + s for t in texts for s in spellings][:16]
-            if len(run) >= 2 and any(t == word or self.spelling(t, word) >= 0.8 or (
-                    sounds and skeleton(t) == skeleton(word) and OSA.normalized_similarity(t, word) >= 0.5)
+            spellings = [o[0].text for o in qslot.options if len(o) == 1][: rules.max_spellings]
+            texts = [t + s for t in texts for s in spellings][:16]  # a bound on the work, not a rule
+            if len(run) >= 2 and any(t == word or self.spelling(t, word) >= rules.query_words_min_spelling or (
+                    sounds and skeleton(t) == skeleton(word)
+                    and OSA.normalized_similarity(t, word) >= rules.query_words_min_sound_spelling)
                                      for t in texts):
                 for index in run:
-                    chosen[index][2].append((chosen[index][1][0], position, 0.9, "joined", 1.0))
+                    chosen[index][2].append((chosen[index][1][0], position, rules.query_words_similarity, "joined",
+                                             1.0))
                 used[position] = True
                 return True
         return False
@@ -311,6 +335,9 @@ class NameComparer:
         taken: set[int] = set()
         found: list[Found] = []
         words = self.index.words
+        name = self.config.name
+        low, high, slack = name.length_ratio_min, name.length_ratio_max, name.length_slack
+        joined = self.joined
         for token in option:
             best, best_position, best_how = 0.0, -1, ""
             size = len(token.text)
@@ -320,16 +347,16 @@ class NameComparer:
                 if word_id == token.token_id:
                     best, best_position, best_how = 1.0, position, "exact"
                     break
-                if not 0.6 * size <= len(words[word_id]) <= 1.67 * size + 1:
+                if not low * size <= len(words[word_id]) <= high * size + slack:
                     continue  # too different in length for any of the comparisons
                 score, how = self.similar(token, word_id, sounds)
                 if score > best:
                     best, best_position, best_how = score, position, how
-            if best_position < 0 and token.token_id < 0 and len(token.text) >= 5:
-                joined = self._joined(token.text, name_ids, used, taken)
-                if joined:
-                    taken.update(joined)
-                    found.extend((token, p, 0.95, "joined", 1 / len(joined)) for p in joined)
+            if best_position < 0 and token.token_id < 0 and len(token.text) >= joined.listed_words_min_length:
+                run = self._joined(token.text, name_ids, used, taken)
+                if run:
+                    taken.update(run)
+                    found.extend((token, p, joined.listed_words_similarity, "joined", 1 / len(run)) for p in run)
                     continue
             if best_position < 0 and len(token.text) == 1:
                 best_position = self._initial(token.text, name_ids, used, taken)
@@ -341,19 +368,20 @@ class NameComparer:
 
     def _joined(self, text: str, name_ids: tuple[int, ...], used: list[bool], taken: set[int]) -> list[int]:
         """Listed words that, run together, spell the query word (Tian Hai Xiang / tianhaixiang)."""
-        words = self.index.words
+        words, rules = self.index.words, self.joined
         for start in range(len(name_ids)):
-            if not text.startswith(words[name_ids[start]][:2]):
+            if not text.startswith(words[name_ids[start]][: rules.listed_words_prefix]):
                 continue  # the run must begin the way the query word begins
             combined, positions = "", []
-            for position in range(start, min(start + 4, len(name_ids))):
+            for position in range(start, min(start + rules.max_words, len(name_ids))):
                 if used[position] or position in taken:
                     break
                 combined += words[name_ids[position]]
                 positions.append(position)
-                if len(positions) >= 2 and (combined == text or self.spelling(combined, text) >= 0.9):
+                if len(positions) >= 2 and (combined == text
+                                            or self.spelling(combined, text) >= rules.listed_words_min_spelling):
                     return positions
-                if len(combined) >= len(text) + 2:
+                if len(combined) >= len(text) + self.max_length_difference:
                     break
         return []
 
@@ -398,7 +426,7 @@ class NameComparer:
                 matched_q += weight * self.entry_country_similarity
                 total_q += weight
                 pairs.append(Pair(qslot.slot.source, code, self.entry_country_similarity, "entry country", qslot.slot))
-                notes.append(f"qualifier '{qslot.slot.source}' names the entry's country {code}")
+                notes.append(QualifierNote("entry_country", qslot.slot.source, code))
                 continue
             matched_tokens = set()
             for token, _, similarity, _, share in found:
@@ -412,27 +440,28 @@ class NameComparer:
                 unmatched_q_classes.add(qslot.cls)
                 if qslot.cls == PLACE and PLACE not in name_classes:
                     # A place only one side names is weak evidence; two different places are strong (below).
-                    weight -= 0.5 * sum(t.weight for t in missing)
+                    weight -= self.config.places.one_sided_weight * sum(t.weight for t in missing)
             total_q += weight
         matched_n = sum(weights[name_ids[p]] * s for p, s in per_position.items())
         total_n = index.name_total[name_id] - sum(weights[name_ids[p]] for p in relieved_n)
         if PLACE in name_classes and PLACE not in unmatched_q_classes:
-            total_n -= 0.5 * sum(weights[t] for t in name_free if index.word_classes[t] == PLACE)
+            one_sided = self.config.places.one_sided_weight
+            total_n -= one_sided * sum(weights[t] for t in name_free if index.word_classes[t] == PLACE)
         unmatched_n = [index.words[t] for p, t in enumerate(name_ids) if not used[p]]
         query_coverage = min(matched_q / total_q, 1.0) if total_q else 0.0
         name_coverage = min(matched_n / total_n, 1.0) if total_n > 0 else 0.0
-        exponent = 0.5 if symmetric else self.exponent
+        exponent = self.config.name.person_exponent if symmetric else self.exponent
         score = query_coverage**exponent * name_coverage ** (1 - exponent)
         if generic_only:
             score = min(query_coverage, name_coverage)
         if relieved_q:
             score *= self.query_only_factor
             words = " ".join(chosen[n][0].slot.source for n in sorted(relieved_q))
-            notes.append(f"qualifier '{words}' only in the query (×{self.query_only_factor:.2f})")
+            notes.append(QualifierNote("query_only", words, factor=self.query_only_factor))
         if relieved_n:
             score *= self.listed_only_factor
             words = " ".join(index.words[name_ids[p]] for p in sorted(relieved_n))
-            notes.append(f"qualifier '{words}' only in the listed name (×{self.listed_only_factor:.2f})")
+            notes.append(QualifierNote("listed_only", words, factor=self.listed_only_factor))
         conflicts = []
         for cls in (NUMBER, PLACE, GENERIC):
             if cls in unmatched_q_classes and cls in name_classes:

@@ -19,6 +19,7 @@ from datetime import date
 from kizuna.core.countries import to_alpha2
 from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
+from kizuna.core.party import Party
 from kizuna.lists.registry import known_lists
 from kizuna.screening.model import Query
 from kizuna.screening.tables import limits
@@ -63,6 +64,25 @@ def check_options(
                    check_limit(limit, label("limit")))
 
 
+def check_party(
+    name: str,
+    *,
+    id: str | None = None,
+    country: str | None = None,
+    entity_type: str = "any",
+    birth_date: str | None = None,
+    fields: Mapping[str, str] | None = None,
+) -> Party:
+    """The party to screen from its fields as a user gave them (a command's arguments, an API request's party, a
+    file's row), each checked; ``fields`` renames the fields in error messages (``--country``, ``parties[2].name``).
+    """
+    label = _labels(fields)
+    checked_id = check_text(id, label("id")).strip() if id is not None else ""
+    return Party(check_name(name, label("name")), check_type(entity_type, label("type")), id=checked_id,
+                 country=check_country(country, label("country")),
+                 birth_date=check_birth_date(birth_date, label("birth_date")))
+
+
 def make_query(
     name: str,
     *,
@@ -72,10 +92,9 @@ def make_query(
     lists: tuple[str, ...] = (),
     fields: Mapping[str, str] | None = None,
 ) -> Query:
-    """A query from a party's fields as a user gave them; ``fields`` renames the fields in error messages."""
-    label = _labels(fields)
-    return Query(check_name(name, label("name")), check_country(country, label("country")),
-                 check_type(entity_type, label("type")), check_birth_date(birth_date, label("birth_date")), lists)
+    """The query of one checked party (``check_party``), for screening rows in bulk with one screener."""
+    party = check_party(name, country=country, entity_type=entity_type, birth_date=birth_date, fields=fields)
+    return Query.of(party, party.name, lists)
 
 
 def check_name(value: str, field: str = "name") -> str:
@@ -83,7 +102,7 @@ def check_name(value: str, field: str = "name") -> str:
     text = check_text(value, field).strip()
     if not text:
         raise OptionError("empty name: give the party's name", field=field)
-    longest = limits()["max_name_length"]
+    longest = limits().max_name_length
     if len(text) > longest:
         raise OptionError(f"name of {len(text):,} characters is longer than the {longest:,} allowed "
                           "(data/screening/limits.yaml)", field=field)
@@ -137,8 +156,8 @@ def check_birth_date(value: str | None, field: str = "birth_date") -> str | None
         else:
             if born > date.today():
                 problem = "is in the future"
-            elif year < limits()["earliest_birth_year"]:
-                problem = f"is before {limits()['earliest_birth_year']}"
+            elif year < limits().earliest_birth_year:
+                problem = f"is before {limits().earliest_birth_year}"
     if problem:
         raise OptionError(f"date of birth {value!r} {problem} (use YYYY-MM-DD, YYYY-MM or YYYY)", field=field)
     return text
@@ -155,7 +174,7 @@ def check_threshold(value: float | None, default: float, field: str = "threshold
 
 def check_limit(value: int, field: str = "limit") -> int:
     """The most hits to report per party: from 1 to ``max_limit``."""
-    most = limits()["max_limit"]
+    most = limits().max_limit
     if not 1 <= value <= most:
         raise OptionError(f"limit {value} is not from 1 to {most} (data/screening/limits.yaml)", field=field)
     return value
@@ -186,13 +205,13 @@ def check_lists(codes: Iterable[str] | None, loaded: Mapping[str, str], field: s
 def check_batch(names: Sequence[str], field: str = "parties") -> None:
     """Refuse a batch with more parties, or more characters in all, than one request may screen."""
     bounds = limits()
-    if len(names) > bounds["max_batch"]:
-        raise TooMuchWork(f"{len(names):,} parties in one request; at most {bounds['max_batch']:,} "
+    if len(names) > bounds.max_batch:
+        raise TooMuchWork(f"{len(names):,} parties in one request; at most {bounds.max_batch:,} "
                           "(data/screening/limits.yaml): send them in several requests", field=field)
     characters = sum(len(name) for name in names)
-    if characters > bounds["max_batch_characters"]:
+    if characters > bounds.max_batch_characters:
         raise TooMuchWork(f"the names in this request have {characters:,} characters in all; at most "
-                          f"{bounds['max_batch_characters']:,} (data/screening/limits.yaml): send them in several "
+                          f"{bounds.max_batch_characters:,} (data/screening/limits.yaml): send them in several "
                           "requests", field=field)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from kizuna.screening.latin import latin_tokens
-from kizuna.screening.tables import qualifier_rows
+from kizuna.screening.tables import QualifierRow, qualifier_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,18 +53,18 @@ def _phrases() -> dict[tuple[str, ...], Qualifier]:
     """Token sequence -> qualifier: Latin words and phrases as tokenised, CJK forms as lexicon keys."""
     from kizuna.screening.han import canonical_han
 
-    found: dict[tuple[str, ...], list[dict]] = {}
+    found: dict[tuple[str, ...], list[QualifierRow]] = {}
     for row in qualifier_rows():
-        english = [latin_tokens(str(e)) for e in row["en"]]
-        keys = [(canonical_han(str(h)),) for h in row.get("han", [])] or [(f"⟨{' '.join(english[0])}⟩",)]
+        english = [latin_tokens(e) for e in row.en]
+        keys = [(canonical_han(h),) for h in row.han] or [(f"⟨{' '.join(english[0])}⟩",)]
         for tokens in dict.fromkeys([*english, *keys]):
             if tokens:
                 found.setdefault(tokens, []).append(row)
     phrases = {}
     for tokens, rows in found.items():
         # "Korea" is in the rows of both Koreas: it names either.
-        countries = frozenset(str(c) for row in rows for c in row["countries"])
-        phrases[tokens] = Qualifier(" ".join(tokens), countries, any(bool(row.get("region")) for row in rows))
+        countries = frozenset(c for row in rows for c in row.countries)
+        phrases[tokens] = Qualifier(" ".join(tokens), countries, any(row.region for row in rows))
     return phrases
 
 

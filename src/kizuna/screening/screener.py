@@ -9,19 +9,25 @@ lists linked to it as the same party, each with its own list and provenance.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
 from kizuna.core.entity import PartyKind
-from kizuna.screening.explain import describe
+from kizuna.screening.explain import (
+    CrossListLink,
+    EvidenceAdjustment,
+    FinalScore,
+    ListedName,
+    Step,
+    match_steps,
+)
 from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, PERSON_FORMS, Form, query_forms
 from kizuna.screening.index import EntryRecord, ScreeningIndex
 from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToken, slot_class
 from kizuna.screening.model import Hit, Query
 from kizuna.screening.phonetic import metaphone, skeleton
 from kizuna.screening.qualifiers import find as find_qualifiers
-from kizuna.screening.tables import scoring
+from kizuna.screening.tables import ScoringRules, scoring
 
 # Person and organisation are the types whose confusion is evidence against a match; unknown says nothing.
 _PARTY_KINDS = {PartyKind.PERSON.value: "person", PartyKind.ORGANIZATION.value: "organization",
@@ -39,19 +45,19 @@ class _Found:
 class Screener:
     """Screens queries against one index. Safe to share between threads (it only reads)."""
 
-    def __init__(self, index: ScreeningIndex, config: dict[str, Any] | None = None) -> None:
+    def __init__(self, index: ScreeningIndex, config: ScoringRules | None = None) -> None:
         self.index = index
         self.config = config or scoring()
         self.names = NameComparer(index, self.config)
-        self.threshold = float(self.config["threshold"])
-        name_config = self.config["name"]
-        self._min_factor = float(name_config["candidate_min_factor"])
-        self._max_candidates = int(name_config["candidates"])
-        self._min_share = float(name_config["candidate_min_share"])
-        self._prune_margin = float(name_config["candidate_margin"])
-        self._acronym_factor = float(name_config["acronym_factor"])
+        self.threshold = self.config.threshold
+        name_config = self.config.name
+        self._min_factor = name_config.candidate_min_factor
+        self._max_candidates = name_config.candidates
+        self._min_share = name_config.candidate_min_share
+        self._prune_margin = name_config.candidate_margin
+        self._acronym_factor = name_config.acronym_factor
         self._lists: dict[str, str] | None = None
-        self._qualifier_weight = float(self.config["qualifiers"]["weight"])
+        self._qualifier_weight = self.config.qualifiers.weight
 
     @property
     def snapshot_id(self) -> str:
@@ -231,11 +237,11 @@ class Screener:
     def _run_together(self, slots: list[QuerySlot]) -> list[tuple[int, float]]:
         """Listed words written as two query words (Al Qaida / alqaida, スベル バンク / sberbank), and query
         words the lists write as two (alibrahim / Al Ibrahim): their word ids and the weight they carry."""
-        index = self.index
+        index, rules = self.index, self.config.joined
         found: list[tuple[int, float]] = []
         singles = [s for s in slots if len(s.options[0]) == 1 and s.slot.spelt]
         for i in range(len(singles) - 1):
-            for width in (2, 3):
+            for width in range(2, rules.candidate_run_words + 1):
                 run = singles[i : i + width]
                 # Only words the lists do not use, or words read from another script, are worth joining.
                 if len(run) < width or all(s.options[0][0].token_id >= 0 and not s.slot.sounds for s in run):
@@ -251,22 +257,23 @@ class Screener:
         for qslot in slots:
             for option in qslot.options:
                 for token in option:
-                    if token.token_id < 0 and len(token.text) >= 6:
-                        found.extend((w, token.weight * 0.9) for w in self._halves(token.text))
+                    if token.token_id < 0 and len(token.text) >= rules.halves_min_query_length:
+                        found.extend((w, token.weight * rules.halves_share) for w in self._halves(token.text))
         return found
 
     def _halves(self, text: str) -> list[int]:
         """Known words ``text`` begins or ends with (four letters or more), and the rarer half of each split
         into two known words: surfacetoair -> surface; alissawi -> issawi."""
         vocab, postings = self.index.vocab, self.index.postings
+        shortest = self.config.joined.halves_min_length
         found = []
-        for cut in range(2, len(text) - 1):
+        for cut in range(2, len(text) - 1):  # both halves of a split two letters or more
             left, right = vocab.get(text[:cut]), vocab.get(text[cut:])
             if left is not None and right is not None:
                 found.append(left if len(postings[left]) < len(postings[right]) else right)
-            elif left is not None and cut >= 4:
+            elif left is not None and cut >= shortest:
                 found.append(left)
-            elif right is not None and len(text) - cut >= 4:
+            elif right is not None and len(text) - cut >= shortest:
                 found.append(right)
         return found
 
@@ -289,56 +296,45 @@ class Screener:
 
     # -- evidence and output ----------------------------------------------------------------------
 
-    def _with_evidence(self, score: float, query: Query, entry: EntryRecord) -> tuple[float, list[str]]:
-        weights = self.config["evidence"]
-        notes: list[str] = []
+    def _with_evidence(self, score: float, query: Query, entry: EntryRecord) -> tuple[float, list[EvidenceAdjustment]]:
+        """The score with the evidence both sides state (scoring.yaml ``evidence``), within 0 to 1."""
+        weights = self.config.evidence
+        notes: list[EvidenceAdjustment] = []
         if query.country and entry.countries:
-            if query.country in entry.countries:
-                score += weights["country_match"]
-                notes.append(f"country {query.country} matches ({weights['country_match']:+.2f})")
-            else:
-                score += weights["country_mismatch"]
-                notes.append(f"country {query.country} not in {'/'.join(entry.countries)} "
-                             f"({weights['country_mismatch']:+.2f})")
+            agrees = query.country in entry.countries
+            change = weights.country_match if agrees else weights.country_mismatch
+            notes.append(EvidenceAdjustment("country", query.country, tuple(entry.countries), agrees, change))
         wanted, listed = _PARTY_KINDS.get(query.entity_type.value), _PARTY_KINDS.get(entry.entity_type)
         if wanted and listed and wanted != listed:
-            score += weights["type_mismatch"]
-            notes.append(f"type {query.entity_type.value} vs listed {entry.entity_type} "
-                         f"({weights['type_mismatch']:+.2f})")
+            notes.append(EvidenceAdjustment("type", query.entity_type.value, (entry.entity_type,), False,
+                                            weights.type_mismatch))
         if query.birth_date and entry.birth_years:
             year = query.birth_date[:4]
-            if year in entry.birth_years:
-                score += weights["birth_year_match"]
-                notes.append(f"birth year {year} matches ({weights['birth_year_match']:+.2f})")
-            else:
-                score += weights["birth_year_mismatch"]
-                notes.append(f"birth year {year} not in {'/'.join(entry.birth_years)} "
-                             f"({weights['birth_year_mismatch']:+.2f})")
+            agrees = year in entry.birth_years
+            change = weights.birth_year_match if agrees else weights.birth_year_mismatch
+            notes.append(EvidenceAdjustment("birth_year", year, tuple(entry.birth_years), agrees, change))
+        for note in notes:
+            score += note.change
         return max(0.0, min(1.0, score)), notes
 
-    def _hit(self, query: Query, entry_no: int, score: float, found: _Found, notes: list[str]) -> Hit:
+    def _hit(self, query: Query, entry_no: int, score: float, found: _Found,
+             evidence: list[EvidenceAdjustment]) -> Hit:
         index = self.index
         match, name_id = found.match, found.match.name_id
         entry = index.entries[entry_no]
-        explanation = describe(query.name, found.form, index.name_text[name_id], index.name_kind[name_id],
-                               index.name_via[name_id], index.name_form[name_id], match, notes, score)
+        listed = ListedName(index.name_text[name_id], index.name_kind[name_id], index.name_via[name_id],
+                            index.name_form[name_id])
+        steps: list[Step] = []
         if found.via_link >= 0:
             source = index.entries[found.via_link]
             reason = index.link_reason.get(entry_no) or index.link_reason.get(found.via_link, "")
-            explanation = (f"linked to {source.list_code} entry '{source.name}' as the same party "
-                           f"(both list the name '{reason}'); there: {explanation}")
+            steps.append(CrossListLink(source.list_code, source.entry_id, source.name, reason))
+        steps += [*match_steps(query.name, found.form, listed, match), *evidence, FinalScore(score)]
         return Hit(
             list_code=entry.list_code, entry_id=entry.entry_id, name=entry.name,
             matched_name=index.name_text[name_id] if found.via_link < 0 else entry.name,
-            score=round(score, 4), explanation=explanation, source_url=entry.source_url,
-            data_date=entry.data_date, entity_type=entry.entity_type, countries=list(entry.countries),
-            parts={"name_score": round(match.score, 4), "query_coverage": round(match.query_coverage, 4),
-                   "name_coverage": round(match.name_coverage, 4), "query_form": found.form.via,
-                   "matched_via": index.name_via[name_id], "conflicts": match.conflicts,
-                   "linked_from": (f"{index.entries[found.via_link].list_code}:{index.entries[found.via_link].entry_id}"
-                                   if found.via_link >= 0 else None),
-                   "shared": [[p.query, p.listed, p.similarity, p.how] for p in match.pairs], "evidence": notes},
-        )
+            score=round(score, 4), steps=steps, source_url=entry.source_url,
+            data_date=entry.data_date, entity_type=entry.entity_type, countries=list(entry.countries))
 
 
 def _with_qualifiers(slots: list[QuerySlot], factor: float) -> list[QuerySlot]:

@@ -5,6 +5,11 @@
 ordinals), equivalents.yaml / places.yaml / known_aliases.yaml (CJK terms with English renderings),
 qualifiers.yaml (country and region words a local company adds to its brand),
 korean.yaml and chinese.yaml (romanisation tables, family names), hanja_hangul.tsv (Sino-Korean readings).
+
+Every YAML file but the lexicon's is read through a ``kizuna.core.rules`` model (``ScoringRules``,
+``ScreeningLimits``, ``TermRules``, ``QualifierTable``, ``LatinRules``, ``KoreanTables``, ``ChineseTables``): a
+misspelt key, a wrong type (a bare ``no`` that YAML reads as false) or a value out of range is an error naming the
+file, line and field. The lexicon files (equivalents, places, known_aliases) are read by lexicon.py (``load_yaml``).
 """
 
 from __future__ import annotations
@@ -12,16 +17,20 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
 
 from kizuna.core.datafiles import read_yaml
 from kizuna.core.paths import bundled
+from kizuna.core.rules import RuleModel, bundled_rules
 
 DATA_FILES = ("terms.yaml", "scoring.yaml", "latin.yaml", "equivalents.yaml", "places.yaml", "qualifiers.yaml",
               "known_aliases.yaml", "korean.yaml", "chinese.yaml", "hanja_hangul.tsv")
 
 
 def load_yaml(name: str) -> dict[str, Any]:
+    """A bundled screening data file as plain YAML (for the tables without a model yet)."""
     return read_yaml(bundled("screening", name))
 
 
@@ -41,58 +50,231 @@ class TermClass:
     organisation_marker: bool
 
 
+class TermGroup(RuleModel):
+    """One group of terms.yaml: its weight factor, whether it marks an organisation, its words."""
+
+    weight: Annotated[float, Field(ge=0, le=1)]
+    organisation_marker: bool = False
+    terms: list[str]
+
+
+class TermRules(RuleModel):
+    groups: dict[str, TermGroup]
+
+
 @cache
 def term_classes() -> dict[str, TermClass]:
     """Normalised Latin word -> its group and weight factor (words not listed have factor 1)."""
     classes: dict[str, TermClass] = {}
-    for group, spec in load_yaml("terms.yaml")["groups"].items():
-        for term in spec["terms"]:
-            classes.setdefault(str(term).casefold(), TermClass(group, float(spec["weight"]),
-                                                               bool(spec.get("organisation_marker"))))
+    for group, spec in bundled_rules("screening/terms.yaml", TermRules).groups.items():
+        for term in spec.terms:
+            classes.setdefault(term.casefold(), TermClass(group, spec.weight, spec.organisation_marker))
     return classes
 
 
-@cache
-def scoring() -> dict[str, Any]:
-    return load_yaml("scoring.yaml")
+Share = Annotated[float, Field(ge=0, le=1)]  # a similarity, factor or share from 0 to 1
+Count = Annotated[int, Field(ge=0)]
+Adjustment = Annotated[float, Field(ge=-1, le=1)]
 
 
-@cache
-def limits() -> dict[str, int]:
-    """Bounds on one request (``limits.yaml``): name length, batch size and characters, body bytes, hits."""
-    return {key: int(value) for key, value in load_yaml("limits.yaml").items()}
+class NameRules(RuleModel):
+    """``name:`` — coverage, spelling and candidate search (see scoring.yaml for what each does and why)."""
+
+    query_coverage_exponent: Share
+    person_exponent: Share
+    fuzzy_min_similarity: Share
+    fuzzy_min_length: Count
+    fuzzy_max_length_difference: Count
+    length_ratio_min: float = Field(gt=0)
+    length_ratio_max: float = Field(gt=0)
+    length_slack: Count
+    sound_similarity: Share
+    initial_similarity: Share
+    acronym_factor: Share
+    candidate_min_factor: Share
+    candidates: int = Field(ge=1)
+    candidate_min_share: Share
+    candidate_margin: Share
 
 
-def qualifier_rows() -> list[dict[str, Any]]:
-    """The rows of qualifiers.yaml as written (see kizuna.screening.qualifiers for their use)."""
-    return list(load_yaml("qualifiers.yaml")["qualifiers"])
+class SoundRules(RuleModel):
+    """``sound:`` — when two differently spelt words count as sounding alike."""
+
+    min_length_read: Count
+    metaphone_min_length: Count
+    metaphone_min_spelling: Share
+    romanisation_max_length: Count
+    skeleton_min_length: Count
+    skeleton_min_spelling: Share
+    short_skeleton_min_length: Count
+    short_skeleton_max_length_difference: Count
+    short_skeleton_min_spelling: Share
+    near_skeleton_min_length: Count
+    near_skeleton_max_distance: Count
+    near_skeleton_min_spelling: Share
+    near_skeleton_factor: Share
+
+
+class JoinedRules(RuleModel):
+    """``joined:`` — a name written as one word on one side and several on the other."""
+
+    query_words_similarity: Share
+    query_words_min_length: Count
+    query_words_min_spelling: Share
+    query_words_min_sound_spelling: Share
+    max_words: int = Field(ge=2)
+    max_spellings: int = Field(ge=1)
+    listed_words_similarity: Share
+    listed_words_min_length: Count
+    listed_words_prefix: Count
+    listed_words_min_spelling: Share
+    halves_min_query_length: Count
+    halves_min_length: Count
+    halves_share: Share
+    candidate_run_words: int = Field(ge=2)
+
+
+class ConflictRules(RuleModel):
+    """``conflicts:`` — name-score factors when the names differ in a number, a place or a kind of body."""
+
+    number: Share
+    place: Share
+    generic: Share
+
+
+class QualifierRules(RuleModel):
+    """``qualifiers:`` — how country and region qualifiers are weighed."""
+
+    weight: Share
+    entry_country: Share
+    query_only: Share
+    listed_only: Share
+
+
+class PlaceRules(RuleModel):
+    """``places:`` — a place only one side names."""
+
+    one_sided_weight: Share
+
+
+class EvidenceRules(RuleModel):
+    """``evidence:`` — additive adjustments once the name matches, when both sides state the fact."""
+
+    country_match: Adjustment
+    country_mismatch: Adjustment
+    type_mismatch: Adjustment
+    birth_year_match: Adjustment
+    birth_year_mismatch: Adjustment
+
+
+class ScoringRules(RuleModel):
+    """``data/screening/scoring.yaml``: every number the screening score is made with."""
+
+    name: NameRules
+    sound: SoundRules
+    joined: JoinedRules
+    conflicts: ConflictRules
+    qualifiers: QualifierRules
+    places: PlaceRules
+    evidence: EvidenceRules
+    threshold: Share
+
+
+def scoring() -> ScoringRules:
+    """The bundled scoring rules, validated once per process."""
+    return bundled_rules("screening/scoring.yaml", ScoringRules)
+
+
+Positive = Annotated[int, Field(ge=1)]
+
+
+class ScreeningLimits(RuleModel):
+    """``data/screening/limits.yaml``: bounds on one request (see the file for the measurements behind them)."""
+
+    max_name_length: Positive
+    max_batch: Positive
+    max_batch_characters: Positive
+    max_request_bytes: Positive
+    max_limit: Positive
+    earliest_birth_year: Positive
+
+
+def limits() -> ScreeningLimits:
+    """Bounds on one request: name length, batch size and characters, body bytes, hits, earliest birth year."""
+    return bundled_rules("screening/limits.yaml", ScreeningLimits)
+
+
+class QualifierRow(RuleModel):
+    """One row of qualifiers.yaml: the country or region's words in each script and the countries it names."""
+
+    en: list[str] = Field(min_length=1)
+    han: tuple[str, ...] = ()
+    kana: tuple[str, ...] = ()
+    ko: tuple[str, ...] = ()
+    countries: list[Annotated[str, Field(pattern="^[A-Z]{2}$")]] = Field(min_length=1)  # ISO 3166-1 alpha-2
+    region: bool = False
+
+
+class QualifierTable(RuleModel):
+    qualifiers: list[QualifierRow]
+
+
+def qualifier_rows() -> list[QualifierRow]:
+    """The rows of qualifiers.yaml (see kizuna.screening.qualifiers for their use)."""
+    return bundled_rules("screening/qualifiers.yaml", QualifierTable).qualifiers
 
 
 @cache
 def latin_qualifier_words() -> frozenset[str]:
     """The one-word Latin qualifiers, folded (UK, USA, HK): what a dotted abbreviation (U.K.) may stand for."""
-    return frozenset(str(e).casefold() for row in qualifier_rows() for e in row["en"] if " " not in str(e))
+    return frozenset(e.casefold() for row in qualifier_rows() for e in row.en if " " not in e)
+
+
+class LatinRules(RuleModel):
+    """latin.yaml: abbreviations written out, ordinal words as numbers, patronymic endings."""
+
+    abbreviations: dict[str, str]
+    ordinals: dict[str, str]
+    patronymic_suffixes: list[str]
+
+
+class KoreanTables(RuleModel):
+    """korean.yaml: romanisation tables per system, family names and their spellings, hanja family names."""
+
+    initials: dict[str, list[str]]
+    voiced: dict[int, str]
+    vowels: dict[str, list[str]]
+    finals: list[str]
+    liaison: list[str]
+    surnames: dict[str, list[str]]
+    han_surnames: dict[str, str]
+
+
+class ChineseTables(RuleModel):
+    surnames: list[str]
 
 
 @cache
 def latin_rules() -> dict[str, dict[str, str]]:
-    return {k: {str(a): str(b) for a, b in v.items()} for k, v in load_yaml("latin.yaml").items()
-            if isinstance(v, dict)}
+    """The abbreviation and ordinal tables of latin.yaml (validated: a word YAML reads as a boolean is refused)."""
+    rules = bundled_rules("screening/latin.yaml", LatinRules)
+    return {"abbreviations": dict(rules.abbreviations), "ordinals": dict(rules.ordinals)}
 
 
 @cache
 def patronymic_suffixes() -> tuple[str, ...]:
-    return tuple(load_yaml("latin.yaml")["patronymic_suffixes"])
+    return tuple(bundled_rules("screening/latin.yaml", LatinRules).patronymic_suffixes)
 
 
 @cache
 def korean_tables() -> dict[str, Any]:
-    return load_yaml("korean.yaml")
+    """korean.yaml validated (``KoreanTables``), as the plain tables korean.py indexes."""
+    return bundled_rules("screening/korean.yaml", KoreanTables).model_dump()
 
 
 @cache
 def chinese_surnames() -> frozenset[str]:
-    return frozenset(load_yaml("chinese.yaml")["surnames"])
+    return frozenset(bundled_rules("screening/chinese.yaml", ChineseTables).surnames)
 
 
 @cache

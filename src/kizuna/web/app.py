@@ -52,7 +52,7 @@ def create_app(registry: Registry = REGISTRY) -> FastAPI:
     )
     # Inside the language middleware: a BaseHTTPMiddleware reads the body in a task group, which would wrap the
     # 413 raised while counting a chunked body into an exception group (and FastAPI would answer 400).
-    app.add_middleware(BoundedBody, paths=BOUNDED_PATHS, limit=limits()["max_request_bytes"])
+    app.add_middleware(BoundedBody, paths=BOUNDED_PATHS, limit=limits().max_request_bytes)
     app.middleware("http")(language_middleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in registry.routers():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi import Query as Param
@@ -12,10 +12,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, model_validator
 
 from kizuna.core.errors import InputError, NotFoundError
+from kizuna.core.party import Party
 from kizuna.lists.registry import list_info
 from kizuna.lists.store import ListStatus, SnapshotStore
-from kizuna.screening.model import Query
-from kizuna.screening.options import check_batch, check_options, check_text, make_query
+from kizuna.screening.api import screen as screen_party
+from kizuna.screening.api import screen_many
+from kizuna.screening.explain import Step
+from kizuna.screening.options import check_batch, check_options, check_party
 from kizuna.screening.service import get_screener
 from kizuna.screening.tables import limits
 from kizuna.web.i18n import gettext
@@ -27,13 +30,21 @@ PartyType = Literal["person", "organization", "any"]
 _LIMITS = limits()
 
 
-class Party(BaseModel):
+class PartyIn(BaseModel):
+    """One party of a screening request, as the client sends it; ``to_party`` checks it into the core ``Party``."""
+
     name: str = Field(examples=["北京航空航天大学"], description="The party's name, in any script (at most "
-                      f"{_LIMITS['max_name_length']} characters).")
+                      f"{_LIMITS.max_name_length} characters).")
     id: str | None = Field(None, description="Your reference, echoed back.")
     country: str | None = Field(None, description="ISO 3166 alpha-2.", examples=["CN"])
     type: PartyType = "any"
     birth_date: str | None = Field(None, description="Date of birth (persons): YYYY-MM-DD, YYYY-MM or YYYY.")
+
+    def to_party(self, prefix: str = "") -> Party:
+        """The checked party (the command line's rules, ``options.check_party``); errors name ``prefix`` + field."""
+        fields = {key: prefix + key for key in ("name", "id", "country", "type", "birth_date")}
+        return check_party(self.name, id=self.id, country=self.country, entity_type=self.type,
+                           birth_date=self.birth_date, fields=fields)
 
 
 class ScreenRequest(BaseModel):
@@ -44,13 +55,13 @@ class ScreenRequest(BaseModel):
     country: str | None = None
     type: PartyType = "any"
     birth_date: str | None = None
-    parties: list[Party] | None = Field(None, description=f"At most {_LIMITS['max_batch']:,} parties, "
-                                        f"{_LIMITS['max_batch_characters']:,} name characters in all.")
+    parties: list[PartyIn] | None = Field(None, description=f"At most {_LIMITS.max_batch:,} parties, "
+                                        f"{_LIMITS.max_batch_characters:,} name characters in all.")
     lists: list[str] | None = Field(None, description="Loaded list codes to screen against (default: every "
                                     "loaded list; GET /v1/lists shows them).")
     threshold: float | None = Field(None, description="Minimum score from 0 to 1 (default: the threshold of "
                                     "data/screening/scoring.yaml).")
-    limit: int = Field(25, description=f"Most hits per party, 1 to {_LIMITS['max_limit']}.")
+    limit: int = Field(25, description=f"Most hits per party, 1 to {_LIMITS.max_limit}.")
 
     @model_validator(mode="after")
     def _one_or_many(self) -> ScreenRequest:
@@ -60,13 +71,16 @@ class ScreenRequest(BaseModel):
             raise ValueError("'parties' is empty: give at least one party")
         return self
 
-    def all_parties(self) -> list[tuple[str, Party]]:
+    def all_parties(self) -> list[tuple[str, PartyIn]]:
         """Each party with the prefix its fields have in error messages."""
         if self.parties is not None:
             return [(f"parties[{i}].", party) for i, party in enumerate(self.parties)]
         assert self.name is not None
-        return [("", Party(name=self.name, id=None, country=self.country, type=self.type,
-                           birth_date=self.birth_date))]
+        return [("", PartyIn(name=self.name, id=None, country=self.country, type=self.type,
+                             birth_date=self.birth_date))]
+
+
+StepOut = Annotated[Step, Field(discriminator="step")]
 
 
 class HitOut(BaseModel):
@@ -75,12 +89,14 @@ class HitOut(BaseModel):
     name: str
     matched_name: str
     score: float
-    explanation: str
+    explanation: str = Field(description="The steps in words (what the command line and the console show).")
     source_url: str
     data_date: str
     entity_type: str
     countries: list[str]
-    parts: dict[str, Any]
+    steps: list[StepOut] = Field(description="Why it matched, step by step: the query's path, the words shared "
+                                 "and how each pair met, words not shared, conflicts, qualifiers, coverage and "
+                                 "name score, evidence adjustments, a cross-list link, the final score.")
 
 
 class PartyResult(BaseModel):
@@ -95,14 +111,6 @@ class ScreenResponse(BaseModel):
     results: list[PartyResult]
 
 
-def _query(party: Party, lists: list[str] | None, prefix: str = "") -> Query:
-    fields = {key: prefix + key for key in ("name", "country", "type", "birth_date")}
-    if party.id is not None:
-        check_text(party.id, prefix + "id")
-    return make_query(party.name, country=party.country, entity_type=party.type, birth_date=party.birth_date,
-                      lists=tuple(lists or ()), fields=fields)
-
-
 @router.post("/v1/screen", response_model=ScreenResponse, tags=["screening"], responses={
     413: {"description": "More parties or name characters than one request may screen (limits.yaml)."},
     422: {"description": "A field that cannot be screened as given: an unknown or unloaded list, a threshold "
@@ -112,13 +120,13 @@ def screen(request: ScreenRequest) -> ScreenResponse:
     screener = get_screener()
     options = check_options(screener.lists, lists=request.lists, threshold=request.threshold,
                             default_threshold=screener.threshold, limit=request.limit)
-    parties = request.all_parties()
-    check_batch([party.name for _, party in parties])
-    queries = [(party, _query(party, list(options.lists), prefix)) for prefix, party in parties]
-    results = [PartyResult(id=party.id, name=party.name,
-                           hits=[HitOut(**h.to_dict()) for h in screener.screen(query, options.threshold,
-                                                                                  options.limit)])
-               for party, query in queries]
+    given = request.all_parties()
+    check_batch([party.name for _, party in given])
+    parties = [party.to_party(prefix) for prefix, party in given]
+    found = screen_many(parties, lists=options.lists, threshold=options.threshold, limit=options.limit,
+                        screener=screener)
+    results = [PartyResult(id=party.id, name=party.name, hits=[HitOut.model_validate(hit.to_dict()) for hit in hits])
+               for (_, party), hits in zip(given, found, strict=True)]
     return ScreenResponse(snapshot=screener.snapshot_id, threshold=options.threshold, results=results)
 
 
@@ -179,12 +187,11 @@ def _search(request: Request, q: str, country: str, type: PartyType, lists: list
         if search.error:
             return search
         try:
-            query = _query(Party(name=q.strip(), id=None, country=country or None, type=type,
-                                 birth_date=None), lists)
+            party = check_party(q, country=country or None, entity_type=type)
         except InputError as exc:
             search.error = str(exc)
             return search
-        hits = screener.screen(query, cutoff, _CONSOLE_LIMIT)
+        hits = screen_party(party, lists=lists, threshold=cutoff, limit=_CONSOLE_LIMIT, screener=screener)
         search.hit_count = len(hits)
         search.groups = group_hits(screener.index, snapshot, hits)
         screened = [item for item in loaded if not lists or item.code in lists]
