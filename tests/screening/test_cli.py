@@ -68,9 +68,12 @@ def test_screen_json_names_the_entry_its_score_and_why(kizuna_home: Path,
     [hit] = json.loads(out)["hits"]
     assert code == 0 and (hit["list"], hit["entry_id"]) == ("us-dod-1260h", "f5efdfb11607a62c")
     assert hit["name"] == "Hangzhou Hikvision Digital Technology Co., Ltd." and hit["matched_name"] == "Hikvision"
-    assert 0.85 <= hit["score"] <= 1.0 and hit["parts"]["name_score"] == 1.0
-    assert hit["parts"]["shared"] == [["hikvision", "hikvision", 1.0, "exact"]]
-    assert hit["parts"]["evidence"] == ["country CN matches (+0.03)"]
+    steps = {step["step"]: step for step in hit["steps"]}
+    assert 0.85 <= hit["score"] <= 1.0 and steps["coverage"]["name_score"] == 1.0
+    assert steps["shared"]["words"] == [{"query": "hikvision", "listed": "hikvision", "how": "exact",
+                                         "similarity": 1.0}]
+    assert steps["evidence"] == {"fact": "country", "query": "CN", "listed": ["CN"], "agrees": True,
+                                 "change": 0.03, "step": "evidence"}
     assert "'Hikvision' ↔ 'Hikvision' (alias)" in hit["explanation"]
 
 
