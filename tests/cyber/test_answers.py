@@ -49,7 +49,7 @@ def test_requirement_row_and_its_objective_conflict(tmp_path: Path) -> None:
     ("requirement_id,status\n3.12.4,not_applicable\n", "status", "3.12.4 cannot be not_applicable"),
     ("objective_id,status\n3.5.3[d],partial\n", "status", "partial is a requirement-level answer"),
     ("requirement_id,status,assessed_on\n3.1.1,met,01/02/2026\n", "assessed_on", "not an ISO date"),
-    ("requirement_id,status,poam\n3.1.1,not_met,perhaps\n", "poam", "poam must be yes or no"),
+    ("requirement_id,status,poam\n3.1.1,not_met,perhaps\n", "poam", "is not yes or no"),
     ("objective_id,requirement_id,status\n3.1.1[a],3.1.2,met\n", "requirement_id", "belongs to 3.1.1"),
     ("requirement_id,status\n3.5.3,partial\n3.5.3,partial\n", "status", "answered partial twice"),
 ])
