@@ -13,12 +13,11 @@ from functools import cache
 from typing import Any
 
 from kizuna.core.countries import to_alpha2
-from kizuna.core.datafiles import read_yaml
 from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.core.party import Party
-from kizuna.core.paths import bundled
 from kizuna.cyber.cmmc import CONDITIONAL, FINAL, NOT_ELIGIBLE
+from kizuna.cyber.rule_files import registry_policy
 from kizuna.cyber.rules import load_rules
 from kizuna.cyber.service import evaluate_stored
 from kizuna.cyber.store import CyberStore, Registration
@@ -37,9 +36,9 @@ class Policy:
 
 @cache
 def policy() -> Policy:
-    data = read_yaml(bundled("cyber", "registry.yaml"))
-    return Policy(tuple(data["trusted_statuses"]), int(data["max_assessment_age_days"]), data["max_age_citation"],
-                  tuple(data["sectors"]))
+    data = registry_policy()
+    return Policy(tuple(data.trusted_statuses), data.max_assessment_age_days, data.max_age_citation,
+                  tuple(data.sectors))
 
 
 @dataclass(slots=True)
