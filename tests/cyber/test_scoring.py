@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -220,3 +221,22 @@ def test_requirement_level_file_scores_like_objective_level(requirement_csv) -> 
 def test_partial_only_where_the_rules_define_it(requirement_csv) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match=r"3\.1\.1 has no partial case"):
         score_file(requirement_csv({"3.1.1": "partial"}), REV2, DAY)
+
+
+def test_rule_files_are_typed_and_errors_name_file_line_and_field(tmp_path: Path) -> None:
+    from kizuna.core.paths import bundled
+    from kizuna.core.rules import load_rules as load_rule_file
+    from kizuna.cyber.rule_files import RegistryPolicy
+
+    text = bundled("cyber", "registry.yaml").read_text(encoding="utf-8")
+    assert "max_assessment_age_days: 1095" in text
+    path = tmp_path / "registry.yaml"
+    path.write_text(text.replace("max_assessment_age_days: 1095", "max_assessment_age_days: -5"), encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_rule_file(path, RegistryPolicy)
+    assert error.value.field == "max_assessment_age_days"
+    assert error.value.line == text.splitlines().index("max_assessment_age_days: 1095") + 1
+    path.write_text(text + "\nmax_age_dayz: 3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="Extra inputs") as error:
+        load_rule_file(path, RegistryPolicy)  # a misspelt key is refused, not ignored
+    assert error.value.field == "max_age_dayz"

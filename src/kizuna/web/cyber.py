@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.core.pdf import render_pdf
-from kizuna.cyber import service
+from kizuna.cyber import schemas, service
 from kizuna.cyber.answers import parse_rows, write_answers
 from kizuna.cyber.catalog import REV2, catalog_ids, load_catalog
 from kizuna.cyber.oscal import _drop_none, assessment_results, poam_document
@@ -22,7 +22,7 @@ from kizuna.cyber.profiles import crosswalk, japanese_profile
 from kizuna.cyber.registry import STATUSES, Filters, list_registry, policy, register
 from kizuna.cyber.report import family_titles, render_html
 from kizuna.cyber.service import evaluate, evaluate_stored, import_answers, rules_for
-from kizuna.cyber.store import CyberStore
+from kizuna.cyber.store import CyberStore, PoamRecord
 from kizuna.web.i18n import gettext
 from kizuna.web.templating import add_nav, templates
 from kizuna.web.uploads import saved_upload
@@ -90,13 +90,13 @@ def _rows(answers: list[AnswerIn]) -> list[tuple[int, dict[str, Any]]]:
 
 
 # --- API ---------------------------------------------------------------------------------------------------------
-@router.get("/v1/cyber/catalogs", tags=["cyber"])
+@router.get("/v1/cyber/catalogs", tags=["cyber"], response_model=list[schemas.CatalogOut])
 def api_catalogs() -> list[dict[str, Any]]:
     """Catalogs that can be assessed (bundled NIST SP 800-171 Rev 2 and Rev 3, and imported ones)."""
     return [load_catalog(cid).to_summary() for cid in catalog_ids()]
 
 
-@router.post("/v1/cyber/score", tags=["cyber"])
+@router.post("/v1/cyber/score", tags=["cyber"], response_model=schemas.EvaluationOut)
 def api_score(request: ScoreRequest) -> dict[str, Any]:
     """Score answers (objective- or requirement-level): SPRS score, CMMC Level 2 status, every deduction and why.
 
@@ -106,13 +106,13 @@ def api_score(request: ScoreRequest) -> dict[str, Any]:
     return evaluate(catalog, answers, request.assessed_on or date.today()).to_dict()
 
 
-@router.get("/v1/cyber/assessments", tags=["cyber"])
+@router.get("/v1/cyber/assessments", tags=["cyber"], response_model=list[schemas.AssessmentOut])
 def api_assessments() -> list[dict[str, Any]]:
     with CyberStore() as store:
         return [r.to_dict() for r in store.assessments()]
 
 
-@router.post("/v1/cyber/assessments", tags=["cyber"], status_code=201)
+@router.post("/v1/cyber/assessments", tags=["cyber"], status_code=201, response_model=schemas.AssessmentOut)
 def api_create(body: AssessmentIn) -> dict[str, Any]:
     load_catalog(body.catalog)
     with CyberStore() as store:
@@ -120,14 +120,15 @@ def api_create(body: AssessmentIn) -> dict[str, Any]:
         return store.get(assessment_id).to_dict()
 
 
-@router.get("/v1/cyber/assessments/{assessment_id}", tags=["cyber"])
+@router.get("/v1/cyber/assessments/{assessment_id}", tags=["cyber"], response_model=schemas.EvaluationOut)
 def api_assessment(assessment_id: int, revision: int | None = None) -> dict[str, Any]:
     """A stored assessment evaluated: score, status, deductions, fixes, POA&M."""
     with CyberStore() as store:
         return evaluate_stored(store, assessment_id, revision).to_dict()
 
 
-@router.put("/v1/cyber/assessments/{assessment_id}/answers", tags=["cyber"])
+@router.put("/v1/cyber/assessments/{assessment_id}/answers", tags=["cyber"],
+            response_model=schemas.SavedEvaluationOut)
 def api_put_answers(assessment_id: int, answers: list[AnswerIn]) -> dict[str, Any]:
     """Store answers as a new revision (checked completely first; nothing is stored on error)."""
     with CyberStore() as store:
@@ -137,21 +138,24 @@ def api_put_answers(assessment_id: int, answers: list[AnswerIn]) -> dict[str, An
         return {"revision": revision, **evaluate_stored(store, assessment_id).to_dict()}
 
 
-@router.get("/v1/cyber/assessments/{assessment_id}/history", tags=["cyber"])
+@router.get("/v1/cyber/assessments/{assessment_id}/history", tags=["cyber"],
+            response_model=list[schemas.HistoryOut])
 def api_history(assessment_id: int) -> list[dict[str, Any]]:
     """Every saved revision with the score and status it gives under today's rules."""
     with CyberStore() as store:
         return service.history(store, assessment_id)
 
 
-@router.post("/v1/cyber/assessments/{assessment_id}/poam", tags=["cyber"])
+@router.post("/v1/cyber/assessments/{assessment_id}/poam", tags=["cyber"], response_model=list[PoamRecord])
 def api_poam(assessment_id: int, body: PoamIn) -> list[dict[str, Any]]:
     """Generate and store the POA&M from the unmet objectives."""
     with CyberStore() as store:
         return [i.to_dict() for i in service.make_poam(store, assessment_id, body.owner, body.owners, body.due_days)]
 
 
-@router.get("/v1/cyber/assessments/{assessment_id}/oscal/{kind}", tags=["cyber"])
+@router.get("/v1/cyber/assessments/{assessment_id}/oscal/{kind}", tags=["cyber"],
+            responses={200: {"description": "The OSCAL JSON document (NIST OSCAL 1.1 schema).",
+                             "content": {"application/json": {"schema": {"type": "object"}}}}})
 def api_oscal(assessment_id: int, kind: Literal["assessment-results", "poam"]) -> JSONResponse:
     """OSCAL assessment-results or plan-of-action-and-milestones JSON."""
     with CyberStore() as store:
@@ -161,7 +165,7 @@ def api_oscal(assessment_id: int, kind: Literal["assessment-results", "poam"]) -
         "Content-Disposition": f'attachment; filename="assessment-{assessment_id}-{kind}.json"'})
 
 
-@router.get("/v1/cyber/registry", tags=["cyber"])
+@router.get("/v1/cyber/registry", tags=["cyber"], response_model=list[schemas.RegistryRowOut])
 def api_registry(
     min_score: int | None = None,
     status: Annotated[list[str] | None, Param()] = None,
@@ -176,7 +180,7 @@ def api_registry(
                                                                    trusted))]
 
 
-@router.post("/v1/cyber/registry", tags=["cyber"], status_code=201)
+@router.post("/v1/cyber/registry", tags=["cyber"], status_code=201, response_model=schemas.RegisteredOut)
 def api_register(body: RegistrationIn) -> dict[str, Any]:
     with CyberStore() as store:
         company_id = register(store, body.name, body.country, body.sector, assessment_id=body.assessment_id,
