@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
 from kizuna.core.countries import to_alpha2
@@ -17,7 +16,7 @@ from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.core.party import Party
 from kizuna.cyber.cmmc import CONDITIONAL, FINAL, NOT_ELIGIBLE
-from kizuna.cyber.rule_files import registry_policy
+from kizuna.cyber.rule_files import RegistryPolicy, registry_policy
 from kizuna.cyber.rules import load_rules
 from kizuna.cyber.service import evaluate_stored
 from kizuna.cyber.store import CyberStore, Registration
@@ -26,19 +25,9 @@ from kizuna.screening import Hit, get_screener, screen
 STATUSES = (FINAL, CONDITIONAL, NOT_ELIGIBLE)
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
-    trusted_statuses: tuple[str, ...]
-    max_age_days: int
-    max_age_citation: str
-    sectors: tuple[str, ...]
-
-
-@cache
-def policy() -> Policy:
-    data = registry_policy()
-    return Policy(tuple(data.trusted_statuses), data.max_assessment_age_days, data.max_age_citation,
-                  tuple(data.sectors))
+def policy() -> RegistryPolicy:
+    """The registry's trust policy (``data/cyber/registry.yaml``)."""
+    return registry_policy()
 
 
 @dataclass(slots=True)
@@ -90,7 +79,7 @@ def screen_company(name: str, country: str) -> Screening:
 
 def judge(registration: Registration, screening: Screening, today: date) -> RegistryView:
     """Whether a registration is shown as trusted, and every reason."""
-    rules, rules_policy = load_rules(), policy()
+    rules, trust = load_rules(), policy()
     assessed = date.fromisoformat(registration.assessed_on)
     age = (today - assessed).days
     why: list[str] = []
@@ -101,7 +90,7 @@ def judge(registration: Registration, screening: Screening, today: date) -> Regi
         best = screening.hits[0]
         why.append(f"LISTED: matches {best.name} on {best.list_code} (score {best.score:.2f}); a listed company "
                    "is never shown as trusted")
-    if registration.cmmc_status not in rules_policy.trusted_statuses:
+    if registration.cmmc_status not in trust.trusted_statuses:
         trusted = False
         why.append(f"CMMC Level 2 status is {registration.cmmc_status.replace('_', ' ')}")
     if registration.cmmc_status == CONDITIONAL:
@@ -110,9 +99,10 @@ def judge(registration: Registration, screening: Screening, today: date) -> Regi
             trusted = False
             why.append(f"conditional status expired: the POA&M close-out was due {deadline} "
                        f"({rules.closeout_citation})")
-    if age > rules_policy.max_age_days:
+    if age > trust.max_assessment_age_days:
         trusted = False
-        why.append(f"assessment is {age} days old, over {rules_policy.max_age_days} ({rules_policy.max_age_citation})")
+        why.append(f"assessment is {age} days old, over {trust.max_assessment_age_days} "
+                   f"({trust.max_age_citation})")
     if trusted:
         why.append(f"no restricted-party hit; CMMC Level 2 {registration.cmmc_status}; assessed {age} days ago")
     return RegistryView(registration, company(registration), screening, trusted, why, age, deadline)
