@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from kizuna import __version__
+from kizuna.core.evidence import Citation, Evidence, EvidenceKind, Finding, Outcome
 from kizuna.core.templating import add_templates, env
 from kizuna.cyber.charts import COLOURS, LABELS, family_chart, score_scale
+from kizuna.cyber.rule_files import sprs_rules
 from kizuna.cyber.rules import load_rules
-from kizuna.cyber.service import Evaluation
+from kizuna.cyber.service import Evaluation, rules_for
 
 add_templates(Path(__file__).parent / "templates")  # cyber/report.html in the one Jinja environment
 
@@ -24,6 +26,30 @@ def family_titles(evaluation: Evaluation) -> dict[str, str]:
         domain = rules.weights[family.requirement_ids[0]].family if rules else ""
         titles[family.id] = f"{domain} {family.title}".strip()
     return titles
+
+
+_OUTCOMES = {"met": Outcome.MET, "not_met": Outcome.NOT_MET, "partial": Outcome.NOT_MET,
+             "not_applicable": Outcome.NOT_APPLICABLE}
+
+
+def findings(evaluation: Evaluation) -> dict[str, Finding]:
+    """Requirement id -> the finding the report states for it: met or not met, the sentence from
+    ``findings`` in sprs_rules.yaml, the rule's citation, and the objectives as evidence."""
+    texts, rules = sprs_rules().findings, rules_for(evaluation.catalog)
+    out = {}
+    for result in evaluation.report.requirements:
+        applicable = result.objectives_total - result.objectives_not_applicable
+        values = {"requirement": result.practice_id or result.id, "title": result.title,
+                  "objectives_met": result.objectives_met, "applicable": applicable, "points": result.points,
+                  "reason": result.reason}
+        cited = result.citation or (rules.weight_citation(result.id) if rules else evaluation.catalog.source)
+        citation = Citation(result.id, result.title, cited, rules.source_url if rules else "")
+        evidence = Evidence(EvidenceKind.ASSESSMENT, f"{result.objectives_met} of {applicable} objectives met",
+                            data={"status": result.status, "open_objectives": list(result.open_objectives),
+                                  "unanswered": result.unanswered, "points": result.points})
+        out[result.id] = Finding.from_rule(_OUTCOMES[result.status], getattr(texts, result.status), values,
+                                           rule=result.id, citations=(citation,), evidence=(evidence,))
+    return out
 
 
 def report_context(evaluation: Evaluation) -> dict[str, Any]:
@@ -41,6 +67,7 @@ def report_context(evaluation: Evaluation) -> dict[str, Any]:
         "record": evaluation.record,
         "catalog": evaluation.catalog,
         "titles": titles,
+        "findings": findings(evaluation),
         "charts": charts,
         "colours": COLOURS,
         "labels": LABELS,

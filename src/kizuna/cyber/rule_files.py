@@ -62,6 +62,15 @@ class PlanOfAction(RuleModel):
     verified: bool
 
 
+class FindingTexts(RuleModel):
+    """The report's sentence per requirement status (``str.format`` templates over the result's values)."""
+
+    met: str
+    not_met: str
+    partial: str
+    not_applicable: str
+
+
 class SprsRules(RuleModel):
     """``sprs_rules.yaml``: the DoD Assessment Methodology v1.2.1 scoring rules."""
 
@@ -75,6 +84,7 @@ class SprsRules(RuleModel):
     not_applicable: NotApplicable
     gate: Gate
     plan_of_action: PlanOfAction
+    findings: FindingTexts
 
 
 class PoamException(RuleModel):
