@@ -32,7 +32,7 @@ def test_the_proposed_cable_raises_exactly_the_pairs_it_claims(network: Network)
     proposal = plan(view, "TO", region="pacific-islands", top=3)
     best = proposal.candidates[0]
     assert "TO" in (best.place_a, best.place_b)
-    assert best.length_km <= proposal.rules["max_length_km"]
+    assert best.length_km <= proposal.rules.max_length_km
     new = Cable("proposed", "Proposed", (best.station_a, best.station_b), rfs_year=2022)
     extended = Network({**network.cables, "proposed": new}, network.landing_points, network.dataset)
     after = apply(extended, Scenario())

@@ -108,6 +108,22 @@ def test_csv_errors_name_file_line_and_field(tmp_path: Path) -> None:
     assert (error.value.line, error.value.field) == (1, "country")
 
 
+def test_planned_column_is_a_yes_no_cell(tmp_path: Path) -> None:
+    points = [("a1", "JP", 35.0, 140.0), ("b1", "TW", 25.0, 121.5)]
+    directory = write_csv_dataset(tmp_path / "planned", points, [("ab", ["a1", "b1"]), ("ba", ["b1", "a1"])])
+    text = (directory / "cables.csv").read_text(encoding="utf-8").splitlines()
+    text[1], text[2] = text[1].replace(",false,", ",Yes,"), text[2].replace(",false,", ",n,")
+    (directory / "cables.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    network = load_network(directory)
+    assert (network.cables["ab"].is_planned, network.cables["ba"].is_planned) == (True, False)
+    bad = write_csv_dataset(tmp_path / "soon", points, [])  # a new directory: networks are cached per path
+    (bad / "cables.csv").write_text("\n".join([*text[:2], text[2].replace(",n,", ",soon,")]) + "\n",
+                                    encoding="utf-8")
+    with pytest.raises(InputError, match="not yes or no") as error:
+        load_network(bad)
+    assert (error.value.line, error.value.field) == (3, "planned")
+
+
 def test_broken_json_names_the_line(tmp_path: Path) -> None:
     (tmp_path / "tg" / "cable").mkdir(parents=True)
     (tmp_path / "tg" / "cable" / "cables.json").write_text('{\n  "x": {\n  oops\n}', encoding="utf-8")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from kizuna.core.errors import InputError
@@ -49,7 +51,7 @@ def test_requirement_row_and_its_objective_conflict(tmp_path: Path) -> None:
     ("requirement_id,status\n3.12.4,not_applicable\n", "status", "3.12.4 cannot be not_applicable"),
     ("objective_id,status\n3.5.3[d],partial\n", "status", "partial is a requirement-level answer"),
     ("requirement_id,status,assessed_on\n3.1.1,met,01/02/2026\n", "assessed_on", "not an ISO date"),
-    ("requirement_id,status,poam\n3.1.1,not_met,perhaps\n", "poam", "poam must be yes or no"),
+    ("requirement_id,status,poam\n3.1.1,not_met,perhaps\n", "poam", "is not yes or no"),
     ("objective_id,requirement_id,status\n3.1.1[a],3.1.2,met\n", "requirement_id", "belongs to 3.1.1"),
     ("requirement_id,status\n3.5.3,partial\n3.5.3,partial\n", "status", "answered partial twice"),
 ])
@@ -144,3 +146,30 @@ def test_template_is_blank_and_lists_every_objective(tmp_path: Path) -> None:
     assert read(path).answers == {}  # a blank template is valid: everything unanswered
     with pytest.raises(InputError, match="no rows"):
         read(write_csv(tmp_path / "empty.csv", "requirement_id,status\n"))
+
+
+def test_formula_like_evidence_is_neutralised_on_export_and_restored_on_import(tmp_path: Path) -> None:
+    from kizuna.cyber.answers import Answer, Status
+
+    original = answer_set()
+    hostile = {"3.1.1[a]": '=HYPERLINK("https://evil.example","open")', "3.1.1[b]": "+81 3 1234 5678 (help desk)",
+               "3.1.1[c]": "@SUM(A1:A9)", "3.1.1[d]": "-see ticket 4411", "3.1.1[e]": "'quoted already"}
+    for objective_id, text in hostile.items():
+        original.answers[objective_id] = Answer(objective_id, Status.MET, text)
+    path = tmp_path / "answers.csv"
+    write_answers(path, load_catalog(REV2), original)
+    raw = path.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in raw and "'@SUM" in raw and ",=HYPERLINK" not in raw.replace('"', "")
+    assert read(path).answers == original.answers
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(evidence=st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40))
+def test_any_evidence_survives_export_then_import(tmp_path: Path, evidence: str) -> None:
+    from kizuna.cyber.answers import Answer, Status
+
+    original = answer_set()
+    original.answers["3.1.1[a]"] = Answer("3.1.1[a]", Status.MET, evidence.strip())
+    path = tmp_path / "answers.csv"
+    write_answers(path, load_catalog(REV2), original)
+    assert read(path).answers["3.1.1[a]"] == original.answers["3.1.1[a]"]

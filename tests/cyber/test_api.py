@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from kizuna.cyber import service
 from kizuna.cyber.rules import load_rules
+from kizuna.cyber.store import CyberStore
 from kizuna.web.app import create_app
 
 
@@ -52,6 +54,8 @@ def test_assessment_answers_history_poam_oscal(client: TestClient) -> None:
     assert second["revision"] == 2 and second["cmmc_level2_status"] == "final"
     history = client.get(f"{url}/history").json()
     assert [(h["revision"], h["sprs_score"]) for h in history] == [(1, 109), (2, 110)]
+    with CyberStore() as store:  # the API's history is the service's, as the CLI prints it
+        assert history == service.history(store, created["id"])
     assert client.get(url, params={"revision": 1}).json()["sprs_score"] == 109
     # a POA&M of the final revision is empty; of a revision with gaps it is not
     client.put(f"{url}/answers", json=all_requirements(**{"3_1_3": "not_met", "3_3_3": "not_met"}))
@@ -79,7 +83,11 @@ def test_registry_api_filters(client: TestClient) -> None:
         assert response.status_code == 201
     rows = {r["name"]: r for r in client.get("/v1/cyber/registry").json()}
     assert rows["Hangzhou Hikvision Digital Technology Co., Ltd."]["trusted"] is False
-    assert rows["Hangzhou Hikvision Digital Technology Co., Ltd."]["screening"]["hits"][0]["source_url"]
+    hikvision = rows["Hangzhou Hikvision Digital Technology Co., Ltd."]
+    hit = hikvision["screening"]["hits"][0]
+    assert hit["source_url"] and hit["explanation"] and hit["matched_name"] and 0 < hit["score"] <= 1
+    assert hikvision["party"]["kind"] == "organization" and hikvision["party"]["country"] == "CN"
+    assert hikvision["party"]["source"] == f"cyber registry, company {hikvision['company_id']}"
     assert rows["Old Forge Metals"]["trusted"] is False and "days old" in rows["Old Forge Metals"]["why"][0]
     assert rows["Minato Composites"]["trusted"] is True
     found = client.get("/v1/cyber/registry", params={"min_score": 100, "country": "US"}).json()
@@ -92,3 +100,14 @@ def test_registry_api_filters(client: TestClient) -> None:
                                                   "sprs_score": 100, "cmmc_status": "conditional",
                                                   "assessed_on": "2026-01-01"})
     assert bad.status_code == 422 and "unknown country" in bad.json()["detail"]
+
+
+def test_every_cyber_route_has_a_response_schema(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    operations = [(path, method, op) for path, item in paths.items() if path.startswith("/v1/cyber/")
+                  for method, op in item.items()]
+    assert len(operations) == 11
+    for path, method, op in operations:
+        status = "201" if method == "post" and path in ("/v1/cyber/assessments", "/v1/cyber/registry") else "200"
+        schema = op["responses"][status]["content"]["application/json"]["schema"]
+        assert schema.get("$ref") or schema.get("items", {}).get("$ref") or schema.get("type") == "object", path

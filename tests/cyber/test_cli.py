@@ -108,6 +108,8 @@ def test_registry_listed_company_is_never_trusted(kizuna_home: Path) -> None:
     assert listed["screening"]["listed"] is True and listed["trusted"] is False
     assert listed["sprs_score"] == 110 and "never shown as trusted" in listed["why"][0]
     assert rows["Sakura Precision K.K."]["screening"]["listed"] is False
+    text = kizuna("cyber", "registry", "list", home=kizuna_home).stdout
+    assert "LISTED" in text and listed["screening"]["hits"][0]["list"] in text  # the hit's list, in words
     trusted = json.loads(kizuna("cyber", "registry", "list", "--trusted", "--country", "JP", "--json",
                                 home=kizuna_home).stdout)
     names = [r["name"] for r in trusted]  # the session's data directory may hold other tests' companies

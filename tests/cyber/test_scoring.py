@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -221,3 +222,42 @@ def test_requirement_level_file_scores_like_objective_level(requirement_csv: Wri
 def test_partial_only_where_the_rules_define_it(requirement_csv: WriteAnswers) -> None:
     with pytest.raises(InputError, match=r"3\.1\.1 has no partial case"):
         score_file(requirement_csv({"3.1.1": "partial"}), REV2, DAY)
+
+
+def test_rule_files_are_typed_and_errors_name_file_line_and_field(tmp_path: Path) -> None:
+    from kizuna.core.paths import bundled
+    from kizuna.core.rules import load_rules as load_rule_file
+    from kizuna.cyber.rule_files import RegistryPolicy
+
+    text = bundled("cyber", "registry.yaml").read_text(encoding="utf-8")
+    assert "max_assessment_age_days: 1095" in text
+    path = tmp_path / "registry.yaml"
+    path.write_text(text.replace("max_assessment_age_days: 1095", "max_assessment_age_days: -5"), encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_rule_file(path, RegistryPolicy)
+    assert error.value.field == "max_assessment_age_days"
+    assert error.value.line == text.splitlines().index("max_assessment_age_days: 1095") + 1
+    path.write_text(text + "\nmax_age_dayz: 3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="Extra inputs") as error:
+        load_rule_file(path, RegistryPolicy)  # a misspelt key is refused, not ignored
+    assert error.value.field == "max_age_dayz"
+
+
+def test_the_report_states_each_requirement_as_a_core_finding_with_its_citation() -> None:
+    from kizuna.core.evidence import Outcome
+    from kizuna.cyber.report import findings, render_html
+    from kizuna.cyber.service import evaluate
+    from tests.cyber.conftest import answer_set
+
+    evaluation = evaluate(load_catalog(REV2), answer_set({"3.1.3": Status.NOT_MET, "3.1.12": Status.NOT_APPLICABLE}),
+                          date(2026, 3, 1))
+    found = findings(evaluation)
+    assert Counter(f.outcome for f in found.values()) == {Outcome.MET: 108, Outcome.NOT_MET: 1,
+                                                          Outcome.NOT_APPLICABLE: 1}
+    unmet = found["3.1.3"]
+    assert unmet.text.startswith("AC.L2-3.1.3, −1: NOT MET") and unmet.citation is not None
+    assert unmet.citation.citation == "DoD AM v1.2.1 §5.d.iii, Annex A: value 1"
+    assert unmet.evidence[0].data["open_objectives"] == [f"3.1.3[{x}]" for x in "abcde"]
+    assert found["3.1.1"].text == "AC.L2-3.1.1 met: 6 of 6 applicable objectives met"
+    html = render_html(evaluation)
+    assert html.count('data-outcome="not met"') == 1 and unmet.text in html

@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -23,15 +22,9 @@ from kizuna.cables.corridors import Corridor, find_corridor
 from kizuna.cables.critical import region_places
 from kizuna.cables.flow import FlowNetwork
 from kizuna.cables.places_graph import distance_km, hypergraph, parse_endpoint
+from kizuna.cables.rules import BuildRules, build_rules
 from kizuna.cables.scenario import Scenario, View, apply
-from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
-from kizuna.core.paths import bundled
-
-
-@cache
-def build_rules() -> dict[str, float]:
-    return {k: float(v) for k, v in read_yaml(bundled("cables", "build.yaml")).items()}
 
 
 @dataclass(slots=True)
@@ -79,7 +72,7 @@ class BuildPlan:
     before: dict[str, int]
     candidates: list[Candidate]
     reroutes: list[Reroute]
-    rules: dict[str, float]
+    rules: BuildRules
 
 
 def _great_circle(lat1: float, lon1: float, lat2: float, lon2: float, points: int) -> MultiLineString:
@@ -163,7 +156,7 @@ def plan(view: View, target: str, partner: str | None = None, region: str | None
     return BuildPlan(end.key, partners, before, candidates[:top], _reroutes(view, end.key, partners, before), rules)
 
 
-def _shortest(view: View, xs: list[str], ys: list[str], rules: dict[str, float],
+def _shortest(view: View, xs: list[str], ys: list[str], rules: BuildRules,
               corridors: list[Corridor]) -> tuple[str, str, float] | None:
     points = view.network.landing_points
     options = []
@@ -171,11 +164,11 @@ def _shortest(view: View, xs: list[str], ys: list[str], rules: dict[str, float],
         pa = points[a]
         for b in ys:
             pb = points[b]
-            km = distance_km(pa.lat, pa.lon, pb.lat, pb.lon) * rules["route_factor"]  # type: ignore[arg-type]
-            if km <= rules["max_length_km"]:
+            km = distance_km(pa.lat, pa.lon, pb.lat, pb.lon) * rules.route_factor  # type: ignore[arg-type]
+            if km <= rules.max_length_km:
                 options.append((km, a, b))
     for km, a, b in sorted(options):
-        if _avoids(points[a], points[b], corridors, int(rules["path_points"])):
+        if _avoids(points[a], points[b], corridors, rules.path_points):
             return a, b, km
     return None
 

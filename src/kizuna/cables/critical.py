@@ -4,22 +4,15 @@ region, and the places that hang on a single cable or a single station."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import numpy as np
 
 from kizuna.cables.analysis import all_pairs
+from kizuna.cables.rules import regions
 from kizuna.cables.scenario import View
 from kizuna.core.countries import country_name
-from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
-from kizuna.core.paths import bundled
-
-
-@cache
-def regions() -> dict[str, dict[str, Any]]:
-    return dict(read_yaml(bundled("cables", "regions.yaml"))["regions"])
 
 
 def region_places(name: str | None, view: View) -> list[str]:
@@ -27,10 +20,10 @@ def region_places(name: str | None, view: View) -> list[str]:
     present = {p for places in view.international().values() for p in places}
     if name is None:
         return sorted(present)
-    region = regions().get(name)
-    if region is None:
-        raise InputError(f"unknown region {name!r} (known: {', '.join(sorted(regions()))})", field="--region")
-    return sorted(set(region["places"]) & present)
+    known = regions().regions
+    if name not in known:
+        raise InputError(f"unknown region {name!r} (known: {', '.join(sorted(known))})", field="--region")
+    return sorted(set(known[name].places) & present)
 
 
 @dataclass(slots=True)

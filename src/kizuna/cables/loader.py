@@ -17,7 +17,7 @@ from kizuna.cables.model import Cable, Dataset, LandingPoint, Line, Network
 from kizuna.cables.places import place_of
 from kizuna.core.datafiles import read_json, read_yaml, require
 from kizuna.core.errors import InputError, NotFoundError
-from kizuna.core.tables import read_table
+from kizuna.core.tables import read_table, yes_no
 
 ENV_VAR = "KIZUNA_CABLES_DATA"
 _REPO_DATA = Path(__file__).resolve().parents[3] / "data-noncommercial" / "cables"
@@ -195,9 +195,7 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, st
     if not path.is_file():
         raise InputError("file missing (CSV layout needs cables.csv and landing_points.csv)", path=path)
     table = read_table(path)
-    for name in required:
-        if name not in table.header:
-            raise InputError(f"column missing (needs {', '.join(required)})", path=path, line=1, field=name)
+    table.require(*required)
     return [(line, {k: str(v).strip() for k, v in row.items()}) for line, row in table.records()]
 
 
@@ -261,13 +259,11 @@ def load_csv(directory: Path) -> Network:
         year_text = row.get("rfs_year", "")
         if year_text and not year_text.isdigit():
             raise InputError(f"{year_text!r} is not a year", path=cables_path, line=line, field="rfs_year")
-        planned = row.get("planned", "").casefold()
-        if planned not in ("", "true", "false", "yes", "no", "1", "0"):
-            raise InputError(f"{row['planned']!r} is not true/false", path=cables_path, line=line, field="planned")
+        planned = yes_no(row.get("planned", ""), path=cables_path, line=line, field="planned")
         cables[cable_id] = Cable(
             id=cable_id, name=row.get("name") or cable_id, landings=tuple(dict.fromkeys(landings)),
             owners=_list(row.get("owners", "")), suppliers=_list(row.get("suppliers", "")),
-            rfs_year=int(year_text) if year_text else None, is_planned=planned in ("true", "yes", "1"),
+            rfs_year=int(year_text) if year_text else None, is_planned=bool(planned),
             length_km=_float(row.get("length_km", ""), cables_path, line, "length_km"), url=row.get("url") or None,
             routes=tuple(routes.get(cable_id, ())))
     meta = _dataset_meta(directory)

@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from kizuna.cables.rules import place_file
 from kizuna.core.countries import to_alpha2
-from kizuna.core.datafiles import read_yaml
-from kizuna.core.paths import bundled
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +21,8 @@ class PlaceRules:
 @cache
 def place_rules() -> PlaceRules:
     """The bundled place rules."""
-    data = read_yaml(bundled("cables", "places.yaml"))
-    return PlaceRules({k.casefold(): v for k, v in data["country_aliases"].items()},
-                      dict(data["landing_point_places"]))
+    data = place_file()
+    return PlaceRules({k.casefold(): v for k, v in data.country_aliases.items()}, dict(data.landing_point_places))
 
 
 def place_of(landing_point_id: str, country: str) -> str | None:

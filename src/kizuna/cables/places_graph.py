@@ -5,15 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 from kizuna.cables.flow import Hypergraph
 from kizuna.cables.model import Network
+from kizuna.cables.rules import hubs
 from kizuna.cables.scenario import View
 from kizuna.core.countries import country_name, to_alpha2
-from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
-from kizuna.core.paths import bundled
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -39,11 +37,6 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-@cache
-def hubs() -> dict[str, dict[str, object]]:
-    return dict(read_yaml(bundled("cables", "hubs.yaml"))["hubs"])
-
-
 def parse_endpoint(text: str, network: Network) -> Endpoint:
     """``JP`` or ``Japan`` (a country), ``hub:tokyo``, or a landing station id (``maruyama-japan``)."""
     value = text.strip()
@@ -52,10 +45,10 @@ def parse_endpoint(text: str, network: Network) -> Endpoint:
         hub = hubs().get(name)
         if hub is None:
             raise InputError(f"unknown hub {name!r} (known: {', '.join(sorted(hubs()))})", field="endpoint")
-        lat, lon, radius = float(hub["lat"]), float(hub["lon"]), float(hub["radius_km"])  # type: ignore[arg-type]
+        lat, lon, radius = hub.lat, hub.lon, hub.radius_km
         stations = frozenset(lp.id for lp in network.landing_points.values() if lp.lat is not None
                              and lp.lon is not None and distance_km(lat, lon, lp.lat, lp.lon) <= radius)
-        return Endpoint("hub", f"hub:{name}", str(hub["name"]), stations)
+        return Endpoint("hub", f"hub:{name}", hub.name, stations)
     station_id = value[8:] if value.casefold().startswith("station:") else value
     if station_id in network.landing_points:
         point = network.landing_points[station_id]

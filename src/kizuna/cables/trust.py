@@ -1,9 +1,9 @@
 """Trust by role: which cables have a supplier or owner of concern, matched through kizuna.screening.
 
-The parties of concern, the roles and the share that triggers a filter are data (``data/cables/concern.yaml``
-or a user's file in the same shape). Each owner and supplier name of the dataset is screened against the
-parties with the project's name matcher, so spellings, scripts and legal-form variants match without any
-hand-written string test.
+The parties of concern, the roles, the share that triggers a rule and the words of each finding are data
+(``data/cables/concern.yaml`` or a user's file in the same shape, read through ``core.rules``). Each owner and
+supplier name of the dataset is screened against the parties with ``kizuna.screening.screen`` (one screener per
+concern list per process), so spellings, scripts and legal-form variants match without any hand-written test.
 """
 
 from __future__ import annotations
@@ -11,74 +11,79 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
 
 from kizuna.cables.model import Cable, Network
-from kizuna.core.datafiles import read_yaml
 from kizuna.core.entity import Entry, Name, NameKind, PartyKind, Provenance
 from kizuna.core.errors import InputError
+from kizuna.core.evidence import Citation, Evidence, EvidenceKind, Finding, Outcome, Reason
+from kizuna.core.party import Party
 from kizuna.core.paths import bundled
-from kizuna.screening.index import ScreeningIndex
-from kizuna.screening.model import Query
-from kizuna.screening.screener import Screener
+from kizuna.core.rules import RuleModel, load_rules
+from kizuna.screening import Hit, screen
 
 LIST_CODE = "cables-concern"
-ROLES = ("supplier", "owner")
+Role = Literal["supplier", "owner"]
+ROLES: tuple[Role, ...] = ("supplier", "owner")
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-@dataclass(frozen=True, slots=True)
-class Party:
-    """A supplier or owner of concern, with the roles in which it matters and why."""
+class RoleRule(RuleModel):
+    """When a party of concern in this role makes a cable untrusted, and the words of the finding."""
 
-    id: str
-    name: str
-    aliases: tuple[str, ...]
-    roles: tuple[str, ...]
-    country: str | None
+    enabled: bool = True
+    min_share: Annotated[float, Field(ge=0, le=1)] = 0.0  # assumed share (1 / listed parties) that triggers
+    why: str = ""
+    finding: str = "{role} {data_name!r} matches {party} ({citation}, assumed share {share:.0%})"
+
+
+class ConcernPartyRule(RuleModel):
+    id: Text
+    name: Text
+    aliases: list[str] = Field(default_factory=list)
+    roles: list[Role] = Field(min_length=1)
+    country: str | None = None
+    why: str = ""
+    citation: Text
+    source_url: str = ""
+
+
+class ConcernFile(RuleModel):
+    """``data/cables/concern.yaml``: the match threshold, the rule of each role and the parties of concern."""
+
+    match_threshold: Annotated[float, Field(gt=0, le=1)] = 0.8
+    rules: dict[Role, RoleRule] = Field(default_factory=dict)
+    parties: list[ConcernPartyRule] = Field(min_length=1)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ConcernParty:
+    """A supplier or owner of concern: the party, the roles in which it matters, why, and the act that says so."""
+
+    party: Party
+    roles: tuple[Role, ...]
     why: str
-    citation: str
-    source_url: str
+    citation: Citation
+
+    @property
+    def id(self) -> str:
+        return self.party.id
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    role: str
-    enabled: bool
-    min_share: float
-    why: str
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ConcernList:
     """Parties of concern and the rules that make a cable untrusted; ``path`` is the file they came from."""
 
     path: str
-    parties: tuple[Party, ...]
-    rules: dict[str, Rule]
+    parties: tuple[ConcernParty, ...]
+    rules: dict[Role, RoleRule]
     match_threshold: float
+    entries: tuple[Entry, ...]  # the parties as screening entries
 
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One reason a cable is untrusted: a data name matched to a party of concern in a role."""
-
-    role: str
-    data_name: str
-    party_id: str
-    party_name: str
-    score: float
-    share: float
-    citation: str
-    source_url: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"role": self.role, "data_name": self.data_name, "party": self.party_name, "party_id": self.party_id,
-                "match_score": self.score, "assumed_share": round(self.share, 3), "citation": self.citation,
-                "source_url": self.source_url}
-
-    def explain(self) -> str:
-        share = "" if self.role == "supplier" else f", assumed share {self.share:.0%}"
-        return f"{self.role} {self.data_name!r} matches {self.party_name} ({self.citation}{share})"
+    def party(self, party_id: str) -> ConcernParty:
+        return next(p for p in self.parties if p.id == party_id)
 
 
 @dataclass(slots=True)
@@ -87,7 +92,7 @@ class TrustReport:
 
     concern: ConcernList
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # cable id -> findings that trigger
-    matches: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # data name -> (party id, score)
+    matches: dict[str, list[Hit]] = field(default_factory=dict)  # data name -> its hits among the parties
 
     def untrusted(self, cable_id: str) -> bool:
         return bool(self.findings.get(cable_id))
@@ -97,21 +102,26 @@ class TrustReport:
         return "concern" if self.untrusted(cable_id) else "trusted"
 
     def why(self, cable_id: str) -> str:
-        return "; ".join(f.explain() for f in self.findings.get(cable_id, []))
+        return "; ".join(f.text for f in self.findings.get(cable_id, []))
 
     def brief(self, cable_id: str) -> str:
         """``supplier HMN Technologies Co., Ltd.; owner China Telecom`` (the citations are in ``why``)."""
-        return "; ".join(dict.fromkeys(f"{f.role} {f.party_name}" for f in self.findings.get(cable_id, [])))
+        return "; ".join(dict.fromkeys(f"{role_of(f)} {f.evidence[0].data['party']}"
+                                       for f in self.findings.get(cable_id, [])))
+
+    def by_role(self, cable_ids: list[str]) -> dict[str, int]:
+        """How many of ``cable_ids`` have a finding in each role."""
+        return {role: sum(any(role_of(f) == role for f in self.findings.get(c, [])) for c in cable_ids)
+                for role in ROLES}
 
 
-def _text(value: Any, path: Path, field_name: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InputError("missing or not text", path=path, field=field_name)
-    return value.strip()
+def role_of(finding: Finding) -> str:
+    """The role (supplier, owner) a trust finding is about."""
+    return str(finding.evidence[0].data["role"])
 
 
 def load_concern(path: str | Path | None = None) -> ConcernList:
-    """Read a concern list (the bundled one by default)."""
+    """Read a concern list (the bundled one by default); InputError naming file, line and field."""
     return _load_concern(Path(path).resolve() if path else bundled("cables", "concern.yaml"))
 
 
@@ -119,60 +129,35 @@ def load_concern(path: str | Path | None = None) -> ConcernList:
 def _load_concern(path: Path) -> ConcernList:
     if not path.is_file():
         raise InputError("concern list not found", path=path)
-    data = read_yaml(path)
-    parties = []
-    for i, item in enumerate(data.get("parties") or []):
-        where = f"parties[{i}]"
-        roles = tuple(item.get("roles") or ())
-        if not roles or any(r not in ROLES for r in roles):
-            raise InputError(f"roles must be a list of {', '.join(ROLES)}", path=path, field=f"{where}.roles")
-        parties.append(Party(
-            id=_text(item.get("id"), path, f"{where}.id"), name=_text(item.get("name"), path, f"{where}.name"),
-            aliases=tuple(str(a) for a in item.get("aliases") or ()), roles=roles, country=item.get("country"),
-            why=str(item.get("why", "")).strip(), citation=_text(item.get("citation"), path, f"{where}.citation"),
-            source_url=str(item.get("source_url", ""))))
-    if not parties:
-        raise InputError("no parties", path=path, field="parties")
-    rules = {}
-    for role in ROLES:
-        raw = (data.get("rules") or {}).get(role) or {}
-        share = raw.get("min_share", 0.0)
-        if not isinstance(share, int | float) or not 0 <= share <= 1:
-            raise InputError("min_share must be a number from 0 to 1", path=path, field=f"rules.{role}.min_share")
-        rules[role] = Rule(role, bool(raw.get("enabled", True)), float(share), str(raw.get("why", "")))
-    threshold = data.get("match_threshold", 0.8)
-    if not isinstance(threshold, int | float) or not 0 < threshold <= 1:
-        raise InputError("match_threshold must be a number in (0, 1]", path=path, field="match_threshold")
-    return ConcernList(str(path), tuple(parties), rules, float(threshold))
+    data = load_rules(path, ConcernFile)
+    parties = tuple(ConcernParty(
+        Party(p.name, PartyKind.ORGANIZATION, p.id, [Name(a, NameKind.ALIAS) for a in p.aliases], p.country,
+              source=str(path), source_url=p.source_url),
+        tuple(p.roles), p.why.strip(), Citation(p.id, p.why.strip(), p.citation, p.source_url))
+        for p in data.parties)
+    rules = {role: data.rules.get(role, RoleRule()) for role in ROLES}
+    return ConcernList(str(path), parties, rules, data.match_threshold, _entries(str(path), parties))
 
 
-def concern_entries(concern: ConcernList) -> list[Entry]:
-    """The parties of concern as screening entries."""
-    return [Entry(list_code=LIST_CODE, entry_id=p.id, name=p.name, entity_type=PartyKind.ORGANIZATION,
-                  provenance=Provenance(LIST_CODE, concern.path, "", p.source_url),
-                  aliases=[Name(a, NameKind.ALIAS) for a in p.aliases],
-                  countries=[p.country] if p.country else [], citation=p.citation, remarks=p.why)
-            for p in concern.parties]
+def _entries(path: str, parties: tuple[ConcernParty, ...]) -> tuple[Entry, ...]:
+    return tuple(Entry(list_code=LIST_CODE, entry_id=p.id, name=p.party.name, entity_type=p.party.kind,
+                       provenance=Provenance(LIST_CODE, path, "", p.party.source_url), aliases=list(p.party.aliases),
+                       countries=[p.party.country] if p.party.country else [], citation=p.citation.citation,
+                       remarks=p.why)
+                 for p in parties)
 
 
-_screeners: dict[str, Screener] = {}
 _reports: dict[tuple[int, str], TrustReport] = {}
 
 
-def _screener(concern: ConcernList) -> Screener:
-    if concern.path not in _screeners:
-        _screeners[concern.path] = Screener(ScreeningIndex.build(concern_entries(concern), snapshot_id=LIST_CODE))
-    return _screeners[concern.path]
-
-
-def match_names(names: set[str], concern: ConcernList) -> dict[str, list[tuple[str, float]]]:
-    """Each data name's matches among the parties of concern: (party id, screening score), best first."""
-    screener = _screener(concern)
-    found: dict[str, list[tuple[str, float]]] = {}
+def match_names(names: set[str], concern: ConcernList) -> dict[str, list[Hit]]:
+    """Each data name's hits among the parties of concern, best first (names with none are left out)."""
+    found: dict[str, list[Hit]] = {}
     for name in sorted(names):
-        hits = screener.screen(Query(name), threshold=concern.match_threshold)
+        # The data says nothing of the kind of an owner or supplier: screened as of unknown kind.
+        hits = screen(Party(name), entries=concern.entries, threshold=concern.match_threshold)
         if hits:
-            found[name] = [(h.entry_id, h.score) for h in hits]
+            found[name] = hits
     return found
 
 
@@ -183,21 +168,19 @@ def assess(network: Network, concern: ConcernList | None = None) -> TrustReport:
     if key in _reports:
         return _reports[key]
     names = {n for c in network.cables.values() for n in (*c.owners, *c.suppliers)}
-    matches = match_names(names, concern)
-    parties = {p.id: p for p in concern.parties}
-    report = TrustReport(concern, matches=matches)
+    report = TrustReport(concern, matches=match_names(names, concern))
     for cable in network.cables.values():
-        findings = _findings(cable, matches, parties, concern)
+        findings = _findings(cable, report.matches, concern)
         if findings:
             report.findings[cable.id] = findings
     _reports[key] = report
     return report
 
 
-def _findings(cable: Cable, matches: dict[str, list[tuple[str, float]]], parties: dict[str, Party],
-              concern: ConcernList) -> list[Finding]:
+def _findings(cable: Cable, matches: dict[str, list[Hit]], concern: ConcernList) -> list[Finding]:
     out = []
-    for role, names in (("supplier", cable.suppliers), ("owner", cable.owners)):
+    by_role: tuple[tuple[Role, tuple[str, ...]], ...] = (("supplier", cable.suppliers), ("owner", cable.owners))
+    for role, names in by_role:
         rule = concern.rules[role]
         if not rule.enabled or not names:
             continue
@@ -205,10 +188,23 @@ def _findings(cable: Cable, matches: dict[str, list[tuple[str, float]]], parties
         if share < rule.min_share:
             continue
         for name in names:
-            for party_id, score in matches.get(name, []):
-                party = parties[party_id]
-                if role in party.roles:
-                    out.append(Finding(role, name, party.id, party.name, score, share, party.citation,
-                                       party.source_url))
-                    break
+            hit = next((h for h in matches.get(name, []) if role in concern.party(h.entry_id).roles), None)
+            if hit is not None:
+                out.append(_finding(role, name, share, hit, concern.party(hit.entry_id), rule))
     return out
+
+
+def _finding(role: Role, data_name: str, share: float, hit: Hit, party: ConcernParty, rule: RoleRule) -> Finding:
+    """A data name matched to a party of concern: the evidence is the screening hit and the assumed share."""
+    values = {"role": role, "data_name": data_name, "party": party.party.name, "party_id": party.id,
+              "citation": party.citation.citation, "share": share, "min_share": rule.min_share}
+    evidence = Evidence(
+        EvidenceKind.LIST_HIT, f"{data_name!r} matches {party.party.name}", Party(data_name).ref(), hit.score,
+        (Reason("screening-match", hit.explanation, {"matched_name": hit.matched_name, "score": round(hit.score, 4)}),
+         Reason("assumed-share", f"assumed share {share:.0%} (1 of {round(1 / share)} listed {role}s)",
+                {"share": round(share, 3), "min_share": rule.min_share})),
+        party.citation,
+        {"role": role, "data_name": data_name, "party_id": party.id, "party": party.party.name,
+         "match_score": round(hit.score, 4), "assumed_share": round(share, 3)})
+    return Finding.from_rule(Outcome.MET, rule.finding, values, rule=f"cables.concern.{role}",
+                             citations=(party.citation,), evidence=(evidence,))

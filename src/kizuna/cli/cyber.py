@@ -7,7 +7,7 @@ import json
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -17,15 +17,15 @@ from kizuna.cli.bench import app as bench_app
 from kizuna.cli.output import console, print_json
 from kizuna.core.atomic import atomic_write_text
 from kizuna.core.errors import InputError
-from kizuna.core.tables import read_table
+from kizuna.core.pdf import render_pdf
+from kizuna.cyber import service
 from kizuna.cyber.answers import write_answers
 from kizuna.cyber.catalog import REV2, catalog_ids, load_catalog
 from kizuna.cyber.oscal import assessment_results, import_oscal, poam_document, write_json
-from kizuna.cyber.poam import generate_poam
 from kizuna.cyber.profiles import crosswalk
 from kizuna.cyber.registry import STATUSES, Filters, list_registry, register
-from kizuna.cyber.report import render_html, render_pdf
-from kizuna.cyber.service import Evaluation, evaluate_stored, import_answers, rules_for, score_file
+from kizuna.cyber.report import render_html
+from kizuna.cyber.service import Evaluation, evaluate_stored, import_answers, score_file
 from kizuna.cyber.store import CyberStore
 
 app = typer.Typer(help="Defence-supplier cyber maturity: NIST SP 800-171 / CMMC Level 2 assessments and the "
@@ -238,14 +238,8 @@ def show_command(
 @app.command("history")
 def history_command(assessment_id: Annotated[int, typer.Argument(metavar="ID")], as_json: JsonOption = False) -> None:
     """Every saved revision of an assessment with the score it gives under today's rules."""
-    rows: list[dict[str, Any]] = []
     with CyberStore() as store:
-        for saved in store.history(assessment_id):
-            evaluation = evaluate_stored(store, assessment_id, saved.revision)
-            rows.append({"revision": saved.revision, "saved_at": saved.saved_at, "author": saved.author,
-                         "note": saved.note, "answered": len(saved.answers.answers),
-                         "sprs_score": evaluation.report.sprs_score,
-                         "cmmc_level2_status": evaluation.cmmc.status if evaluation.cmmc else None})
+        rows = service.history(store, assessment_id)
     if as_json:
         print_json(rows)
         return
@@ -256,20 +250,6 @@ def history_command(assessment_id: Annotated[int, typer.Argument(metavar="ID")],
         table.add_row(str(r["revision"]), r["saved_at"], r["author"], r["note"], str(r["answered"]),
                       str(r["sprs_score"]), str(r["cmmc_level2_status"]))
     console.print(table)
-
-
-def _owners(path: Path | None) -> dict[str, str]:
-    if path is None:
-        return {}
-    owners: dict[str, str] = {}
-    table = read_table(path)
-    table.require("key", "owner")
-    for line, row in table.records():
-        key, owner = str(row["key"]).strip(), str(row["owner"]).strip()
-        if not key or not owner:
-            raise InputError("key and owner must not be empty", path=path, line=line)
-        owners[key] = owner
-    return owners
 
 
 @app.command("poam")
@@ -283,13 +263,9 @@ def poam_command(
     as_json: JsonOption = False,
 ) -> None:
     """Generate (or regenerate) the POA&M from the unmet objectives of the latest revision, and store it."""
+    owner_table = service.read_owners(owners) if owners else {}
     with CyberStore() as store:
-        evaluation = evaluate_stored(store, assessment_id)
-        record = evaluation.record
-        assert record is not None
-        items = generate_poam(evaluation.catalog, evaluation.report, rules_for(evaluation.catalog),
-                              date.fromisoformat(record.assessed_on), owner, _owners(owners), due_days)
-        store.replace_poam(assessment_id, items)
+        items = service.make_poam(store, assessment_id, owner, owner_table, due_days)
     if as_json:
         print_json([i.to_dict() for i in items])
         return
@@ -382,7 +358,7 @@ def registry_list(
     table.add_column("why", ratio=4, overflow="fold")
     for v in views:
         r = v.registration
-        screening = (f"[red]LISTED[/]\n{v.screening.hits[0]['list']}" if v.screening.listed else "no hit")
+        screening = (f"[red]LISTED[/]\n{v.screening.hits[0].list_code}" if v.screening.listed else "no hit")
         table.add_row(f"{escape(r.name)}\n[dim]{r.country} · {r.sector}[/]", str(r.sprs_score),
                       r.cmmc_status.replace("_", " "), f"{r.assessed_on}\n({v.age_days} d)", screening,
                       "[green]yes[/]" if v.trusted else "[red]no[/]", escape("; ".join(v.why)))

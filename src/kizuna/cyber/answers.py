@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kizuna.core.errors import InputError, NotFoundError
-from kizuna.core.tables import read_table, write_table
+from kizuna.core.tables import read_table, write_table, yes_no
 from kizuna.cyber.catalog import Catalog
 from kizuna.cyber.rules import Rules
 
@@ -31,8 +31,7 @@ PARTIAL = "partial"
 _BY_VALUE = {s.value: s for s in Status}  # a dict lookup: Status(value) is slow in the 10,000-assessment bench
 _ALIASES = {"met": "met", "not_met": "not_met", "notmet": "not_met", "not_applicable": "not_applicable",
             "n/a": "not_applicable", "na": "not_applicable", "partial": PARTIAL}
-_TRUE = {"yes", "y", "true", "1", "x"}
-_FALSE = {"no", "n", "false", "0", ""}
+_TICK = frozenset({"x"})  # a ticked box in a spreadsheet template counts as yes
 COLUMNS = ["requirement_id", "objective_id", "status", "evidence", "links", "assessed_on", "poam", "objective"]
 
 
@@ -159,11 +158,9 @@ def parse_rows(rows: Iterable[tuple[int, dict[str, Any]]], catalog: Catalog, rul
         except ValueError as exc:
             raise InputError(f"not an ISO date (YYYY-MM-DD): {row.get('assessed_on')!r}", path=path, line=line,
                              field="assessed_on") from exc
-        poam_cell = _text(row, "poam").casefold()
-        if poam_cell not in _TRUE | _FALSE:
-            raise InputError(f"poam must be yes or no, not {poam_cell!r}", path=path, line=line, field="poam")
+        has_plan = yes_no(_text(row, "poam"), path=path, line=line, field="poam", yes=_TICK)
         # A blank poam column (a template's) says nothing; any yes/no in it says which gaps have a plan.
-        poam_known = poam_known or bool(poam_cell)
+        poam_known = poam_known or has_plan is not None
 
         # A single-objective requirement shares its id with its objective: "3.13.11,partial" means the requirement.
         single_partial = status == PARTIAL and objective_id in catalog.requirements
@@ -194,7 +191,7 @@ def parse_rows(rows: Iterable[tuple[int, dict[str, Any]]], catalog: Catalog, rul
                                      f"and {line})", path=path, line=line, field="status")
                 partial_lines[requirement_id] = line
                 result.partial.add(requirement_id)
-                if poam_cell in _TRUE:
+                if has_plan:
                     result.poam = (result.poam or set()) | {requirement_id}
                 continue
             targets = [o.id for o in catalog.requirements[requirement_id].objectives]
@@ -207,7 +204,7 @@ def parse_rows(rows: Iterable[tuple[int, dict[str, Any]]], catalog: Catalog, rul
                                  path=path, line=line, field="objective_id")
             where[target] = line
             result.answers[target] = Answer(target, Status(status), evidence, links, assessed_on)
-        if poam_cell in _TRUE:
+        if has_plan:
             result.poam = (result.poam or set()) | {requirement_id}
     if not header_checked:
         raise InputError("no rows: the file has a header but no answers", path=path)

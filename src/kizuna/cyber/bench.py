@@ -56,7 +56,8 @@ def _timed(fn: Any) -> tuple[Any, float]:
 
 def run_benchmark(db: Path, count: int, baseline_sample: int) -> dict[str, Any]:
     """Create ``count`` stored assessments, score them all, render one report; time each step and the baseline."""
-    from kizuna.cyber.report import render_html, render_pdf
+    from kizuna.core.pdf import render_pdf
+    from kizuna.cyber.report import render_html
 
     catalog = load_catalog(REV2)
     store = CyberStore(db)

@@ -13,9 +13,8 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
-from kizuna.core.datafiles import read_yaml
-from kizuna.core.paths import bundled
 from kizuna.cyber.catalog import REV2, REV3, load_catalog
+from kizuna.cyber.rule_files import profile
 from kizuna.cyber.rules import load_rules
 
 
@@ -33,10 +32,9 @@ class JapaneseProfile:
 @cache
 def japanese_profile() -> JapaneseProfile:
     """防衛産業サイバーセキュリティ基準 as the project maps it onto NIST SP 800-171 Rev 2."""
-    data = read_yaml(bundled("cyber", "profiles", "jp-dicss.yaml"))
-    return JapaneseProfile(data["id"], data["title"], data["basis"], data["official_source"], bool(data["verified"]),
-                           {str(k): v for k, v in data["families"].items()},
-                           {str(k): v for k, v in data["requirements"].items()})
+    data = profile("jp-dicss")
+    return JapaneseProfile(data.id, data.title, data.basis, data.official_source, data.verified,
+                           dict(data.families), dict(data.requirements))
 
 
 def rev3_number(rev2_id: str) -> str:

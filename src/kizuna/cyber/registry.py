@@ -7,37 +7,27 @@ restricted-party list. A listed company is never trusted, whatever its cyber sco
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
 from kizuna.core.countries import to_alpha2
-from kizuna.core.datafiles import read_yaml
+from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
-from kizuna.core.paths import bundled
+from kizuna.core.party import Party
 from kizuna.cyber.cmmc import CONDITIONAL, FINAL, NOT_ELIGIBLE
+from kizuna.cyber.rule_files import RegistryPolicy, registry_policy
 from kizuna.cyber.rules import load_rules
 from kizuna.cyber.service import evaluate_stored
 from kizuna.cyber.store import CyberStore, Registration
-from kizuna.screening import Query, get_screener
+from kizuna.screening import Hit, get_screener, screen
 
 STATUSES = (FINAL, CONDITIONAL, NOT_ELIGIBLE)
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
-    trusted_statuses: tuple[str, ...]
-    max_age_days: int
-    max_age_citation: str
-    sectors: tuple[str, ...]
-
-
-@cache
-def policy() -> Policy:
-    data = read_yaml(bundled("cyber", "registry.yaml"))
-    return Policy(tuple(data["trusted_statuses"]), int(data["max_assessment_age_days"]), data["max_age_citation"],
-                  tuple(data["sectors"]))
+def policy() -> RegistryPolicy:
+    """The registry's trust policy (``data/cyber/registry.yaml``)."""
+    return registry_policy()
 
 
 @dataclass(slots=True)
@@ -47,12 +37,23 @@ class Screening:
     listed: bool
     snapshot: str
     threshold: float
-    hits: list[dict[str, Any]] = field(default_factory=list)  # the best hits: list, entry, name, score, why, source
+    hits: list[Hit] = field(default_factory=list)  # the best hits
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"listed": self.listed, "snapshot": self.snapshot, "threshold": self.threshold,
+                "hits": [h.to_dict() for h in self.hits]}
+
+
+def company(registration: Registration) -> Party:
+    """The registered company as a party (the registry's own facts stay in ``registration``)."""
+    return Party(registration.name, PartyKind.ORGANIZATION, f"company-{registration.company_id}",
+                 country=registration.country, source=f"cyber registry, company {registration.company_id}")
 
 
 @dataclass(slots=True)
 class RegistryView:
     registration: Registration
+    company: Party
     screening: Screening
     trusted: bool
     why: list[str]
@@ -60,23 +61,25 @@ class RegistryView:
     closeout_deadline: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.registration.to_dict(), "age_days": self.age_days, "trusted": self.trusted, "why": self.why,
-                "closeout_deadline": self.closeout_deadline, "screening": asdict(self.screening)}
+        return {**self.registration.to_dict(), "party": self.company.to_dict(), "age_days": self.age_days,
+                "trusted": self.trusted, "why": self.why, "closeout_deadline": self.closeout_deadline,
+                "screening": self.screening.to_dict()}
+
+
+SHOWN_HITS = 3  # the best hits a registry row carries (any hit at all makes the company listed)
 
 
 def screen_company(name: str, country: str) -> Screening:
-    """Screen a company name (with its country) through kizuna.screening: the same screener and default threshold
-    (``threshold`` in data/screening/scoring.yaml) as ``kizuna screen`` and the API."""
+    """Screen a company (an organisation of ``country``) through ``kizuna.screening.screen``: the same screener and
+    default threshold (``threshold`` in data/screening/scoring.yaml) as ``kizuna screen`` and the API."""
     screener = get_screener()
-    hits = screener.screen(Query(name, country=country))
-    return Screening(bool(hits), screener.snapshot_id, screener.threshold,
-                     [{"list": h.list_code, "entry_id": h.entry_id, "name": h.name, "score": round(h.score, 3),
-                       "explanation": h.explanation, "source_url": h.source_url} for h in hits[:3]])
+    hits = screen(Party(name, PartyKind.ORGANIZATION, country=country), screener=screener)
+    return Screening(bool(hits), screener.snapshot_id, screener.threshold, hits[:SHOWN_HITS])
 
 
 def judge(registration: Registration, screening: Screening, today: date) -> RegistryView:
     """Whether a registration is shown as trusted, and every reason."""
-    rules, rules_policy = load_rules(), policy()
+    rules, trust = load_rules(), policy()
     assessed = date.fromisoformat(registration.assessed_on)
     age = (today - assessed).days
     why: list[str] = []
@@ -85,9 +88,9 @@ def judge(registration: Registration, screening: Screening, today: date) -> Regi
     if screening.listed:
         trusted = False
         best = screening.hits[0]
-        why.append(f"LISTED: matches {best['name']} on {best['list']} (score {best['score']:.2f}); a listed company "
+        why.append(f"LISTED: matches {best.name} on {best.list_code} (score {best.score:.2f}); a listed company "
                    "is never shown as trusted")
-    if registration.cmmc_status not in rules_policy.trusted_statuses:
+    if registration.cmmc_status not in trust.trusted_statuses:
         trusted = False
         why.append(f"CMMC Level 2 status is {registration.cmmc_status.replace('_', ' ')}")
     if registration.cmmc_status == CONDITIONAL:
@@ -96,12 +99,13 @@ def judge(registration: Registration, screening: Screening, today: date) -> Regi
             trusted = False
             why.append(f"conditional status expired: the POA&M close-out was due {deadline} "
                        f"({rules.closeout_citation})")
-    if age > rules_policy.max_age_days:
+    if age > trust.max_assessment_age_days:
         trusted = False
-        why.append(f"assessment is {age} days old, over {rules_policy.max_age_days} ({rules_policy.max_age_citation})")
+        why.append(f"assessment is {age} days old, over {trust.max_assessment_age_days} "
+                   f"({trust.max_age_citation})")
     if trusted:
         why.append(f"no restricted-party hit; CMMC Level 2 {registration.cmmc_status}; assessed {age} days ago")
-    return RegistryView(registration, screening, trusted, why, age, deadline)
+    return RegistryView(registration, company(registration), screening, trusted, why, age, deadline)
 
 
 @dataclass(slots=True)

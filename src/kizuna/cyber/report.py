@@ -1,25 +1,21 @@
-"""The score report: one self-contained HTML document (inline CSS and SVG), and a PDF printed by headless Chromium."""
+"""The score report: one self-contained HTML document (inline CSS and SVG) rendered in the one Jinja environment
+(``core.templating``), and a PDF printed by ``core.pdf.render_pdf``."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
 from kizuna import __version__
-from kizuna.core.errors import KizunaError
+from kizuna.core.evidence import Citation, Evidence, EvidenceKind, Finding, Outcome
+from kizuna.core.templating import add_templates, env
 from kizuna.cyber.charts import COLOURS, LABELS, family_chart, score_scale
+from kizuna.cyber.rule_files import sprs_rules
 from kizuna.cyber.rules import load_rules
-from kizuna.cyber.service import Evaluation
+from kizuna.cyber.service import Evaluation, rules_for
 
-_env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+add_templates(Path(__file__).parent / "templates")  # cyber/report.html in the one Jinja environment
 
 
 def family_titles(evaluation: Evaluation) -> dict[str, str]:
@@ -30,6 +26,30 @@ def family_titles(evaluation: Evaluation) -> dict[str, str]:
         domain = rules.weights[family.requirement_ids[0]].family if rules else ""
         titles[family.id] = f"{domain} {family.title}".strip()
     return titles
+
+
+_OUTCOMES = {"met": Outcome.MET, "not_met": Outcome.NOT_MET, "partial": Outcome.NOT_MET,
+             "not_applicable": Outcome.NOT_APPLICABLE}
+
+
+def findings(evaluation: Evaluation) -> dict[str, Finding]:
+    """Requirement id -> the finding the report states for it: met or not met, the sentence from
+    ``findings`` in sprs_rules.yaml, the rule's citation, and the objectives as evidence."""
+    texts, rules = sprs_rules().findings, rules_for(evaluation.catalog)
+    out = {}
+    for result in evaluation.report.requirements:
+        applicable = result.objectives_total - result.objectives_not_applicable
+        values = {"requirement": result.practice_id or result.id, "title": result.title,
+                  "objectives_met": result.objectives_met, "applicable": applicable, "points": result.points,
+                  "reason": result.reason}
+        cited = result.citation or (rules.weight_citation(result.id) if rules else evaluation.catalog.source)
+        citation = Citation(result.id, result.title, cited, rules.source_url if rules else "")
+        evidence = Evidence(EvidenceKind.ASSESSMENT, f"{result.objectives_met} of {applicable} objectives met",
+                            data={"status": result.status, "open_objectives": list(result.open_objectives),
+                                  "unanswered": result.unanswered, "points": result.points})
+        out[result.id] = Finding.from_rule(_OUTCOMES[result.status], getattr(texts, result.status), values,
+                                           rule=result.id, citations=(citation,), evidence=(evidence,))
+    return out
 
 
 def report_context(evaluation: Evaluation) -> dict[str, Any]:
@@ -47,6 +67,7 @@ def report_context(evaluation: Evaluation) -> dict[str, Any]:
         "record": evaluation.record,
         "catalog": evaluation.catalog,
         "titles": titles,
+        "findings": findings(evaluation),
         "charts": charts,
         "colours": COLOURS,
         "labels": LABELS,
@@ -59,39 +80,4 @@ def report_context(evaluation: Evaluation) -> dict[str, Any]:
 
 def render_html(evaluation: Evaluation) -> str:
     """The report as one HTML document with no external resources."""
-    return _env.get_template("report.html").render(report_context(evaluation))
-
-
-def chromium_path() -> str:
-    """Debian's Chromium (installed by ``make system-deps``), or $KIZUNA_CHROMIUM."""
-    configured = os.environ.get("KIZUNA_CHROMIUM")
-    found = configured or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found or not Path(found).exists():
-        raise KizunaError("PDF output needs Chromium: install Debian's chromium (make system-deps) or set "
-                          "KIZUNA_CHROMIUM")
-    return found
-
-
-def render_pdf(html: str, target: str | Path, timeout: float = 120) -> Path:
-    """Print ``html`` to a PDF at ``target`` with headless Chromium; the file appears only when complete."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kizuna-pdf-") as work:
-        page = Path(work) / "report.html"
-        page.write_text(html, encoding="utf-8")
-        partial = Path(work) / "report.pdf"
-        command = [chromium_path(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                   f"--user-data-dir={work}/profile", "--no-pdf-header-footer",
-                   f"--print-to-pdf={partial}", page.as_uri()]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired as exc:
-            raise KizunaError(f"Chromium did not finish the PDF within {timeout:.0f} s") from exc
-        if done.returncode != 0 or not partial.exists() or partial.stat().st_size == 0:
-            raise KizunaError(f"Chromium could not print the PDF (exit {done.returncode}): "
-                              f"{done.stderr.strip()[-300:]}")
-        tmp_target = target.with_name(f".{target.name}.tmp")
-        shutil.copyfile(partial, tmp_target)
-        os.replace(tmp_target, target)
-    return target
+    return env.get_template("cyber/report.html").render(report_context(evaluation))

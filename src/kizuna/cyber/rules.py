@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 from kizuna.core.tables import read_table
+from kizuna.cyber.rule_files import cmmc_level2, sprs_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,48 +126,44 @@ def read_weights(path: Path) -> dict[str, Weight]:
 
 @cache
 def load_rules() -> Rules:
-    """The rules of the bundled data files (read once per process)."""
-    sprs = read_yaml(bundled("cyber", "sprs_rules.yaml"))
-    cmmc = read_yaml(bundled("cyber", "cmmc_level2.yaml"))
-    weights = read_weights(bundled("cyber", sprs["weights"]["file"]))
-    partial = {rid: PartialRule(rid, int(r["points"]), r["meaning"], r["citation"], bool(r.get("verified")))
-               for rid, r in sprs["partial"].items()}
-    cond = cmmc["conditional"]
+    """The rules of the bundled data files (read and validated once per process)."""
+    sprs, cmmc = sprs_rules(), cmmc_level2()
+    weights = read_weights(bundled("cyber", sprs.weights.file))
+    partial = {rid: PartialRule(rid, r.points, r.meaning, r.citation, r.verified) for rid, r in sprs.partial.items()}
+    cond = cmmc.conditional
     exceptions = {}
-    for rid, exc in cond["exceptions"].items():
-        if exc["case"] != "partial" or rid not in partial or int(exc["points"]) != partial[rid].points:
+    for rid, exc in cond.exceptions.items():
+        if rid not in partial or exc.points != partial[rid].points:
             raise InputError(f"POA&M exception for {rid} must name its partial case with the same points",
-                             path=bundled("cyber", "cmmc_level2.yaml"), field="conditional.exceptions")
+                             path=bundled("cyber", "cmmc_level2.yaml"), field=f"conditional.exceptions.{rid}")
         exceptions[rid] = partial[rid]
     return Rules(
-        catalog_id=sprs["catalog"],
-        maximum=int(sprs["maximum"]),
+        catalog_id=sprs.catalog,
+        maximum=sprs.maximum,
         weights=weights,
         partial=partial,
-        not_permitted={rid: NotPermittedRule(rid, r["capability"], r["citation"])
-                       for rid, r in sprs["not_permitted"].items()},
-        never_not_applicable=frozenset(sprs["not_applicable"]["never"]),
-        not_applicable_citation=sprs["not_applicable"]["citation"],
-        gate_requirement=sprs["gate"]["requirement"],
-        gate_finding=sprs["gate"]["finding"],
-        gate_citation=sprs["gate"]["citation"],
-        poa_requirement=sprs["plan_of_action"]["requirement"],
-        poa_rule=sprs["plan_of_action"]["rule"],
-        poa_no_credit=sprs["plan_of_action"]["no_credit"],
-        weight_citations={int(k): v for k, v in sprs["weights"]["citation_by_points"].items()},
-        source_title=sprs["source"]["title"],
-        source_url=sprs["source"]["url"],
-        practice_id_pattern=cmmc["practice_id"],
-        conditional_ratio=float(cond["minimum_ratio"]),
-        total_requirements=int(cond["total_requirements"]),
-        max_poam_points=int(cond["maximum_poam_points"]),
+        not_permitted={rid: NotPermittedRule(rid, r.capability, r.citation) for rid, r in sprs.not_permitted.items()},
+        never_not_applicable=frozenset(sprs.not_applicable.never),
+        not_applicable_citation=sprs.not_applicable.citation,
+        gate_requirement=sprs.gate.requirement,
+        gate_finding=sprs.gate.finding,
+        gate_citation=sprs.gate.citation,
+        poa_requirement=sprs.plan_of_action.requirement,
+        poa_rule=sprs.plan_of_action.rule,
+        poa_no_credit=sprs.plan_of_action.no_credit,
+        weight_citations=dict(sprs.weights.citation_by_points),
+        source_title=sprs.source.title,
+        source_url=sprs.source.url,
+        practice_id_pattern=cmmc.practice_id,
+        conditional_ratio=cond.minimum_ratio,
+        total_requirements=cond.total_requirements,
+        max_poam_points=cond.maximum_poam_points,
         poam_exceptions=exceptions,
-        never_on_poam=frozenset(cond["never_on_poam"]),
-        cmmc_citations={"ratio": cond["ratio_citation"], "points": cond["points_citation"],
-                        "never": cond["never_citation"]},
-        closeout_days=int(cmmc["closeout"]["days"]),
-        closeout_citation=cmmc["closeout"]["citation"],
-        closeout_verified=bool(cmmc["closeout"]["verified"]),
-        cmmc_source_url=cmmc["source"]["url"],
-        practice_ids={rid: cmmc["practice_id"].format(family=w.family, requirement=rid) for rid, w in weights.items()},
+        never_on_poam=frozenset(cond.never_on_poam),
+        cmmc_citations={"ratio": cond.ratio_citation, "points": cond.points_citation, "never": cond.never_citation},
+        closeout_days=cmmc.closeout.days,
+        closeout_citation=cmmc.closeout.citation,
+        closeout_verified=cmmc.closeout.verified,
+        cmmc_source_url=cmmc.source.url,
+        practice_ids={rid: cmmc.practice_id.format(family=w.family, requirement=rid) for rid, w in weights.items()},
     )

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, Response
 
-from kizuna.cables import analysis, build, critical, maps, montecarlo
-from kizuna.cables.corridors import crosses, load_corridors
-from kizuna.cables.loader import load_network
-from kizuna.cables.scenario import Scenario, View, apply, parse_places
+from kizuna.cables import analysis, maps, schemas, service
+from kizuna.cables.corridors import load_corridors
+from kizuna.cables.scenario import Scenario, parse_places
 from kizuna.core.errors import KizunaError
 from kizuna.web.i18n import gettext
 from kizuna.web.templating import templates
@@ -43,99 +41,63 @@ def _scenario(
 
 
 ScenarioDep = Annotated[Scenario, Depends(_scenario)]
+RegionParam = Annotated[str | None, Param(description="Region of data/cables/regions.yaml (default: its `default`), "
+                                          "or 'all'.")]
 
 
-def _view(scenario: Scenario) -> View:
-    return apply(load_network(), scenario)
+@router.get("/v1/cables/summary", tags=["cables"], response_model=schemas.SummaryOut)
+def summary(scenario: ScenarioDep, region: RegionParam = None) -> dict[str, Any]:
+    """The dataset under a scenario: counts, cables of concern by role, corridor crossings, the region's single
+    points of failure (the same result as ``kizuna cables summary --json``)."""
+    return service.summary(scenario, region)
 
 
-@router.get("/v1/cables/summary", tags=["cables"])
-def summary(scenario: ScenarioDep) -> dict[str, Any]:
-    """The dataset under a scenario: counts, cables of concern, corridor crossings, single points of failure."""
-    view = _view(scenario)
-    up = [view.cable(c) for c in view.active]
-    return {**view.summary(), "warnings": view.network.warnings, "cables_total": len(view.network.cables),
-            "cables_international": len(view.international()), "places": sorted(view.places()),
-            "cables_of_concern": sum(view.trust.untrusted(c.id) for c in up),
-            "corridors": {cid: sorted(c.name for c in up if crosses(c, corridor))
-                          for cid, corridor in load_corridors().items()},
-            "single_points_of_failure": [s.to_dict() for s in critical.single_points(view, sorted(view.places()))]}
-
-
-@router.get("/v1/cables/cut", tags=["cables"])
+@router.get("/v1/cables/cut", tags=["cables"], response_model=schemas.CutOut)
 def cut(a: Annotated[str, Param(description="ISO alpha-2, hub:NAME or landing station id.", examples=["JP"])],
         b: Annotated[str, Param(examples=["TW"])], scenario: ScenarioDep) -> dict[str, Any]:
     """The exact minimum number of cables whose failure separates A from B, the cut set and disjoint routes."""
-    return analysis.pair_cut(_view(scenario), a, b).to_dict()
+    return service.cut(a, b, scenario)
 
 
-@router.get("/v1/cables/pairs", tags=["cables"])
+@router.get("/v1/cables/pairs", tags=["cables"], response_model=schemas.PairsOut)
 def pairs(scenario: ScenarioDep, a: str = "JP", partners: str = ",".join(DEFAULT_PARTNERS),
           barred: Annotated[str, Param(alias="restrict_transit", description="Places barred in the restricted "
                                        "columns.")] = "CN") -> dict[str, Any]:
     """Min-cuts from A to each partner with and without transit and trust restrictions."""
-    return _pair_table(scenario, a, partners, barred)
+    return service.pairs(a, [partners], [barred], scenario)
 
 
-def _pair_table(scenario: Scenario, a: str, partners: str, barred: str) -> dict[str, Any]:
-    network = load_network()
-    codes = [c.strip().upper() for c in partners.split(",") if c.strip()]
-    parse_places(codes, "partners")
-    home = next(iter(parse_places([a], "a")))
-
-    def view_for(blocked: frozenset[str], exclude: bool) -> View:
-        return apply(network, replace(scenario, no_transit=blocked, exclude_concern=exclude, max_hops=None))
-
-    table = analysis.policy_table(view_for, home, [c for c in codes if c != home], parse_places([barred], "barred"))
-    return {**table, "scenario": scenario.describe(), "dataset": network.dataset.to_dict()}
-
-
-@router.get("/v1/cables/scenario", tags=["cables"])
-def scenario_impact(scenario: ScenarioDep, region: str = "indo-pacific") -> dict[str, Any]:
+@router.get("/v1/cables/scenario", tags=["cables"], response_model=schemas.ScenarioImpactOut)
+def scenario_impact(scenario: ScenarioDep, region: RegionParam = None) -> dict[str, Any]:
     """The cables a scenario takes down (with why) and what it does to the region's pairs."""
-    view = _view(scenario)
-    base = _view(replace(scenario, corridors=(), failed_cables=(), failed_stations=(), failed_countries=()))
-    down = [{"id": k, "name": view.cable(k).name, "rfs_year": view.cable(k).rfs_year, "why": why}
-            for k, why in view.removed.items()]
-    return {**view.summary(), "cables_down": sorted(down, key=lambda d: (d["rfs_year"] or 0, d["name"])),
-            "impact": critical.scenario_impact(base, view, None if region == "all" else region)}
+    return service.scenario_impact(scenario, region)
 
 
-@router.get("/v1/cables/critical", tags=["cables"])
-def critical_ranking(scenario: ScenarioDep, region: str = "pacific-islands",
+@router.get("/v1/cables/critical", tags=["cables"], response_model=schemas.CriticalOut)
+def critical_ranking(scenario: ScenarioDep, region: RegionParam = None,
                      top: Annotated[int, Param(ge=1, le=100)] = 10) -> dict[str, Any]:
     """Cables and stations ranked by the region's pairs they cut off or weaken; single points of failure."""
-    view = _view(scenario)
-    ranked = critical.rank(view, None if region == "all" else region, top)
-    return {**view.summary(), "region": region, "places": ranked.places, "max_flows": ranked.flows,
-            "cables": [i.to_dict() for i in ranked.cables], "stations": [i.to_dict() for i in ranked.stations],
-            "single_points_of_failure": [s.to_dict() for s in ranked.single_points]}
+    return service.critical_ranking(scenario, region, top)
 
 
-@router.get("/v1/cables/next", tags=["cables"])
-def build_next(target: str, scenario: ScenarioDep, partner: str | None = None, region: str = "indo-pacific",
+@router.get("/v1/cables/next", tags=["cables"], response_model=schemas.BuildNextOut)
+def build_next(target: str, scenario: ScenarioDep, partner: str | None = None, region: RegionParam = None,
                top: Annotated[int, Param(ge=1, le=50)] = 5) -> dict[str, Any]:
     """The new cable or corridor avoidance that raises the most min-cuts for a place (or one pair)."""
-    view = _view(scenario)
-    proposal = build.plan(view, target, partner, None if region == "all" else region, top)
-    return {**view.summary(), "target": proposal.target, "min_cut_before": proposal.before,
-            "new_cables": [c.to_dict() for c in proposal.candidates],
-            "corridor_avoidance": [r.to_dict() for r in proposal.reroutes]}
+    return service.build_next(target, partner, scenario, region, top)
 
 
-@router.get("/v1/cables/montecarlo", tags=["cables"])
+@router.get("/v1/cables/montecarlo", tags=["cables"], response_model=schemas.MonteCarloOut)
 def random_failures(a: str, b: str, failures: Annotated[int, Param(ge=1, le=1000)], scenario: ScenarioDep,
                     trials: Annotated[int, Param(ge=1, le=20000)] = 2000, seed: int = 0) -> dict[str, Any]:
     """Probability that A and B stay connected when N random cables fail (seeded)."""
-    return montecarlo.random_failures(_view(scenario), a, b, failures, trials, seed).to_dict()
+    return service.random_failures(a, b, failures, scenario, trials, seed)
 
 
-@router.get("/v1/cables/map.geojson", tags=["cables"])
+@router.get("/v1/cables/map.geojson", tags=["cables"], response_model=schemas.GeoJsonOut)
 def map_geojson(scenario: ScenarioDep, a: str | None = None, b: str | None = None) -> dict[str, Any]:
     """GeoJSON of the cables (status: trusted, concern or down; ``cut`` when in the A-B cut), stations, corridors."""
-    view = _view(scenario)
-    highlight = set(analysis.pair_cut(view, a, b).cut_cables) if a and b else set()
-    return maps.features(view, highlight)
+    return service.map_features(scenario, (a, b) if a and b else None)
 
 
 @router.get("/cables/assets/{name}", include_in_schema=False)
@@ -160,12 +122,11 @@ def page(request: Request, a: str = "JP", b: str = "TW", no_transit: str = "", e
         year = int(as_of) if as_of.strip() else None
         scenario = _scenario(as_of=year, no_transit=no_transit or None, exclude_concern=exclude_concern,
                              corridor=[corridor] if corridor else None)
-        view = _view(scenario)
+        view = service.view(scenario)
         result = analysis.pair_cut(view, a, b)
         context["result"] = result.to_dict()
-        context["table"] = _pair_table(replace(scenario, no_transit=frozenset(), exclude_concern=False),
-                                       result.a.key if result.a.kind == "country" else "JP", partners,
-                                       no_transit or "CN")
+        context["table"] = service.pairs(result.a.key if result.a.kind == "country" else "JP", [partners],
+                                         [no_transit or "CN"], scenario)
         payload = maps.map_payload(view, set(result.cut_cables))
         for item in payload["legend"]:  # the legend is a label: in the page's language
             item["label"] = gettext(request, item["label"])

@@ -13,15 +13,16 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, Field
 
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
-from kizuna.cyber.answers import AnswerSet, parse_rows, write_answers
+from kizuna.core.pdf import render_pdf
+from kizuna.cyber import schemas, service
+from kizuna.cyber.answers import parse_rows, write_answers
 from kizuna.cyber.catalog import REV2, catalog_ids, load_catalog
 from kizuna.cyber.oscal import _drop_none, assessment_results, poam_document
-from kizuna.cyber.poam import generate_poam
 from kizuna.cyber.profiles import crosswalk, japanese_profile
 from kizuna.cyber.registry import STATUSES, Filters, list_registry, policy, register
-from kizuna.cyber.report import family_titles, render_html, render_pdf
+from kizuna.cyber.report import family_titles, render_html
 from kizuna.cyber.service import evaluate, evaluate_stored, import_answers, rules_for
-from kizuna.cyber.store import CyberStore
+from kizuna.cyber.store import CyberStore, PoamRecord
 from kizuna.web.i18n import gettext
 from kizuna.web.templating import templates
 from kizuna.web.uploads import saved_upload
@@ -87,13 +88,13 @@ def _rows(answers: list[AnswerIn]) -> list[tuple[int, dict[str, Any]]]:
 
 
 # --- API ---------------------------------------------------------------------------------------------------------
-@router.get("/v1/cyber/catalogs", tags=["cyber"])
+@router.get("/v1/cyber/catalogs", tags=["cyber"], response_model=list[schemas.CatalogOut])
 def api_catalogs() -> list[dict[str, Any]]:
     """Catalogs that can be assessed (bundled NIST SP 800-171 Rev 2 and Rev 3, and imported ones)."""
     return [load_catalog(cid).to_summary() for cid in catalog_ids()]
 
 
-@router.post("/v1/cyber/score", tags=["cyber"])
+@router.post("/v1/cyber/score", tags=["cyber"], response_model=schemas.EvaluationOut)
 def api_score(request: ScoreRequest) -> dict[str, Any]:
     """Score answers (objective- or requirement-level): SPRS score, CMMC Level 2 status, every deduction and why.
 
@@ -103,13 +104,13 @@ def api_score(request: ScoreRequest) -> dict[str, Any]:
     return evaluate(catalog, answers, request.assessed_on or date.today()).to_dict()
 
 
-@router.get("/v1/cyber/assessments", tags=["cyber"])
+@router.get("/v1/cyber/assessments", tags=["cyber"], response_model=list[schemas.AssessmentOut])
 def api_assessments() -> list[dict[str, Any]]:
     with CyberStore() as store:
         return [r.to_dict() for r in store.assessments()]
 
 
-@router.post("/v1/cyber/assessments", tags=["cyber"], status_code=201)
+@router.post("/v1/cyber/assessments", tags=["cyber"], status_code=201, response_model=schemas.AssessmentOut)
 def api_create(body: AssessmentIn) -> dict[str, Any]:
     load_catalog(body.catalog)
     with CyberStore() as store:
@@ -117,14 +118,15 @@ def api_create(body: AssessmentIn) -> dict[str, Any]:
         return store.get(assessment_id).to_dict()
 
 
-@router.get("/v1/cyber/assessments/{assessment_id}", tags=["cyber"])
+@router.get("/v1/cyber/assessments/{assessment_id}", tags=["cyber"], response_model=schemas.EvaluationOut)
 def api_assessment(assessment_id: int, revision: int | None = None) -> dict[str, Any]:
     """A stored assessment evaluated: score, status, deductions, fixes, POA&M."""
     with CyberStore() as store:
         return evaluate_stored(store, assessment_id, revision).to_dict()
 
 
-@router.put("/v1/cyber/assessments/{assessment_id}/answers", tags=["cyber"])
+@router.put("/v1/cyber/assessments/{assessment_id}/answers", tags=["cyber"],
+            response_model=schemas.SavedEvaluationOut)
 def api_put_answers(assessment_id: int, answers: list[AnswerIn]) -> dict[str, Any]:
     """Store answers as a new revision (checked completely first; nothing is stored on error)."""
     with CyberStore() as store:
@@ -134,26 +136,24 @@ def api_put_answers(assessment_id: int, answers: list[AnswerIn]) -> dict[str, An
         return {"revision": revision, **evaluate_stored(store, assessment_id).to_dict()}
 
 
-@router.get("/v1/cyber/assessments/{assessment_id}/history", tags=["cyber"])
+@router.get("/v1/cyber/assessments/{assessment_id}/history", tags=["cyber"],
+            response_model=list[schemas.HistoryOut])
 def api_history(assessment_id: int) -> list[dict[str, Any]]:
+    """Every saved revision with the score and status it gives under today's rules."""
     with CyberStore() as store:
-        out = []
-        for saved in store.history(assessment_id):
-            ev = evaluate_stored(store, assessment_id, saved.revision)
-            out.append({"revision": saved.revision, "saved_at": saved.saved_at, "author": saved.author,
-                        "note": saved.note, "sprs_score": ev.report.sprs_score,
-                        "cmmc_level2_status": ev.cmmc.status if ev.cmmc else None})
-        return out
+        return service.history(store, assessment_id)
 
 
-@router.post("/v1/cyber/assessments/{assessment_id}/poam", tags=["cyber"])
+@router.post("/v1/cyber/assessments/{assessment_id}/poam", tags=["cyber"], response_model=list[PoamRecord])
 def api_poam(assessment_id: int, body: PoamIn) -> list[dict[str, Any]]:
     """Generate and store the POA&M from the unmet objectives."""
     with CyberStore() as store:
-        return [i.to_dict() for i in _generate_poam(store, assessment_id, body.owner, body.owners, body.due_days)]
+        return [i.to_dict() for i in service.make_poam(store, assessment_id, body.owner, body.owners, body.due_days)]
 
 
-@router.get("/v1/cyber/assessments/{assessment_id}/oscal/{kind}", tags=["cyber"])
+@router.get("/v1/cyber/assessments/{assessment_id}/oscal/{kind}", tags=["cyber"],
+            responses={200: {"description": "The OSCAL JSON document (NIST OSCAL 1.1 schema).",
+                             "content": {"application/json": {"schema": {"type": "object"}}}}})
 def api_oscal(assessment_id: int, kind: Literal["assessment-results", "poam"]) -> JSONResponse:
     """OSCAL assessment-results or plan-of-action-and-milestones JSON."""
     with CyberStore() as store:
@@ -163,7 +163,7 @@ def api_oscal(assessment_id: int, kind: Literal["assessment-results", "poam"]) -
         "Content-Disposition": f'attachment; filename="assessment-{assessment_id}-{kind}.json"'})
 
 
-@router.get("/v1/cyber/registry", tags=["cyber"])
+@router.get("/v1/cyber/registry", tags=["cyber"], response_model=list[schemas.RegistryRowOut])
 def api_registry(
     min_score: int | None = None,
     status: Annotated[list[str] | None, Param()] = None,
@@ -178,7 +178,7 @@ def api_registry(
                                                                    trusted))]
 
 
-@router.post("/v1/cyber/registry", tags=["cyber"], status_code=201)
+@router.post("/v1/cyber/registry", tags=["cyber"], status_code=201, response_model=schemas.RegisteredOut)
 def api_register(body: RegistrationIn) -> dict[str, Any]:
     with CyberStore() as store:
         company_id = register(store, body.name, body.country, body.sector, assessment_id=body.assessment_id,
@@ -194,16 +194,6 @@ def _filters(min_score: int | None, status: list[str] | None, max_age_days: int 
         if value not in STATUSES:
             raise InputError(f"status must be one of {', '.join(STATUSES)}", field="status")
     return Filters(min_score, tuple(status or ()), max_age_days, sector or None, country or None, trusted)
-
-
-def _generate_poam(store: CyberStore, assessment_id: int, owner: str, owners: dict[str, str],
-                   due_days: int | None) -> list[Any]:
-    ev = evaluate_stored(store, assessment_id)
-    assert ev.record is not None
-    items = generate_poam(ev.catalog, ev.report, rules_for(ev.catalog), date.fromisoformat(ev.record.assessed_on),
-                          owner, owners, due_days)
-    store.replace_poam(assessment_id, items)
-    return items
 
 
 # --- console -----------------------------------------------------------------------------------------------------
@@ -242,13 +232,8 @@ def _overview(request: Request, assessment_id: int, message: str = "", error: st
         ev = evaluate_stored(store, assessment_id)
         history = store.history(assessment_id)
         scores = {h.revision: evaluate_stored(store, assessment_id, h.revision) for h in history[-10:]}
-    progress = []
-    for family in ev.catalog.families:
-        objectives = [o.id for rid in family.requirement_ids for o in ev.catalog.requirements[rid].objectives]
-        answered = sum(1 for o in objectives if o in ev.answers.answers)
-        progress.append((family, answered, len(objectives)))
     return _page(request, "assessment.html", {
-        "active": "cyber", "ev": ev, "record": ev.record, "progress": progress, "titles": family_titles(ev),
+        "active": "cyber", "ev": ev, "record": ev.record, "progress": service.progress(ev), "titles": family_titles(ev),
         "history": history, "scores": scores, "message": message, "error": error}, status_code)
 
 
@@ -266,9 +251,7 @@ def family_page(request: Request, assessment_id: int, family_id: str, error: str
                 status_code: int = 200) -> HTMLResponse:
     with CyberStore() as store:
         ev = evaluate_stored(store, assessment_id)
-    family = next((f for f in ev.catalog.families if f.id == family_id), None)
-    if family is None:
-        raise NotFoundError(f"catalog {ev.catalog.id} has no family {family_id!r}")
+    family = service.family(ev.catalog, family_id)
     rules = rules_for(ev.catalog)
     results = {r.id: r for r in ev.report.requirements}
     jp = japanese_profile() if ev.catalog.id == REV2 else None
@@ -283,13 +266,9 @@ async def save_family(request: Request, assessment_id: int, family_id: str) -> R
     """Save one family's answers as a new revision; the other families' answers are carried over."""
     form = await request.form()
     with CyberStore() as store:
-        record = store.get(assessment_id)
-        catalog = load_catalog(record.catalog_id)
-        family = next((f for f in catalog.families if f.id == family_id), None)
-        if family is None:
-            raise NotFoundError(f"catalog {catalog.id} has no family {family_id!r}")
+        catalog = load_catalog(store.get(assessment_id).catalog_id)
         rows: list[tuple[int, dict[str, Any]]] = []
-        for rid in family.requirement_ids:
+        for rid in service.family(catalog, family_id).requirement_ids:
             for objective in catalog.requirements[rid].objectives:
                 status = str(form.get(f"s::{objective.id}", ""))
                 if status:
@@ -300,19 +279,10 @@ async def save_family(request: Request, assessment_id: int, family_id: str) -> R
                         "assessed_on": str(form.get(f"d::{objective.id}", ""))}))
             if form.get(f"p::{rid}"):
                 rows.append((len(rows) + 1, {"requirement_id": rid, "status": "partial"}))
-        previous = store.revision(assessment_id)
-        merged = previous.answers if previous else AnswerSet(catalog.id)
-        mine = {o.id for rid in family.requirement_ids for o in catalog.requirements[rid].objectives}
         try:
-            # The blank first row stands for the header, so a family cleared of every answer is valid.
-            parsed = parse_rows([(0, {"objective_id": "", "status": ""}), *rows], catalog, rules_for(catalog),
-                                f"family {family_id} form")
+            revision = service.save_family(store, assessment_id, family_id, rows, author=str(form.get("author", "")))
         except InputError as exc:
             return family_page(request, assessment_id, family_id, error=str(exc), status_code=422)
-        merged.answers = {k: v for k, v in merged.answers.items() if k not in mine} | parsed.answers
-        merged.partial = {r for r in merged.partial if r not in family.requirement_ids} | parsed.partial
-        revision = store.save_answers(assessment_id, merged, author=str(form.get("author", "")),
-                                      note=f"family {family_id} entered in the console")
     return RedirectResponse(f"/cyber/assessments/{assessment_id}?saved={revision}", status_code=303)
 
 
@@ -333,7 +303,7 @@ def poam_page(request: Request, assessment_id: int, owner: Annotated[str, Form()
     try:
         days = int(due_days) if due_days.strip() else None
         with CyberStore() as store:
-            items = _generate_poam(store, assessment_id, owner, {}, days)
+            items = service.make_poam(store, assessment_id, owner, {}, days)
     except (InputError, ValueError) as exc:
         return _overview(request, assessment_id, error=str(exc), status_code=422)
     return RedirectResponse(f"/cyber/assessments/{assessment_id}?poam={len(items)}", status_code=303)

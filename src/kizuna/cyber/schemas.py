@@ -1,0 +1,123 @@
+"""Response models of ``/v1/cyber/*``: the shape of each service result, shown in the OpenAPI document. Records
+the capability already defines as dataclasses (deductions, fixes, POA&M items, stored records) are used as they
+are, so the schema is their fields and cannot drift from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kizuna.cyber.cmmc import Fix
+from kizuna.cyber.scoring import Deduction
+from kizuna.cyber.store import PoamRecord
+
+
+class Out(BaseModel):
+    # A result key the model does not declare is an error (a test would see a 500), never silently dropped.
+    model_config = ConfigDict(extra="forbid")
+
+
+class CatalogOut(Out):
+    id: str
+    title: str
+    version: str
+    source: str
+    families: int
+    requirements: int
+    objectives: int
+    withdrawn: int
+
+
+class AssessmentOut(Out):
+    id: int
+    organization: str
+    system: str
+    catalog_id: str
+    assessor: str
+    assessed_on: str
+    created_at: str
+    revisions: int
+    revision: int | None = None
+
+
+class EvaluationOut(Out):
+    """The score of a set of answers: SPRS score, CMMC Level 2 status, every deduction with its citation."""
+
+    catalog: str
+    sprs_score: int | None
+    maximum: int | None
+    minimum: int | None
+    cmmc_level2_status: str | None
+    assessment_complete: bool
+    ssp_present: bool | None
+    assessed_on: str | None
+    closeout_deadline: str | None
+    status_reasons: list[str]
+    requirements: dict[str, int] = Field(description="Requirements by status (met, not_met, not_applicable, partial).")
+    unanswered_objectives: int
+    deductions: list[Deduction]
+    to_conditional: list[Fix]
+    to_final: list[Fix]
+    notes: list[str]
+    assessment: AssessmentOut | None = None
+    poam: list[PoamRecord] | None = None
+
+
+class SavedEvaluationOut(EvaluationOut):
+    revision: int = Field(description="The revision the answers were stored as.")
+
+
+class HistoryOut(Out):
+    revision: int
+    saved_at: str
+    author: str
+    note: str
+    answered: int
+    sprs_score: int | None
+    cmmc_level2_status: str | None
+
+
+class HitOut(Out):
+    list_code: str = Field(alias="list")
+    entry_id: str
+    name: str
+    matched_name: str
+    score: float
+    explanation: str
+    source_url: str
+    data_date: str
+    entity_type: str
+    countries: list[str]
+    parts: dict[str, Any]
+
+
+class ScreeningOut(Out):
+    listed: bool
+    snapshot: str
+    threshold: float
+    hits: list[HitOut]
+
+
+class RegistryRowOut(Out):
+    company_id: int
+    name: str
+    country: str
+    sector: str
+    sprs_score: int
+    cmmc_status: str
+    assessed_on: str
+    assessor: str
+    evidence_summary: str
+    assessment_id: int | None
+    registered_at: str
+    party: dict[str, Any] = Field(description="The company as a core party (name, kind, country, source).")
+    age_days: int
+    trusted: bool
+    why: list[str]
+    closeout_deadline: str | None
+    screening: ScreeningOut
+
+
+class RegisteredOut(Out):
+    company_id: int
