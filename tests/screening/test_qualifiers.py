@@ -130,9 +130,9 @@ def test_registry_verdict_is_the_screening_verdict(screener: Screener) -> None:
     screening = screen_company("ファーウェイ・ジャパン", "JP")
     expected = screener.screen(Query("ファーウェイ・ジャパン", country="JP"))
     assert screening.threshold == screener.threshold == scoring().threshold
-    assert screening.listed and [(h["list"], h["entry_id"]) for h in screening.hits] == [
+    assert screening.listed and [(h.list_code, h.entry_id) for h in screening.hits] == [
         (h.list_code, h.entry_id) for h in expected[:3]]
-    assert screening.hits[0]["name"] == JAPAN_KK[1]
+    assert screening.hits[0].name == JAPAN_KK[1]
     registration = Registration(1, "ファーウェイ・ジャパン", "JP", "telecommunications", 110, "final",
                                 date.today().isoformat(), "", "", None, "")
     view = judge(registration, screening, date.today())
