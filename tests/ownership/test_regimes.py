@@ -8,7 +8,8 @@ from kizuna.core.entity import PartyKind
 from kizuna.ownership.model import Share, Tri
 from kizuna.ownership.regimes import answer, attribute
 from kizuna.ownership.rules import REGIME_CODES, regime, regimes
-from kizuna.ownership.triggers import cfius_check, fefta_check, parse_stake
+from kizuna.ownership.service import parse_stake
+from kizuna.ownership.triggers import cfius_check, fefta_check
 from tests.ownership.conftest import build, pct
 
 PERSON = PartyKind.PERSON

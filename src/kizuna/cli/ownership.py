@@ -14,13 +14,12 @@ from kizuna.cli.bench import app as bench_app
 from kizuna.cli.output import console, print_json
 from kizuna.core.atomic import atomic_write_text
 from kizuna.core.evidence import Citation
-from kizuna.core.report import FORMATS as REPORT_FORMATS
-from kizuna.core.report import write
 from kizuna.ownership import service
 from kizuna.ownership.load import FORMATS
 from kizuna.ownership.model import Tri
 from kizuna.ownership.rules import REGIME_CODES
-from kizuna.ownership.triggers import parse_stake
+
+REPORT_FORMATS = ("json", "csv", "xlsx", "html", "pdf")  # core.report.write, by the file's suffix
 
 app = typer.Typer(help="Ownership graphs: load, chains, beneficial owners, attributed shares, checks.",
                   no_args_is_help=True)
@@ -31,7 +30,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 RegimeOption = Annotated[str, typer.Option("--regime", help=f"One of: {', '.join(REGIME_CODES)}.")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="ISO date the rules are read at (default today).")]
 ReportOption = Annotated[Path | None, typer.Option("--report", help="Also write the report here "
-                                                   f"({', '.join(REPORT_FORMATS)} or xlsx, by the suffix).")]
+                                                   f"({', '.join(REPORT_FORMATS)}, by the suffix).")]
 _MARK = {Tri.YES: "[red]yes[/]", Tri.NO: "[green]no[/]", Tri.UNDETERMINED: "[yellow]undetermined[/]"}
 
 
@@ -147,7 +146,7 @@ def check(source: SourceArg, target: Annotated[str, typer.Argument(help="Target 
     result = service.check(service.open_source(source), target, as_of)
     graph = result.graph
     if report is not None:
-        write(service.check_report(result), report)
+        service.write_report(service.check_report(result), report)
     if as_json:
         print_json(result.to_dict())
         return
@@ -195,13 +194,13 @@ def invest_check(
     """Whether acquiring STAKE of TARGET needs FEFTA prior notification or a CFIUS mandatory declaration."""
     options = service.InvestOptions(listed, sector or [], financial_institution, sanctioned, tid or [], right or [],
                                     export_licence, excepted_investor)
-    outcome = service.invest(service.open_source(graph_source), target, investor, parse_stake(stake), regime_code,
-                             options, as_of=as_of, note=note is not None)
+    outcome = service.invest(service.open_source(graph_source), target, investor, service.parse_stake(stake),
+                             regime_code, options, as_of=as_of, note=note is not None)
     result, parties = outcome.trigger, outcome.graph.parties
     if note is not None:
         atomic_write_text(note, json.dumps(outcome.note, ensure_ascii=False, indent=2))
     if report is not None:
-        write(service.invest_report(outcome), report)
+        service.write_report(service.invest_report(outcome), report)
     if as_json:
         print_json(result.to_dict())
         return

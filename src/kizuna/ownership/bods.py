@@ -11,10 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from kizuna.core.countries import to_alpha2
 from kizuna.core.datafiles import read_json, read_json_records
@@ -24,6 +21,9 @@ from kizuna.core.party import Party
 from kizuna.core.paths import bundled
 from kizuna.ownership.interests import is_voting, kind_of
 from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, Share, share_from_bods
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 _ENTITY_KINDS = {"state": PartyKind.STATE, "stateBody": PartyKind.STATE, "arrangement": PartyKind.ARRANGEMENT,
                  "unknownEntity": PartyKind.UNKNOWN, "anonymousEntity": PartyKind.ORGANIZATION}
@@ -40,6 +40,10 @@ class SchemaError:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # jsonschema's format checker compiles its URI grammars on import (seconds): only BODS files need it.
+    from jsonschema import Draft202012Validator, FormatChecker
+    from referencing import Registry, Resource
+
     folder = bundled("ownership", "bods", "schema")
     resources = []
     root: dict[str, Any] = {}

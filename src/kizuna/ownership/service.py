@@ -8,18 +8,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kizuna.core.errors import InputError
-from kizuna.core.report import Report
 from kizuna.ownership import store
 from kizuna.ownership.load import load_file
 from kizuna.ownership.model import Edge, Graph, InterestKind, Share
-from kizuna.ownership.regimes import RegimeAnswer, answer, attribute
-from kizuna.ownership.report import Assessment, assess, assessment_report, investor_note, trigger_report
 from kizuna.ownership.rules import Regime, Sector, fefta_sectors, regime, regimes
 from kizuna.ownership.screen import PartyScreen, listed_map, screen_parties
-from kizuna.ownership.triggers import TriggerResult, cfius_check, fefta_check
+
+if TYPE_CHECKING:
+    from kizuna.core.report import Report
+    from kizuna.ownership.regimes import RegimeAnswer
+    from kizuna.ownership.report import Assessment
+    from kizuna.ownership.triggers import TriggerResult
+
+# The share arithmetic (numpy/scipy), the reports (Jinja) and the trigger tables are imported by the functions
+# that use them: `kizuna ownership chain` screens a chain and needs none of them.
 
 INVEST_REGIMES = ("jp-fefta", "us-cfius")
 
@@ -98,6 +103,8 @@ class ShareResult:
 
 
 def share(graph: Graph, owner: str, owned: str, regime_code: str = "none") -> ShareResult:
+    from kizuna.ownership.regimes import attribute
+
     rule = regime(regime_code)
     owner_id, owned_id = graph.resolve(owner), graph.resolve(owned)
     return ShareResult(graph, owner_id, owned_id, attribute(graph, owner_id, owned_id, rule), rule)
@@ -140,6 +147,8 @@ def chain(graph: Graph, target: str) -> ChainResult:
 
 def ubo(graph: Graph, target: str, regime_code: str = "eu-amlr", as_of: str | None = None) -> RegimeAnswer:
     """Beneficial owners and controllers under one regime (the chain is screened only for list-based rules)."""
+    from kizuna.ownership.regimes import answer
+
     target_id = graph.resolve(target)
     rule = regime(regime_code)
     listed = listed_map(screen_parties(graph, graph.ancestors(target_id))) if rule.method == "aggregate-50" else {}
@@ -147,7 +156,21 @@ def ubo(graph: Graph, target: str, regime_code: str = "eu-amlr", as_of: str | No
 
 
 def check(graph: Graph, target: str, as_of: str | None = None) -> Assessment:
+    from kizuna.ownership.report import assess
+
     return assess(graph, graph.resolve(target), as_of)
+
+
+def parse_stake(text: str) -> float:
+    """``5%``, ``5`` or ``0.5 %`` → a fraction; InputError otherwise."""
+    value = text.strip().rstrip("%").strip()
+    try:
+        number = float(value)
+    except ValueError:
+        raise InputError(f"stake {text!r} is not a percent", field="--stake") from None
+    if not 0 < number <= 100:
+        raise InputError(f"stake {text!r} must be above 0 and at most 100 %", field="--stake")
+    return number / 100.0
 
 
 @dataclass(slots=True)
@@ -181,6 +204,9 @@ def invest(graph: Graph, target: str, investor: str, stake: float, regime_code: 
            *, as_of: str | None = None, note: bool = False) -> InvestResult:
     """Whether acquiring ``stake`` (a fraction) of ``target`` needs FEFTA notification or a CFIUS declaration,
     read at ``as_of``; with ``note``, the investor note built from the investor's check on the same date."""
+    from kizuna.ownership.report import assess, investor_note
+    from kizuna.ownership.triggers import cfius_check, fefta_check
+
     regime(regime_code)  # an unknown code gets the list of codes
     target_id, investor_id = graph.resolve(target), graph.resolve(investor)
     if regime_code == "jp-fefta":
@@ -199,8 +225,21 @@ def invest(graph: Graph, target: str, investor: str, stake: float, regime_code: 
 
 
 def check_report(assessment: Assessment) -> Report:
+    """The ownership check as the one report type (JSON, CSV, HTML, PDF by ``core.report``)."""
+    from kizuna.ownership.report import assessment_report
+
     return assessment_report(assessment)
 
 
 def invest_report(result: InvestResult) -> Report:
+    """The filing check as the one report type."""
+    from kizuna.ownership.report import trigger_report
+
     return trigger_report(result.graph, result.trigger)
+
+
+def write_report(report: Report, path: Path) -> Path:
+    """Write a report atomically in the format its suffix names (json, csv, xlsx, html, pdf)."""
+    from kizuna.core.report import write
+
+    return write(report, path)

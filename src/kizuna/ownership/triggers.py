@@ -60,18 +60,6 @@ class TriggerResult:
                 "facts": self.facts}
 
 
-def parse_stake(text: str) -> float:
-    """``5%``, ``5`` or ``0.5 %`` → a fraction; InputError otherwise."""
-    value = text.strip().rstrip("%").strip()
-    try:
-        number = float(value)
-    except ValueError:
-        raise InputError(f"stake {text!r} is not a percent", field="--stake") from None
-    if not 0 < number <= 100:
-        raise InputError(f"stake {text!r} must be above 0 and at most 100 %", field="--stake")
-    return number / 100.0
-
-
 def _day(as_of: str | None) -> str:
     """The ISO date a check reads the rules at (today when not given)."""
     return as_of or date.today().isoformat()
