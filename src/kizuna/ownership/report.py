@@ -184,7 +184,7 @@ def assessment_report(assessment: Assessment) -> Report:
     return Report(f"Ownership check: {graph.parties[target].name}", graph.parties[target].ref(), assessment.as_of,
                   findings, [_graph_source(graph)], rule_data_version(), "ownership",
                   f"{concerns} concern{'s' if concerns != 1 else ''}" if concerns else "no concern in the data",
-                  {"chain": len(assessment.chain), "concerns": assessment.statuses})
+                  {"parties in the chain": len(assessment.chain), "concerns": "; ".join(assessment.statuses)})
 
 
 def trigger_report(graph: Graph, result: TriggerResult) -> Report:
