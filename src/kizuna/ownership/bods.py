@@ -129,7 +129,8 @@ def _party(record_id: str, statement: dict[str, Any], source: str) -> tuple[Part
     party = Party(id=record_id, name=details.get("name") or f"{entity_type} {record_id}",
                   kind=_ENTITY_KINDS.get(entity_type, PartyKind.ORGANIZATION), country=_country(jurisdiction),
                   identifiers=identifiers, source=where)
-    return party, listing.get("hasPublicListing")
+    listed = listing.get("hasPublicListing")
+    return party, None if listed is None else bool(listed)
 
 
 def _country(code: str | None) -> str | None:

@@ -291,7 +291,7 @@ def _party_from(item: dict[str, Any]) -> Party:
     """A party as stored; graphs stored before the shared party type wrote identifiers as ``"scheme:value"``
     strings (and a company's kind as "entity", which ``PartyKind`` still reads)."""
     data = {k: v for k, v in item.items() if k != "listed_company"}
-    data["identifiers"] = [i if isinstance(i, dict) else _identifier_dict(identifier(str(i)))
+    data["identifiers"] = [i if isinstance(i, dict) else _identifier_dict(_identifier(str(i)))
                            for i in data.get("identifiers", [])]
     return Party.from_dict(data)
 
@@ -300,7 +300,7 @@ def _identifier_dict(found: Identifier) -> dict[str, Any]:
     return {"type": found.type, "value": found.value, "country": found.country}
 
 
-def identifier(text: str) -> Identifier:
+def _identifier(text: str) -> Identifier:
     """``"LEI:5299..."`` → Identifier("LEI", "5299..."); a text without a scheme keeps an empty type."""
     scheme, _, value = text.partition(":")
     return Identifier(scheme, value) if value else Identifier("", text)

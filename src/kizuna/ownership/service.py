@@ -5,7 +5,6 @@ only parse the request, call one function and format what it returns."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,7 +62,8 @@ def load_upload(path: Path, filename: str, name: str | None = None, fmt: str = "
     graph = load_file(path, fmt)
     sent = Path(filename or "upload").name
     _rename_source(graph, str(path), sent)
-    chosen = store.check_name(name) if name else _name_from(sent)
+    # The upload is saved under the sender's file name, so the store's default name is the sender's too.
+    chosen = store.check_name(name) if name else store._default_name(path)
     return store.save(chosen, graph, path.read_bytes())
 
 
@@ -79,11 +79,6 @@ def _rename_source(graph: Graph, temporary: str, sent: str) -> None:
         edge.source = renamed(edge.source)
     for claim in graph.claims:
         claim.source = renamed(claim.source)
-
-
-def _name_from(filename: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(filename).stem).strip("-.")
-    return store.check_name(stem[:80] or "graph")
 
 
 @dataclass(slots=True)
