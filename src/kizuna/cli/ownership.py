@@ -105,7 +105,7 @@ def chain(source: SourceArg, target: Annotated[str, typer.Argument(help="Target 
         table.add_column(column)
     for e in result.edges:
         table.add_row(parties[e.owner].name, parties[e.owned].name, ", ".join(e.interest_types),
-                      service.edge_label(e))
+                      e.label())
     console.print(table)
     members = result.members
     hits = [s for s in result.screens.values() if s.hits]

@@ -170,6 +170,12 @@ class Edge:
     source: str = ""
     voting: Share | None = None  # the voting share where the source gives one apart from the economic share
 
+    def label(self) -> str:
+        """``60 %``, ``25–50 %``, ``control`` (a control-only link) or ``unknown share``."""
+        if self.share is not None:
+            return self.share.label()
+        return "control" if self.kind == InterestKind.CONTROL else "unknown share"
+
     def measure(self, voting: bool) -> Share | None:
         """The share a regime counts: votes when it asks for votes and the source gives them, else the share."""
         return self.voting if voting and self.voting is not None else self.share

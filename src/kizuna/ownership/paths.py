@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kizuna.core.evidence import Evidence, EvidenceKind, Reason
-from kizuna.ownership.model import Edge, Graph, InterestKind, Share
+from kizuna.ownership.model import Edge, Graph, Share
 
 MAX_PATHS = 10  # per holder: a report names the main chains, the attributed share counts them all
 
@@ -31,12 +31,6 @@ def paths(graph: Graph, owner: str, target: str, limit: int = MAX_PATHS) -> list
     return found
 
 
-def _link_label(edge: Edge) -> str:
-    if edge.share is not None:
-        return edge.share.label()
-    return "control" if edge.kind == InterestKind.CONTROL else "unknown share"
-
-
 def path_evidence(graph: Graph, owner: str, target: str, attributed: Share | None, rule: str) -> list[Evidence]:
     """Each chain from ``owner`` to ``target`` as evidence: the parties, the share of every link, and the share the
     rule attributes to ``owner`` over all its chains."""
@@ -44,7 +38,7 @@ def path_evidence(graph: Graph, owner: str, target: str, attributed: Share | Non
     evidence = []
     for chain in paths(graph, owner, target):
         names = [graph.parties[chain[0].owner].name, *(graph.parties[e.owned].name for e in chain)]
-        reasons = [Reason("ownership-link", f"{graph.parties[e.owner].name} holds {_link_label(e)} of "
+        reasons = [Reason("ownership-link", f"{graph.parties[e.owner].name} holds {e.label()} of "
                                             f"{graph.parties[e.owned].name}",
                           {"owner": e.owner, "owned": e.owned, "kind": e.kind.value,
                            "share": None if e.share is None else e.share.percent(), "source": e.source})

@@ -12,7 +12,7 @@ from kizuna.core.evidence import Citation, Finding, Outcome
 from kizuna.core.paths import bundled
 from kizuna.core.report import Report, data_version
 from kizuna.ownership.claims import ClaimCheck, check_claims
-from kizuna.ownership.model import Graph, InterestKind, Tri
+from kizuna.ownership.model import Graph, Tri
 from kizuna.ownership.paths import path_evidence
 from kizuna.ownership.regimes import RegimeAnswer, aggregate, answer, regime_weights, seeds_for
 from kizuna.ownership.rules import REGIME_CODES, regime
@@ -56,8 +56,7 @@ class Assessment:
         members = set(self.chain)
         return [{"owner": e.owner, "owned": e.owned, "kind": e.kind.value, "interests": e.interest_types,
                  "share": None if e.share is None else e.share.percent(),
-                 "label": e.share.label() if e.share is not None else
-                 ("control" if e.kind == InterestKind.CONTROL else "unknown share"), "source": e.source}
+                 "label": e.label(), "source": e.source}
                 for e in self.graph.edges if e.owner in members and e.owned in members]
 
     def to_dict(self) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from kizuna.core.errors import InputError
 from kizuna.ownership import store
 from kizuna.ownership.load import load_file
-from kizuna.ownership.model import Edge, Graph, InterestKind, Share
+from kizuna.ownership.model import Edge, Graph, Share
 from kizuna.ownership.rules import Regime, Sector, fefta_sectors, regime, regimes
 from kizuna.ownership.screen import PartyScreen, listed_map, screen_parties
 
@@ -121,15 +121,8 @@ class ChainResult:
             {"id": p, "name": parties[p].name, "kind": parties[p].kind.value, "country": parties[p].country,
              "screening": self.screens[p].to_dict()} for p in self.members],
             "edges": [{"owner": e.owner, "owned": e.owned, "share": None if e.share is None else e.share.percent(),
-                       "label": edge_label(e), "kind": e.kind.value, "interests": e.interest_types}
+                       "label": e.label(), "kind": e.kind.value, "interests": e.interest_types}
                       for e in self.edges]}
-
-
-def edge_label(edge: Edge) -> str:
-    """``60 %``, ``25–50 %``, ``control`` or ``unknown``."""
-    if edge.share is not None:
-        return edge.share.label()
-    return "control" if edge.kind == InterestKind.CONTROL else "unknown"
 
 
 def chain(graph: Graph, target: str) -> ChainResult:
