@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from kizuna.core.entity import PartyKind
-from kizuna.ownership.model import Edge, Graph, InterestKind, Party, Share
+from kizuna.core.party import Party
+from kizuna.ownership.model import Edge, Graph, InterestKind, Share
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ownership"
 EXAMPLES = FIXTURES / "bods" / "examples"
@@ -21,14 +22,14 @@ def build(edges: list[tuple[str, str, Share | None]], kinds: dict[str, PartyKind
     graph = Graph(source="test")
     for owner, owned, _ in edges:
         for party in (owner, owned):
-            graph.add_party(Party(party, party, (kinds or {}).get(party, PartyKind.ORGANIZATION),
-                                  (countries or {}).get(party)))
+            graph.add_party(Party(id=party, name=party, kind=(kinds or {}).get(party, PartyKind.ORGANIZATION),
+                                  country=(countries or {}).get(party)))
     for owner, owned, share in edges:
         graph.edges.append(Edge(owner, owned, share, InterestKind.OWNERSHIP, ["shareholding"]))
     for owner, owned, interest in control or []:
         for party in (owner, owned):
-            graph.add_party(Party(party, party, (kinds or {}).get(party, PartyKind.ORGANIZATION),
-                                  (countries or {}).get(party)))
+            graph.add_party(Party(id=party, name=party, kind=(kinds or {}).get(party, PartyKind.ORGANIZATION),
+                                  country=(countries or {}).get(party)))
         graph.edges.append(Edge(owner, owned, None, InterestKind.CONTROL, [interest]))
     return graph
 

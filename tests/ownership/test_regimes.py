@@ -8,7 +8,8 @@ from kizuna.core.entity import PartyKind
 from kizuna.ownership.model import Share, Tri
 from kizuna.ownership.regimes import answer, attribute
 from kizuna.ownership.rules import REGIME_CODES, regime, regimes
-from kizuna.ownership.triggers import cfius_check, fefta_check, parse_stake
+from kizuna.ownership.service import parse_stake
+from kizuna.ownership.triggers import cfius_check, fefta_check
 from tests.ownership.conftest import build, pct
 
 PERSON = PartyKind.PERSON
@@ -101,7 +102,7 @@ def test_fefta_foreign_investor_through_majority_held_companies() -> None:
 
 def test_fefta_listed_designated_sector_threshold_and_core_cap() -> None:
     graph = build([("INV", "T", pct(0.5))], countries={"INV": "CN", "T": "JP"})
-    graph.parties["T"].listed_company = True
+    graph.listed_companies["T"] = True
     small = fefta_check(graph, "T", "INV", parse_stake("0.4%"), sectors=["semiconductors"])
     assert small.required == Tri.NO  # 0.9 % after the acquisition
     result = fefta_check(graph, "T", "INV", parse_stake("5%"), sectors=["semiconductors"])

@@ -13,15 +13,13 @@ from rich.table import Table
 from kizuna.cli.bench import app as bench_app
 from kizuna.cli.output import console, print_json
 from kizuna.core.atomic import atomic_write_text
-from kizuna.ownership.bench import run_benchmark
+from kizuna.core.evidence import Citation
+from kizuna.ownership import service
 from kizuna.ownership.load import FORMATS
 from kizuna.ownership.model import Tri
-from kizuna.ownership.regimes import answer, attribute
-from kizuna.ownership.report import assess, investor_note
-from kizuna.ownership.rules import REGIME_CODES, regime
-from kizuna.ownership.screen import listed_map, screen_parties
-from kizuna.ownership.store import list_graphs, load_and_save, resolve_source
-from kizuna.ownership.triggers import cfius_check, fefta_check, parse_stake
+from kizuna.ownership.rules import REGIME_CODES
+
+REPORT_FORMATS = ("json", "csv", "xlsx", "html", "pdf")  # core.report.write, by the file's suffix
 
 app = typer.Typer(help="Ownership graphs: load, chains, beneficial owners, attributed shares, checks.",
                   no_args_is_help=True)
@@ -31,7 +29,14 @@ SourceArg = Annotated[str, typer.Argument(metavar="FILE|GRAPH", help="An ownersh
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 RegimeOption = Annotated[str, typer.Option("--regime", help=f"One of: {', '.join(REGIME_CODES)}.")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="ISO date the rules are read at (default today).")]
+ReportOption = Annotated[Path | None, typer.Option("--report", help="Also write the report here "
+                                                   f"({', '.join(REPORT_FORMATS)}, by the suffix).")]
 _MARK = {Tri.YES: "[red]yes[/]", Tri.NO: "[green]no[/]", Tri.UNDETERMINED: "[yellow]undetermined[/]"}
+
+
+def _cite(citation: Citation) -> str:
+    """A citation for the console, marked unconfirmed when its text was recalled rather than checked."""
+    return f"[dim][{citation.label()}][/]"
 
 
 @app.command("load")
@@ -43,7 +48,7 @@ def load(
     as_json: JsonOption = False,
 ) -> None:
     """Validate an ownership file and store it as a named graph (the previous graph of that name stays on error)."""
-    info = load_and_save(path, name, fmt)
+    info = service.load(path, name, fmt)
     if as_json:
         print_json(asdict(info))
         return
@@ -54,7 +59,7 @@ def load(
 @app.command("list")
 def list_command(as_json: JsonOption = False) -> None:
     """The loaded graphs."""
-    graphs = list_graphs()
+    graphs = service.list_graphs()
     if as_json:
         print_json([asdict(g) for g in graphs])
         return
@@ -75,46 +80,35 @@ def share(
     as_json: JsonOption = False,
 ) -> None:
     """OWNER's share in OWNED as a regime counts it (default: integrated economic ownership)."""
-    graph = resolve_source(source)
-    rule = regime(regime_code)
-    owner_id, owned_id = graph.resolve(owner), graph.resolve(owned)
-    result = attribute(graph, owner_id, owned_id, rule)
-    payload = {"owner": owner_id, "owned": owned_id, "share": result.percent(), "regime": rule.code,
-               "rule": rule.describe(), "citations": [c.to_dict() for c in rule.rules]}
+    result = service.share(service.open_source(source), owner, owned, regime_code)
     if as_json:
-        print_json(payload)
+        print_json(result.to_dict())
         return
-    console.print(f"{graph.parties[owner_id].name} → {graph.parties[owned_id].name}: [bold]{result.label()}[/] "
-                  f"under {rule.code} ({rule.describe()})")
-    for citation in rule.rules:
-        unverified = "" if citation.verified else " (not verified against the primary text)"
-        console.print(f"  [dim]{citation.citation}{unverified}[/]")
+    parties = result.graph.parties
+    console.print(f"{parties[result.owner].name} → {parties[result.owned].name}: [bold]{result.share.label()}[/] "
+                  f"under {result.regime.code} ({result.regime.describe()})")
+    for citation in result.regime.citations:
+        console.print(f"  {_cite(citation)}")
 
 
 @app.command("chain")
 def chain(source: SourceArg, target: Annotated[str, typer.Argument(help="Target id or exact name.")],
           as_json: JsonOption = False) -> None:
     """Everyone with a chain of interests to TARGET, each screened against every list."""
-    graph = resolve_source(source)
-    target_id = graph.resolve(target)
-    members = graph.ancestors(target_id)
-    screens = screen_parties(graph, members)
-    edges = [e for e in graph.edges if e.owner in members and e.owned in members]
+    result = service.chain(service.open_source(source), target)
     if as_json:
-        print_json({"target": target_id, "parties": [
-            {"id": p, "name": graph.parties[p].name, "kind": graph.parties[p].kind.value,
-             "country": graph.parties[p].country, "screening": screens[p].to_dict()} for p in members],
-            "edges": [{"owner": e.owner, "owned": e.owned, "share": None if e.share is None else e.share.percent(),
-                       "kind": e.kind.value, "interests": e.interest_types} for e in edges]})
+        print_json(result.to_dict())
         return
-    table = Table(title=f"chain of {graph.parties[target_id].name}")
+    parties = result.graph.parties
+    table = Table(title=f"chain of {parties[result.target].name}")
     for column in ("owner", "owned", "interest", "share"):
         table.add_column(column)
-    for e in edges:
-        table.add_row(graph.parties[e.owner].name, graph.parties[e.owned].name, ", ".join(e.interest_types),
-                      e.share.label() if e.share else ("control" if e.kind.value == "control" else "unknown"))
+    for e in result.edges:
+        table.add_row(parties[e.owner].name, parties[e.owned].name, ", ".join(e.interest_types),
+                      e.label())
     console.print(table)
-    hits = [s for s in screens.values() if s.hits]
+    members = result.members
+    hits = [s for s in result.screens.values() if s.hits]
     for s in hits:
         best = s.hits[0]
         console.print(f"[red]listed?[/] {s.name}: {best.list_code} {best.name!r} score {best.score:.2f} — "
@@ -127,11 +121,8 @@ def chain(source: SourceArg, target: Annotated[str, typer.Argument(help="Target 
 def ubo(source: SourceArg, target: Annotated[str, typer.Argument(help="Target id or exact name.")],
         regime_code: RegimeOption = "eu-amlr", as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
     """Beneficial owners and controllers of TARGET under one regime."""
-    graph = resolve_source(source)
-    target_id = graph.resolve(target)
-    rule = regime(regime_code)
-    listed = listed_map(screen_parties(graph, graph.ancestors(target_id))) if rule.method == "aggregate-50" else {}
-    result = answer(graph, target_id, rule, listed, as_of)
+    result = service.ubo(service.open_source(source), target, regime_code, as_of)
+    rule = result.regime
     if as_json:
         print_json(result.to_dict())
         return
@@ -150,10 +141,12 @@ def ubo(source: SourceArg, target: Annotated[str, typer.Argument(help="Target id
 
 @app.command("check")
 def check(source: SourceArg, target: Annotated[str, typer.Argument(help="Target id or exact name.")],
-          as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+          as_of: AsOfOption = None, report: ReportOption = None, as_json: JsonOption = False) -> None:
     """Every regime's answer for TARGET, screening of its chain, derived statuses and declared-figure checks."""
-    graph = resolve_source(source)
-    result = assess(graph, graph.resolve(target), as_of)
+    result = service.check(service.open_source(source), target, as_of)
+    graph = result.graph
+    if report is not None:
+        service.write_report(service.check_report(result), report)
     if as_json:
         print_json(result.to_dict())
         return
@@ -168,6 +161,8 @@ def check(source: SourceArg, target: Annotated[str, typer.Argument(help="Target 
     for claim in result.claims:
         console.print(f"declared {graph.parties[claim.claim.owner].name} → {graph.parties[claim.claim.owned].name}: "
                       f"{claim.verdict} ({claim.explanation})", soft_wrap=True)
+    if report is not None:
+        console.print(f"report written to {report}")
 
 
 @invest_app.command("check")
@@ -193,36 +188,34 @@ def invest_check(
     excepted_investor: Annotated[bool, typer.Option(help="CFIUS: the investor is an excepted investor.")] = False,
     note: Annotated[Path | None, typer.Option("--note", help="Also write the investor note (JSON) here.")] = None,
     as_of: AsOfOption = None,
+    report: ReportOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Whether acquiring STAKE of TARGET needs FEFTA prior notification or a CFIUS mandatory declaration."""
-    graph = resolve_source(graph_source)
-    target_id, investor_id = graph.resolve(target), graph.resolve(investor)
-    fraction = parse_stake(stake)
-    if regime_code == "jp-fefta":
-        result = fefta_check(graph, target_id, investor_id, fraction, listed=listed, sectors=sector or [],
-                             financial_institution=financial_institution, sanctioned=sanctioned)
-    elif regime_code == "us-cfius":
-        result = cfius_check(graph, target_id, investor_id, fraction, tid=tid or [], export_licence=export_licence,
-                             rights=right or [], excepted_investor=excepted_investor)
-    else:
-        regime(regime_code)  # unknown codes get the list of codes
-        raise typer.BadParameter("invest check takes --regime jp-fefta or us-cfius")
+    options = service.InvestOptions(listed, sector or [], financial_institution, sanctioned, tid or [], right or [],
+                                    export_licence, excepted_investor)
+    outcome = service.invest(service.open_source(graph_source), target, investor, service.parse_stake(stake),
+                             regime_code, options, as_of=as_of, note=note is not None)
+    result, parties = outcome.trigger, outcome.graph.parties
     if note is not None:
-        atomic_write_text(note, json.dumps(investor_note(assess(graph, investor_id, as_of), result),
-                                           ensure_ascii=False, indent=2))
+        atomic_write_text(note, json.dumps(outcome.note, ensure_ascii=False, indent=2))
+    if report is not None:
+        service.write_report(service.invest_report(outcome), report)
     if as_json:
         print_json(result.to_dict())
         return
-    console.print(f"[bold]{result.filing}[/] ({_MARK[result.required]}) — {graph.parties[investor_id].name} "
-                  f"acquiring {fraction:.2%} of {graph.parties[target_id].name}", soft_wrap=True)
+    console.print(f"[bold]{result.filing}[/] ({_MARK[result.required]}) — {parties[result.investor].name} "
+                  f"acquiring {result.stake:.2%} of {parties[result.target].name} (rules as of {result.as_of})",
+                  soft_wrap=True)
     for finding in result.findings:
-        cite = f" [dim][{finding.citation.citation}][/]" if finding.citation else ""
+        cite = f" {_cite(finding.citation)}" if finding.citation else ""
         console.print(f"  • {finding.text}{cite}", soft_wrap=True)
     for question in result.questions:
         console.print(f"  ? {question.text}", soft_wrap=True)
     if note is not None:
         console.print(f"investor note written to {note}")
+    if report is not None:
+        console.print(f"report written to {report}")
 
 
 @bench_app.command("ownership")
@@ -233,4 +226,6 @@ def bench_ownership(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
 ) -> None:
     """Integrated ownership on a large synthetic graph beside a naive path-enumeration baseline."""
+    from kizuna.ownership.bench import run_benchmark  # numpy/scipy graph generation: only for the benchmark
+
     run_benchmark(companies, edges, baseline_budget, seed, lambda line: console.print(line, markup=False))

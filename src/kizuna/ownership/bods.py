@@ -11,18 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from kizuna.core.countries import to_alpha2
 from kizuna.core.datafiles import read_json, read_json_records
-from kizuna.core.entity import PartyKind
+from kizuna.core.entity import Identifier, PartyKind
 from kizuna.core.errors import InputError
+from kizuna.core.party import Party
 from kizuna.core.paths import bundled
 from kizuna.ownership.interests import is_voting, kind_of
-from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, Party, Share, share_from_bods
+from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, Share, share_from_bods
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 _ENTITY_KINDS = {"state": PartyKind.STATE, "stateBody": PartyKind.STATE, "arrangement": PartyKind.ARRANGEMENT,
                  "unknownEntity": PartyKind.UNKNOWN, "anonymousEntity": PartyKind.ORGANIZATION}
@@ -39,6 +40,10 @@ class SchemaError:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # jsonschema's format checker compiles its URI grammars on import (seconds): only BODS files need it.
+    from jsonschema import Draft202012Validator, FormatChecker
+    from referencing import Registry, Resource
+
     folder = bundled("ownership", "bods", "schema")
     resources = []
     root: dict[str, Any] = {}
@@ -97,14 +102,15 @@ def build_graph(statements: list[dict[str, Any]], source: str) -> Graph:
     graph = Graph(source=source, source_format="bods")
     for record_id, statement in records.items():
         if statement["recordType"] in ("entity", "person"):
-            graph.add_party(_party(record_id, statement, source))
+            graph.add_party(*_party(record_id, statement, source))
     for record_id, statement in records.items():
         if statement["recordType"] == "relationship":
             _relationship(graph, record_id, statement, source)
     return graph
 
 
-def _party(record_id: str, statement: dict[str, Any], source: str) -> Party:
+def _party(record_id: str, statement: dict[str, Any], source: str) -> tuple[Party, bool | None]:
+    """The party of a person or entity statement, and whether the source says it is publicly listed."""
     details = statement["recordDetails"]
     where = f"{source}#{statement['statementId']}"
     if statement["recordType"] == "person":
@@ -113,16 +119,18 @@ def _party(record_id: str, statement: dict[str, Any], source: str) -> Party:
         codes = [n.get("code") for n in details.get("nationalities", []) if n.get("code")]
         codes += [n.get("code") for n in details.get("taxResidencies", []) if n.get("code")]
         kind = PartyKind.UNKNOWN if details.get("personType") == "unknownPerson" else PartyKind.PERSON
-        return Party(record_id, name or f"{details.get('personType', 'person')} {record_id}", kind,
-                     _country(codes[0]) if codes else None, source=where)
+        return Party(id=record_id, name=name or f"{details.get('personType', 'person')} {record_id}", kind=kind,
+                     country=_country(codes[0]) if codes else None, source=where), None
     entity_type = (details.get("entityType") or {}).get("type", "registeredEntity")
     listing = details.get("publicListing") or {}
     jurisdiction = (details.get("jurisdiction") or {}).get("code")
-    identifiers = [f"{i.get('scheme') or i.get('schemeName', '')}:{i.get('id', '')}"
+    identifiers = [Identifier(str(i.get("scheme") or i.get("schemeName", "")), str(i["id"]))
                    for i in details.get("identifiers", []) if i.get("id")]
-    return Party(record_id, details.get("name") or f"{entity_type} {record_id}",
-                 _ENTITY_KINDS.get(entity_type, PartyKind.ORGANIZATION), _country(jurisdiction),
-                 listing.get("hasPublicListing"), identifiers, where)
+    party = Party(id=record_id, name=details.get("name") or f"{entity_type} {record_id}",
+                  kind=_ENTITY_KINDS.get(entity_type, PartyKind.ORGANIZATION), country=_country(jurisdiction),
+                  identifiers=identifiers, source=where)
+    listed = listing.get("hasPublicListing")
+    return party, None if listed is None else bool(listed)
 
 
 def _country(code: str | None) -> str | None:
@@ -138,13 +146,13 @@ def _relationship(graph: Graph, record_id: str, statement: dict[str, Any], sourc
     if isinstance(party, dict):  # an Unspecified Record: someone holds the interest, the source does not say who
         owner = f"unspecified:{record_id}"
         reason = party.get("reason", "unknown")
-        graph.add_party(Party(owner, f"Unspecified owner ({reason})", PartyKind.UNKNOWN, source=where,
+        graph.add_party(Party(id=owner, name=f"Unspecified owner ({reason})", kind=PartyKind.UNKNOWN, source=where,
                               notes=[party.get("description", "")] if party.get("description") else []))
     else:
         owner = party
     for needed in (subject, owner):
         if needed not in graph.parties:
-            graph.add_party(Party(needed, needed, PartyKind.UNKNOWN, source=where,
+            graph.add_party(Party(id=needed, name=needed, kind=PartyKind.UNKNOWN, source=where,
                                   notes=["referenced by a relationship, no record in the file"]))
     interests = details.get("interests") or []
     direct = [i for i in interests if i.get("directOrIndirect") != "indirect" and not i.get("endDate")]

@@ -13,13 +13,14 @@ from pathlib import Path
 from kizuna.core.countries import to_alpha2
 from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
-from kizuna.core.tables import read_table
+from kizuna.core.party import Party
+from kizuna.core.tables import read_table, yes_no
 from kizuna.ownership.interests import kind_of
-from kizuna.ownership.model import Edge, Graph, InterestKind, Party, parse_share
+from kizuna.ownership.model import Edge, Graph, InterestKind, parse_share
 
 REQUIRED = ("owner", "owned", "share")
-_TRUE = {"yes", "y", "true", "1", "listed"}
-_FALSE = {"no", "n", "false", "0", "unlisted", ""}
+# owned_listed's own words beside the shared yes/no words
+_LISTED, _UNLISTED = frozenset({"listed"}), frozenset({"unlisted"})
 
 
 def load_csv(path: Path) -> Graph:
@@ -38,7 +39,7 @@ def load_csv(path: Path) -> Graph:
         if owner == owned:
             raise InputError(f"{owner!r} cannot own itself", path=path, line=line, field="owned")
         for role, party_id in (("owner", owner), ("owned", owned)):
-            graph.add_party(_party(values, role, party_id, path, line))
+            graph.add_party(*_party(values, role, party_id, path, line))
         interest = values.get("interest") or "shareholding"
         kind = kind_of(interest)
         if kind is None:
@@ -57,7 +58,8 @@ def load_csv(path: Path) -> Graph:
     return graph
 
 
-def _party(values: dict[str, str], role: str, party_id: str, path: Path, line: int) -> Party:
+def _party(values: dict[str, str], role: str, party_id: str, path: Path, line: int) -> tuple[Party, bool | None]:
+    """The owner or owned party of one row, and (for the owned company) whether the row says it is listed."""
     name = values.get(f"{role}_name") or party_id
     country_text = values.get(f"{role}_country", "")
     country = to_alpha2(country_text) if country_text else None
@@ -71,9 +73,6 @@ def _party(values: dict[str, str], role: str, party_id: str, path: Path, line: i
                          path=path, line=line, field=f"{role}_kind") from None
     listed = None
     if role == "owned" and "owned_listed" in values:
-        text = values["owned_listed"].lower()
-        if text not in _TRUE | _FALSE:
-            raise InputError(f"owned_listed must be yes or no, not {text!r}", path=path, line=line,
-                             field="owned_listed")
-        listed = text in _TRUE if text else None
-    return Party(party_id, name, kind, country, listed, source=f"{path}:{line}")
+        listed = yes_no(values["owned_listed"], path=path, line=line, field="owned_listed", yes=_LISTED,
+                        no=_UNLISTED)
+    return Party(id=party_id, name=name, kind=kind, country=country, source=f"{path}:{line}"), listed

@@ -13,7 +13,8 @@ from kizuna.core.countries import to_alpha2
 from kizuna.core.datafiles import read_json_records, require
 from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
-from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, Party, parse_share
+from kizuna.core.party import Party
+from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, parse_share
 
 _KINDS = {"Person": PartyKind.PERSON, "PublicBody": PartyKind.STATE, "Company": PartyKind.ORGANIZATION,
           "Organization": PartyKind.ORGANIZATION, "LegalEntity": PartyKind.ORGANIZATION,
@@ -34,8 +35,8 @@ def load_ftm(path: Path) -> Graph:
             links.append((line, schema, entity["id"], props))
         elif schema in _KINDS:
             country = _first(props, "country") or _first(props, "jurisdiction") or _first(props, "nationality")
-            graph.add_party(Party(entity["id"], _first(props, "name") or entity["id"], _KINDS[schema],
-                                  to_alpha2(country) if country else None, source=f"{path}:{line}"))
+            graph.add_party(Party(id=entity["id"], name=_first(props, "name") or entity["id"], kind=_KINDS[schema],
+                                  country=to_alpha2(country) if country else None, source=f"{path}:{line}"))
     for line, schema, entity_id, props in links:
         owner_key, owned_key = ("owner", "asset") if schema == "Ownership" else ("controller", "controlled")
         owner, owned = _first(props, owner_key), _first(props, owned_key)
@@ -44,7 +45,7 @@ def load_ftm(path: Path) -> Graph:
                              field=owner_key if not owner else owned_key)
         for party_id in (owner, owned):
             if party_id not in graph.parties:
-                graph.add_party(Party(party_id, party_id, PartyKind.UNKNOWN, source=f"{path}:{line}",
+                graph.add_party(Party(id=party_id, name=party_id, kind=PartyKind.UNKNOWN, source=f"{path}:{line}",
                                       notes=["referenced by an interest, no entity in the file"]))
         if _first(props, "endDate"):
             continue  # an interest that has ended

@@ -13,9 +13,10 @@ from typing import Any
 
 from kizuna.core.countries import to_alpha2
 from kizuna.core.datafiles import read_json, require
-from kizuna.core.entity import PartyKind
+from kizuna.core.entity import Identifier, PartyKind
 from kizuna.core.errors import InputError
-from kizuna.ownership.model import Claim, Edge, Graph, InterestKind, Party
+from kizuna.core.party import Party
+from kizuna.ownership.model import Claim, Edge, Graph, InterestKind
 
 DIRECT = "IS_DIRECTLY_CONSOLIDATED_BY"
 ULTIMATE = "IS_ULTIMATELY_CONSOLIDATED_BY"
@@ -57,7 +58,8 @@ def load_gleif(path: Path) -> Graph:
                             leaf=True))
         for lei in (child, parent):
             if lei not in graph.parties:
-                graph.add_party(Party(lei, lei, PartyKind.ORGANIZATION, identifiers=[f"LEI:{lei}"], source=str(file),
+                graph.add_party(Party(id=lei, name=lei, kind=PartyKind.ORGANIZATION,
+                                      identifiers=[Identifier("LEI", lei)], source=str(file),
                                       notes=["no Level 1 record in the files: named by its LEI"]))
         where = f"{file}#{resource.get('id')}"
         relation_type = relation.get("type")
@@ -104,5 +106,5 @@ def _lei_party(resource: dict[str, Any], file: Path) -> Party:
     entity = attributes.get("entity")
     name = _text_at(_child(entity, "legalName"), "name") or lei
     country = _text_at(_child(entity, "legalAddress"), "country") or _text_at(entity, "jurisdiction")[:2]
-    return Party(lei, name, PartyKind.ORGANIZATION, to_alpha2(country) if country else None,
-                 identifiers=[f"LEI:{lei}"], source=f"{file}#{lei}")
+    return Party(id=lei, name=name, kind=PartyKind.ORGANIZATION, country=to_alpha2(country) if country else None,
+                 identifiers=[Identifier("LEI", lei)], source=f"{file}#{lei}")

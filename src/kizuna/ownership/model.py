@@ -14,8 +14,10 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from kizuna.core.entity import PartyKind
+from kizuna.core.entity import Identifier, PartyKind
 from kizuna.core.errors import InputError
+from kizuna.core.evidence import Outcome
+from kizuna.core.party import Party
 
 # An exclusive bound (BODS exclusiveMinimum/exclusiveMaximum, "<5", ">50") is nudged inward by this much, so that
 # "more than 25 %" is definitely at or above 25 % and "less than 50 %" is definitely below 50 %.
@@ -76,6 +78,11 @@ class Tri(StrEnum):
     YES = "yes"
     NO = "no"
     UNDETERMINED = "undetermined"
+
+    @property
+    def outcome(self) -> Outcome:
+        """The answer as a finding's outcome: yes → met, no → not met."""
+        return {Tri.YES: Outcome.MET, Tri.NO: Outcome.NOT_MET}.get(self, Outcome.UNDETERMINED)
 
 
 def _num(value: float) -> str:
@@ -146,20 +153,6 @@ def share_from_bods(share: dict[str, Any]) -> Share | None:
     return Share(max(0.0, low) / 100.0, min(100.0, high) / 100.0)
 
 
-@dataclass(slots=True)
-class Party:
-    """One node: a person, company, state body or arrangement, as its source describes it."""
-
-    id: str
-    name: str
-    kind: PartyKind = PartyKind.ORGANIZATION
-    country: str | None = None  # ISO alpha-2 of nationality, jurisdiction or residence
-    listed_company: bool | None = None  # publicly listed on a stock exchange (None: not stated)
-    identifiers: list[str] = field(default_factory=list)
-    source: str = ""  # file and record the party was read from
-    notes: list[str] = field(default_factory=list)
-
-
 class InterestKind(StrEnum):
     OWNERSHIP = "ownership"  # shares, voting rights: feeds the arithmetic
     CONTROL = "control"  # board appointment, consolidation, other control: no share arithmetic
@@ -176,6 +169,12 @@ class Edge:
     interest_types: list[str] = field(default_factory=list)  # e.g. shareholding, votingRights, boardMember
     source: str = ""
     voting: Share | None = None  # the voting share where the source gives one apart from the economic share
+
+    def label(self) -> str:
+        """``60 %``, ``25–50 %``, ``control`` (a control-only link) or ``unknown share``."""
+        if self.share is not None:
+            return self.share.label()
+        return "control" if self.kind == InterestKind.CONTROL else "unknown share"
 
     def measure(self, voting: bool) -> Share | None:
         """The share a regime counts: votes when it asks for votes and the source gives them, else the share."""
@@ -195,17 +194,23 @@ class Claim:
 
 @dataclass(slots=True)
 class Graph:
-    """Parties and their interests, read from one source file."""
+    """Parties and their interests, read from one source file.
+
+    ``listed_companies`` holds the one fact about a party that only ownership records: whether the source says the
+    company is publicly listed on a stock exchange (party id → yes/no; absent when the source does not say)."""
 
     parties: dict[str, Party] = field(default_factory=dict)
+    listed_companies: dict[str, bool] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     source: str = ""
     source_format: str = ""
     notes: list[str] = field(default_factory=list)
 
-    def add_party(self, party: Party) -> Party:
+    def add_party(self, party: Party, listed_company: bool | None = None) -> Party:
         """Add a party, merging facts into an existing one with the same id."""
+        if listed_company is not None:
+            self.listed_companies.setdefault(party.id, listed_company)
         existing = self.parties.get(party.id)
         if existing is None:
             self.parties[party.id] = party
@@ -216,10 +221,12 @@ class Graph:
                                                                                          PartyKind.UNKNOWN):
             existing.kind = party.kind
         existing.country = existing.country or party.country
-        if existing.listed_company is None:
-            existing.listed_company = party.listed_company
         existing.identifiers.extend(i for i in party.identifiers if i not in existing.identifiers)
         return existing
+
+    def listed_company(self, party_id: str) -> bool | None:
+        """Whether the source says ``party_id`` is publicly listed (None: it does not say)."""
+        return self.listed_companies.get(party_id)
 
     def owners_of(self, owned: str) -> list[Edge]:
         return [e for e in self.edges if e.owned == owned]
@@ -258,7 +265,7 @@ class Graph:
         """A JSON-ready dict; ``Graph.from_dict`` reads it back."""
         return {
             "source": self.source, "source_format": self.source_format, "notes": self.notes,
-            "parties": [asdict(p) for p in self.parties.values()],
+            "parties": [_party_dict(p, self.listed_company(p.id)) for p in self.parties.values()],
             "edges": [_edge_dict(e) for e in self.edges],
             "claims": [{"owner": c.owner, "owned": c.owned, "share": _share_dict(c.share),
                         "interest_types": c.interest_types, "source": c.source} for c in self.claims],
@@ -269,7 +276,10 @@ class Graph:
         graph = cls(source=data.get("source", ""), source_format=data.get("source_format", ""),
                     notes=list(data.get("notes", [])))
         for item in data.get("parties", []):
-            graph.parties[item["id"]] = Party(**{**item, "kind": PartyKind(item["kind"])})
+            party = _party_from(item)
+            graph.parties[party.id] = party
+            if item.get("listed_company") is not None:
+                graph.listed_companies[party.id] = bool(item["listed_company"])
         for item in data.get("edges", []):
             graph.edges.append(Edge(**{**item, "share": _share_from(item["share"]),
                                        "voting": _share_from(item.get("voting")),
@@ -277,6 +287,29 @@ class Graph:
         for item in data.get("claims", []):
             graph.claims.append(Claim(**{**item, "share": _share_from(item["share"])}))
         return graph
+
+
+def _party_dict(party: Party, listed_company: bool | None) -> dict[str, Any]:
+    return {**party.to_dict(), "listed_company": listed_company}
+
+
+def _party_from(item: dict[str, Any]) -> Party:
+    """A party as stored; graphs stored before the shared party type wrote identifiers as ``"scheme:value"``
+    strings (and a company's kind as "entity", which ``PartyKind`` still reads)."""
+    data = {k: v for k, v in item.items() if k != "listed_company"}
+    data["identifiers"] = [i if isinstance(i, dict) else _identifier_dict(_identifier(str(i)))
+                           for i in data.get("identifiers", [])]
+    return Party.from_dict(data)
+
+
+def _identifier_dict(found: Identifier) -> dict[str, Any]:
+    return {"type": found.type, "value": found.value, "country": found.country}
+
+
+def _identifier(text: str) -> Identifier:
+    """``"LEI:5299..."`` → Identifier("LEI", "5299..."); a text without a scheme keeps an empty type."""
+    scheme, _, value = text.partition(":")
+    return Identifier(scheme, value) if value else Identifier("", text)
 
 
 def _share_dict(share: Share | None) -> list[float] | None:

@@ -62,7 +62,7 @@ class RegimeAnswer:
                 "status": self.status, "answer": self.answer.value, "headline": self.headline,
                 "aggregate": None if self.aggregate is None else self.aggregate.percent(),
                 "holders": [h.to_dict() for h in self.holders], "assumptions": self.assumptions,
-                "citations": [c.to_dict() for c in self.regime.rules]}
+                "citations": [c.to_dict() for c in self.regime.citations]}
 
 
 def regime_weights(graph: Graph, regime: Regime) -> Weights:
@@ -150,7 +150,7 @@ def answer(graph: Graph, target: str, regime: Regime, listed: Mapping[str, Colle
             result.headline = f"[rule {result.status} on {as_of}] {result.headline}"
     if any(e.share is None and e.kind == InterestKind.OWNERSHIP for e in graph.edges):
         result.assumptions.append(UNKNOWN_ASSUMPTION)
-    result.assumptions.extend(regime.interpretation)
+    result.assumptions.extend(regime.notes())
     return result
 
 

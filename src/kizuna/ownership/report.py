@@ -1,5 +1,6 @@
 """The assessment of one target: its chain, every party screened, each regime's answer, derived statuses, the
-checks of declared figures; and the investor note shared through the exchange."""
+checks of declared figures; the investor note shared through the exchange; and both as ``core.report.Report``
+(findings with citations, ownership-path and list-hit evidence) for the one JSON/CSV/HTML/PDF renderer."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from kizuna.core.evidence import Citation, Finding, Outcome
+from kizuna.core.paths import bundled
+from kizuna.core.report import Report, data_version
 from kizuna.ownership.claims import ClaimCheck, check_claims
-from kizuna.ownership.model import Graph, InterestKind, Tri
+from kizuna.ownership.model import Graph, Tri
+from kizuna.ownership.paths import path_evidence
 from kizuna.ownership.regimes import RegimeAnswer, aggregate, answer, regime_weights, seeds_for
 from kizuna.ownership.rules import REGIME_CODES, regime
 from kizuna.ownership.screen import PartyScreen, listed_map, screen_parties
@@ -51,8 +56,7 @@ class Assessment:
         members = set(self.chain)
         return [{"owner": e.owner, "owned": e.owned, "kind": e.kind.value, "interests": e.interest_types,
                  "share": None if e.share is None else e.share.percent(),
-                 "label": e.share.label() if e.share is not None else
-                 ("control" if e.kind == InterestKind.CONTROL else "unknown share"), "source": e.source}
+                 "label": e.label(), "source": e.source}
                 for e in self.graph.edges if e.owner in members and e.owned in members]
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,8 +65,8 @@ class Assessment:
             party = self.graph.parties[party_id]
             screen = self.screens.get(party_id)
             parties.append({"id": party_id, "name": party.name, "kind": party.kind.value, "country": party.country,
-                            "listed_company": party.listed_company, "notes": party.notes, "source": party.source,
-                            "screening": screen.to_dict() if screen else None})
+                            "listed_company": self.graph.listed_company(party_id), "notes": party.notes,
+                            "source": party.source, "screening": screen.to_dict() if screen else None})
         return {"target": self.target, "target_name": self.graph.parties[self.target].name, "as_of": self.as_of,
                 "source": self.graph.source, "parties": parties, "edges": self.edges(),
                 "answers": {code: a.to_dict() for code, a in self.answers.items()}, "statuses": self.statuses,
@@ -116,12 +120,12 @@ def investor_note(assessment: Assessment, trigger: TriggerResult | None = None) 
     graph = assessment.graph
     citations: dict[str, dict[str, Any]] = {}
     for item in assessment.answers.values():
-        for citation in item.regime.rules:
+        for citation in item.regime.citations:
             citations[citation.id] = citation.to_dict()
     if trigger is not None:
         for finding in trigger.findings + trigger.questions:
-            if finding.citation is not None:
-                citations[finding.citation.id + ":" + trigger.regime] = finding.citation.to_dict()
+            for citation in finding.citations:
+                citations[citation.id + ":" + trigger.regime] = citation.to_dict()
     return {
         "kind": "kizuna.investor-note",
         "version": 1,
@@ -133,10 +137,58 @@ def investor_note(assessment: Assessment, trigger: TriggerResult | None = None) 
                                "country": graph.parties[p].country} for p in assessment.chain],
                   "edges": [{k: v for k, v in e.items() if k != "source"} for e in assessment.edges()]},
         "regimes": {code: {"rule": a.regime.describe(), "answer": a.answer.value, "headline": a.headline,
-                           "status": a.status, "citations": [c.id for c in a.regime.rules]}
+                           "status": a.status, "citations": [c.id for c in a.regime.citations]}
                     for code, a in assessment.answers.items()},
         "concerns": assessment.statuses,
         "screening": [s.to_dict() for s in assessment.screens.values() if s.hits],
         "filing": trigger.to_dict() if trigger is not None else None,
         "citations": list(citations.values()),
     }
+
+
+def rule_data_version() -> str:
+    """The fingerprint of every ownership rule file (regimes, trigger tables, sectors, interest types)."""
+    return data_version(p for p in bundled("ownership").rglob("*.yaml"))
+
+
+def _graph_source(graph: Graph) -> Citation:
+    return Citation("graph", f"{graph.source_format} ownership file", graph.source)
+
+
+def _regime_finding(assessment: Assessment, item: RegimeAnswer) -> Finding:
+    evidence = [e for h in item.holders if h.share is not None and h.meets != Tri.NO
+                for e in path_evidence(assessment.graph, h.party, assessment.target, h.share, item.regime.code)]
+    outcome = item.answer.outcome if item.status == "in force" else Outcome.NOT_APPLICABLE
+    return Finding(outcome, f"{item.regime.name}: {item.headline}", item.regime.code, item.regime.citations,
+                   tuple(evidence))
+
+
+def assessment_report(assessment: Assessment) -> Report:
+    """The ownership check of one target as the one report type."""
+    graph, target = assessment.graph, assessment.target
+    findings = [_regime_finding(assessment, item) for item in assessment.answers.values()]
+    for screen in assessment.screens.values():
+        if screen.hits:
+            findings.append(Finding(Outcome.UNDETERMINED, f"{screen.name} matches {len(screen.hits)} list "
+                                    f"entr{'y' if len(screen.hits) == 1 else 'ies'}: confirm the match",
+                                    "screening", evidence=tuple(screen.evidence())))
+    for party, text in assessment.derived_flags().items():
+        findings.append(Finding(Outcome.MET, f"{graph.parties[party].name}: {text}", "derived-status"))
+    for claim in assessment.claims:
+        if claim.claim.owned in assessment.chain:
+            findings.append(Finding(Outcome.NOTE, f"declared {graph.parties[claim.claim.owner].name} → "
+                                    f"{graph.parties[claim.claim.owned].name}: {claim.verdict} ({claim.explanation})",
+                                    "declared-interest"))
+    concerns = len(assessment.statuses)
+    return Report(f"Ownership check: {graph.parties[target].name}", graph.parties[target].ref(), assessment.as_of,
+                  findings, [_graph_source(graph)], rule_data_version(), "ownership",
+                  f"{concerns} concern{'s' if concerns != 1 else ''}" if concerns else "no concern in the data",
+                  {"parties in the chain": len(assessment.chain), "concerns": "; ".join(assessment.statuses)})
+
+
+def trigger_report(graph: Graph, result: TriggerResult) -> Report:
+    """A FEFTA or CFIUS filing check as the one report type (findings, then the questions the data leave open)."""
+    investor, target = graph.parties[result.investor], graph.parties[result.target]
+    return Report(f"{result.regime}: {investor.name} acquiring {result.stake:.2%} of {target.name}", target.ref(),
+                  result.as_of, [*result.findings, *result.questions], [_graph_source(graph)], rule_data_version(),
+                  "ownership", result.filing, {"required": result.required.value, **result.facts})

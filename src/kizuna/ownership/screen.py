@@ -1,4 +1,4 @@
-"""Screening every party in a target's chain through kizuna.screening (all lists, all scripts)."""
+"""Screening every party in a target's chain through ``kizuna.screening.screen_many`` (all lists, all scripts)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kizuna.core.entity import PartyKind
+from kizuna.core.evidence import Evidence, EvidenceKind, Reason
+from kizuna.core.party import Party
 from kizuna.ownership.model import Graph
-from kizuna.screening import Hit, Query, get_screener
+from kizuna.screening import Hit, screen_many
 from kizuna.screening.screener import Screener
 
 
@@ -15,32 +17,42 @@ from kizuna.screening.screener import Screener
 class PartyScreen:
     """The screening result of one party: its hits, best first, and the lists they are on."""
 
-    party: str
-    name: str
+    party: Party
     hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.party.name
 
     @property
     def lists(self) -> list[str]:
         return sorted({h.list_code for h in self.hits})
 
+    def evidence(self) -> list[Evidence]:
+        """Each hit as a list-hit evidence record: the entry, its score and why it matched."""
+        return [Evidence(EvidenceKind.LIST_HIT, f"{self.party.name} matches {h.list_code} entry {h.name!r}",
+                         self.party.ref(), h.score,
+                         (Reason("name-match", h.explanation, {"matched_name": h.matched_name}),),
+                         data={"list": h.list_code, "entry_id": h.entry_id, "source_url": h.source_url,
+                               "data_date": h.data_date})
+                for h in self.hits]
+
     def to_dict(self) -> dict[str, Any]:
-        return {"party": self.party, "name": self.name, "lists": self.lists,
+        return {"party": self.party.id, "name": self.party.name, "lists": self.lists,
                 "hits": [h.summary() for h in self.hits]}
+
+
+def _unidentified(party: Party) -> bool:
+    """An owner the source says exists but does not name: nothing to screen."""
+    return party.kind == PartyKind.UNKNOWN and party.name.startswith(("Unspecified", "unknown"))
 
 
 def screen_parties(graph: Graph, party_ids: list[str], screener: Screener | None = None,
                    limit: int = 5) -> dict[str, PartyScreen]:
-    """Screen each party by name (with its country and type) at the screener's threshold."""
-    active = screener or get_screener()
-    results = {}
-    for party_id in party_ids:
-        party = graph.parties[party_id]
-        if party.kind == PartyKind.UNKNOWN and party.name.startswith(("Unspecified", "unknown")):
-            results[party_id] = PartyScreen(party_id, party.name)
-            continue
-        query = Query(party.name, country=party.country, entity_type=party.kind.screened_as)
-        results[party_id] = PartyScreen(party_id, party.name, active.screen(query, limit=limit))
-    return results
+    """Screen each party under its names (with its country and kind) at the scoring file's threshold."""
+    named = [graph.parties[p] for p in party_ids if not _unidentified(graph.parties[p])]
+    hits = dict(zip((p.id for p in named), screen_many(named, limit=limit, screener=screener), strict=True))
+    return {p: PartyScreen(graph.parties[p], hits.get(p, [])) for p in party_ids}
 
 
 def listed_map(screens: dict[str, PartyScreen]) -> dict[str, list[str]]:

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import AliasChoices, BaseModel, Field
 
 from kizuna.core.errors import KizunaError
+from kizuna.core.report import CSV_HEADER, Report, csv_rows, to_html, to_json
+from kizuna.core.tables import SafeCsvWriter
+from kizuna.ownership import service
 from kizuna.ownership.layout import Layout, layered
 from kizuna.ownership.load import FORMATS
-from kizuna.ownership.regimes import answer, attribute
-from kizuna.ownership.report import assess, investor_note
-from kizuna.ownership.rules import REGIME_CODES, fefta_sectors, regime, regimes
-from kizuna.ownership.screen import listed_map, screen_parties
-from kizuna.ownership.store import check_name, list_graphs, load_and_save, open_graph
-from kizuna.ownership.triggers import CFIUS_RIGHTS, CFIUS_TID, cfius_check, fefta_check
+from kizuna.ownership.report import Assessment
+from kizuna.ownership.rules import REGIME_CODES
+from kizuna.ownership.schemas import CheckOut, InvestOut, RegimeAnswerOut, RegimeOut, ShareOut, StoredGraphOut
+from kizuna.ownership.triggers import CFIUS_RIGHTS, CFIUS_TID
 from kizuna.web.i18n import gettext
 from kizuna.web.templating import country_code, templates
 from kizuna.web.uploads import saved_upload
@@ -26,56 +29,74 @@ router = APIRouter()
 RegimeCode = Literal["eu-amlr", "us-cta", "us-cfius", "us-ofac-50", "us-bis-affiliates", "jp-fefta", "none"]
 
 
-@router.get("/v1/ownership/regimes", tags=["ownership"])
+@router.get("/v1/ownership/regimes", tags=["ownership"], response_model=list[RegimeOut])
 def list_regimes() -> list[dict[str, Any]]:
     """Every regime's attribution rule, threshold and citations (with what was verified)."""
-    return [r.to_dict() for r in regimes().values()]
+    return [r.to_dict() for r in service.list_regimes()]
 
 
-@router.get("/v1/ownership/graphs", tags=["ownership"])
+@router.get("/v1/ownership/graphs", tags=["ownership"], response_model=list[StoredGraphOut])
 def graphs() -> list[dict[str, Any]]:
     """The loaded graphs."""
-    return [asdict(g) for g in list_graphs()]
+    return [asdict(g) for g in service.list_graphs()]
 
 
 async def _store_upload(upload: UploadFile, name: str | None, fmt: str) -> dict[str, Any]:
     async with saved_upload(upload, "upload.json") as path:
-        return asdict(load_and_save(path, check_name(name) if name else None, fmt))
+        return asdict(service.load_upload(path, Path(upload.filename or path.name).name, name, fmt))
 
 
-@router.post("/v1/ownership/graphs", tags=["ownership"])
+@router.post("/v1/ownership/graphs", tags=["ownership"], response_model=StoredGraphOut)
 async def upload_graph(file: UploadFile = File(...), name: str | None = Form(None),
                        format: str = Form("auto")) -> dict[str, Any]:
     """Validate and store an ownership file (CSV, BODS 0.4, GLEIF API JSON, FollowTheMoney)."""
     return await _store_upload(file, name, format)
 
 
-@router.get("/v1/ownership/graphs/{name}/share", tags=["ownership"])
+@router.get("/v1/ownership/graphs/{name}/share", tags=["ownership"], response_model=ShareOut)
 def share(name: str, owner: str, owned: str, regime_code: RegimeCode = "none") -> dict[str, Any]:
     """An owner's share in a company as one regime counts it."""
-    graph = open_graph(name)
-    rule = regime(regime_code)
-    owner_id, owned_id = graph.resolve(owner), graph.resolve(owned)
-    result = attribute(graph, owner_id, owned_id, rule)
-    return {"owner": owner_id, "owned": owned_id, "share": result.percent(), "regime": rule.code,
-            "rule": rule.describe(), "citations": [c.to_dict() for c in rule.rules]}
+    return service.share(service.open_stored(name), owner, owned, regime_code).to_dict()
 
 
-@router.get("/v1/ownership/graphs/{name}/ubo", tags=["ownership"])
+@router.get("/v1/ownership/graphs/{name}/ubo", tags=["ownership"], response_model=RegimeAnswerOut)
 def ubo(name: str, target: str, regime_code: RegimeCode = "eu-amlr", as_of: str | None = None) -> dict[str, Any]:
     """Beneficial owners and controllers of a target under one regime."""
-    graph = open_graph(name)
-    target_id = graph.resolve(target)
-    rule = regime(regime_code)
-    listed = listed_map(screen_parties(graph, graph.ancestors(target_id))) if rule.method == "aggregate-50" else {}
-    return answer(graph, target_id, rule, listed, as_of).to_dict()
+    return service.ubo(service.open_stored(name), target, regime_code, as_of).to_dict()
 
 
-@router.get("/v1/ownership/graphs/{name}/check", tags=["ownership"])
+@router.get("/v1/ownership/graphs/{name}/check", tags=["ownership"], response_model=CheckOut)
 def check(name: str, target: str, as_of: str | None = None) -> dict[str, Any]:
     """Every regime's answer, the screening of the chain, derived statuses and declared-figure checks."""
-    graph = open_graph(name)
-    return assess(graph, graph.resolve(target), as_of).to_dict()
+    return service.check(service.open_stored(name), target, as_of).to_dict()
+
+
+REPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
+
+
+@router.get("/v1/ownership/graphs/{name}/report", tags=["ownership"],
+            responses={200: {"content": {t: {} for t in REPORT_TYPES.values()},
+                             "description": "The ownership check as a report (the one Kizuna report shape)."}})
+def report(name: str, target: str, as_of: str | None = None, format: Literal["json", "csv", "html"] = "json",
+           ) -> Response:
+    """The ownership check of a target as a report: findings with citations, ownership-path and list-hit
+    evidence, the sources read and the rule-data version."""
+    result = service.check_report(service.check(service.open_stored(name), target, as_of))
+    if format == "json":
+        body = to_json(result)
+    elif format == "html":
+        body = to_html(result)
+    else:
+        body = _csv_text(result)
+    return Response(body, media_type=REPORT_TYPES[format])
+
+
+def _csv_text(result: Report) -> str:
+    buffer = io.StringIO()
+    writer = SafeCsvWriter(buffer)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_rows(result))
+    return buffer.getvalue()
 
 
 class InvestRequest(BaseModel):
@@ -95,28 +116,21 @@ class InvestRequest(BaseModel):
                                                     "as export_license).")
     excepted_investor: bool = False
     note: bool = Field(False, description="Also return the investor note for the exchange.")
+    as_of: str | None = Field(None, description="ISO date the rules are read at (default today).")
 
 
-@router.post("/v1/invest/check", tags=["ownership"])
+@router.post("/v1/invest/check", tags=["ownership"], response_model=InvestOut)
 def invest_check(request: InvestRequest) -> dict[str, Any]:
     """Whether the acquisition needs FEFTA prior notification or a CFIUS mandatory declaration, and why."""
-    graph = open_graph(request.graph)
-    target, investor = graph.resolve(request.target), graph.resolve(request.investor)
-    if request.regime == "jp-fefta":
-        result = fefta_check(graph, target, investor, request.stake / 100, listed=request.listed,
-                             sectors=request.sectors, financial_institution=request.financial_institution,
-                             sanctioned=request.sanctioned)
-    else:
-        result = cfius_check(graph, target, investor, request.stake / 100, tid=request.tid,
-                             export_licence=request.export_licence, rights=request.rights,
-                             excepted_investor=request.excepted_investor)
-    payload = result.to_dict()
-    if request.note:
-        payload["note"] = investor_note(assess(graph, investor), result)
-    return payload
+    options = service.InvestOptions(request.listed, request.sectors, request.financial_institution,
+                                    request.sanctioned, request.tid, request.rights, request.export_licence,
+                                    request.excepted_investor)
+    return service.invest(service.open_stored(request.graph), request.target, request.investor,
+                          request.stake / 100, request.regime, options, as_of=request.as_of,
+                          note=request.note).to_dict()
 
 
-def _draw(request: Request, result: Any) -> Layout:
+def _draw(request: Request, result: Assessment) -> Layout:
     """The graph's layout; each box holds the party's name and a second text: kind, country, lists or 50 % flag."""
     graph, flagged = result.graph, result.derived_flags()
     metas: dict[str, str] = {}
@@ -138,9 +152,9 @@ def _draw(request: Request, result: Any) -> Layout:
 
 
 def _context(**values: Any) -> dict[str, Any]:
-    context: dict[str, Any] = {"active": "ownership", "graphs": list_graphs(), "graph": "", "target": "",
+    context: dict[str, Any] = {"active": "ownership", "graphs": service.list_graphs(), "graph": "", "target": "",
                                "as_of": "", "error": None, "parties": [], "assessment": None, "layout": None,
-                               "formats": FORMATS, "regime_codes": REGIME_CODES, "sectors": fefta_sectors()}
+                               "formats": FORMATS, "regime_codes": REGIME_CODES, "sectors": service.sectors()}
     return {**context, **values}
 
 
@@ -149,11 +163,11 @@ def page(request: Request, graph: str = "", target: str = "", as_of: str = "") -
     context = _context(graph=graph, target=target, as_of=as_of)
     try:
         if graph:
-            loaded = open_graph(graph)
+            loaded = service.open_stored(graph)
             owned = {e.owned for e in loaded.edges}
             context["parties"] = sorted(loaded.parties.values(), key=lambda p: (p.id not in owned, p.name))
             if target:
-                result = assess(loaded, loaded.resolve(target), as_of or None)
+                result = service.check(loaded, target, as_of or None)
                 context["assessment"] = result
                 context["layout"] = _draw(request, result)
                 context["flagged"] = result.derived_flags()

@@ -1,0 +1,187 @@
+"""Response models of the ``/v1/ownership`` and ``/v1/invest`` routes, so the OpenAPI document shows what each
+returns. They describe the ``to_dict`` shapes of the service's results (shares in percent: a number when exact,
+``[min, max]`` when the data give a range)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+ShareValue = float | list[float]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CitationOut(Out):
+    id: str
+    text: str
+    citation: str
+    url: str
+    verified: bool  # false: recalled, not checked against the primary text (shown as unconfirmed)
+    note: str | None = None
+    date: str | None = None
+
+
+class RegimeOut(Out):
+    code: str
+    name: str
+    method: str
+    rule: str
+    threshold_percent: float
+    measure: str
+    citations: list[CitationOut]
+
+
+class StoredGraphOut(Out):
+    name: str
+    source: str  # the file the user loaded or sent
+    source_format: str
+    parties: int
+    edges: int
+    claims: int
+    loaded_at: str
+    sha256: str
+
+
+class ShareOut(Out):
+    owner: str
+    owned: str
+    share: ShareValue
+    share_label: str
+    regime: str
+    rule: str
+    citations: list[CitationOut]
+
+
+class HolderOut(Out):
+    party: str
+    name: str
+    kind: str
+    country: str | None
+    share: ShareValue | None
+    share_label: str
+    meets: str
+    basis: str
+
+
+class RegimeAnswerOut(Out):
+    regime: str
+    name: str
+    rule: str
+    status: str
+    answer: str
+    headline: str
+    aggregate: ShareValue | None
+    holders: list[HolderOut]
+    assumptions: list[str]
+    citations: list[CitationOut]
+
+
+class HitOut(Out):
+    list: str
+    entry_id: str
+    name: str
+    matched_name: str
+    score: float
+    explanation: str
+    source_url: str
+    data_date: str
+
+
+class ScreeningOut(Out):
+    party: str
+    name: str
+    lists: list[str]
+    hits: list[HitOut]
+
+
+class CheckPartyOut(Out):
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    listed_company: bool | None
+    notes: list[str]
+    source: str
+    screening: ScreeningOut | None
+
+
+class EdgeOut(Out):
+    owner: str
+    owned: str
+    kind: str
+    interests: list[str]
+    share: ShareValue | None
+    label: str
+    source: str
+
+
+class ClaimOut(Out):
+    owner: str
+    owned: str
+    declared: ShareValue | None
+    computed: ShareValue
+    computed_with_control: ShareValue
+    verdict: str
+    explanation: str
+    source: str
+
+
+class CheckOut(Out):
+    target: str
+    target_name: str
+    as_of: str
+    source: str
+    parties: list[CheckPartyOut]
+    edges: list[EdgeOut]
+    answers: dict[str, RegimeAnswerOut]
+    statuses: list[str]
+    claims: list[ClaimOut]
+
+
+class ReasonOut(Out):
+    code: str
+    text: str
+    values: dict[str, Any]
+
+
+class PartyRefOut(Out):
+    id: str
+    name: str
+    kind: str
+    country: str | None
+
+
+class EvidenceOut(Out):
+    kind: str
+    summary: str
+    subject: PartyRefOut | None
+    score: float | None
+    reasons: list[ReasonOut]
+    source: CitationOut | None
+    data: dict[str, Any]
+
+
+class FindingOut(Out):
+    outcome: str  # met, not met, undetermined, not applicable, note
+    text: str
+    rule: str
+    citations: list[CitationOut]
+    evidence: list[EvidenceOut]
+
+
+class InvestOut(Out):
+    regime: str
+    investor: str
+    target: str
+    stake_percent: float
+    required: str
+    filing: str
+    as_of: str
+    findings: list[FindingOut]
+    questions: list[FindingOut]
+    facts: dict[str, Any]
+    note: dict[str, Any] | None = None  # the investor note for the exchange (kizuna.investor-note, version 1)
