@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,7 +26,7 @@ from kizuna.web.app import create_app
 from tests.conftest import kizuna
 from tests.ownership.conftest import EXAMPLES, GRAPHS, build, pct
 
-CFIUS = {"tid": ["critical-technologies"], "rights": ["board"]}
+CFIUS: dict[str, Any] = {"tid": ["critical-technologies"], "rights": ["board"]}
 
 
 def test_graph_nodes_are_the_core_party_and_keep_the_listed_flag() -> None:
