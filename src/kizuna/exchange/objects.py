@@ -18,7 +18,7 @@ from stix2 import properties as p
 
 from kizuna.core.countries import to_alpha2
 from kizuna.core.errors import InputError
-from kizuna.exchange import controls
+from kizuna import controls
 from kizuna.exchange.config import rules
 from kizuna.exchange.extensions import object_extension, properties_extension
 from kizuna.exchange.signing import SIGNATURE_PROPERTY
