@@ -43,6 +43,6 @@ def test_the_bundled_numbering_tables_are_read() -> None:
 def test_a_misspelt_key_in_the_numbering_file_names_the_file_and_field(tmp_path: Path) -> None:
     data = yaml.safe_load(bundled("controls", "numbering.yaml").read_text(encoding="utf-8"))
     data["overrides"][0]["kee"] = data["overrides"][0].pop("key")
-    with pytest.raises(InputError, match="overrides.0.key") as caught:
+    with pytest.raises(InputError, match=r"overrides\.0\.key") as caught:
         validate(data, Numbering, tmp_path / "numbering.yaml")
     assert "numbering.yaml" in str(caught.value)

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from kizuna.core.party import Party
 from kizuna.exchange.markings import rel_to_definition
 from tests.conftest import kizuna
 
@@ -135,7 +136,7 @@ def test_policy_check_reports_markings_that_release_to_a_country_of_concern(tmp_
     old = rel_to_definition(["JPN", "WA"])  # as a node made it before issue 11
     node.save_definitions([old])
     denial = node.create(objects.new_denial(creator=node.identity_id, codes=["3B001.f"], item="x",
-                                            end_user={"name": "Y Ltd."}, denial_date="2026-01-01",
+                                            end_user=Party("Y Ltd."), denial_date="2026-01-01",
                                             markings=[tlp_id("amber"), old["id"]]), "test")
     report = jp.cli("exchange", "policy", "check", check=False)
     node.close()
