@@ -16,10 +16,10 @@ from kizuna.core.party import Party
 from kizuna.core.paths import bundled
 from kizuna.core.rules import RuleModel, bundled_rules
 from kizuna.licensing.denials import Denial
-from kizuna.screening import Hit, screen
 
 if TYPE_CHECKING:
     from kizuna.core.report import Report
+    from kizuna.screening import Hit
 
 RULE_FILE = "licensing/no_undercut.yaml"
 
@@ -126,6 +126,8 @@ def _outcome(relation: str) -> Outcome:
 def find_matches(denials: list[Denial], codes: list[ControlEntry], end_user: Party) -> list[DenialMatch]:
     """The denials with the same (or a related) control entry whose end user screens as ``end_user``; essentially
     identical ones first, then by end-user score."""
+    from kizuna.screening import screen  # the matcher is loaded only when a check runs
+
     named = {d.id: d for d in denials if d.end_user.name.strip()}
     if not named:
         return []
