@@ -57,6 +57,14 @@ def test_a_denial_is_found_across_scripts_and_control_numberings() -> None:
     assert denial.subject is not None and denial.subject.name == BEIHANG
 
 
+def test_an_own_denial_is_not_one_to_consult_about() -> None:
+    own = Denial("denial--own", Party("Shenzhen Precision Optics"), (parse("3B001.f"),), "2026-10-01",
+                 "identity--us", "BIS", own=True)
+    (finding,) = licensing.check(MemoryDenials([own]), ["3B001.f"], Party("Shenzhen Precision Optics"),
+                                 TODAY).findings()
+    assert "this authority's own denial denial--own" in finding.text and "Consult" not in finding.text
+
+
 def test_a_japanese_item_in_the_same_category_is_only_related() -> None:
     result = licensing.check(MemoryDenials([_denial("denial--jp", "Shenzhen Precision Optics", "7の項(1)")]),
                              ["3B001.f"], Party("Shenzhen Precision Optics", country="CN"), TODAY)

@@ -45,7 +45,8 @@ class NodeDenials:
         originator = obj["created_by_ref"]
         return Denial(obj["id"], objects.party_from_stix(obj.get("end_user") or {}, source=obj["id"]),
                       tuple(from_dict(c) for c in obj["control_entries"]), obj["denial_date"], originator,
-                      self.node.originator_name(originator), self.visible(obj))
+                      self.node.originator_name(originator), self.visible(obj),
+                      own=originator == self.node.identity_id)
 
     def visible(self, obj: dict[str, Any]) -> bool:
         """Whether the user may see the denial and what a match quotes of it (control entries, end user)."""
@@ -96,7 +97,7 @@ def check_application(node: Node, officer: str, user: Recipient | None, codes: l
                       end_use=end_use.strip(), destination=destination.strip())
     with node.db.transaction():
         for match in result.matches:
-            if match.relation != "same" or match.denial.originator == node.identity_id:
+            if match.relation != "same" or match.denial.own:
                 continue
             consultation = _consult(node, match, app, deadline, officer)
             match.consultation = consultation["id"]

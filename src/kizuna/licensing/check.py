@@ -35,6 +35,7 @@ class RuleText(RuleModel):
 
 class FindingTexts(RuleModel):
     same: str
+    own: str
     related: str
     withheld: str
     withheld_related: str
@@ -98,7 +99,8 @@ class DenialMatch:
         values = {"originator": self.denial.originator_name, "denial": self.denial.id,
                   "denial_date": self.denial.denial_date, "control": self.control.explanation,
                   "end_user": self.hit.explanation}
-        return Finding.from_rule(_outcome(self.relation), getattr(texts, self.relation), values,
+        template = texts.own if self.relation == "same" and self.denial.own else getattr(texts, self.relation)
+        return Finding.from_rule(_outcome(self.relation), template, values,
                                  rule=rules().rule.id, citations=(citation(),), evidence=self.evidence())
 
     def evidence(self) -> tuple[Evidence, ...]:

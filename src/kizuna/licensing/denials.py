@@ -16,7 +16,8 @@ class Denial:
     """A licence denial that still counts: its control entries, its end user, when and by whom it was issued.
 
     ``visible`` is whether the person running the check may see what a match would quote of it (its control
-    entries and end user); a match with a denial they may not see is shown only as a block.
+    entries and end user); a match with a denial they may not see is shown only as a block. ``own``: issued by the
+    authority running the check, so there is no one to consult.
     """
 
     id: str
@@ -26,6 +27,7 @@ class Denial:
     originator: str  # the denying authority's id
     originator_name: str
     visible: bool = True
+    own: bool = False
 
 
 class DenialSource(Protocol):
