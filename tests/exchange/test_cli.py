@@ -158,6 +158,6 @@ def test_licence_check_writes_its_report(tmp_path: Path) -> None:
                  "--report", str(report), home=home).stdout
     assert "ESSENTIALLY IDENTICAL to METI's denial" in out
     written = json.loads(report.read_text(encoding="utf-8"))
-    assert written["capability"] == "licensing" and written["outcome"] == "consult before approving"
+    assert written["capability"] == "licensing" and written["outcome"] == "would reverse an own denial"
     (finding,) = written["findings"]
     assert finding["outcome"] == "met" and [e["kind"] for e in finding["evidence"]] == ["control-match", "denial"]

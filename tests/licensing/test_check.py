@@ -60,9 +60,10 @@ def test_a_denial_is_found_across_scripts_and_control_numberings() -> None:
 def test_an_own_denial_is_not_one_to_consult_about() -> None:
     own = Denial("denial--own", Party("Shenzhen Precision Optics"), (parse("3B001.f"),), "2026-10-01",
                  "identity--us", "BIS", own=True)
-    (finding,) = licensing.check(MemoryDenials([own]), ["3B001.f"], Party("Shenzhen Precision Optics"),
-                                 TODAY).findings()
+    result = licensing.check(MemoryDenials([own]), ["3B001.f"], Party("Shenzhen Precision Optics"), TODAY)
+    (finding,) = result.findings()
     assert "this authority's own denial denial--own" in finding.text and "Consult" not in finding.text
+    assert not result.blocked and result.report().outcome == "would reverse an own denial"
 
 
 def test_a_japanese_item_in_the_same_category_is_only_related() -> None:

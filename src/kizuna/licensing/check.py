@@ -174,8 +174,8 @@ class LicenceCheck:
 
     @property
     def blocked(self) -> bool:
-        """Whether an essentially identical denial means consulting before approval."""
-        return any(m.relation == "same" for m in self.matches)
+        """Whether an essentially identical denial by another authority means consulting before approval."""
+        return any(m.relation == "same" and not m.denial.own for m in self.matches)
 
     def findings(self) -> list[Finding]:
         if self.matches:
@@ -189,7 +189,8 @@ class LicenceCheck:
         """The check as the one report (JSON, CSV, HTML, PDF through ``kizuna.core.report``)."""
         from kizuna.core.report import Report, data_version  # its renderers are loaded only to write a report
 
-        outcome = ("consult before approving" if self.blocked else
+        same = [m for m in self.matches if m.relation == "same"]
+        outcome = ("consult before approving" if self.blocked else "would reverse an own denial" if same else
                    "check related denials by hand" if self.matches else "no undercut")
         return Report(title, self.end_user.ref(), self.as_of.isoformat(), self.findings(), [citation()],
                       data_version([bundled(RULE_FILE), bundled("controls", "numbering.yaml")]), "licensing",
