@@ -98,3 +98,19 @@ def test_the_objects_api_pages_with_a_total(console) -> None:  # type: ignore[no
     assert len(rest["objects"]) == 1 and rest["next"] is None
     schema = client.get("/openapi.json").json()["components"]["schemas"]
     assert {"ObjectsPage", "ShownObject"} <= set(schema)
+
+
+def test_the_settings_page_counts_deliveries_per_peer(console, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.exchange.conftest import make_node
+
+    jp, client = console
+    us = make_node(tmp_path / "other", "US")
+    jp.node.add_peer(us.node.card())  # nothing delivered to it yet
+    us.node.close()
+    assert "0 · 0 · 0" in client.get("/exchange/settings").text
+    with jp.node.db.transaction():
+        jp.node.db.execute("INSERT INTO deliveries (peer, object_id, modified, outcome) VALUES (?, ?, ?, ?)",
+                           (us.node.identity_id, "x-kizuna-denial--1", "2026-01-01", "refused"))
+    assert jp.node.delivery_counts() == {us.node.identity_id: {"refused": 1}}
+    page = client.get("/exchange/settings")
+    assert page.status_code == 200 and "0 · 1 · 0" in page.text
