@@ -20,8 +20,7 @@ from kizuna.cli.output import console, errors, print_json
 from kizuna.cli.serve import TlsCert, TlsKey, tls_files
 from kizuna.core.datafiles import read_json
 from kizuna.core.errors import InputError
-from kizuna.exchange import audit, licensing, objects, service, users
-from kizuna.exchange.investor_note import from_assessment
+from kizuna.exchange import audit, objects, service, users
 from kizuna.exchange.node import Node
 from kizuna.exchange.objects import effective_status
 from kizuna.exchange.signing import fingerprint
@@ -487,7 +486,7 @@ def share_investor(
     """Share counter-intelligence on a foreign investor and its ownership chain (typed, or from an assessment)."""
     node = _node()
     if assessment is not None:
-        party, chain, summary = from_assessment(assessment)
+        party, chain, summary = service.from_assessment(assessment)
         concerns = concerns or summary
         source = f" ({len(chain)} ownership links from {assessment})"
     else:
@@ -702,7 +701,7 @@ def licence_check(
 @licence_app.command("approve")
 def licence_approve(app_id: Annotated[str, typer.Argument(help="Application id (or prefix).")]) -> None:
     """Approve an application; refused while a no-undercut consultation is open and before its deadline."""
-    approved = licensing.approve(_node(), app_id, _actor())
+    approved = service.approve(_node(), app_id, _actor())
     console.print(f"{approved.id} approved" + (f" ({approved.note})" if approved.note else ""))
 
 
@@ -712,7 +711,7 @@ def licence_list() -> None:
     table = Table()
     for column in ("application", "recorded", "control", "end user", "matches", "status"):
         table.add_column(column, overflow="fold")
-    for a in licensing.list_applications(_node()):
+    for a in service.list_applications(_node()):
         table.add_row(a.id, a.created[:19], ", ".join(c["code"] for c in a.controls), a.end_user.name,
                       str(len(a.matches)), a.status)
     console.print(table)
@@ -722,7 +721,7 @@ def licence_list() -> None:
 def consultation_list(as_json: JsonOption = False) -> None:
     """Consultations from allies about our denials, and ours to them."""
     node = _node()
-    incoming, outgoing = licensing.consultations(node)
+    incoming, outgoing = service.consultations(node)
     if as_json:
         print_json({"incoming": incoming, "outgoing": outgoing})
         return
@@ -747,7 +746,7 @@ def consultation_answer(
     position: Annotated[str, typer.Option(help="no-objection or objection.")] = "no-objection",
 ) -> None:
     """Answer an ally's consultation about one of our denials; the answer goes only to that ally."""
-    note = licensing.answer_consultation(_node(), consultation_id, text, position, _actor())
+    note = service.answer_consultation(_node(), consultation_id, text, position, _actor())
     console.print(f"answer {note['id']} recorded; the consulting agency receives it on its next sync")
 
 

@@ -17,11 +17,24 @@ from kizuna.core.party import Party
 from kizuna.core.tables import read_table
 from kizuna.exchange import licensing, objects
 from kizuna.exchange.config import check_rel_to, rules
+from kizuna.exchange.investor_note import from_assessment
+from kizuna.exchange.licensing import (
+    answer_consultation,
+    approve,
+    blocking,
+    consultations,
+    list_applications,
+)
 from kizuna.exchange.markings import rel_to_definition
 from kizuna.exchange.node import Node, Viewed
 from kizuna.exchange.objects import effective_status
 from kizuna.exchange.policy import Recipient
 from kizuna.licensing import LicenceCheck
+
+# The consultation workflow and the investor-note reader, called as they are.
+__all__ = ["answer_consultation", "approve", "blocking", "check_licence", "consultations", "denials",
+           "field_markings", "from_assessment", "import_denials", "list_applications", "markings", "page_size",
+           "screening_hits"]
 
 IMPORT_COLUMNS = ("control", "item", "end_user", "end_user_country", "end_user_address", "consignee",
                   "consignee_country", "consignee_address", "end_use", "destination", "reason", "date")

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.core.paths import home
-from kizuna.exchange import licensing, objects, reader, service, taxii, users
+from kizuna.exchange import objects, reader, service, taxii, users
 from kizuna.exchange.node import COLLECTION_ID, Node, Peer, exchange_dir
 from kizuna.exchange.objects import effective_status
 from kizuna.exchange.signing import HEADER_NODE, HEADER_NONCE, HEADER_ROTATION, rotation_header, sign_response
@@ -408,7 +408,8 @@ def object_page(request: Request, session: SignedIn, object_id: str) -> Response
 @router.get("/exchange/consultations", response_class=HTMLResponse, include_in_schema=False)
 def consultation_queue(request: Request, session: SignedIn) -> Response:
     node, user = session
-    incoming, outgoing = licensing.consultations(node)
+    incoming, outgoing = service.consultations(node)
+    applications = service.list_applications(node)
     ours = [r for c in outgoing if (r := _row(node, c, user))]
     for row in ours:
         denial = node.get(row["obj"]["denial_ref"])
@@ -418,8 +419,8 @@ def consultation_queue(request: Request, session: SignedIn) -> Response:
         "node": node, "user": user,
         "incoming": [r for c in incoming if (r := _row(node, c, user))],
         "outgoing": ours,
-        "applications": licensing.list_applications(node),
-        "blocking": {a.id: licensing.blocking(node, a) for a in licensing.list_applications(node)},
+        "applications": applications,
+        "blocking": {a.id: service.blocking(node, a) for a in applications},
         "message": request.query_params.get("message"), "error": request.query_params.get("error")})
 
 
@@ -429,7 +430,7 @@ def answer(request: Request, session: SignedIn, consultation_id: str, text: str 
     return _form_action(
         request, session, csrf, "answer", "/exchange/consultations", denied="your role cannot answer consultations",
         done="answer recorded; it goes to the consulting agency on its next sync",
-        action=lambda node, user: licensing.answer_consultation(node, consultation_id, text, position, user.actor,
+        action=lambda node, user: service.answer_consultation(node, consultation_id, text, position, user.actor,
                                                                 user.recipient(node)))
 
 
@@ -437,7 +438,7 @@ def answer(request: Request, session: SignedIn, consultation_id: str, text: str 
 def approve(request: Request, session: SignedIn, app_id: str, csrf: str = Form("")) -> Response:
     return _form_action(request, session, csrf, "approve", "/exchange/consultations",
                         denied="only a supervisor approves", done="application approved",
-                        action=lambda node, user: licensing.approve(node, app_id, user.actor))
+                        action=lambda node, user: service.approve(node, app_id, user.actor))
 
 
 def _form_action(request: Request, session: tuple[Node, users.User], csrf: str, permission: str, back: str, *,
