@@ -462,9 +462,7 @@ def share_screening(
 ) -> None:
     """Share a screening finding (with the list hits behind it)."""
     node = _node()
-    party = objects.parse_party(party_name, country, None, "--party")
-    if party is None:
-        raise InputError("must not be empty", field="--party")
+    party = objects.required_party(party_name, country, None, "--party")
     hits = service.screening_hits(party) if screen else []
     obj = node.create(objects.new_screening_note(creator=node.identity_id, party_=party, hits=hits, finding=finding,
                                                  markings=_markings(node, tlp, rel_to, classification, org)), _actor())
@@ -493,10 +491,7 @@ def share_investor(
         if not investor or not concerns:
             raise InputError("give --investor and --concerns, or --assessment FILE", field="--investor")
         chain = [_owner_link(link) for link in owner or []]
-        listed = objects.parse_party(investor, country, None, "--investor")
-        if listed is None:
-            raise InputError("must not be empty", field="--investor")
-        party, source = listed, ""
+        party, source = objects.required_party(investor, country, None, "--investor"), ""
     obj = node.create(objects.new_investor_note(creator=node.identity_id, investor=party, chain=chain,
                                                 concerns=concerns,
                                                 markings=_markings(node, tlp, rel_to, classification, org)), _actor())
@@ -551,9 +546,7 @@ def denial_add(
 ) -> None:
     """Record a licence denial; it goes to the allies its markings release it to on their next sync."""
     node = _node()
-    user = objects.parse_party(end_user, end_user_country, end_user_address, "--end-user")
-    if user is None:
-        raise InputError("must not be empty", field="--end-user")
+    user = objects.required_party(end_user, end_user_country, end_user_address, "--end-user")
     obj = objects.new_denial(
         creator=node.identity_id, codes=control, item=item, end_user=user, denial_date=denied,
         consignee=objects.parse_party(consignee, consignee_country, consignee_address, "--consignee"), end_use=end_use,

@@ -79,7 +79,7 @@ class Application:
 
 def active_denials(node: Node, today: date | None = None) -> list[dict[str, Any]]:
     """Every denial this node holds, its own and its allies', that still counts (not revoked, not expired)."""
-    return [d for d in node.objects(objects.DENIAL, limit=1_000_000)
+    return [d for d in node.all_objects(objects.DENIAL)
             if objects.effective_status(d, today) == "active"]
 
 
@@ -229,11 +229,11 @@ def approve(node: Node, app_id: str, actor: str, today: date | None = None) -> A
 
 def consultations(node: Node) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(incoming: allies consulting this node about its denials, outgoing: this node's own consultations)."""
-    every = node.objects(objects.CONSULTATION, limit=100_000)
+    every = list(node.all_objects(objects.CONSULTATION))
     incoming = [c for c in every if c["created_by_ref"] != node.identity_id]
     outgoing = [c for c in every if c["created_by_ref"] == node.identity_id]
     return incoming, outgoing
 
 
 def answers_to(node: Node, consultation_id: str) -> list[dict[str, Any]]:
-    return [n for n in node.objects(objects.NOTE, limit=100_000) if n.get("x_kizuna_answer_to") == consultation_id]
+    return [n for n in node.all_objects(objects.NOTE) if n.get("x_kizuna_answer_to") == consultation_id]

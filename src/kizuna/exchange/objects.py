@@ -128,6 +128,14 @@ def parse_party(name: str | None, country: str | None, address: str | None, fiel
     return Party(text, country=code, addresses=[address.strip()] if address and address.strip() else [])
 
 
+def required_party(name: str | None, country: str | None, address: str | None, field: str) -> Party:
+    """``parse_party`` for a party that must be named (an end user, a screened party, an investor)."""
+    party = parse_party(name, country, address, field)
+    if party is None:
+        raise InputError("must not be empty", field=field)
+    return party
+
+
 def party_to_stix(party: Party) -> dict[str, str]:
     """The party as a STIX object carries it (``end_user``, ``consignee``, ``investor``, ``party``): name, country
     and first address; ``party_from_stix`` reads it back."""

@@ -84,9 +84,7 @@ def import_denials(node: Node, path: Path, marking_refs: list[str], actor: str) 
 
 
 def _denial_row(node: Node, cell: dict[str, str], marking_refs: list[str]) -> dict[str, Any]:
-    user = objects.parse_party(cell["end_user"], cell["end_user_country"], cell["end_user_address"], "end_user")
-    if user is None:
-        raise InputError("must not be empty", field="end_user")
+    user = objects.required_party(cell["end_user"], cell["end_user_country"], cell["end_user_address"], "end_user")
     return objects.new_denial(
         creator=node.identity_id, codes=[c for c in cell["control"].split(";") if c.strip()], item=cell["item"],
         end_user=user, denial_date=cell["date"],

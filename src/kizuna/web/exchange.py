@@ -398,7 +398,7 @@ def object_page(request: Request, session: SignedIn, object_id: str) -> Response
     shown, withheld = node.view(obj, user.recipient(node), user.actor) if obj else (None, [])
     if shown is None:
         return _render(request, "missing.html", {"node": node, "user": user, "object_id": object_id}, 404)
-    notes = [r for n in node.objects(objects.NOTE, limit=10_000) if object_id in n.get("object_refs", [])
+    notes = [r for n in node.all_objects(objects.NOTE) if object_id in n.get("object_refs", [])
              and (r := _row(node, n, user))]
     return _render(request, "object.html", {"node": node, "user": user, "row": _row(node, shown, user),
                                             "withheld": withheld, "notes": notes,
