@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from kizuna.core.party import Party
 from kizuna.core.paths import home_at
 from kizuna.exchange import objects
 from kizuna.exchange.markings import rel_to_definition
@@ -250,7 +251,7 @@ def add_denial(n: AgencyNode, end_user: str = "Shenzhen Precision Optics Co., Lt
         node.save_definitions([definition])
         granular = [{"marking_ref": definition["id"], "selectors": ["end_user.address"]}]
     obj = objects.new_denial(creator=node.identity_id, codes=[code], item="ArF immersion scanner",
-                             end_user={"name": end_user, "country": "CN", "address": address},
+                             end_user=Party(end_user, country="CN", addresses=[address]),
                              denial_date="2026-10-01", reason="military end use",
                              markings=node.markings(tlp, rel_to if rel_to is not None else ["USA", "KOR"],
                                                     classification),

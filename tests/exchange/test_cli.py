@@ -6,6 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from kizuna.core.party import Party
 from kizuna.exchange.markings import rel_to_definition
 from tests.conftest import kizuna
 
@@ -135,7 +136,7 @@ def test_policy_check_reports_markings_that_release_to_a_country_of_concern(tmp_
     old = rel_to_definition(["JPN", "WA"])  # as a node made it before issue 11
     node.save_definitions([old])
     denial = node.create(objects.new_denial(creator=node.identity_id, codes=["3B001.f"], item="x",
-                                            end_user={"name": "Y Ltd."}, denial_date="2026-01-01",
+                                            end_user=Party("Y Ltd."), denial_date="2026-01-01",
                                             markings=[tlp_id("amber"), old["id"]]), "test")
     report = jp.cli("exchange", "policy", "check", check=False)
     node.close()
@@ -144,3 +145,19 @@ def test_policy_check_reports_markings_that_release_to_a_country_of_concern(tmp_
     remarked = jp.cli("denial", "remark", denial["id"].split("--")[1][:8], "--rel-to", "CHIP4")
     assert "REL TO CHIP4, JPN" in remarked.stdout
     assert jp.cli("exchange", "policy", "check").returncode == 0
+
+
+def test_licence_check_writes_its_report(tmp_path: Path) -> None:
+    home = tmp_path / "jp"
+    kizuna("exchange", "init", "--name", "METI", "--country", "JPN", "--url", "http://127.0.0.1:9106", home=home)
+    kizuna("denial", "add", "--control", "3.B.1.f.1.b", "--item", "scanner", "--end-user", "北京航空航天大学",
+           "--end-user-country", "CN", "--date", "2026-01-01", "--local", home=home)
+    report = tmp_path / "check.json"
+    out = kizuna("licence", "check", "--control", "3B001.f", "--end-user",
+                 "Beijing University of Aeronautics and Astronautics", "--end-user-country", "CN",
+                 "--report", str(report), home=home).stdout
+    assert "ESSENTIALLY IDENTICAL to METI's denial" in out
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert written["capability"] == "licensing" and written["outcome"] == "would reverse an own denial"
+    (finding,) = written["findings"]
+    assert finding["outcome"] == "met" and [e["kind"] for e in finding["evidence"]] == ["control-match", "denial"]

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from kizuna.core.party import Party
 from kizuna.exchange import objects, users
 from kizuna.exchange.markings import rel_to_definition
 from kizuna.exchange.sync import sync_peer
@@ -31,7 +32,7 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                         ("Shenzhen Precision Optics Co., Ltd.", "9 Gaoxin South Road, Shenzhen")):
         denials.append(node.create(objects.new_denial(
             creator=node.identity_id, codes=["3B001.f.1.b"], item="ArF immersion scanner (NA 1.35)",
-            end_user={"name": name, "country": "CN", "address": place}, denial_date="2026-10-01",
+            end_user=Party(name, country="CN", addresses=[place]), denial_date="2026-10-01",
             reason="military end use", end_use="wafer fab for a defence programme",
             markings=node.markings("amber", ["USA", "KOR"]),
             granular=[{"marking_ref": address["id"], "selectors": ["end_user.address"]}]), "test"))

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from kizuna.core.party import Party
 from kizuna.exchange import objects
 from kizuna.exchange.sync import SyncError, sync_peer
 from tests.exchange.conftest import AgencyNode, MakeNodes
@@ -61,7 +62,7 @@ def _to_future(name: str, value: str) -> str:
 def _denial(jp: AgencyNode, end_user: str) -> dict:
     node = jp.node
     return node.create(objects.new_denial(creator=node.identity_id, codes=["3B001.f.1.b"], item="scanner",
-                                          end_user={"name": end_user, "country": "CN"}, denial_date="2026-08-01",
+                                          end_user=Party(end_user, country="CN"), denial_date="2026-08-01",
                                           markings=node.markings("amber", ["USA"])), "test")
 
 

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import NameOID
 
 from kizuna.core.errors import InputError
+from kizuna.core.party import Party
 from kizuna.exchange import audit, objects, taxii, users
 from kizuna.exchange.node import COLLECTION_ID
 from kizuna.exchange.signing import HEADER_ROTATION, public_text, rotation_header, sign_request
@@ -29,7 +30,7 @@ PASSWORD = "correct horse battery staple"
 def _denial(agency: AgencyNode, end_user: str, rel_to: list[str] | None = None) -> dict:
     node = agency.node
     return node.create(objects.new_denial(creator=node.identity_id, codes=["3B001.f.1.b"], item="scanner",
-                                          end_user={"name": end_user, "country": "CN"}, denial_date="2026-08-01",
+                                          end_user=Party(end_user, country="CN"), denial_date="2026-08-01",
                                           markings=node.markings("amber", rel_to or ["USA", "KOR"])), "test")
 
 

@@ -19,6 +19,7 @@ from taxii2client.common import TokenAuth
 from taxii2client.exceptions import AccessError
 from taxii2client.v21 import Server, as_pages
 
+from kizuna.core.party import Party
 from kizuna.exchange import audit, extensions, licensing, objects, reader, taxii, users
 from kizuna.exchange.markings import _kizuna_definition, marking_refs, rel_to_definition
 from kizuna.exchange.signing import SIGNATURE_PROPERTY, public_key, sign_object, verify_object
@@ -69,7 +70,7 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     usa_only = add_denial(jp, "Harbin Photonics", rel_to=["USA"])
     more = [add_denial(jp, f"Optics Works No. {i}", rel_to=["USA", "KOR"]) for i in range(4)]
     note = jp.node.create(objects.new_screening_note(
-        creator=jp.node.identity_id, party_={"name": "Shenzhen Precision Optics", "country": "CN"},
+        creator=jp.node.identity_id, party_=Party("Shenzhen Precision Optics", country="CN"),
         hits=[{"list": "us-entity-list", "entry_id": "EL-1", "name": "Shenzhen Precision Optics", "score": 0.97}],
         finding="Listed on the US Entity List", markings=jp.node.markings("amber", ["USA", "KOR"])), "test")
     sync_in_process(us, jp)
@@ -209,11 +210,11 @@ def test_every_object_type_a_node_emits_passes_strict_validation(nodes: MakeNode
     denial = add_denial(jp, "Shenzhen Precision Optics Co., Ltd.", rel_to=["USA", "KOR"], address_to=["USA"])
     narrowed = add_denial(jp, "Dalian Optics", rel_to=["USA"])
     jp.node.create(objects.new_screening_note(
-        creator=jp.node.identity_id, party_={"name": "Dalian Optics", "country": "CN"},
+        creator=jp.node.identity_id, party_=Party("Dalian Optics", country="CN"),
         hits=[{"list": "us-entity-list", "entry_id": "EL-2", "name": "Dalian Optics", "score": 1.0}],
         finding="Listed", markings=jp.node.markings("amber", ["USA"])), "test")
     jp.node.create(objects.new_investor_note(
-        creator=jp.node.identity_id, investor={"name": "Wise Road Capital", "country": "CN"},
+        creator=jp.node.identity_id, investor=Party("Wise Road Capital", country="CN"),
         chain=[{"name": "JAC Capital", "country": "CN", "share": "100%", "owns": "Wise Road Capital"}],
         concerns="state-backed fund", markings=jp.node.markings("amber+strict", ["USA"],
                                                                 organizations=[us.node.identity_id])), "test")
@@ -221,7 +222,7 @@ def test_every_object_type_a_node_emits_passes_strict_validation(nodes: MakeNode
                                     markings=jp.node.markings("amber", ["USA"])), "test")
     pull(us, jp)
     app, _ = licensing.check_application(us.node, "test", None, ["3B001.f.1.b"],
-                                         {"name": "Shenzhen Precision Optics Co., Ltd.", "country": "CN"},
+                                         Party("Shenzhen Precision Optics Co., Ltd.", country="CN"),
                                          "research", "CN", today=date.today())
     pull(jp, us)
     consultation = app.consultations[0]
@@ -253,7 +254,7 @@ def test_objects_stored_before_the_extensions_are_read_and_emitted_current(nodes
     old_rel_to = _kizuna_definition("rel_to", ["JPN", "KOR", "USA"], legacy=True)
     node.save_definitions([old_rel_to])
     fresh = objects.new_denial(creator=node.identity_id, codes=["3B001.f.1.b"], item="scanner",
-                               end_user={"name": "Old Record Ltd.", "country": "CN"}, denial_date="2026-05-01",
+                               end_user=Party("Old Record Ltd.", country="CN"), denial_date="2026-05-01",
                                markings=[node.markings("amber", None)[0], old_rel_to["id"]])
     old = {k: v for k, v in fresh.items() if k != "extensions"}
     stored = node.create(old, "test")

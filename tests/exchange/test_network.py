@@ -19,6 +19,7 @@ from urllib.parse import quote_plus
 import httpx
 import pytest
 
+from kizuna.core.party import Party
 from kizuna.exchange import audit, objects, users
 from kizuna.exchange.markings import rel_to_definition, tlp_id
 from kizuna.exchange.node import COLLECTION_ID
@@ -158,7 +159,7 @@ def _pull(receiver: AgencyNode, sender: AgencyNode) -> None:
 def _add(jp: AgencyNode, end_user: str, rel_to: list[str]) -> str:
     node = jp.node
     obj = objects.new_denial(creator=node.identity_id, codes=["3B001.f.1.b"], item="scanner",
-                             end_user={"name": end_user, "country": "CN"}, denial_date="2026-08-01",
+                             end_user=Party(end_user, country="CN"), denial_date="2026-08-01",
                              markings=node.markings("amber", rel_to))
     return str(node.create(obj, "test")["id"])
 
@@ -273,7 +274,7 @@ def test_a_list_item_withheld_for_a_peer_does_not_shift_the_markings_of_the_othe
              {"name": f"US-only Trust {tag}", "owns": "Japan-only Holdings"},
              {"name": f"Open Fund {tag}", "owns": "US-only Trust"}]
     note = node.create(objects.new_investor_note(
-        creator=node.identity_id, investor={"name": f"Harbour Ridge {tag}", "country": "CN"}, chain=chain,
+        creator=node.identity_id, investor=Party(f"Harbour Ridge {tag}", country="CN"), chain=chain,
         concerns="state-backed fund", markings=node.markings("amber", ["USA", "KOR"]),
         granular=[{"marking_ref": japan["id"], "selectors": ["ownership_chain.[0]"]},
                   {"marking_ref": usa["id"], "selectors": ["ownership_chain.[1]"]}]), "test")
@@ -339,7 +340,7 @@ def test_a_licence_check_shows_a_denial_the_officer_may_not_see_only_as_a_block(
     address, listed = f"{tag} Songbei Road, Harbin", f"Harbin Vacuum Photonics Co., Ltd. {tag}"
     denial = node.create(objects.new_denial(
         creator=node.identity_id, codes=["3B001.a.1"], item="MOCVD reactor", reason="missile programme",
-        end_user={"name": listed, "country": "CN", "address": address}, denial_date="2026-09-01",
+        end_user=Party(listed, country="CN", addresses=[address]), denial_date="2026-09-01",
         markings=node.markings("red" if level == "red" else "amber", ["USA"],
                                "CONTROLLED" if level == "controlled" else None)), "test")
     officer = _user(us, "licensing-officer", "UNCLASSIFIED", "USA")
@@ -358,7 +359,7 @@ def test_the_user_api_returns_limit_objects_the_user_may_see(network: dict[str, 
     node = us.node
     for n, tlp in enumerate(["amber", "amber", "red", "red", "red"]):
         node.create(objects.new_denial(creator=node.identity_id, codes=["5A002"], item="crypto module",
-                                       end_user={"name": f"Limit Ltd. {n}"}, denial_date="2026-09-01",
+                                       end_user=Party(f"Limit Ltd. {n}"), denial_date="2026-09-01",
                                        markings=node.markings(tlp, ["USA"])), "test")
     analyst = _user(us, "analyst", "UNCLASSIFIED", "USA")
     listed = _api(us, analyst, "/exchange/api/objects?type=x-kizuna-denial&limit=2").json()["objects"]

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from kizuna.core.errors import KizunaError
+from kizuna.core.party import Party
 from kizuna.exchange import audit, licensing, objects, taxii, users
 from kizuna.exchange.markings import marking_refs
 from kizuna.exchange.signing import sign_object
@@ -99,10 +100,11 @@ def test_no_undercut_consultation_blocks_approval_until_answered(nodes: MakeNode
     add_denial(kr, end_user="Beijing University of Aeronautics and Astronautics", code="5A002")
     sync_in_process(us, jp)
     sync_in_process(us, kr)
-    app, matches = licensing.check_application(
+    app, checked = licensing.check_application(
         us.node, "test", None, ["3.B.1.f"],
-        {"name": "BEIJING UNIVERSITY OF AERONAUTICS & ASTRONAUTICS", "country": "CN"}, "research", "CN")
-    assert [m.denial["id"] for m in matches] == [denial["id"]]  # KR's denial is for another control entry
+        Party("BEIJING UNIVERSITY OF AERONAUTICS & ASTRONAUTICS", country="CN"), "research", "CN")
+    matches = checked.matches
+    assert [m.denial.id for m in matches] == [denial["id"]]  # KR's denial is for another control entry
     assert app.status == "consulting" and len(app.consultations) == 1
     consultation = us.node.get(app.consultations[0])
     assert consultation["denial_ref"] == denial["id"] and consultation["status"] == "open"
@@ -130,7 +132,7 @@ def test_an_unanswered_consultation_stops_blocking_after_its_deadline(nodes: Mak
     add_denial(jp)
     sync_in_process(us, jp)
     app, _ = licensing.check_application(us.node, "test", None, ["3B001.f.1.b"],
-                                         {"name": "Shenzhen Precision Optics", "country": "CN"}, "", "CN",
+                                         Party("Shenzhen Precision Optics", country="CN"), "", "CN",
                                          deadline_days=10)
     with pytest.raises(KizunaError, match="deadline"):
         licensing.approve(us.node, app.id, "test", today=date.today() + timedelta(days=10))
@@ -142,11 +144,13 @@ def test_no_match_for_another_end_user_or_control(nodes: MakeNodes) -> None:
     jp, us = nodes("JP", "US")
     add_denial(jp)
     sync_in_process(us, jp)
-    _, matches = licensing.check_application(us.node, "test", None, ["3B001.f.1.b"],
-                                             {"name": "Toyota Motor Corporation", "country": "JP"}, "", "JP")
+    _, checked = licensing.check_application(us.node, "test", None, ["3B001.f.1.b"],
+                                             Party("Toyota Motor Corporation", country="JP"), "", "JP")
+    matches = checked.matches
     assert matches == []
-    _, matches = licensing.check_application(us.node, "test", None, ["3B001.c"],
-                                             {"name": "Shenzhen Precision Optics", "country": "CN"}, "", "CN")
+    _, checked = licensing.check_application(us.node, "test", None, ["3B001.c"],
+                                             Party("Shenzhen Precision Optics", country="CN"), "", "CN")
+    matches = checked.matches
     assert matches == []
 
 
@@ -184,9 +188,10 @@ def test_end_users_meet_across_scripts(nodes: MakeNodes) -> None:
     jp, us = nodes("JP", "US")
     add_denial(jp, end_user="北京航空航天大学")
     sync_in_process(us, jp)
-    _, matches = licensing.check_application(us.node, "test", None, ["3B001.f.1.b"],
-                                             {"name": "Beijing University of Aeronautics and Astronautics",
-                                              "country": "CN"}, "", "CN")
+    _, checked = licensing.check_application(us.node, "test", None, ["3B001.f.1.b"],
+                                             Party("Beijing University of Aeronautics and Astronautics",
+                                              country="CN"), "", "CN")
+    matches = checked.matches
     assert [m.relation for m in matches] == ["same"]
 
 
@@ -200,8 +205,8 @@ def test_a_consultation_and_its_answer_carry_the_markings_of_the_denial_they_quo
     officer = users.add_user(us.node, "officer", "licensing-officer", "CONTROLLED", "USA", password)
     clerk = users.add_user(us.node, "clerk", "licensing-officer", "UNCLASSIFIED", "USA", password)
     app, _ = licensing.check_application(us.node, officer.actor, officer.recipient(us.node), ["3B001.f"],
-                                         {"name": "Xi'an Institute of Optics and Precision Mechanics",
-                                          "country": "CN"}, "", "CN")
+                                         Party("Xi'an Institute of Optics and Precision Mechanics",
+                                          country="CN"), "", "CN")
     consultation = us.node.get(app.consultations[0])
     markings = us.node.resolver.resolve(consultation["object_marking_refs"])
     assert markings.classification == "CONTROLLED" and markings.tlp == "amber+strict"
@@ -232,16 +237,18 @@ def test_a_licence_check_against_a_denial_the_officer_may_not_see_shows_only_the
                rel_to=["USA"], address_to=["USA"])
     sync_in_process(us, jp)
     clerk = users.add_user(us.node, "clerk", "licensing-officer", "UNCLASSIFIED", "USA", "correct horse battery")
-    app, matches = licensing.check_application(us.node, clerk.actor, clerk.recipient(us.node), ["3B001.f"],
-                                               {"name": "CHANGCHUN INSTITUTE OF OPTICS FINE MECHANICS AND PHYSICS",
-                                                "country": "CN"}, "", "CN")
+    app, checked = licensing.check_application(us.node, clerk.actor, clerk.recipient(us.node), ["3B001.f"],
+                                               Party("CHANGCHUN INSTITUTE OF OPTICS FINE MECHANICS AND PHYSICS",
+                                                country="CN"), "", "CN")
+    matches = checked.matches
     assert app.status == "consulting"  # the block holds whoever records the application
     assert [m.shown() for m in matches] == [{"visible": False, "relation": "same", "blocks": True}]
     # An officer cleared for it sees the whole match.
     officer = users.add_user(us.node, "officer", "licensing-officer", "CONTROLLED", "USA", "correct horse battery")
-    _, matches = licensing.check_application(us.node, officer.actor, officer.recipient(us.node), ["3B001.f"],
-                                             {"name": "Changchun Institute of Optics, Fine Mechanics and Physics",
-                                              "country": "CN"}, "", "CN")
+    _, checked = licensing.check_application(us.node, officer.actor, officer.recipient(us.node), ["3B001.f"],
+                                             Party("Changchun Institute of Optics, Fine Mechanics and Physics",
+                                              country="CN"), "", "CN")
+    matches = checked.matches
     shown = matches[0].shown()
     assert shown["visible"] and "3B001.f.1.b" in shown["control"] and shown["consultation"]
 

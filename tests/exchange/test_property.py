@@ -13,6 +13,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from kizuna.core.party import Party
 from kizuna.exchange import objects
 from kizuna.exchange.markings import rel_to_definition, tlp_id
 from kizuna.exchange.users import User
@@ -149,7 +150,7 @@ def _publish(agencies: dict[str, AgencyNode], spec: dict[str, Any], address: str
     node = agencies["JP"].node
     refs = _refs(agencies, spec)
     granular = _field_marking(node, spec["address_rel_to"], spec["address_red"], "end_user.address")
-    end_user = {"name": name or f"Property End User {uuid.uuid4().hex[:8]}", "country": "CN", "address": address}
+    end_user = Party(name or f"Property End User {uuid.uuid4().hex[:8]}", country="CN", addresses=[address])
     if current is None:
         obj = objects.new_denial(creator=node.identity_id, codes=["3B001.f"], item="scanner", end_user=end_user,
                                  denial_date="2026-05-01", markings=refs, granular=granular or None)
@@ -242,7 +243,7 @@ def test_list_items_reach_only_who_their_own_markings_allow(agencies: dict[str, 
     granular = [g for n, link in enumerate(links)
                 for g in _field_marking(node, link["rel_to"], link["red"], f"ownership_chain.[{n}]")]
     note = node.create(objects.new_investor_note(
-        creator=node.identity_id, investor={"name": f"Investor {tag}"}, concerns="property",
+        creator=node.identity_id, investor=Party(f"Investor {tag}"), concerns="property",
         chain=[{"name": name, "owns": "target"} for name in names], markings=_refs(agencies, spec),
         granular=granular or None), "property")
     for code, level in RECEIVERS.items():
@@ -288,7 +289,7 @@ def test_consultations_and_answers_reach_only_who_may_see_the_denial_they_quote(
     held = _held(us, denial["id"]) is not None
     event("the denial reached the US" if held else "the denial was not released to the US")
     assert held == peer_gets(spec, "USA", "US", RECEIVERS["US"])[0]
-    app, _ = licensing.check_application(us.node, "property", None, ["3B001.f"], {"name": name, "country": "CN"},
+    app, _ = licensing.check_application(us.node, "property", None, ["3B001.f"], Party(name, country="CN"),
                                          "", "CN")
     consultations = [c for c in app.consultations if us.node.get(c)["denial_ref"] == denial["id"]]
     assert len(consultations) == int(held)

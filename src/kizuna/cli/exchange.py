@@ -20,10 +20,7 @@ from kizuna.cli.output import console, errors, print_json
 from kizuna.cli.serve import TlsCert, TlsKey, tls_files
 from kizuna.core.datafiles import read_json
 from kizuna.core.errors import InputError
-from kizuna.core.tables import read_table
-from kizuna.exchange import audit, licensing, objects, users
-from kizuna.exchange.investor_note import from_assessment
-from kizuna.exchange.markings import rel_to_definition
+from kizuna.exchange import audit, objects, service, users
 from kizuna.exchange.node import Node
 from kizuna.exchange.objects import effective_status
 from kizuna.exchange.signing import fingerprint
@@ -89,27 +86,7 @@ def _codes(value: str | None) -> list[str]:
 
 def _markings(node: Node, tlp: str, rel_to: str | None, classification: str | None,
               orgs: list[str] | None) -> list[str]:
-    from kizuna.exchange.config import check_rel_to
-
-    identities = [node.peer(o).identity if not o.startswith("identity--") else o for o in orgs or []]
-    codes = check_rel_to(_codes(rel_to)) if rel_to else None
-    if identities:
-        identities.append(node.identity_id)
-    return node.markings(tlp, codes, classification, identities or None)
-
-
-def _granular(node: Node, fields: list[str] | None) -> list[dict[str, Any]]:
-    from kizuna.exchange.config import check_rel_to
-
-    out = []
-    for spec in fields or []:
-        selector, sep, codes = spec.partition("=")
-        if not sep or not selector.strip():
-            raise InputError(f"{spec!r}: use SELECTOR=CODES, e.g. end_user.address=USA", field="--field-rel-to")
-        definition = rel_to_definition(sorted({*check_rel_to(_codes(codes), "--field-rel-to"), node.country}))
-        node.save_definitions([definition])
-        out.append({"marking_ref": definition["id"], "selectors": [selector.strip()]})
-    return out
+    return service.markings(node, tlp, _codes(rel_to) if rel_to else None, classification, orgs)
 
 
 def _short(object_id: str) -> str:
@@ -485,15 +462,8 @@ def share_screening(
 ) -> None:
     """Share a screening finding (with the list hits behind it)."""
     node = _node()
-    party = objects.party(party_name, country, None, "--party")
-    assert party is not None
-    hits: list[dict[str, Any]] = []
-    if screen:
-        from kizuna.screening import Query, get_screener
-
-        hits = [{"list": h.list_code, "entry_id": h.entry_id, "name": h.name, "score": h.score,
-                 "source_url": h.source_url, "data_date": h.data_date}
-                for h in get_screener().screen(Query(party["name"], party.get("country")), limit=5)]
+    party = objects.required_party(party_name, country, None, "--party")
+    hits = service.screening_hits(party) if screen else []
     obj = node.create(objects.new_screening_note(creator=node.identity_id, party_=party, hits=hits, finding=finding,
                                                  markings=_markings(node, tlp, rel_to, classification, org)), _actor())
     console.print(f"screening note {obj['id']} ({len(hits)} list hits attached)")
@@ -514,16 +484,14 @@ def share_investor(
     """Share counter-intelligence on a foreign investor and its ownership chain (typed, or from an assessment)."""
     node = _node()
     if assessment is not None:
-        party, chain, summary = from_assessment(assessment)
+        party, chain, summary = service.from_assessment(assessment)
         concerns = concerns or summary
         source = f" ({len(chain)} ownership links from {assessment})"
     else:
         if not investor or not concerns:
             raise InputError("give --investor and --concerns, or --assessment FILE", field="--investor")
         chain = [_owner_link(link) for link in owner or []]
-        listed = objects.party(investor, country, None, "--investor")
-        assert listed is not None
-        party, source = listed, ""
+        party, source = objects.required_party(investor, country, None, "--investor"), ""
     obj = node.create(objects.new_investor_note(creator=node.identity_id, investor=party, chain=chain,
                                                 concerns=concerns,
                                                 markings=_markings(node, tlp, rel_to, classification, org)), _actor())
@@ -578,13 +546,12 @@ def denial_add(
 ) -> None:
     """Record a licence denial; it goes to the allies its markings release it to on their next sync."""
     node = _node()
-    user = objects.party(end_user, end_user_country, end_user_address, "--end-user")
-    assert user is not None
+    user = objects.required_party(end_user, end_user_country, end_user_address, "--end-user")
     obj = objects.new_denial(
         creator=node.identity_id, codes=control, item=item, end_user=user, denial_date=denied,
-        consignee=objects.party(consignee, consignee_country, consignee_address, "--consignee"), end_use=end_use,
+        consignee=objects.parse_party(consignee, consignee_country, consignee_address, "--consignee"), end_use=end_use,
         destination=destination, reason=reason, markings=_markings(node, tlp, rel_to, classification, org),
-        granular=_granular(node, field_rel_to))
+        granular=service.field_markings(node, field_rel_to))
     _shared_or_local(rel_to, local)
     created = node.create(obj, _actor())
     if as_json:
@@ -592,46 +559,23 @@ def denial_add(
         return
     markings = node.resolver.resolve(created.get("object_marking_refs", [])).label()
     entries = ", ".join(f"{c['scheme']} {c['code']}" for c in created["control_entries"])
-    console.print(f"denial {created['id']}\n  {entries} → {user['name']}\n  denied {created['denial_date']}, "
+    console.print(f"denial {created['id']}\n  {entries} → {user.name}\n  denied {created['denial_date']}, "
                   f"review {created['review_date']}\n  {markings}"
                   + ("\n  kept on this node: releasable to no ally" if local else ""))
-
-
-_IMPORT_COLUMNS = ("control", "item", "end_user", "end_user_country", "end_user_address", "consignee",
-                   "consignee_country", "consignee_address", "end_use", "destination", "reason", "date")
 
 
 @denial_app.command("import")
 def denial_import(
     path: Annotated[Path, typer.Argument(metavar="DENIALS.csv", help="Columns: control (';'-separated), item, "
-                                         "end_user, end_user_country, end_user_address, consignee, …, reason, date.")],
+                                         "end_user, end_user_country, end_user_address, consignee, …, reason, date "
+                                         "(CSV or xlsx).")],
     tlp: TlpOption = "amber", rel_to: RelToOption = None, classification: ClassificationOption = None,
     org: OrgOption = None, local: LocalOption = False,
 ) -> None:
-    """Import a denial spreadsheet (CSV) in one transaction: every row is valid, or nothing is stored."""
+    """Import a denial spreadsheet in one transaction: every row is valid, or nothing is stored."""
     _shared_or_local(rel_to, local)
     node = _node()
-    markings = _markings(node, tlp, rel_to, classification, org)
-    batch = []
-    table = read_table(path)
-    table.require("control", "item", "end_user", "date")
-    for line, row in table.records():
-        get = {c: str(row.get(c) or "").strip() for c in _IMPORT_COLUMNS}
-        try:
-            user = objects.party(get["end_user"], get["end_user_country"], get["end_user_address"], "end_user")
-            if user is None:
-                raise InputError("must not be empty", field="end_user")
-            batch.append(objects.new_denial(
-                creator=node.identity_id, codes=[c for c in get["control"].split(";") if c.strip()],
-                item=get["item"], end_user=user, denial_date=get["date"],
-                consignee=objects.party(get["consignee"], get["consignee_country"], get["consignee_address"],
-                                        "consignee"),
-                end_use=get["end_use"], destination=get["destination"], reason=get["reason"],
-                markings=markings))
-        except InputError as exc:
-            raise InputError(exc.message, path=path, line=line, field=exc.field.lstrip("-") if exc.field
-                             else None) from None
-    count = node.create_many(batch, _actor())
+    count = service.import_denials(node, path, _markings(node, tlp, rel_to, classification, org), _actor())
     console.print(f"{count} denials imported from {path.name}")
 
 
@@ -660,7 +604,7 @@ def denial_remark(
     current = node.lookup(denial_id, type_=objects.DENIAL)
     changes: dict[str, Any] = {"object_marking_refs": _markings(node, tlp, rel_to, classification, org)}
     if field_rel_to:
-        changes["granular_markings"] = _granular(node, field_rel_to)
+        changes["granular_markings"] = service.field_markings(node, field_rel_to)
     revised = node.revise(current["id"], changes, _actor(), "re-marked")
     label = node.resolver.resolve(revised["object_marking_refs"]).label()
     console.print(f"denial {revised['id']} re-marked: {label} (version {revised['modified']})")
@@ -676,25 +620,9 @@ def denial_list(
     """Denials held here (this agency's and those received from allies)."""
     node = _node()
     viewer = users.get_user(node, as_user) if as_user else None
-    rows = []
-    for obj in node.objects(objects.DENIAL, limit=100_000):
-        own = obj["created_by_ref"] == node.identity_id
-        if (source == "own" and not own) or (source == "allies" and own):
-            continue
-        withheld: list[str] = []
-        if viewer:
-            shown, withheld = node.visible(obj, viewer.recipient(node))
-            if shown is None:
-                continue
-            obj = shown
-        state = effective_status(obj)
-        if status != "all" and state != status:
-            continue
-        rows.append((obj, state, withheld))
-    if rows:
-        with node.db.transaction():
-            audit.append(node.db, *[audit.Event("viewed", viewer.actor if viewer else _actor(), o["id"],
-                                                o["modified"], detail={"page": "denial list"}) for o, _, _ in rows])
+    shown = service.denials(node, viewer.recipient(node) if viewer else None, viewer.actor if viewer else _actor(),
+                            "denial list", status=status, source=source)
+    rows = [(o, effective_status(o), w) for o, w in shown.rows]
     if as_json:
         print_json([{**o, "x_status": s, "x_withheld": w} for o, s, w in rows])
         return
@@ -718,8 +646,7 @@ def denial_show(denial_id: Annotated[str, typer.Argument(help="Id or id prefix."
     """One denial as STIX 2.1 JSON."""
     node = _node()
     obj = node.lookup(denial_id, type_=objects.DENIAL)
-    with node.db.transaction():
-        audit.append(node.db, audit.Event("viewed", _actor(), obj["id"], obj["modified"], detail={"page": "show"}))
+    node.view_all([obj], None, _actor(), "show")
     print_json(obj)
 
 
@@ -735,34 +662,39 @@ def licence_check(
     deadline_days: Annotated[int | None, typer.Option(help="Consultation deadline in days (default from "
                                                       "rules.yaml).")] = None,
     as_json: JsonOption = False,
+    report: Annotated[Path | None, typer.Option(help="Also write the check as a report: .json, .csv, .xlsx, .html "
+                                                "or .pdf.")] = None,
 ) -> None:
     """Record an application and check it against every active denial; consult the allies it would undercut."""
     node = _node()
-    party = objects.party(end_user, end_user_country, None, "--end-user")
-    app_, matches = licensing.check_application(node, _actor(), None, control, party or {}, end_use, destination,
-                                                deadline_days)
+    party = objects.parse_party(end_user, end_user_country, None, "--end-user")
+    app_, result = service.check_licence(node, _actor(), None, control, party, end_use, destination, deadline_days)
+    if report is not None:
+        from kizuna.core.report import write
+
+        write(result.report(), report)
     if as_json:
         print_json({"application": app_.id, "status": app_.status, "matches": app_.matches,
                     "consultations": app_.consultations})
         return
     console.print(f"application {app_.id}: {app_.status}")
-    if not matches:
+    if not result.matches:
         console.print("no active denial concerns the same control entry and end user")
-    for m in matches:
+    for m in result.matches:
         label = "ESSENTIALLY IDENTICAL" if m.relation == "same" else "related (check by hand)"
-        console.print(f"- {label} to {m.originator_name}'s denial {m.denial['id']} of {m.denial['denial_date']}")
-        console.print(f"    control:  {m.control}")
-        console.print(f"    end user: {m.end_user}")
+        console.print(f"- {label} to {m.denial.originator_name}'s denial {m.denial.id} of {m.denial.denial_date}")
+        console.print(f"    control:  {m.control.explanation}")
+        console.print(f"    end user: {m.hit.explanation}")
         consultation = node.get(m.consultation) if m.consultation else None
         if consultation:
-            console.print(f"    consultation {m.consultation} sent to {m.originator_name}, deadline "
+            console.print(f"    consultation {m.consultation} sent to {m.denial.originator_name}, deadline "
                           f"{consultation['deadline']}; approval blocked until answered or past the deadline")
 
 
 @licence_app.command("approve")
 def licence_approve(app_id: Annotated[str, typer.Argument(help="Application id (or prefix).")]) -> None:
     """Approve an application; refused while a no-undercut consultation is open and before its deadline."""
-    approved = licensing.approve(_node(), app_id, _actor())
+    approved = service.approve(_node(), app_id, _actor())
     console.print(f"{approved.id} approved" + (f" ({approved.note})" if approved.note else ""))
 
 
@@ -772,8 +704,8 @@ def licence_list() -> None:
     table = Table()
     for column in ("application", "recorded", "control", "end user", "matches", "status"):
         table.add_column(column, overflow="fold")
-    for a in licensing.list_applications(_node()):
-        table.add_row(a.id, a.created[:19], ", ".join(c["code"] for c in a.controls), a.end_user.get("name", ""),
+    for a in service.list_applications(_node()):
+        table.add_row(a.id, a.created[:19], ", ".join(c["code"] for c in a.controls), a.end_user.name,
                       str(len(a.matches)), a.status)
     console.print(table)
 
@@ -782,7 +714,7 @@ def licence_list() -> None:
 def consultation_list(as_json: JsonOption = False) -> None:
     """Consultations from allies about our denials, and ours to them."""
     node = _node()
-    incoming, outgoing = licensing.consultations(node)
+    incoming, outgoing = service.consultations(node)
     if as_json:
         print_json({"incoming": incoming, "outgoing": outgoing})
         return
@@ -807,7 +739,7 @@ def consultation_answer(
     position: Annotated[str, typer.Option(help="no-objection or objection.")] = "no-objection",
 ) -> None:
     """Answer an ally's consultation about one of our denials; the answer goes only to that ally."""
-    note = licensing.answer_consultation(_node(), consultation_id, text, position, _actor())
+    note = service.answer_consultation(_node(), consultation_id, text, position, _actor())
     console.print(f"answer {note['id']} recorded; the consulting agency receives it on its next sync")
 
 

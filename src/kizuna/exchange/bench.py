@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from kizuna.core.party import Party
 from kizuna.core.paths import home_at
 from kizuna.exchange import objects
 from kizuna.exchange.node import Node
@@ -46,7 +47,7 @@ def _denials(node: Node, count: int, start: int) -> Iterator[list[dict[str, Any]
     """Distinct, valid denials: one built and validated with stix2, the rest copies with new ids and parties."""
     markings = node.markings("amber", ["USA"])
     template = objects.new_denial(creator=node.identity_id, codes=["3B001.f.1.b"], item="ArF immersion scanner",
-                                  end_user={"name": "Bench End User 0", "country": "CN"}, denial_date="2026-01-15",
+                                  end_user=Party("Bench End User 0", country="CN"), denial_date="2026-01-15",
                                   end_use="bench", reason="bench", markings=markings)
     objects.validate(template)
     batch: list[dict[str, Any]] = []

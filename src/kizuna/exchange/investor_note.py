@@ -8,9 +8,10 @@ from typing import Any
 
 from kizuna.core.datafiles import read_json
 from kizuna.core.errors import InputError
+from kizuna.core.party import Party
 
 
-def from_assessment(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+def from_assessment(path: Path) -> tuple[Party, list[dict[str, Any]], str]:
     """(investor, ownership chain nearest owner first, concerns) from an investor-note JSON file."""
     note = read_json(path)
     if not isinstance(note, dict) or note.get("kind") != "kizuna.investor-note":
@@ -22,8 +23,9 @@ def from_assessment(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], s
         raise InputError(f"investor note is missing or has a malformed field ({exc})", path=path) from exc
 
 
-def _fields(note: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
-    investor = {k: v for k, v in note["investor"].items() if k in ("name", "country") and v}
+def _fields(note: dict[str, Any]) -> tuple[Party, list[dict[str, Any]], str]:
+    investor = Party(str(note["investor"]["name"]), country=note["investor"].get("country") or None,
+                     source=f"ownership assessment as of {note.get('as_of')}")
     names = {p["id"]: p for p in note["chain"]["parties"]}
     chain = []
     for edge in note["chain"]["edges"]:

@@ -1,8 +1,9 @@
-"""The no-undercut workflow: record an application, check it against every active denial, consult the ally that
-denied an essentially identical transaction, and refuse approval while that consultation is open.
+"""The no-undercut workflow on a node: record an application, check it (``kizuna.licensing``) against every
+active denial the node holds, consult the ally that denied an essentially identical transaction, and refuse
+approval while that consultation is open.
 
-"Essentially identical" = the same control entry (``controls.compare``) and the same end user, matched through
-``kizuna.screening`` over the denials' end users, across scripts.
+``NodeDenials`` is the node's side of ``kizuna.licensing.DenialSource``: its active denials as typed records,
+each marked visible or not for the officer running the check.
 """
 
 from __future__ import annotations
@@ -13,45 +14,47 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from kizuna.core.entity import Entry, PartyKind, Provenance
+from kizuna import licensing
+from kizuna.controls import from_dict
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
-from kizuna.exchange import audit, controls, objects
+from kizuna.core.party import Party
+from kizuna.exchange import audit, objects
 from kizuna.exchange.audit import Event
 from kizuna.exchange.config import rules
 from kizuna.exchange.node import Node, stamp
 from kizuna.exchange.policy import Recipient, covers
-from kizuna.screening.index import ScreeningIndex
-from kizuna.screening.model import Query
-from kizuna.screening.screener import Screener
+from kizuna.licensing import Denial, DenialMatch, LicenceCheck
 
 # What a consultation's question repeats of the denial: its control entry and its end user (name and country).
 QUOTED_DENIAL_FIELDS = ("control_entries", "end_user.name", "end_user.country")
 
 
-@dataclass
-class DenialMatch:
-    """One active denial an application is essentially identical to (or related to), and why."""
+class NodeDenials:
+    """The denials a node holds, its own and its allies', as a ``DenialSource`` for ``user`` (None: the node's
+    operator, who sees everything)."""
 
-    denial: dict[str, Any]
-    originator: str
-    originator_name: str
-    control: str  # explanation of the control-entry match
-    end_user: str  # explanation of the end-user match (the screening hit's explanation)
-    score: float
-    relation: str  # "same" (counts) or "related" (for the officer)
-    visible: bool = True  # whether the officer who ran the check may see the denial's quoted content
-    consultation: str | None = None
+    def __init__(self, node: Node, user: Recipient | None = None) -> None:
+        self.node = node
+        self.user = user
 
-    def shown(self) -> dict[str, Any]:
-        """The match as the officer who ran the check may see it: all of it, or, for a denial they may not see
-        (or whose control entry or end user is withheld from them), only that one is there and whether it blocks."""
-        if not self.visible:
-            return {"visible": False, "relation": self.relation, "blocks": self.consultation is not None}
-        return {"visible": True, "relation": self.relation, "denial": self.denial["id"],
-                "denial_date": self.denial.get("denial_date"), "listed": self.denial.get("end_user", {}).get("name"),
-                "originator": self.originator_name,
-                "control": self.control, "end_user": self.end_user, "score": self.score,
-                "consultation": self.consultation}
+    def active_denials(self, today: date) -> list[Denial]:
+        return [self.denial(obj) for obj in active_denials(self.node, today)]
+
+    def denial(self, obj: dict[str, Any]) -> Denial:
+        """A stored denial as the licence check reads it (the whole of it: hidden ones still block)."""
+        originator = obj["created_by_ref"]
+        return Denial(obj["id"], objects.party_from_stix(obj.get("end_user") or {}, source=obj["id"]),
+                      tuple(from_dict(c) for c in obj["control_entries"]), obj["denial_date"], originator,
+                      self.node.originator_name(originator), self.visible(obj),
+                      own=originator == self.node.identity_id)
+
+    def visible(self, obj: dict[str, Any]) -> bool:
+        """Whether the user may see the denial and what a match quotes of it (control entries, end user)."""
+        if self.user is None:
+            return True
+        shown, withheld = self.node.visible(obj, self.user)
+        return shown is not None and not any(covers(selector, quoted) for selector in withheld
+                                             for quoted in QUOTED_DENIAL_FIELDS)
 
 
 @dataclass
@@ -61,7 +64,7 @@ class Application:
     officer: str
     status: str
     controls: list[dict[str, str]]
-    end_user: dict[str, str]
+    end_user: Party
     end_use: str
     destination: str
     matches: list[dict[str, Any]] = field(default_factory=list)
@@ -69,101 +72,65 @@ class Application:
     note: str = ""
 
     def body(self) -> str:
-        return json.dumps({"controls": self.controls, "end_user": self.end_user, "end_use": self.end_use,
-                           "destination": self.destination, "matches": self.matches,
+        return json.dumps({"controls": self.controls, "end_user": objects.party_to_stix(self.end_user),
+                           "end_use": self.end_use, "destination": self.destination, "matches": self.matches,
                            "consultations": self.consultations, "note": self.note}, ensure_ascii=False)
 
 
 def active_denials(node: Node, today: date | None = None) -> list[dict[str, Any]]:
     """Every denial this node holds, its own and its allies', that still counts (not revoked, not expired)."""
-    return [d for d in node.objects(objects.DENIAL, limit=1_000_000)
+    return [d for d in node.all_objects(objects.DENIAL)
             if objects.effective_status(d, today) == "active"]
 
 
-def find_matches(node: Node, codes: list[controls.ControlEntry], end_user: dict[str, str],
-                 today: date | None = None) -> list[DenialMatch]:
-    """Active denials with the same (or a related) control entry whose end user screens as the applicant's."""
-    denials = {d["id"]: d for d in active_denials(node, today) if d.get("end_user", {}).get("name")}
-    if not denials:
-        return []
-    entries = [Entry(list_code="denial", entry_id=d["id"], name=d["end_user"]["name"],
-                     entity_type=PartyKind.UNKNOWN,
-                     provenance=Provenance("denial", node.originator_name(d["created_by_ref"]), d["denial_date"], ""),
-                     countries=[d["end_user"]["country"]] if d["end_user"].get("country") else [],
-                     addresses=[d["end_user"]["address"]] if d["end_user"].get("address") else [])
-               for d in denials.values()]
-    screener = Screener(ScreeningIndex.build(entries))
-    hits = screener.screen(Query(end_user["name"], end_user.get("country")), limit=len(entries))
-    matches = []
-    for hit in hits:
-        denial = denials[hit.entry_id]
-        best: controls.ControlMatch | None = None
-        for theirs in (controls.from_dict(c) for c in denial["control_entries"]):
-            for ours in codes:
-                found = controls.compare(ours, theirs)
-                if found and (best is None or (found.relation == "same" and best.relation != "same")):
-                    best = found
-        if best is None:
-            continue
-        originator = denial["created_by_ref"]
-        matches.append(DenialMatch(denial, originator, node.originator_name(originator), best.explanation,
-                                   hit.explanation, hit.score, best.relation))
-    return sorted(matches, key=lambda m: (m.relation != "same", -m.score))
-
-
-def check_application(node: Node, officer: str, user: Recipient | None, codes: list[str], end_user: dict[str, str],
+def check_application(node: Node, officer: str, user: Recipient | None, codes: list[str], end_user: Party,
                       end_use: str, destination: str, deadline_days: int | None = None,
-                      today: date | None = None) -> tuple[Application, list[DenialMatch]]:
+                      today: date | None = None) -> tuple[Application, LicenceCheck]:
     """Record an application, check it, and open a consultation with each ally whose denial it would undercut."""
-    entries = [controls.parse(c) for c in codes]
-    if not entries:
-        raise InputError("give at least one control entry", field="--control")
-    if not end_user.get("name"):
-        raise InputError("must not be empty", field="--end-user")
-    matches = find_matches(node, entries, end_user, today)
+    result = licensing.check(NodeDenials(node, user), codes, end_user, today)
     days = int(deadline_days if deadline_days is not None else rules()["consultation"]["default_deadline_days"])
     if days < 1:
         raise InputError("a consultation deadline must be at least one day away", field="--deadline-days")
-    deadline = ((today or date.today()) + timedelta(days=days)).isoformat()
+    deadline = (result.as_of + timedelta(days=days)).isoformat()
     app = Application(id=f"application--{uuid.uuid4()}", created=stamp(datetime.now(UTC)), officer=officer,
-                      status="pending", controls=[e.to_dict() for e in entries], end_user=end_user,
+                      status="pending", controls=[e.to_dict() for e in result.controls], end_user=end_user,
                       end_use=end_use.strip(), destination=destination.strip())
     with node.db.transaction():
-        for match in matches:
-            if user is not None:
-                shown, withheld = node.visible(match.denial, user)
-                match.visible = shown is not None and not any(
-                    covers(selector, quoted) for selector in withheld for quoted in QUOTED_DENIAL_FIELDS)
-            if match.relation != "same" or match.originator == node.identity_id:
+        for match in result.matches:
+            if match.relation != "same" or match.denial.own:
                 continue
             consultation = _consult(node, match, app, deadline, officer)
             match.consultation = consultation["id"]
             app.consultations.append(consultation["id"])
-        app.matches = [{"denial": m.denial["id"], "originator": m.originator_name, "relation": m.relation,
-                        "control": m.control, "end_user": m.end_user, "score": m.score,
-                        "consultation": m.consultation} for m in matches]
+        app.matches = [{"denial": m.denial.id, "originator": m.denial.originator_name, "relation": m.relation,
+                        "control": m.control.explanation, "end_user": m.hit.explanation, "score": m.score,
+                        "consultation": m.consultation} for m in result.matches]
         if app.consultations:
             app.status = "consulting"
         node.db.execute("INSERT INTO applications (id, created, officer, status, body) VALUES (?, ?, ?, ?, ?)",
                         (app.id, app.created, officer, app.status, app.body()))
         audit.append(node.db, Event("application", officer, app.id, detail={
-            "controls": [e.label() for e in entries], "end_user": end_user.get("name"),
-            "matches": [m.denial["id"] for m in matches], "consultations": app.consultations}))
-    return app, matches
+            "controls": [e.label() for e in result.controls], "end_user": end_user.name,
+            "matches": [m.denial.id for m in result.matches], "consultations": app.consultations}))
+    return app, result
 
 
 def _consult(node: Node, match: DenialMatch, app: Application, deadline: str, officer: str) -> dict[str, Any]:
     """A consultation sent only to the denying ally: AMBER+STRICT, its organisation named, REL TO its country, and
     at least as restricted as the denial whose control entry and end user its question quotes."""
-    ally_country = node.originator_country(match.originator)
-    own = node.markings("amber+strict", [ally_country], organizations=[match.originator, node.identity_id])
-    markings = node.quoting_markings(own, [(match.denial, QUOTED_DENIAL_FIELDS)])
-    application = {"reference": app.id, "control_entries": app.controls, "end_user": app.end_user,
+    originator = match.denial.originator
+    denial = node.get(match.denial.id)
+    assert denial is not None  # read from this node's store in this check
+    own = node.markings("amber+strict", [node.originator_country(originator)],
+                        organizations=[originator, node.identity_id])
+    markings = node.quoting_markings(own, [(denial, QUOTED_DENIAL_FIELDS)])
+    application = {"reference": app.id, "control_entries": app.controls,
+                   "end_user": objects.party_to_stix(app.end_user),
                    "end_use": app.end_use, "destination": app.destination}
     question = (f"{node.name} has an application essentially identical to your denial "
-                f"({match.control}; end user: {match.end_user}). Under the no-undercut rule we consult you "
-                f"before deciding. Do you have information that should lead us to deny it too?")
-    obj = objects.new_consultation(creator=node.identity_id, denial=match.denial, application=application,
+                f"({match.control.explanation}; end user: {match.hit.explanation}). Under the no-undercut rule we "
+                f"consult you before deciding. Do you have information that should lead us to deny it too?")
+    obj = objects.new_consultation(creator=node.identity_id, denial=denial, application=application,
                                    question=question, deadline=deadline, markings=markings)
     return node.create(obj, officer)
 
@@ -218,8 +185,9 @@ def get_application(node: Node, app_id: str) -> Application:
     if row is None:
         raise NotFoundError(f"no application {app_id!r}")
     body = json.loads(row[4])
-    return Application(row[0], row[1], row[2], row[3], body["controls"], body["end_user"], body["end_use"],
-                       body["destination"], body["matches"], body["consultations"], body.get("note", ""))
+    return Application(row[0], row[1], row[2], row[3], body["controls"], objects.party_from_stix(body["end_user"]),
+                       body["end_use"], body["destination"], body["matches"], body["consultations"],
+                       body.get("note", ""))
 
 
 def list_applications(node: Node, limit: int = 200) -> list[Application]:
@@ -261,11 +229,11 @@ def approve(node: Node, app_id: str, actor: str, today: date | None = None) -> A
 
 def consultations(node: Node) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(incoming: allies consulting this node about its denials, outgoing: this node's own consultations)."""
-    every = node.objects(objects.CONSULTATION, limit=100_000)
+    every = list(node.all_objects(objects.CONSULTATION))
     incoming = [c for c in every if c["created_by_ref"] != node.identity_id]
     outgoing = [c for c in every if c["created_by_ref"] == node.identity_id]
     return incoming, outgoing
 
 
 def answers_to(node: Node, consultation_id: str) -> list[dict[str, Any]]:
-    return [n for n in node.objects(objects.NOTE, limit=100_000) if n.get("x_kizuna_answer_to") == consultation_id]
+    return [n for n in node.all_objects(objects.NOTE) if n.get("x_kizuna_answer_to") == consultation_id]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import ssl
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -68,6 +69,24 @@ def stamp(value: str | datetime) -> str:
     """A STIX timestamp normalised to microseconds, so timestamps compare as strings."""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(value.replace("Z", "+00:00"))
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True, slots=True)
+class Viewed:
+    """A page of objects as someone may see them, and how many there are in all (so no list is cut silently)."""
+
+    rows: list[tuple[dict[str, Any], list[str]]]  # each object as shown, and the fields withheld from the viewer
+    total: int  # objects the viewer may see that the filter keeps, on every page
+    hidden: int  # objects the viewer may not see
+    start: int = 0  # index of the first row in the whole list
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.rows)
+
+    @property
+    def more(self) -> bool:
+        return self.end < self.total
 
 
 @dataclass(frozen=True, slots=True)
@@ -588,6 +607,45 @@ class Node:
         if not decision.allowed:
             return None, []
         return redact(obj, decision.withheld), decision.withheld
+
+    def view_all(self, objs: Iterable[dict[str, Any]], user: Recipient | None, actor: str, page: str, *,
+                 keep: Callable[[dict[str, Any]], bool] | None = None, start: int = 0,
+                 limit: int | None = None) -> Viewed:
+        """The one way a list of objects is shown to someone: what ``user`` may see of ``objs`` (None: the node's
+        operator, who sees all), of that what ``keep`` accepts, the ``limit`` of it from ``start`` — and those
+        shown written to the audit log as viewed on ``page``. The counts say how many there are in all."""
+        kept: list[tuple[dict[str, Any], list[str]]] = []
+        hidden = 0
+        for obj in objs:
+            shown, withheld = self.visible(obj, user) if user is not None else (obj, [])
+            if shown is None:
+                hidden += 1
+            elif keep is None or keep(shown):
+                kept.append((shown, withheld))
+        rows = kept[start:] if limit is None else kept[start:start + limit]
+        if rows:
+            with self.db.transaction():
+                audit.append(self.db, *[Event("viewed", actor, o["id"], o.get("modified"), detail={"page": page})
+                                        for o, _ in rows])
+        return Viewed(rows, len(kept), hidden, start)
+
+    def all_objects(self, type_: str | None = None, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every object held here (of one type), newest change first, read ``batch`` at a time."""
+        offset = 0
+        while True:
+            rows = self.objects(type_, limit=batch, offset=offset)
+            yield from rows
+            if len(rows) < batch:
+                return
+            offset += batch
+
+    def delivery_counts(self) -> dict[str, dict[str, int]]:
+        """Per peer identity: how many objects were sent to it, refused, withdrawn … (the sharing-settings page)."""
+        counts: dict[str, dict[str, int]] = {}
+        for peer, outcome, count in self.db.all("SELECT peer, outcome, count(*) FROM deliveries "
+                                                "GROUP BY peer, outcome"):
+            counts.setdefault(peer, {})[outcome] = int(count)
+        return counts
 
     def view(self, obj: dict[str, Any], user: Recipient, actor: str) -> tuple[dict[str, Any] | None, list[str]]:
         """Like ``visible``, and records in the audit log that the user viewed it."""

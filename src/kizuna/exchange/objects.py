@@ -16,9 +16,10 @@ import stix2
 from stix2 import CustomObject
 from stix2 import properties as p
 
+from kizuna import controls
 from kizuna.core.countries import to_alpha2
 from kizuna.core.errors import InputError
-from kizuna.exchange import controls
+from kizuna.core.party import Party
 from kizuna.exchange.config import rules
 from kizuna.exchange.extensions import object_extension, properties_extension
 from kizuna.exchange.signing import SIGNATURE_PROPERTY
@@ -114,20 +115,43 @@ def _text(value: str | None, field: str, required: bool = False) -> str | None:
     return text or None
 
 
-def party(name: str | None, country: str | None, address: str | None, field: str) -> dict[str, str] | None:
-    """A party (end user, consignee, investor) with its ISO alpha-2 country, or None when no name is given."""
+def parse_party(name: str | None, country: str | None, address: str | None, field: str) -> Party | None:
+    """A party (end user, consignee, investor) as typed, its country read to ISO alpha-2; None without a name."""
     text = _text(name, field)
     if text is None:
         return None
-    out = {"name": text}
+    code = None
     if country and country.strip():
         code = to_alpha2(country)
         if code is None:
             raise InputError(f"unknown country {country!r} (use an ISO 3166 alpha-2 code)", field=f"{field}-country")
-        out["country"] = code
-    if address and address.strip():
-        out["address"] = address.strip()
+    return Party(text, country=code, addresses=[address.strip()] if address and address.strip() else [])
+
+
+def required_party(name: str | None, country: str | None, address: str | None, field: str) -> Party:
+    """``parse_party`` for a party that must be named (an end user, a screened party, an investor)."""
+    party = parse_party(name, country, address, field)
+    if party is None:
+        raise InputError("must not be empty", field=field)
+    return party
+
+
+def party_to_stix(party: Party) -> dict[str, str]:
+    """The party as a STIX object carries it (``end_user``, ``consignee``, ``investor``, ``party``): name, country
+    and first address; ``party_from_stix`` reads it back."""
+    out = {"name": party.name}
+    if party.country:
+        out["country"] = party.country
+    if party.addresses:
+        out["address"] = party.addresses[0]
     return out
+
+
+def party_from_stix(data: dict[str, Any], source: str = "") -> Party:
+    """A party dict of a STIX object (as received, possibly with fields withheld) as a ``Party``."""
+    address = data.get("address")
+    return Party(str(data.get("name") or ""), country=data.get("country") or None,
+                 addresses=[str(address)] if address else [], source=source)
 
 
 def iso_date(value: str, field: str) -> date:
@@ -152,19 +176,20 @@ def control_entries(codes: list[str]) -> list[dict[str, str]]:
     return [controls.parse(code).to_dict() for code in codes]
 
 
-def new_denial(*, creator: str, codes: list[str], item: str, end_user: dict[str, str], denial_date: str,
-               consignee: dict[str, str] | None = None, end_use: str | None = None, destination: str | None = None,
+def new_denial(*, creator: str, codes: list[str], item: str, end_user: Party, denial_date: str,
+               consignee: Party | None = None, end_use: str | None = None, destination: str | None = None,
                reason: str | None = None, markings: list[str] | None = None,
                granular: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """A new active denial; its review date is three years after the denial date."""
     denied = iso_date(denial_date, "--date")
     fields: dict[str, Any] = {
         "created_by_ref": creator, "control_entries": control_entries(codes),
-        "item_description": _text(item, "--item", required=True), "end_user": end_user,
+        "item_description": _text(item, "--item", required=True), "end_user": party_to_stix(end_user),
         "denial_date": denied.isoformat(), "review_date": review_date(denied).isoformat(), "status": "active",
     }
-    for name, value in (("consignee", consignee), ("end_use", _text(end_use, "--end-use")),
-                        ("destination", _text(destination, "--destination")), ("reason", _text(reason, "--reason"))):
+    for name, value in (("consignee", party_to_stix(consignee) if consignee else None),
+                        ("end_use", _text(end_use, "--end-use")), ("destination", _text(destination, "--destination")),
+                        ("reason", _text(reason, "--reason"))):
         if value:
             fields[name] = value
     return _build(Denial, fields, markings, granular)
@@ -176,15 +201,15 @@ def new_consultation(*, creator: str, denial: dict[str, Any], application: dict[
                                  "question": question, "deadline": deadline, "status": "open"}, markings, None)
 
 
-def new_screening_note(*, creator: str, party_: dict[str, str], hits: list[dict[str, Any]], finding: str,
+def new_screening_note(*, creator: str, party_: Party, hits: list[dict[str, Any]], finding: str,
                        markings: list[str], granular: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return _build(ScreeningNote, {"created_by_ref": creator, "party": party_, "hits": hits,
+    return _build(ScreeningNote, {"created_by_ref": creator, "party": party_to_stix(party_), "hits": hits,
                                   "finding": _text(finding, "--finding", required=True)}, markings, granular)
 
 
-def new_investor_note(*, creator: str, investor: dict[str, str], chain: list[dict[str, Any]], concerns: str,
+def new_investor_note(*, creator: str, investor: Party, chain: list[dict[str, Any]], concerns: str,
                       markings: list[str], granular: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    fields: dict[str, Any] = {"created_by_ref": creator, "investor": investor,
+    fields: dict[str, Any] = {"created_by_ref": creator, "investor": party_to_stix(investor),
                               "concerns": _text(concerns, "--concerns", required=True)}
     if chain:
         fields["ownership_chain"] = chain

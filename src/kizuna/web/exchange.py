@@ -17,10 +17,11 @@ from urllib.parse import quote_plus
 from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
 
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.core.paths import home
-from kizuna.exchange import audit, licensing, objects, reader, taxii, users
+from kizuna.exchange import objects, reader, service, taxii, users
 from kizuna.exchange.node import COLLECTION_ID, Node, Peer, exchange_dir
 from kizuna.exchange.objects import effective_status
 from kizuna.exchange.signing import HEADER_NODE, HEADER_NONCE, HEADER_ROTATION, rotation_header, sign_response
@@ -360,8 +361,11 @@ def logout(request: Request) -> Response:
 
 def _row(node: Node, obj: dict[str, Any], user: users.User) -> dict[str, Any] | None:
     shown, withheld = node.visible(obj, user.recipient(node))
-    if shown is None:
-        return None
+    return None if shown is None else _described(node, shown, withheld)
+
+
+def _described(node: Node, shown: dict[str, Any], withheld: list[str]) -> dict[str, Any]:
+    """An object as a console row: as shown to the user, its status, originator and markings."""
     return {"obj": shown, "withheld": withheld, "status": effective_status(shown),
             "originator": node.originator_name(shown["created_by_ref"]),
             "own": shown["created_by_ref"] == node.identity_id,
@@ -370,26 +374,17 @@ def _row(node: Node, obj: dict[str, Any], user: users.User) -> dict[str, Any] | 
 
 
 @router.get("/exchange/", response_class=HTMLResponse, include_in_schema=False)
-def inbox(request: Request, session: SignedIn, status: str = "active", source: str = "all") -> Response:
+def inbox(request: Request, session: SignedIn, status: str = "active", source: str = "all",
+          start: Annotated[int, Query(ge=0)] = 0) -> Response:
     node, user = session
-    rows = []
-    hidden = 0
-    for obj in node.objects(objects.DENIAL, limit=500):
-        row = _row(node, obj, user)
-        if row is None:
-            hidden += 1
-            continue
-        if status != "all" and row["status"] != status:
-            continue
-        if (source == "allies" and row["own"]) or (source == "own" and not row["own"]):
-            continue
-        rows.append(row)
-    if rows:
-        with node.db.transaction():
-            audit.append(node.db, *[audit.Event("viewed", user.actor, r["obj"]["id"], r["obj"]["modified"],
-                                                detail={"page": "denial inbox"}) for r in rows])
+    size = service.page_size()
+    shown = service.denials(node, user.recipient(node), user.actor, "denial inbox", status=status, source=source,
+                            start=start, limit=size)
+    rows = [_described(node, obj, withheld) for obj, withheld in shown.rows]
+    pages = {"shown": shown, "previous": max(shown.start - size, 0) if shown.start else None,
+             "next": shown.end if shown.more else None}
     return _render(request, "inbox.html", {"node": node, "user": user, "rows": rows, "status": status,
-                                           "source": source, "hidden": hidden})
+                                           "source": source, "hidden": shown.hidden, "pages": pages})
 
 
 @router.get("/exchange/objects/{object_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -402,7 +397,7 @@ def object_page(request: Request, session: SignedIn, object_id: str) -> Response
     shown, withheld = node.view(obj, user.recipient(node), user.actor) if obj else (None, [])
     if shown is None:
         return _render(request, "missing.html", {"node": node, "user": user, "object_id": object_id}, 404)
-    notes = [r for n in node.objects(objects.NOTE, limit=10_000) if object_id in n.get("object_refs", [])
+    notes = [r for n in node.all_objects(objects.NOTE) if object_id in n.get("object_refs", [])
              and (r := _row(node, n, user))]
     return _render(request, "object.html", {"node": node, "user": user, "row": _row(node, shown, user),
                                             "withheld": withheld, "notes": notes,
@@ -412,7 +407,8 @@ def object_page(request: Request, session: SignedIn, object_id: str) -> Response
 @router.get("/exchange/consultations", response_class=HTMLResponse, include_in_schema=False)
 def consultation_queue(request: Request, session: SignedIn) -> Response:
     node, user = session
-    incoming, outgoing = licensing.consultations(node)
+    incoming, outgoing = service.consultations(node)
+    applications = service.list_applications(node)
     ours = [r for c in outgoing if (r := _row(node, c, user))]
     for row in ours:
         denial = node.get(row["obj"]["denial_ref"])
@@ -422,8 +418,8 @@ def consultation_queue(request: Request, session: SignedIn) -> Response:
         "node": node, "user": user,
         "incoming": [r for c in incoming if (r := _row(node, c, user))],
         "outgoing": ours,
-        "applications": licensing.list_applications(node),
-        "blocking": {a.id: licensing.blocking(node, a) for a in licensing.list_applications(node)},
+        "applications": applications,
+        "blocking": {a.id: service.blocking(node, a) for a in applications},
         "message": request.query_params.get("message"), "error": request.query_params.get("error")})
 
 
@@ -433,7 +429,7 @@ def answer(request: Request, session: SignedIn, consultation_id: str, text: str 
     return _form_action(
         request, session, csrf, "answer", "/exchange/consultations", denied="your role cannot answer consultations",
         done="answer recorded; it goes to the consulting agency on its next sync",
-        action=lambda node, user: licensing.answer_consultation(node, consultation_id, text, position, user.actor,
+        action=lambda node, user: service.answer_consultation(node, consultation_id, text, position, user.actor,
                                                                 user.recipient(node)))
 
 
@@ -441,7 +437,7 @@ def answer(request: Request, session: SignedIn, consultation_id: str, text: str 
 def approve(request: Request, session: SignedIn, app_id: str, csrf: str = Form("")) -> Response:
     return _form_action(request, session, csrf, "approve", "/exchange/consultations",
                         denied="only a supervisor approves", done="application approved",
-                        action=lambda node, user: licensing.approve(node, app_id, user.actor))
+                        action=lambda node, user: service.approve(node, app_id, user.actor))
 
 
 def _form_action(request: Request, session: tuple[Node, users.User], csrf: str, permission: str, back: str, *,
@@ -479,15 +475,15 @@ def licence_check(request: Request, session: SignedIn, control: str = Form(...),
         _check_csrf(request, csrf)
         if not user.may("application"):
             raise InputError(gettext(request, "your role does not record licence applications"))
-        party = objects.party(end_user, end_user_country, None, "end-user")
-        app, matches = licensing.check_application(
+        party = objects.parse_party(end_user, end_user_country, None, "end-user")
+        app, checked = service.check_licence(
             node, user.actor, user.recipient(node), [c for c in control.replace(";", ",").split(",") if c.strip()],
-            party or {}, end_use, destination)
+            party, end_use, destination)
     except KizunaError as exc:
         return _render(request, "licence.html", {"node": node, "user": user, "result": None, "form": form,
                                                  "error": str(exc)}, 422)
     return _render(request, "licence.html", {"node": node, "user": user, "form": form, "error": None,
-                                             "result": {"app": app, "matches": [m.shown() for m in matches]}})
+                                             "result": {"app": app, "matches": [m.shown() for m in checked.matches]}})
 
 
 @router.get("/exchange/settings", response_class=HTMLResponse, include_in_schema=False)
@@ -495,10 +491,7 @@ def settings(request: Request, session: SignedIn) -> Response:
     node, user = session
     from kizuna.exchange.config import classification_ranks, countries_of_concern, group_notes, roles
 
-    counts: dict[str, dict[str, int]] = {}
-    for peer in node.peers():
-        rows = node.db.all("SELECT outcome, count(*) FROM deliveries WHERE peer = ? GROUP BY outcome", (peer.identity,))
-        counts[peer.identity] = dict(rows)
+    counts = node.delivery_counts()
     card = node.card()
     return _render(request, "settings.html", {
         "node": node, "user": user, "peers": node.peers(), "counts": counts, "fingerprint": card["fingerprint"],
@@ -519,31 +512,36 @@ def peer_toggle(request: Request, session: SignedIn, identity: str, enabled: str
 
 # -- user API (bearer tokens) ---------------------------------------------------------------------
 
-@router.get("/exchange/api/objects", tags=["exchange"])
+class ShownObject(BaseModel):
+    object: dict[str, Any] = Field(description="The STIX object, without the fields withheld from the user.")
+    withheld: list[str] = Field(description="Selectors of the fields withheld by granular markings.")
+    status: str = Field(description="active, revoked or expired (denials), else the object's own status.")
+
+
+class ObjectsPage(BaseModel):
+    user: str
+    objects: list[ShownObject]
+    start: int = Field(description="Index of the first object of this page among all the user may see.")
+    total: int = Field(description="Objects of this type the user may see, on every page.")
+    next: int | None = Field(description="`start` of the next page; null on the last one.")
+
+
+@router.get("/exchange/api/objects", tags=["exchange"], response_model=ObjectsPage,
+            responses={401: {"description": "no valid bearer token or console session"}})
 def api_objects(request: Request, type: str = objects.DENIAL,
-                limit: Annotated[int, Query(ge=1, le=5000)] = 200) -> JSONResponse:
-    """The newest ``limit`` objects of one type the token's user may see (fields withheld by granular markings
-    removed); objects hidden from the user do not count."""
+                limit: Annotated[int, Query(ge=1, le=5000)] = 200,
+                start: Annotated[int, Query(ge=0)] = 0) -> Any:
+    """A page of the objects of one type the token's user may see (fields withheld by granular markings
+    removed), newest first: ``limit`` of them from ``start``, with the ``total``; objects hidden from the user do
+    not count. The objects returned are audited as viewed."""
     session = _session(request)
     if session is None:
         return JSONResponse({"detail": "a valid bearer token or console session is required"}, status_code=401)
     node, user = session
-    out: list[dict[str, Any]] = []
-    offset = 0
-    while len(out) < limit:
-        batch = node.objects(type, limit=limit, offset=offset)
-        for obj in batch:
-            shown, withheld = node.visible(obj, user.recipient(node))
-            if shown is not None and len(out) < limit:
-                out.append({"object": shown, "withheld": withheld, "status": effective_status(shown)})
-        if len(batch) < limit:
-            break
-        offset += limit
-    if out:
-        with node.db.transaction():
-            audit.append(node.db, *[audit.Event("viewed", user.actor, r["object"]["id"], r["object"]["modified"],
-                                                detail={"page": "api"}) for r in out])
-    return JSONResponse({"user": user.username, "objects": out})
+    shown = node.view_all(node.all_objects(type), user.recipient(node), user.actor, "api", start=start, limit=limit)
+    return ObjectsPage(user=user.username, start=shown.start, total=shown.total,
+                       next=shown.end if shown.more else None,
+                       objects=[ShownObject(object=o, withheld=w, status=effective_status(o)) for o, w in shown.rows])
 
 
 def create_node_app() -> FastAPI:

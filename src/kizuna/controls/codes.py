@@ -2,7 +2,7 @@
 
 "Essentially identical" (the no-undercut test) needs the same control entry however each state writes it:
 WA 3.B.1.f.1.b, EU 3B001.f.1.b and US ECCN 3B001.f.1.b share the key ``3B001.f.1.b`` unless
-``data/exchange/controls/numbering.yaml`` records that the US letter means another item. A Japanese item number
+``data/controls/numbering.yaml`` records that the US letter means another item. A Japanese item number
 (輸出貿易管理令 別表第一 7の項(1)) has no known 号-level crosswalk, so it only matches the same Japanese number; its
 Wassenaar category is reported as "related" for the officer to judge.
 """
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from kizuna.core.datafiles import read_yaml
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
+from kizuna.core.rules import RuleModel, bundled_rules
 from kizuna.core.tables import read_table
 
 SCHEMES = ("us-eccn", "eu", "wassenaar", "jp-etco")
@@ -52,20 +52,49 @@ class ControlEntry:
         return self.key.removeprefix("US-")[0] if self.key.removeprefix("US-")[:1].isdigit() else None
 
 
+class Scheme(RuleModel):
+    label: str
+    source: str
+
+
+class Override(RuleModel):
+    """A US code whose paragraph letter means another item than the Wassenaar numbering (a numbering trap)."""
+
+    scheme: str
+    code: str
+    key: str
+    why: str
+    source: str
+
+
+class Numbering(RuleModel):
+    """``data/controls/numbering.yaml``: the schemes, the overrides, and where the JP item categories are."""
+
+    schemes: dict[str, Scheme]
+    overrides: list[Override]
+    jp_item_categories_file: str
+
+
 @cache
-def _numbering() -> dict[str, Any]:
-    return read_yaml(bundled("exchange", "controls", "numbering.yaml"))
+def numbering() -> Numbering:
+    return bundled_rules("controls/numbering.yaml", Numbering)
 
 
 @cache
 def _overrides() -> dict[tuple[str, str], tuple[str, str]]:
-    return {(o["scheme"], o["code"]): (o["key"], f"{o['why']} ({o['source']})") for o in _numbering()["overrides"]}
+    return {(o.scheme, o.code): (o.key, f"{o.why} ({o.source})") for o in numbering().overrides}
+
+
+def _table(name: str, *columns: str) -> list[dict[str, str]]:
+    """The rows of a bundled controls table, its columns checked (file, line and column named if missing)."""
+    table = read_table(bundled("controls", name))
+    table.require(*columns)
+    return [{k: str(v or "") for k, v in row.items()} for _, row in table.records()]
 
 
 @cache
 def _jp_rows() -> list[dict[str, str]]:
-    path = bundled("exchange", "controls", _numbering()["jp_item_categories_file"])
-    return [row for _, row in read_table(path).records()]
+    return _table(numbering().jp_item_categories_file, "item", "regime_basis", "wassenaar_or_eu_category")
 
 
 @cache
@@ -88,8 +117,8 @@ def jp_categories() -> dict[str, str]:
 @cache
 def wassenaar_codes() -> frozenset[str]:
     """EU/CCL-style codes of every entry in the WA 2025 Dual-Use List (codes only)."""
-    table = read_table(bundled("exchange", "controls", "wassenaar_2025_codes.csv"))
-    return frozenset(r["eu_ccl_style_code"] for _, r in table.records() if r["eu_ccl_style_code"])
+    return frozenset(r["eu_ccl_style_code"] for r in _table("wassenaar_2025_codes.csv", "eu_ccl_style_code")
+                     if r["eu_ccl_style_code"])
 
 
 def _paragraphs(suffix: str) -> str:
@@ -141,6 +170,7 @@ def _ancestors(code: str) -> list[str]:
 
 
 def from_dict(data: dict[str, Any]) -> ControlEntry:
+    """An entry as ``ControlEntry.to_dict`` wrote it (a denial's ``control_entries``), parsed again."""
     return parse(str(data.get("code", "")), str(data.get("scheme")) if data.get("scheme") else None, field="control")
 
 
