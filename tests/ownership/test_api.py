@@ -61,7 +61,7 @@ def test_invest_check_with_note(client: TestClient) -> None:
         assert client.post("/v1/invest/check", json={**body, spelling: True}).json()["required"] == "yes"
 
 
-def test_investor_note_is_plain_data(kizuna_home: Path) -> None:
+def test_investor_note_is_plain_data(client: TestClient) -> None:
     import json
 
     note = investor_note(assess(open_graph("deal-api"), "harbour"))

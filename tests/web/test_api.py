@@ -14,8 +14,8 @@ from pydantic import TypeAdapter
 
 from kizuna.screening.explain import render
 from kizuna.screening.explain import to_dict as step_dict
+from kizuna.screening.schemas import StepOut
 from kizuna.web.app import create_app
-from kizuna.web.screening import StepOut
 
 
 @pytest.fixture(scope="module")

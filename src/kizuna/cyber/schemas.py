@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from kizuna.core.schemas import Out
 from kizuna.cyber.cmmc import Fix
 from kizuna.cyber.scoring import Deduction
 from kizuna.cyber.store import PoamRecord
-
-
-class Out(BaseModel):
-    # A result key the model does not declare is an error (a test would see a 500), never silently dropped.
-    model_config = ConfigDict(extra="forbid")
+from kizuna.screening.schemas import HitOut
 
 
 class CatalogOut(Out):
@@ -78,18 +75,6 @@ class HistoryOut(Out):
     cmmc_level2_status: str | None
 
 
-class HitOut(Out):
-    list_code: str = Field(alias="list")
-    entry_id: str
-    name: str
-    matched_name: str
-    score: float
-    explanation: str
-    source_url: str
-    data_date: str
-    entity_type: str
-    countries: list[str]
-    parts: dict[str, Any]
 
 
 class ScreeningOut(Out):
@@ -121,3 +106,11 @@ class RegistryRowOut(Out):
 
 class RegisteredOut(Out):
     company_id: int
+
+
+class OscalDocumentOut(Out):
+    """An OSCAL 1.1 document: one of its two top-level models, as NIST's schema defines it (its inside is
+    validated against that schema by the tests, not repeated here)."""
+
+    assessment_results: dict[str, Any] | None = Field(None, alias="assessment-results")
+    plan_of_action_and_milestones: dict[str, Any] | None = Field(None, alias="plan-of-action-and-milestones")

@@ -6,23 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from kizuna.core.schemas import CitationOut, FindingOut, Out
+from kizuna.screening.schemas import HitOut
 
 ShareValue = float | list[float]
 
 
-class Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
-class CitationOut(Out):
-    id: str
-    text: str
-    citation: str
-    url: str
-    verified: bool  # false: recalled, not checked against the primary text (shown as unconfirmed)
-    note: str | None = None
-    date: str | None = None
 
 
 class RegimeOut(Out):
@@ -80,15 +71,6 @@ class RegimeAnswerOut(Out):
     citations: list[CitationOut]
 
 
-class HitOut(Out):
-    list: str
-    entry_id: str
-    name: str
-    matched_name: str
-    score: float
-    explanation: str
-    source_url: str
-    data_date: str
 
 
 class ScreeningOut(Out):
@@ -142,35 +124,12 @@ class CheckOut(Out):
     claims: list[ClaimOut]
 
 
-class ReasonOut(Out):
-    code: str
-    text: str
-    values: dict[str, Any]
 
 
-class PartyRefOut(Out):
-    id: str
-    name: str
-    kind: str
-    country: str | None
 
 
-class EvidenceOut(Out):
-    kind: str
-    summary: str
-    subject: PartyRefOut | None
-    score: float | None
-    reasons: list[ReasonOut]
-    source: CitationOut | None
-    data: dict[str, Any]
 
 
-class FindingOut(Out):
-    outcome: str  # met, not met, undetermined, not applicable, note
-    text: str
-    rule: str
-    citations: list[CitationOut]
-    evidence: list[EvidenceOut]
 
 
 class InvestOut(Out):

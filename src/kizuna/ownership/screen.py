@@ -39,7 +39,7 @@ class PartyScreen:
 
     def to_dict(self) -> dict[str, Any]:
         return {"party": self.party.id, "name": self.party.name, "lists": self.lists,
-                "hits": [h.summary() for h in self.hits]}
+                "hits": [h.to_dict() for h in self.hits]}
 
 
 def _unidentified(party: Party) -> bool:

@@ -153,7 +153,7 @@ def api_poam(assessment_id: int, body: PoamIn) -> list[dict[str, Any]]:
 
 @router.get("/v1/cyber/assessments/{assessment_id}/oscal/{kind}", tags=["cyber"],
             responses={200: {"description": "The OSCAL JSON document (NIST OSCAL 1.1 schema).",
-                             "content": {"application/json": {"schema": {"type": "object"}}}}})
+                             "model": schemas.OscalDocumentOut}})
 def api_oscal(assessment_id: int, kind: Literal["assessment-results", "poam"]) -> JSONResponse:
     """OSCAL assessment-results or plan-of-action-and-milestones JSON."""
     with CyberStore() as store:

@@ -13,6 +13,7 @@ from pydantic import AliasChoices, BaseModel, Field
 
 from kizuna.core.errors import KizunaError
 from kizuna.core.report import CSV_HEADER, Report, csv_rows, to_html, to_json
+from kizuna.core.schemas import ReportOut
 from kizuna.core.tables import SafeCsvWriter
 from kizuna.ownership import service
 from kizuna.ownership.layout import Layout, layered
@@ -75,7 +76,8 @@ REPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "h
 
 
 @router.get("/v1/ownership/graphs/{name}/report", tags=["ownership"],
-            responses={200: {"content": {t: {} for t in REPORT_TYPES.values()},
+            responses={200: {"model": ReportOut,
+                             "content": {t: {} for t in REPORT_TYPES.values() if t != "application/json"},
                              "description": "The ownership check as a report (the one Kizuna report shape)."}})
 def report(name: str, target: str, as_of: str | None = None, format: Literal["json", "csv", "html"] = "json",
            ) -> Response:

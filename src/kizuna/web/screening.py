@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi import Query as Param
@@ -17,8 +17,8 @@ from kizuna.lists.registry import list_info
 from kizuna.lists.store import ListStatus, SnapshotStore
 from kizuna.screening.api import screen as screen_party
 from kizuna.screening.api import screen_many
-from kizuna.screening.explain import Step
 from kizuna.screening.options import check_batch, check_options, check_party
+from kizuna.screening.schemas import HitOut
 from kizuna.screening.service import get_screener
 from kizuna.screening.tables import limits
 from kizuna.web.i18n import gettext
@@ -78,25 +78,6 @@ class ScreenRequest(BaseModel):
         assert self.name is not None
         return [("", PartyIn(name=self.name, id=None, country=self.country, type=self.type,
                              birth_date=self.birth_date))]
-
-
-StepOut = Annotated[Step, Field(discriminator="step")]
-
-
-class HitOut(BaseModel):
-    list_: str = Field(alias="list")
-    entry_id: str
-    name: str
-    matched_name: str
-    score: float
-    explanation: str = Field(description="The steps in words (what the command line and the console show).")
-    source_url: str
-    data_date: str
-    entity_type: str
-    countries: list[str]
-    steps: list[StepOut] = Field(description="Why it matched, step by step: the query's path, the words shared "
-                                 "and how each pair met, words not shared, conflicts, qualifiers, coverage and "
-                                 "name score, evidence adjustments, a cross-list link, the final score.")
 
 
 class PartyResult(BaseModel):
