@@ -97,6 +97,9 @@ def test_an_ownership_assessment_is_shared_as_an_investor_note(kizuna_home: Path
               database.execute("SELECT body FROM objects WHERE type = 'x-kizuna-investor-note'")]
     database.close()
     assert len(bodies) == 1 and "Harbour Ridge Capital Ltd" in json.dumps(bodies[0], ensure_ascii=False)
+    filing = json.loads(note.read_text(encoding="utf-8"))["filing"]
+    assert f"filing (jp-fefta): {filing['filing']} required: {filing['required']}" in json.dumps(
+        bodies[0], ensure_ascii=False)  # the filing line says what is required, not an empty headline
     bad = tmp_path / "bad.json"
     bad.write_text('{"kind": "something else"}', encoding="utf-8")
     refused = kizuna("exchange", "share", "investor-note", "--assessment", str(bad), home=jp, check=False)

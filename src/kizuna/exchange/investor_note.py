@@ -38,6 +38,7 @@ def _fields(note: dict[str, Any]) -> tuple[Party, list[dict[str, Any]], str]:
     lines = [f"{code}: {answer['headline']}" for code, answer in note["regimes"].items()]
     lines += list(note.get("concerns") or [])
     if note.get("filing"):
-        lines.append(f"filing ({note['filing'].get('regime')}): {note['filing'].get('headline', '')}".strip())
+        filing = note["filing"]
+        lines.append(f"filing ({filing.get('regime')}): {filing.get('filing')} required: {filing.get('required')}")
     lines.append(f"assessment as of {note.get('as_of')}; source {note.get('source')}")
     return investor, chain, "\n".join(lines)
