@@ -161,7 +161,7 @@ def test_two_processes_opening_one_old_home_migrate_it_once(tmp_path: Path, post
             database = Database(url)
             database.create_schema()
             database.close()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=open_it) for _ in range(4)]

@@ -13,15 +13,15 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import text
-from sqlalchemy.engine import Connection, Result
+from typing import TYPE_CHECKING, Any
 
 from kizuna.core import db
 from kizuna.core.errors import InputError, NotFoundError
 from kizuna.core.paths import home
 from kizuna.cyber.answers import AnswerSet
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Result
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -112,6 +112,11 @@ class CyberStore:
             yield conn
 
     def _query(self, sql: str, **params: Any) -> Result[Any]:
+        return self._statement(sql, params)
+
+    def _statement(self, sql: str, params: dict[str, Any] | list[dict[str, Any]]) -> Result[Any]:
+        from sqlalchemy import text  # imported here: opening Kizuna must not pay for SQLAlchemy
+
         return self.conn.execute(text(sql), params)
 
     # --- assessments -------------------------------------------------------------------------------------------
@@ -182,14 +187,14 @@ class CyberStore:
     def replace_poam(self, assessment_id: int, items: list[PoamRecord]) -> None:
         """Replace the assessment's POA&M with ``items`` in one transaction."""
         self.get(assessment_id)
-        with self.transaction() as conn:
+        with self.transaction():
             self._query("DELETE FROM poam_items WHERE assessment_id = :id", id=assessment_id)
             if not items:
                 return
-            conn.execute(text(
+            self._statement(
                 "INSERT INTO poam_items (assessment_id, requirement_id, title, objectives, points, eligible, owner, "
                 "due_date, status, created_at, position) VALUES (:id, :requirement_id, :title, :objectives, :points, "
-                ":eligible, :owner, :due_date, :status, :now, :position)"),
+                ":eligible, :owner, :due_date, :status, :now, :position)",
                 [{"id": assessment_id, "requirement_id": item.requirement_id, "title": item.title,
                   "objectives": json.dumps(item.objectives), "points": item.points, "eligible": int(item.eligible),
                   "owner": item.owner, "due_date": item.due_date, "status": item.status, "now": _now(),

@@ -75,6 +75,8 @@ class Database:
             return self.connection.exec_driver_sql(self._sql(sql), params)
         except DBAPIError as exc:
             # The node's callers (and its tests) know the driver's errors, e.g. an audit guard's refusal.
+            if exc.orig is None:
+                raise
             raise exc.orig from exc
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
