@@ -66,11 +66,13 @@ def run_benchmark(db: Path, count: int, baseline_sample: int) -> dict[str, Any]:
     def setup() -> None:
         with store.transaction() as conn:
             for index in range(count):
-                conn.execute("INSERT INTO assessments (id, organization, system, catalog_id, assessor, assessed_on, "
-                             "created_at) VALUES (?, ?, 'CUI enclave', ?, 'bench', ?, '')",
-                             (index + 1, f"Supplier {index + 1}", REV2, _DAY.isoformat()))
-                conn.execute("INSERT INTO revisions (assessment_id, revision, saved_at, answers) VALUES (?, 1, '', ?)",
-                             (index + 1, json.dumps(synthetic_answers(index).to_dict(), separators=(",", ":"))))
+                conn.exec_driver_sql(
+                    "INSERT INTO assessments (id, organization, system, catalog_id, assessor, assessed_on, "
+                    "created_at) VALUES (?, ?, 'CUI enclave', ?, 'bench', ?, '')",
+                    (index + 1, f"Supplier {index + 1}", REV2, _DAY.isoformat()))
+                conn.exec_driver_sql(
+                    "INSERT INTO revisions (assessment_id, revision, saved_at, answers) VALUES (?, 1, '', ?)",
+                    (index + 1, json.dumps(synthetic_answers(index).to_dict(), separators=(",", ":"))))
 
     _, seconds = _timed(setup)
     rows.append((f"store {count:,} synthetic assessments (setup)", seconds, f"{seconds / count * 1e3:.3f} ms"))

@@ -41,6 +41,9 @@ CREATE TABLE entries (
     PRIMARY KEY (list_code, entry_id)
 );
 """
+# The snapshot format this Kizuna writes and the newest it reads (``meta.format``; snapshots written before the key
+# existed, by Kizuna 45fbcb3 and earlier, are format 1). Raise it when a snapshot's tables change.
+SNAPSHOT_FORMAT = 1
 _BUILDING = ".building-"
 # Present in a snapshot folder until CURRENT names it: a folder that still has it, and is not current, was
 # renamed into place by an update killed before it wrote CURRENT.
@@ -49,6 +52,10 @@ _PENDING = "PENDING"
 
 class BrokenSnapshotError(KizunaError):
     """``CURRENT`` names a snapshot that is missing or unreadable."""
+
+
+class NewerSnapshotError(KizunaError):
+    """The snapshot was written by a newer Kizuna, in a format this one cannot read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,17 @@ class Snapshot:
         self.path = path
         self.id = path.name.removeprefix(_BUILDING)
         self._db = sqlite3.connect(f"file:{path / 'lists.sqlite'}?mode=ro", uri=True, check_same_thread=False)
+        self._check_format()
+
+    def _check_format(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        found = row[0] if row else "1"
+        if not found.isdigit() or int(found) > SNAPSHOT_FORMAT:
+            self._db.close()
+            raise NewerSnapshotError(
+                f"snapshot {self.id} ({self.path}) is in format {found}, and this Kizuna reads formats up to "
+                f"{SNAPSHOT_FORMAT}: it was written by a newer Kizuna. Upgrade Kizuna, or build a snapshot this "
+                "one can read with `kizuna lists update`")
 
     @property
     def meta(self) -> dict[str, str]:
@@ -202,6 +220,7 @@ class SnapshotStore:
             self._write(building / "lists.sqlite", lists, base, {
                 "id": snapshot_id, "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "note": note, "parent": base.id if base else "", "fingerprint": fingerprint,
+                "format": str(SNAPSHOT_FORMAT),
             })
             if prepare is not None:
                 built = Snapshot(building)

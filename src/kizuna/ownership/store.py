@@ -1,20 +1,29 @@
-"""Loaded graphs, kept as JSON under ``$KIZUNA_HOME/ownership/graphs/`` (each write atomic)."""
+"""Loaded graphs, kept in the ownership database (``$KIZUNA_HOME/ownership/ownership.db``, on ``kizuna.core.db``).
+
+Each save is one transaction. Graphs loaded by Kizuna 45fbcb3 and earlier were JSON files under
+``$KIZUNA_HOME/ownership/graphs/``: the store's first migration imports them (and leaves them there as a backup).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kizuna.core.atomic import atomic_write_text
+from kizuna.core import db
 from kizuna.core.errors import InputError, NotFoundError
 from kizuna.core.paths import home
 from kizuna.ownership.load import load_file
 from kizuna.ownership.model import Graph
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
@@ -31,8 +40,22 @@ class StoredGraph:
     sha256: str
 
 
-def graphs_dir() -> Path:
-    return home() / "ownership" / "graphs"
+_COLUMNS = "name, source, source_format, parties, edges, claims, loaded_at, sha256"
+
+
+def _run(connection: Connection, sql: str, **params: Any) -> Any:
+    from sqlalchemy import text  # imported here: opening Kizuna must not pay for SQLAlchemy
+
+    return connection.execute(text(sql), params)
+
+
+@contextmanager
+def _connection() -> Iterator[Connection]:
+    """A connection to the store, brought to the newest schema first (importing older JSON graphs once)."""
+    engine = db.engine(str(home() / "ownership" / "ownership.db"))
+    db.migrate(engine, "ownership")
+    with closing(db.connect(engine)) as connection:
+        yield connection
 
 
 def check_name(name: str) -> str:
@@ -47,8 +70,11 @@ def save(name: str, graph: Graph, source_bytes: bytes = b"") -> StoredGraph:
     info = StoredGraph(name, graph.source, graph.source_format, len(graph.parties), len(graph.edges),
                        len(graph.claims), datetime.now(UTC).isoformat(timespec="seconds"),
                        hashlib.sha256(source_bytes).hexdigest())
-    payload = {"info": asdict(info), "graph": graph.to_dict()}
-    atomic_write_text(graphs_dir() / f"{name}.json", json.dumps(payload, ensure_ascii=False))
+    row = {**asdict(info), "graph": json.dumps(graph.to_dict(), ensure_ascii=False)}
+    with _connection() as connection, db.transaction(connection):
+        _run(connection, "DELETE FROM graphs WHERE name = :name", name=name)
+        _run(connection, f"INSERT INTO graphs ({_COLUMNS}, graph) VALUES (:name, :source, :source_format, :parties, "
+             ":edges, :claims, :loaded_at, :sha256, :graph)", **row)
     return info
 
 
@@ -67,27 +93,19 @@ def _default_name(path: Path) -> str:
 
 def open_graph(name: str) -> Graph:
     """A stored graph by name."""
-    return Graph.from_dict(_read(name)["graph"])
-
-
-def _read(name: str) -> dict[str, Any]:
     check_name(name)
-    target = graphs_dir() / f"{name}.json"
-    if not target.exists():
+    with _connection() as connection:
+        stored = _run(connection, "SELECT graph FROM graphs WHERE name = :name", name=name).scalar()
+    if stored is None:
         raise NotFoundError(f"no loaded graph {name!r}: load one with `kizuna ownership load FILE --name {name}`")
-    data: dict[str, Any] = json.loads(target.read_text(encoding="utf-8"))
-    return data
+    return Graph.from_dict(json.loads(stored))
 
 
 def list_graphs() -> list[StoredGraph]:
     """Every stored graph, by name."""
-    folder = graphs_dir()
-    if not folder.exists():
-        return []
-    found = []
-    for path in sorted(folder.glob("*.json")):
-        found.append(StoredGraph(**json.loads(path.read_text(encoding="utf-8"))["info"]))
-    return found
+    with _connection() as connection:
+        rows = _run(connection, f"SELECT {_COLUMNS} FROM graphs ORDER BY name").mappings().all()
+    return [StoredGraph(**row) for row in rows]
 
 
 def resolve_source(source: str) -> Graph:

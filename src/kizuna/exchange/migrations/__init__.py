@@ -1,0 +1,3 @@
+"""The exchange store's Alembic revisions (``versions/``); ``HEAD`` names the newest (kept in step by a test)."""
+
+HEAD = "0002"
