@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from kizuna.core.scripts import char_script
 
@@ -78,7 +78,13 @@ def _is_number_here(match: re.Match[str], text: str) -> bool:
 _WORD_COST, _CURATED_COST, _UNKNOWN_COST = 1.0, 0.95, 2.0
 
 
-def segment(text: str, table: dict[str, Any], longest: int) -> list[Segment]:
+class WordTable(Protocol):
+    """What segmentation looks words up in: a dict of lexemes, or the lexicon's ``HanTable``."""
+
+    def get(self, key: str, /) -> Any: ...
+
+
+def segment(text: str, table: WordTable, longest: int) -> list[Segment]:
     """Cut ``text`` (canonical form) into lexicon words, numbers and runs of the rest, with the least cost."""
     size = len(text)
     cost = [0.0] + [float("inf")] * size
