@@ -15,7 +15,7 @@ from kizuna.core.errors import InputError
 from kizuna.core.paths import home
 from kizuna.lists.store import SnapshotStore
 from kizuna.screening import benchmark as bench
-from kizuna.screening.index import CACHE_NAME, ScreeningIndex
+from kizuna.screening.index import ScreeningIndex, cache_file
 from kizuna.screening.screener import Screener
 from kizuna.screening.service import ensure_current
 
@@ -42,7 +42,7 @@ def screening(
     entries = list(snapshot.entries())
     build_seconds, built = bench.timed(lambda: ScreeningIndex.build(entries, snapshot.id))
     assert isinstance(built, ScreeningIndex)
-    cache = snapshot.path / CACHE_NAME
+    cache = cache_file(snapshot.path)
     built.save(cache)
     load_seconds, index = bench.timed(lambda: ScreeningIndex.load(cache))
     assert isinstance(index, ScreeningIndex)
@@ -132,7 +132,7 @@ def index_command(repeat: Annotated[int, typer.Option(help="Load repetitions.")]
     assert isinstance(entries, list)
     build_seconds, built = bench.timed(lambda: ScreeningIndex.build(entries, snapshot.id))
     assert isinstance(built, ScreeningIndex)
-    loads = [bench.timed(lambda: ScreeningIndex.load(snapshot.path / CACHE_NAME))[0] for _ in range(repeat)]
+    loads = [bench.timed(lambda: ScreeningIndex.load(cache_file(snapshot.path)))[0] for _ in range(repeat)]
     table = Table(title=f"screening index, snapshot {snapshot.id}")
     table.add_column("step")
     table.add_column("seconds", justify="right")

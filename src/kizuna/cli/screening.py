@@ -27,7 +27,6 @@ from rich.table import Table
 from kizuna.cli import STARTED
 from kizuna.cli.lists import warn_if_stale
 from kizuna.cli.output import console, errors, print_json
-from kizuna.screening.batch import Columns, check_paths, count_rows, screen_file
 from kizuna.screening.model import Hit
 from kizuna.screening.options import Options, check_options, make_query
 from kizuna.screening.screener import Screener
@@ -114,6 +113,8 @@ def screen_file_command(
     fail_on_hit: FailOnHitOption = False,
 ) -> None:
     """Screen every row of a CSV or xlsx file, in input order, into a CSV, xlsx or JSON Lines report."""
+    from kizuna.screening.batch import Columns, check_paths, count_rows, screen_file  # xlsx and report writers
+
     columns = Columns.named(name=name_column, id=id_column, country=country_column, type=type_column,
                             dob=dob_column)
     check_paths(input_path, output)  # before counting the rows for the progress bar

@@ -9,7 +9,7 @@ scripts get several: 大学 may be 'university' or 'college', 端川 may be 'dua
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -186,13 +186,20 @@ def _sounding(tokens: tuple[str, ...], how: str) -> tuple[Slot, ...]:
 # -- queries ---------------------------------------------------------------------------------------------------
 
 
-def warm_up() -> None:
-    """Load the dictionaries every script needs (CC-CEDICT, UniDic for Japanese, pinyin, Korean tables) now,
-    before a server takes requests or a batch forks its workers, instead of on the first query of each."""
-    samples = ("北京航空航天大学", "ハイクビジョン・テクノロジー", "조선광업개발무역회사", "김정은",
-               "Haerbin Gongye Daxue")
-    for sample in samples:
-        query_forms.__wrapped__(sample)
+# A query in each script that loads what that script needs.
+_WARM_UP = {HAN: ("北京航空航天大学",), JAPANESE: ("ハイクビジョン・テクノロジー",),
+            HANGUL: ("조선광업개발무역회사", "김정은"), LATIN: ("Haerbin Gongye Daxue",)}
+
+
+def warm_up(names: Iterable[str] | None = None) -> None:
+    """Load the dictionaries that queries in the scripts of ``names`` need (every script's when None: CC-CEDICT,
+    UniDic for Japanese, pinyin, Korean tables) now, before a server takes requests or a batch forks its
+    workers, instead of on the first query of each."""
+    scripts = set(_WARM_UP) if names is None else {detect_script(name) for name in names}
+    for script, samples in _WARM_UP.items():
+        if script in scripts:
+            for sample in samples:
+                query_forms.__wrapped__(sample)
 
 
 @cache
