@@ -144,9 +144,22 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+# Readings already worked out (an index's words, see ``remember_readings``): pypinyin's dictionaries take most of
+# a second to load, which a query whose words are all known need not spend.
+_KNOWN_READINGS: dict[str, str] = {}
+
+
+def remember_readings(readings: dict[str, str]) -> None:
+    """Keep ``pinyin`` results computed earlier (by this same function) for reuse without pypinyin."""
+    _KNOWN_READINGS.update(readings)
+
+
 @cache
 def pinyin(run: str) -> str:
     """Toneless pinyin of a run, written as one word (海康威视 -> haikangweishi)."""
+    known = _KNOWN_READINGS.get(run)
+    if known is not None:
+        return known
     from pypinyin import Style, lazy_pinyin
 
     return "".join(lazy_pinyin(run, style=Style.NORMAL, errors="ignore")).replace("ü", "v")

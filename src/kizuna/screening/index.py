@@ -20,7 +20,10 @@ import numpy as np
 
 from kizuna.core.atomic import atomic_writer
 from kizuna.core.entity import Entry, NameKind
+from kizuna.core.scripts import HAN, char_script
+from kizuna.screening import cachefile
 from kizuna.screening.forms import CJK_FORM, DERIVED_ACRONYM, EXACT_ONLY_FORMS, Form, listed_forms
+from kizuna.screening.han import pinyin, remember_readings
 from kizuna.screening.lexicon import CLASS_FACTORS, lexicon
 from kizuna.screening.links import link_entries
 from kizuna.screening.phonetic import metaphone, skeleton
@@ -97,6 +100,9 @@ class ScreeningIndex:
         self.word_metaphone: list[str] = []
         self.word_skeleton: list[str] = []
         self.unknown_idf = 0.0
+        # Pinyin of every Han word of the names, worked out at build time so that comparing two of them
+        # (match.same_reading) does not load pypinyin's dictionaries in every process.
+        self.readings: dict[str, str] = {}
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -147,6 +153,8 @@ class ScreeningIndex:
         index._sound_buckets()
         index.deletes = DeleteIndex(enumerate(index.words), int(scoring()["name"]["fuzzy_min_length"]))
         index._link(kept)
+        index.readings = {w: pinyin(w) for w in index.words if any(char_script(c) == HAN for c in w)}
+        remember_readings(index.readings)
         return index
 
     def _token_id(self, token: str) -> int:
@@ -233,13 +241,14 @@ class ScreeningIndex:
         """The cached index, or None when it is missing or was built by other code or data."""
         try:
             with path.open("rb") as handle:
-                fmt, state = pickle.load(handle)
+                fmt, state = cachefile.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             return None
         if fmt != _FORMAT or state.get("version") != cache_version():
             return None
         index = cls()
         index.__dict__.update(state)
+        remember_readings(index.readings)
         return index
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from kizuna.core.atomic import atomic_writer
 from kizuna.core.paths import home
+from kizuna.screening import cachefile
 from kizuna.screening.latin import latin_tokens
 from kizuna.screening.tables import data_version, load_yaml, term_classes
 
@@ -76,7 +77,7 @@ CLASS_FACTORS = {"legal": 0.08, "generic": 0.3, "place": 0.4}
 @cache
 def lexicon() -> Lexicon:
     """The curated terms, places and aliases (from the compiled cache)."""
-    value = pickle.loads(_compiled()["lexicon"])
+    value = cachefile.loads(_compiled()["lexicon"])
     assert isinstance(value, Lexicon)
     return value
 
@@ -159,7 +160,7 @@ class HanTable:
 
 @cache
 def _dictionary() -> dict[str, RawWord]:
-    value = pickle.loads(_compiled()["dictionary"])
+    value = cachefile.loads(_compiled()["dictionary"])
     assert isinstance(value, dict)
     return value
 
@@ -180,7 +181,7 @@ def pinyin_words(key: str) -> tuple[Lexeme, ...]:
 
 @cache
 def _pinyin_index() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    value = pickle.loads(_compiled()["pinyin"])
+    value = cachefile.loads(_compiled()["pinyin"])
     assert isinstance(value, dict)
     return value
 
@@ -210,7 +211,7 @@ def _compiled() -> dict[str, bytes]:
     path = cache_path()
     try:
         with path.open("rb") as handle:
-            parts = pickle.load(handle)
+            parts = cachefile.load(handle)
         if isinstance(parts, dict) and parts.get("format") == _CACHE_FORMAT:
             return parts
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
