@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,10 +12,12 @@ import typer
 from rich.table import Table
 
 from kizuna.cli.output import console
+from kizuna.core.entity import Entry
 from kizuna.core.errors import InputError
 from kizuna.core.paths import home
 from kizuna.lists.store import SnapshotStore
 from kizuna.screening import benchmark as bench
+from kizuna.screening import speed
 from kizuna.screening.index import ScreeningIndex, cache_file
 from kizuna.screening.screener import Screener
 from kizuna.screening.service import ensure_current
@@ -31,8 +34,13 @@ def screening(
     = 6000,
     api: Annotated[bool, typer.Option(help="Measure single-query latency through the HTTP API.")] = True,
     show: Annotated[int, typer.Option(help="Misses and false positives to list.")] = 25,
+    whole_process: Annotated[bool, typer.Option(help="Time whole kizuna processes, now and at the baseline "
+                                                "commit of benchmarks/screening/speed.yaml.")] = True,
+    runs: Annotated[int | None, typer.Option(min=1, help="Runs per whole-process figure (default from "
+                                             "speed.yaml).")] = None,
 ) -> None:
-    """Recall per script, false positives, queries/s, latency, index build/load time and memory."""
+    """Recall per script, false positives, queries/s, latency, index build/load time and memory; whole-process
+    start-up and file throughput beside the baseline commit's, with the targets."""
     if not (dataset / "negatives.tsv").exists():
         raise InputError("no development set here (expected latin/chinese/japanese/korean/negatives .tsv)",
                          path=dataset)
@@ -59,6 +67,9 @@ def screening(
                       f"{build_seconds:.2f}", "", "")
         speed.add_row("index load from its on-disk cache (s)", f"{load_seconds:.2f}", "", "")
         console.print(speed)
+
+    if whole_process:
+        console.print(_whole_process_table(cases, index, entries, runs))
 
     kizuna = results["Kizuna"]
     if kizuna.misses:
@@ -112,6 +123,42 @@ def _speed_table(cases: list[bench.Case], index: ScreeningIndex, screener: Scree
         speed.add_row("API POST /v1/screen p50 / p99 (ms)", f"{p50:.1f} / {p99:.1f}", "", "")
         speed.add_row("API server peak memory (MiB)", f"{server_peak:,.0f}", "", "")
     return speed
+
+
+def _whole_process_table(cases: list[bench.Case], index: ScreeningIndex, entries: list[Entry],
+                         runs: int | None) -> Table:
+    """Each whole-process figure for the baseline commit and now, in the same data directory, with its target."""
+    config = speed.load_config()
+    runs = runs or config.runs
+    with tempfile.TemporaryDirectory(prefix="kizuna-bench-") as folder:
+        scratch = Path(folder)
+        files = speed.write_inputs(scratch, bench.workload(cases, index, config.latin_rows),
+                                   bench.cjk_workload(cases, index, config.cjk_rows),
+                                   speed.own_parties(entries, config.own_parties))
+        (scratch / "baseline").mkdir()
+        versions = [speed.baseline_code(config.baseline, scratch / "baseline"), speed.current_code()]
+        table = Table(title=f"Whole processes (median of {runs} runs each, after one that fills the caches; "
+                      f"data directory {home()})", title_justify="left")
+        for column in ("measure", *(v.label for v in versions), "target", "met"):
+            table.add_column(column, justify="left" if column == "measure" else "right")
+        for measure in speed.measures(config, files):
+            values = [measure.figure(speed.run_seconds(v, home(), measure.program, measure.args, runs))
+                      if v.src else None for v in versions]
+            now = values[-1]
+            met = measure.met(now) if now is not None else None
+            table.add_row(measure.label, *(_figure(v, measure) for v in values),
+                          "" if measure.target is None else _figure(measure.target, measure),
+                          "" if met is None else "yes" if met else "NO")
+    for version in versions:
+        if version.src is None:
+            table.caption = f"{version.label}: not measured, {version.missing}"
+    return table
+
+
+def _figure(value: float | None, measure: speed.Measure) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if measure.rows else f"{value:.2f}"
 
 
 def _latencies(screen: Callable[[str], object], queries: list[str]) -> list[float]:

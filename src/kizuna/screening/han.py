@@ -144,22 +144,30 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-# Readings already worked out (an index's words, see ``remember_readings``): pypinyin's dictionaries take most of
-# a second to load, which a query whose words are all known need not spend.
+# Readings already worked out: pypinyin's dictionaries take most of a second to load, which a process whose names
+# were all read before (by a snapshot's index build, saved under the data directory) need not spend.
 _KNOWN_READINGS: dict[str, str] = {}
+_saved_loaded = False
 
 
-def remember_readings(readings: dict[str, str]) -> None:
-    """Keep ``pinyin`` results computed earlier (by this same function) for reuse without pypinyin."""
-    _KNOWN_READINGS.update(readings)
-
-
-@cache
 def pinyin(run: str) -> str:
     """Toneless pinyin of a run, written as one word (海康威视 -> haikangweishi)."""
+    global _saved_loaded
     known = _KNOWN_READINGS.get(run)
-    if known is not None:
-        return known
-    from pypinyin import Style, lazy_pinyin
+    if known is None and not _saved_loaded:
+        from kizuna.screening.lexicon import saved_readings
 
-    return "".join(lazy_pinyin(run, style=Style.NORMAL, errors="ignore")).replace("ü", "v")
+        _saved_loaded = True
+        _KNOWN_READINGS.update({**saved_readings(), **_KNOWN_READINGS})
+        known = _KNOWN_READINGS.get(run)
+    if known is None:
+        from pypinyin import Style, lazy_pinyin
+
+        known = _KNOWN_READINGS[run] = "".join(lazy_pinyin(run, style=Style.NORMAL, errors="ignore")).replace(
+            "ü", "v")
+    return known
+
+
+def known_readings() -> dict[str, str]:
+    """Every reading this process has worked out or loaded (to be saved for the next processes)."""
+    return dict(_KNOWN_READINGS)

@@ -23,7 +23,7 @@ from kizuna.core.entity import Entry, NameKind
 from kizuna.core.scripts import HAN, char_script
 from kizuna.screening import cachefile
 from kizuna.screening.forms import CJK_FORM, DERIVED_ACRONYM, EXACT_ONLY_FORMS, Form, listed_forms
-from kizuna.screening.han import pinyin, remember_readings
+from kizuna.screening.han import pinyin
 from kizuna.screening.lexicon import CLASS_FACTORS, lexicon
 from kizuna.screening.links import link_entries
 from kizuna.screening.phonetic import metaphone, skeleton
@@ -100,9 +100,6 @@ class ScreeningIndex:
         self.word_metaphone: list[str] = []
         self.word_skeleton: list[str] = []
         self.unknown_idf = 0.0
-        # Pinyin of every Han word of the names, worked out at build time so that comparing two of them
-        # (match.same_reading) does not load pypinyin's dictionaries in every process.
-        self.readings: dict[str, str] = {}
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -153,8 +150,9 @@ class ScreeningIndex:
         index._sound_buckets()
         index.deletes = DeleteIndex(enumerate(index.words), int(scoring()["name"]["fuzzy_min_length"]))
         index._link(kept)
-        index.readings = {w: pinyin(w) for w in index.words if any(char_script(c) == HAN for c in w)}
-        remember_readings(index.readings)
+        for word in index.words:  # read now, so that they are saved with the readings of the build (han.pinyin)
+            if any(char_script(c) == HAN for c in word):
+                pinyin(word)
         return index
 
     def _token_id(self, token: str) -> int:
@@ -248,7 +246,6 @@ class ScreeningIndex:
             return None
         index = cls()
         index.__dict__.update(state)
-        remember_readings(index.readings)
         return index
 
 

@@ -236,6 +236,29 @@ def compile_lexicon() -> dict[str, Any]:
     return parts
 
 
+def saved_readings() -> dict[str, str]:
+    """The pinyin readings saved by the last full index build (``save_readings``), or none."""
+    try:
+        with _readings_path().open("rb") as handle:
+            value = cachefile.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def save_readings(readings: dict[str, str]) -> None:
+    """Save pinyin readings for later processes (beside the compiled lexicon, under the same fingerprint)."""
+    try:
+        with atomic_writer(_readings_path(), "wb") as handle:
+            pickle.dump({**saved_readings(), **readings}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        pass  # a read-only data directory: later processes read their names again
+
+
+def _readings_path() -> Path:
+    return home() / "cache" / f"screening-readings-{fingerprint()}.pickle"
+
+
 def cache_path() -> Path:
     """Where the compiled lexicon of this code, these data files and these dictionary packages lives."""
     return home() / "cache" / f"screening-lexicon-{fingerprint()}.pickle"
