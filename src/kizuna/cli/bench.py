@@ -132,8 +132,8 @@ def _whole_process_table(cases: list[bench.Case], index: ScreeningIndex, entries
     runs = runs or config.runs
     with tempfile.TemporaryDirectory(prefix="kizuna-bench-") as folder:
         scratch = Path(folder)
-        files = speed.write_inputs(scratch, bench.workload(cases, index, config.latin_rows),
-                                   bench.cjk_workload(cases, index, config.cjk_rows),
+        files = speed.write_inputs(scratch, config, bench.workload(cases, index, config.latin_rows + speed.SPARE_ROWS),
+                                   bench.cjk_workload(cases, index, config.cjk_rows + speed.SPARE_ROWS),
                                    speed.own_parties(entries, config.own_parties))
         (scratch / "baseline").mkdir()
         versions = [speed.baseline_code(config.baseline, scratch / "baseline"), speed.current_code()]
@@ -142,7 +142,7 @@ def _whole_process_table(cases: list[bench.Case], index: ScreeningIndex, entries
         for column in ("measure", *(v.label for v in versions), "target", "met"):
             table.add_column(column, justify="left" if column == "measure" else "right")
         for measure in speed.measures(config, files):
-            values = [measure.figure(speed.run_seconds(v, home(), measure.program, measure.args, runs))
+            values = [measure.figure(speed.run_seconds(v, home(), measure, runs))
                       if v.src else None for v in versions]
             now = values[-1]
             met = measure.met(now) if now is not None else None
