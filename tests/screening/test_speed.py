@@ -75,7 +75,8 @@ def test_a_latin_query_loads_none_of_the_cjk_dictionaries(kizuna_home: Path) -> 
     program = ("import sys; from kizuna.screening.service import get_screener; "
                "from kizuna.screening.model import Query; "
                "hits = get_screener().screen(Query('Huawei Technologies')); "
-               "print(bool(hits), sorted(m for m in ('pypinyin', 'cutlet', 'fugashi', 'unidic_lite') if m in sys.modules))")
+               "print(bool(hits), sorted(m for m in ('pypinyin', 'cutlet', 'fugashi', 'unidic_lite') "
+               "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
                          env={**os.environ, "KIZUNA_HOME": str(kizuna_home), "PYTHONPATH": str(ROOT / "src")})
     assert out.stdout.split(maxsplit=1) == ["True", "[]\n"]
