@@ -137,25 +137,30 @@ def _whole_process_table(cases: list[bench.Case], index: ScreeningIndex, entries
                                    speed.own_parties(entries, config.own_parties))
         (scratch / "baseline").mkdir()
         versions = [speed.baseline_code(config.baseline, scratch / "baseline"), speed.current_code()]
-        table = Table(title=f"Whole processes (median of {runs} runs each, after one that fills the caches; "
+        table = Table(title=f"Whole processes (median of {runs} runs; a first run filling the caches not counted; "
                       f"data directory {home()})", title_justify="left")
         for column in ("measure", *(v.label for v in versions), "target", "met"):
             table.add_column(column, justify="left" if column == "measure" else "right")
+        notes = [f"{v.label}: not measured, {v.missing}" for v in versions if v.src is None]
         for measure in speed.measures(config, files):
-            values = [measure.figure(speed.run_seconds(v, home(), measure, runs))
-                      if v.src else None for v in versions]
-            now = values[-1]
-            met = measure.met(now) if now is not None else None
-            table.add_row(measure.label, *(_figure(v, measure) for v in values),
-                          "" if measure.target is None else _figure(measure.target, measure),
-                          "" if met is None else "yes" if met else "NO")
-    for version in versions:
-        if version.src is None:
-            table.caption = f"{version.label}: not measured, {version.missing}"
+            values: list[float | None] = []
+            for version in versions:
+                try:
+                    values.append(measure.figure(speed.run_seconds(version, home(), measure, runs))
+                                  if version.src else None)
+                except speed.RunFailed as exc:
+                    values.append(None)
+                    notes.append(str(exc))
+            met = measure.met(values[-1]) if values[-1] is not None else False
+            table.add_row(measure.label, *(_figure(v, measure) for v in values), _figure(measure.target, measure),
+                          "" if measure.target is None else "yes" if met else "NO")
+    table.caption = "\n".join(notes) or None
+    table.caption_justify = "left"
     return table
 
 
 def _figure(value: float | None, measure: speed.Measure) -> str:
+    """A figure as the table shows it; — for none (not measured, or the run failed: the caption says why)."""
     if value is None:
         return "—"
     return f"{value:,.0f}" if measure.rows else f"{value:.2f}"

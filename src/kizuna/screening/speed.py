@@ -96,9 +96,13 @@ def current_code() -> Code:
     return Code("now", Path(__file__).resolve().parents[2])
 
 
+class RunFailed(Exception):
+    """A measured process exited with an error (its last line of output says why)."""
+
+
 def run_seconds(code: Code, home: Path, measure: Measure, runs: int) -> float:
     """Median wall time of ``runs`` processes (after one unmeasured run that fills the caches, when the measure
-    asks for it)."""
+    asks for it); RunFailed when one fails."""
     assert code.src is not None
     env = {**_environment(), "PYTHONPATH": str(code.src), "KIZUNA_HOME": str(home), "COLUMNS": "160"}
     timings = []
@@ -107,7 +111,10 @@ def run_seconds(code: Code, home: Path, measure: Measure, runs: int) -> float:
         done = subprocess.run([sys.executable, "-c", measure.program, *measure.args], env=env, capture_output=True,
                               text=True, check=False)
         if done.returncode != 0:
-            raise RuntimeError(f"{code.label}: {' '.join(measure.args)} failed: {done.stderr.strip()[-400:]}")
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            if "internal error" in last and "Error:" in done.stderr:  # a traceback: its exception line says more
+                last = next(line for line in reversed(done.stderr.splitlines()) if "Error:" in line)
+            raise RunFailed(f"{code.label}, {measure.label}: exit {done.returncode}, {last.strip()[:200]}")
         if attempt >= measure.fill_caches:
             timings.append(time.perf_counter() - started)
     return statistics.median(timings)
