@@ -173,7 +173,10 @@ def han_table() -> HanTable:
 
 def pinyin_words(key: str) -> tuple[Lexeme, ...]:
     """The known Han words of two or more syllables whose toneless pinyin is ``key``, curated words first."""
-    curated, words = _pinyin_index().get(key, ((), ()))
+    found = _pinyin_index().get(key)
+    if found is None:
+        return ()  # most words of a Latin query: CC-CEDICT itself is not read
+    curated, words = found
     lx, dictionary = lexicon(), _dictionary()
     return tuple(dict.fromkeys([*(lx.han[form] for form in curated),
                                 *(_dictionary_lexeme(word, dictionary[word]) for word in words)]))
@@ -220,6 +223,9 @@ def _compiled() -> dict[str, bytes]:
     try:
         with atomic_writer(path, "wb") as handle:
             pickle.dump(parts, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        for stale in path.parent.glob("screening-*.pickle"):  # compiled by other code or data
+            if fingerprint() not in stale.name:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only data directory: compile per process, as before there was a cache
     return parts
