@@ -77,10 +77,12 @@ class Code:
 
 
 def baseline_code(commit: str, folder: Path, repo: Path = REPO) -> Code:
-    """The baseline commit's src/ and data/ extracted into ``folder`` (git archive), or why that is impossible."""
+    """The baseline commit's src/, data/ and data-noncommercial/ (the cable data) extracted into ``folder`` (git
+    archive), or why that is impossible."""
     label = f"baseline {commit}"
     try:
-        archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit, "src", "data"],
+        archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit, "src", "data",
+                                  "data-noncommercial"],
                                  capture_output=True, check=False)
     except OSError as exc:
         return Code(label, None, f"git is not available ({exc})")
