@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,11 +12,13 @@ import typer
 from rich.table import Table
 
 from kizuna.cli.output import console
+from kizuna.core.entity import Entry
 from kizuna.core.errors import InputError
 from kizuna.core.paths import home
 from kizuna.lists.store import SnapshotStore
 from kizuna.screening import benchmark as bench
-from kizuna.screening.index import CACHE_NAME, ScreeningIndex
+from kizuna.screening import speed
+from kizuna.screening.index import ScreeningIndex, cache_file
 from kizuna.screening.screener import Screener
 from kizuna.screening.service import ensure_current
 
@@ -31,8 +34,13 @@ def screening(
     = 6000,
     api: Annotated[bool, typer.Option(help="Measure single-query latency through the HTTP API.")] = True,
     show: Annotated[int, typer.Option(help="Misses and false positives to list.")] = 25,
+    whole_process: Annotated[bool, typer.Option(help="Time whole kizuna processes, now and at the baseline "
+                                                "commit of benchmarks/screening/speed.yaml.")] = True,
+    runs: Annotated[int | None, typer.Option(min=1, help="Runs per whole-process figure (default from "
+                                             "speed.yaml).")] = None,
 ) -> None:
-    """Recall per script, false positives, queries/s, latency, index build/load time and memory."""
+    """Recall per script, false positives, queries/s, latency, index build/load time and memory; whole-process
+    start-up and file throughput beside the baseline commit's, with the targets."""
     if not (dataset / "negatives.tsv").exists():
         raise InputError("no development set here (expected latin/chinese/japanese/korean/negatives .tsv)",
                          path=dataset)
@@ -42,7 +50,7 @@ def screening(
     entries = list(snapshot.entries())
     build_seconds, built = bench.timed(lambda: ScreeningIndex.build(entries, snapshot.id))
     assert isinstance(built, ScreeningIndex)
-    cache = snapshot.path / CACHE_NAME
+    cache = cache_file(snapshot.path)
     built.save(cache)
     load_seconds, index = bench.timed(lambda: ScreeningIndex.load(cache))
     assert isinstance(index, ScreeningIndex)
@@ -59,6 +67,9 @@ def screening(
                       f"{build_seconds:.2f}", "", "")
         speed.add_row("index load from its on-disk cache (s)", f"{load_seconds:.2f}", "", "")
         console.print(speed)
+
+    if whole_process:
+        console.print(_whole_process_table(cases, index, entries, runs))
 
     kizuna = results["Kizuna"]
     if kizuna.misses:
@@ -114,6 +125,47 @@ def _speed_table(cases: list[bench.Case], index: ScreeningIndex, screener: Scree
     return speed
 
 
+def _whole_process_table(cases: list[bench.Case], index: ScreeningIndex, entries: list[Entry],
+                         runs: int | None) -> Table:
+    """Each whole-process figure for the baseline commit and now, in the same data directory, with its target."""
+    config = speed.load_config()
+    runs = runs or config.runs
+    with tempfile.TemporaryDirectory(prefix="kizuna-bench-") as folder:
+        scratch = Path(folder)
+        files = speed.write_inputs(scratch, config, bench.workload(cases, index, config.latin_rows + speed.SPARE_ROWS),
+                                   bench.cjk_workload(cases, index, config.cjk_rows + speed.SPARE_ROWS),
+                                   speed.own_parties(entries, config.own_parties))
+        (scratch / "baseline").mkdir()
+        versions = [speed.baseline_code(config.baseline, scratch / "baseline"), speed.current_code()]
+        table = Table(title=f"Whole processes (median of {runs} runs; a first run filling the caches not counted; "
+                      f"data directory {home()})", title_justify="left")
+        for column in ("measure", *(v.label for v in versions), "target", "met"):
+            table.add_column(column, justify="left" if column == "measure" else "right")
+        notes = [f"{v.label}: not measured, {v.missing}" for v in versions if v.src is None]
+        for measure in speed.measures(config, files):
+            values: list[float | None] = []
+            for version in versions:
+                try:
+                    values.append(measure.figure(speed.run_seconds(version, home(), measure, runs))
+                                  if version.src else None)
+                except speed.RunFailed as exc:
+                    values.append(None)
+                    notes.append(str(exc))
+            met = measure.met(values[-1]) if values[-1] is not None else False
+            table.add_row(measure.label, *(_figure(v, measure) for v in values), _figure(measure.target, measure),
+                          "" if measure.target is None else "yes" if met else "NO")
+    table.caption = "\n".join(notes) or None
+    table.caption_justify = "left"
+    return table
+
+
+def _figure(value: float | None, measure: speed.Measure) -> str:
+    """A figure as the table shows it; — for none (not measured, or the run failed: the caption says why)."""
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if measure.rows else f"{value:.2f}"
+
+
 def _latencies(screen: Callable[[str], object], queries: list[str]) -> list[float]:
     timings = []
     for query in queries:
@@ -132,7 +184,7 @@ def index_command(repeat: Annotated[int, typer.Option(help="Load repetitions.")]
     assert isinstance(entries, list)
     build_seconds, built = bench.timed(lambda: ScreeningIndex.build(entries, snapshot.id))
     assert isinstance(built, ScreeningIndex)
-    loads = [bench.timed(lambda: ScreeningIndex.load(snapshot.path / CACHE_NAME))[0] for _ in range(repeat)]
+    loads = [bench.timed(lambda: ScreeningIndex.load(cache_file(snapshot.path)))[0] for _ in range(repeat)]
     table = Table(title=f"screening index, snapshot {snapshot.id}")
     table.add_column("step")
     table.add_column("seconds", justify="right")

@@ -27,7 +27,6 @@ from kizuna.cli import STARTED
 from kizuna.cli.lists import warn_if_stale
 from kizuna.cli.output import console, errors, print_json
 from kizuna.screening.api import screen as screen_party
-from kizuna.screening.batch import Columns, check_paths, count_rows, screen_file
 from kizuna.screening.model import Hit
 from kizuna.screening.options import Options, check_options, check_party
 from kizuna.screening.screener import Screener
@@ -115,6 +114,8 @@ def screen_file_command(
     fail_on_hit: FailOnHitOption = False,
 ) -> None:
     """Screen every row of a CSV or xlsx file, in input order, into a CSV, xlsx or JSON Lines report."""
+    from kizuna.screening.batch import Columns, check_paths, count_rows, screen_file  # xlsx and report writers
+
     columns = Columns.named(name=name_column, id=id_column, country=country_column, type=type_column,
                             dob=dob_column)
     check_paths(input_path, output)  # before counting the rows for the progress bar

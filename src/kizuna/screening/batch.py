@@ -8,6 +8,7 @@ a column twice is refused, since either column could be the one meant.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 import time
@@ -27,6 +28,7 @@ from kizuna.screening.report import Report, open_report, output_format
 from kizuna.screening.screener import Screener
 
 _CHUNK = 200
+_WARM_UP_ROWS = 2 * _CHUNK  # rows read before forking to see which scripts the file uses
 INPUT_FORMATS = (".csv", ".xlsx")
 # What each column holds -> its default header; headers are matched without regard to case.
 DEFAULT_COLUMNS = {"name": "name", "id": "id", "country": "country", "type": "type", "dob": "dob"}
@@ -225,13 +227,17 @@ def screen_file(
     options = options or Options((), screener.threshold, 25)
     columns = columns or Columns.named()
     rows = read_rows(input_path, columns, options.lists)
-    first = next(rows, None)  # reads the header: a bad one stops the run before anything is written
-    warm_up()  # once, before forking, so the workers share the dictionaries instead of each loading them
+    # Reading the first rows reads the header: a bad one stops the run before anything is written.
+    first = list(itertools.islice(rows, _WARM_UP_ROWS))
+    # Once, before forking, so that the workers share the dictionaries instead of each loading them: those of
+    # the scripts the file starts with (a Latin file never loads the CJK ones; a worker loads a script first met
+    # later by itself).
+    warm_up(row.query.name for row in first if row.query)
     report = BatchReport()
     started = time.perf_counter()
     _worker = (screener, options)
     processes = workers or os.cpu_count() or 1
-    everything = _prepend(first, rows)
+    everything = itertools.chain(first, rows)
     with open_report(output_path, run_metadata(screener, input_path, options, columns)) as out:
         if processes > 1:
             # Fork after the index is loaded: the workers share it copy-on-write instead of reloading it.
@@ -243,12 +249,6 @@ def screen_file(
                 _add(out, _screen_chunk(chunk), report, progress)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _prepend(first: Row | None, rows: Iterator[Row]) -> Iterator[Row]:
-    if first is not None:
-        yield first
-        yield from rows
 
 
 def _add(out: Report, results: list[dict[str, Any]], report: BatchReport,

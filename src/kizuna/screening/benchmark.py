@@ -247,6 +247,49 @@ def workload(cases: list[Case], index: ScreeningIndex, size: int, seed: int = 1)
     return names[:size]
 
 
+# Katakana morae for made-up person names (タナカ・ヒロシ), and suffixes Japanese and Chinese company names end in.
+_MORAE = tuple("アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"
+               "ガギグゲゴザジズゼゾダデドバビブベボパピプペポ")
+_KANJI_SUFFIXES = ("株式会社", "有限公司", "科技有限公司", "工業", "技術研究所", "貿易会社", "集团有限公司", "大学")
+_KANA_SUFFIXES = ("株式会社", "ホールディングス", "テクノロジー", "インダストリー", "ジャパン", "グループ")
+
+
+def cjk_workload(cases: list[Case], index: ScreeningIndex, size: int, seed: int = 1) -> list[str]:
+    """``size`` distinct CJK query names, a Japanese or Chinese customer file: every labelled Chinese and
+    Japanese query and every listed CJK name, then, in turn, kanji companies (a listed or labelled stem with
+    another legal form), katakana companies (katakana words of the labelled set and the lexicon with a legal
+    form), kanji persons (a Chinese family name and one or two characters of listed names) and katakana persons
+    (family and given name of random morae)."""
+    from kizuna.core.scripts import detect_script, is_cjk
+    from kizuna.screening.lexicon import lexicon
+    from kizuna.screening.tables import chinese_surnames
+
+    rng = random.Random(seed)
+    labelled = [c.query for c in cases if c.category in ("chinese", "japanese") or is_cjk(c.query)]
+    listed = sorted({n for n in index.name_text if is_cjk(n) and detect_script(n) != "Latn"})
+    names = list(dict.fromkeys([q for q in labelled if detect_script(q) != "Hang"] + listed))
+    stems = [re.sub("|".join(_KANJI_SUFFIXES), "", n) or n for n in names if not re.search(r"[A-Za-z\u30a0-\u30ff]", n)]
+    katakana = sorted({w for n in names for w in re.findall(r"[\u30a0-\u30ff]{3,}", n)} |
+                      {k for k in lexicon().kana if re.fullmatch(r"[\u30a0-\u30ff]{3,}", k)})
+    surnames = sorted(chinese_surnames())
+    given = sorted({c for n in stems for c in n if "\u4e00" <= c <= "\u9fff"})
+
+    def word(morae: int) -> str:
+        return "".join(rng.choice(_MORAE) for _ in range(morae))
+
+    makers = (lambda: rng.choice(stems) + rng.choice(_KANJI_SUFFIXES),
+              lambda: "".join(rng.sample(katakana, rng.randint(1, 2))) + rng.choice(_KANA_SUFFIXES),
+              lambda: rng.choice(surnames) + "".join(rng.sample(given, rng.randint(1, 2))),
+              lambda: f"{word(rng.randint(2, 3))}・{word(rng.randint(2, 4))}")
+    for maker in itertools.cycle(makers):
+        if len(names) >= size:
+            break
+        name = maker()
+        if name not in names:
+            names.append(name)
+    return names[:size]
+
+
 def screen_file_rate(home: Path, queries: list[str], workers: int = 2) -> tuple[float, float]:
     """Rows per second of ``kizuna screen-file`` run as a user runs it (a separate process), and that
     process's peak memory in MiB."""

@@ -9,7 +9,7 @@ scripts get several: 大学 may be 'university' or 'college', 端川 may be 'dua
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,7 +21,7 @@ from kizuna.screening.cedict import MAX_LENGTH
 from kizuna.screening.han import Segment, bigrams, canonical_han, pinyin, segment
 from kizuna.screening.japanese import is_kana, romaji
 from kizuna.screening.latin import latin_tokens
-from kizuna.screening.lexicon import CEDICT, Lexeme, dictionary_words, han_table, lexicon
+from kizuna.screening.lexicon import CEDICT, HanTable, Lexeme, han_table, lexicon, pinyin_words
 from kizuna.screening.qualifiers import qualifier_word
 from kizuna.screening.tables import chinese_surnames, term_classes
 
@@ -124,7 +124,7 @@ def derived_acronyms(tokens: tuple[str, ...]) -> list[str]:
     return found
 
 
-def _pieces(text: str) -> Iterator[Slot | tuple[Segment, dict[str, Lexeme], bool]]:
+def _pieces(text: str) -> Iterator[Slot | tuple[Segment, HanTable | dict[str, Lexeme], bool]]:
     """A name in canonical spelling: Latin runs as plain slots, CJK runs cut into lexicon words, numbers and
     character runs, each with the table it was cut by and whether it is hangul."""
     lx = lexicon()
@@ -186,13 +186,20 @@ def _sounding(tokens: tuple[str, ...], how: str) -> tuple[Slot, ...]:
 # -- queries ---------------------------------------------------------------------------------------------------
 
 
-def warm_up() -> None:
-    """Load the dictionaries every script needs (CC-CEDICT, UniDic for Japanese, pinyin, Korean tables) now,
-    before a server takes requests or a batch forks its workers, instead of on the first query of each."""
-    samples = ("北京航空航天大学", "ハイクビジョン・テクノロジー", "조선광업개발무역회사", "김정은",
-               "Haerbin Gongye Daxue")
-    for sample in samples:
-        query_forms.__wrapped__(sample)
+# A query in each script that loads what that script needs.
+_WARM_UP = {HAN: ("北京航空航天大学",), JAPANESE: ("ハイクビジョン・テクノロジー",),
+            HANGUL: ("조선광업개발무역회사", "김정은"), LATIN: ("Haerbin Gongye Daxue",)}
+
+
+def warm_up(names: Iterable[str] | None = None) -> None:
+    """Load the dictionaries that queries in the scripts of ``names`` need (every script's when None: CC-CEDICT,
+    UniDic for Japanese, pinyin, Korean tables) now, before a server takes requests or a batch forks its
+    workers, instead of on the first query of each."""
+    scripts = set(_WARM_UP) if names is None else {detect_script(name) for name in names}
+    for script, samples in _WARM_UP.items():
+        if script in scripts:
+            for sample in samples:
+                query_forms.__wrapped__(sample)
 
 
 @cache
@@ -218,28 +225,17 @@ def query_forms(text: str) -> tuple[Form, ...]:
     return tuple(f for f in forms if f)
 
 
-@cache
-def _pinyin_index() -> dict[str, tuple[Lexeme, ...]]:
-    """Toneless pinyin of every known Han word of two or more syllables -> the words."""
-    found: dict[str, list[Lexeme]] = {}
-    for lexeme in (*lexicon().han.values(), *dictionary_words().values()):  # curated words first
-        if len(lexeme.pinyin) >= 4:
-            found.setdefault(lexeme.pinyin, []).append(lexeme)
-    return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
-
-
 def _from_pinyin(tokens: tuple[str, ...]) -> Form | None:
     """A Latin query written in pinyin (Haerbin Gongye Daxue), read back into known Chinese words so that
     their English renderings can meet the listed names; None unless every word is pinyin of a known word."""
     if len(tokens) < 2 or not all(t.isalpha() for t in tokens):
         return None
-    index = _pinyin_index()
     slots: list[Slot] = []
     start = 0
     while start < len(tokens):
         for end in range(len(tokens), start, -1):
             key = "".join(tokens[start:end])
-            lexemes = index.get(key)
+            lexemes = pinyin_words(key)
             if lexemes:
                 english = tuple(dict.fromkeys(e for lexeme in lexemes for e in lexeme.english))[:12]
                 words = " / ".join(f"{lexeme.key} ({lexeme.table}) = {lexeme.gloss}" for lexeme in lexemes[:3])

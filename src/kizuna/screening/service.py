@@ -7,7 +7,9 @@ import threading
 
 from kizuna.lists.store import Snapshot, SnapshotStore
 from kizuna.lists.update import FIRST_LOAD_WAIT_SECONDS, load_bundled
-from kizuna.screening.index import CACHE_NAME, ScreeningIndex
+from kizuna.screening.han import known_readings
+from kizuna.screening.index import ScreeningIndex, cache_file
+from kizuna.screening.lexicon import save_readings
 from kizuna.screening.screener import Screener
 
 _lock = threading.Lock()
@@ -17,13 +19,14 @@ _cached: dict[str, Screener] = {}
 def build_index_cache(snapshot: Snapshot) -> ScreeningIndex:
     """Build the index of a snapshot and store it beside the snapshot (used as the update's last step)."""
     index = ScreeningIndex.build(snapshot.entries(), snapshot.id)
-    index.save(snapshot.path / CACHE_NAME)
+    index.save(cache_file(snapshot.path))
+    save_readings(known_readings())  # every listed name's readings: later processes need not load pypinyin
     return index
 
 
 def load_index(snapshot: Snapshot) -> ScreeningIndex:
     """The snapshot's cached index, rebuilt when missing or stale."""
-    index = ScreeningIndex.load(snapshot.path / CACHE_NAME)
+    index = ScreeningIndex.load(cache_file(snapshot.path))
     return index if index is not None else build_index_cache(snapshot)
 
 
