@@ -12,7 +12,6 @@ from rich.table import Table
 
 from kizuna.cables import bench, service
 from kizuna.cables.scenario import Scenario, parse_places
-from kizuna.cli.bench import app as bench_app
 from kizuna.cli.output import console, print_json
 from kizuna.core.countries import country_name
 from kizuna.core.errors import InputError
@@ -325,7 +324,6 @@ def map_command(output: Annotated[Path, typer.Option("--output", "-o", help="map
         _credit(result)
 
 
-@bench_app.command("cables")
 def bench_cables(data: DataOpt = None, no_transit: Annotated[list[str] | None, typer.Option(
                      "--no-transit", help="Transit policy (default: no transit through CN).")] = None,
                  check: Annotated[int, typer.Option(help="Pairs re-checked with one max-flow each.")] = 300,

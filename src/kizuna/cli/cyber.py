@@ -13,7 +13,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kizuna.cli.bench import app as bench_app
 from kizuna.cli.output import console, print_json
 from kizuna.core.atomic import atomic_write_text
 from kizuna.core.errors import InputError
@@ -365,7 +364,6 @@ def registry_list(
     console.print(table)
 
 
-@bench_app.command("cyber")
 def bench_cyber(
     assessments: Annotated[int, typer.Option(help="Stored assessments to score.")] = 10_000,
     baseline_sample: Annotated[int, typer.Option(help="Assessments scored by the baseline (it is slow).")] = 200,

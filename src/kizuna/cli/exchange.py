@@ -15,7 +15,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from kizuna.cli.bench import app as bench_app
 from kizuna.cli.output import console, errors, print_json
 from kizuna.cli.serve import TlsCert, TlsKey, tls_files
 from kizuna.core.datafiles import read_json
@@ -745,7 +744,7 @@ def consultation_answer(
 
 # -- benchmark ------------------------------------------------------------------------------------
 
-@bench_app.command("exchange")
+
 def bench_exchange(
     objects_: Annotated[int, typer.Option("--objects", help="Objects for the initial sync.")] = 100_000,
     incremental: Annotated[int, typer.Option(help="New objects for the incremental sync.")] = 1_000,

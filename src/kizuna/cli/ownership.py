@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kizuna.cli.bench import app as bench_app
 from kizuna.cli.output import console, print_json
 from kizuna.core.atomic import atomic_write_text
 from kizuna.core.evidence import Citation
@@ -218,7 +217,6 @@ def invest_check(
         console.print(f"report written to {report}")
 
 
-@bench_app.command("ownership")
 def bench_ownership(
     companies: Annotated[int, typer.Option(help="Companies in the synthetic graph.")] = 1_000_000,
     edges: Annotated[int, typer.Option(help="Ownership edges in the synthetic graph.")] = 2_000_000,

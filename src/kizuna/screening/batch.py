@@ -24,7 +24,7 @@ from kizuna.core.tables import table_rows
 from kizuna.screening.forms import warm_up
 from kizuna.screening.model import Query
 from kizuna.screening.options import Options, make_query
-from kizuna.screening.report import Report, open_report, output_format
+from kizuna.screening.report import HitWriter, open_report, output_format
 from kizuna.screening.screener import Screener
 
 _CHUNK = 200
@@ -251,7 +251,7 @@ def screen_file(
     return report
 
 
-def _add(out: Report, results: list[dict[str, Any]], report: BatchReport,
+def _add(out: HitWriter, results: list[dict[str, Any]], report: BatchReport,
          progress: Callable[[int], None] | None) -> None:
     for result in results:
         out.add(result)

@@ -27,7 +27,7 @@ HIT_COLUMNS = ("hits", "rank", "score", "list", "entry_id", "listed_name", "matc
 COLUMNS = PARTY_COLUMNS + HIT_COLUMNS
 
 
-class Report(Protocol):
+class HitWriter(Protocol):
     def add(self, result: dict[str, Any]) -> None: ...
 
 
@@ -41,7 +41,7 @@ def output_format(path: Path) -> str:
 
 
 @contextmanager
-def open_report(path: Path, run: dict[str, Any]) -> Iterator[Report]:
+def open_report(path: Path, run: dict[str, Any]) -> Iterator[HitWriter]:
     """A report at ``path`` in the format its extension names, written atomically when the block ends."""
     fmt = output_format(path)
     if fmt == "xlsx":
