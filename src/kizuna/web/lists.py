@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from kizuna.lists.registry import known_lists
-from kizuna.lists.store import SnapshotStore
+from kizuna.lists.store import ListStatus, SnapshotStore
 from kizuna.screening.service import ensure_current
 from kizuna.web.templating import templates
 
 router = APIRouter()
 
 
-class ListOut(BaseModel):
-    code: str
-    name: str
-    entries: int
-    data_date: str
-    source: str
-    official_url: str
-    warnings: list[str]
-
-
 class ListsOut(BaseModel):
     snapshot: str
     created: str
-    lists: list[ListOut]
+    lists: list[ListStatus]  # the store's own record, so the schema cannot drift from it
 
 
 def _status() -> ListsOut:
@@ -37,7 +25,7 @@ def _status() -> ListsOut:
     snapshot = store.open(ensure_current(store))
     try:
         return ListsOut(snapshot=snapshot.id, created=snapshot.meta.get("created", ""),
-                        lists=[ListOut(**asdict(s)) for s in snapshot.lists()])
+                        lists=snapshot.lists())
     finally:
         snapshot.close()
 
