@@ -50,6 +50,9 @@ def test_cables_of_concern_by_role(network: Network) -> None:
     # The sentence is the rule file's template filled with the finding's values.
     assert supplier.text == ("supplier 'HMN Tech' matches HMN Technologies Co., Ltd. (15 CFR part 744, Supp. 4 "
                              "(Entity List), Huawei Technologies Co., Ltd., 84 FR 22963 (2019-05-21))")
+    # An owner cited by FCC orders whose text was not re-read (confidence: recalled) is shown as unconfirmed.
+    owner = next(f for f in tse if role_of(f) == "owner")
+    assert owner.citation is not None and not owner.citation.verified and "(unconfirmed)" in owner.text
     assert report.status("pacific-light-cable-network-plcn") == "trusted"
     assert report.status("asia-pacific-gateway-apg") == "concern"
     assert "assumed share" in report.why("asia-pacific-gateway-apg")

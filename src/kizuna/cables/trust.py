@@ -18,7 +18,7 @@ from pydantic import Field, StringConstraints
 from kizuna.cables.model import Cable, Network
 from kizuna.core.entity import Entry, Name, NameKind, PartyKind, Provenance
 from kizuna.core.errors import InputError
-from kizuna.core.evidence import Citation, Evidence, EvidenceKind, Finding, Outcome, Reason
+from kizuna.core.evidence import Citation, Confidence, Evidence, EvidenceKind, Finding, Outcome, Reason
 from kizuna.core.party import Party
 from kizuna.core.paths import bundled
 from kizuna.core.rules import RuleModel, load_rules
@@ -48,6 +48,7 @@ class ConcernPartyRule(RuleModel):
     why: str = ""
     citation: Text
     source_url: str = ""
+    confidence: Confidence = Confidence.VERIFIED  # recalled: the cited text was not checked (shown unconfirmed)
 
 
 class ConcernFile(RuleModel):
@@ -133,7 +134,7 @@ def _load_concern(path: Path) -> ConcernList:
     parties = tuple(ConcernParty(
         Party(p.name, PartyKind.ORGANIZATION, p.id, [Name(a, NameKind.ALIAS) for a in p.aliases], p.country,
               source=str(path), source_url=p.source_url),
-        tuple(p.roles), p.why.strip(), Citation(p.id, p.why.strip(), p.citation, p.source_url))
+        tuple(p.roles), p.why.strip(), Citation(p.id, p.why.strip(), p.citation, p.source_url, p.confidence))
         for p in data.parties)
     rules = {role: data.rules.get(role, RoleRule()) for role in ROLES}
     return ConcernList(str(path), parties, rules, data.match_threshold, _entries(str(path), parties))
@@ -197,7 +198,7 @@ def _findings(cable: Cable, matches: dict[str, list[Hit]], concern: ConcernList)
 def _finding(role: Role, data_name: str, share: float, hit: Hit, party: ConcernParty, rule: RoleRule) -> Finding:
     """A data name matched to a party of concern: the evidence is the screening hit and the assumed share."""
     values = {"role": role, "data_name": data_name, "party": party.party.name, "party_id": party.id,
-              "citation": party.citation.citation, "share": share, "min_share": rule.min_share}
+              "citation": party.citation.label(), "share": share, "min_share": rule.min_share}
     evidence = Evidence(
         EvidenceKind.LIST_HIT, f"{data_name!r} matches {party.party.name}", Party(data_name).ref(), hit.score,
         (Reason("screening-match", hit.explanation, {"matched_name": hit.matched_name, "score": round(hit.score, 4)}),
