@@ -109,7 +109,10 @@ class Screener:
         for form in forms:
             slots = self.prepare(form)
             symmetric = form.via in PERSON_FORMS
+            judged_in_cjk = cjk_query and form.via != CJK_FORM
             for name_id in self._candidates(slots, floor):
+                if judged_in_cjk and index.entry_has_cjk[index.name_entry[name_id]]:
+                    continue  # an entry the list spells in CJK is judged by the CJK form alone (below)
                 match = self.names.compare(slots, name_id, symmetric)
                 if index.name_via[name_id] in EXACT_ONLY_FORMS:
                     match.score *= self._acronym_factor
