@@ -13,16 +13,16 @@ from kizuna.core.countries import to_alpha2
 
 
 @dataclass(frozen=True, slots=True)
-class PlaceRules:
+class PlaceTables:
     aliases: dict[str, str]
     landing_point_places: dict[str, str]
 
 
 @cache
-def place_rules() -> PlaceRules:
+def place_rules() -> PlaceTables:
     """The bundled place rules."""
     data = place_file()
-    return PlaceRules({k.casefold(): v for k, v in data.country_aliases.items()}, dict(data.landing_point_places))
+    return PlaceTables({k.casefold(): v for k, v in data.country_aliases.items()}, dict(data.landing_point_places))
 
 
 def place_of(landing_point_id: str, country: str) -> str | None:

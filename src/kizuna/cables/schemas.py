@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class Out(BaseModel):
-    # A result key the model does not declare is an error (a test would see a 500), never silently dropped.
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+from kizuna.core.schemas import Out
 
 
 class DatasetOut(Out):

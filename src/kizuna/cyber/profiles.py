@@ -14,27 +14,13 @@ from functools import cache
 from typing import Any
 
 from kizuna.cyber.catalog import REV2, REV3, load_catalog
-from kizuna.cyber.rule_files import profile
+from kizuna.cyber.rule_files import Profile, profile
 from kizuna.cyber.rules import load_rules
 
 
-@dataclass(frozen=True, slots=True)
-class JapaneseProfile:
-    id: str
-    title: str
-    basis: str
-    official_source: str
-    verified: bool
-    families: dict[str, str]
-    requirements: dict[str, str]
-
-
-@cache
-def japanese_profile() -> JapaneseProfile:
+def japanese_profile() -> Profile:
     """防衛産業サイバーセキュリティ基準 as the project maps it onto NIST SP 800-171 Rev 2."""
-    data = profile("jp-dicss")
-    return JapaneseProfile(data.id, data.title, data.basis, data.official_source, data.verified,
-                           dict(data.families), dict(data.requirements))
+    return profile("jp-dicss")
 
 
 def rev3_number(rev2_id: str) -> str:

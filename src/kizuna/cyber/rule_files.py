@@ -62,7 +62,7 @@ class PlanOfAction(RuleModel):
     verified: bool
 
 
-class FindingTexts(RuleModel):
+class RequirementFindingTexts(RuleModel):
     """The report's sentence per requirement status (``str.format`` templates over the result's values)."""
 
     met: str
@@ -84,7 +84,7 @@ class SprsRules(RuleModel):
     not_applicable: NotApplicable
     gate: Gate
     plan_of_action: PlanOfAction
-    findings: FindingTexts
+    findings: RequirementFindingTexts
 
 
 class PoamException(RuleModel):

@@ -77,7 +77,7 @@ class HistoryOut(Out):
 
 
 
-class ScreeningOut(Out):
+class CompanyScreeningOut(Out):
     listed: bool
     snapshot: str
     threshold: float
@@ -101,7 +101,7 @@ class RegistryRowOut(Out):
     trusted: bool
     why: list[str]
     closeout_deadline: str | None
-    screening: ScreeningOut
+    screening: CompanyScreeningOut
 
 
 class RegisteredOut(Out):

@@ -54,7 +54,7 @@ def _dict() -> p.DictionaryProperty:
     ("status_reason", p.StringProperty()),
     (SIGNATURE_PROPERTY, p.StringProperty()),
 ], extension_name=object_extension(DENIAL))
-class Denial:
+class DenialObject:
     """A licence denial: the control entry, the item, the parties, the end use, the reason and its dates."""
 
 
@@ -192,7 +192,7 @@ def new_denial(*, creator: str, codes: list[str], item: str, end_user: Party, de
                         ("reason", _text(reason, "--reason"))):
         if value:
             fields[name] = value
-    return _build(Denial, fields, markings, granular)
+    return _build(DenialObject, fields, markings, granular)
 
 
 def new_consultation(*, creator: str, denial: dict[str, Any], application: dict[str, Any], question: str,

@@ -33,7 +33,7 @@ class RuleText(RuleModel):
     note: str = ""
 
 
-class FindingTexts(RuleModel):
+class LicenceFindingTexts(RuleModel):
     same: str
     own: str
     related: str
@@ -46,7 +46,7 @@ class NoUndercut(RuleModel):
     """``data/licensing/no_undercut.yaml``."""
 
     rule: RuleText
-    findings: FindingTexts
+    findings: LicenceFindingTexts
 
 
 @cache

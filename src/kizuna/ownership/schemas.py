@@ -73,7 +73,7 @@ class RegimeAnswerOut(Out):
 
 
 
-class ScreeningOut(Out):
+class PartyScreeningOut(Out):
     party: str
     name: str
     lists: list[str]
@@ -88,7 +88,7 @@ class CheckPartyOut(Out):
     listed_company: bool | None
     notes: list[str]
     source: str
-    screening: ScreeningOut | None
+    screening: PartyScreeningOut | None
 
 
 class EdgeOut(Out):

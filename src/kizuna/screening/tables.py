@@ -151,7 +151,7 @@ class QualifierRules(RuleModel):
     listed_only: Share
 
 
-class PlaceRules(RuleModel):
+class OneSidedPlaces(RuleModel):
     """``places:`` — a place only one side names."""
 
     one_sided_weight: Share
@@ -175,7 +175,7 @@ class ScoringRules(RuleModel):
     joined: JoinedRules
     conflicts: ConflictRules
     qualifiers: QualifierRules
-    places: PlaceRules
+    places: OneSidedPlaces
     evidence: EvidenceRules
     threshold: Share
 
