@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kizuna.core.schemas import CitationOut, FindingOut, Out
+from kizuna.ownership.store import StoredGraph as StoredGraphOut  # noqa: F401 (the store's record is the schema)
 from kizuna.screening.schemas import HitOut
 
 ShareValue = float | list[float]
@@ -26,15 +27,6 @@ class RegimeOut(Out):
     citations: list[CitationOut]
 
 
-class StoredGraphOut(Out):
-    name: str
-    source: str  # the file the user loaded or sent
-    source_format: str
-    parties: int
-    edges: int
-    claims: int
-    loaded_at: str
-    sha256: str
 
 
 class ShareOut(Out):
