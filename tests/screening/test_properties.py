@@ -49,6 +49,11 @@ def test_one_han_spelling_is_a_fixed_point(text: str) -> None:
     assert canonical_han(once) == once
 
 
+def test_a_variant_chain_ends_in_one_spelling() -> None:
+    # Found by the property above: jp2t then t2s took 敘 to 叙 and 叙 on to 敍, so 敘 and 叙 never met.
+    assert canonical_han("敘") == canonical_han("叙") == canonical_han("敍") == "敍"
+
+
 @FAST
 @given(CJK)
 def test_hanja_read_as_hangul_stays_hangul(text: str) -> None:

@@ -31,11 +31,22 @@ def _converters() -> tuple[Any, Any]:
     return opencc.OpenCC("jp2t.json"), opencc.OpenCC("t2s.json")
 
 
+_MAX_RESPELLINGS = 4  # variant chains are at most two steps long; the bound only stops a cycle
+
+
 @cache
 def canonical_han(text: str) -> str:
     """One spelling for Han characters written in Japanese, traditional or simplified forms."""
     jp2t, t2s = _converters()
-    return str(t2s.convert(jp2t.convert(unicodedata.normalize("NFKC", text)))).translate(_VARIANTS)
+    spelling = unicodedata.normalize("NFKC", text)
+    # Until it no longer changes: the conversion chain maps some variants round in two steps (敘 → 叙 → 敍), and
+    # a spelling that changed again when respelt would not meet itself in the index.
+    for _ in range(_MAX_RESPELLINGS):
+        respelt = str(t2s.convert(jp2t.convert(spelling))).translate(_VARIANTS)
+        if respelt == spelling:
+            break
+        spelling = respelt
+    return spelling
 
 
 def chinese_number(text: str) -> int | None:
