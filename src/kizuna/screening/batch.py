@@ -27,8 +27,8 @@ from kizuna.screening.options import Options, make_query
 from kizuna.screening.report import HitWriter, open_report, output_format
 from kizuna.screening.screener import Screener
 
-_CHUNK = 200
-_WARM_UP_ROWS = 2 * _CHUNK  # rows read before forking to see which scripts the file uses
+_CHUNK = 50  # rows per task: small, so that the last tasks leave no worker idle for long
+_WARM_UP_ROWS = 400  # rows read before forking to see which scripts the file uses
 INPUT_FORMATS = (".csv", ".xlsx")
 # What each column holds -> its default header; headers are matched without regard to case.
 DEFAULT_COLUMNS = {"name": "name", "id": "id", "country": "country", "type": "type", "dob": "dob"}
