@@ -158,7 +158,7 @@ def present(value: T | None) -> T:
 
 # -- markers: what a test needs, found from its fixtures and its code --------------------------------------------
 # `make check` leaves out the slow end-to-end layers; new tests are classified by what they use, not by hand.
-FIXTURE_MARKS = {"browser": "browser", "page": "browser", "postgres": "postgres"}
+FIXTURE_MARKS = {"browser": "browser", "page": "browser", "postgres": "postgres", "dask_cluster": "slow"}
 # Methods of the exchange tests' AgencyNode: `cli` runs the installed command, `serve` and `sync` run node
 # processes that talk over loopback HTTP.
 ATTRIBUTE_MARKS = {"cli": "slow", "serve": "network", "sync": "network"}

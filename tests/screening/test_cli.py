@@ -278,7 +278,7 @@ def test_the_output_is_never_the_input_a_folder_or_an_unknown_format(kizuna_home
     code, _, err = cli("screen-file", str(source), "-o", str(tmp_path / "out.txt"), capsys=capsys)
     assert code == 2 and "cannot tell the output format from '.txt'" in err
     code, _, err = cli("screen-file", str(tmp_path / "in.tsv"), "-o", str(tmp_path / "out.csv"), capsys=capsys)
-    assert code == 2 and "give a .csv or .xlsx file" in err
+    assert code == 2 and "give a .csv, .xlsx or .parquet file" in err
 
 
 def test_screen_file_options_are_checked_before_any_work(kizuna_home: Path, tmp_path: Path,

@@ -192,3 +192,36 @@ def index_command(repeat: Annotated[int, typer.Option(help="Load repetitions.")]
     table.add_row(f"build index ({len(built.name_text):,} names, {len(built.words):,} words)", f"{build_seconds:.2f}")
     table.add_row(f"load index from cache (best of {repeat})", f"{min(loads):.2f}")
     console.print(table)
+
+
+@app.command("dask")
+def dask_file(
+    rows: Annotated[int, typer.Option(min=1, help="Rows of the customer file (the issue's figure is 1,000,000).")]
+    = 1_000_000,
+    workers: Annotated[int, typer.Option(min=1, help="Local processes and Dask workers.")] = 2,
+) -> None:
+    """screen-file on one process, on local processes and on a Dask LocalCluster of the same cores: throughput,
+    the Dask overhead beside the native multi-process path, and whether the outputs agree row for row."""
+    from kizuna.screening import cluster_bench
+
+    cases = bench.load_devset(_REPO_DEVSET)
+    store = SnapshotStore()
+    snapshot = store.open(ensure_current(store))
+    index = ScreeningIndex.load(cache_file(snapshot.path)) or ScreeningIndex.build(snapshot.entries(), snapshot.id)
+    names = bench.workload(cases, index, min(rows, 20_000))
+    with tempfile.TemporaryDirectory(prefix="kizuna-bench-dask-") as folder:
+        source = cluster_bench.customer_file(Path(folder) / "customers.csv", names, rows)
+        runs = cluster_bench.compare(source, workers)
+    native = runs[1]
+    table = Table(title=f"kizuna screen-file, {rows:,} Latin rows ({len(names):,} distinct names), whole "
+                  "processes", title_justify="left")
+    for column in ("run", "seconds", "rows/s", "vs 1 process", "output"):
+        table.add_column(column, justify="left" if column == "run" else "right")
+    for run in runs:
+        table.add_row(run.label, f"{run.seconds:,.1f}", f"{run.rate(rows):,.0f}",
+                      f"{runs[0].seconds / run.seconds:.2f}×",
+                      "identical" if run.digest == runs[0].digest else "DIFFERS")
+    overhead = runs[2].seconds / native.seconds - 1
+    table.caption = (f"Dask overhead beside {native.label}: {overhead:+.1%} of wall time (goal: within 15 %)")
+    table.caption_justify = "left"
+    console.print(table)

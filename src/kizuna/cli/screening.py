@@ -26,6 +26,7 @@ from rich.table import Table
 from kizuna.cli import STARTED
 from kizuna.cli.lists import warn_if_stale
 from kizuna.cli.output import console, errors, print_json
+from kizuna.core.errors import InputError
 from kizuna.screening.api import screen as screen_party
 from kizuna.screening.model import Hit
 from kizuna.screening.options import Options, check_options, check_party
@@ -111,6 +112,9 @@ def screen_file_command(
     dob_column: Annotated[str | None, typer.Option(help="Header of the date-of-birth column (default "
                                                    "'dob').")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Processes (default: every core).")] = None,
+    dask: Annotated[str | None, typer.Option("--dask", metavar="ADDRESS", help="Screen on a Dask cluster: its "
+                                             "scheduler address (tcp://host:8786), or local:N for N worker "
+                                             "processes on this machine.")] = None,
     fail_on_hit: FailOnHitOption = False,
 ) -> None:
     """Screen every row of a CSV or xlsx file, in input order, into a CSV, xlsx or JSON Lines report."""
@@ -119,6 +123,8 @@ def screen_file_command(
     columns = Columns.named(name=name_column, id=id_column, country=country_column, type=type_column,
                             dob=dob_column)
     check_paths(input_path, output)  # before counting the rows for the progress bar
+    if dask and workers:
+        raise InputError("--workers is for local processes; a Dask cluster has its own workers", field="--dask")
     screener = get_screener()
     options = _options(screener, lists, threshold, limit)
     warn_if_stale(screener.snapshot_id, options.lists)
@@ -127,7 +133,7 @@ def screen_file_command(
                   disable=not errors.is_terminal) as progress:
         task = progress.add_task("rows", total=count_rows(input_path) if errors.is_terminal else None)
         report = screen_file(screener, input_path, output, options=options, columns=columns, workers=workers,
-                             progress=lambda n: progress.advance(task, n))
+                             cluster=dask, progress=lambda n: progress.advance(task, n))
     for message in report.errors:
         errors.print(f"[yellow]not screened:[/] {escape(message)}", soft_wrap=True)
     elapsed = time.perf_counter() - STARTED

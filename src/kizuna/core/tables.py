@@ -111,10 +111,14 @@ def read_table(path: Path, *, sheet: str | None = None, fallback: str | None = N
 
 def table_rows(path: Path, *, sheet: str | None = None, fallback: str | None = None,
                delimiter: str = ",") -> Iterator[tuple[int, list[Any]]]:
-    """Every non-blank row, header included, as (line, cells) of an xlsx sheet (``sheet``, else the first) or a
-    CSV file, by the file's suffix; cells Kizuna neutralised on export are restored."""
-    if path.suffix.casefold() in (".xlsx", ".xlsm"):
+    """Every non-blank row, header included, as (line, cells) of an xlsx sheet (``sheet``, else the first), a
+    Parquet file (line 1 is its column names, line n + 1 its n-th row) or a CSV file, by the file's suffix; cells
+    Kizuna neutralised on export are restored."""
+    suffix = path.suffix.casefold()
+    if suffix in (".xlsx", ".xlsm"):
         return _xlsx_rows(path, sheet)
+    if suffix == ".parquet":
+        return _parquet_rows(path)
     return ((line, [restore(cell) for cell in cells])
             for line, cells in csv_rows(path, fallback=fallback, delimiter=delimiter))
 
@@ -162,6 +166,29 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]
                 yield line, ["" if cell is None else cell for cell in cells]
     finally:
         book.close()
+
+
+def _parquet_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    """Rows of a Parquet file, read a row group's batch at a time (a file of millions of rows is never held whole);
+    a file pyarrow cannot read is an InputError naming it."""
+    import pyarrow as pa  # only for Parquet input
+    import pyarrow.parquet as pq
+
+    max_chars = limits().max_cell_chars
+    try:
+        handle = pq.ParquetFile(path)
+        yield 1, list(handle.schema_arrow.names)
+        line = 1
+        for batch in handle.iter_batches(batch_size=10_000):
+            for row in zip(*(column.to_pylist() for column in batch.columns), strict=True):
+                line += 1
+                if any(isinstance(cell, str) and len(cell) > max_chars for cell in row):
+                    raise InputError(f"a cell is longer than the limit of {max_chars:,} characters ({SOURCE})",
+                                     path=path, line=line)
+                if any(cell not in (None, "") for cell in row):
+                    yield line, ["" if cell is None else cell for cell in row]
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"not a readable Parquet file: {exc}", path=path) from None
 
 
 # ---- writing ---------------------------------------------------------------------------------------------------

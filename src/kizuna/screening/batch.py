@@ -29,7 +29,7 @@ from kizuna.screening.screener import Screener
 
 _CHUNK = 50  # rows per task: small, so that the last tasks leave no worker idle for long
 _WARM_UP_ROWS = 400  # rows read before forking to see which scripts the file uses
-INPUT_FORMATS = (".csv", ".xlsx")
+INPUT_FORMATS = (".csv", ".xlsx", ".parquet")
 # What each column holds -> its default header; headers are matched without regard to case.
 DEFAULT_COLUMNS = {"name": "name", "id": "id", "country": "country", "type": "type", "dob": "dob"}
 
@@ -76,8 +76,8 @@ class Columns:
 def check_paths(input_path: Path, output_path: Path) -> None:
     """Refuse, before any work, an input Kizuna cannot read or an output that is a folder or the input itself."""
     if input_path.suffix.lower() not in INPUT_FORMATS:
-        raise InputError(f"cannot read {input_path.suffix or 'a file without extension'!r}: give a .csv or "
-                         ".xlsx file", path=input_path)
+        raise InputError(f"cannot read {input_path.suffix or 'a file without extension'!r}: give a .csv, "
+                         ".xlsx or .parquet file", path=input_path)
     if not input_path.is_file():
         raise InputError("no such file" if not input_path.exists() else "not a file", path=input_path)
     if output_path.is_dir():
@@ -160,7 +160,11 @@ _worker: tuple[Screener, Options] | None = None
 
 def _screen_chunk(rows: list[Row]) -> list[dict[str, Any]]:
     assert _worker is not None
-    screener, options = _worker
+    return screen_rows(*_worker, rows)
+
+
+def screen_rows(screener: Screener, options: Options, rows: list[Row]) -> list[dict[str, Any]]:
+    """The output records of ``rows``, in their order (what every way of running a file writes)."""
     return [_result(row, screener.screen(row.query, options.threshold, options.limit) if row.query else [])
             for row in rows]
 
@@ -175,11 +179,11 @@ def _party(row: Row) -> dict[str, str]:
     return {role: row.fields.get(role, "") for role in ("name", "country", "type", "dob")}
 
 
-def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
+def chunks(rows: Iterator[Row], size: int = _CHUNK) -> Iterator[list[Row]]:
     chunk: list[Row] = []
     for row in rows:
         chunk.append(row)
-        if len(chunk) == _CHUNK:
+        if len(chunk) == size:
             yield chunk
             chunk = []
     if chunk:
@@ -218,10 +222,13 @@ def screen_file(
     options: Options | None = None,
     columns: Columns | None = None,
     workers: int | None = None,
+    cluster: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BatchReport:
     """Screen every row of ``input_path`` into ``output_path`` (its format from its extension; input order;
-    atomic: a failed run leaves no partial file)."""
+    atomic: a failed run leaves no partial file). ``cluster`` runs the screening on Dask workers instead of local
+    processes: a scheduler address, or ``local:N`` for a cluster of N worker processes on this machine
+    (:mod:`kizuna.screening.cluster`)."""
     global _worker
     check_paths(input_path, output_path)
     options = options or Options((), screener.threshold, 25)
@@ -239,13 +246,18 @@ def screen_file(
     processes = workers or os.cpu_count() or 1
     everything = itertools.chain(first, rows)
     with open_report(output_path, run_metadata(screener, input_path, options, columns)) as out:
-        if processes > 1:
+        if cluster:
+            from kizuna.screening.cluster import screen_on_cluster  # dask only when asked for
+
+            for results in screen_on_cluster(cluster, screener, options, everything):
+                _add(out, results, report, progress)
+        elif processes > 1:
             # Fork after the index is loaded: the workers share it copy-on-write instead of reloading it.
             with multiprocessing.get_context("fork").Pool(processes) as pool:
-                for results in pool.imap(_screen_chunk, _chunks(everything)):
+                for results in pool.imap(_screen_chunk, chunks(everything)):
                     _add(out, results, report, progress)
         else:
-            for chunk in _chunks(everything):
+            for chunk in chunks(everything):
                 _add(out, _screen_chunk(chunk), report, progress)
     report.seconds = time.perf_counter() - started
     return report
