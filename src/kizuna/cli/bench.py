@@ -225,3 +225,35 @@ def dask_file(
     table.caption = (f"Dask overhead beside {native.label}: {overhead:+.1%} of wall time (goal: within 15 %)")
     table.caption_justify = "left"
     console.print(table)
+
+
+@app.command("katakana")
+def katakana(
+    baseline: Annotated[str, typer.Option(help="The commit to compare with (its src/ and data/, by git archive).")]
+    = "9007282",
+) -> None:
+    """Recall of katakana names (the MOF asset-freeze list's own katakana / English pairs) finding the parties
+    their English names find on the bundled lists, now and at the baseline commit, with the negatives' hits."""
+    from kizuna.screening import katakana_bench
+
+    store = SnapshotStore()
+    ensure_current(store)
+    with tempfile.TemporaryDirectory(prefix="kizuna-bench-katakana-") as folder:
+        versions = [speed.baseline_code(baseline, Path(folder)), speed.current_code()]
+        figures = [katakana_bench.measure(v, home()) if v.src else None for v in versions]
+    table = Table(title=f"Katakana names of the MOF list (benchmarks/screening/katakana_mof.csv) against the "
+                  f"bundled lists, MOF not among them; data directory {home()}", title_justify="left")
+    table.add_column("measure")
+    for version in versions:
+        table.add_column(version.label, justify="right")
+    reference = next(f for f in figures if f)
+    for part in ("dev", "holdout"):
+        for kind, label in ((None, "recall"), ("person", "recall, persons"), ("other", "recall, organisations")):
+            count = sum(reference.total(part, k) for k in ((kind,) if kind else ("person", "other")))
+            table.add_row(f"{part}: {label} ({count:,})",
+                          *(f"{f.recall(part, kind):.3f}" if f else "—" for f in figures))
+        negatives = reference.total(part, "negative")
+        table.add_row(f"{part}: negatives with a hit ({negatives:,})",
+                      *(f"{f.counts.get(f'{part}/negative', (0, 0))[0]:,}" if f else "—" for f in figures))
+    table.caption = "\n".join(f"{v.label}: not measured, {v.missing}" for v in versions if v.src is None) or None
+    console.print(table)

@@ -20,10 +20,11 @@ from kizuna.screening import korean
 from kizuna.screening.cedict import MAX_LENGTH
 from kizuna.screening.han import Segment, bigrams, canonical_han, pinyin, segment
 from kizuna.screening.japanese import is_kana, romaji
+from kizuna.screening.katakana import korean_readings
 from kizuna.screening.latin import latin_tokens
 from kizuna.screening.lexicon import CEDICT, HanTable, Lexeme, han_table, lexicon, pinyin_words
 from kizuna.screening.qualifiers import qualifier_word
-from kizuna.screening.tables import chinese_surnames, term_classes
+from kizuna.screening.tables import chinese_surnames, korean_tables, term_classes
 
 # An acronym the lists write in parentheses after the full name: "(BUAA)", "(CETC 14)".
 _ACRONYM = re.compile(r"\s*[(（]([A-Z][A-Z0-9&.\-]{1,9}(?: ?[0-9]{1,3})?)[)）]")
@@ -46,6 +47,7 @@ class Slot:
     sounds: bool = False  # romanised from another script: compare by sound as well
     exact: bool = False  # only an exact rendering counts (the syllables of a person's name)
     romanised: bool = False  # read from another script: never taken for an acronym (기아 'gia' is not GIA)
+    spoken: str = ""  # a katakana word whose spellings in the lists the screener adds (katakana.listed_spellings)
 
     @property
     def spelt(self) -> bool:
@@ -221,7 +223,8 @@ def query_forms(text: str) -> tuple[Form, ...]:
         slot = translated.slots[0]
         translated = Form((Slot(slot.options, slot.source, slot.how, slot.cls, romanised=True),), translated.via,
                           translated.text)
-    forms = [cjk_form(text) if script != HANGUL else None, translated, _word_by_word(text), *persons]
+    forms = [cjk_form(text) if script != HANGUL else None, translated, _word_by_word(text), *persons,
+             *_korean_in_katakana(text)]
     return tuple(f for f in forms if f)
 
 
@@ -317,10 +320,42 @@ def _reading_slot(run: str, hangul: bool) -> Slot:
     elif any(is_kana(c) for c in run):
         options = romaji(run)
         how = f"Hepburn romaji: {run} = {' / '.join(options)}"
+        return Slot(tuple((o,) for o in options if len(o) >= 3), run, how, "word", True, romanised=True, spoken=run)
     else:
         options = tuple(dict.fromkeys([pinyin(run), *korean.readings(korean.hanja_to_hangul(run))]))
         how = f"readings (pinyin / Korean): {run} = {' / '.join(options)}"
     return Slot(tuple((o,) for o in options if len(o) >= 3), run, how, "word", True, romanised=True)
+
+
+_NAME_SEPARATORS = re.compile(r"[・･=＝\s]+")
+
+
+def _korean_in_katakana(text: str) -> list[Form]:
+    """A Korean person's name written in katakana (キム・ギョンイル), read as the hangul it can stand for: a known
+    family name, then a given name of one or two syllables (katakana.korean_readings)."""
+    words = [w for w in _NAME_SEPARATORS.split(text) if w]
+    if not 2 <= len(words) <= 3 or not all("\u30a1" <= c <= "\u30f6" for w in words for c in w):
+        return []
+    surnames: dict[str, list[str]] = korean_tables()["surnames"]
+    family = [h for cut in korean_readings(words[0], 1) for h in cut[0] if h in surnames]
+    if not family:
+        return []
+    spellings = tuple(dict.fromkeys(s for h in family for s in surnames[h]))
+    head = Slot(tuple((s,) for s in spellings), words[0],
+                f"Korean family name in katakana: {words[0]} = {' / '.join(family)} = {' / '.join(spellings[:3])}",
+                "word", True, True)
+    given = "".join(words[1:])
+    forms = []
+    for cut in korean_readings(given, 2)[:2]:
+        slots = [head]
+        for syllables in cut:
+            options = tuple(dict.fromkeys(r for h in syllables for r in korean.syllable_readings(h)))
+            slots.append(Slot(tuple((r,) for r in options), "/".join(syllables),
+                              f"Korean syllable in katakana: {' / '.join(syllables)} = {' / '.join(options[:4])}",
+                              "word", True, True))
+        forms.append(Form(tuple(slots), "Korean person name in katakana",
+                          " ".join(slot.options[0][0] for slot in slots)))
+    return forms
 
 
 def _person_forms(text: str) -> list[Form]:

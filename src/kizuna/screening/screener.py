@@ -8,6 +8,7 @@ lists linked to it as the same party, each with its own list and provenance.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -21,8 +22,9 @@ from kizuna.screening.explain import (
     Step,
     match_steps,
 )
-from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, PERSON_FORMS, Form, query_forms
+from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, PERSON_FORMS, Form, Slot, query_forms
 from kizuna.screening.index import EntryRecord, ScreeningIndex
+from kizuna.screening.katakana import listed_spellings
 from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToken, slot_class
 from kizuna.screening.model import Hit, Query
 from kizuna.screening.phonetic import metaphone, skeleton
@@ -58,6 +60,7 @@ class Screener:
         self._acronym_factor = name_config.acronym_factor
         self._lists: dict[str, str] | None = None
         self._qualifier_weight = self.config.qualifiers.weight
+        self._latin_words: list[str] | None = None  # sorted, for katakana spellings (built on first need)
 
     @property
     def snapshot_id(self) -> str:
@@ -163,11 +166,29 @@ class Screener:
         """Query slots with their tokens' ids and weights, and the country or region qualifiers among them."""
         prepared = []
         for slot in form.slots:
+            if slot.spoken:
+                slot = self._with_listed_spellings(slot)
             options = tuple(tuple(QueryToken(t, *self.index.token_weight(t, plain=slot.sounds)) for t in option)
                             for option in slot.options if option)
             if options:
                 prepared.append(QuerySlot(slot, options, slot_class(slot, slot.options[0][0])))
         return _with_qualifiers(prepared, self._qualifier_weight)
+
+    def _with_listed_spellings(self, slot: Slot) -> Slot:
+        """A katakana word's slot with the spellings of it that the lists use (ゲラシモフ: gerasimov)."""
+        found = [s for s in listed_spellings(slot.spoken, self._begins_a_word, self.index.vocab.__contains__)
+                 if (s,) not in slot.options]
+        if not found:
+            return slot
+        return replace(slot, options=(*slot.options, *((s,) for s in found)),
+                       how=f"{slot.how}; spelt in the lists: {' / '.join(found[:6])}")
+
+    def _begins_a_word(self, prefix: str) -> bool:
+        words = self._latin_words
+        if words is None:
+            words = self._latin_words = sorted(w for w in self.index.vocab if w.isascii())
+        at = bisect.bisect_left(words, prefix)
+        return at < len(words) and words[at].startswith(prefix)
 
     def _candidates(self, slots: list[QuerySlot], floor: float = 0.0) -> list[int]:
         """Names sharing enough weighted words with the query, most promising first; those whose estimated

@@ -106,7 +106,7 @@ def run_seconds(code: Code, home: Path, measure: Measure, runs: int) -> float:
     """Median wall time of ``runs`` processes (after one unmeasured run that fills the caches, when the measure
     asks for it); RunFailed when one fails."""
     assert code.src is not None
-    env = {**_environment(), "PYTHONPATH": str(code.src), "KIZUNA_HOME": str(home), "COLUMNS": "160"}
+    env = {**environment(), "PYTHONPATH": str(code.src), "KIZUNA_HOME": str(home), "COLUMNS": "160"}
     timings = []
     for attempt in range(runs + measure.fill_caches):
         started = time.perf_counter()
@@ -122,7 +122,8 @@ def run_seconds(code: Code, home: Path, measure: Measure, runs: int) -> float:
     return statistics.median(timings)
 
 
-def _environment() -> dict[str, str]:
+def environment() -> dict[str, str]:
+    """This process's environment without what would point a measured process at other code or data."""
     import os
 
     return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "KIZUNA_HOME")}

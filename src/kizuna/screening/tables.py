@@ -250,6 +250,32 @@ class KoreanTables(RuleModel):
     han_surnames: dict[str, str]
 
 
+class KatakanaKoreanTables(RuleModel):
+    """katakana_korean.yaml: the jamo each kana can stand for in a Korean name written in katakana."""
+
+    initials: dict[str, str]  # jamo -> the kana of its row
+    vowels: dict[str, list[str]]  # kana (or small kana) -> vowel jamo
+    palatalised: dict[str, list[str]]  # small kana after ㅈ -> the further vowels it can be
+    finals: dict[str, list[str]]  # kana -> final jamo
+
+
+class KanaRow(RuleModel):
+    kana: str
+    consonant: list[str]
+
+
+class KatakanaLatinTables(RuleModel):
+    """katakana_latin.yaml: the spellings each kana of a foreign name in katakana can stand for."""
+
+    rows: list[KanaRow]
+    consonants: dict[str, list[str]]
+    vowels: dict[str, list[str]]
+    small: dict[str, str]
+    long: list[str]
+    moraic_n: list[str]
+    most_spellings: int
+
+
 class ChineseTables(RuleModel):
     surnames: list[str]
 
@@ -270,6 +296,16 @@ def patronymic_suffixes() -> tuple[str, ...]:
 def korean_tables() -> dict[str, Any]:
     """korean.yaml validated (``KoreanTables``), as the plain tables korean.py indexes."""
     return bundled_rules("screening/korean.yaml", KoreanTables).model_dump()
+
+
+@cache
+def katakana_korean() -> KatakanaKoreanTables:
+    return bundled_rules("screening/katakana_korean.yaml", KatakanaKoreanTables)
+
+
+@cache
+def katakana_latin() -> KatakanaLatinTables:
+    return bundled_rules("screening/katakana_latin.yaml", KatakanaLatinTables)
 
 
 @cache

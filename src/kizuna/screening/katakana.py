@@ -1,0 +1,141 @@
+"""Korean names written in katakana, read back into hangul: キム・ギョンイル -> 김 / 경 or 견 / 일.
+
+Japanese lists write DPRK names in katakana, which keeps neither Korean's vowels (オ is ㅓ or ㅗ) nor its finals
+(ン is ㄴ or ㅇ), and runs the syllables of a given name together. Each katakana word is cut into Korean syllables
+(a kana, a small kana, and optionally a closing ン ル ク ム プ ッ), and each syllable given every hangul syllable it can
+stand for (data/screening/katakana_korean.yaml); the Korean romanisations of those then meet the lists' spellings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from itertools import product
+
+from kizuna.screening.tables import katakana_korean, katakana_latin
+
+_SMALL = frozenset("ャュョァィゥェォ")
+_BASE = 0xAC00
+_VOWELS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_FINALS = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"  # index 0: no final
+_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+
+Syllable = tuple[str, ...]  # the hangul syllables one Korean syllable in katakana can be
+
+
+@cache
+def korean_readings(word: str, most: int = 3) -> tuple[tuple[Syllable, ...], ...]:
+    """Every way to cut a katakana word into at most ``most`` Korean syllables, each syllable with the hangul
+    it can stand for; () when the word cannot be Korean (a long-vowel mark, a kana Korean has no use for)."""
+    return tuple(cut for cut in _cuts(word) if 0 < len(cut) <= most)
+
+
+def _cuts(word: str) -> list[tuple[Syllable, ...]]:
+    if not word:
+        return [()]
+    found: list[tuple[Syllable, ...]] = []
+    for size in (3, 2, 1):
+        head, rest = word[:size], word[size:]
+        if len(head) < size:
+            continue
+        syllables = _syllable(head)
+        if syllables and not (rest and rest[0] in _SMALL):
+            found.extend((syllables, *tail) for tail in _cuts(rest))
+    return found
+
+
+@cache
+def _syllable(kana: str) -> Syllable:
+    """The hangul syllables ``kana`` (a kana, an optional small kana, an optional final) can be; () if none."""
+    tables = katakana_korean()
+    base, rest = kana[0], kana[1:]
+    vowel_kana = base
+    if rest and rest[0] in _SMALL:
+        vowel_kana, rest = rest[0], rest[1:]
+    if len(rest) > 1 or (rest and rest not in tables.finals):
+        return ()
+    initials = [jamo for jamo, row in tables.initials.items() if base in row]
+    vowels = tables.vowels.get(vowel_kana, [])
+    if vowel_kana != base and ("ㅈ" in initials or "ㅊ" in initials):
+        vowels = [*tables.palatalised.get(vowel_kana, []), *vowels]
+    finals = tables.finals[rest] if rest else [" "]
+    return tuple(dict.fromkeys(_compose(i, v, f) for i, v, f in product(initials, vowels, finals)))
+
+
+def _compose(initial: str, vowel: str, final: str) -> str:
+    return chr(_BASE + (_INITIALS.index(initial) * 21 + _VOWELS.index(vowel)) * 28 + _FINALS.index(final))
+
+
+# -- foreign names in katakana ---------------------------------------------------------------------------------
+
+_COLUMNS = "aiueo"
+_ITERATION_SMALL = frozenset("ャュョ")
+
+
+@cache
+def foreign_units(word: str) -> tuple[tuple[str, ...], ...]:
+    """The spellings each unit of a katakana word can have (a kana with its small kana, ッ, ン or ー); () for a
+    word with anything but katakana. ``=`` stands for the previous vowel again (a long vowel written twice)."""
+    tables = katakana_latin()
+    units: list[tuple[str, ...]] = []
+    geminate = False
+    i = 0
+    while i < len(word):
+        char = word[i]
+        small = word[i + 1] if i + 1 < len(word) and word[i + 1] in tables.small else ""
+        i += 1 + bool(small)
+        if char == "ッ":
+            geminate = True
+            continue
+        if char == "ー":
+            units.append(tuple(tables.long))
+        elif char == "ン":
+            units.append(tuple(tables.moraic_n))
+        else:
+            spellings = _kana_spellings(char, small)
+            if not spellings:
+                return ()
+            if geminate:  # サッダーム: the next consonant doubled (Saddam), or not (Sadam)
+                doubled = (s[0] + s for s in spellings if s and s[0] not in _COLUMNS)
+                spellings = tuple(dict.fromkeys([*spellings, *doubled]))
+            units.append(spellings)
+        geminate = False
+    return tuple(units)
+
+
+def _kana_spellings(kana: str, small: str) -> tuple[str, ...]:
+    tables = katakana_latin()
+    row = next((r for r in tables.rows if kana in r.kana), None)
+    if row is None:
+        return ()
+    column = _COLUMNS[row.kana.index(kana)] if len(row.kana) == 5 else "u"
+    consonants = tables.consonants.get(kana, row.consonant)
+    vowel = column
+    if small:
+        vowel = tables.small[small]
+        if small in _ITERATION_SMALL and column == "i" and kana not in tables.consonants:
+            consonants = [c + glide for c in consonants for glide in ("y", "i")] if consonants != [""] else ["y"]
+        elif kana in "ウ":
+            consonants = ["w", "v"]
+    return tuple(dict.fromkeys(c + v for c in consonants for v in tables.vowels[vowel]))
+
+
+def listed_spellings(word: str, is_prefix: Callable[[str], bool], is_word: Callable[[str], bool]) -> tuple[str, ...]:
+    """The spellings of a katakana word that the lists use (``is_word``), found by following, unit by unit, only
+    spellings that begin a listed word (``is_prefix``), so that a word of many kana costs a few lookups per kana."""
+    units = foreign_units(word)
+    if not units:
+        return ()
+    most = katakana_latin().most_spellings
+    states = [""]
+    for unit in units:
+        following: dict[str, None] = {}
+        for state in states:
+            for spelling in unit:
+                if spelling == "=":
+                    spelling = state[-1] if state and state[-1] in "aeiou" else ""
+                following[state + spelling] = None
+        states = [s for s in following if is_prefix(s)][:most]
+        if not states:
+            return ()
+    return tuple(s for s in states if len(s) >= 2 and is_word(s))
