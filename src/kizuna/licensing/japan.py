@@ -49,7 +49,7 @@ class Requirement(RuleCitation):
     kind: str  # "informed", "end_user" or "end_use"
     concern: str = ""  # for end_use: "wmd" or "conventional"
     sub_items: list[str]
-    embargo_sub_items: list[str] = []
+    embargo_sub_items: tuple[str, ...] = ()
 
 
 class EndUse(RuleModel):
@@ -57,8 +57,8 @@ class EndUse(RuleModel):
     concern: str
     label: str
     label_ja: str
-    also: list[str] = []
-    words: list[str] = []
+    also: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
 
 
 class Fefta(RuleModel):
