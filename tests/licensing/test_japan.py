@@ -72,6 +72,14 @@ def test_list_control_machine_tools_to_korea() -> None:
     assert result["jp-fefta-list-control"].licence_required is True
 
 
+@pytest.mark.parametrize(("item", "words"), [("1の項", "銃砲"), ("3の2の項", "細菌製剤"), ("2の項(10)", "重水素")])
+def test_list_control_of_any_item_and_sub_item(item: str, words: str) -> None:
+    """Every item of 1–15 has 全地域 as its 下欄: items whose sentences all have sub-items (1の項), items numbered
+    with の (3の2の項) and sub-items past nine (2の項(10), （十）) are read from the table and need a licence."""
+    control = _assess(Shipment("JP", "DE", item=item))["jp-fefta-list-control"]
+    assert control.licence_required is True and words in control.reason
+
+
 def test_catch_all_with_an_end_user_list_end_user() -> None:
     """A non-listed computer (HS 8471.30, chapter 84) to China for BUAA. China is not in 別表第三, chapter 84 is within
     16の項(二)'s chapters, so the good is a catch-all good. BUAA is on METI's End User List: the objective requirement
@@ -181,7 +189,7 @@ def test_an_eccn_is_not_a_japanese_item_number() -> None:
 def test_no_end_user_is_a_question() -> None:
     shipment = Shipment("JP", "CN", item="非該当", informed=False, facts={"hs_code": "8471"})
     eul = _assess(shipment)["jp-fefta-catch-all-wmd-end-user"]
-    assert eul.licence_required == "unknown" and eul.question == rules().texts["end_user_question"]
+    assert eul.licence_required == "unknown" and eul.question == rules().texts.end_user_question
 
 
 def test_an_export_from_the_united_states_gets_no_japanese_determination() -> None:

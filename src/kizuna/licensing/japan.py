@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +61,51 @@ class EndUse(RuleModel):
     words: tuple[str, ...] = ()
 
 
+class Texts(RuleModel):
+    """The reasons and questions, each English text ``key`` with its Japanese ``key_ja`` (questions: English)."""
+
+    list_control: str
+    list_control_ja: str
+    not_list: str
+    not_list_ja: str
+    item_unknown: str
+    item_unknown_ja: str
+    item_question: str
+    group_a: str
+    group_a_ja: str
+    listed: str
+    listed_ja: str
+    outside_16: str
+    outside_16_ja: str
+    informed: str
+    informed_ja: str
+    not_informed: str
+    not_informed_ja: str
+    informed_unknown: str
+    informed_unknown_ja: str
+    informed_question: str
+    end_user: str
+    end_user_ja: str
+    no_end_user: str
+    no_end_user_ja: str
+    end_user_unknown: str
+    end_user_unknown_ja: str
+    end_user_question: str
+    end_use: str
+    end_use_ja: str
+    end_use_words: str
+    end_use_words_ja: str
+    end_use_question: str
+    no_end_use: str
+    no_end_use_ja: str
+    not_covered: str
+    not_covered_ja: str
+    sub_item_question: str
+    scope_question: str
+    scope_unknown: str
+    scope_unknown_ja: str
+
+
 class Fefta(RuleModel):
     """``data/licensing/jp/fefta.yaml``."""
 
@@ -83,7 +128,7 @@ class Fefta(RuleModel):
     requirements: list[Requirement]
     end_uses: list[EndUse]
     roles: dict[str, tuple[str, str]]
-    texts: dict[str, str]
+    texts: Texts
 
 
 @cache
@@ -99,11 +144,12 @@ def item_texts() -> dict[tuple[str, int | None], str]:
     table.require("item_no", "sentence_no", "sub_item", "text_ja")
     out: dict[tuple[str, int | None], str] = {}
     for _, row in table.records():
-        item, sub = str(row["item_no"]), str(row["sub_item"] or "")
-        key = (item, _kanji_number(sub.strip("（）")) if sub else None)
-        if sub and key[1] is None:
-            continue  # (十の二) and the like: not a plain number, not addressable as 7の項(n)
-        out.setdefault(key, str(row["text_ja"]).strip())
+        item, text = str(row["item_no"]), str(row["text_ja"]).strip()
+        if str(row["sentence_no"]) == "1":
+            out[(item, None)] = text  # the item's opening sentence stands for the whole item
+        number = _kanji_number(str(row["sub_item"] or "").strip("（）"))
+        if number is not None:  # (十の二) and the like are not addressable as 7の項(n)
+            out.setdefault((item, number), text)
     return out
 
 
@@ -187,7 +233,7 @@ def _list_control(item: Item, shipment: Shipment) -> Determination:
         return _determination(rule.id, citation, True, "list_control", values)
     if item.kind == "unknown":
         return _determination(rule.id, citation, "unknown", "item_unknown", values, applies=True,
-                              question=texts["item_question"])
+                              question=texts.item_question)
     return _determination(rule.id, citation, False, "not_list", values, applies=False)
 
 
@@ -207,7 +253,7 @@ def _catch_all(item: Item, shipment: Shipment, hits: Sequence[tuple[ShipmentPart
         values["chapter"] = _chapter(shipment)
         return [_determination(fefta.catch_all.id, citation, False, "outside_16", values, applies=False)]
     embargo = destination in destination_tables().get(fefta.arms_embargo, {})
-    scope_question = fefta.texts["item_question" if item.kind == "unknown" else "scope_question"]
+    scope_question = fefta.texts.item_question if item.kind == "unknown" else fefta.texts.scope_question
     return [_requirement(r, sub, in_16, embargo, scope_question, shipment, hits) for r in fefta.requirements]
 
 
@@ -248,7 +294,7 @@ def _requirement(req: Requirement, sub: int | None, in_16: bool | None, embargo:
         return _determination(req.id, citation, "unknown" if met is None else False, key, values,
                               applies=False, question=question, evidence=evidence)
     if covered is None or in_16 is None:
-        question = texts["sub_item_question"].format(destination=destination, table=rules().arms_embargo) \
+        question = texts.sub_item_question.format(destination=destination, table=rules().arms_embargo) \
             if covered is None else scope_question
         determination = _determination(req.id, citation, "unknown", key, values, question=question,
                                        evidence=evidence)
@@ -271,7 +317,7 @@ def _met(req: Requirement, shipment: Shipment, hits: Sequence[tuple[ShipmentPart
     texts = rules().texts
     if req.kind == "informed":
         key = {True: "informed", False: "not_informed", None: "informed_unknown"}[shipment.informed]
-        return shipment.informed, key, {}, texts["informed_question"] if shipment.informed is None else None, ()
+        return shipment.informed, key, {}, texts.informed_question if shipment.informed is None else None, ()
     if req.kind == "end_user":
         return _end_user(shipment, hits)
     return _end_use(req, shipment)
@@ -283,7 +329,7 @@ def _end_user(shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]
     listed = [(p, h) for p, h in hits if h.list_code in rules().eul_lists]
     if not listed:
         if not any(p.role is Role.END_USER for p in shipment.parties):
-            return None, "end_user_unknown", {}, rules().texts["end_user_question"], ()
+            return None, "end_user_unknown", {}, rules().texts.end_user_question, ()
         return False, "no_end_user", {"parties": len(shipment.parties)}, None, ()
     party, hit = max(listed, key=lambda ph: ph[1].score)
     role_en, role_ja = rules().roles.get(party.role.value, (party.role.value, party.role.value))
@@ -312,7 +358,7 @@ def _end_use(req: Requirement, shipment: Shipment
         words = [w for w in use.words if w.casefold() in text]
         if words:
             values = {"label": use.label, "label_ja": use.label_ja, "words": ", ".join(words)}
-            question = rules().texts["end_use_question"].format(**values)
+            question = rules().texts.end_use_question.format(**values)
             return None, "end_use_words", values, question, (stated,)
     label = "; ".join(u.label for u in uses)
     label_ja = "、".join(u.label_ja for u in uses)
@@ -322,9 +368,9 @@ def _end_use(req: Requirement, shipment: Shipment
 def _scope_unknown(determination: Determination) -> Determination:
     """A met requirement whose scope is not known: the reason says the licence follows only if it is in scope."""
     texts = rules().texts
-    return Determination(determination.jurisdiction, determination.rule, determination.citation, "unknown",
-                         texts["scope_unknown"].format(reason=determination.reason), True, determination.question,
-                         determination.evidence, texts["scope_unknown_ja"].format(reason=determination.reason_ja))
+    return replace(determination, licence_required="unknown",
+                   reason=texts.scope_unknown.format(reason=determination.reason),
+                   reason_ja=texts.scope_unknown_ja.format(reason=determination.reason_ja))
 
 
 def _destination_name(code: str) -> str:
@@ -346,6 +392,6 @@ def _determination(rule: str, citation: Citation, answer: Answer, key: str, valu
                    evidence: tuple[Evidence, ...] = ()) -> Determination:
     """A Japanese determination with its reason in English and Japanese, both from the rule file's texts."""
     texts = rules().texts
-    english = texts[key].format(**values)
-    japanese = texts.get(f"{key}_ja", "").format(**values)
+    english = str(getattr(texts, key)).format(**values)
+    japanese = str(getattr(texts, f"{key}_ja", "")).format(**values)
     return Determination("JP", rule, citation, answer, english, applies, question, evidence, japanese)
