@@ -136,8 +136,10 @@ class Comparison:
     holds: bool | None  # None when the value is not known
 
     def text(self) -> str:
-        value = "?" if self.value is None else f"{self.value:g}"
-        return f"{self.quantity} {value} {self.op} {self.threshold:g}"
+        """``3A090.a.2: PD 2.91 >= 5.92 — not met``."""
+        value = "?" if self.value is None else f"{self.value:.2f}" if self.quantity == "PD" else f"{self.value:g}"
+        verdict = {True: "met", False: "not met", None: "not known"}[self.holds]
+        return f"{self.paragraph}: {self.quantity} {value} {self.op} {self.threshold:g} — {verdict}"
 
 
 @dataclass(frozen=True, slots=True)

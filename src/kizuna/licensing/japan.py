@@ -228,7 +228,7 @@ def _list_control(item: Item, shipment: Shipment) -> Determination:
     rule, texts = rules().list_control, rules().texts
     values = {**item.labels(), "text_ja": item.text, "quote": rule.quote,
               "destination": _destination_name(shipment.destination)}
-    citation = _citation(rule, **(item.labels() if item.item else {"item": "一〜一五の項", "item_en": "1-15"}))
+    citation = _citation(rule, **(item.labels() if item.item else {"item": "（一から一五までの項）", "item_en": "1–15"}))
     if item.kind == "listed":
         return _determination(rule.id, citation, True, "list_control", values)
     if item.kind == "unknown":
@@ -335,12 +335,16 @@ def _end_user(shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]
     role_en, role_ja = rules().roles.get(party.role.value, (party.role.value, party.role.value))
     values = {"role": role_en, "role_ja": role_ja, "party": party.party.name, "listed": hit.name,
               "list": hit.list_code, "date": hit.data_date, "score": hit.score}
-    evidence = tuple(Evidence(EvidenceKind.LIST_HIT, f"{p.party.name} → {h.name} ({h.list_code})",
-                              subject=p.party.ref(), score=h.score,
-                              reasons=(Reason("eul-match", h.explanation, {"listed": h.name, "entry": h.entry_id,
-                                                                            "role": p.role.value}),),
-                              data=h.summary()) for p, h in listed)
-    return True, "end_user", values, None, evidence
+    return True, "end_user", values, None, tuple(_hit_evidence(p, h) for p, h in listed)
+
+
+def _hit_evidence(party: ShipmentParty, hit: Hit) -> Evidence:
+    summary = hit.summary()  # the explanation is rendered once, for the reason and the record
+    return Evidence(EvidenceKind.LIST_HIT, f"{party.party.name} → {hit.name} ({hit.list_code})",
+                    subject=party.party.ref(), score=hit.score,
+                    reasons=(Reason("eul-match", summary["explanation"], {"listed": hit.name, "entry": hit.entry_id,
+                                                                          "role": party.role.value}),),
+                    data=summary)
 
 
 def _end_use(req: Requirement, shipment: Shipment

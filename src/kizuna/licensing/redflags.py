@@ -144,10 +144,11 @@ def _list_hit(detector: Detector, hits: Sequence[tuple[ShipmentParty, Hit]]) -> 
             continue
         values = {"role": party.role.value.replace("_", " ").capitalize(), "party": party.party.name,
                   "listed": hit.name, "date": hit.data_date, "score": hit.score}
+        summary = hit.summary()  # the explanation is rendered once, for the reason and the record
         found.append((values, Evidence(EvidenceKind.LIST_HIT, f"{party.party.name} → {hit.name} ({hit.list_code})",
                                        subject=party.party.ref(), score=hit.score,
-                                       reasons=(Reason("list-match", hit.explanation, {"entry": hit.entry_id}),),
-                                       data=hit.summary())))
+                                       reasons=(Reason("list-match", summary["explanation"], {"entry": hit.entry_id}),),
+                                       data=summary)))
     return found
 
 
