@@ -121,6 +121,7 @@ class Fefta(RuleModel):
     eul_lists: list[str]
     not_listed: list[str]
     catch_all_item: str
+    listed_items: dict[str, str]  # items 1–15 as the citation names them: {item: …, item_en: …}
     hs_fact: str
     hs_chapters: HsChapters
     list_control: RuleCitation
@@ -228,7 +229,7 @@ def _list_control(item: Item, shipment: Shipment) -> Determination:
     rule, texts = rules().list_control, rules().texts
     values = {**item.labels(), "text_ja": item.text, "quote": rule.quote,
               "destination": _destination_name(shipment.destination)}
-    citation = _citation(rule, **(item.labels() if item.item else {"item": "（一から一五までの項）", "item_en": "1–15"}))
+    citation = _citation(rule, **(item.labels() if item.item else rules().listed_items))
     if item.kind == "listed":
         return _determination(rule.id, citation, True, "list_control", values)
     if item.kind == "unknown":
