@@ -59,7 +59,7 @@ def test_list_control_integrated_circuits_to_the_united_states() -> None:
     control = result["jp-fefta-list-control"]
     assert control.licence_required is True and control.applies
     assert "集積回路" in control.reason and "アメリカ合衆国 (US)" in control.reason
-    assert control.reason_ja.startswith("別表第一7の項(1)")
+    assert control.reason_ja.startswith("別表第一7の項(1)") and "少額特例" in control.reason_ja
     assert "別表第一7の項(1)" in control.citation.citation and control.citation.date == "2026-02-14"
     catch_all = result["jp-fefta-catch-all"]
     assert catch_all.licence_required is False and not catch_all.applies
@@ -78,6 +78,51 @@ def test_list_control_of_any_item_and_sub_item(item: str, words: str) -> None:
     with の (3の2の項) and sub-items past nine (2の項(10), （十）) are read from the table and need a licence."""
     control = _assess(Shipment("JP", "DE", item=item))["jp-fefta-list-control"]
     assert control.licence_required is True and words in control.reason
+
+
+def _small(destination: str, item: str, value: str, informed: bool | None = False,
+           end_user: ShipmentParty | None = None) -> Determination:
+    parties = (end_user or _end_user("Micron Technology", "US"),)
+    shipment = Shipment("JP", destination, item=item, informed=informed, parties=parties, facts={"value_jpy": value})
+    return _assess(shipment)["jp-fefta-list-control"]
+
+
+def test_small_value_exemption_applies() -> None:
+    """7の項(1), ¥800,000, to the US, not informed: item 7 is among 五から一三, ¥800,000 ≤ 百万円, the US is not in
+    別表第四, and to a 別表第三 destination only 第三号ロ・ニ (informed) must not be met — exempt (第4条第1項第五号)."""
+    control = _small("US", "7の項(1)", "800,000")
+    assert control.licence_required is False and control.citation.id == "jp-fefta-small-value"
+    assert "¥800,000 (limit ¥1,000,000)" in control.reason and "少額特例により許可は不要" in control.reason_ja
+
+
+@pytest.mark.parametrize(("destination", "item", "value", "informed", "expected", "words"), [
+    # Informed by METI: 第五号's parenthesis (第三号ロ・ニ) takes the exemption away.
+    ("US", "7の項(1)", "800000", True, True, "exemption is lost"),
+    # Not stated whether informed: the exemption depends on it.
+    ("US", "7の項(1)", "800000", None, "unknown", "unless the answer is yes"),
+    # 15の項 goods are 別表第三の三 goods: the limit is 五万円.
+    ("US", "15の項", "80000", False, True, "over the ¥50,000"),
+    # 7の項(2) is in 別表第三の三 only where METI's notice names it (not bundled): over ¥50,000 it depends.
+    ("US", "7の項(2)", "800000", False, "unknown", "METI's notice"),
+    # Iran is in 別表第四: no small-value exemption.
+    ("IR", "7の項(1)", "100", False, True, "別表第四"),
+    # 1の項 (arms) is not among 五から一三 or 一五.
+    ("US", "1の項", "100", False, True, "unless an exemption of article 4 applies"),
+    # No value given: the licence stands, and the reason says the exemption may apply.
+    ("US", "7の項(1)", "", False, True, "the value was not"),
+])
+def test_small_value_exemption_does_not_apply(destination: str, item: str, value: str, informed: bool | None,
+                                              expected: object, words: str) -> None:
+    control = _small(destination, item, value, informed)
+    assert control.licence_required == expected and words in control.reason
+
+
+def test_small_value_exemption_lost_to_an_eul_end_user() -> None:
+    """7の項(1), ¥100,000, to China for BUAA: outside 別表第三 第五号 needs 第三号イ not met, and BUAA on the End User
+    List meets it, so the exemption is lost and list control requires a licence."""
+    control = _small("CN", "7の項(1)", "100000", end_user=_end_user(BUAA, "CN"))
+    assert control.licence_required is True and "End User List" in control.reason
+    assert [e.kind for e in control.evidence] == [EvidenceKind.LIST_HIT]
 
 
 def test_catch_all_with_an_end_user_list_end_user() -> None:

@@ -10,7 +10,7 @@ destination tables come from the e-Gov XML of the Order as of 2026-02-14 (``data
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -45,6 +45,24 @@ class RuleCitation(RuleModel):
     note: str = ""
 
 
+class SmallValue(RuleCitation):
+    """第4条第1項第五号: the small-value exemption from list control."""
+
+    value_fact: str
+    items: tuple[str, ...]
+    limit_jpy: int
+    strict_limit_jpy: int
+    strict_items: tuple[str, ...]
+    strict_if_notified: tuple[str, ...]
+    strict_quote: str
+    excluded_table: str
+    excluded_quote: str
+    needs_absent_group_a: tuple[str, ...]
+    needs_absent: tuple[str, ...]
+    needs_absent_embargo: tuple[str, ...]
+    embargo_except: tuple[str, ...]
+
+
 class Requirement(RuleCitation):
     kind: str  # "informed", "end_user" or "end_use"
     concern: str = ""  # for end_use: "wmd" or "conventional"
@@ -66,6 +84,22 @@ class Texts(RuleModel):
 
     list_control: str
     list_control_ja: str
+    small_value_open: str
+    small_value_open_ja: str
+    small_value_question: str
+    small_value_over: str
+    small_value_over_ja: str
+    small_value_excluded: str
+    small_value_excluded_ja: str
+    small_value_notice: str
+    small_value_notice_ja: str
+    small_value_notice_question: str
+    small_value_lost: str
+    small_value_lost_ja: str
+    small_value_pending: str
+    small_value_pending_ja: str
+    small_value: str
+    small_value_ja: str
     not_list: str
     not_list_ja: str
     item_unknown: str
@@ -125,6 +159,7 @@ class Fefta(RuleModel):
     hs_fact: str
     hs_chapters: HsChapters
     list_control: RuleCitation
+    small_value: SmallValue
     catch_all: RuleCitation
     requirements: list[Requirement]
     end_uses: list[EndUse]
@@ -222,20 +257,91 @@ def assess_japan(shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]) 
     if shipment.exporter.upper() != "JP":
         return []
     item = resolve_item(shipment)
-    return [_list_control(item, shipment), *_catch_all(item, shipment, hits)]
+    return [_list_control(item, shipment, hits), *_catch_all(item, shipment, hits)]
 
 
-def _list_control(item: Item, shipment: Shipment) -> Determination:
+def _list_control(item: Item, shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]) -> Determination:
     rule, texts = rules().list_control, rules().texts
     values = {**item.labels(), "text_ja": item.text, "quote": rule.quote,
               "destination": _destination_name(shipment.destination)}
     citation = _citation(rule, **(item.labels() if item.item else rules().listed_items))
     if item.kind == "listed":
-        return _determination(rule.id, citation, True, "list_control", values)
+        required = _determination(rule.id, citation, True, "list_control", values)
+        return _small_value(item, shipment, hits, required) if item.item in rules().small_value.items else required
     if item.kind == "unknown":
         return _determination(rule.id, citation, "unknown", "item_unknown", values, applies=True,
                               question=texts.item_question)
     return _determination(rule.id, citation, False, "not_list", values, applies=False)
+
+
+def _small_value(item: Item, shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]],
+                 required: Determination) -> Determination:
+    """List control as the small-value exemption of 第4条第1項第五号 leaves it: exempt (no licence), still
+    required (with why not), or unknown (with the question)."""
+    small, texts = rules().small_value, rules().texts
+    destination = shipment.destination.upper()
+    value = _value(shipment, small.value_fact)
+    code = item.item + (f"({item.sub})" if item.sub else "")
+    limit = small.strict_limit_jpy if item.item in small.strict_items else small.limit_jpy
+    values: dict[str, Any] = {**item.labels(), "value": value, "limit": limit, "strict": small.strict_limit_jpy,
+                              "destination": _destination_name(destination), "table": small.excluded_table}
+
+    def then(answer: Answer, key: str, question: str | None = None, evidence: tuple[Evidence, ...] = (),
+             **more: Any) -> Determination:
+        extra = {**values, **more}
+        return replace(required, licence_required=answer, question=question, evidence=evidence,
+                       citation=_citation(small) if answer is False else required.citation,
+                       reason=f"{required.reason} {getattr(texts, key).format(**extra)}",
+                       reason_ja=f"{required.reason_ja}{getattr(texts, key + '_ja').format(**extra)}")
+
+    if destination in destination_tables().get(small.excluded_table, {}):
+        return then(True, "small_value_excluded")
+    if value is None:
+        return then(True, "small_value_open")
+    if value > limit:
+        return then(True, "small_value_over")
+    if code in small.strict_if_notified and value > small.strict_limit_jpy:
+        return then("unknown", "small_value_notice", texts.small_value_notice_question)
+    return _small_value_requirements(shipment, hits, then)
+
+
+def _small_value_requirements(shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]],
+                              then: Callable[..., Determination]) -> Determination:
+    """第五号's parenthesis: the catch-all requirements that must not be met for the destination."""
+    small, destination = rules().small_value, shipment.destination.upper()
+    needed = list(small.needs_absent_group_a)
+    if destination not in destination_tables().get(rules().group_a, {}):
+        needed = list(small.needs_absent)
+        if destination in destination_tables().get(rules().arms_embargo, {}) and \
+                destination not in small.embargo_except:
+            needed += small.needs_absent_embargo
+    lost: list[Determination] = []
+    pending: list[tuple[Determination, str]] = []
+    evidence: list[Evidence] = []
+    for requirement in (r for r in rules().requirements if r.id in needed):
+        met, key, values, question, found = _met(requirement, shipment, hits)
+        evidence.extend(found)
+        reason = _determination(requirement.id, _citation(requirement), "unknown", key, values)
+        if met:
+            lost.append(reason)
+        elif met is None:
+            pending.append((reason, question or reason.reason))
+    if lost:
+        return then(True, "small_value_lost", evidence=tuple(evidence), lost="; ".join(d.reason for d in lost),
+                    lost_ja="".join(d.reason_ja for d in lost))
+    if pending:
+        return then("unknown", "small_value_pending", pending[0][1], tuple(evidence),
+                    pending=" ".join(q for _, q in pending), pending_ja="".join(d.reason_ja for d, _ in pending))
+    return then(False, "small_value", evidence=tuple(evidence))
+
+
+def _value(shipment: Shipment, fact: str) -> int | None:
+    raw = shipment.facts.get(fact, "").replace(",", "").replace("_", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise InputError(f"{shipment.facts[fact]!r} is not a value in whole yen", field=fact)
+    return int(raw)
 
 
 def _catch_all(item: Item, shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]) -> list[Determination]:
