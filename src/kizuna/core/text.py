@@ -9,6 +9,7 @@ files use). A NUL byte means the file is not text (a spreadsheet, an archive, UT
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
 from pathlib import Path
 
 from kizuna.core.errors import InputError
@@ -57,3 +58,39 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column (in bytes) of ``offset``, as an editor counts lines."""
     line_start = raw.rfind(b"\n", 0, offset) + 1
     return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def stream_lines(path: Path) -> Iterator[str]:
+    """A text file's lines, decoded as :func:`read_text` does but one line at a time, so a file of gigabytes
+    (a CEPII BACI year) is read in constant memory. The same errors, on the line they are on: a NUL byte is
+    binary data, a byte that is not UTF-8 names its line and column. Lines keep their line ends (``csv`` needs
+    them for quoted line breaks)."""
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError as exc:
+        raise InputError("no such file", path=path) from exc
+    except IsADirectoryError as exc:
+        raise InputError("is a folder, not a file", path=path) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", path=path) from exc
+    with handle:
+        start = handle.read(4)
+        handle.seek(0)
+        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            # UTF-16 cannot be split on b"\n"; such files are small exports from Excel, decoded whole.
+            yield from decode(handle.read(), path).splitlines(keepends=True)
+            return
+        if start.startswith(codecs.BOM_UTF8):
+            handle.seek(len(codecs.BOM_UTF8))
+        for number, raw in enumerate(handle, start=1):
+            yield _decode_line(raw, path, number)
+
+
+def _decode_line(raw: bytes, path: Path, number: int) -> str:
+    if b"\x00" in raw:
+        raise InputError(_BINARY, path=path, line=number)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} ({exc.reason}); "
+                         "save the file as UTF-8", path=path, line=number) from exc
