@@ -406,7 +406,7 @@ def _diversion(row: Row, tariff_equivalent: float | None) -> dict[str, Any]:
                                 "linear form has broken down at this tariff equivalent")
         else:
             answer["share_shift"] = shift
-            answer["diverted_value"] = -shift * float(row.total_value)
+            answer["diverted_value"] = -shift * float(row.total_value) + 0.0
     return answer
 
 
@@ -416,9 +416,9 @@ def _notes(row: Row, partial: str | None) -> list[str]:
     if not row.total_value:
         notes.append(f"the file has no exports of {row.product} to {row.destination} in {row.year}")
     elif len(exporters) == 1:
-        notes.append(f"the file holds one exporter only ({exporters[0]}) for {row.product} to {row.destination}: "
-                     "total_value is that exporter's trade, not the destination's imports from the world, so the "
-                     "shares are 1 or 0 by construction")
+        notes.append(f"one exporter only in the file ({exporters[0]}): total_value is its trade, not the "
+                     "destination's imports from the world, so the shares are 1 or 0 by construction and nothing "
+                     "can be diverted")
     if partial:
         notes.append(f"{row.year} is a partial year: {partial}")
     return notes
@@ -431,3 +431,15 @@ def _exporter_name(code: str) -> str:
 def _number(value: Decimal) -> int | float:
     """A value for JSON: an int when whole, else a float."""
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def money(value: float | None) -> str:
+    """A USD value as the CLI and the console show it: 48.52 bn, 3.10 m."""
+    if value is None:
+        return "—"
+    return f"{value / 1e9:,.2f} bn" if abs(value) >= 1e8 else f"{value / 1e6:,.2f} m"
+
+
+def share(value: float | None) -> str:
+    """A share as a percentage with one decimal."""
+    return "—" if value is None else f"{value:.1%}"
