@@ -12,7 +12,6 @@ from kizuna.cli.output import console, print_json
 from kizuna.controls import impact as service
 
 
-
 def impact(
     trade: Annotated[Path | None, typer.Option("--trade", help="Your trade file: CEPII BACI (t,i,j,k,v,q) or a UN "
                                                "Comtrade CSV (classic or Comtrade+), CSV or xlsx.")] = None,

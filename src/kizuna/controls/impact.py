@@ -58,7 +58,7 @@ class Dataset(RuleModel):
     source: str
     licence: str
     label: str
-    partial_years: dict[int, str] = {}
+    partial_years: dict[int, str] = Field(default_factory=dict)
 
 
 class ImpactModel(RuleModel):

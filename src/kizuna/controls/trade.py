@@ -82,7 +82,7 @@ class TradeFile:
 
 def read_flows(path: Path, wanted: Wanted, *, layout: str | None = None) -> TradeFile:
     """The flows of ``path`` that ``wanted`` keeps; the layout is told by the header unless given."""
-    table = stream_table(path)
+    table = stream_table(path, strict=True)  # machine-written files: a stray quote is damage, not text
     name = layout or detect_layout(table)
     readers: dict[str, Callable[[Table, Wanted, TradeFile], None]] = {
         "baci": _read_baci, "comtrade": _read_comtrade, "comtrade+": _read_comtrade, "taiwan-customs": _read_taiwan}

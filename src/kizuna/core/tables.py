@@ -49,14 +49,15 @@ def csv_rows(path: Path, text: str | None = None, *, fallback: str | None = None
     yield from _parse_csv(io.StringIO(text, newline=""), path, delimiter=delimiter, strict=strict)
 
 
-def stream_table(path: Path, *, delimiter: str = ",") -> Table:
+def stream_table(path: Path, *, delimiter: str = ",", strict: bool = False) -> Table:
     """Like :func:`read_table` for a CSV file, read one line at a time (``core.text.stream_lines``), so a file
     of gigabytes (a CEPII BACI year, a UN Comtrade bulk download) costs constant memory; an xlsx file is read
-    as :func:`read_table` reads it (its size is bounded by ``core.xlsx``)."""
+    as :func:`read_table` reads it (its size is bounded by ``core.xlsx``). ``strict``: as for :func:`csv_rows`
+    (a quote left open is then an error on its line, not a cell that swallows the rest of the file)."""
     if path.suffix.casefold() in (".xlsx", ".xlsm"):
         return read_table(path)
     cells = ((line, [restore(cell) for cell in row])
-             for line, row in _parse_csv(textfile.stream_lines(path), path, delimiter=delimiter, strict=False))
+             for line, row in _parse_csv(textfile.stream_lines(path), path, delimiter=delimiter, strict=strict))
     return _table(path, cells)
 
 
