@@ -72,9 +72,10 @@ def _print(data: dict[str, Any]) -> None:
                   f"{model_text['formula']}")
     for assumption in model_text["assumptions"]:
         console.print(f"  assumption: {assumption}")
-    reasons = sorted({f"{r['product']}: {r['diversion']['reason']}" for r in rows if r["diversion"]["reason"]})
-    for reason in reasons:
-        console.print(f"  no estimate for {reason}")
+    for r in rows:
+        if r["diversion"]["reason"]:
+            console.print(f"  no estimate for {r['destination']} {r['product']} ({','.join(r['adopters'])}): "
+                          f"{r['diversion']['reason']}")
     for note in sorted({n for r in rows for n in r["notes"]}):
         console.print(f"[yellow]note:[/] {note}")
     if "label" in trade:
