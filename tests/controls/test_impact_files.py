@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from kizuna.controls.impact import impact
@@ -128,3 +129,16 @@ def test_numeric_codes_of_trade_statistics() -> None:
         "CN", "HK", "JP", "NL", "US", "TW", "FR", "IN", "CH", "TW"]
     assert from_numeric(899) is None and from_numeric(0) is None
     assert numeric_aggregate(0) == "World" and numeric_aggregate(842) is None
+
+
+def test_an_xlsx_trade_file(tmp_path: Path) -> None:
+    # 400.5 + 99.5 = 500 thousand USD to China; the US ships 400.5 of it (0.801). Codes stored as numbers.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["t", "i", "j", "k", "v", "q"], [2023, 842, 156, 848620, 400.5, 1], [2023, 392.0, 156.0, 848620, 99.5]):
+        sheet.append(row)
+    path = tmp_path / "baci.xlsx"
+    book.save(path)
+    data = _run(path)
+    assert (data["total_value"], data["covered_value"]) == (500_000, 400_500)

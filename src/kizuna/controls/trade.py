@@ -130,13 +130,13 @@ def _read_comtrade(table: Table, wanted: Wanted, result: TradeFile) -> None:
         year = cell.year(year_col)
         result.years.add(year)
         flow = str(record[flow_col]).strip().casefold()
-        if flow not in ("m", "import", "x", "export", "1", "2"):
+        if flow not in ("m", "import", "x", "export"):
             _count(result, f"{record[flow_col]} rows")  # re-exports, re-imports: not a country's own trade
             continue
         reporter, partner = cell.country(reporter_col, result), cell.country(partner_col, result)
         if reporter is None or partner is None:
             continue
-        imports = flow in ("m", "import", "1")
+        imports = flow in ("m", "import")
         importer, exporter = (reporter, partner) if imports else (partner, reporter)
         hs = cell.hs(hs_col)
         if wanted.keeps(year, importer, hs):
@@ -185,7 +185,10 @@ class _Cells:
     record: dict[Any, Any]
 
     def _text(self, column: str) -> str:
-        return str(self.record.get(column, "")).strip()
+        value = self.record.get(column, "")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # an xlsx cell holds 842 as 842.0: a code, not a fraction
+        return str(value).strip()
 
     def _error(self, message: str, column: str) -> InputError:
         return InputError(message, path=self.path, line=self.line, field=column)
