@@ -108,59 +108,55 @@ def detect_layout(table: Table) -> str:
 # ---- the layouts -------------------------------------------------------------------------------------------------
 
 def _read_baci(table: Table, wanted: Wanted, result: TradeFile) -> None:
-    for line, record in table.records():
-        cell = _Cells(table.path, line, record)
-        year, importer, hs = cell.year("t"), cell.country("j"), cell.hs("k")
+    for row in _rows(table):
+        year, importer, hs = row.year("t"), row.country("j"), row.hs("k")
         result.years.add(year)
         if importer and wanted.keeps(year, importer, hs):
-            exporter = cell.country("i")
+            exporter = row.country("i")
             if exporter:
-                result.flows.append(Flow(year, exporter, importer, hs, cell.value("v") * THOUSAND, "reconciled"))
+                result.flows.append(Flow(year, exporter, importer, hs, row.value("v") * THOUSAND, "reconciled"))
 
 
 def _read_comtrade(table: Table, wanted: Wanted, result: TradeFile) -> None:
     plus = result.layout == "comtrade+"
     year_col, flow_col, reporter_col, partner_col, hs_col, value_col = COMTRADE_PLUS if plus else COMTRADE
-    for line, record in table.records():
-        cell = _Cells(table.path, line, record)
-        if plus and any(str(record.get(c, total)).strip() not in (total, "") for c, total in
-                        _COMTRADE_PLUS_TOTALS.items()):
+    totals = {c: total for c, total in _COMTRADE_PLUS_TOTALS.items() if c in table.header} if plus else {}
+    for row in _rows(table):
+        if any(row.text(c) not in (total, "") for c, total in totals.items()):
             _count(result, "breakdown rows (customs procedure, transport mode, second partner)")
             continue
-        year = cell.year(year_col)
+        year = row.year(year_col)
         result.years.add(year)
-        flow = str(record[flow_col]).strip().casefold()
+        flow = row.text(flow_col).casefold()
         if flow not in ("m", "import", "x", "export"):
-            _count(result, f"{record[flow_col]} rows")  # re-exports, re-imports: not a country's own trade
+            _count(result, f"{row.text(flow_col)} rows")  # re-exports, re-imports: not a country's own trade
             continue
-        reporter, partner = cell.country(reporter_col, result), cell.country(partner_col, result)
+        reporter, partner = row.country(reporter_col, result), row.country(partner_col, result)
         if reporter is None or partner is None:
             continue
         imports = flow in ("m", "import")
         importer, exporter = (reporter, partner) if imports else (partner, reporter)
-        hs = cell.hs(hs_col)
+        hs = row.hs(hs_col)
         if wanted.keeps(year, importer, hs):
-            result.flows.append(Flow(year, exporter, importer, hs, cell.value(value_col),
+            result.flows.append(Flow(year, exporter, importer, hs, row.value(value_col),
                                      "importer" if imports else "exporter"))
 
 
 def _read_taiwan(table: Table, wanted: Wanted, result: TradeFile) -> None:
     names = taiwan_customs_countries()
-    for line, record in table.records():
-        cell = _Cells(table.path, line, record)
-        year = cell.year("Year")
+    for row in _rows(table):
+        year = row.year("Year")
         result.years.add(year)
-        name = str(record["Country"]).strip()
+        name = row.text("Country")
         if name not in names:
-            raise InputError(f"destination {name!r} is not in data/trade/taiwan_customs_countries.csv",
-                             path=table.path, line=line, field="Country")
+            raise row.error(f"destination {name!r} is not in data/trade/taiwan_customs_countries.csv", "Country")
         importer = names[name]
         if not importer:
             _count(result, f"{name} (not allocated to a country)")
             continue
-        hs = cell.hs("HS Code", numeric=False)[:6]  # CCC 11-digit lines: their first six digits are the HS-6 subheading
+        hs = row.hs("HS Code", numeric=False)[:6]  # CCC 11-digit lines: their first six digits are the HS-6 subheading
         if wanted.keeps(year, importer, hs):
-            result.flows.append(Flow(year, "TW", importer, hs, cell.value("Export Value (USD)"), "exporter"))
+            result.flows.append(Flow(year, "TW", importer, hs, row.value("Export Value (USD)"), "exporter"))
 
 
 @cache
@@ -175,63 +171,97 @@ def _count(result: TradeFile, what: str) -> None:
 
 
 # ---- cells -------------------------------------------------------------------------------------------------------
+# A BACI year has some ten million rows of a few thousand distinct codes: each distinct cell text is parsed once
+# (the cached functions below, None for a bad cell) and a row is read by column position, not as a dict.
 
-@dataclass(frozen=True, slots=True)
-class _Cells:
+def _rows(table: Table) -> Iterator[_Row]:
+    """The table's records, as one :class:`_Row` moved from record to record (readers keep values, not rows)."""
+    row = _Row(table.path, 0, [], {name: position for position, name in enumerate(table.header)})
+    for row.line, row.cells in table.rows:
+        yield row
+
+
+@dataclass(slots=True)
+class _Row:
     """The cells of one record, each read with the file, line and column of its error."""
 
     path: Path
     line: int
-    record: dict[Any, Any]
+    cells: list[Any]
+    index: dict[str, int]
 
-    def _text(self, column: str) -> str:
-        value = self.record.get(column, "")
+    def text(self, column: str) -> str:
+        position = self.index[column]
+        value = self.cells[position] if position < len(self.cells) else ""
+        if type(value) is str:
+            return value.strip()
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # an xlsx cell holds 842 as 842.0: a code, not a fraction
-        return str(value).strip()
+        return "" if value is None else str(value).strip()
 
-    def _error(self, message: str, column: str) -> InputError:
+    def error(self, message: str, column: str) -> InputError:
         return InputError(message, path=self.path, line=self.line, field=column)
 
     def year(self, column: str) -> int:
-        text = self._text(column)
-        if not (text.isdigit() and len(text) == 4):
-            raise self._error(f"{text!r} is not a year", column)
-        return int(text)
+        text = self.text(column)
+        year = _year(text)
+        if year is None:
+            raise self.error(f"{text!r} is not a year", column)
+        return year
 
     def hs(self, column: str, *, numeric: bool = True) -> str:
         """An HS code; ``numeric``: the file may have written it as a number (BACI, Comtrade via a spreadsheet),
         so an HS-4 or HS-6 code of odd length lost its leading zero (10110 is 010110, live horses)."""
-        text = self._text(column)
-        if numeric and text.isdigit() and len(text) in (3, 5):
-            text = "0" + text
-        if not (text.isdigit() and 2 <= len(text) <= 12):
-            raise self._error(f"{text!r} is not an HS code (2 to 12 digits)", column)
-        return text
+        text = self.text(column)
+        code = _hs(text, numeric)
+        if code is None:
+            raise self.error(f"{text!r} is not an HS code (2 to 12 digits)", column)
+        return code
 
     def value(self, column: str) -> Decimal:
-        text = self._text(column).replace(",", "")
+        text = self.text(column).replace(",", "")
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise self._error(f"{text!r} is not a number", column) from None
+            raise self.error(f"{text!r} is not a number", column) from None
         if not value.is_finite() or value < 0:
-            raise self._error(f"{text!r} is not a trade value (a number of zero or more)", column)
+            raise self.error(f"{text!r} is not a trade value (a number of zero or more)", column)
         return value
 
     def country(self, column: str, result: TradeFile | None = None) -> str | None:
         """Alpha-2 for a numeric code; None for a partner total (counted in ``result``); ``#NNN`` for a code that
         names no country (a partner such as "Areas, nes", kept: its trade is part of the total)."""
-        text = self._text(column)
-        if not text.isdigit():
-            raise self._error(f"{text!r} is not a numeric country code", column)
-        code = int(text)
-        total = numeric_aggregate(code)
+        text = self.text(column)
+        found = _country(text)
+        if found is None:
+            raise self.error(f"{text!r} is not a numeric country code", column)
+        code, total = found
         if total is not None:
             if result is not None:
                 _count(result, f"partner totals ({total})")
             return None
-        return from_numeric(code) or f"#{code}"
+        return code
+
+
+@cache
+def _year(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) == 4 else None
+
+
+@cache
+def _hs(text: str, numeric: bool) -> str | None:
+    if numeric and text.isdigit() and len(text) in (3, 5):
+        text = "0" + text
+    return text if text.isdigit() and 2 <= len(text) <= 12 else None
+
+
+@cache
+def _country(text: str) -> tuple[str, str | None] | None:
+    """(alpha-2 or ``#NNN``, name of the partner total or None); None when ``text`` is no numeric code."""
+    if not text.isdigit():
+        return None
+    code = int(text)
+    return from_numeric(code) or f"#{code}", numeric_aggregate(code)
 
 
 def flows_of(result: TradeFile, year: int) -> Iterator[Flow]:

@@ -56,7 +56,7 @@ def stream_table(path: Path, *, delimiter: str = ",", strict: bool = False) -> T
     (a quote left open is then an error on its line, not a cell that swallows the rest of the file)."""
     if path.suffix.casefold() in (".xlsx", ".xlsm"):
         return read_table(path)
-    cells = ((line, [restore(cell) for cell in row])
+    cells = ((line, [restore(cell) if cell[:1] == _QUOTE else cell for cell in row])  # no call per plain cell
              for line, row in _parse_csv(textfile.stream_lines(path), path, delimiter=delimiter, strict=strict))
     return _table(path, cells)
 
@@ -65,21 +65,17 @@ def _parse_csv(lines: Iterable[str], path: Path, *, delimiter: str, strict: bool
     max_chars = limits().max_cell_chars
     csv.field_size_limit(max_chars)
     reader = csv.reader(lines, delimiter=delimiter, strict=strict)
-    line = 0
-    while True:
-        start = line + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            if "field larger than field limit" in str(exc):
-                raise InputError(f"a cell is longer than the limit of {max_chars:,} characters ({SOURCE})",
-                                 path=path, line=start) from exc
-            raise MalformedCsv(f"malformed CSV ({exc})", path=path, line=start) from exc
-        line = reader.line_num
-        if any(cell.strip() for cell in row):
-            yield start, row
+    line = 0  # where the last record ended: the next one starts on the line after
+    try:
+        for row in reader:
+            start, line = line + 1, reader.line_num
+            if "".join(row).strip():  # a record of blank cells is a blank line
+                yield start, row
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputError(f"a cell is longer than the limit of {max_chars:,} characters ({SOURCE})",
+                             path=path, line=line + 1) from exc
+        raise MalformedCsv(f"malformed CSV ({exc})", path=path, line=line + 1) from exc
 
 
 @dataclass(slots=True)

@@ -82,15 +82,12 @@ def stream_lines(path: Path) -> Iterator[str]:
             return
         if start.startswith(codecs.BOM_UTF8):
             handle.seek(len(codecs.BOM_UTF8))
-        for number, raw in enumerate(handle, start=1):
-            yield _decode_line(raw, path, number)
-
-
-def _decode_line(raw: bytes, path: Path, number: int) -> str:
-    if b"\x00" in raw:
-        raise InputError(_BINARY, path=path, line=number)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} ({exc.reason}); "
-                         "save the file as UTF-8", path=path, line=number) from exc
+        for number, raw in enumerate(handle, start=1):  # the loop body is inlined: it runs once per line
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} "
+                                 f"({exc.reason}); save the file as UTF-8", path=path, line=number) from exc
+            if "\x00" in line:
+                raise InputError(_BINARY, path=path, line=number)
+            yield line
