@@ -23,7 +23,7 @@ DEFAULT_DATASET = "taiwan-8542"
 class SupplierOut(BaseModel):
     exporter: str
     name: str
-    value: float
+    value: int | float  # USD: whole values stay integers, as in the command's JSON
     share: float
     diversion_gain: float | None = None
 
@@ -44,11 +44,11 @@ class RowOut(BaseModel):
     product: str
     adopters: list[str]
     year: int
-    total_value: float
-    covered_value: float
+    total_value: int | float
+    covered_value: int | float
     covered_share: float | None
     foreign_availability_share: float | None
-    non_adopting_value: float
+    non_adopting_value: int | float
     non_adopting_suppliers: int
     top_non_adopting_suppliers: list[SupplierOut]
     basis: str
@@ -63,11 +63,11 @@ class ImpactOut(BaseModel):
     destination_name: str | None = None
     product: str | None = None
     adopters: list[str] | None = None
-    total_value: float | None = None
-    covered_value: float | None = None
+    total_value: int | float | None = None
+    covered_value: int | float | None = None
     covered_share: float | None = None
     foreign_availability_share: float | None = None
-    non_adopting_value: float | None = None
+    non_adopting_value: int | float | None = None
     non_adopting_suppliers: int | None = None
     top_non_adopting_suppliers: list[SupplierOut] | None = None
     basis: str | None = None
