@@ -143,3 +143,12 @@ def test_an_xlsx_trade_file(tmp_path: Path) -> None:
     book.save(path)
     data = _run(path)
     assert (data["total_value"], data["covered_value"]) == (500_000, 400_500)
+
+
+def test_made_up_flows_are_counted_together(tmp_path: Path) -> None:
+    path = tmp_path / "flows.csv"
+    rows = "".join(f"2020,Flow{n},156,842,848620,1\n" for n in range(50))
+    path.write_text("Year,Trade Flow,Reporter Code,Partner Code,Commodity Code,Trade Value (US$)\n"
+                    "2020,Import,156,842,848620,10\n" + rows, encoding="utf-8")
+    data = impact(path, hs=["848620"], destinations=["CN"], adopters=["US"]).to_dict()
+    assert data["total_value"] == 10 and data["skipped_rows"] == {"rows of unknown flows": 50}

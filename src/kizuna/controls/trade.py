@@ -38,6 +38,7 @@ THOUSAND = Decimal(1000)
 # Comtrade+ breaks a flow down by customs procedure, mode of transport and second partner; the rows whose cell is
 # the code below are the totals (UN Comtrade+ reference tables), and only those are read, or a flow counts twice.
 _COMTRADE_PLUS_TOTALS = {"customsCode": "C00", "motCode": "0", "partner2Code": "0"}
+_OTHER_FLOWS = frozenset({"re-export", "re-import", "rx", "rm", "dx", "fm"})  # Comtrade's other flow words/codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +130,9 @@ def _read_comtrade(table: Table, wanted: Wanted, result: TradeFile) -> None:
         result.years.add(year)
         flow = row.text(flow_col).casefold()
         if flow not in ("m", "import", "x", "export"):
-            _count(result, f"{row.text(flow_col)} rows")  # re-exports, re-imports: not a country's own trade
+            # Re-exports and re-imports are not a country's own trade. Only known words name a count: a hostile
+            # file of a million made-up flows must not make a million counters.
+            _count(result, f"{row.text(flow_col)} rows" if flow in _OTHER_FLOWS else "rows of unknown flows")
             continue
         reporter, partner = row.country(reporter_col, result), row.country(partner_col, result)
         if reporter is None or partner is None:
@@ -262,8 +265,3 @@ def _country(text: str) -> tuple[str, str | None] | None:
         return None
     code = int(text)
     return from_numeric(code) or f"#{code}", numeric_aggregate(code)
-
-
-def flows_of(result: TradeFile, year: int) -> Iterator[Flow]:
-    """The kept flows of one year."""
-    return (flow for flow in result.flows if flow.year == year)
