@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +175,8 @@ def _count(result: TradeFile, what: str) -> None:
 
 # ---- cells -------------------------------------------------------------------------------------------------------
 # A BACI year has some ten million rows of a few thousand distinct codes: each distinct cell text is parsed once
-# (the cached functions below, None for a bad cell) and a row is read by column position, not as a dict.
+# (the cached functions below, None for a bad cell; bounded caches, so a hostile file of millions of distinct
+# codes costs time, not memory) and a row is read by column position, not as a dict.
 
 def _rows(table: Table) -> Iterator[_Row]:
     """The table's records, as one :class:`_Row` moved from record to record (readers keep values, not rows)."""
@@ -246,19 +247,19 @@ class _Row:
         return code
 
 
-@cache
+@lru_cache(maxsize=65536)
 def _year(text: str) -> int | None:
     return int(text) if text.isdigit() and len(text) == 4 else None
 
 
-@cache
+@lru_cache(maxsize=65536)
 def _hs(text: str, numeric: bool) -> str | None:
     if numeric and text.isdigit() and len(text) in (3, 5):
         text = "0" + text
     return text if text.isdigit() and 2 <= len(text) <= 12 else None
 
 
-@cache
+@lru_cache(maxsize=65536)
 def _country(text: str) -> tuple[str, str | None] | None:
     """(alpha-2 or ``#NNN``, name of the partner total or None); None when ``text`` is no numeric code."""
     if not text.isdigit():

@@ -7,7 +7,7 @@ resolve are in ``data/core/country_aliases.yaml`` with their sources.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -96,7 +96,7 @@ def _trade_codes() -> tuple[dict[int, str], dict[int, str]]:
             {int(k): str(v) for k, v in data["aggregates"].items()})
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: trade files are hostile input
 def from_numeric(code: int) -> str | None:
     """ISO alpha-2 for a numeric country code of trade statistics: ISO 3166-1 numeric (158 -> TW) or one of the
     UN Comtrade / CEPII BACI customs-territory codes of ``data/core/trade_country_codes.yaml`` (842 -> US, 490
