@@ -89,3 +89,7 @@ def test_the_console_on_shipped_data_and_a_bad_code(page: Page, live_server: str
     screenshot(page, "controls-impact-taiwan")
     page.goto(live_server + "/controls/impact?hs=854231&to=China&adopters=TW")
     assert "not an ISO alpha-2 country code" in page.locator("p.error").inner_text()
+    page.goto(live_server + "/controls/impact?hs=854231&to=HK&adopters=TW&year=2024&lang=ja")
+    assert page.locator("h1").inner_text() == "規制案の影響"
+    assert page.locator("[data-col=total]").inner_text() == "10.38 bn"  # data is not translated
+    screenshot(page, "controls-impact-ja")
