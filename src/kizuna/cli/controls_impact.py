@@ -26,7 +26,8 @@ def impact(
                                                        "alpha-2 (comma-separate).")] = None,
     compare: Annotated[list[str] | None, typer.Option("--compare", help="Adopter sets to compare, each "
                                                       "comma-separated: --compare US,JP US,JP,NL …")] = None,
-    extra: Annotated[list[str] | None, typer.Argument(hidden=True, help="More --compare sets.")] = None,
+    extra: Annotated[list[str] | None, typer.Argument(hidden=True, metavar="SETS",
+                                                      help="More --compare sets.")] = None,
     year: Annotated[int | None, typer.Option("--year", help="Year (default: the latest in the file).")] = None,
     tariff_equivalent: Annotated[float | None, typer.Option("--tariff-equivalent", help="The control's cost to "
                                                             "buyers as an ad-valorem tariff equivalent (0.25 = 25 %) "
