@@ -68,3 +68,14 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = kizuna("controls", "impact", "--dataset", "taiwan-8542", "--hs", "854231", "--to", "China",
                     "--adopters", "TW", home=tmp_path)
     assert result.returncode == 2 and "field '--to'" in result.stderr
+
+
+def test_csv_has_one_line_per_row(tmp_path: Path) -> None:
+    result = kizuna("controls", "impact", "--trade", str(BACI), "--hs", "848620", "--to", "CN",
+                    "--compare", "US,JP", "US,JP,NL", "--csv", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("destination,product,adopters,year,total_value,covered_value,covered_share")
+    assert lines[1].startswith('CN,848620,"US,JP",2023,1000000,700000,0.7,0.3,NL 0.2000; KR 0.0500; SG 0.0500,')
+    assert lines[2].startswith('CN,848620,"US,JP,NL",2023,1000000,900000,0.9,')
+    assert len(lines) == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,6 +11,8 @@ from rich.table import Table
 
 from kizuna.cli.output import console, print_json
 from kizuna.controls import impact as service
+from kizuna.core.errors import InputError
+from kizuna.core.tables import SafeCsvWriter
 
 
 def impact(
@@ -33,6 +36,8 @@ def impact(
                                                             "buyers as an ad-valorem tariff equivalent (0.25 = 25 %) "
                                                             "for the diversion estimate; default: per 1 %.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV: one line per destination, product and "
+                                         "adopter set.")] = False,
 ) -> None:
     """The impact of a proposed control: covered and foreign-available shares of a destination's imports."""
     sets = [[s] for s in [*(compare or []), *(extra or [])]] if compare else []
@@ -40,11 +45,31 @@ def impact(
         raise typer.BadParameter(f"unexpected argument {extra[0]!r}")
     result = service.impact(trade, dataset=dataset, hs=hs or [], eccn=eccn or [], destinations=to or [],
                           adopters=adopters or [], compare=sets, year=year, tariff_equivalent=tariff_equivalent)
+    if as_json and as_csv:
+        raise InputError("choose --json or --csv, not both", field="--csv")
     data = result.to_dict()
     if as_json:
         print_json(data)
-        return
-    _print(data)
+    elif as_csv:
+        _csv(data)
+    else:
+        _print(data)
+
+
+CSV_COLUMNS = ("destination", "product", "adopters", "year", "total_value", "covered_value", "covered_share",
+               "foreign_availability_share", "top_non_adopting_suppliers", "diverted_value", "notes")
+
+
+def _csv(data: dict[str, Any]) -> None:
+    """The rows for a spreadsheet (formula-safe); values in USD, shares as fractions."""
+    writer = SafeCsvWriter(sys.stdout)
+    writer.writerow(CSV_COLUMNS)
+    for row in data.get("rows") or [data]:
+        suppliers = "; ".join(f"{s['exporter']} {s['share']:.4f}" for s in row["top_non_adopting_suppliers"])
+        writer.writerow([row["destination"], row["product"], ",".join(row["adopters"]), row["year"],
+                         row["total_value"], row["covered_value"], row["covered_share"],
+                         row["foreign_availability_share"], suppliers, row["diversion"]["diverted_value"],
+                         "; ".join(row["notes"])])
 
 
 def _print(data: dict[str, Any]) -> None:
