@@ -60,6 +60,18 @@ def test_a_bad_upload_is_a_422_naming_the_senders_file(client: TestClient) -> No
     assert client.get("/v1/controls/impact", params={"to": "CN", "adopters": "TW"}).status_code == 422
 
 
+def test_the_console_names_a_bad_upload_by_the_senders_file(client: TestClient) -> None:
+    bad = b"t,i,j,k,v,q\n2023,842,156,848620,lots,1\n"
+    response = client.post("/controls/impact", files={"file": ("mine.csv", bad, "text/csv")},
+                           data={"hs": "848620", "to": "CN", "adopters": "US"})
+    assert response.status_code == 422
+    assert "mine.csv, line 2, field &#39;v&#39;: &#39;lots&#39; is not a number" in response.text
+    assert "kizuna-upload-" not in response.text  # never the server's temporary path
+    # Without a file the form answers on the shipped dataset it names.
+    shipped = client.post("/controls/impact", data={"hs": "854231", "to": "HK", "adopters": "TW", "year": "2024"})
+    assert shipped.status_code == 200 and "10.38 bn" in shipped.text
+
+
 def test_the_console_form_in_chromium(page: Page, live_server: str) -> None:
     page.goto(live_server + "/controls/impact")
     assert page.locator("nav a[aria-current='page']").inner_text() == "Control impact"

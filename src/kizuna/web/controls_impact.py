@@ -138,14 +138,7 @@ def page(request: Request, to: str = "", hs: str = "", eccn: str = "", adopters:
     """The console form on a shipped trade file; it answers once a destination is given."""
     form = {"to": to, "hs": hs, "eccn": eccn, "adopters": adopters, "compare": compare, "year": year,
             "tariff_equivalent": tariff_equivalent, "dataset": dataset}
-    if not to.strip():
-        return _page(request, form)
-    try:
-        result = _run(None, dataset, hs, eccn, to, adopters, [compare], _number(year, int, "year"),
-                      _number(tariff_equivalent, float, "tariff equivalent"))
-    except InputError as exc:
-        return _page(request, form, error=str(exc))
-    return _page(request, form, result)
+    return _answer(request, form, None, dataset) if to.strip() else _page(request, form)
 
 
 @router.post("/controls/impact", response_class=HTMLResponse, include_in_schema=False)
@@ -161,11 +154,18 @@ async def page_upload(request: Request, file: Annotated[UploadFile | None, File(
     form = {"to": to, "hs": hs, "eccn": eccn, "adopters": adopters, "compare": compare, "year": year,
             "tariff_equivalent": tariff_equivalent, "dataset": ""}
     async with saved_upload(file, "trade.csv") as path:
-        try:
-            result = _run(path, None, hs, eccn, to, adopters, [compare], _number(year, int, "year"),
-                          _number(tariff_equivalent, float, "tariff equivalent"), name=path.name)
-        except InputError as exc:
-            return _page(request, form, error=str(exc.renamed(path, path.name)))
+        return _answer(request, form, path, None)
+
+
+def _answer(request: Request, form: dict[str, str], trade: Path | None, dataset: str | None) -> HTMLResponse:
+    """The page with the answer to ``form`` (or its error, naming an upload by the sender's file name)."""
+    try:
+        result = _run(trade, dataset, form["hs"], form["eccn"], form["to"], form["adopters"], [form["compare"]],
+                      _number(form["year"], int, "year"), _number(form["tariff_equivalent"], float,
+                                                                  "tariff equivalent"),
+                      name=trade.name if trade else None)
+    except InputError as exc:
+        return _page(request, form, error=str(exc.renamed(trade, trade.name) if trade else exc))
     return _page(request, form, result)
 
 
