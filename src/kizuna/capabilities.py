@@ -138,4 +138,8 @@ REGISTRY = Registry((
                 "trust policies, corridors, criticality, what to build next, maps."),
         Command("cables", "kizuna.cli.cables:bench_cables", parent="bench"),
     ), routers=("kizuna.web.cables:router",), nav=(NavEntry("cables", "Cables", "/cables"),)),
+    Capability("controls-impact", commands=(
+        Command("impact", "kizuna.cli.controls_impact:impact", parent="controls"),  # kizuna controls impact
+    ), routers=("kizuna.web.controls_impact:router",),
+        nav=(NavEntry("controls-impact", "Control impact", "/controls/impact"),)),
 ))

@@ -7,7 +7,7 @@ resolve are in ``data/core/country_aliases.yaml`` with their sources.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -87,3 +87,27 @@ def countries_in(values: list[str | None]) -> list[str]:
         if code and code not in codes:
             codes.append(code)
     return codes
+
+
+@cache
+def _trade_codes() -> tuple[dict[int, str], dict[int, str]]:
+    data = read_yaml(bundled("core", "trade_country_codes.yaml"))
+    return ({int(k): str(v) for k, v in data["codes"].items()},
+            {int(k): str(v) for k, v in data["aggregates"].items()})
+
+
+@lru_cache(maxsize=4096)  # bounded: trade files are hostile input
+def from_numeric(code: int) -> str | None:
+    """ISO alpha-2 for a numeric country code of trade statistics: ISO 3166-1 numeric (158 -> TW) or one of the
+    UN Comtrade / CEPII BACI customs-territory codes of ``data/core/trade_country_codes.yaml`` (842 -> US, 490
+    "Other Asia, nes" -> TW). None when the code is neither (a partner total, an unknown code)."""
+    special, _ = _trade_codes()
+    if code in special:
+        return special[code]
+    country = pycountry.countries.get(numeric=f"{code:03d}") if 0 < code < 1000 else None
+    return str(country.alpha_2) if country else None
+
+
+def numeric_aggregate(code: int) -> str | None:
+    """The name of a partner total of trade statistics (0 -> "World"), or None when ``code`` is not one."""
+    return _trade_codes()[1].get(code)

@@ -46,24 +46,36 @@ def csv_rows(path: Path, text: str | None = None, *, fallback: str | None = None
     """
     if text is None:
         text = textfile.read_text(path, fallback)
+    yield from _parse_csv(io.StringIO(text, newline=""), path, delimiter=delimiter, strict=strict)
+
+
+def stream_table(path: Path, *, delimiter: str = ",", strict: bool = False) -> Table:
+    """Like :func:`read_table` for a CSV file, read one line at a time (``core.text.stream_lines``), so a file
+    of gigabytes (a CEPII BACI year, a UN Comtrade bulk download) costs constant memory; an xlsx file is read
+    as :func:`read_table` reads it (its size is bounded by ``core.xlsx``). ``strict``: as for :func:`csv_rows`
+    (a quote left open is then an error on its line, not a cell that swallows the rest of the file)."""
+    if path.suffix.casefold() in (".xlsx", ".xlsm"):
+        return read_table(path)
+    cells = ((line, [restore(cell) if cell[:1] == _QUOTE else cell for cell in row])  # no call per plain cell
+             for line, row in _parse_csv(textfile.stream_lines(path), path, delimiter=delimiter, strict=strict))
+    return _table(path, cells)
+
+
+def _parse_csv(lines: Iterable[str], path: Path, *, delimiter: str, strict: bool) -> Iterator[tuple[int, list[str]]]:
     max_chars = limits().max_cell_chars
     csv.field_size_limit(max_chars)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
-    line = 0
-    while True:
-        start = line + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            if "field larger than field limit" in str(exc):
-                raise InputError(f"a cell is longer than the limit of {max_chars:,} characters ({SOURCE})",
-                                 path=path, line=start) from exc
-            raise MalformedCsv(f"malformed CSV ({exc})", path=path, line=start) from exc
-        line = reader.line_num
-        if any(cell.strip() for cell in row):
-            yield start, row
+    reader = csv.reader(lines, delimiter=delimiter, strict=strict)
+    line = 0  # where the last record ended: the next one starts on the line after
+    try:
+        for row in reader:
+            start, line = line + 1, reader.line_num
+            if "".join(row).strip():  # a record of blank cells is a blank line
+                yield start, row
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputError(f"a cell is longer than the limit of {max_chars:,} characters ({SOURCE})",
+                             path=path, line=line + 1) from exc
+        raise MalformedCsv(f"malformed CSV ({exc})", path=path, line=line + 1) from exc
 
 
 @dataclass(slots=True)
@@ -100,7 +112,10 @@ def read_table(path: Path, *, sheet: str | None = None, fallback: str | None = N
     The header is the first non-blank row; a blank or repeated column name is an InputError (a table with two
     ``name`` columns cannot say which one is meant). Cells Kizuna neutralised on export are restored.
     """
-    rows = table_rows(path, sheet=sheet, fallback=fallback, delimiter=delimiter)
+    return _table(path, table_rows(path, sheet=sheet, fallback=fallback, delimiter=delimiter))
+
+
+def _table(path: Path, rows: Iterator[tuple[int, list[Any]]]) -> Table:
     first = next(rows, None)
     if first is None:
         raise InputError("empty file: expected a header row", path=path, line=1)

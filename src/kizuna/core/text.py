@@ -9,7 +9,11 @@ files use). A NUL byte means the file is not text (a spreadsheet, an archive, UT
 from __future__ import annotations
 
 import codecs
+import contextlib
+import io
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from kizuna.core.errors import InputError
 
@@ -19,8 +23,16 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 
 def read_bytes(path: Path) -> bytes:
     """A file's bytes; InputError naming the file when it is missing, a folder or unreadable."""
+    with _opened(path) as handle:
+        return handle.read()
+
+
+@contextlib.contextmanager
+def _opened(path: Path) -> Iterator[BinaryIO]:
+    """``path`` open for reading; an OSError opening or reading it is an InputError naming the file."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            yield handle
     except FileNotFoundError as exc:
         raise InputError("no such file", path=path) from exc
     except IsADirectoryError as exc:
@@ -57,3 +69,28 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column (in bytes) of ``offset``, as an editor counts lines."""
     line_start = raw.rfind(b"\n", 0, offset) + 1
     return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def stream_lines(path: Path) -> Iterator[str]:
+    """A text file's lines, decoded as :func:`read_text` does but one line at a time, so a file of gigabytes
+    (a CEPII BACI year) is read in constant memory. The same errors, on the line they are on: a NUL byte is
+    binary data, a byte that is not UTF-8 names its line and column. Lines keep their line ends (``csv`` needs
+    them for quoted line breaks)."""
+    with _opened(path) as handle:
+        start = handle.read(4)
+        handle.seek(0)
+        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            # UTF-16 cannot be split on b"\n"; such files are small exports from Excel, decoded whole.
+            yield from io.StringIO(decode(handle.read(), path), newline="")
+            return
+        if start.startswith(codecs.BOM_UTF8):
+            handle.seek(len(codecs.BOM_UTF8))
+        for number, raw in enumerate(handle, start=1):  # the loop body is inlined: it runs once per line
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} "
+                                 f"({exc.reason}); save the file as UTF-8", path=path, line=number) from exc
+            if "\x00" in line:
+                raise InputError(_BINARY, path=path, line=number)
+            yield line
