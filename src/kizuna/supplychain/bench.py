@@ -1,0 +1,203 @@
+"""``kizuna bench supplychain``: a 100,000-row device inventory and a 10,000-component SBOM scanned, each beside
+the naive baseline (every row's vendor name screened one by one through the full screener of the current lists),
+and the precision run: 10,000 generated devices of non-covered vendors and the non-covered sample SBOMs, with the
+false findings they give (goal: none)."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kizuna.core.entity import PartyKind
+from kizuna.core.paths import bundled
+from kizuna.core.tables import read_table, write_table
+from kizuna.supplychain import identifiers, service
+from kizuna.supplychain.rules import RuleModel
+
+REPO = Path(__file__).resolve().parents[3]
+NONCOVERED = REPO / "benchmarks" / "supplychain" / "noncovered_vendors.yaml"
+HEADER = ["id", "vendor", "model", "serial", "mac", "fcc_id", "cpe", "firmware", "location"]
+
+
+class NonCovered(RuleModel):
+    name: str
+    registrant: str
+    cpe: str
+    models: list[str]
+
+
+class NonCoveredFile(RuleModel):
+    vendors: list[NonCovered]
+
+
+def noncovered_vendors(path: Path = NONCOVERED) -> list[NonCovered]:
+    from kizuna.core.rules import load_rules
+
+    return load_rules(path, NonCoveredFile).vendors
+
+
+def _blocks(registrants: set[str]) -> dict[str, list[str]]:
+    """Every MA-L block of each registrant name."""
+    found: dict[str, list[str]] = {name: [] for name in registrants}
+    for digits, blocks in identifiers._registries():
+        if digits != 6:
+            continue
+        for block in blocks.values():
+            if block.organization in found:
+                found[block.organization].append(block.assignment)
+    return found
+
+
+def _mac(rng: random.Random, block: str) -> str:
+    rest = "".join(rng.choice("0123456789ABCDEF") for _ in range(12 - len(block)))
+    raw = block + rest
+    return ":".join(raw[i:i + 2] for i in range(0, 12, 2))
+
+
+def noncovered_rows(count: int, seed: int = 17) -> list[list[str]]:
+    """``count`` devices of non-covered vendors with real MAC blocks, CPEs and model numbers."""
+    rng = random.Random(seed)
+    vendors = noncovered_vendors()
+    blocks = _blocks({v.registrant for v in vendors})
+    rows = []
+    for number in range(count):
+        vendor = vendors[number % len(vendors)]
+        model = rng.choice(vendor.models)
+        mac = _mac(rng, rng.choice(blocks[vendor.registrant])) if blocks[vendor.registrant] else ""
+        product = model.split()[0].casefold().replace(",", "_")
+        rows.append([f"nc-{number:06d}", vendor.name, model, f"SN{rng.randrange(10**9):09d}", mac, "",
+                     f"cpe:2.3:h:{vendor.cpe}:{product}:-:*:*:*:*:*:*:*", f"{rng.randrange(1, 9)}.{rng.randrange(20)}",
+                     f"site-{rng.randrange(40)}"])
+    return rows
+
+
+def covered_rows(count: int, seed: int = 18) -> list[list[str]]:
+    """Devices of covered vendors, each found by one signal only: a verified MAC block, a brand name (some in
+    Chinese), an FCC ID or a CPE; the vendor column is blank or a reseller's unless the name is the signal."""
+    rng = random.Random(seed)
+    table = read_table(bundled("supplychain/mac_oui_covered_vendors.csv"))
+    blocks = [row["assignment"] for _, row in table.records()
+              if row["confidence"] == "verified" and row["registry"] == "MA-L"
+              and row["covered_parent"] in ("Hikvision", "Dahua", "Huawei", "ZTE")]
+    names = ["Hikvision", "海康威视", "浙江大华技术股份有限公司", "Zhejiang Dahua Technology Co., Ltd.", "华为技术有限公司",
+             "ZTE Corporation", "Hytera Communications Corporation", "AO Kaspersky Lab"]
+    rows = []
+    for number in range(count):
+        kind = number % 4
+        mac = _mac(rng, rng.choice(blocks)) if kind == 0 else ""
+        vendor = rng.choice(names) if kind == 1 else ""
+        fcc = f"2ADTD-{rng.randrange(1000, 9999)}SD" if kind == 2 else ""
+        cpe = "cpe:2.3:h:dahuasecurity:ipc-hdw2431t:-:*:*:*:*:*:*:*" if kind == 3 else ""
+        rows.append([f"cv-{number:06d}", vendor, "", f"SN{rng.randrange(10**9):09d}", mac, fcc, cpe, "", "site-x"])
+    return rows
+
+
+def inventory(path: Path, rows: int, covered_share: float = 0.05, seed: int = 17) -> Path:
+    covered = int(rows * covered_share)
+    body = noncovered_rows(rows - covered, seed) + covered_rows(covered, seed + 1)
+    random.Random(seed).shuffle(body)
+    write_table(path, HEADER, body)
+    return path
+
+
+def sbom(path: Path, components: int, seed: int = 17) -> Path:
+    """A CycloneDX 1.6 JSON SBOM of ``components`` packages in a dependency tree; 1 in 200 is a Huawei Cloud SDK
+    or a Kaspersky npm package (found by package URL only: no supplier, as real generators write them)."""
+    rng = random.Random(seed)
+    suppliers = [v.name for v in noncovered_vendors()]
+    items = []
+    for number in range(components):
+        if number % 200 == 7:
+            purl = rng.choice([f"pkg:pypi/huaweicloudsdk{rng.choice(['ecs', 'obs', 'iam', 'vpc'])}@3.1.{number}",
+                               f"pkg:npm/%40kaspersky/hexa-ui-{number}@1.0.0"])
+            supplier = None
+        else:
+            ecosystem = rng.choice(["pypi", "npm", "maven"])
+            purl = {"pypi": f"pkg:pypi/lib{number}@1.{number % 7}.0",
+                    "npm": f"pkg:npm/%40acme/lib{number}@2.{number % 5}.1",
+                    "maven": f"pkg:maven/org.example{number % 50}/lib{number}@3.0.{number % 9}"}[ecosystem]
+            supplier = {"name": rng.choice(suppliers)} if number % 3 else None
+        component: dict[str, Any] = {"type": "library", "bom-ref": purl, "name": purl.split("/")[-1].split("@")[0],
+                                     "version": purl.rsplit("@", 1)[1], "purl": purl}
+        if supplier:
+            component["supplier"] = supplier
+        items.append(component)
+    dependencies = [{"ref": "product", "dependsOn": [items[0]["bom-ref"]]}]
+    for number, component in enumerate(items):
+        children = [items[c]["bom-ref"] for c in (2 * number + 1, 2 * number + 2) if c < components]
+        dependencies.append({"ref": component["bom-ref"], "dependsOn": children})
+    bom = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+           "metadata": {"component": {"type": "application", "bom-ref": "product", "name": "bench-product",
+                                      "version": "1.0"}},
+           "components": items, "dependencies": dependencies}
+    path.write_text(json.dumps(bom), encoding="utf-8")
+    return path
+
+
+def timed(run: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = run()
+    return time.perf_counter() - start, value
+
+
+@dataclass(slots=True)
+class BenchResult:
+    rows: int
+    components: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    baseline_rows: int = 0
+    false_findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def run(folder: Path, rows: int = 100_000, components: int = 10_000, baseline_rows: int = 2_000,
+        precision_rows: int = 10_000) -> BenchResult:
+    """Every figure of the benchmark, files generated under ``folder``."""
+    from cyclonedx.model.bom import Bom
+
+    result = BenchResult(rows, components, baseline_rows=baseline_rows)
+    inventory_file = inventory(folder / "inventory.csv", rows)
+    sbom_file = sbom(folder / "sbom.cdx.json", components)
+    result.seconds["warm-up (entries, IEEE registries, screener)"], _ = timed(
+        lambda: service.scan_files([inventory(folder / "warm.csv", 50)]))
+    result.seconds["inventory scan"], scanned = timed(lambda: service.scan_files([inventory_file]))
+    result.counts["inventory findings"] = len(scanned.findings)
+    result.counts["inventory reviews"] = len(scanned.reviews)
+    result.counts["inventory covered rows"] = int(rows * 0.05)
+    result.seconds["SBOM scan"], scanned = timed(lambda: service.scan_files([sbom_file]))
+    result.counts["SBOM findings"] = len(scanned.findings)
+    result.counts["SBOM covered components"] = sum(1 for n in range(components) if n % 200 == 7)
+    data = json.loads(sbom_file.read_text(encoding="utf-8"))
+    result.seconds["SBOM: cyclonedx-python-lib Bom.from_json alone"], _ = timed(lambda: Bom.from_json(data))
+    result.seconds[f"naive: {baseline_rows:,} rows' vendor names, full screener one by one"] = _naive(
+        inventory_file, baseline_rows)
+    precision_file = folder / "noncovered.csv"
+    write_table(precision_file, HEADER, noncovered_rows(precision_rows, seed=99))
+    result.seconds["precision scan"], scanned = timed(lambda: service.scan_files([precision_file]))
+    result.counts["precision rows"] = precision_rows
+    result.counts["precision false findings"] = len(scanned.findings)
+    result.counts["precision reviews"] = len(scanned.reviews)
+    result.false_findings = [f.to_dict() for f in scanned.findings[:25]]
+    samples = sorted(p for p in (REPO / "tests" / "fixtures" / "supplychain" / "samples").rglob("*")
+                     if p.is_file() and "huawei" not in p.name)
+    sample_scan = service.scan_files(samples)
+    result.counts["non-covered sample files"] = len(samples)
+    result.counts["sample false findings"] = len(sample_scan.findings)
+    result.false_findings += [f.to_dict() for f in sample_scan.findings]
+    return result
+
+
+def _naive(path: Path, rows: int) -> float:
+    """Seconds for the first ``rows`` rows' vendor names screened one at a time against every loaded list."""
+    from kizuna.core.party import Party
+    from kizuna.screening import get_screener, screen
+
+    screener = get_screener()
+    names = [str(row["vendor"]) for _, row in read_table(path).records()][:rows]
+    seconds, _ = timed(lambda: [screen(Party(n, PartyKind.ORGANIZATION), screener=screener) for n in names if n])
+    return seconds
