@@ -138,4 +138,9 @@ REGISTRY = Registry((
                 "trust policies, corridors, criticality, what to build next, maps."),
         Command("cables", "kizuna.cli.cables:bench_cables", parent="bench"),
     ), routers=("kizuna.web.cables:router",), nav=(NavEntry("cables", "Cables", "/cables"),)),
+    Capability("supplychain", commands=(
+        Command("supplychain", "kizuna.cli.supplychain:app", "Supply-chain vendor risk: SBOMs, hardware BOMs and "
+                "device inventories checked for covered vendors, with the rule each finding falls under."),
+        Command("supplychain", "kizuna.cli.supplychain:bench_supplychain", parent="bench"),
+    ), routers=("kizuna.web.supplychain:router",), nav=(NavEntry("supplychain", "Supply chain", "/supplychain"),)),
 ))

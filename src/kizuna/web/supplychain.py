@@ -1,0 +1,135 @@
+"""Supply chain: the API under /v1/supplychain/… and the console page /supplychain (upload and results)."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
+
+from kizuna.core.errors import KizunaError
+from kizuna.supplychain import service
+from kizuna.web.templating import templates
+from kizuna.web.uploads import saved_upload
+
+router = APIRouter()
+
+
+class SignalOut(BaseModel):
+    kind: str
+    value: str
+    vendor: str
+    status: str
+    confidence: str
+    explanation: str
+    source: str
+    score: float | None = None
+
+
+class RuleOut(BaseModel):
+    id: str
+    title: str
+    since: str
+    entry: str
+    citation: str
+    url: str
+
+
+class FindingOut(BaseModel):
+    component: str
+    name: str
+    file: str
+    line: int | None
+    vendor: str
+    outcome: str
+    rule: str
+    confidence: str
+    text: str
+    path: list[str]
+    top_level: str
+    signals: list[SignalOut]
+    rules: list[RuleOut]
+    scope: str | None = None
+
+
+class FileOut(BaseModel):
+    file: str
+    format: str
+    spec_version: str
+    reader: str
+    items: int
+
+
+class ClassOut(BaseModel):
+    model_config = {"populate_by_name": True}
+
+    component_class: str
+    components: int
+    suppliers: dict[str, float]
+    countries: dict[str, float]
+    supplier_hhi: float
+    country_hhi: float
+    highly_concentrated: bool
+    single_points_of_failure: list[str]
+
+
+class ScenarioOut(BaseModel):
+    unavailable: str
+    components: list[str]
+    products: list[str]
+    classes_without_supply: list[str]
+
+
+class ScanOut(BaseModel):
+    files: list[FileOut]
+    findings: list[FindingOut]
+    reviews: list[FindingOut]
+    concentration: list[ClassOut]
+    scenarios: list[ScenarioOut]
+    rule_data_version: str
+    outcome: str
+
+
+def _out(result: service.ScanResult) -> dict[str, Any]:
+    data = result.to_dict()
+    data["concentration"] = [{**c, "component_class": c.pop("class")} for c in data["concentration"]]
+    return data
+
+
+async def _scan(files: list[UploadFile], without_country: str, without_supplier: str) -> service.ScanResult:
+    async with contextlib.AsyncExitStack() as stack:
+        paths = [await stack.enter_async_context(saved_upload(f, f"upload-{n}")) for n, f in enumerate(files)]
+        countries = [c.strip() for c in without_country.split(",") if c.strip()]
+        suppliers = [s.strip() for s in without_supplier.split(";") if s.strip()]
+        return service.scan_files(paths, names=[Path(f.filename or p.name).name for f, p in zip(files, paths,
+                                                                                                strict=True)],
+                                  without_countries=countries, without_suppliers=suppliers)
+
+
+@router.post("/v1/supplychain/scan", tags=["supplychain"], response_model=ScanOut)
+async def scan(files: list[UploadFile] = File(...), without_country: str = Form(""),
+               without_supplier: str = Form("")) -> dict[str, Any]:
+    """Scan SBOMs (CycloneDX, SPDX), hardware BOMs and device inventories for covered vendors: findings with the
+    rule each falls under, review items, concentration and what-if scenarios (``kizuna supplychain scan --json``)."""
+    return _out(await _scan(files, without_country, without_supplier))
+
+
+@router.get("/supplychain", response_class=HTMLResponse, include_in_schema=False)
+def page(request: Request) -> Any:
+    return templates.TemplateResponse(request, "supplychain/page.html", {"active": "supplychain", "result": None})
+
+
+@router.post("/supplychain", response_class=HTMLResponse, include_in_schema=False)
+async def page_scan(request: Request, files: list[UploadFile] = File(...), without_country: str = Form(""),
+                    without_supplier: str = Form("")) -> Any:
+    context: dict[str, Any] = {"active": "supplychain", "result": None, "without_country": without_country,
+                               "without_supplier": without_supplier}
+    try:
+        context["result"] = await _scan(files, without_country, without_supplier)
+    except KizunaError as exc:
+        context["error"] = str(exc)
+        return templates.TemplateResponse(request, "supplychain/page.html", context, status_code=422)
+    return templates.TemplateResponse(request, "supplychain/page.html", context)
