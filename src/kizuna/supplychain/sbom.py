@@ -317,7 +317,7 @@ def _spdx3(path: Path) -> Document:
                     edges.setdefault(source, []).append(str(target))
         elif kind in ("SpdxDocument", "Sbom"):
             roots.extend(str(r) for r in element.get("rootElement") or [])
-        info = element.get("creationInfo")
+        info = element if kind == "CreationInfo" else element.get("creationInfo")
         if isinstance(info, dict) and info.get("specVersion"):
             spec = str(info["specVersion"])
     known = {item.ref for item in items}
