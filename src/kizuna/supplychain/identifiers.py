@@ -9,7 +9,7 @@ import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import unquote
 
 from kizuna.core.errors import InputError
@@ -20,6 +20,8 @@ from kizuna.supplychain.model import Signal
 from kizuna.supplychain.rules import Status, Vendor
 
 _HEX = re.compile(r"[0-9A-F]{12}")
+_SEPARATORS = str.maketrans("", "", ":-. \t")
+_VALUES = 1 << 16  # identifier values remembered per kind: inventories repeat their models, CPEs and FCC IDs
 _RANK = {"verified": 0, "secondary": 1, "recalled": 2}
 
 
@@ -46,7 +48,7 @@ def _mapped(label: str, qualifier: str = "") -> tuple[Vendor | None, Status]:
 
 def normalise_mac(text: str) -> str | None:
     """Twelve upper-case hex digits, or None when ``text`` is no MAC address (any of : - . or no separator)."""
-    digits = re.sub(r"[\s:.\-]", "", text).upper()
+    digits = text.translate(_SEPARATORS).upper()
     return digits if _HEX.fullmatch(digits) else None
 
 
@@ -147,6 +149,7 @@ def _cpe_vendors() -> dict[str, tuple[int, dict[str, str]]]:
     return best
 
 
+@lru_cache(maxsize=_VALUES)
 def cpe_signal(cpe: str) -> Signal | None:
     parsed = cpe_vendor(cpe)
     if parsed is None:
@@ -199,6 +202,7 @@ def _purl_rules() -> list[tuple[re.Pattern[str], int, dict[str, str]]]:
             for pattern in _patterns(row["purl_pattern"])]
 
 
+@lru_cache(maxsize=_VALUES)
 def purl_signal(purl: str) -> Signal | None:
     key = purl_key(purl)
     for pattern, line, row in _purl_rules():
@@ -232,6 +236,7 @@ def _identifier_rows(kind: str) -> list[tuple[str, int, dict[str, str]]]:
     return rows
 
 
+@lru_cache(maxsize=_VALUES)
 def fcc_signal(fcc_id: str) -> Signal | None:
     code = grantee_code(fcc_id)
     for value, line, row in _identifier_rows("fcc_grantee_code"):
@@ -257,6 +262,7 @@ def _model_prefixes() -> list[tuple[re.Pattern[str], str, int, dict[str, str]]]:
     return prefixes
 
 
+@lru_cache(maxsize=_VALUES)
 def model_signal(model: str) -> Signal | None:
     text = model.strip()
     for pattern, prefix, line, row in _model_prefixes():
