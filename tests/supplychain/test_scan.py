@@ -115,8 +115,8 @@ def test_annotated_bom_carries_findings_back() -> None:
     [note] = bom["annotations"]
     assert note["subjects"] == ["huaweicloudsdkcore==3.1.219"]
     assert note["text"].startswith("finding [fcc-covered-list]")
+    import json
+
     from cyclonedx.schema import SchemaVersion
     from cyclonedx.validation.json import JsonStrictValidator
-
-    import json
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(json.dumps(bom)) is None

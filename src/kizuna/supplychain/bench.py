@@ -84,8 +84,8 @@ def covered_rows(count: int, seed: int = 18) -> list[list[str]]:
     blocks = [row["assignment"] for _, row in table.records()
               if row["confidence"] == "verified" and row["registry"] == "MA-L"
               and row["covered_parent"] in ("Hikvision", "Dahua", "Huawei", "ZTE")]
-    names = ["Hikvision", "海康威视", "浙江大华技术股份有限公司", "Zhejiang Dahua Technology Co., Ltd.", "华为技术有限公司",
-             "ZTE Corporation", "Hytera Communications Corporation", "AO Kaspersky Lab"]
+    names = ["Hikvision", "海康威视", "浙江大华技术股份有限公司", "Zhejiang Dahua Technology Co., Ltd.",
+             "华为技术有限公司", "ZTE Corporation", "Hytera Communications Corporation", "AO Kaspersky Lab"]
     rows = []
     for number in range(count):
         kind = number % 4

@@ -3,7 +3,7 @@ shares of quantity), its single points of failure, and what-if scenarios: a coun
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,8 +61,8 @@ def concentration(items: Iterable[Item]) -> list[ClassConcentration]:
             groups[component_class(item) or "unclassified"].append(item)
     result = []
     for name, members in groups.items():
-        suppliers: Counter[str] = Counter()
-        countries: Counter[str] = Counter()
+        suppliers: dict[str, float] = defaultdict(float)
+        countries: dict[str, float] = defaultdict(float)
         for item in members:
             suppliers[supplier(item) or "(not stated)"] += quantity(item)
             countries[item.country or "(not stated)"] += quantity(item)

@@ -228,7 +228,7 @@ def grantee_code(fcc_id: str) -> str:
 @cache
 def _identifier_rows(kind: str) -> list[tuple[str, int, dict[str, str]]]:
     path = bundled("supplychain/device_identifiers.csv")
-    rows = []
+    rows: list[tuple[str, int, dict[str, str]]] = []
     for line, row in read_table(path).records():
         if row["kind"] == kind:
             cell = re.sub(r"\([^()]*\)", " ", row["value"])

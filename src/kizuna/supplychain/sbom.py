@@ -58,7 +58,7 @@ def detect(path: Path, head: bytes | None = None) -> str:
             return "cyclonedx-json"
         if b'"spdxVersion"' in head:
             return "spdx-2-json"
-        if b"@context" in head and b"spdx.org/rdf/3" in head or b"spdx.org/rdf/Core" in head:
+        if (b"@context" in head and b"spdx.org/rdf/3" in head) or b"spdx.org/rdf/Core" in head:
             return "spdx-3-jsonld"
         return "json"
     if text.startswith(b"<"):
@@ -181,7 +181,7 @@ def _cyclonedx_fast(path: Path, data: dict[str, Any]) -> Document:
     items: list[Item] = []
     edges: dict[str, list[str]] = {}
     roots: list[str] = []
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    metadata: dict[str, Any] = data["metadata"] if isinstance(data.get("metadata"), dict) else {}
     if isinstance(metadata.get("component"), dict):
         root = _fast_item(metadata["component"], items, edges, "metadata.component")
         # metadata.manufacturer (1.6) is the BOM's author, not the product's maker (FACTS §4): not read
@@ -212,8 +212,8 @@ def _fast_item(component: dict[str, Any], items: list[Item], edges: dict[str, li
     parties = []
     for key in ("supplier", "manufacturer"):
         organisation = component.get(key)
-        if _name_of(organisation):
-            address = organisation.get("address") if isinstance(organisation.get("address"), dict) else {}
+        if isinstance(organisation, dict) and _name_of(organisation):
+            address = organisation["address"] if isinstance(organisation.get("address"), dict) else {}
             parties.append(_party(_name_of(organisation), key, str(address.get("country") or "")))
     for key in ("publisher", "author"):
         if isinstance(component.get(key), str) and component[key]:
@@ -301,7 +301,9 @@ def _spdx3(path: Path) -> Document:
         raise InputError("expected an SPDX 3 JSON-LD @graph array", path=path, field="@graph")
     elements = [e for e in graph if isinstance(e, dict)]
     agents = {_id(e): str(e.get("name") or "") for e in elements if _type(e) in ("Organization", "Person", "Agent")}
-    items, edges, roots = [], {}, []
+    items: list[Item] = []
+    edges: dict[str, list[str]] = {}
+    roots: list[str] = []
     spec = ""
     for element in elements:
         kind = _type(element)
@@ -353,7 +355,7 @@ def _key(element: dict[str, Any], name: str) -> Any:
     return element.get(name, element.get(f"software_{name}"))
 
 
-# -- shared -------------------------------------------------------------------------------------------------------------
+# -- shared ----------------------------------------------------------------------------------------------------------
 
 def _party(name: str, field_name: str, country: str = "") -> Party:
     return Party(" ".join(name.split()), PartyKind.ORGANIZATION, country=_iso(country) or None, source=field_name)

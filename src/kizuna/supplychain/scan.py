@@ -64,7 +64,8 @@ def scan(items: Iterable[tuple[str, Item]]) -> list[ScanFinding]:
 
 def item_signals(item: Item, matches: dict[str, list[NameMatch]],
                  registrants: dict[str, Registrant | None]) -> list[Signal]:
-    signals = []
+    """Every signal of one item: its parties' names screened, its MAC blocks, package URL, CPEs, FCC IDs, model."""
+    signals: list[Signal] = []
     for party in item.parties:
         signals.extend(_name_signal("name", party.name, m, f"{party.source} {party.name!r}")
                        for m in matches.get(" ".join(party.name.split()), []))

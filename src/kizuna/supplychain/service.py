@@ -61,7 +61,9 @@ def scan_files(paths: Sequence[Path], *, names: Sequence[str] | None = None,
                without_countries: Sequence[str] = (), without_suppliers: Sequence[str] = ()) -> ScanResult:
     """Scan each file (its kind read from its content); ``names`` are the names to show for them (an upload's)."""
     shown = list(names) if names is not None else [str(p) for p in paths]
-    files, documents, pairs = [], [], []
+    files: list[FileRead] = []
+    documents: list[sbom.Document] = []
+    pairs: list[tuple[str, Item]] = []
     for path, name in zip(paths, shown, strict=True):
         kind = sbom.detect(path)
         if kind == "inventory":

@@ -48,16 +48,16 @@ def covered_entries() -> tuple[list[Entry], dict[str, Covered]]:
     path = bundled(BRANDS_FILE)
     former = tuple(note.casefold() for note in rules.former_notes())
     for line, row in read_table(path).records():
-        vendor, status = rules.label(row["parent"])
+        parent, status = rules.label(row["parent"])
         names = brand_names(row["brand_or_subsidiary"])
-        if vendor is None or status == "none" or not names:
+        if parent is None or status == "none" or not names:
             continue
         if status == "covered" and row["notes"].strip().casefold().startswith(former):
             status = "former"
         entry_id = f"brand:{line}"
         source = f"covered_vendors_brands.csv line {line}"
         entries.append(_entry(entry_id, names, row["country"], source))
-        meaning[entry_id] = Covered(vendor, status, row["relation"], row["confidence"], row["evidence"], source)
+        meaning[entry_id] = Covered(parent, status, row["relation"], row["confidence"], row["evidence"], source)
     return entries, meaning
 
 
