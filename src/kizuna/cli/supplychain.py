@@ -61,7 +61,8 @@ def scan(files: Annotated[list[Path], typer.Argument(help="CycloneDX/SPDX docume
 
 def _print(result: service.ScanResult) -> None:
     for read in result.files:
-        console.print(f"{read.path}: {read.format} {read.spec_version} ({read.reader}), {read.items} items")
+        version = f" {read.spec_version}" if read.spec_version else ""
+        console.print(f"{read.path}: {read.format}{version} ({read.reader}), {read.items} items")
     table = Table(title=result.report.outcome)
     for column in ("outcome", "component", "vendor", "rule", "signals", "path"):
         table.add_column(column, overflow="fold")

@@ -9,6 +9,7 @@ is most of the scan budget (tests/supplychain/test_sbom.py checks both readers g
 
 from __future__ import annotations
 
+import io
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -119,8 +120,6 @@ def _cyclonedx_library(path: Path, data: Any, fmt: str) -> Document:
 
     try:
         if fmt == "cyclonedx-xml":
-            import io
-
             bom = Bom.from_xml(io.StringIO(data))  # type: ignore[attr-defined]
             version = re.search(r"cyclonedx\.org/schema/bom/(\d\.\d)", data)
             spec = version.group(1) if version else ""

@@ -105,9 +105,13 @@ def _findings(source: str, item: Item, signals: list[Signal]) -> list[ScanFindin
     for vendor_signals in by_vendor.values():
         vendor = vendor_signals[0].vendor
         review = not any(s.finding_grade for s in vendor_signals)
-        vendor_signals.sort(key=lambda s: (not s.finding_grade, s.kind))
-        found.append(ScanFinding(item, vendor, vendor_signals, _finding(item, vendor, vendor_signals, review),
-                                 review, source))
+        # strongest first; one signal per value read (a name matching the parent and a brand row is one signal)
+        best: dict[tuple[str, str], Signal] = {}
+        for signal in sorted(vendor_signals, key=lambda s: (not s.finding_grade, s.kind, -(s.score or 0.0))):
+            best.setdefault((signal.kind, signal.value), signal)
+        strongest = list(best.values())
+        found.append(ScanFinding(item, vendor, strongest, _finding(item, vendor, strongest, review), review,
+                                 source))
     return found
 
 

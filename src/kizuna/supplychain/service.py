@@ -107,8 +107,9 @@ def annotated_bom(result: ScanResult, document: sbom.Document) -> dict[str, Any]
         bom["specVersion"] = "1.5"
     stamp = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     annotations = list(bom.get("annotations") or [])
+    own = {id(item) for item in document.items}
     for number, found in enumerate(result.findings + result.reviews):
-        if found.source != str(document.path) and found.item not in document.items:
+        if id(found.item) not in own:  # a finding of another input file
             continue
         annotations.append({"bom-ref": f"kizuna-supplychain-{number}", "subjects": [found.item.ref],
                             "annotator": {"organization": {"name": "Kizuna supply-chain scan"}},

@@ -90,6 +90,8 @@ def screen_names(names: Iterable[str]) -> dict[str, list[NameMatch]]:
     found: dict[str, list[NameMatch]] = {}
     todo = [n for n in distinct if n not in _screened]
     if todo:
+        if len(_screened) + len(todo) > _REMEMBERED:
+            _screened.clear()
         entries, meaning = covered_entries()
         parties = [Party(name, PartyKind.ORGANIZATION) for name in todo]
         for name, hits in zip(todo, screen_many(parties, entries=entries, threshold=settings.name_threshold,
@@ -101,3 +103,4 @@ def screen_names(names: Iterable[str]) -> dict[str, list[NameMatch]]:
 
 
 _screened: dict[str, list[NameMatch]] = {}  # a name's matches, for the process (the entries never change)
+_REMEMBERED = 200_000  # names kept before the memory is cleared (a server scans many uploads)
