@@ -323,7 +323,7 @@ def _spdx3(path: Path) -> Document:
             spec = str(info["specVersion"])
     known = {item.ref for item in items}
     return Document(path, "spdx-3-jsonld", spec, items, [r for r in dict.fromkeys(roots) if r in known], edges,
-                    "kizuna (SPDX 3 JSON-LD; spdx-tools 0.8 has no SPDX 3 parser)")
+                    "kizuna (spdx-tools 0.8 reads no SPDX 3)")
 
 
 def _spdx3_item(element: dict[str, Any], kind: str, agents: dict[str, str]) -> Item:
