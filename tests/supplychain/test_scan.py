@@ -120,3 +120,26 @@ def test_annotated_bom_carries_findings_back() -> None:
     from cyclonedx.schema import SchemaVersion
     from cyclonedx.validation.json import JsonStrictValidator
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(json.dumps(bom)) is None
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\x00\x01\x02binary", "binary"),
+    (b'{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+     "deep"),
+    (b'{"spdxVersion": "SPDX-2.3", "packages": "x"}', "SPDX"),
+    (b'{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": {}}', "@graph"),
+], ids=["binary", "deep-json", "spdx-wrong-type", "spdx3-no-graph"])
+def test_hostile_files_are_input_errors(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "upload.json"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as error:
+        service.scan_files([path])
+    assert error.value.path == str(path) and message.casefold() in str(error.value).casefold()
+
+
+def test_xlsx_inventory(tmp_path: Path) -> None:
+    path = tmp_path / "devices.xlsx"
+    write_table(path, ["id", "vendor", "mac"], [["r1", "Zhejiang Dahua Technology Co., Ltd.", ""],
+                                                ["r2", "", "3C-EF-8C-00-00-01"], ["r3", "=HYPERLINK(1)", ""]])
+    found = by_component(service.scan_files([path]))
+    assert set(found) == {"r1", "r2"} and found["r2"]["vendor"] == "Dahua"

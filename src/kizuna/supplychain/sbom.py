@@ -257,6 +257,8 @@ def _spdx2(path: Path, parse: Any, fmt: str) -> Document:
         messages = exc.get_messages()
         raise InputError(f"not a valid SPDX 2 document: {messages[0] if messages else exc}"
                          f"{f' (and {len(messages) - 1} more)' if len(messages) > 1 else ''}", path=path) from exc
+    except Exception as exc:  # spdx-tools lets wrong JSON types through as AttributeError, TypeError …
+        raise InputError(f"not a valid SPDX 2 document ({type(exc).__name__}: {exc})", path=path) from exc
     items = []
     for package in document.packages:
         parties = [_party(_actor(actor), label) for actor, label in ((package.supplier, "supplier"),
