@@ -143,3 +143,13 @@ def test_xlsx_inventory(tmp_path: Path) -> None:
                                                 ["r2", "", "3C-EF-8C-00-00-01"], ["r3", "=HYPERLINK(1)", ""]])
     found = by_component(service.scan_files([path]))
     assert set(found) == {"r1", "r2"} and found["r2"]["vendor"] == "Dahua"
+
+
+def test_bom_of_a_covered_supplier_without_a_component(tmp_path: Path) -> None:
+    # CycloneDX 1.5 metadata.manufacture only (1.6 metadata.manufacturer is the BOM author, not the maker)
+    path = tmp_path / "bom.json"
+    path.write_text('{"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "metadata": {"manufacture": '
+                    '{"name": "Hangzhou Hikvision Digital Technology Co., Ltd."}}}', encoding="utf-8")
+    [found] = service.scan_files([path]).findings
+    assert (found.item.ref, found.vendor.name, found.signals[0].value) == (
+        "metadata", "Hikvision", "Hangzhou Hikvision Digital Technology Co., Ltd.")

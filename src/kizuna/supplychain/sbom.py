@@ -132,20 +132,29 @@ def _cyclonedx_library(path: Path, data: Any, fmt: str) -> Document:
     edges: dict[str, list[str]] = {}
     roots: list[str] = []
     metadata = bom.metadata
-    if metadata.component is not None:
-        root = _library_item(metadata.component, items, edges)
+    # metadata.manufacturer (1.6) is the BOM's author, not the product's maker (FACTS §4): not read
+    makers = [_party(organisation.name, field_name)
+              for organisation, field_name in ((metadata.manufacture, "metadata.manufacture"),
+                                               (metadata.supplier, "metadata.supplier"))
+              if organisation is not None and organisation.name]
+    root = _library_item(metadata.component, items, edges) if metadata.component is not None else _subject(makers)
+    if root is not None:
+        if metadata.component is None:
+            items.append(root)
+        else:
+            root.parties.extend(makers)
         roots.append(root.ref)
-        # metadata.manufacturer (1.6) is the BOM's author, not the product's maker (FACTS §4): not read
-        for organisation, field_name in ((metadata.manufacture, "metadata.manufacture"),
-                                         (metadata.supplier, "metadata.supplier")):
-            if organisation is not None and organisation.name:
-                root.parties.append(_party(organisation.name, field_name))
     for component in bom.components:
         _library_item(component, items, edges)
     for dependency in bom.dependencies:
         edges.setdefault(str(dependency.ref.value), []).extend(str(d.ref.value) for d in dependency.dependencies)
     return Document(path, fmt, spec, items, roots, edges, "cyclonedx-python-lib",
                     data if fmt == "cyclonedx-json" else None)
+
+
+def _subject(makers: list[Party]) -> Item | None:
+    """The product a BOM without ``metadata.component`` describes, when it names its supplier or manufacturer."""
+    return Item("metadata", "(the product this BOM describes)", kind="metadata", parties=makers) if makers else None
 
 
 def _library_item(component: Any, items: list[Item], edges: dict[str, list[str]]) -> Item:
@@ -181,14 +190,18 @@ def _cyclonedx_fast(path: Path, data: dict[str, Any]) -> Document:
     edges: dict[str, list[str]] = {}
     roots: list[str] = []
     metadata: dict[str, Any] = data["metadata"] if isinstance(data.get("metadata"), dict) else {}
+    makers = [_party(_name_of(metadata.get(key)), f"metadata.{key}") for key in ("manufacture", "supplier")
+              if _name_of(metadata.get(key))]
+    root: Item | None
     if isinstance(metadata.get("component"), dict):
-        root = _fast_item(metadata["component"], items, edges, "metadata.component")
-        # metadata.manufacturer (1.6) is the BOM's author, not the product's maker (FACTS §4): not read
+        root = product = _fast_item(metadata["component"], items, edges, "metadata.component")
+        product.parties.extend(makers)
+    else:
+        root = _subject(makers)
+        if root is not None:
+            items.append(root)
+    if root is not None:
         roots.append(root.ref)
-        for key in ("manufacture", "supplier"):
-            name = _name_of(metadata.get(key))
-            if name:
-                root.parties.append(_party(name, f"metadata.{key}"))
     components = data.get("components") or []
     if not isinstance(components, list):
         raise InputError("expected an array", path=path, field="components")
