@@ -153,3 +153,11 @@ def test_bom_of_a_covered_supplier_without_a_component(tmp_path: Path) -> None:
     [found] = service.scan_files([path]).findings
     assert (found.item.ref, found.vendor.name, found.signals[0].value) == (
         "metadata", "Hikvision", "Hangzhou Hikvision Digital Technology Co., Ltd.")
+
+
+def test_near_threshold_name_is_a_review_not_a_finding(tmp_path: Path) -> None:
+    path = tmp_path / "devices.csv"  # QuickTel is a real IEEE registrant; it screens as Quectel at 0.85
+    path.write_text('id,vendor\nq,QuickTel\ni,"IEIT SYSTEMS Co., Ltd."\n', encoding="utf-8")
+    found = by_component(service.scan_files([path]))
+    assert found["q"]["outcome"] == "review" and found["q"]["vendor"] == "Quectel"
+    assert found["i"]["outcome"] == "finding" and found["i"]["vendor"] == "Inspur"  # Inspur's renamed server maker

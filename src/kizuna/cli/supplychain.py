@@ -117,6 +117,9 @@ def bench_supplychain(
     for what, n in result.counts.items():
         counts.add_row(what, f"{n:,}")
     console.print(counts)
+    for match in result.registry_matches:
+        console.print(f"registrant {match['registrant']!r} screens as {match['matched']!r} ({match['vendor']}, "
+                      f"{match['score']:.2f}, {match['confidence']}): {'finding' if match['finding'] else 'review'}")
     for found in result.false_findings:
         console.print(f"false finding: {found['file']} {found['component']} → {found['vendor']}: "
                       f"{'; '.join(s['explanation'] for s in found['signals'])}")

@@ -31,7 +31,8 @@ class Signal:
         """True when this signal alone can make a finding: a covered vendor on verified evidence."""
         settings = rules.signals()
         return (self.status == "covered" and self.confidence in settings.finding_confidence
-                and self.kind not in settings.review_only_kinds)
+                and self.kind not in settings.review_only_kinds
+                and (self.score is None or self.score >= settings.name_finding_score))
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "value": self.value, "vendor": self.vendor.name, "status": self.status,

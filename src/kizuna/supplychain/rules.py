@@ -90,6 +90,7 @@ class Concentration(RuleModel):
 class Signals(RuleModel):
     finding_confidence: list[str]
     name_threshold: float | None = Field(default=None, ge=0, le=1)
+    name_finding_score: float = Field(ge=0, le=1)
     min_name_chars: int
     mac: MacRules
     fcc_grantee: FccGrantee
