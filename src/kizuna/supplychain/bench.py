@@ -36,6 +36,7 @@ class NonCoveredFile(RuleModel):
 
 
 def noncovered_vendors(path: Path = NONCOVERED) -> list[NonCovered]:
+    """The vendors of the precision run (benchmarks/supplychain/noncovered_vendors.yaml)."""
     from kizuna.core.rules import load_rules
 
     return load_rules(path, NonCoveredFile).vendors
@@ -98,6 +99,7 @@ def covered_rows(count: int, seed: int = 18) -> list[list[str]]:
 
 
 def inventory(path: Path, rows: int, covered_share: float = 0.05, seed: int = 17) -> Path:
+    """A generated inventory of ``rows`` devices, ``covered_share`` of them covered, shuffled, written to ``path``."""
     covered = int(rows * covered_share)
     body = noncovered_rows(rows - covered, seed) + covered_rows(covered, seed + 1)
     random.Random(seed).shuffle(body)

@@ -16,10 +16,12 @@ _SUPPLIER_FIELDS = ("supplier", "manufacturer", "vendor", "metadata.manufacture"
 
 
 def supplier(item: Item) -> str:
+    """The organisation that supplies ``item``: supplier, else manufacturer, else the inventory's vendor."""
     return next((p.name for f in _SUPPLIER_FIELDS for p in item.parties if p.source == f), "")
 
 
 def quantity(item: Item) -> float:
+    """How many of ``item`` the BOM uses (``cdx:device:quantity`` or an inventory ``quantity``; 1 when not stated)."""
     text = item.properties.get("cdx:device:quantity") or item.properties.get("quantity") or "1"
     try:
         return max(float(text), 0.0)
@@ -46,6 +48,7 @@ class ClassConcentration:
     single_points: list[str] = field(default_factory=list)  # "one supplier: X", "one country: CN"
 
     def to_dict(self) -> dict[str, Any]:
+        """The class as JSON."""
         return {"class": self.component_class, "components": self.components, "suppliers": self.suppliers,
                 "countries": self.countries, "supplier_hhi": round(self.supplier_hhi),
                 "country_hhi": round(self.country_hhi), "highly_concentrated": self.highly_concentrated,
@@ -86,6 +89,7 @@ class Scenario:
     classes_without_supply: list[str]
 
     def to_dict(self) -> dict[str, Any]:
+        """The scenario as JSON."""
         return {"unavailable": self.what, "components": self.components, "products": self.products,
                 "classes_without_supply": self.classes_without_supply}
 

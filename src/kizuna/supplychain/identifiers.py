@@ -151,6 +151,7 @@ def _cpe_vendors() -> dict[str, tuple[int, dict[str, str]]]:
 
 @lru_cache(maxsize=_VALUES)
 def cpe_signal(cpe: str) -> Signal | None:
+    """The signal a CPE gives: its vendor string's covered vendor (none for wildcards and unknown strings)."""
     parsed = cpe_vendor(cpe)
     if parsed is None:
         return None
@@ -204,6 +205,7 @@ def _purl_rules() -> list[tuple[re.Pattern[str], int, dict[str, str]]]:
 
 @lru_cache(maxsize=_VALUES)
 def purl_signal(purl: str) -> Signal | None:
+    """The signal a package URL gives: the first namespace pattern it falls under."""
     key = purl_key(purl)
     for pattern, line, row in _purl_rules():
         if pattern.match(key):
@@ -238,6 +240,7 @@ def _identifier_rows(kind: str) -> list[tuple[str, int, dict[str, str]]]:
 
 @lru_cache(maxsize=_VALUES)
 def fcc_signal(fcc_id: str) -> Signal | None:
+    """The signal an FCC ID gives: its grantee code's covered vendor."""
     code = grantee_code(fcc_id)
     for value, line, row in _identifier_rows("fcc_grantee_code"):
         if value.upper() == code:
@@ -264,6 +267,7 @@ def _model_prefixes() -> list[tuple[re.Pattern[str], str, int, dict[str, str]]]:
 
 @lru_cache(maxsize=_VALUES)
 def model_signal(model: str) -> Signal | None:
+    """The signal a model number gives: the first covered model prefix it starts with (a review item alone)."""
     text = model.strip()
     for pattern, prefix, line, row in _model_prefixes():
         if pattern.match(text):

@@ -35,11 +35,13 @@ class Signal:
                 and (self.score is None or self.score >= settings.name_finding_score))
 
     def to_dict(self) -> dict[str, Any]:
+        """The signal as JSON (the API and ``--json``)."""
         return {"kind": self.kind, "value": self.value, "vendor": self.vendor.name, "status": self.status,
                 "confidence": self.confidence, "explanation": self.explanation, "source": self.source,
                 **({"score": round(self.score, 4)} if self.score is not None else {})}
 
     def evidence(self) -> Evidence:
+        """The signal as shared ``Evidence`` for the report, with its source row as the citation."""
         confidence = Confidence.VERIFIED if self.confidence == "verified" else Confidence.RECALLED
         return Evidence(EvidenceKind.DEVICE_SIGNATURE if self.kind != "name" else EvidenceKind.LIST_HIT,
                         f"{self.kind} {self.value}: {self.explanation}", score=self.score,
@@ -74,9 +76,11 @@ class Item:
     properties: dict[str, str] = field(default_factory=dict)
 
     def label(self) -> str:
+        """Name and version, as paths and tables show the item."""
         return f"{self.name} {self.version}".strip() if self.name else self.ref
 
     def to_dict(self) -> dict[str, Any]:
+        """The item as JSON."""
         return {"ref": self.ref, "name": self.name, "version": self.version, "kind": self.kind,
                 "parties": [{"name": p.name, "field": p.source} for p in self.parties], "purl": self.purl,
                 "cpes": self.cpes, "macs": self.macs, "fcc_ids": self.fcc_ids, "model": self.model,

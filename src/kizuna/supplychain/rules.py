@@ -28,6 +28,7 @@ class LegalRule(RuleModel):
     finding: str
 
     def cite(self, since: str) -> Citation:
+        """The rule as a shared ``Citation``, dated ``since`` (the vendor's own listing date)."""
         return Citation(self.id, self.text, self.citation, self.url, self.confidence, self.note, since)
 
 
@@ -107,11 +108,13 @@ SIGNALS_FILE = "supplychain/signals.yaml"
 
 
 def signals() -> Signals:
+    """The signal policy (signals.yaml)."""
     return bundled_rules(SIGNALS_FILE, Signals)
 
 
 @cache
 def legal_rules() -> dict[str, LegalRule]:
+    """The legal rules by id (rules.yaml)."""
     return {rule.id: rule for rule in bundled_rules(RULES_FILE, RuleFile).rules}
 
 
@@ -138,6 +141,7 @@ def label(text: str) -> tuple[Vendor | None, Status]:
 
 
 def former_notes() -> list[str]:
+    """The note prefixes that mark a brand row as a former unit."""
     return bundled_rules(VENDORS_FILE, VendorFile).former_notes
 
 
@@ -147,4 +151,5 @@ DATA_FILES = ("rules.yaml", "vendors.yaml", "signals.yaml", "covered_vendors_bra
 
 
 def rule_data_version() -> str:
+    """The fingerprint of every supply-chain data file a scan applies."""
     return data_version(bundled(f"supplychain/{name}") for name in DATA_FILES)

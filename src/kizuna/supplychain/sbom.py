@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -420,7 +420,3 @@ def _assign_paths(document: Document) -> None:
             ref = parent.get(ref)
         item.path = [*reversed(chain), item.label()]
 
-
-def iter_items(documents: Iterable[Document]) -> Iterator[Item]:
-    for document in documents:
-        yield from document.items

@@ -29,10 +29,12 @@ class ScanFinding:
 
     @property
     def confidence(self) -> str:
+        """verified for a finding; for a review item the weakest confidence of its signals."""
         return "verified" if not self.review else min((s.confidence for s in self.signals),
                                                        key=lambda c: {"verified": 0, "secondary": 1}.get(c, 2))
 
     def to_dict(self) -> dict[str, Any]:
+        """The finding as JSON: component, vendor, signals, rule, confidence, rules with dates, path."""
         legal = rules.legal_rules()
         return {"component": self.item.ref, "name": self.item.label(), "file": self.source, "line": self.item.line,
                 "vendor": self.vendor.name, "outcome": "finding" if not self.review else "review",

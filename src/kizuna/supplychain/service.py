@@ -35,6 +35,7 @@ class FileRead:
     items: int
 
     def to_dict(self) -> dict[str, Any]:
+        """The file as JSON: its format, version, the reader used and how many items it gave."""
         return {"file": self.path, "format": self.format, "spec_version": self.spec_version,
                 "reader": self.reader, "items": self.items}
 
@@ -50,6 +51,7 @@ class ScanResult:
     documents: list[sbom.Document] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """What ``--json`` prints and the API returns."""
         return {"files": [f.to_dict() for f in self.files], "findings": [f.to_dict() for f in self.findings],
                 "reviews": [f.to_dict() for f in self.reviews],
                 "concentration": [c.to_dict() for c in self.concentration],

@@ -119,12 +119,14 @@ async def scan(files: list[UploadFile] = File(...), without_country: str = Form(
 
 @router.get("/supplychain", response_class=HTMLResponse, include_in_schema=False)
 def page(request: Request) -> Any:
+    """The console page: the upload form."""
     return templates.TemplateResponse(request, "supplychain/page.html", {"active": "supplychain", "result": None})
 
 
 @router.post("/supplychain", response_class=HTMLResponse, include_in_schema=False)
 async def page_scan(request: Request, files: list[UploadFile] = File(...), without_country: str = Form(""),
                     without_supplier: str = Form("")) -> Any:
+    """The console page with the scan of the uploaded files (the form's errors shown on it)."""
     context: dict[str, Any] = {"active": "supplychain", "result": None, "without_country": without_country,
                                "without_supplier": without_supplier}
     try:
