@@ -15,9 +15,9 @@ from typing import Any
 
 from kizuna.core.entity import PartyKind
 from kizuna.core.paths import bundled
+from kizuna.core.rules import RuleModel, load_rules
 from kizuna.core.tables import read_table, write_table
-from kizuna.supplychain import identifiers, service
-from kizuna.supplychain.rules import RuleModel
+from kizuna.supplychain import identifiers, rules, service
 
 REPO = Path(__file__).resolve().parents[3]
 NONCOVERED = REPO / "benchmarks" / "supplychain" / "noncovered_vendors.yaml"
@@ -37,8 +37,6 @@ class NonCoveredFile(RuleModel):
 
 def noncovered_vendors(path: Path = NONCOVERED) -> list[NonCovered]:
     """The vendors of the precision run (benchmarks/supplychain/noncovered_vendors.yaml)."""
-    from kizuna.core.rules import load_rules
-
     return load_rules(path, NonCoveredFile).vendors
 
 
@@ -218,7 +216,7 @@ def _outside_curated() -> list[str]:
     for _, blocks in identifiers._registries():
         for block in blocks.values():
             if (block.registry, block.assignment) not in covered \
-                    and " ".join(block.organization.casefold().split()) not in excluded:
+                    and rules.spaced(block.organization, fold=True) not in excluded:
                 names.setdefault(block.organization, None)
     return list(names)
 

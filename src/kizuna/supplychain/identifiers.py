@@ -22,7 +22,6 @@ from kizuna.supplychain.rules import Status, Vendor
 _HEX = re.compile(r"[0-9A-F]{12}")
 _SEPARATORS = str.maketrans("", "", ":-. \t")
 _VALUES = 1 << 16  # identifier values remembered per kind: inventories repeat their models, CPEs and FCC IDs
-_RANK = {"verified": 0, "secondary": 1, "recalled": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +98,7 @@ def _covered_blocks() -> dict[tuple[str, str], tuple[int, dict[str, str]]]:
 def excluded_registrants() -> frozenset[str]:
     """Registrant names a name match would wrongly catch (mac_oui_name_exclusions.csv)."""
     path = bundled("supplychain/mac_oui_name_exclusions.csv")
-    return frozenset(" ".join(row["organization_name"].casefold().split()) for _, row in read_table(path).records())
+    return frozenset(rules.spaced(row["organization_name"], fold=True) for _, row in read_table(path).records())
 
 
 def mac_signal(mac: str, found: Registrant) -> Signal | None:
@@ -144,7 +143,7 @@ def _cpe_vendors() -> dict[str, tuple[int, dict[str, str]]]:
     best: dict[str, tuple[int, dict[str, str]]] = {}
     for line, row in read_table(path).records():
         key = row["cpe_vendor"].casefold()
-        if key not in best or _RANK.get(row["confidence"], 9) < _RANK.get(best[key][1]["confidence"], 9):
+        if key not in best or rules.rank(row["confidence"]) < rules.rank(best[key][1]["confidence"]):
             best[key] = (line, row)
     return best
 

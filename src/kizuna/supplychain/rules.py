@@ -14,6 +14,18 @@ from kizuna.core.report import data_version
 from kizuna.core.rules import RuleModel, bundled_rules
 
 Status = Literal["covered", "former", "review", "none"]
+CONFIDENCE_RANK = {"verified": 0, "secondary": 1, "recalled": 2}  # the source files' words, strongest first
+
+
+def rank(confidence: str) -> int:
+    """How weak a source file's confidence word is (0 = verified; unknown words weakest)."""
+    return CONFIDENCE_RANK.get(confidence, len(CONFIDENCE_RANK))
+
+
+def spaced(name: str, *, fold: bool = False) -> str:
+    """``name`` with its runs of white space made one space (and case-folded with ``fold``): the key a name is
+    screened and looked up under."""
+    return " ".join((name.casefold() if fold else name).split())
 
 
 class LegalRule(RuleModel):

@@ -372,7 +372,7 @@ def _key(element: dict[str, Any], name: str) -> Any:
 # -- shared ----------------------------------------------------------------------------------------------------------
 
 def _party(name: str, field_name: str, country: str = "") -> Party:
-    return Party(" ".join(name.split()), PartyKind.ORGANIZATION, country=_iso(country) or None, source=field_name)
+    return Party(rules.spaced(name), PartyKind.ORGANIZATION, country=_iso(country) or None, source=field_name)
 
 
 def _iso(country: str) -> str:

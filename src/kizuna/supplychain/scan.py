@@ -30,8 +30,7 @@ class ScanFinding:
     @property
     def confidence(self) -> str:
         """verified for a finding; for a review item the weakest confidence of its signals."""
-        return "verified" if not self.review else min((s.confidence for s in self.signals),
-                                                       key=lambda c: {"verified": 0, "secondary": 1}.get(c, 2))
+        return "verified" if not self.review else max((s.confidence for s in self.signals), key=rules.rank)
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as JSON: component, vendor, signals, rule, confidence, rules with dates, path."""
@@ -55,7 +54,7 @@ def scan(items: Iterable[tuple[str, Item]]) -> list[ScanFinding]:
     excluded = identifiers.excluded_registrants()
     names = [party.name for _, item in pairs for party in item.parties]
     names += [r.organization for r in registrants.values()
-              if r is not None and " ".join(r.organization.casefold().split()) not in excluded]
+              if r is not None and rules.spaced(r.organization, fold=True) not in excluded]
     matches = screen_names(names)
     found = []
     for source, item in pairs:
@@ -70,7 +69,7 @@ def item_signals(item: Item, matches: dict[str, list[NameMatch]],
     signals: list[Signal] = []
     for party in item.parties:
         signals.extend(_name_signal("name", party.name, m, f"{party.source} {party.name!r}")
-                       for m in matches.get(" ".join(party.name.split()), []))
+                       for m in matches.get(rules.spaced(party.name), []))
     for mac in item.macs:
         found = registrants.get(mac)
         if found is None:
@@ -81,7 +80,7 @@ def item_signals(item: Item, matches: dict[str, list[NameMatch]],
         else:
             signals.extend(_name_signal("mac", mac, m, f"{found.registry} {found.assignment} registrant "
                                                        f"{found.organization!r}")
-                           for m in matches.get(" ".join(found.organization.split()), []))
+                           for m in matches.get(rules.spaced(found.organization), []))
     candidates = [identifiers.purl_signal(item.purl) if item.purl else None,
                   *(identifiers.cpe_signal(c) for c in item.cpes),
                   *(identifiers.fcc_signal(f) for f in item.fcc_ids),

@@ -86,7 +86,7 @@ class NameMatch:
 def screen_names(names: Iterable[str]) -> dict[str, list[NameMatch]]:
     """Each distinct name's matches (best first), screened once each through ``kizuna.screening``."""
     settings = rules.signals()
-    distinct = [n for n in dict.fromkeys(" ".join(n.split()) for n in names) if len(n) >= settings.min_name_chars]
+    distinct = [n for n in dict.fromkeys(rules.spaced(n) for n in names) if len(n) >= settings.min_name_chars]
     found: dict[str, list[NameMatch]] = {}
     todo = [n for n in distinct if n not in _screened]
     if todo:

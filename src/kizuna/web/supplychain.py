@@ -64,8 +64,6 @@ class FileOut(BaseModel):
 
 
 class ClassOut(BaseModel):
-    model_config = {"populate_by_name": True}
-
     component_class: str
     components: int
     suppliers: dict[str, float]
