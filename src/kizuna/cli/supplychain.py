@@ -63,6 +63,8 @@ def _print(result: service.ScanResult) -> None:
     for read in result.files:
         version = f" {read.spec_version}" if read.spec_version else ""
         console.print(f"{read.path}: {read.format}{version} ({read.reader}), {read.items} items")
+    if not result.findings and not result.reviews:
+        console.print(result.report.outcome)
     table = Table(title=result.report.outcome)
     for column in ("outcome", "component", "vendor", "rule", "signals", "path"):
         table.add_column(column, overflow="fold")
@@ -71,7 +73,8 @@ def _print(result: service.ScanResult) -> None:
         table.add_row(data["outcome"], data["component"], data["vendor"], data["rule"],
                       "; ".join(f"{s['kind']} {s['value']} ({s['confidence']})" for s in data["signals"]),
                       " > ".join(data["path"]))
-    console.print(table)
+    if table.row_count:
+        console.print(table)
     concentrated = [c for c in result.concentration if c.single_points or c.highly_concentrated]
     if concentrated:
         shown = Table(title="Concentration per component class (HHI 0-10,000)")

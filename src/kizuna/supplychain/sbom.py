@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -112,20 +113,23 @@ def _count_components(components: Any) -> int:
 
 def _cyclonedx_xml(path: Path) -> Document:
     parse_xml(path)  # refuses DTDs and entities and names the line of malformed XML before the library reads it
-    return _cyclonedx_library(path, path.read_text(encoding="utf-8"), "cyclonedx-xml")
+    return _cyclonedx_library(path, decode(read_bytes(path), path), "cyclonedx-xml")
 
 
 def _cyclonedx_library(path: Path, data: Any, fmt: str) -> Document:
     from cyclonedx.model.bom import Bom
 
     try:
-        if fmt == "cyclonedx-xml":
-            bom = Bom.from_xml(io.StringIO(data))  # type: ignore[attr-defined]
-            version = re.search(r"cyclonedx\.org/schema/bom/(\d\.\d)", data)
-            spec = version.group(1) if version else ""
-        else:
-            bom = Bom.from_json(data)  # type: ignore[attr-defined]
-            spec = str(data.get("specVersion", ""))
+        with warnings.catch_warnings():
+            # the library warns about deprecated fields and incomplete graphs: facts of the document, not errors
+            warnings.simplefilter("ignore")
+            if fmt == "cyclonedx-xml":
+                bom = Bom.from_xml(io.StringIO(data))  # type: ignore[attr-defined]
+                version = re.search(r"cyclonedx\.org/schema/bom/(\d\.\d)", data)
+                spec = version.group(1) if version else ""
+            else:
+                bom = Bom.from_json(data)  # type: ignore[attr-defined]
+                spec = str(data.get("specVersion", ""))
     except Exception as exc:  # the library raises many kinds (ValueError, KeyError, its own) for a bad document
         raise InputError(f"not a valid CycloneDX document ({type(exc).__name__}: {exc})", path=path) from exc
     items: list[Item] = []
