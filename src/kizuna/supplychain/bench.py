@@ -139,6 +139,26 @@ def sbom(path: Path, components: int, seed: int = 17) -> Path:
     return path
 
 
+def spdx(path: Path, packages: int) -> Path:
+    """An SPDX 2.3 JSON document of ``packages`` packages in a dependency tree, each with a supplier and a purl."""
+    suppliers = [v.name for v in noncovered_vendors()]
+    items = [{"SPDXID": f"SPDXRef-p{n}", "name": f"lib{n}", "versionInfo": "1.0", "downloadLocation": "NOASSERTION",
+              "filesAnalyzed": False, "supplier": f"Organization: {suppliers[n % len(suppliers)]}",
+              "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                                "referenceLocator": f"pkg:pypi/lib{n}@1.0"}]} for n in range(packages)]
+    relations = [{"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES",
+                  "relatedSpdxElement": "SPDXRef-p0"}]
+    relations += [{"spdxElementId": f"SPDXRef-p{n}", "relationshipType": "DEPENDS_ON",
+                   "relatedSpdxElement": f"SPDXRef-p{c}"}
+                  for n in range(packages) for c in (2 * n + 1, 2 * n + 2) if c < packages]
+    document = {"spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT", "name": "bench",
+                "documentNamespace": "https://example.org/kizuna-bench",
+                "creationInfo": {"created": "2026-12-03T00:00:00Z", "creators": ["Tool: kizuna-bench"]},
+                "packages": items, "relationships": relations}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
 def timed(run: Callable[[], Any], cpu: dict[str, float] | None = None, key: str = "") -> tuple[float, Any]:
     """Wall-clock seconds of ``run`` and its value; its CPU seconds go into ``cpu[key]`` (the machine is shared,
     so wall time alone says as much about the neighbours as about Kizuna)."""
@@ -181,6 +201,9 @@ def run(folder: Path, rows: int = 100_000, components: int = 10_000, baseline_ro
     result.seconds[step], scanned = timed(lambda: service.scan_files([sbom_file]), cpu, step)
     result.counts["SBOM findings"] = len(scanned.findings)
     result.counts["SBOM covered components"] = sum(1 for n in range(components) if n % 200 == 7)
+    spdx_file = spdx(folder / "sbom.spdx.json", components)
+    step = f"SPDX 2.3 JSON scan, {components:,} packages (spdx-tools)"
+    result.seconds[step], _ = timed(lambda: service.scan_files([spdx_file]), cpu, step)
     data = json.loads(sbom_file.read_text(encoding="utf-8"))
     step = "SBOM: cyclonedx-python-lib Bom.from_json alone"
     result.seconds[step], _ = timed(lambda: Bom.from_json(data), cpu, step)  # type: ignore[attr-defined]
