@@ -161,3 +161,15 @@ def test_near_threshold_name_is_a_review_not_a_finding(tmp_path: Path) -> None:
     found = by_component(service.scan_files([path]))
     assert found["q"]["outcome"] == "review" and found["q"]["vendor"] == "Quectel"
     assert found["i"]["outcome"] == "finding" and found["i"]["vendor"] == "Inspur"  # Inspur's renamed server maker
+
+
+def test_name_memory_is_bounded_and_never_loses_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kizuna.supplychain import vendors
+
+    monkeypatch.setattr(vendors, "_REMEMBERED", 2)
+    monkeypatch.setattr(vendors, "_screened", {})
+    vendors.screen_names(["Hikvision"])
+    found = vendors.screen_names(["Hikvision", "Axis Communications AB", "大华"])  # over the bound: memory cleared
+    assert [m.covered.vendor.name for m in found["Hikvision"]][:1] == ["Hikvision"]
+    assert found["Axis Communications AB"] == [] and found["大华"][0].covered.vendor.name == "Dahua"
+    assert len(vendors._screened) <= 2

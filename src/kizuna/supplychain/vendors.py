@@ -5,6 +5,7 @@ vendor names screened against them through ``kizuna.screening`` — the one matc
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -87,20 +88,22 @@ def screen_names(names: Iterable[str]) -> dict[str, list[NameMatch]]:
     """Each distinct name's matches (best first), screened once each through ``kizuna.screening``."""
     settings = rules.signals()
     distinct = [n for n in dict.fromkeys(rules.spaced(n) for n in names) if len(n) >= settings.min_name_chars]
-    found: dict[str, list[NameMatch]] = {}
-    todo = [n for n in distinct if n not in _screened]
+    with _lock:
+        known = dict(_screened)
+    todo = [n for n in distinct if n not in known]
     if todo:
-        if len(_screened) + len(todo) > _REMEMBERED:
-            _screened.clear()
         entries, meaning = covered_entries()
         parties = [Party(name, PartyKind.ORGANIZATION) for name in todo]
         for name, hits in zip(todo, screen_many(parties, entries=entries, threshold=settings.name_threshold,
                                                 limit=3), strict=True):
-            _screened[name] = [NameMatch(name, hit, meaning[hit.entry_id]) for hit in hits]
-    for name in distinct:
-        found[name] = _screened[name]
-    return found
+            known[name] = [NameMatch(name, hit, meaning[hit.entry_id]) for hit in hits]
+        with _lock:
+            if len(_screened) + len(todo) > _REMEMBERED:
+                _screened.clear()
+            _screened.update((name, known[name]) for name in todo)
+    return {name: known[name] for name in distinct}
 
 
+_lock = threading.Lock()
 _screened: dict[str, list[NameMatch]] = {}  # a name's matches, for the process (the entries never change)
 _REMEMBERED = 200_000  # names kept before the memory is cleared (a server scans many uploads)

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from kizuna.core.errors import KizunaError
 from kizuna.supplychain import service
@@ -102,9 +103,10 @@ async def _scan(files: list[UploadFile], without_country: str, without_supplier:
         paths = [await stack.enter_async_context(saved_upload(f, f"upload-{n}")) for n, f in enumerate(files)]
         countries = [c.strip() for c in without_country.split(",") if c.strip()]
         suppliers = [s.strip() for s in without_supplier.split(";") if s.strip()]
-        return service.scan_files(paths, names=[Path(f.filename or p.name).name for f, p in zip(files, paths,
-                                                                                                strict=True)],
-                                  without_countries=countries, without_suppliers=suppliers)
+        names = [Path(f.filename or p.name).name for f, p in zip(files, paths, strict=True)]
+        # a large inventory takes seconds: scanned in a worker thread, not on the event loop
+        return await run_in_threadpool(service.scan_files, paths, names=names, without_countries=countries,
+                                       without_suppliers=suppliers)
 
 
 @router.post("/v1/supplychain/scan", tags=["supplychain"], response_model=ScanOut)
