@@ -173,3 +173,16 @@ def test_name_memory_is_bounded_and_never_loses_an_answer(monkeypatch: pytest.Mo
     assert [m.covered.vendor.name for m in found["Hikvision"]][:1] == ["Hikvision"]
     assert found["Axis Communications AB"] == [] and found["大华"][0].covered.vendor.name == "Dahua"
     assert len(vendors._screened) <= 2
+
+
+def test_csv_bill_of_materials_findings_concentration_and_supplier_scenario() -> None:
+    path = FIXTURES / "covered" / "router-bom.csv"
+    result = service.scan_files([path], without_suppliers=["Quectel Wireless Solutions Co."])
+    assert {(f.item.ref, f.vendor.name) for f in result.findings} == {("r-2", "Quectel"), ("r-7", "Quectel")}
+    assert result.findings[0].item.path == ["Edge router ER-8", "r-2"]  # the product that pulls it in
+    classes = {c.component_class: c for c in result.concentration}
+    assert round(classes["DRAM"].supplier_hhi) == 5000 and classes["DRAM"].single_points == []
+    assert classes["radio module"].single_points == ["one supplier: Quectel Wireless Solutions Co.", "one country: CN"]
+    [scenario] = result.scenarios
+    assert scenario.products == ["Access point AP-2", "Edge router ER-8"]
+    assert scenario.classes_without_supply == ["radio module"]

@@ -1,6 +1,7 @@
 """Device and network inventories and bills of materials (CSV or xlsx, through the shared table reader): one
-``Item`` per row. A row needs an ``id`` and one of ``vendor``, ``mac``, ``fcc_id``, ``cpe``, ``model``; the other
-columns (supplier, manufacturer, country, class, product, quantity, serial, firmware, location) are read when there."""
+``Item`` per row. A table needs an ``id`` column and one of ``vendor``, ``mac``, ``fcc_id``, ``cpe``, ``model``
+(or, for a bill of materials, ``supplier`` or ``manufacturer``); the other columns (country, class, product,
+quantity, serial, firmware, location) are read when there."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from kizuna.core.tables import read_table
 from kizuna.supplychain.identifiers import normalise_mac
 from kizuna.supplychain.model import Item
 
-SIGNAL_COLUMNS = ("vendor", "mac", "fcc_id", "cpe", "model")
+SIGNAL_COLUMNS = ("vendor", "mac", "fcc_id", "cpe", "model", "supplier", "manufacturer")  # a BOM names suppliers
 PARTY_COLUMNS = ("vendor", "manufacturer", "supplier")
 ALIASES = {"mac_address": "mac", "fcc id": "fcc_id", "fccid": "fcc_id", "country_of_origin": "country",
            "component_class": "class", "maker": "manufacturer"}

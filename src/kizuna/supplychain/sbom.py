@@ -30,7 +30,7 @@ from kizuna.supplychain.model import Item
 # Properties a BOM may carry a component's country of origin in (neither CycloneDX nor SPDX 2.3 has a field for
 # it: FACTS §4); CycloneDX 1.6 organisational entities have address.country, read too.
 COUNTRY_PROPERTIES = ("country_of_origin", "countryOfOrigin", "kizuna:country_of_origin", "cdx:device:country")
-CLASS_PROPERTIES = ("cdx:device:function", "kizuna:component_class")
+CLASS_PROPERTIES = ("cdx:device:function", "kizuna:component_class", "class")  # "class": an inventory column
 _SPDX2_FORWARD = {"DEPENDS_ON", "CONTAINS", "DESCRIBES", "HAS_PREREQUISITE", "STATIC_LINK", "DYNAMIC_LINK"}
 _SPDX2_BACKWARD = {"DEPENDENCY_OF", "CONTAINED_BY", "DESCRIBED_BY", "PREREQUISITE_FOR", "PACKAGE_OF"}
 _SPDX3_EDGES = {"contains", "dependsOn", "describes", "hasPrerequisite", "hasStaticLink", "hasDynamicLink",
