@@ -170,7 +170,7 @@ def timed(run: Callable[[], Any], cpu: dict[str, float] | None = None, key: str 
 
 
 @dataclass(slots=True)
-class BenchResult:
+class SupplyChainBench:
     rows: int
     components: int
     seconds: dict[str, float] = field(default_factory=dict)
@@ -182,11 +182,11 @@ class BenchResult:
 
 
 def run(folder: Path, rows: int = 100_000, components: int = 10_000, baseline_rows: int = 2_000,
-        precision_rows: int = 10_000, registry: bool = True) -> BenchResult:
+        precision_rows: int = 10_000, registry: bool = True) -> SupplyChainBench:
     """Every figure of the benchmark, files generated under ``folder``."""
     from cyclonedx.model.bom import Bom
 
-    result = BenchResult(rows, components, baseline_rows=baseline_rows)
+    result = SupplyChainBench(rows, components, baseline_rows=baseline_rows)
     inventory_file = inventory(folder / "inventory.csv", rows)
     sbom_file = sbom(folder / "sbom.cdx.json", components)
     cpu = result.cpu_seconds

@@ -80,7 +80,7 @@ def concentration(items: Iterable[Item]) -> list[ClassConcentration]:
 
 
 @dataclass(slots=True)
-class Scenario:
+class SupplyScenario:
     """What is lost when ``what`` (a country code or a supplier name) is unavailable."""
 
     what: str
@@ -94,7 +94,7 @@ class Scenario:
                 "classes_without_supply": self.classes_without_supply}
 
 
-def scenario(items: list[Item], *, country: str | None = None, supplier_name: str | None = None) -> Scenario:
+def scenario(items: list[Item], *, country: str | None = None, supplier_name: str | None = None) -> SupplyScenario:
     """The components supplied from ``country`` (or by ``supplier_name``), the top-level products that pull them
     in, and the classes left with no other supplier."""
     def lost(item: Item) -> bool:
@@ -106,5 +106,5 @@ def scenario(items: list[Item], *, country: str | None = None, supplier_name: st
     remaining = {component_class(i) for i in items if not lost(i) and (supplier(i) or i.country)}
     classes = sorted({component_class(i) for i in affected} - remaining)
     products = sorted({i.path[0] for i in affected if i.path})
-    return Scenario(country.upper() if country else (supplier_name or ""), [i.label() for i in affected],
+    return SupplyScenario(country.upper() if country else (supplier_name or ""), [i.label() for i in affected],
                     products, classes)

@@ -77,7 +77,7 @@ class VendorFile(RuleModel):
     former_notes: list[str]
 
 
-class Registry(RuleModel):
+class MacRegistry(RuleModel):
     registry: str
     file: str
     bits: int = Field(ge=24, le=36)
@@ -86,7 +86,7 @@ class Registry(RuleModel):
 class MacRules(RuleModel):
     local_bit: int
     group_bit: int
-    registries: list[Registry]
+    registries: list[MacRegistry]
 
 
 class FccGrantee(RuleModel):

@@ -13,7 +13,7 @@ from kizuna.supplychain import identifiers, rules
 from kizuna.supplychain.identifiers import Registrant
 from kizuna.supplychain.model import Item, Signal
 from kizuna.supplychain.rules import Vendor
-from kizuna.supplychain.vendors import NameMatch, screen_names
+from kizuna.supplychain.vendors import VendorNameMatch, screen_names
 
 
 @dataclass(slots=True)
@@ -63,7 +63,7 @@ def scan(items: Iterable[tuple[str, Item]]) -> list[ScanFinding]:
     return found
 
 
-def item_signals(item: Item, matches: dict[str, list[NameMatch]],
+def item_signals(item: Item, matches: dict[str, list[VendorNameMatch]],
                  registrants: dict[str, Registrant | None]) -> list[Signal]:
     """Every signal of one item: its parties' names screened, its MAC blocks, package URL, CPEs, FCC IDs, model."""
     signals: list[Signal] = []
@@ -89,7 +89,7 @@ def item_signals(item: Item, matches: dict[str, list[NameMatch]],
     return signals
 
 
-def _name_signal(kind: str, value: str, match: NameMatch, what: str) -> Signal:
+def _name_signal(kind: str, value: str, match: VendorNameMatch, what: str) -> Signal:
     covered = match.covered
     text = (f"{what} screens as {match.hit.matched_name!r} ({covered.relation} of {covered.vendor.name}, "
             f"score {match.hit.score:.2f}; {covered.evidence})")

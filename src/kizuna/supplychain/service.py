@@ -46,7 +46,7 @@ class ScanResult:
     findings: list[ScanFinding]
     reviews: list[ScanFinding]
     concentration: list[conc.ClassConcentration]
-    scenarios: list[conc.Scenario]
+    scenarios: list[conc.SupplyScenario]
     report: Report
     documents: list[sbom.Document] = field(default_factory=list)
 

@@ -76,7 +76,7 @@ def _entry(entry_id: str, names: list[str], country: str, source: str) -> Entry:
 
 
 @dataclass(frozen=True, slots=True)
-class NameMatch:
+class VendorNameMatch:
     """A vendor name that screened as a covered vendor or brand."""
 
     name: str
@@ -84,7 +84,7 @@ class NameMatch:
     covered: Covered
 
 
-def screen_names(names: Iterable[str]) -> dict[str, list[NameMatch]]:
+def screen_names(names: Iterable[str]) -> dict[str, list[VendorNameMatch]]:
     """Each distinct name's matches (best first), screened once each through ``kizuna.screening``."""
     settings = rules.signals()
     distinct = [n for n in dict.fromkeys(rules.spaced(n) for n in names) if len(n) >= settings.min_name_chars]
@@ -96,7 +96,7 @@ def screen_names(names: Iterable[str]) -> dict[str, list[NameMatch]]:
         parties = [Party(name, PartyKind.ORGANIZATION) for name in todo]
         for name, hits in zip(todo, screen_many(parties, entries=entries, threshold=settings.name_threshold,
                                                 limit=3), strict=True):
-            known[name] = [NameMatch(name, hit, meaning[hit.entry_id]) for hit in hits]
+            known[name] = [VendorNameMatch(name, hit, meaning[hit.entry_id]) for hit in hits]
         with _lock:
             if len(_screened) + len(todo) > _REMEMBERED:
                 _screened.clear()
@@ -105,5 +105,5 @@ def screen_names(names: Iterable[str]) -> dict[str, list[NameMatch]]:
 
 
 _lock = threading.Lock()
-_screened: dict[str, list[NameMatch]] = {}  # a name's matches, for the process (the entries never change)
+_screened: dict[str, list[VendorNameMatch]] = {}  # a name's matches, for the process (the entries never change)
 _REMEMBERED = 200_000  # names kept before the memory is cleared (a server scans many uploads)

@@ -8,10 +8,10 @@ from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from kizuna.core.errors import KizunaError
+from kizuna.core.schemas import Out
 from kizuna.supplychain import service
 from kizuna.web.templating import templates
 from kizuna.web.uploads import saved_upload
@@ -19,7 +19,7 @@ from kizuna.web.uploads import saved_upload
 router = APIRouter()
 
 
-class SignalOut(BaseModel):
+class VendorSignalOut(Out):
     kind: str
     value: str
     vendor: str
@@ -30,7 +30,7 @@ class SignalOut(BaseModel):
     score: float | None = None
 
 
-class RuleOut(BaseModel):
+class VendorRuleOut(Out):
     id: str
     title: str
     since: str
@@ -39,7 +39,7 @@ class RuleOut(BaseModel):
     url: str
 
 
-class FindingOut(BaseModel):
+class VendorFindingOut(Out):
     component: str
     name: str
     file: str
@@ -51,12 +51,12 @@ class FindingOut(BaseModel):
     text: str
     path: list[str]
     top_level: str
-    signals: list[SignalOut]
-    rules: list[RuleOut]
+    signals: list[VendorSignalOut]
+    rules: list[VendorRuleOut]
     scope: str | None = None
 
 
-class FileOut(BaseModel):
+class ScannedFileOut(Out):
     file: str
     format: str
     spec_version: str
@@ -64,7 +64,7 @@ class FileOut(BaseModel):
     items: int
 
 
-class ClassOut(BaseModel):
+class ClassConcentrationOut(Out):
     component_class: str
     components: int
     suppliers: dict[str, float]
@@ -75,19 +75,19 @@ class ClassOut(BaseModel):
     single_points_of_failure: list[str]
 
 
-class ScenarioOut(BaseModel):
+class SupplyScenarioOut(Out):
     unavailable: str
     components: list[str]
     products: list[str]
     classes_without_supply: list[str]
 
 
-class ScanOut(BaseModel):
-    files: list[FileOut]
-    findings: list[FindingOut]
-    reviews: list[FindingOut]
-    concentration: list[ClassOut]
-    scenarios: list[ScenarioOut]
+class SupplyChainScanOut(Out):
+    files: list[ScannedFileOut]
+    findings: list[VendorFindingOut]
+    reviews: list[VendorFindingOut]
+    concentration: list[ClassConcentrationOut]
+    scenarios: list[SupplyScenarioOut]
     rule_data_version: str
     outcome: str
 
@@ -109,7 +109,7 @@ async def _scan(files: list[UploadFile], without_country: str, without_supplier:
                                        without_suppliers=suppliers)
 
 
-@router.post("/v1/supplychain/scan", tags=["supplychain"], response_model=ScanOut)
+@router.post("/v1/supplychain/scan", tags=["supplychain"], response_model=SupplyChainScanOut)
 async def scan(files: list[UploadFile] = File(...), without_country: str = Form(""),
                without_supplier: str = Form("")) -> dict[str, Any]:
     """Scan SBOMs (CycloneDX, SPDX), hardware BOMs and device inventories for covered vendors: findings with the
