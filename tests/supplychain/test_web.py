@@ -32,7 +32,7 @@ def test_api_scan(client: TestClient) -> None:
     assert {f["component"] for f in data["findings"]} >= {"cam-001", "cam-002", "av", "wifi"}
     assert data["files"][0]["file"] == "devices.csv"
     assert data["scenarios"][0]["unavailable"] == "CN"
-    assert any(c["component_class"] == "power" and c["supplier_hhi"] == 5556 for c in data["concentration"])
+    assert any(c["class"] == "power" and c["supplier_hhi"] == 5556 for c in data["concentration"])
 
 
 def test_api_bad_upload_names_the_senders_file(client: TestClient) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from kizuna.core.errors import KizunaError
@@ -65,7 +66,7 @@ class ScannedFileOut(Out):
 
 
 class ClassConcentrationOut(Out):
-    component_class: str
+    component_class: str = Field(alias="class")  # "class" in the JSON, as `kizuna supplychain scan --json` prints
     components: int
     suppliers: dict[str, float]
     countries: dict[str, float]
@@ -92,12 +93,6 @@ class SupplyChainScanOut(Out):
     outcome: str
 
 
-def _out(result: service.ScanResult) -> dict[str, Any]:
-    data = result.to_dict()
-    data["concentration"] = [{**c, "component_class": c.pop("class")} for c in data["concentration"]]
-    return data
-
-
 async def _scan(files: list[UploadFile], without_country: str, without_supplier: str) -> service.ScanResult:
     async with contextlib.AsyncExitStack() as stack:
         paths = [await stack.enter_async_context(saved_upload(f, f"upload-{n}")) for n, f in enumerate(files)]
@@ -114,7 +109,7 @@ async def scan(files: list[UploadFile] = File(...), without_country: str = Form(
                without_supplier: str = Form("")) -> dict[str, Any]:
     """Scan SBOMs (CycloneDX, SPDX), hardware BOMs and device inventories for covered vendors: findings with the
     rule each falls under, review items, concentration and what-if scenarios (``kizuna supplychain scan --json``)."""
-    return _out(await _scan(files, without_country, without_supplier))
+    return (await _scan(files, without_country, without_supplier)).to_dict()
 
 
 @router.get("/supplychain", response_class=HTMLResponse, include_in_schema=False)
