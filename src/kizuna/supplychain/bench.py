@@ -226,8 +226,9 @@ def run(folder: Path, rows: int = 100_000, components: int = 10_000, baseline_ro
     if not registry:
         return result
     step = "registry check: every IEEE registrant outside the curated blocks, screened"
-    result.seconds[step], result.registry_matches = timed(registry_check, cpu, step)
-    result.counts["registrant names screened"] = _registrant_count()
+    outside = _outside_curated()
+    result.seconds[step], result.registry_matches = timed(lambda: registry_check(outside), cpu, step)
+    result.counts["registrant names screened"] = len(outside)
     result.counts["registrants that would be findings"] = sum(m["finding"] for m in result.registry_matches)
     result.counts["registrants that would be reviews"] = sum(not m["finding"] for m in result.registry_matches)
     return result
@@ -246,18 +247,14 @@ def _outside_curated() -> list[str]:
     return list(names)
 
 
-def _registrant_count() -> int:
-    return len(_outside_curated())
-
-
-def registry_check() -> list[dict[str, Any]]:
+def registry_check(names: list[str]) -> list[dict[str, Any]]:
     """The registrant names outside the curated covered blocks that screen as a covered vendor: the curated
     file's gaps (true) or the screener's false friends, listed for a person to judge."""
     from kizuna.supplychain.model import Signal
     from kizuna.supplychain.vendors import screen_names
 
     found = []
-    for name, matches in screen_names(_outside_curated()).items():
+    for name, matches in screen_names(names).items():
         if matches:
             best = matches[0]
             signal = Signal("mac", name, best.covered.vendor, best.covered.status, best.covered.confidence, "",
