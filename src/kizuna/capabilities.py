@@ -142,4 +142,9 @@ REGISTRY = Registry((
         Command("impact", "kizuna.cli.controls_impact:impact", parent="controls"),  # kizuna controls impact
     ), routers=("kizuna.web.controls_impact:router",),
         nav=(NavEntry("controls-impact", "Control impact", "/controls/impact"),)),
+    Capability("supplychain", commands=(
+        Command("supplychain", "kizuna.cli.supplychain:app", "Supply-chain vendor risk: SBOMs, hardware BOMs and "
+                "device inventories checked for covered vendors, with the rule each finding falls under."),
+        Command("supplychain", "kizuna.cli.supplychain:bench_supplychain", parent="bench"),
+    ), routers=("kizuna.web.supplychain:router",), nav=(NavEntry("supplychain", "Supply chain", "/supplychain"),)),
 ))
