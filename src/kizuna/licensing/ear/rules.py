@@ -156,8 +156,10 @@ class UsPersonRule(RuleModel):
     id: str
     paragraph: str
     end_uses: list[str]
+    scopes: dict[str, Scope]
     required: str
     not_stated: str
+    outside: str
 
 
 class EntityListRule(RuleModel):
@@ -188,6 +190,7 @@ class OtherLists(RuleModel):
     lists: list[str]
     required: str
     effects: dict[str, str]
+    licence: dict[str, bool]
     confidence: Confidence
 
 
@@ -203,6 +206,7 @@ class Exceptions(RuleModel):
     id: str
     paragraph: str
     conditions: dict[str, str]
+    barring: dict[str, str]
     named: str
     barred: str
     none: str
