@@ -51,3 +51,12 @@ def test_paragraph_scopes() -> None:
     assert ns2.applies_to("3B001.k") is False and ns2.applies_to("3B001.a") is None
     assert parse_scope("9A604", "9A604.c, .d, and .f") is not None
     assert parse_scope("3A001", "“Monolithic Microwave Integrated Circuit” (“MMIC”) amplifiers in 3A001.b.2") is None
+
+
+def test_a_scope_in_words_that_names_other_paragraphs_does_not_cover_this_one() -> None:
+    mt = next(r for r in requirements_for("3A002") if r.reason == "MT")
+    assert mt.applies_to("3A002.a") is False
+    assert mt.applies_to("3A002.h") is None  # named, with conditions in words: read them
+    mmic = next(r for r in requirements_for("3A001") if r.column == "NS1")
+    # "… and b.3 items …" names a paragraph in short: the words are read by a person, not guessed.
+    assert mmic.applies_to("3A001.b.2") is None and mmic.applies_to("3A001.a.1") is None

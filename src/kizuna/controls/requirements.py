@@ -76,9 +76,9 @@ class Requirement:
         if self.kind is not Kind.ROW:
             return None
         scope = parse_scope(self.eccn, self.scope)
-        if scope is None:
-            return None
         target = _paragraph(self.eccn, paragraph)
+        if scope is None:
+            return _named_elsewhere(self.eccn, self.scope, target)
         if scope.whole and not scope.exclude:
             return True
         if target is None:
@@ -208,6 +208,18 @@ def _paragraph(eccn: str, paragraph: str | None) -> str | None:
     if match is None or match.group(1).upper() != eccn or not match.group(2):
         return None
     return eccn + match.group(2).lower()
+
+
+def _named_elsewhere(eccn: str, scope: str, target: str | None) -> bool | None:
+    """For a scope in words ("3A002.h when the parameters in 3A101.a.2 …"): False when it names paragraphs of
+    ``eccn`` in full, only in full, and none of them is or contains ``target``; None otherwise (read the words)."""
+    if target is None:
+        return None
+    named = [eccn + m.group(1).lower() for m in re.finditer(rf"\b{eccn}((?:\.[A-Za-z0-9]+)+)", scope)]
+    relative = re.search(r"(?:^|[\s,(])\.?[a-z]\.\d|(?:^|[\s,(])\.[a-z]\b", scope)
+    if not named or relative:
+        return None
+    return None if any(_within(target, p) or _within(p, target) for p in named) else False
 
 
 def _within(paragraph: str, scope: str) -> bool:

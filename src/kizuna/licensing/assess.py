@@ -193,10 +193,11 @@ def _classify(result: Assessment, item_of: Any) -> Any:
 def _item_question(shipment: Shipment) -> Determination:
     texts = assessment_rules().texts
     described = shipment.description or shipment.item or "not stated"
-    citation = Citation("ear-item", "the item's classification", "15 CFR 734.3, 738.2 (classification)",
-                        "https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-738",
-                        Confidence.RECALLED)
-    return Determination("US", "ear-item", citation, "unknown", texts.item_unknown.format(item=described),
+    from kizuna.licensing.ear.rules import citation
+
+    cited = citation("ear-item", "ccl", "15 CFR 738.2 (classification against the CCL)",
+                     "the item's ECCN, or EAR99 for an item subject to the EAR on no entry of the CCL")
+    return Determination("US", "ear-item", cited, "unknown", texts.item_unknown.format(item=described),
                          question=texts.item_question.format(item=described))
 
 

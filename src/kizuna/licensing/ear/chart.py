@@ -8,7 +8,7 @@ from kizuna.controls.requirements import Kind, Requirement, requirements_for
 from kizuna.core.evidence import Evidence, EvidenceKind, Reason
 from kizuna.licensing.assessment import Determination
 from kizuna.licensing.ear.item import Item
-from kizuna.licensing.ear.rules import Special, chart, citation, footnotes, rules
+from kizuna.licensing.ear.rules import FootnoteRule, Special, chart, citation, footnotes, rules
 
 US = "US"
 
@@ -20,7 +20,7 @@ def chart_determinations(item: Item, destination: str) -> list[Determination]:
     row = chart().get(destination)
     found = [_requirement(r, item, destination) for r in requirements_for(item.eccn)]
     if row is not None:
-        found.extend(_footnote(n, destination) for n in row.footnotes)
+        found.extend(_footnote(n, item, destination) for n in row.footnotes)
     return found
 
 
@@ -89,12 +89,26 @@ def _det(req: Requirement, source: str, text: str, answer: bool | str, *, applie
                          evidence=(_row_evidence(req),))
 
 
-def _footnote(number: str, destination: str) -> Determination:
+def _footnote(number: str, item: Item, destination: str) -> Determination:
     texts = rules().chart
     note = footnotes().get(number, "")
+    rule = next((r for r in rules().footnote_rules if r.footnote == number), None)
+    if rule is not None and item.eccn in (*rule.eccns, *rule.partly):
+        return _footnote_rule(rule, item, destination, note)
     text = texts.footnote.format(number=number, destination=destination, text=note)
     cited = citation(f"{texts.id}-footnote-{number}", "chart", f"part 738 Supp. No. 1, footnote {number}", note)
     return Determination(US, f"{texts.id}-footnote-{number}", cited, False, text, applies=False)
+
+
+def _footnote_rule(rule: FootnoteRule, item: Item, destination: str, note: str) -> Determination:
+    cited = citation(rule.id, "chart", rule.paragraph, note)
+    values = {"destination": destination, "item": item.label, "eccn": item.eccn, "text": note}
+    if item.within(rule.except_):
+        return Determination(US, rule.id, cited, False, rule.partly_text.format(**values), applies=False)
+    if item.eccn in rule.eccns:
+        return Determination(US, rule.id, cited, True, rule.required.format(**values))
+    return Determination(US, rule.id, cited, "unknown", rule.partly_text.format(**values),
+                         question=rule.question.format(**values))
 
 
 def _row_evidence(req: Requirement) -> Evidence:

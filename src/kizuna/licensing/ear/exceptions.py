@@ -13,13 +13,14 @@ US = "US"
 
 def exception_determinations(item: Item, found: list[Determination]) -> list[Determination]:
     rule = rules().exceptions
-    ccl = [d for d in found if d.licence_required is True and ":" in d.rule]
-    if item.eccn is None or not ccl:
-        return []
-    barred = [rule.barring[d.rule] for d in found if d.licence_required is True and d.rule in rule.barring]
+    required = [d for d in found if d.licence_required is True]
+    barred = [rule.barring[d.rule] for d in required if d.rule in rule.barring]
     if barred:
         text = rule.barred.format(why="; ".join(dict.fromkeys(barred)))
         return [Determination(US, rule.id, citation(rule.id, "740", rule.paragraph, text), False, text)]
+    # The CCL's exception lines answer only CCL-based requirements (chart and special rows: ids with the row).
+    if item.eccn is None or not any(":" in d.rule for d in required):
+        return []
     lines: dict[str, str] = {}
     for req in requirements_for(item.eccn):
         if req.kind is Kind.ROW:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from pydantic import Field
+
 from kizuna.core.errors import InputError
 from kizuna.core.evidence import Citation, Confidence
 from kizuna.core.paths import bundled
@@ -44,6 +46,18 @@ class ChartTexts(RuleModel):
     no_data: str
     no_data_question: str
     no_table: str
+
+
+class FootnoteRule(RuleModel):
+    footnote: str
+    id: str
+    paragraph: str
+    eccns: list[str]
+    partly: list[str]
+    required: str
+    partly_text: str
+    question: str
+    except_: list[str] = Field(default=[], alias="except")
 
 
 class Scope(RuleModel):
@@ -219,6 +233,7 @@ class EarRules(RuleModel):
     no_list_items: list[str]
     identified: float
     chart: ChartTexts
+    footnote_rules: list[FootnoteRule]
     special: list[Special]
     special_texts: SpecialTexts
     embargoes: list[Embargo]
