@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -203,12 +204,20 @@ def _item_question(shipment: Shipment) -> Determination:
 
 def _optional(result: Assessment, module: str, name: str, default: Any, *args: Any) -> Any:
     """A rule module of another part of issue 15 by its published signature; not installed: noted, not guessed."""
-    try:
-        function = getattr(import_module(module), name)
-    except (ImportError, AttributeError):
+    function = _published(module, name)
+    if function is None:
         result.not_checked.append(assessment_rules().texts.not_checked.format(module=f"{module}.{name}"))
         return default
     return list(function(*args))
+
+
+@cache
+def _published(module: str, name: str) -> Any:
+    """The function, or None when its module is not installed (looked up once per process)."""
+    try:
+        return getattr(import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
 
 
 def _determination(d: Determination) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from kizuna.controls.requirements import Kind, Requirement, requirements_for
 from kizuna.core.evidence import Evidence, EvidenceKind, Reason
 from kizuna.licensing.assessment import Determination
 from kizuna.licensing.ear.item import Item
-from kizuna.licensing.ear.rules import FootnoteRule, Special, chart, citation, footnotes, rules
+from kizuna.licensing.ear.rules import FootnoteRule, Special, chart_row, citation, footnotes, rules
 
 US = "US"
 
@@ -17,7 +17,7 @@ def chart_determinations(item: Item, destination: str) -> list[Determination]:
     """One determination per License Requirements row of the item's ECCN (and the destination's chart notes)."""
     if item.eccn is None:
         return []
-    row = chart().get(destination)
+    row = chart_row(destination)
     found = [_requirement(r, item, destination) for r in requirements_for(item.eccn)]
     if row is not None:
         found.extend(_footnote(n, item, destination) for n in row.footnotes)
@@ -47,7 +47,7 @@ def _requirement(req: Requirement, item: Item, destination: str) -> Determinatio
 
 def _column(req: Requirement, destination: str, values: dict[str, object]) -> Determination:
     texts = rules().chart
-    row = chart().get(destination)
+    row = chart_row(destination)
     values = {**values, "column": req.column}
     if row is None:
         return _det(req, "chart", texts.no_row.format(**values), "unknown",

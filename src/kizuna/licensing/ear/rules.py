@@ -232,6 +232,7 @@ class EarRules(RuleModel):
     texts: dict[str, Text]
     no_list_items: list[str]
     identified: float
+    chart_rows_of: dict[str, str]
     chart: ChartTexts
     footnote_rules: list[FootnoteRule]
     special: list[Special]
@@ -313,6 +314,12 @@ def chart() -> dict[str, ChartRow]:
         rows[iso] = ChartRow(iso, record["country_chart_name"].strip(), frozenset(marks),
                              tuple(n for n in record["footnotes"].split(";") if n.strip()), record["row_text"].strip())
     return rows
+
+
+def chart_row(destination: str) -> ChartRow | None:
+    """The chart row that governs ``destination`` (its own, or the one ``chart_rows_of`` names)."""
+    rows = chart()
+    return rows.get(destination) or rows.get(rules().chart_rows_of.get(destination, ""))
 
 
 @cache
