@@ -85,7 +85,7 @@ def _print(result: object, show_all: bool) -> None:
     table = Table("licence", "rule", "citation", "why", show_lines=False, header_style="bold")
     for d in result.determinations:
         if d.applies or show_all:
-            answer = {True: "required", False: "no"}.get(d.licence_required, "unknown")  # type: ignore[call-overload]
+            answer = "unknown" if d.licence_required == "unknown" else "required" if d.licence_required else "no"
             table.add_row(answer if d.applies else f"({answer})", d.rule, d.citation.label(), d.reason)
     console.print(table)
     for party in result.to_dict()["parties"]:

@@ -40,6 +40,8 @@ class Texts(RuleModel):
     not_checked: str
     item_question: str
     item_unknown: str
+    not_installed: str
+    not_installed_question: str
     jurisdiction: str
 
 
@@ -124,7 +126,6 @@ class Assessment:
     def report(self) -> Report:
         """The printable determination record: the facts as given, every rule checked and why, the data versions."""
         from kizuna.core.report import Report, data_version
-
         from kizuna.licensing.ear import rule_files
 
         findings = [_finding(d) for d in self.determinations] + self.red_flags
@@ -166,8 +167,8 @@ def assess(shipment: Shipment, *, graph: Graph | None = None, denials: DenialSou
 def _apply_rules(result: Assessment, graph: Graph | None) -> None:
     shipment = result.shipment
     if shipment.exporter == "JP":
-        result.determinations.extend(_optional(result, "kizuna.licensing.japan", "assess_japan", [], shipment,
-                                               result.hits))
+        found = _optional(result, "kizuna.licensing.japan", "assess_japan", None, shipment, result.hits)
+        result.determinations.extend(found if found is not None else [_not_assessed(shipment.exporter)])
         return
     from kizuna.licensing.ear import assess_us, item_of
 
@@ -189,6 +190,15 @@ def _classify(result: Assessment, item_of: Any) -> Any:
     result.classification = classification
     result.determinations.append(classification.determination)
     return item_of(classification.paragraph) if classification.paragraph else item_of(None)
+
+
+def _not_assessed(jurisdiction: str) -> Determination:
+    """The jurisdiction's rules are not installed: "unknown", never "not required"."""
+    texts = assessment_rules().texts
+    cited = Citation(f"{jurisdiction.lower()}-rules", texts.not_installed, texts.not_installed, "",
+                     Confidence.RECALLED, "", "not installed")
+    return Determination(jurisdiction, f"{jurisdiction.lower()}-rules", cited, "unknown", texts.not_installed,
+                         question=texts.not_installed_question)
 
 
 def _item_question(shipment: Shipment) -> Determination:

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from kizuna.controls import parse
-from kizuna.core.errors import InputError
 from kizuna.core.entity import PartyKind
+from kizuna.core.errors import InputError
 from kizuna.core.party import Party
 from kizuna.licensing.assessment import Role, Shipment, ShipmentParty
 from kizuna.licensing.check import LicenceCheck, find_matches

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
-from kizuna.core.errors import KizunaError
+from kizuna.core.errors import InputError, KizunaError
 from kizuna.licensing.assess import Assessment, assess
 from kizuna.licensing.ear.rules import rules as ear_rules
 from kizuna.licensing.record import record_html
+from kizuna.licensing.schemas import AssessmentOut
 from kizuna.licensing.service import build_shipment
 from kizuna.web.templating import templates
 
@@ -42,7 +43,7 @@ class AssessIn(BaseModel):
     datacenter: bool | None = None
 
 
-@router.post("/v1/licensing/assess", tags=["licensing"])
+@router.post("/v1/licensing/assess", tags=["licensing"], response_model=AssessmentOut)
 def assess_api(request: AssessIn) -> dict[str, Any]:
     """Does this shipment need a licence, under which rule, and why: every rule checked, with its paragraph and
     the edition of its text; "unknown" with the questions to ask when a fact is missing."""
@@ -58,53 +59,53 @@ def _run(given: AssessIn) -> Assessment:
     return assess(shipment)
 
 
-def _form(exporter: str, to: str, item: str, description: str, end_user: str, end_user_country: str,
-          end_user_hq: str, consignee: str, consignee_country: str, end_use: str, end_uses: list[str], tpp: str,
-          die_area: str, pd: str) -> AssessIn:
-    parties = [PartyIn(role="end_user", name=end_user, country=end_user_country or None,
-                       headquarters=end_user_hq or None),
-               PartyIn(role="consignee", name=consignee, country=consignee_country or None)]
-    return AssessIn(exporter=exporter, destination=to, item=item or None, description=description or None,
-                    parties=[p for p in parties if p.name.strip()], end_use=end_use, end_uses=end_uses,
-                    tpp=_number(tpp, "tpp"), die_area_mm2=_number(die_area, "die_area"), pd=_number(pd, "pd"))
+FIELDS = ("to", "item", "description", "end_user", "end_user_country", "end_user_hq", "consignee",
+          "consignee_country", "end_use", "tpp", "die_area", "pd")
+
+
+def _values(request: Request) -> dict[str, Any]:
+    """The form's fields from the query string (the case is the query string: the record link repeats it)."""
+    query = request.query_params
+    return {"exporter": query.get("exporter", "US"), **{f: query.get(f, "").strip() for f in FIELDS},
+            "end_uses": query.getlist("end_uses")}
+
+
+def _form(values: dict[str, Any]) -> AssessIn:
+    parties = [PartyIn(role="end_user", name=values["end_user"], country=values["end_user_country"] or None,
+                       headquarters=values["end_user_hq"] or None),
+               PartyIn(role="consignee", name=values["consignee"], country=values["consignee_country"] or None,
+                       headquarters=None)]
+    return AssessIn(exporter=values["exporter"], destination=values["to"], item=values["item"] or None,
+                    description=values["description"] or None, parties=[p for p in parties if p.name],
+                    end_use=values["end_use"], end_uses=values["end_uses"], tpp=_number(values["tpp"], "tpp"),
+                    die_area_mm2=_number(values["die_area"], "die_area"), pd=_number(values["pd"], "pd"))
 
 
 def _number(text: str, field: str) -> float | None:
-    if not text.strip():
+    if not text:
         return None
     try:
         return float(text)
     except ValueError:
-        raise KizunaError(f"{field}: {text!r} is not a number") from None
+        raise InputError(f"{text!r} is not a number", field=field) from None
 
 
 @router.get("/licensing", response_class=HTMLResponse, include_in_schema=False)
-def page(request: Request, exporter: str = "US", to: str = "", item: str = "", description: str = "",
-         end_user: str = "", end_user_country: str = "", end_user_hq: str = "", consignee: str = "",
-         consignee_country: str = "", end_use: str = "", end_uses: list[str] = Query(default=[]),  # noqa: B008
-         tpp: str = "", die_area: str = "", pd: str = "") -> HTMLResponse:
-    values = {"exporter": exporter, "to": to, "item": item, "description": description, "end_user": end_user,
-              "end_user_country": end_user_country, "end_user_hq": end_user_hq, "consignee": consignee,
-              "consignee_country": consignee_country, "end_use": end_use, "end_uses": end_uses, "tpp": tpp,
-              "die_area": die_area, "pd": pd}
+def page(request: Request) -> HTMLResponse:
+    values = _values(request)
     context: dict[str, Any] = {"active": "licensing", "form": values, "choices": ear_rules().end_use.choices,
                                "result": None, "error": "", "query": request.url.query}
-    if to:
+    if values["to"]:
         try:
-            result = _run(_form(**values))
+            result = _run(_form(values))
             context.update(result=result, answer=result.to_dict())
-        except (KizunaError, ValueError) as exc:
+        except (KizunaError, ValidationError) as exc:
             context["error"] = str(exc)
     return templates.TemplateResponse(request, "licensing/page.html", context,
                                       status_code=400 if context["error"] else 200)
 
 
 @router.get("/licensing/record", response_class=HTMLResponse, include_in_schema=False)
-def record(request: Request, exporter: str = "US", to: str = "", item: str = "", description: str = "",
-           end_user: str = "", end_user_country: str = "", end_user_hq: str = "", consignee: str = "",
-           consignee_country: str = "", end_use: str = "", end_uses: list[str] = Query(default=[]),  # noqa: B008
-           tpp: str = "", die_area: str = "", pd: str = "") -> HTMLResponse:
+def record(request: Request) -> HTMLResponse:
     """The determination record of the form's case, to print or file."""
-    given = _form(exporter, to, item, description, end_user, end_user_country, end_user_hq, consignee,
-                  consignee_country, end_use, end_uses, tpp, die_area, pd)
-    return HTMLResponse(record_html(_run(given).report()))
+    return HTMLResponse(record_html(_run(_form(_values(request))).report()))

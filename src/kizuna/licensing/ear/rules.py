@@ -57,17 +57,17 @@ class FootnoteRule(RuleModel):
     required: str
     partly_text: str
     question: str
-    except_: list[str] = Field(default=[], alias="except")
+    except_: list[str] = Field(default_factory=list, alias="except")
 
 
 class Scope(RuleModel):
     """A destination scope: worldwide, or these countries and groups, minus the excepted ones."""
 
     worldwide: bool = False
-    countries: list[str] = []
-    groups: list[str] = []
-    except_groups: list[str] = []
-    except_countries: list[str] = []
+    countries: list[str] = Field(default_factory=list)
+    groups: list[str] = Field(default_factory=list)
+    except_groups: list[str] = Field(default_factory=list)
+    except_countries: list[str] = Field(default_factory=list)
 
     def covers(self, country: str) -> bool:
         inside = self.worldwide or country in self.countries or in_groups(country, self.groups)
@@ -122,8 +122,8 @@ class EndUseRule(Scope):
     paragraph: str
     end_use: str
     text: str
-    eccns: list[str] = []
-    categories: list[str] = []
+    eccns: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
     any_item: bool = False
     ccl_item: bool = False
 
