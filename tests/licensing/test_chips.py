@@ -16,9 +16,18 @@ from pathlib import Path
 import pytest
 
 from kizuna.core.errors import InputError
+from kizuna.core.party import Party
 from kizuna.core.paths import bundled
 from kizuna.core.tables import read_table
-from kizuna.licensing.chips import MacRate, classify, rules, total_processing_performance, unit_tpp
+from kizuna.licensing.assessment import Role, Shipment, ShipmentParty
+from kizuna.licensing.chips import (
+    MacRate,
+    classify,
+    classify_shipment,
+    rules,
+    total_processing_performance,
+    unit_tpp,
+)
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "licensing" / "chips_tpp.csv"
 # The tracker's label against the thresholds as printed: both shown, the thresholds decide.
@@ -159,3 +168,39 @@ def test_bad_figures_name_their_field(args: tuple[float, ...], field: str) -> No
     with pytest.raises(InputError) as caught:
         classify(*args)
     assert caught.value.field == field
+
+
+def _to_d5_headquartered(**facts: str) -> Shipment:
+    """A chip for a Singapore data centre of a company headquartered in China (Country Group D:5)."""
+    party = ShipmentParty(Role.END_USER, Party("Lion City Compute Pte Ltd", country="SG"), headquarters="CN")
+    return Shipment("US", "SG", item="chip", parties=(party,), tpp=15832, die_area_mm2=814, facts=facts)
+
+
+def test_a_3a090_chip_to_a_d5_headquartered_customer_is_classified_first() -> None:
+    """H100 SXM figures (TPP 15,832; 814 mm²; PD 19.45) for a D:5-headquartered customer: 3A090.a (a.1: TPP >= 4800).
+    The classifier decides the paragraph only, whoever the customer is; the licence under §742.6(a)(6) and §744.23
+    is the EAR rules' (licensing-ear), so the classification itself requires nothing."""
+    result = classify_shipment(_to_d5_headquartered(datacenter="yes"))
+    assert (result.paragraph, result.met) == ("3A090.a", "3A090.a.1")
+    assert result.determination.licence_required is False and result.determination.applies
+
+
+def test_a_server_with_3a090_chips_is_4a090() -> None:
+    """The same chips built into a server (fact computer = yes): 4A090.a ("containing integrated circuits, any of
+    which meets or exceeds the limits in 3A090.a")."""
+    assert classify_shipment(_to_d5_headquartered(datacenter="yes", computer="yes")).paragraph == "4A090.a"
+
+
+def test_an_h20_for_a_d5_headquartered_customer_is_not_3a090() -> None:
+    """H20 SXM figures (TPP 2,368; 814 mm²) for the same customer: not 3A090 by the thresholds (see the H20 test);
+    the answer carries the numbers so the EAR end-use rules can be looked at next."""
+    shipment = Shipment("US", "SG", item="chip", tpp=2368, die_area_mm2=814, facts={"datacenter": "yes"},
+                        parties=_to_d5_headquartered().parties)
+    result = classify_shipment(shipment)
+    assert result.paragraph is None and "TPP 2368, PD 2.91" in result.determination.reason
+
+
+def test_a_fact_that_is_not_yes_or_no_is_refused() -> None:
+    with pytest.raises(InputError) as caught:
+        classify_shipment(_to_d5_headquartered(datacenter="maybe"))
+    assert caught.value.field == "datacenter"

@@ -17,7 +17,8 @@ from functools import cache
 from kizuna.core.errors import InputError
 from kizuna.core.evidence import Citation, Evidence, EvidenceKind, Reason
 from kizuna.core.rules import RuleModel, bundled_rules
-from kizuna.licensing.assessment import Answer, Determination
+from kizuna.core.tables import yes_no
+from kizuna.licensing.assessment import Answer, Determination, Shipment
 
 RULE_FILE = "licensing/chips.yaml"
 
@@ -74,6 +75,11 @@ class Texts(RuleModel):
     datacenter_question: str
 
 
+class Facts(RuleModel):
+    datacenter: str
+    computer: str
+
+
 class ChipRules(RuleModel):
     """``data/licensing/chips.yaml``."""
 
@@ -81,6 +87,7 @@ class ChipRules(RuleModel):
     source: str
     url: str
     text_file: str
+    facts: Facts
     tpp: TppRule
     pd: PdRule
     paragraphs: list[Paragraph]
@@ -129,8 +136,10 @@ class Comparison:
     holds: bool | None  # None when the value is not known
 
     def text(self) -> str:
-        value = "?" if self.value is None else f"{self.value:g}"
-        return f"{self.quantity} {value} {self.op} {self.threshold:g}"
+        """``3A090.a.2: PD 2.91 >= 5.92 — not met``."""
+        value = "?" if self.value is None else f"{self.value:.2f}" if self.quantity == "PD" else f"{self.value:g}"
+        verdict = {True: "met", False: "not met", None: "not known"}[self.holds]
+        return f"{self.paragraph}: {self.quantity} {value} {self.op} {self.threshold:g} — {verdict}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +195,15 @@ def classify(tpp: float | None, die_area_mm2: float | None = None, pd: float | N
                                                           "3A090.a and 3A090.b"),
                                    False, rules().texts.not_met.format(**values), tuple(comparisons), applies=False)
     return ChipClassification(None, determination, tpp, pd, die_area_mm2, None, tuple(comparisons))
+
+
+def classify_shipment(shipment: Shipment) -> ChipClassification:
+    """``classify`` with a shipment's figures and its stated facts ``datacenter`` and ``computer`` (yes/no)."""
+    names = rules().facts
+    datacenter, computer = (yes_no(shipment.facts.get(name, ""), path="facts", line=None, field=name)
+                            for name in (names.datacenter, names.computer))
+    return classify(shipment.tpp, shipment.die_area_mm2, shipment.pd, datacenter=datacenter,
+                    computer=bool(computer))
 
 
 def _met(paragraph: Paragraph, tpp: float, pd: float | None, area: float | None,
