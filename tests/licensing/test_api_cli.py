@@ -70,3 +70,29 @@ def test_cli_json_and_record(kizuna_home: Path, tmp_path: Path) -> None:
 def test_cli_bad_destination_is_a_clear_error(kizuna_home: Path) -> None:
     out = kizuna("licence", "assess", "--item", "EAR99", "--to", "Germany", home=kizuna_home, check=False)
     assert out.returncode != 0 and "alpha-2" in out.stderr and "Traceback" not in out.stderr
+
+
+class _Denials:
+    """A DenialSource holding one allied denial of 3A090.a to Sugon."""
+
+    def active_denials(self, today: object) -> list[object]:
+        from kizuna.controls import parse
+        from kizuna.core.entity import PartyKind
+        from kizuna.core.party import Party
+        from kizuna.licensing import Denial
+
+        return [Denial("denial--1", Party("Sugon", PartyKind.ORGANIZATION, country="CN"), (parse("3A090.a"),),
+                       "2026-05-01", "identity--jp", "METI", True, own=False)]
+
+
+def test_an_essentially_identical_allied_denial_is_in_the_answer(kizuna_home: Path) -> None:
+    from kizuna.licensing.assess import assess
+    from kizuna.licensing.service import build_shipment
+
+    shipment = build_shipment("US", "CN", item="3A090.a", parties=[("end_user", "Sugon", "CN", "CN")],
+                              end_uses=["none"])
+    answer = assess(shipment, denials=_Denials()).to_dict()  # type: ignore[arg-type]
+    (match,) = answer["allied_denials"]
+    assert match["relation"] == "same" and match["originator"] == "METI"
+    assert not any("exchange node" in n for n in answer["not_checked"])
+    assert any("exchange node" in n for n in assess(shipment).not_checked)

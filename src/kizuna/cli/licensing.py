@@ -40,6 +40,8 @@ def assess(
                                                     help="Chip: designed or marketed for datacenters.")] = None,
     ownership: Annotated[str | None, typer.Option(help="A stored ownership graph (name) for the affiliates "
                                                   "rule.")] = None,
+    node: Annotated[bool, typer.Option("--node", help="Check the allies' denials held by this machine's exchange "
+                                       "node (kizuna exchange init).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list the rules that did not apply.")] = False,
     record: Annotated[Path | None, typer.Option(help="Write the determination record: .html, .pdf, .json, .csv "
@@ -60,7 +62,13 @@ def assess(
         from kizuna.ownership.service import open_stored
 
         graph = open_stored(ownership)
-    result = run(shipment, graph=graph)
+    denials = None
+    if node:
+        from kizuna.exchange.licensing import NodeDenials
+        from kizuna.exchange.node import Node
+
+        denials = NodeDenials(Node.open())
+    result = run(shipment, graph=graph, denials=denials)
     if record is not None:
         from kizuna.licensing.record import write_record
 

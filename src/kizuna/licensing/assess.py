@@ -42,6 +42,7 @@ class Texts(RuleModel):
     item_unknown: str
     not_installed: str
     not_installed_question: str
+    no_denial_source: str
     jurisdiction: str
 
 
@@ -161,6 +162,8 @@ def assess(shipment: Shipment, *, graph: Graph | None = None, denials: DenialSou
     _apply_rules(result, graph)
     result.red_flags = _optional(result, "kizuna.licensing.redflags", "red_flags", [], shipment, hits)
     result.allied_denials = _optional(result, "kizuna.licensing.allies", "allied_denials", [], shipment, denials)
+    if denials is None:
+        result.not_checked.append(rules.texts.no_denial_source)
     return result
 
 
