@@ -99,6 +99,10 @@ def _print(result: object, show_all: bool) -> None:
     for party in result.to_dict()["parties"]:
         hits = ", ".join(f"{h['list']} {h['name']} {h['score']:.2f}" for h in party["hits"][:3]) or "no hits"
         console.print(f"screened {party['role']} {party['name']}: {hits}")
+    for flag in result.red_flags:
+        console.print(f"red flag ({flag.rule}): {flag.text}")
+    for match in result.to_dict()["allied_denials"]:
+        console.print(f"allied denial: {match}")
     recommendation = result.recommendation()
     console.print(f"[bold]{recommendation['answer']}[/]: {recommendation['text']}")
     for question in recommendation["questions"]:
