@@ -17,7 +17,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from kizuna.core.errors import InputError
-from kizuna.core.evidence import Citation, Confidence, Finding, Outcome
+from kizuna.core.evidence import Citation, Confidence, Evidence, EvidenceKind, Finding, Outcome
 from kizuna.core.paths import bundled
 from kizuna.core.rules import RuleModel, bundled_rules
 from kizuna.licensing.assessment import Answer, Determination, Shipment, ShipmentParty
@@ -40,6 +40,7 @@ class Texts(RuleModel):
     not_checked: str
     item_question: str
     item_unknown: str
+    candidates: str
     not_installed: str
     not_installed_question: str
     no_denial_source: str
@@ -211,8 +212,25 @@ def _item_question(shipment: Shipment) -> Determination:
 
     cited = citation("ear-item", "ccl", "15 CFR 738.2 (classification against the CCL)",
                      "the item's ECCN, or EAR99 for an item subject to the EAR on no entry of the CCL")
-    return Determination("US", "ear-item", cited, "unknown", texts.item_unknown.format(item=described),
-                         question=texts.item_question.format(item=described))
+    candidates = _candidates(shipment.description)
+    shown = texts.candidates.format(found="; ".join(f"{c.reference} ({c.text[:80]})" for c in candidates[:5]))
+    reason = texts.item_unknown.format(item=described) + (f" {shown}" if candidates else "")
+    evidence = tuple(Evidence(EvidenceKind.CONTROL_MATCH, f"candidate {c.reference}", data=c.to_dict())
+                     for c in candidates)
+    return Determination("US", "ear-item", cited, "unknown", reason,
+                         question=texts.item_question.format(item=described), evidence=evidence)
+
+
+def _candidates(description: str | None) -> list[Any]:
+    """CCL paragraphs whose text holds every word of the description (``kizuna.controls.ccl``, where installed):
+    shown to the exporter, never chosen."""
+    bundled_ccl = _published("kizuna.controls.ccl", "bundled_ccl")
+    if not description or bundled_ccl is None:
+        return []
+    try:
+        return list(bundled_ccl().search(description, limit=10))
+    except InputError:
+        return []
 
 
 def _optional(result: Assessment, module: str, name: str, default: Any, *args: Any) -> Any:

@@ -30,5 +30,5 @@ def assess_us(shipment: Shipment, item: Item, hits: Hits, graph: Graph | None = 
     found = [*chart_determinations(item, shipment.destination), *embargo_determinations(shipment, item),
              *end_use_determinations(shipment, item), *party_determinations(shipment, item, hits, graph, as_of),
              fdp_determination(shipment)]
-    found.extend(exception_determinations(item, found))
+    found.extend(exception_determinations(shipment, item, found))
     return found

@@ -226,6 +226,20 @@ class Exceptions(RuleModel):
     none: str
 
 
+class NacAca(RuleModel):
+    id: str
+    paragraph: str
+    eccns: list[str]
+    nac_countries: list[str]
+    nac_groups: list[str]
+    aca_groups: list[str]
+    restricted_prefixes: list[str]
+    restriction_exempt: list[str]
+    nac: str
+    aca: str
+    restricted: str
+
+
 class EarRules(RuleModel):
     """``data/licensing/ear/rules.yaml``."""
 
@@ -250,6 +264,7 @@ class EarRules(RuleModel):
     other_lists: OtherLists
     fdp: Fdp
     exceptions: Exceptions
+    nac_aca: NacAca
 
 
 @cache
