@@ -33,8 +33,8 @@ def _graph(edges: list[list[Any]]) -> Graph:
 def run(case: dict[str, Any]) -> Assessment:
     given = dict(case["shipment"])
     parties = [tuple(p) for p in given.pop("parties", [])]
-    destination = given.pop("to")
-    shipment = build_shipment("US", destination, parties=parties, **given)
+    destination, exporter = given.pop("to"), given.pop("from", "US")
+    shipment = build_shipment(exporter, destination, parties=parties, **given)
     graph = _graph(case["graph"]) if "graph" in case else None
     day = date.fromisoformat(case["as_of"]) if "as_of" in case else None
     return assess(shipment, graph=graph, as_of=day)

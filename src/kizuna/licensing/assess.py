@@ -171,8 +171,12 @@ def assess(shipment: Shipment, *, graph: Graph | None = None, denials: DenialSou
 def _apply_rules(result: Assessment, graph: Graph | None) -> None:
     shipment = result.shipment
     if shipment.exporter == "JP":
+        from kizuna.licensing.ear import fdp_determination
+
         found = _optional(result, "kizuna.licensing.japan", "assess_japan", None, shipment, result.hits)
         result.determinations.extend(found if found is not None else [_not_assessed(shipment.exporter)])
+        # A Japanese-made item can still be subject to the EAR through a foreign-direct product rule.
+        result.determinations.append(fdp_determination(shipment, result.hits))
         return
     from kizuna.licensing.ear import assess_us, item_of
 

@@ -20,7 +20,7 @@ from kizuna.licensing.ear.rules import rule_files
 if TYPE_CHECKING:
     from kizuna.ownership.model import Graph
 
-__all__ = ["Item", "assess_us", "item_of", "rule_files"]
+__all__ = ["Item", "assess_us", "fdp_determination", "item_of", "rule_files"]
 
 
 def assess_us(shipment: Shipment, item: Item, hits: Hits, graph: Graph | None = None,
@@ -29,6 +29,6 @@ def assess_us(shipment: Shipment, item: Item, hits: Hits, graph: Graph | None = 
     check_end_uses(shipment)
     found = [*chart_determinations(item, shipment.destination), *embargo_determinations(shipment, item),
              *end_use_determinations(shipment, item), *party_determinations(shipment, item, hits, graph, as_of),
-             fdp_determination(shipment)]
+             fdp_determination(shipment, hits)]
     found.extend(exception_determinations(shipment, item, found))
     return found

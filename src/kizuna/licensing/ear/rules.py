@@ -212,7 +212,11 @@ class Fdp(RuleModel):
     id: str
     paragraph: str
     us_origin: str
-    foreign: str
+    trigger_lists: list[str]
+    trigger_countries: list[str]
+    trigger_groups: list[str]
+    triggered: str
+    no_trigger: str
     question: str
 
 
