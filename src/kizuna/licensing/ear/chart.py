@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kizuna.controls.requirements import Kind, Requirement, requirements_for
 from kizuna.core.evidence import Evidence, EvidenceKind, Reason
-from kizuna.licensing.assessment import Determination
+from kizuna.licensing.assessment import Answer, Determination
 from kizuna.licensing.ear.item import Item
 from kizuna.licensing.ear.rules import FootnoteRule, Special, chart_row, citation, footnotes, rules
 
@@ -79,13 +79,13 @@ def _special_det(req: Requirement, scope: Special, text: str, inside: bool) -> D
                          evidence=(_row_evidence(req),))
 
 
-def _det(req: Requirement, source: str, text: str, answer: bool | str, *, applies: bool = True,
+def _det(req: Requirement, source: str, text: str, answer: Answer, *, applies: bool = True,
          question: str | None = None) -> Determination:
     texts = rules().chart
     rule_id = f"{texts.id}:{req.eccn}-{req.row}"
     paragraph = f"{req.eccn} License Requirements ({req.reason or 'no table'}); {texts.paragraph}"
     cited = citation(rule_id, source, paragraph, req.special or req.column or req.note or req.reason)
-    return Determination(US, rule_id, cited, answer, text, applies=applies, question=question,  # type: ignore[arg-type]
+    return Determination(US, rule_id, cited, answer, text, applies=applies, question=question,
                          evidence=(_row_evidence(req),))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kizuna.licensing.assessment import Determination, Shipment
 from kizuna.licensing.ear.item import Item
-from kizuna.licensing.ear.rules import citation, rules
+from kizuna.licensing.ear.rules import Embargo, citation, rules
 
 US = "US"
 
@@ -20,7 +20,7 @@ def embargo_determinations(shipment: Shipment, item: Item) -> list[Determination
                           applies=False)]
 
 
-def _embargo(embargo, item: Item) -> Determination:  # type: ignore[no-untyped-def]
+def _embargo(embargo: Embargo, item: Item) -> Determination:
     cited = citation(embargo.id, "746", embargo.paragraph, embargo.text)
     if item.eccn is not None:
         return Determination(US, embargo.id, cited, True, embargo.text)

@@ -10,7 +10,7 @@ from functools import cache
 
 from kizuna.core.errors import InputError
 from kizuna.core.evidence import Confidence
-from kizuna.licensing.assessment import Answer, Determination, Role, Shipment
+from kizuna.licensing.assessment import Determination, Role, Shipment
 from kizuna.licensing.ear.item import Item
 from kizuna.licensing.ear.rules import EndUseRule, citation, in_groups, rules
 
@@ -150,8 +150,7 @@ def _744_21(shipment: Shipment, item: Item) -> Determination:
     if military and listed:
         return Determination(US, rule.id, cited, True, rule.required.format(**values))
     question = rule.supp2_question.format(**values) if listed is None else _question("military")
-    answer: Answer = "unknown"
-    return Determination(US, rule.id, cited, answer, cue or rule.not_stated.format(**values), question=question)
+    return Determination(US, rule.id, cited, "unknown", cue or rule.not_stated.format(**values), question=question)
 
 
 def _744_6(shipment: Shipment) -> Determination:
