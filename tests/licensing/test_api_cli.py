@@ -96,3 +96,12 @@ def test_an_essentially_identical_allied_denial_is_in_the_answer(kizuna_home: Pa
     assert match["relation"] == "same" and match["originator"] == "METI"
     assert not any("exchange node" in n for n in answer["not_checked"])
     assert any("exchange node" in n for n in assess(shipment).not_checked)
+
+
+def test_red_flags_from_stated_facts_join_the_answer(client: TestClient) -> None:
+    body = {"destination": "AE", "item": "EAR99", "end_uses": ["none"], "facts": {"cash_payment": "yes"},
+            "parties": [{"name": "Dubai Example Trading FZE", "country": "AE"}]}
+    answer = client.post("/v1/licensing/assess", json=body).json()
+    assert answer["licence_required"] is False
+    assert [f["rule"] for f in answer["red_flags"]] == ["BISWEB-05"]
+    assert "1 red flag" in answer["recommendation"]["text"]

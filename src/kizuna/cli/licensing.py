@@ -11,8 +11,6 @@ from rich.table import Table
 
 from kizuna.cli.output import console, print_json
 
-Repeat = Annotated[list[str] | None, typer.Option()]
-
 
 def assess(
     to: Annotated[str, typer.Option("--to", help="Destination country (ISO alpha-2).")],
@@ -38,6 +36,9 @@ def assess(
     pd: Annotated[float | None, typer.Option(help="Chip: performance density (instead of the die area).")] = None,
     datacenter: Annotated[bool | None, typer.Option("--datacenter/--not-datacenter",
                                                     help="Chip: designed or marketed for datacenters.")] = None,
+    fact: Annotated[list[str] | None, typer.Option(
+        help="A stated fact as NAME=VALUE for the red flags (cash_payment=yes, end_use_withheld=yes, …); "
+        "repeatable.")] = None,
     ownership: Annotated[str | None, typer.Option(help="A stored ownership graph (name) for the affiliates "
                                                   "rule.")] = None,
     node: Annotated[bool, typer.Option("--node", help="Check the allies' denials held by this machine's exchange "
@@ -54,7 +55,9 @@ def assess(
     parties = [("end_user", end_user or "", end_user_country, end_user_hq),
                ("consignee", consignee or "", consignee_country, None),
                *(("intermediate", *_name_at(text), None) for text in intermediate or [])]
-    facts = {} if datacenter is None else {"datacenter": "yes" if datacenter else "no"}
+    facts = dict(_fact(text) for text in fact or [])
+    if datacenter is not None:
+        facts["datacenter"] = "yes" if datacenter else "no"
     shipment = build_shipment(exporter, to, item=item, description=description, parties=parties, end_use=end_use,
                               end_uses=regulated, tpp=tpp, die_area_mm2=die_area, pd=pd, facts=facts)
     graph = None
@@ -79,6 +82,15 @@ def assess(
     _print(result, show_all)
     if record is not None:
         console.print(f"determination record written to {record}")
+
+
+def _fact(text: str) -> tuple[str, str]:
+    from kizuna.core.errors import InputError
+
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise InputError(f"{text!r} is not NAME=VALUE", field="--fact")
+    return name.strip(), value.strip()
 
 
 def _name_at(text: str) -> tuple[str, str | None]:

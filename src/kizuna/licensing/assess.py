@@ -44,6 +44,7 @@ class Texts(RuleModel):
     not_installed: str
     not_installed_question: str
     no_denial_source: str
+    red_flags: str
     jurisdiction: str
 
 
@@ -99,8 +100,9 @@ class Assessment:
             return {"answer": "cannot tell", "text": texts.unknown.format(questions="; ".join(questions)),
                     "reasons": [d.reason for d in self.determinations if d.licence_required == "unknown"],
                     "questions": questions}
-        return {"answer": "licence not required", "reasons": [],
-                "text": texts.not_required.format(n=len(self.determinations)), "questions": []}
+        flags = texts.red_flags.format(n=len(self.red_flags)) if self.red_flags else ""
+        return {"answer": "licence not required", "reasons": [f.text for f in self.red_flags],
+                "text": texts.not_required.format(n=len(self.determinations)) + flags, "questions": []}
 
     def editions(self) -> list[dict[str, str]]:
         """Each text the answer used, with its edition."""
@@ -128,12 +130,11 @@ class Assessment:
     def report(self) -> Report:
         """The printable determination record: the facts as given, every rule checked and why, the data versions."""
         from kizuna.core.report import Report, data_version
-        from kizuna.licensing.ear import rule_files
 
         findings = [_finding(d) for d in self.determinations] + self.red_flags
         end_user = next((p.party for p in self.shipment.parties if p.role.value == "end_user"), None)
         recommendation = self.recommendation()
-        version = data_version([bundled(f) for f in [*rule_files(), RULE_FILE]])
+        version = data_version(p for p in bundled("licensing").rglob("*") if p.is_file())
         sources = [Citation(f"list-{code}", f"{code} as of {day}", code, "", Confidence.VERIFIED, "", day)
                    for code, day in self.lists.items()]
         return Report("Licence determination record", end_user.ref() if end_user else "shipment", self.as_of,

@@ -41,6 +41,8 @@ class AssessIn(BaseModel):
     die_area_mm2: float | None = None
     pd: float | None = None
     datacenter: bool | None = None
+    facts: dict[str, str] = Field(default_factory=dict, max_length=50,
+                                  description="Stated facts for the red flags, e.g. {\"cash_payment\": \"yes\"}")
 
 
 @router.post("/v1/licensing/assess", tags=["licensing"], response_model=AssessmentOut)
@@ -51,7 +53,9 @@ def assess_api(request: AssessIn) -> dict[str, Any]:
 
 
 def _run(given: AssessIn) -> Assessment:
-    facts = {} if given.datacenter is None else {"datacenter": "yes" if given.datacenter else "no"}
+    facts = dict(given.facts)
+    if given.datacenter is not None:
+        facts["datacenter"] = "yes" if given.datacenter else "no"
     shipment = build_shipment(given.exporter, given.destination, item=given.item, description=given.description,
                               parties=[(p.role, p.name, p.country, p.headquarters) for p in given.parties],
                               end_use=given.end_use, end_uses=given.end_uses, tpp=given.tpp,

@@ -15,12 +15,11 @@ from kizuna.licensing.ear.exceptions import exception_determinations
 from kizuna.licensing.ear.fdp import fdp_determination
 from kizuna.licensing.ear.item import Item, item_of
 from kizuna.licensing.ear.parties import Hits, party_determinations
-from kizuna.licensing.ear.rules import rule_files
 
 if TYPE_CHECKING:
     from kizuna.ownership.model import Graph
 
-__all__ = ["Item", "assess_us", "fdp_determination", "item_of", "rule_files"]
+__all__ = ["Item", "assess_us", "fdp_determination", "item_of"]
 
 
 def assess_us(shipment: Shipment, item: Item, hits: Hits, graph: Graph | None = None,

@@ -346,9 +346,3 @@ def footnotes() -> dict[str, str]:
     table = read_table(bundled(FOOTNOTES_FILE))
     table.require("footnote", "text")
     return {record["footnote"].strip(): record["text"].strip() for _line, record in table.records()}
-
-
-def rule_files() -> list[str]:
-    """The bundled files the US rules read, for the record's data version."""
-    return [RULE_FILE, GROUPS_FILE, CHART_FILE, FOOTNOTES_FILE, "licensing/ear/eccn_license_requirements.csv",
-            "licensing/ear/licence_requirements.yaml"]
