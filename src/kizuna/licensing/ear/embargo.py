@@ -29,6 +29,5 @@ def _embargo(embargo: Embargo, item: Item) -> Determination:
                              question=None if embargo.ear99 is True else embargo.ear99_question or None)
     if embargo.ear99 == "unknown":
         return Determination(US, embargo.id, cited, "unknown", embargo.ear99_text, question=embargo.ear99_question)
-    return Determination(US, embargo.id, cited, True, embargo.text +
-                         (f" ({embargo.ear99_exempt_note}: say so if the item is one)" if embargo.ear99_exempt_note
-                          else ""))
+    exempt = rules().embargo_texts.ear99_exempt.format(note=embargo.ear99_exempt_note)
+    return Determination(US, embargo.id, cited, True, embargo.text + (exempt if embargo.ear99_exempt_note else ""))

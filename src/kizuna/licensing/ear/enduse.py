@@ -74,7 +74,7 @@ def _744_23(rule: EndUseRule, shipment: Shipment, item: Item) -> Determination:
         return Determination(US, rule.id, cited, False, texts.not_stated.format(**values), False)
     if known and in_scope:
         return Determination(US, rule.id, cited, True, texts.required.format(**values))
-    reason = cue or f"{rule.text}: no end use is stated."
+    reason = cue or texts.no_end_use.format(**values)
     return Determination(US, rule.id, cited, "unknown", reason, question=_question(rule.end_use))
 
 
@@ -97,8 +97,7 @@ def _744_23_a_3(shipment: Shipment, item: Item) -> Determination:
     destination = shipment.destination
     values = {"item": item.label, "destination": destination}
     if not item.within(rule.eccns):
-        text = f"{item.label} is not an item of § 744.23(a)(3)(i)."
-        return Determination(US, rule.id, cited, "unknown" if not item.known else False, text, applies=False)
+        return Determination(US, rule.id, cited, False, rule.out_of_scope_item.format(**values), applies=False)
     if in_groups(destination, rule.outside_groups) and not in_groups(destination, rule.unless_groups):
         return Determination(US, rule.id, cited, False, rule.inside.format(**values), applies=False)
     parties = [p for p in shipment.parties if p.role in _FOR_ENTITY]

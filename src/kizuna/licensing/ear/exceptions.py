@@ -32,9 +32,9 @@ def _nac_aca(shipment: Shipment, item: Item, required: list[Determination]) -> l
     destination = shipment.destination
     headquarters = [p.headquarters for p in shipment.parties if p.headquarters]
     if destination in rule.nac_countries or in_groups(destination, rule.nac_groups):
-        why = f"to {destination}"
+        why = rule.why_destination.format(destination=destination)
     elif any(h in rule.nac_countries or in_groups(h, rule.nac_groups) for h in headquarters):
-        why = f"for an entity headquartered in {', '.join(headquarters)}"
+        why = rule.why_headquarters.format(headquarters=", ".join(headquarters))
     elif in_groups(destination, rule.aca_groups):
         return [Determination(US, rule.id, cited, True, rule.aca.format(destination=destination))]
     else:

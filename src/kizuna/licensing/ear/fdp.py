@@ -19,9 +19,9 @@ def fdp_determination(shipment: Shipment, hits: Hits) -> Determination:
     listed = [p.party.name for p, h in hits if h.list_code in rule.trigger_lists and h.score >= rules().identified]
     destination = shipment.destination
     if listed:
-        trigger = f"{listed[0]} is on the Entity List"
+        trigger = rule.trigger_listed.format(party=listed[0])
     elif destination in rule.trigger_countries or in_groups(destination, rule.trigger_groups):
-        trigger = f"the destination is {destination}"
+        trigger = rule.trigger_destination.format(destination=destination)
     else:
         return Determination(US, rule.id, cited, False, rule.no_trigger.format(exporter=shipment.exporter),
                              applies=False)

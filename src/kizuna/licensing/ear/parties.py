@@ -60,7 +60,7 @@ def _entity_list(shipment: Shipment, hits: Hits) -> list[Determination]:
         values = {"party": party.party.name, "role": party.role.value, "listed": hit.name,
                   "score": f"{hit.score:.2f}", "identified": rules().identified, "source": hit.source_url,
                   "remarks": _remarks(hit.list_code, hit.entry_id) or "see the entry"}
-        extra = f" ({more} further Entity List entries resemble the name)" if more else ""
+        extra = rule.more.format(n=more) if more else ""
         if hit.score >= rules().identified:
             found.append(Determination(US, rule.id, cited, True, rule.required.format(**values) + extra,
                                        evidence=(_evidence(party, hit),)))

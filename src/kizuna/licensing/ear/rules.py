@@ -107,7 +107,7 @@ class Embargo(RuleModel):
 
 class EmbargoTexts(RuleModel):
     not_embargoed: str
-    ear99_free: str
+    ear99_exempt: str
 
 
 class EndUse(RuleModel):
@@ -141,6 +141,7 @@ class HeadquartersRule(RuleModel):
     inside: str
     unknown: str
     question: str
+    out_of_scope_item: str
 
 
 class EndUseTexts(RuleModel):
@@ -148,6 +149,7 @@ class EndUseTexts(RuleModel):
     out_of_scope_item: str
     out_of_scope_destination: str
     not_stated: str
+    no_end_use: str
 
 
 class MilitaryRule(RuleModel):
@@ -184,6 +186,7 @@ class EntityListRule(RuleModel):
     possible: str
     question: str
     none: str
+    more: str
 
 
 class AffiliatesRule(RuleModel):
@@ -212,6 +215,8 @@ class Fdp(RuleModel):
     id: str
     paragraph: str
     us_origin: str
+    trigger_listed: str
+    trigger_destination: str
     trigger_lists: list[str]
     trigger_countries: list[str]
     trigger_groups: list[str]
@@ -241,6 +246,8 @@ class NacAca(RuleModel):
     restriction_exempt: list[str]
     nac: str
     aca: str
+    why_destination: str
+    why_headquarters: str
     restricted: str
 
 
