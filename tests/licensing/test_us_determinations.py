@@ -12,7 +12,7 @@ import yaml
 
 from kizuna.core.entity import PartyKind
 from kizuna.core.party import Party
-from kizuna.licensing.assess import Assessment, assess
+from kizuna.licensing.assess import LicenceAssessment, assess
 from kizuna.licensing.service import build_shipment
 from kizuna.ownership.model import Edge, Graph, InterestKind, Share
 from kizuna.screening.screener import Screener
@@ -30,7 +30,7 @@ def _graph(edges: list[list[Any]]) -> Graph:
     return graph
 
 
-def run(case: dict[str, Any]) -> Assessment:
+def run(case: dict[str, Any]) -> LicenceAssessment:
     given = dict(case["shipment"])
     parties = [tuple(p) for p in given.pop("parties", [])]
     destination, exporter = given.pop("to"), given.pop("from", "US")

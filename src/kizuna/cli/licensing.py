@@ -99,9 +99,9 @@ def _name_at(text: str) -> tuple[str, str | None]:
 
 
 def _print(result: object, show_all: bool) -> None:
-    from kizuna.licensing.assess import Assessment
+    from kizuna.licensing.assess import LicenceAssessment
 
-    assert isinstance(result, Assessment)
+    assert isinstance(result, LicenceAssessment)
     table = Table("licence", "rule", "citation", "why", show_lines=False, header_style="bold")
     for d in result.determinations:
         if d.applies or show_all:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 RULE_FILE = "licensing/assessment.yaml"
 
 
-class Texts(RuleModel):
+class AssessmentTexts(RuleModel):
     required: str
     not_required: str
     unknown: str
@@ -52,7 +52,7 @@ class AssessmentRules(RuleModel):
     """``data/licensing/assessment.yaml``: how the answer is put in words."""
 
     jurisdictions: list[str]
-    texts: Texts
+    texts: AssessmentTexts
 
 
 def assessment_rules() -> AssessmentRules:
@@ -60,7 +60,7 @@ def assessment_rules() -> AssessmentRules:
 
 
 @dataclass(slots=True)
-class Assessment:
+class LicenceAssessment:
     """One shipment assessed: every determination (those that do not apply included), the screening hits of every
     party, the chip classification, red flags and allied denials, and what was not checked."""
 
@@ -146,7 +146,7 @@ class Assessment:
 
 
 def assess(shipment: Shipment, *, graph: Graph | None = None, denials: DenialSource | None = None,
-           as_of: date | None = None, screener: Screener | None = None) -> Assessment:
+           as_of: date | None = None, screener: Screener | None = None) -> LicenceAssessment:
     """Assess ``shipment``: every party screened once (``kizuna.screening.screen_many``), then the rules."""
     from kizuna.screening import screen_many
     from kizuna.screening.service import get_screener
@@ -160,7 +160,7 @@ def assess(shipment: Shipment, *, graph: Graph | None = None, denials: DenialSou
     parties = list(shipment.parties)
     hits = [(p, h) for p, found in zip(parties, screen_many([p.party for p in parties], screener=active),
                                        strict=True) for h in found]
-    result = Assessment(shipment, day, [], hits, snapshot=active.snapshot_id, lists=dict(active.lists))
+    result = LicenceAssessment(shipment, day, [], hits, snapshot=active.snapshot_id, lists=dict(active.lists))
     _apply_rules(result, graph)
     result.red_flags = _optional(result, "kizuna.licensing.redflags", "red_flags", [], shipment, hits)
     result.allied_denials = _optional(result, "kizuna.licensing.allies", "allied_denials", [], shipment, denials)
@@ -169,7 +169,7 @@ def assess(shipment: Shipment, *, graph: Graph | None = None, denials: DenialSou
     return result
 
 
-def _apply_rules(result: Assessment, graph: Graph | None) -> None:
+def _apply_rules(result: LicenceAssessment, graph: Graph | None) -> None:
     shipment = result.shipment
     if shipment.exporter == "JP":
         from kizuna.licensing.ear import fdp_determination
@@ -189,7 +189,7 @@ def _apply_rules(result: Assessment, graph: Graph | None) -> None:
     result.determinations.extend(assess_us(shipment, item, result.hits, graph, result.as_of))
 
 
-def _classify(result: Assessment, item_of: Any) -> Any:
+def _classify(result: LicenceAssessment, item_of: Any) -> Any:
     """The chip classifier first; its paragraph is then the item assessed (none met: the item is not known)."""
     from kizuna.licensing.chips import classify
 
@@ -238,7 +238,7 @@ def _candidates(description: str | None) -> list[Any]:
         return []
 
 
-def _optional(result: Assessment, module: str, name: str, default: Any, *args: Any) -> Any:
+def _optional(result: LicenceAssessment, module: str, name: str, default: Any, *args: Any) -> Any:
     """A rule module of another part of issue 15 by its published signature; not installed: noted, not guessed."""
     function = _published(module, name)
     if function is None:

@@ -55,7 +55,7 @@ class EditionOut(Out):
     verified: str
 
 
-class AssessmentOut(Out):
+class LicenceAssessmentOut(Out):
     licence_required: AnswerOut
     determinations: list[DeterminationOut]
     parties: list[PartyOut]

@@ -13,16 +13,16 @@ from kizuna.licensing.ear.embargo import embargo_determinations
 from kizuna.licensing.ear.enduse import check_end_uses, end_use_determinations
 from kizuna.licensing.ear.exceptions import exception_determinations
 from kizuna.licensing.ear.fdp import fdp_determination
-from kizuna.licensing.ear.item import Item, item_of
+from kizuna.licensing.ear.item import EarItem, item_of
 from kizuna.licensing.ear.parties import Hits, party_determinations
 
 if TYPE_CHECKING:
     from kizuna.ownership.model import Graph
 
-__all__ = ["Item", "assess_us", "fdp_determination", "item_of"]
+__all__ = ["EarItem", "assess_us", "fdp_determination", "item_of"]
 
 
-def assess_us(shipment: Shipment, item: Item, hits: Hits, graph: Graph | None = None,
+def assess_us(shipment: Shipment, item: EarItem, hits: Hits, graph: Graph | None = None,
               as_of: str | None = None) -> list[Determination]:
     """Every US rule checked for ``shipment`` (its item read as ``item``), those that do not apply included."""
     check_end_uses(shipment)

@@ -11,7 +11,7 @@ from functools import cache
 from kizuna.core.errors import InputError
 from kizuna.core.evidence import Confidence
 from kizuna.licensing.assessment import Determination, Role, Shipment
-from kizuna.licensing.ear.item import Item
+from kizuna.licensing.ear.item import EarItem
 from kizuna.licensing.ear.rules import EndUseRule, citation, in_groups, rules
 
 US = "US"
@@ -47,7 +47,7 @@ def _cue(cue: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9]){re.escape(cue)}(?![a-z0-9])" if cue.isascii() else re.escape(cue))
 
 
-def end_use_determinations(shipment: Shipment, item: Item) -> list[Determination]:
+def end_use_determinations(shipment: Shipment, item: EarItem) -> list[Determination]:
     found = [_744_23(rule, shipment, item) for rule in rules().rules_744_23]
     found.append(_744_23_a_3(shipment, item))
     found.append(_744_21(shipment, item))
@@ -59,7 +59,7 @@ def _question(choice: str) -> str:
     return rules().end_use.question.format(choice=rules().end_use.choices[choice])
 
 
-def _744_23(rule: EndUseRule, shipment: Shipment, item: Item) -> Determination:
+def _744_23(rule: EndUseRule, shipment: Shipment, item: EarItem) -> Determination:
     texts = rules().texts_744_23
     cited = citation(rule.id, "744.23", rule.paragraph, rule.text)
     values = {"rule_text": rule.text, "item": item.label, "destination": shipment.destination,
@@ -78,7 +78,7 @@ def _744_23(rule: EndUseRule, shipment: Shipment, item: Item) -> Determination:
     return Determination(US, rule.id, cited, "unknown", reason, question=_question(rule.end_use))
 
 
-def _item_scope(rule: EndUseRule, item: Item) -> bool | None:
+def _item_scope(rule: EndUseRule, item: EarItem) -> bool | None:
     if rule.any_item:
         return True
     if not item.known:
@@ -90,7 +90,7 @@ def _item_scope(rule: EndUseRule, item: Item) -> bool | None:
     return item.within(rule.eccns)
 
 
-def _744_23_a_3(shipment: Shipment, item: Item) -> Determination:
+def _744_23_a_3(shipment: Shipment, item: EarItem) -> Determination:
     rule = rules().rule_744_23_a_3
     cited = citation(rule.id, "744.23", rule.paragraph,
                      "advanced computing items for an entity headquartered in Macau or D:5, outside D:1, D:4, D:5")
@@ -121,7 +121,7 @@ def _hq_covered(country: str) -> bool:
     return country in rule.headquarters or in_groups(country, rule.headquarters_groups)
 
 
-def supp2(item: Item) -> bool | None:
+def supp2(item: EarItem) -> bool | None:
     """Whether the item is in Supp. No. 2 to part 744 (recalled ECCN list): EAR99 is not; an ECCN not named is
     a question."""
     if item.ear99:
@@ -131,7 +131,7 @@ def supp2(item: Item) -> bool | None:
     return True if item.eccn in rules().rule_744_21.supp2_eccns else None
 
 
-def _744_21(shipment: Shipment, item: Item) -> Determination:
+def _744_21(shipment: Shipment, item: EarItem) -> Determination:
     rule = rules().rule_744_21
     destination = shipment.destination
     recalled = destination in rule.recalled_countries

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from kizuna.controls.requirements import Kind, requirements_for
 from kizuna.licensing.assessment import Determination, Shipment
-from kizuna.licensing.ear.item import Item
+from kizuna.licensing.ear.item import EarItem
 from kizuna.licensing.ear.rules import citation, in_groups, rules
 
 US = "US"
 
 
-def exception_determinations(shipment: Shipment, item: Item, found: list[Determination]) -> list[Determination]:
+def exception_determinations(shipment: Shipment, item: EarItem, found: list[Determination]) -> list[Determination]:
     """The exceptions that could overcome the requirements found; each determination still answers "licence
     required" (an exception is a condition to check, never granted here)."""
     required = [d for d in found if d.licence_required is True]
@@ -20,7 +20,7 @@ def exception_determinations(shipment: Shipment, item: Item, found: list[Determi
     return [*_nac_aca(shipment, item, required), *_listed(item, required)]
 
 
-def _nac_aca(shipment: Shipment, item: Item, required: list[Determination]) -> list[Determination]:
+def _nac_aca(shipment: Shipment, item: EarItem, required: list[Determination]) -> list[Determination]:
     rule = rules().nac_aca
     if not item.within(rule.eccns):
         return []
@@ -42,7 +42,7 @@ def _nac_aca(shipment: Shipment, item: Item, required: list[Determination]) -> l
     return [Determination(US, rule.id, cited, True, rule.nac.format(why=why))]
 
 
-def _listed(item: Item, required: list[Determination]) -> list[Determination]:
+def _listed(item: EarItem, required: list[Determination]) -> list[Determination]:
     rule = rules().exceptions
     barred = [rule.barring[d.rule] for d in required if d.rule in rule.barring]
     if barred:

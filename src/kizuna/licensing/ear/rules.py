@@ -22,7 +22,7 @@ CHART_COLUMNS = ("CB1", "CB2", "CB3", "NP1", "NP2", "NS1", "NS2", "MT1", "RS1", 
                  "AT1", "AT2")
 
 
-class Text(RuleModel):
+class KeptText(RuleModel):
     citation: str
     edition: str
     file: str
@@ -60,7 +60,7 @@ class FootnoteRule(RuleModel):
     except_: list[str] = Field(default_factory=list, alias="except")
 
 
-class Scope(RuleModel):
+class DestinationScope(RuleModel):
     """A destination scope: worldwide, or these countries and groups, minus the excepted ones."""
 
     worldwide: bool = False
@@ -74,7 +74,7 @@ class Scope(RuleModel):
         return inside and country not in self.except_countries and not in_groups(country, self.except_groups)
 
 
-class Special(Scope):
+class Special(DestinationScope):
     id: str
     match: list[str]
     paragraph: str
@@ -110,14 +110,14 @@ class EmbargoTexts(RuleModel):
     ear99_exempt: str
 
 
-class EndUse(RuleModel):
+class EndUseChoices(RuleModel):
     choices: dict[str, str]
     cues: dict[str, list[str]]
     cue_text: str
     question: str
 
 
-class EndUseRule(Scope):
+class EndUseRule(DestinationScope):
     id: str
     paragraph: str
     end_use: str
@@ -172,7 +172,7 @@ class UsPersonRule(RuleModel):
     id: str
     paragraph: str
     end_uses: list[str]
-    scopes: dict[str, Scope]
+    scopes: dict[str, DestinationScope]
     required: str
     not_stated: str
     outside: str
@@ -225,7 +225,7 @@ class Fdp(RuleModel):
     question: str
 
 
-class Exceptions(RuleModel):
+class ExceptionRules(RuleModel):
     id: str
     paragraph: str
     conditions: dict[str, str]
@@ -254,7 +254,7 @@ class NacAca(RuleModel):
 class EarRules(RuleModel):
     """``data/licensing/ear/rules.yaml``."""
 
-    texts: dict[str, Text]
+    texts: dict[str, KeptText]
     no_list_items: list[str]
     identified: float
     chart_rows_of: dict[str, str]
@@ -264,7 +264,7 @@ class EarRules(RuleModel):
     special_texts: SpecialTexts
     embargoes: list[Embargo]
     embargo_texts: EmbargoTexts
-    end_use: EndUse
+    end_use: EndUseChoices
     rules_744_23: list[EndUseRule]
     rule_744_23_a_3: HeadquartersRule
     texts_744_23: EndUseTexts
@@ -274,7 +274,7 @@ class EarRules(RuleModel):
     rule_affiliates: AffiliatesRule
     other_lists: OtherLists
     fdp: Fdp
-    exceptions: Exceptions
+    exceptions: ExceptionRules
     nac_aca: NacAca
 
 
