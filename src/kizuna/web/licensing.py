@@ -64,7 +64,7 @@ def _run(given: ShipmentIn) -> LicenceAssessment:
 
 
 FIELDS = ("to", "item", "description", "end_user", "end_user_country", "end_user_hq", "consignee",
-          "consignee_country", "end_use", "tpp", "die_area", "pd")
+          "consignee_country", "intermediate", "intermediate_country", "end_use", "tpp", "die_area", "pd", "facts")
 
 
 def _values(request: Request) -> dict[str, Any]:
@@ -78,11 +78,25 @@ def _form(values: dict[str, Any]) -> ShipmentIn:
     parties = [ShipmentPartyIn(role="end_user", name=values["end_user"], country=values["end_user_country"] or None,
                        headquarters=values["end_user_hq"] or None),
                ShipmentPartyIn(role="consignee", name=values["consignee"], country=values["consignee_country"] or None,
-                       headquarters=None)]
+                       headquarters=None),
+               ShipmentPartyIn(role="intermediate", name=values["intermediate"],
+                               country=values["intermediate_country"] or None, headquarters=None)]
     return ShipmentIn(exporter=values["exporter"], destination=values["to"], item=values["item"] or None,
                     description=values["description"] or None, parties=[p for p in parties if p.name],
                     end_use=values["end_use"], end_uses=values["end_uses"], tpp=_number(values["tpp"], "tpp"),
-                    die_area_mm2=_number(values["die_area"], "die_area"), pd=_number(values["pd"], "pd"))
+                    die_area_mm2=_number(values["die_area"], "die_area"), pd=_number(values["pd"], "pd"),
+                    facts=_facts(values["facts"]))
+
+
+def _facts(text: str) -> dict[str, str]:
+    """``cash_payment=yes, end_use_withheld=yes`` as a dict; InputError naming the field for anything else."""
+    found: dict[str, str] = {}
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        name, equals, value = part.partition("=")
+        if not equals or not name.strip():
+            raise InputError(f"{part!r} is not name=value", field="facts")
+        found[name.strip()] = value.strip()
+    return found
 
 
 def _number(text: str, field: str) -> float | None:
