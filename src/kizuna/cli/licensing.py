@@ -99,13 +99,14 @@ def _name_at(text: str) -> tuple[str, str | None]:
 
 
 def _print(result: object, show_all: bool) -> None:
-    from kizuna.licensing.assess import LicenceAssessment
+    from kizuna.licensing.assess import LicenceAssessment, is_exception
 
     assert isinstance(result, LicenceAssessment)
     table = Table("licence", "rule", "citation", "why", show_lines=False, header_style="bold")
     for d in result.determinations:
         if d.applies or show_all:
-            answer = "unknown" if d.licence_required == "unknown" else "required" if d.licence_required else "no"
+            answer = ("exception" if is_exception(d) else "unknown" if d.licence_required == "unknown"
+                      else "required" if d.licence_required else "no")
             table.add_row(answer if d.applies else f"({answer})", d.rule, d.citation.label(), d.reason)
     console.print(table)
     for party in result.to_dict()["parties"]:

@@ -52,6 +52,7 @@ class AssessmentRules(RuleModel):
     """``data/licensing/assessment.yaml``: how the answer is put in words."""
 
     jurisdictions: list[str]
+    exception_rules: list[str]
     texts: AssessmentTexts
 
 
@@ -91,17 +92,18 @@ class LicenceAssessment:
         texts = assessment_rules().texts
         answer = self.licence_required
         if answer is True:
-            reasons = [f"{d.citation.label()}: {d.reason}" for d in self.determinations
-                       if d.applies and d.licence_required is True]
+            required = [d for d in self.determinations if d.applies and d.licence_required is True]
+            exceptions = [d.reason for d in required if is_exception(d)]
+            reasons = [f"{d.citation.label()}: {d.reason}" for d in required if not is_exception(d)]
             return {"answer": "licence required", "text": texts.required.format(n=len(reasons)), "reasons": reasons,
-                    "questions": self.questions()}
+                    "exceptions": exceptions, "questions": self.questions()}
         if answer == "unknown":
             questions = self.questions()
             return {"answer": "cannot tell", "text": texts.unknown.format(questions="; ".join(questions)),
                     "reasons": [d.reason for d in self.determinations if d.licence_required == "unknown"],
-                    "questions": questions}
+                    "exceptions": [], "questions": questions}
         flags = texts.red_flags.format(n=len(self.red_flags)) if self.red_flags else ""
-        return {"answer": "licence not required", "reasons": [f.text for f in self.red_flags],
+        return {"answer": "licence not required", "reasons": [f.text for f in self.red_flags], "exceptions": [],
                 "text": texts.not_required.format(n=len(self.determinations)) + flags, "questions": []}
 
     def editions(self) -> list[dict[str, str]]:
@@ -256,9 +258,15 @@ def _published(module: str, name: str) -> Any:
         return None
 
 
+def is_exception(d: Determination) -> bool:
+    """Whether ``d`` names licence exceptions (it qualifies a requirement; it is not one)."""
+    return d.rule.startswith(tuple(assessment_rules().exception_rules))
+
+
 def _determination(d: Determination) -> dict[str, Any]:
     return {"jurisdiction": d.jurisdiction, "rule": d.rule, "citation": d.citation.label(),
             "licence_required": d.licence_required, "reason": d.reason, "applies": d.applies,
+            "exception": is_exception(d),
             "question": d.question, "edition": d.citation.date, "source": d.citation.to_dict(),
             "evidence": [e.to_dict() for e in d.evidence]}
 
