@@ -105,3 +105,39 @@ def test_red_flags_from_stated_facts_join_the_answer(client: TestClient) -> None
     assert answer["licence_required"] is False
     assert [f["rule"] for f in answer["red_flags"]] == ["BISWEB-05"]
     assert "1 red flag" in answer["recommendation"]["text"]
+
+
+def test_description_candidates_are_shown_never_chosen(kizuna_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    from kizuna.licensing import assess as assess_module
+    from kizuna.licensing.service import build_shipment
+
+    @dataclass
+    class Hit:  # the shape kizuna.controls.ccl.SearchHit has (the controls-lists branch)
+        reference: str
+        text: str
+
+        def to_dict(self) -> dict[str, str]:
+            return {"reference": self.reference, "text": self.text}
+
+    class Ccl:
+        def search(self, query: str, limit: int = 50) -> list[Hit]:
+            return [Hit("6A005.b", "Non-\"tunable\" continuous wave \"lasers\" …")] if "laser" in query else []
+
+    module = types.ModuleType("kizuna.controls.ccl")
+    module.bundled_ccl = Ccl  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "kizuna.controls.ccl", module)
+    assess_module._published.cache_clear()
+    try:
+        shipment = build_shipment("US", "BR", description="fibre laser", end_uses=["none"],
+                                  parties=[("end_user", "Sao Paulo Metalworks Ltda", "BR", "BR")])
+        result = assess_module.assess(shipment)
+    finally:
+        assess_module._published.cache_clear()
+    (item,) = [d for d in result.determinations if d.rule == "ear-item"]
+    assert item.licence_required == "unknown" and "6A005.b" in item.reason and "none chosen" in item.reason
+    assert result.licence_required == "unknown"
+    assert not any(d.rule.startswith("ear-738-chart:6A005") for d in result.determinations)
