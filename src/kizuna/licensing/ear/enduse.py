@@ -12,7 +12,7 @@ from kizuna.core.errors import InputError
 from kizuna.core.evidence import Confidence
 from kizuna.licensing.assessment import Determination, Role, Shipment
 from kizuna.licensing.ear.item import EarItem
-from kizuna.licensing.ear.rules import EndUseRule, citation, in_groups, rules
+from kizuna.licensing.ear.rules import EndUseRule, citation, governed_as, in_groups, rules
 
 US = "US"
 _FOR_ENTITY = (Role.END_USER, Role.CONSIGNEE, Role.PURCHASER)
@@ -24,6 +24,9 @@ def check_end_uses(shipment: Shipment) -> None:
     for chosen in shipment.end_uses:
         if chosen not in choices:
             raise InputError(f"unknown end use {chosen!r} (one of: {', '.join(choices)})", field="end_use")
+    if "none" in shipment.end_uses and len(set(shipment.end_uses)) > 1:
+        raise InputError("'none' states that no regulated end use applies: it cannot go with others",
+                         field="end_use")
 
 
 def stated(shipment: Shipment, choice: str) -> tuple[bool | None, str]:
@@ -118,7 +121,7 @@ def _744_23_a_3(shipment: Shipment, item: EarItem) -> Determination:
 
 def _hq_covered(country: str) -> bool:
     rule = rules().rule_744_23_a_3
-    return country in rule.headquarters or in_groups(country, rule.headquarters_groups)
+    return governed_as(country) in rule.headquarters or in_groups(country, rule.headquarters_groups)
 
 
 def supp2(item: EarItem) -> bool | None:
@@ -133,7 +136,7 @@ def supp2(item: EarItem) -> bool | None:
 
 def _744_21(shipment: Shipment, item: EarItem) -> Determination:
     rule = rules().rule_744_21
-    destination = shipment.destination
+    destination = governed_as(shipment.destination)
     recalled = destination in rule.recalled_countries
     cited = citation(rule.id, "744.21", rule.paragraph, "military end use or military end user",
                      confidence=Confidence.RECALLED if recalled else None, note=rule.recalled_note if recalled else "")

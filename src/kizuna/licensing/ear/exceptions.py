@@ -6,7 +6,7 @@ from __future__ import annotations
 from kizuna.controls.requirements import Kind, requirements_for
 from kizuna.licensing.assessment import Determination, Shipment
 from kizuna.licensing.ear.item import EarItem
-from kizuna.licensing.ear.rules import citation, in_groups, rules
+from kizuna.licensing.ear.rules import citation, governed_as, in_groups, rules
 
 US = "US"
 
@@ -29,11 +29,11 @@ def _nac_aca(shipment: Shipment, item: EarItem, required: list[Determination]) -
                 and d.rule not in rule.restriction_exempt]
     if blocking:
         return [Determination(US, rule.id, cited, True, rule.restricted.format(rule=blocking[0]))]
-    destination = shipment.destination
+    destination = governed_as(shipment.destination)
     headquarters = [p.headquarters for p in shipment.parties if p.headquarters]
     if destination in rule.nac_countries or in_groups(destination, rule.nac_groups):
         why = rule.why_destination.format(destination=destination)
-    elif any(h in rule.nac_countries or in_groups(h, rule.nac_groups) for h in headquarters):
+    elif any(governed_as(h) in rule.nac_countries or in_groups(h, rule.nac_groups) for h in headquarters):
         why = rule.why_headquarters.format(headquarters=", ".join(headquarters))
     elif in_groups(destination, rule.aca_groups):
         return [Determination(US, rule.id, cited, True, rule.aca.format(destination=destination))]

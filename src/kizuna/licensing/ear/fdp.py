@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kizuna.licensing.assessment import Determination, Shipment
 from kizuna.licensing.ear.parties import Hits
-from kizuna.licensing.ear.rules import citation, in_groups, rules
+from kizuna.licensing.ear.rules import citation, governed_as, in_groups, rules
 
 US = "US"
 
@@ -17,7 +17,7 @@ def fdp_determination(shipment: Shipment, hits: Hits) -> Determination:
     if shipment.exporter == US:
         return Determination(US, rule.id, cited, False, rule.us_origin, applies=False)
     listed = [p.party.name for p, h in hits if h.list_code in rule.trigger_lists and h.score >= rules().identified]
-    destination = shipment.destination
+    destination = governed_as(shipment.destination)
     if listed:
         trigger = rule.trigger_listed.format(party=listed[0])
     elif destination in rule.trigger_countries or in_groups(destination, rule.trigger_groups):

@@ -70,6 +70,7 @@ class DestinationScope(RuleModel):
     except_countries: list[str] = Field(default_factory=list)
 
     def covers(self, country: str) -> bool:
+        country = governed_as(country)
         inside = self.worldwide or country in self.countries or in_groups(country, self.groups)
         return inside and country not in self.except_countries and not in_groups(country, self.except_groups)
 
@@ -303,7 +304,13 @@ def groups() -> dict[str, frozenset[str]]:
     return {code: frozenset(members) for code, members in found.items()}
 
 
+def governed_as(country: str) -> str:
+    """The destination whose rules govern ``country`` (Hong Kong: China, ``chart_rows_of``), else itself."""
+    return rules().chart_rows_of.get(country, country)
+
+
 def in_groups(country: str, codes: list[str] | tuple[str, ...]) -> bool:
+    country = governed_as(country)
     known = groups()
     return any(country in known.get(code, frozenset()) for code in codes)
 
@@ -344,8 +351,7 @@ def chart() -> dict[str, ChartRow]:
 
 def chart_row(destination: str) -> ChartRow | None:
     """The chart row that governs ``destination`` (its own, or the one ``chart_rows_of`` names)."""
-    rows = chart()
-    return rows.get(destination) or rows.get(rules().chart_rows_of.get(destination, ""))
+    return chart().get(governed_as(destination))
 
 
 @cache
