@@ -42,6 +42,8 @@ def test_api_unknown_is_an_answer_with_questions(client: TestClient) -> None:
 @pytest.mark.parametrize(("body", "field"), [
     ({"destination": "China", "item": "EAR99"}, "destination"),
     ({"destination": "CN", "item": "3A09"}, "eccn"),
+    ({"destination": "CN", "item": "3A090.a3A090.a"}, "eccn"),
+    ({"destination": "ZZ", "item": "EAR99"}, "to"),
     ({"destination": "CN", "item": "EAR99", "end_uses": ["spying"]}, "end_use"),
     ({"destination": "CN"}, "item"),
 ])
@@ -68,8 +70,11 @@ def test_cli_json_and_record(kizuna_home: Path, tmp_path: Path) -> None:
 
 
 def test_cli_bad_destination_is_a_clear_error(kizuna_home: Path) -> None:
-    out = kizuna("licence", "assess", "--item", "EAR99", "--to", "Germany", home=kizuna_home, check=False)
-    assert out.returncode != 0 and "alpha-2" in out.stderr and "Traceback" not in out.stderr
+    out = kizuna("licence", "assess", "--item", "EAR99", "--to", "Atlantis", home=kizuna_home, check=False)
+    assert out.returncode != 0 and "not a country" in out.stderr and "Traceback" not in out.stderr
+    named = kizuna("licence", "assess", "--item", "EAR99", "--to", "Germany", "--end-use-is", "none", "--json",
+                   home=kizuna_home)
+    assert json.loads(named.stdout)["shipment"]["destination"] == "DE"
 
 
 class _Denials:

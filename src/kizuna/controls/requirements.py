@@ -24,7 +24,8 @@ from kizuna.core.tables import read_table
 TABLE = "licensing/ear/eccn_license_requirements.csv"
 RULES = "licensing/ear/licence_requirements.yaml"
 EXCEPTIONS = ("LVS", "GBS", "TSR", "APP", "ACE", "ENC", "IEC", "HBM", "AIA", "ACM", "LPP", "STA")
-_ECCN = re.compile(r"^\s*(\d[A-Ea-e]\d{3})((?:\.[A-Za-z0-9]+)*)\s*$")
+# A paragraph component is one or two letters or up to three digits (3B001.c.1.a, 0A501.x, 6A003.b.4.b).
+_ECCN = re.compile(r"^\s*(\d[A-Ea-e]\d{3})((?:\.(?:[A-Za-z]{1,2}|\d{1,3}))*)\s*$")
 
 
 class TableRules(RuleModel):
