@@ -68,11 +68,12 @@ class Override(RuleModel):
 
 
 class Numbering(RuleModel):
-    """``data/controls/numbering.yaml``: the schemes, the overrides, and where the JP item categories are."""
+    """``data/controls/numbering.yaml``: the schemes, the overrides, the file of 別表第一 and its item categories."""
 
     schemes: dict[str, Scheme]
     overrides: list[Override]
-    jp_item_categories_file: str
+    jp_table1_file: str
+    jp_item_categories: dict[str, str]
 
 
 @cache
@@ -93,25 +94,16 @@ def _table(name: str, *columns: str) -> list[dict[str, str]]:
 
 
 @cache
-def _jp_rows() -> list[dict[str, str]]:
-    return _table(numbering().jp_item_categories_file, "item", "regime_basis", "wassenaar_or_eu_category")
-
-
-@cache
 def jp_items() -> frozenset[str]:
-    """The items (項) of 輸出貿易管理令 別表第一: 1, 2, 3, 3の2, 4 … 16."""
-    return frozenset(row["item"] for row in _jp_rows())
+    """The items (項) of 輸出貿易管理令 別表第一 in the official e-Gov text: 1, 2, 3, 3の2, 4 … 16."""
+    rows = _table(numbering().jp_table1_file, "item_no")
+    return frozenset(row["item_no"].replace("-", "の") for row in rows)
 
 
 @cache
 def jp_categories() -> dict[str, str]:
-    """JP item (項) → Wassenaar category digit, from the recalled 別表第一 structure."""
-    out: dict[str, str] = {}
-    for row in _jp_rows():
-        match = re.search(r"Cat (\d)", row["regime_basis"] + " " + row["wassenaar_or_eu_category"])
-        if match:
-            out[row["item"]] = match.group(1)
-    return out
+    """JP item (項) → Wassenaar category digit (``numbering.yaml``, read from the items' own text)."""
+    return dict(numbering().jp_item_categories)
 
 
 @cache

@@ -1,0 +1,170 @@
+"""The allies' control lists and measures as data: Japan's 別表第一 item by item and its 23 SME items of 2023, the
+Netherlands' national measures, the dated allied measures (US, JP, NL, KR, TW, EU), the Wassenaar 2025 entry codes
+and the EU Annex I codes that carry them. Each record keeps its date, its source and its confidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kizuna.controls.sources import path_of
+from kizuna.core.tables import read_table
+
+ECCN_CODE = re.compile(r"\b\d[A-E]\d{3}(?:\.[a-z0-9]+)*")
+
+
+def bundled_rows(name: str, *columns: str) -> list[tuple[int, dict[str, str]]]:
+    """The records of a bundled list (line numbers kept), its columns checked."""
+    table = read_table(path_of(name))
+    table.require(*columns)
+    return [(line, {k: str(v or "").strip() for k, v in row.items()}) for line, row in table.records()]
+
+
+def codes_in(text: str) -> list[str]:
+    """The ECCNs written in a cell (``3B993.p.1 (was 3B001.p.1)`` → both), in order."""
+    return ECCN_CODE.findall(text)
+
+
+@dataclass(frozen=True, slots=True)
+class JpItem:
+    """One sentence of 別表第一's item text (中欄): item 7, sub-item (一) 集積回路 …, with its destinations."""
+
+    item: str  # 7, 3の2
+    sub_item: str  # （一）, or "" for the item's lead sentence
+    text: str
+    destinations: str
+    catch_all: bool
+    as_of: str
+    confidence: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"item": self.item, "sub_item": self.sub_item, "text": self.text, "destinations": self.destinations,
+                "catch_all": self.catch_all, "as_of": self.as_of, "confidence": self.confidence}
+
+
+@cache
+def jp_table1() -> list[JpItem]:
+    """輸出貿易管理令 別表第一, sentence by sentence, from the official e-Gov XML (as of 2026-02-14)."""
+    return [JpItem(r["item_no"].replace("-", "の"), r["sub_item"], r["text_ja"], r["destination_ja"],
+                   r["is_catch_all"] == "yes", r["edition_date"], r["confidence"])
+            for _, r in bundled_rows("jp_table1", "item_no", "sub_item", "text_ja", "destination_ja", "is_catch_all",
+                              "edition_date", "confidence")]
+
+
+@dataclass(frozen=True, slots=True)
+class JpSmeItem:
+    """One of the 23 SME items Japan added on 2023-07-23, with its nearest US and Dutch entries."""
+
+    group: str
+    seq: str
+    description: str
+    us_analogue: str
+    us_codes: tuple[str, ...]
+    nl_analogue: str
+    in_force: str
+    legal_basis: str
+    confidence: str
+    sources: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"group": self.group, "seq": self.seq, "description": self.description,
+                "us_analogue": self.us_analogue, "nl_analogue": self.nl_analogue, "in_force": self.in_force,
+                "legal_basis": self.legal_basis, "confidence": self.confidence, "sources": self.sources}
+
+
+@cache
+def jp_sme_items() -> list[JpSmeItem]:
+    return [JpSmeItem(r["jp_group"], r["jp_seq"], r["description_en"], r["us_analogue"],
+                      tuple(codes_in(r["us_analogue"])[:1]), r["nl_analogue"], r["jp_in_force"], r["jp_legal_basis"],
+                      r["confidence"], r["sources"])
+            for _, r in bundled_rows("jp_sme", "jp_group", "jp_seq", "description_en", "us_analogue", "nl_analogue",
+                              "jp_in_force", "jp_legal_basis", "confidence", "sources")]
+
+
+@dataclass(frozen=True, slots=True)
+class NlMeasure:
+    """One entry of the Dutch national measures (2023-09-01 regulation and its extensions)."""
+
+    in_force: str
+    instrument: str
+    nl_code: str
+    item: str
+    us_analogue: str
+    us_codes: tuple[str, ...]
+    confidence: str
+    sources: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"in_force": self.in_force, "instrument": self.instrument, "nl_code": self.nl_code,
+                "item": self.item, "us_analogue": self.us_analogue, "confidence": self.confidence,
+                "sources": self.sources}
+
+
+@cache
+def nl_measures() -> list[NlMeasure]:
+    out = []
+    instrument = ""
+    for _, r in bundled_rows("nl", "in_force", "instrument", "nl_code", "item", "us_analogue", "confidence", "sources"):
+        instrument = instrument if r["instrument"] == "same" else r["instrument"]  # "same": the row above's
+        out.append(NlMeasure(r["in_force"], instrument, r["nl_code"], r["item"], r["us_analogue"],
+                             tuple(codes_in(r["us_analogue"])), r["confidence"], r["sources"]))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A dated measure of one jurisdiction (a rule, an order, a list update) and the items it names."""
+
+    date: str
+    jurisdiction: str
+    instrument: str
+    citation: str
+    what: str
+    items: tuple[str, ...]
+    url: str
+    confidence: str  # as the file writes it ("high", "medium (FR page recalled)")
+
+    @property
+    def level(self) -> str:
+        """verified / secondary / recalled, from the file's own words."""
+        return "recalled" if "recalled" in self.confidence.lower() else "secondary"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"date": self.date, "jurisdiction": self.jurisdiction, "instrument": self.instrument,
+                "citation": self.citation, "what": self.what, "items": list(self.items), "url": self.url,
+                "confidence": self.confidence, "level": self.level}
+
+
+@cache
+def measures() -> list[Measure]:
+    rows = bundled_rows("measures", "date", "jurisdiction", "instrument", "citation", "what_it_does", "key_items",
+                 "source_url", "confidence")
+    return sorted((Measure(r["date"], r["jurisdiction"], r["instrument"], r["citation"], r["what_it_does"],
+                           tuple(codes_in(r["key_items"])), r["source_url"], r["confidence"]) for _, r in rows),
+                  key=lambda m: m.date)
+
+
+@dataclass(frozen=True, slots=True)
+class WassenaarEntry:
+    """An entry code of the Wassenaar 2025 Dual-Use List and the EU Annex I / CCL code that writes it."""
+
+    wa_code: str
+    eu_code: str
+    category: str
+    heading_only: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return {"wa_code": self.wa_code, "eu_code": self.eu_code, "category": self.category,
+                "heading_only": self.heading_only}
+
+
+@cache
+def wassenaar_entries() -> list[WassenaarEntry]:
+    return [WassenaarEntry(r["wa_code"], r["eu_ccl_style_code"], r["category"],
+                           r["text_completeness"] == "heading_only")
+            for _, r in bundled_rows("wassenaar", "wa_code", "eu_ccl_style_code", "category", "text_completeness")]
+
+
+def wassenaar_by_eu_code() -> dict[str, WassenaarEntry]:
+    return {e.eu_code: e for e in wassenaar_entries() if e.eu_code}
