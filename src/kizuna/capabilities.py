@@ -138,4 +138,8 @@ REGISTRY = Registry((
                 "trust policies, corridors, criticality, what to build next, maps."),
         Command("cables", "kizuna.cli.cables:bench_cables", parent="bench"),
     ), routers=("kizuna.web.cables:router",), nav=(NavEntry("cables", "Cables", "/cables"),)),
+    Capability("controls", commands=(
+        Command("controls", "kizuna.cli.controls:app",
+                "Allied control lists as data: CCL entries and search, the gap matrix, what changed."),
+    ), routers=("kizuna.web.controls:router",), nav=(NavEntry("controls", "Controls", "/controls"),)),
 ))

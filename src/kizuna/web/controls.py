@@ -1,0 +1,106 @@
+"""Control lists: the ``/v1/controls/…`` API and the console pages (CCL entries and search, the gap matrix, what
+changed between two dates)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi import Query as Param
+from fastapi.responses import HTMLResponse
+
+from kizuna.controls import schemas, service
+from kizuna.controls.gaps import JURISDICTIONS
+from kizuna.core.errors import KizunaError
+from kizuna.web.templating import templates
+
+router = APIRouter()
+CategoryParam = Annotated[str, Param(description="CCL category or group: 3, 3B (empty: every row).",
+                                     max_length=2)]
+DateParam = Annotated[str | None, Param(description="YYYY-MM-DD", max_length=10)]
+
+
+@router.get("/v1/controls/entry/{reference}", tags=["controls"], response_model=schemas.EntryOut)
+def entry_api(reference: str) -> dict[str, Any]:
+    """An ECCN or paragraph (``3A090.a.2``) or a Wassenaar code: text, notes, related controls, crosswalk rows
+    with their confidence (the same as ``kizuna controls entry REF --json``)."""
+    return service.entry(reference)
+
+
+@router.get("/v1/controls/search", tags=["controls"], response_model=schemas.SearchOut)
+def search_api(q: Annotated[str, Param(min_length=1, max_length=200)], category: CategoryParam = "",
+               limit: Annotated[int, Param(ge=1, le=500)] = 50) -> dict[str, Any]:
+    """Paragraphs, notes and headings of the CCL holding every word of ``q``."""
+    return service.search(q, category or None, limit)
+
+
+@router.get("/v1/controls/gaps", tags=["controls"], response_model=schemas.GapsOut)
+def gaps_api(category: CategoryParam = "", as_of: DateParam = None) -> dict[str, Any]:
+    """The gap matrix: per item family, each jurisdiction's control, since when, code and confidence."""
+    return service.gap_matrix(category, as_of)
+
+
+@router.get("/v1/controls/diff", tags=["controls"], response_model=schemas.DiffOut)
+def diff_api(date_from: Annotated[str, Param(alias="from", max_length=10)],
+             date_to: Annotated[str, Param(alias="to", max_length=10)], category: CategoryParam = "") -> dict[str, Any]:
+    """What changed between two dates: changed cells of the gap matrix and the measures in between."""
+    return service.diff(date_from, date_to, category)
+
+
+@router.get("/v1/controls/lists", tags=["controls"], response_model=schemas.ListsOut)
+def lists_api() -> dict[str, Any]:
+    """The bundled control lists, each with its date, citation and confidence."""
+    return service.lists()
+
+
+def _page(request: Request, template: str, context: dict[str, Any]) -> HTMLResponse:
+    return templates.TemplateResponse(request, f"controls/{template}", {"active": "controls", **context})
+
+
+@router.get("/controls", response_class=HTMLResponse, include_in_schema=False)
+def index_page(request: Request, ref: str = "", q: str = "", category: str = "") -> HTMLResponse:
+    """Look up an ECCN or paragraph, or search the CCL's text."""
+    context: dict[str, Any] = {"ref": ref, "q": q, "category": category, "entry": None, "search": None,
+                               "error": None, "lists": service.lists()["lists"]}
+    try:
+        if ref.strip():
+            context["entry"] = service.entry(ref[:60])
+        elif q.strip():
+            context["search"] = service.search(q[:200], category[:2] or None, 100)
+    except KizunaError as exc:
+        context["error"] = str(exc)
+    return _page(request, "index.html", context)
+
+
+@router.get("/controls/gaps", response_class=HTMLResponse, include_in_schema=False)
+def gaps_page(request: Request, category: str = "3B", as_of: str = "", show: str = "all",
+              jurisdiction: str = "") -> HTMLResponse:
+    """The gap matrix with filters: category, date, only gaps (unilateral or unknown), one jurisdiction."""
+    context: dict[str, Any] = {"category": category, "as_of": as_of, "show": show, "jurisdiction": jurisdiction,
+                               "jurisdictions": JURISDICTIONS, "matrix": None, "error": None}
+    try:
+        matrix = service.gap_matrix(category[:2], as_of[:10] or None)
+        rows = matrix["rows"]
+        if show == "unilateral":
+            rows = [r for r in rows if r["unilateral"]]
+        elif show == "unknown":
+            rows = [r for r in rows if r["unknown"]]
+        if jurisdiction in JURISDICTIONS:
+            rows = [r for r in rows if r["cells"][jurisdiction]["status"] == "controlled"]
+        context["matrix"] = {**matrix, "rows": rows}
+    except KizunaError as exc:
+        context["error"] = str(exc)
+    return _page(request, "gaps.html", context)
+
+
+@router.get("/controls/diff", response_class=HTMLResponse, include_in_schema=False)
+def diff_page(request: Request, date_from: Annotated[str, Param(alias="from")] = "2023-10-16",
+              date_to: Annotated[str, Param(alias="to")] = "2024-12-03", category: str = "") -> HTMLResponse:
+    """What changed between two dates."""
+    context: dict[str, Any] = {"date_from": date_from, "date_to": date_to, "category": category, "diff": None,
+                               "error": None}
+    try:
+        context["diff"] = service.diff(date_from[:10], date_to[:10], category[:2])
+    except KizunaError as exc:
+        context["error"] = str(exc)
+    return _page(request, "diff.html", context)
