@@ -49,7 +49,7 @@ def entry(reference: Annotated[str, typer.Argument(help="An ECCN or paragraph (3
     if result["read_as"]:
         console.print(f"[dim]{escape(result['read_as'])}[/]")
     console.print(escape(result["text"]))
-    for note in (result["paragraph"] or {}).get("notes", []) + result["entry_notes"]:
+    for note in result["notes"] + result["entry_notes"]:
         console.print(f"  [italic]{escape(note['heading'])}[/] {escape(note['text'][:400])}")
     for paragraph in result["paragraphs"]:
         console.print(f"  {paragraph['label']}. {escape(paragraph['text'][:160])}")

@@ -19,7 +19,7 @@ from kizuna.controls.sources import citation, path_of, source
 from kizuna.core.errors import InputError, NotFoundError
 from kizuna.core.evidence import Citation
 
-_REFERENCE = re.compile(r"^\s*(?:ECCN\s+)?(\d[A-Ea-e]\d{3})((?:\.[a-zA-Z0-9]+)*)\.?\s*$")
+_REFERENCE = re.compile(r"^\s*(?:(?i:ECCN)\s+)?(\d[A-Ea-e]\d{3})((?:\.[a-zA-Z0-9]+)*)\.?\s*$")
 _WORD = re.compile(r"[0-9a-z]+(?:\.[0-9]+)?")
 
 
@@ -62,7 +62,7 @@ class Eccn:
 
 def build(raw: RawEccn) -> Eccn:
     """An ECCN with its paragraph tree from the source's text."""
-    items = parse_items(raw.text)
+    items = parse_items(raw.text, raw.code)
     return Eccn(raw.code, raw.heading, items.preamble, items.notes, items.paragraphs, raw.related_controls,
                 raw.related_definitions, raw.heading_only, raw.text)
 

@@ -37,9 +37,10 @@ class Note:
 
     @property
     def kind(self) -> str:
-        head = self.heading.lower()
-        return "technical note" if head.startswith("technical") else "n.b." if head.startswith("n") and \
-            "b" in head[:4] else "note"
+        """``note``, ``technical note`` or ``n.b.``."""
+        if self.heading.startswith("Technical"):
+            return "technical note"
+        return "n.b." if self.heading.startswith(("N.B.", "Nota Bene")) else "note"
 
     def to_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "heading": self.heading, "text": self.text}
@@ -148,8 +149,18 @@ def _child_follows(markers: list[tuple[int, int, str, str]], index: int) -> bool
     return False
 
 
-def parse_items(text: str) -> ItemText:
-    """Split an ECCN's text into preamble, paragraph tree and notes (module docstring: the rules)."""
+def _named(heading: str, code: str, tree: _Tree) -> list[Paragraph]:
+    """The paragraphs a note's heading names ("Note 2 to 3A090.a and 3A090.b:" → .a and .b)."""
+    if not code:
+        return []
+    labels = re.findall(re.escape(code) + r"\.([a-z0-9]+(?:\.[a-z0-9]+)*)", heading)
+    return [tree.by_label[label] for label in labels if label in tree.by_label]
+
+
+def parse_items(text: str, code: str = "") -> ItemText:
+    """Split an ECCN's text into preamble, paragraph tree and notes (module docstring: the rules). A note whose
+    heading names paragraphs of ``code`` ("Note 1 to 3A090.a:") belongs to them, any other to the paragraph
+    before it (or to the whole entry before the first paragraph)."""
     tree = _Tree()
     entry_notes: list[Note] = []
     cuts: list[tuple[int, int, str, str]] = []  # accepted markers
@@ -183,5 +194,10 @@ def parse_items(text: str) -> ItemText:
             current = tree.by_label[value]
             current.text = body
         else:
-            (current.notes if current is not None else entry_notes).append(Note(value.strip(), body))
+            note = Note(value.strip(), body)
+            owners = _named(note.heading, code, tree) or ([current] if current is not None else [])
+            for owner in owners:
+                owner.notes.append(note)
+            if not owners:
+                entry_notes.append(note)
     return ItemText(pieces[0], entry_notes, tree.roots, pieces)

@@ -17,6 +17,7 @@ class EntryOut(BaseModel):
     text: str
     paragraph: dict[str, Any] | None
     paragraphs: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
     entry_notes: list[dict[str, Any]]
     preamble: str
     related_controls: str

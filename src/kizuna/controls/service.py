@@ -10,6 +10,7 @@ from kizuna.controls import allies, gaps
 from kizuna.controls.ccl import Ccl, bundled_ccl
 from kizuna.controls.codes import parse
 from kizuna.controls.crosswalk import rows_for
+from kizuna.controls.paragraphs import Paragraph
 from kizuna.controls.sources import citation, list_sources, path_of
 from kizuna.core.errors import InputError
 from kizuna.core.evidence import Evidence, EvidenceKind, Finding, Outcome, Reason
@@ -43,7 +44,8 @@ def entry(reference: str, ccl: Ccl | None = None) -> dict[str, Any]:
     return {
         "reference": found.reference, "eccn": eccn.code, "heading": eccn.heading, "as_of": edition.as_of,
         "read_as": how, "text": found.text(),
-        "paragraph": paragraph.to_dict() if paragraph else None,
+        "paragraph": paragraph.to_dict(depth=1) if paragraph else None,
+        "notes": _notes(found.path),
         "paragraphs": [] if paragraph else [p.to_dict(1) for p in eccn.paragraphs],
         "entry_notes": [] if paragraph else [n.to_dict() for n in eccn.notes],
         "preamble": "" if paragraph else eccn.preamble,
@@ -53,6 +55,17 @@ def entry(reference: str, ccl: Ccl | None = None) -> dict[str, Any]:
         "crosswalk": [r.to_dict() for r in rows],
         "sources": [edition.source.to_dict(), *(r.citation().to_dict() for r in rows)],
     }
+
+
+def _notes(path: list[Paragraph]) -> list[dict[str, str]]:
+    """The notes that apply to a paragraph: its ancestors' and its own (Note 1 to 3A090.a applies to .a.2)."""
+    out, seen = [], set()
+    for paragraph in path:
+        for note in paragraph.notes:
+            if id(note) not in seen:
+                seen.add(id(note))
+                out.append({**note.to_dict(), "of": paragraph.label})
+    return out
 
 
 def search(query: str, category: str | None = None, limit: int = 50) -> dict[str, Any]:
