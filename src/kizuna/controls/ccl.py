@@ -20,6 +20,7 @@ from kizuna.core.errors import InputError, NotFoundError
 from kizuna.core.evidence import Citation
 
 _REFERENCE = re.compile(r"^\s*(?:(?i:ECCN)\s+)?(\d[A-Ea-e]\d{3})((?:\.[a-zA-Z0-9]+)*)\.?\s*$")
+_CATEGORY = re.compile(r"\d[A-Ea-e]?")
 _WORD = re.compile(r"[0-9a-z]+(?:\.[0-9]+)?")
 
 
@@ -144,6 +145,9 @@ class Ccl:
         words = _WORD.findall(query.lower())
         if not words:
             raise InputError("search for at least one word", field="query")
+        if category and not _CATEGORY.fullmatch(category):
+            raise InputError(f"{category[:20]!r} is not a CCL category (a digit, or a digit and a group: 3, 3B)",
+                             field="category")
         hits: list[SearchHit] = []
         for eccn in self.entries:
             if category and not eccn.code.upper().startswith(category.upper()):

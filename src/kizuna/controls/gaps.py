@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from kizuna.controls.allies import jp_sme_items, measures, nl_measures
@@ -205,8 +206,12 @@ def as_of_date(cell: Cell, as_of: str | None) -> Cell:
 def check_date(value: str | None, field_name: str) -> str | None:
     if value is None or value == "":
         return None
-    if not _ISO.match(value):
-        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=field_name)
+    try:
+        if not _ISO.match(value):
+            raise ValueError(value)
+        date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{value[:40]!r} is not a date (YYYY-MM-DD)", field=field_name) from None
     return value
 
 

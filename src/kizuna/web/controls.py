@@ -64,9 +64,9 @@ def index_page(request: Request, ref: str = "", q: str = "", category: str = "")
                                "error": None, "lists": service.lists()["lists"]}
     try:
         if ref.strip():
-            context["entry"] = service.entry(ref[:60])
+            context["entry"] = service.entry(ref)
         elif q.strip():
-            context["search"] = service.search(q[:200], category[:2] or None, 100)
+            context["search"] = service.search(q[:200], category or None, 100)
     except KizunaError as exc:
         context["error"] = str(exc)
     return _page(request, "index.html", context)
@@ -79,7 +79,7 @@ def gaps_page(request: Request, category: str = "3B", as_of: str = "", show: str
     context: dict[str, Any] = {"category": category, "as_of": as_of, "show": show, "jurisdiction": jurisdiction,
                                "jurisdictions": JURISDICTIONS, "matrix": None, "error": None}
     try:
-        matrix = service.gap_matrix(category[:2], as_of[:10] or None)
+        matrix = service.gap_matrix(category, as_of or None)
         rows = matrix["rows"]
         if show == "unilateral":
             rows = [r for r in rows if r["unilateral"]]
@@ -100,7 +100,7 @@ def diff_page(request: Request, date_from: Annotated[str, Param(alias="from")] =
     context: dict[str, Any] = {"date_from": date_from, "date_to": date_to, "category": category, "diff": None,
                                "error": None}
     try:
-        context["diff"] = service.diff(date_from[:10], date_to[:10], category[:2])
+        context["diff"] = service.diff(date_from, date_to, category)
     except KizunaError as exc:
         context["error"] = str(exc)
     return _page(request, "diff.html", context)
