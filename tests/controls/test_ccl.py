@@ -125,7 +125,7 @@ def test_hostile_ecfr_files_are_refused(tmp_path: Path) -> None:
         read_ecfr(bomb)
     no_ccl = tmp_path / "part.xml"
     no_ccl.write_text("<ECFR><DIV5 N='740'/></ECFR>", encoding="utf-8")
-    with pytest.raises(InputError, match="Supplement No. 1 to Part 774"):
+    with pytest.raises(InputError, match=r"Supplement No\. 1 to Part 774"):
         read_ecfr(no_ccl)
     bad = tmp_path / "ccl.json"
     bad.write_text('[{"code": "ECCN-3A090", "heading": 7}]', encoding="utf-8")

@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from kizuna.controls.sources import path_of
+from kizuna.controls.sources import citation_confidence, path_of
+from kizuna.core.evidence import Citation
 from kizuna.core.tables import read_table
 
 ECCN_CODE = re.compile(r"\b\d[A-E]\d{3}(?:\.[a-z0-9]+)*")
@@ -67,6 +68,11 @@ class JpSmeItem:
     confidence: str
     sources: str
 
+    def citation(self) -> Citation:
+        return Citation(id=f"jp-sme:{self.seq}", text=f"JP SME item {self.seq}: {self.description}",
+                        citation=f"{self.legal_basis}; {self.sources}", confidence=citation_confidence(self.confidence),
+                        note=f"confidence: {self.confidence}", date=self.in_force)
+
     def to_dict(self) -> dict[str, object]:
         return {"group": self.group, "seq": self.seq, "description": self.description,
                 "us_analogue": self.us_analogue, "nl_analogue": self.nl_analogue, "in_force": self.in_force,
@@ -94,6 +100,11 @@ class NlMeasure:
     us_codes: tuple[str, ...]
     confidence: str
     sources: str
+
+    def citation(self) -> Citation:
+        return Citation(id=f"nl:{self.in_force}:{self.nl_code}", text=f"{self.instrument}: {self.item}",
+                        citation=self.sources, confidence=citation_confidence(self.confidence),
+                        note=f"confidence: {self.confidence}", date=self.in_force)
 
     def to_dict(self) -> dict[str, object]:
         return {"in_force": self.in_force, "instrument": self.instrument, "nl_code": self.nl_code,
@@ -129,6 +140,12 @@ class Measure:
     def level(self) -> str:
         """verified / secondary / recalled, from the file's own words."""
         return "recalled" if "recalled" in self.confidence.lower() else "secondary"
+
+    def cited(self) -> Citation:
+        """This measure as a citation (``citation`` is the file's own reference text)."""
+        return Citation(id=f"measure:{self.date}:{self.jurisdiction}", text=self.instrument, citation=self.citation,
+                        url=self.url, confidence=citation_confidence(self.level),
+                        note=f"confidence: {self.confidence}", date=self.date)
 
     def to_dict(self) -> dict[str, object]:
         return {"date": self.date, "jurisdiction": self.jurisdiction, "instrument": self.instrument,

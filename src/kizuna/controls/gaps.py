@@ -26,7 +26,7 @@ from typing import Any
 
 from kizuna.controls.allies import jp_sme_items, measures, nl_measures
 from kizuna.controls.crosswalk import CrosswalkRow, crosswalk
-from kizuna.controls.sources import citation, citation_confidence
+from kizuna.controls.sources import citation
 from kizuna.core.errors import InputError
 from kizuna.core.evidence import Citation
 
@@ -130,10 +130,7 @@ def _us_cell(row: CrosswalkRow) -> Cell:
         for measure in measures():
             if measure.jurisdiction == "US" and measure.date.startswith(cell.since) and row.code[:5] in \
                     {c[:5] for c in measure.items}:
-                cited = Citation(id=f"measure:{measure.date}:US", text=measure.instrument, citation=measure.citation,
-                                 url=measure.url, confidence=citation_confidence(measure.level),
-                                 note=f"confidence: {measure.confidence}", date=measure.date)
-                return replace(cell, since=measure.date, sources=(*cell.sources, cited))
+                return replace(cell, since=measure.date, sources=(*cell.sources, measure.cited()))
     return cell
 
 
@@ -154,11 +151,8 @@ def _eu_nl_cells(row: CrosswalkRow) -> tuple[Cell, Cell]:
 def _nl_measure_cell(row: CrosswalkRow, cell: Cell) -> Cell:
     for measure in nl_measures():
         if row.code in measure.us_codes:
-            cited = Citation(id=f"nl:{measure.in_force}:{measure.nl_code}", text=f"{measure.instrument}: {measure.item}",
-                             citation=measure.sources, confidence=citation_confidence(measure.confidence),
-                             note=f"confidence: {measure.confidence}", date=measure.in_force)
             return Cell("NL", CONTROLLED, measure.in_force, measure.nl_code, measure.confidence,
-                        f"Dutch national measure: {measure.item}", (), (cited, *cell.sources))
+                        f"Dutch national measure: {measure.item}", (), (measure.citation(), *cell.sources))
     return cell
 
 
@@ -166,10 +160,7 @@ def _jp_cell(row: CrosswalkRow) -> Cell:
     cell = _cell(row, "JP", _status(row.flags["JP"]), _dates(row.date_jp), row.jp_item)
     for item in jp_sme_items():
         if row.code in item.us_codes:
-            cited = Citation(id=f"jp-sme:{item.seq}", text=f"JP SME item {item.seq}: {item.description}",
-                             citation=f"{item.legal_basis}; {item.sources}",
-                             confidence=citation_confidence(item.confidence),
-                             note=f"confidence: {item.confidence}", date=item.in_force)
+            cited = item.citation()
             if cell.status == UNKNOWN:
                 return Cell("JP", CONTROLLED, item.in_force, item.legal_basis, item.confidence,
                             f"one of Japan's 23 SME items of 2023 ({item.seq})", (), (cited, *cell.sources))
