@@ -3,11 +3,14 @@ unconfirmed wherever they appear."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kizuna.controls import allies
 from kizuna.controls.crosswalk import crosswalk
 from kizuna.controls.gaps import CONTROLLED, JURISDICTIONS, NOT_CONTROLLED, UNKNOWN, diff, matrix
+from kizuna.controls.sources import path_of
 from kizuna.core.errors import InputError
 
 
@@ -100,9 +103,16 @@ def test_bad_dates_and_categories_are_refused() -> None:
         diff("2024-12-03", "2023-10-16")
 
 
-def test_japan_table1_item_by_item() -> None:
+def test_japan_table1_item_by_item_from_the_egov_xml() -> None:
+    # Counted in the XML text itself: the <Sentence> elements of 別表第一's goods column (the second of three).
+    text = path_of("jp_table1").read_text(encoding="utf-8")
+    table = text[text.index("<AppdxTableTitle WritingMode=\"vertical\">別表第一</AppdxTableTitle>"):]
+    table = table[:table.index("</AppdxTable>")]
+    rows = re.findall(r"<TableRow>(.*?)</TableRow>", table, re.DOTALL)[1:]
+    counted = sum(len(re.findall(r"<Sentence ", re.findall(r"<TableColumn[^>]*>(.*?)</TableColumn>", row,
+                                                           re.DOTALL)[1])) for row in rows)
     items = allies.jp_table1()
-    assert len(items) == 330 and {i.item for i in items} >= {"1", "3の2", "7", "16"}
+    assert counted == len(items) == 330 and {i.item for i in items} >= {"1", "3の2", "7", "16"}
     assert any(i.item == "7" and i.sub_item == "（一）" and "集積回路" in i.text for i in items)
     assert all(i.confidence == "verified" and i.as_of == "2026-02-14" for i in items)
 

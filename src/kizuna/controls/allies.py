@@ -7,11 +7,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-from kizuna.controls.sources import citation_confidence, path_of
+from kizuna.controls.sources import citation_confidence, path_of, source
+from kizuna.core.errors import InputError
 from kizuna.core.evidence import Citation
 from kizuna.core.tables import read_table
+from kizuna.core.xmlfiles import parse_xml
 
+_KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+_SUB_ITEM = re.compile(r"^（[^）]+）")
 ECCN_CODE = re.compile(r"\b\d[A-E]\d{3}(?:\.[a-z0-9]+)*")
 
 
@@ -44,13 +49,44 @@ class JpItem:
                 "catch_all": self.catch_all, "as_of": self.as_of, "confidence": self.confidence}
 
 
+def _item_number(kanji: str) -> str:
+    """別表第一's item numbers as the e-Gov text writes them: 七 → 7, 一〇 → 10, 三の二 → 3の2."""
+    return "の".join(str(int(part.translate(_KANJI_DIGITS))) for part in kanji.split("の"))
+
+
+def read_egov_table1(path: Path, as_of: str) -> list[JpItem]:
+    """別表第一 of 輸出貿易管理令 from the official e-Gov law XML (law 324CO0000000378), one record per sentence
+    of each item's 中欄 (the goods), with its 下欄 (the destinations)."""
+    root = parse_xml(path)
+    table = next((t for t in root.iter("AppdxTable")
+                  if "".join(t.findtext("AppdxTableTitle") or "").strip() == "別表第一"), None)
+    if table is None:
+        raise InputError("no 別表第一 (AppdxTable) in this e-Gov XML", path=path)
+    items: list[JpItem] = []
+    for number, row in enumerate(table.iter("TableRow")):
+        columns = row.findall("TableColumn")
+        head = "".join(columns[0].itertext()).strip() if columns else ""
+        if number == 0 and not head:
+            continue  # the header row: (blank) 貨物 地域
+        if len(columns) != 3 or not head:
+            raise InputError(f"row {number} of 別表第一 is not item / goods / destinations", path=path)
+        try:
+            item = _item_number(head)
+        except ValueError:
+            raise InputError(f"row {number} of 別表第一: {head!r} is not an item number", path=path) from None
+        destinations = "".join(columns[2].itertext()).strip()
+        for sentence in columns[1].iter("Sentence"):
+            text = "".join(sentence.itertext()).strip()
+            sub = _SUB_ITEM.match(text)
+            items.append(JpItem(item, sub.group(0) if sub else "", text, destinations, item == "16", as_of,
+                                "verified"))
+    return items
+
+
 @cache
 def jp_table1() -> list[JpItem]:
-    """輸出貿易管理令 別表第一, sentence by sentence, from the official e-Gov XML (as of 2026-02-14)."""
-    return [JpItem(r["item_no"].replace("-", "の"), r["sub_item"], r["text_ja"], r["destination_ja"],
-                   r["is_catch_all"] == "yes", r["edition_date"], r["confidence"])
-            for _, r in bundled_rows("jp_table1", "item_no", "sub_item", "text_ja", "destination_ja", "is_catch_all",
-                              "edition_date", "confidence")]
+    """輸出貿易管理令 別表第一, sentence by sentence, from the bundled e-Gov XML (as of 2026-02-14)."""
+    return read_egov_table1(path_of("jp_table1"), source("jp_table1").as_of)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from kizuna.controls.allies import jp_table1
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 from kizuna.core.rules import RuleModel, bundled_rules
@@ -68,11 +69,10 @@ class Override(RuleModel):
 
 
 class Numbering(RuleModel):
-    """``data/controls/numbering.yaml``: the schemes, the overrides, the file of 別表第一 and its item categories."""
+    """``data/controls/numbering.yaml``: the schemes, the overrides, and the Wassenaar category of 別表第一 items."""
 
     schemes: dict[str, Scheme]
     overrides: list[Override]
-    jp_table1_file: str
     jp_item_categories: dict[str, str]
 
 
@@ -96,8 +96,7 @@ def _table(name: str, *columns: str) -> list[dict[str, str]]:
 @cache
 def jp_items() -> frozenset[str]:
     """The items (項) of 輸出貿易管理令 別表第一 in the official e-Gov text: 1, 2, 3, 3の2, 4 … 16."""
-    rows = _table(numbering().jp_table1_file, "item_no")
-    return frozenset(row["item_no"].replace("-", "の") for row in rows)
+    return frozenset(item.item for item in jp_table1())
 
 
 @cache
