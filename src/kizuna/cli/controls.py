@@ -51,7 +51,7 @@ def entry(reference: Annotated[str, typer.Argument(help="An ECCN or paragraph (3
     console.print(escape(result["text"]))
     for note in result["notes"] + result["entry_notes"]:
         console.print(f"  [italic]{escape(note['heading'])}[/] {escape(note['text'][:400])}")
-    for paragraph in result["paragraphs"]:
+    for paragraph in (result["paragraph"] or {}).get("children", result["paragraphs"]):
         console.print(f"  {paragraph['label']}. {escape(paragraph['text'][:160])}")
     if result["related_controls"]:
         console.print(f"Related controls: {escape(result['related_controls'][:600])}")
@@ -114,7 +114,8 @@ def gaps(category: CategoryOpt = "",
 
 def _cell_text(cell: dict[str, Any]) -> str:
     colour = {"controlled": "green", "not controlled": "red", "unknown": "yellow"}[cell["status"]]
-    since = f" {cell['since']}" if cell["since"] else ""
+    since = "" if not cell["since"] else f" {cell['since']}" if cell["status"] == "controlled" else \
+        f" (from {cell['since']})"
     mark = "?" if cell["unconfirmed"] else ""
     return f"[{colour}]{ {'controlled': 'yes', 'not controlled': 'no', 'unknown': '—'}[cell['status']]}{since}{mark}[/]"
 
@@ -150,7 +151,8 @@ def diff(date_from: Annotated[str, typer.Option("--from", help="The earlier date
                       f"{change['before']} → {change['after']} ({_mark(change['confidence'])})")
     console.print("Measures in between:")
     for measure in result["measures"]:
-        console.print(f"  {measure['date']} {measure['jurisdiction']}: {escape(measure['citation'])} — "
+        unconfirmed = " [yellow](unconfirmed)[/]" if measure["level"] == "recalled" else ""
+        console.print(f"  {measure['date']} {measure['jurisdiction']}: {escape(measure['citation'])}{unconfirmed} — "
                       f"{escape(measure['what'][:140])}")
 
 

@@ -142,7 +142,7 @@ def _eu_nl_cells(row: CrosswalkRow) -> tuple[Cell, Cell]:
     eu_dates = re.findall(r"EU (\d{4}-\d{2}(?:-\d{2})?)", text)
     if _BASELINE.match(text.strip()):
         nl_dates = eu_dates = [PRE_2022]
-    through_eu = "" if nl_dates else "EU Annex I applies in the Netherlands"
+    through_eu = "EU Annex I applies in the Netherlands" if eu_dates and not nl_dates else ""
     eu_status = UNKNOWN if status == CONTROLLED and nl_dates and not eu_dates else status
     return (_cell(row, "NL", status, nl_dates or eu_dates, row.eu_code, through_eu),
             _cell(row, "EU", eu_status, eu_dates, row.eu_code))

@@ -117,7 +117,7 @@ def gap_report(category: str = "", as_of: str | None = None) -> tuple[Report, ga
     summary = result.summary()
     files = [path_of(n) for n in ("crosswalk", "measures", "nl", "jp_sme")] + [bundled("controls", "lists.yaml")]
     report = Report(title=f"Allied control gap matrix, category {result.category}",
-                    subject=f"category {result.category}", as_of=result.as_of or "today",
+                    subject=f"category {result.category}", as_of=result.as_of or "every date in the data",
                     findings=[_row_finding(r) for r in result.rows], sources=result.sources,
                     rule_data_version=data_version(files), capability="controls",
                     outcome=f"{summary['unilateral']} unilateral rows, {summary['unknown_cells']} unknown cells, "
