@@ -148,7 +148,8 @@ def diff(date_from: Annotated[str, typer.Option("--from", help="The earlier date
                   + ", ".join(f"{j} {n}" for j, n in result["summary"]["by_jurisdiction"].items()))
     for change in result["changes"]:
         console.print(f"  {change['since'] or '—':10} {change['jurisdiction']:3} {escape(change['family'])}: "
-                      f"{change['before']} → {change['after']} ({_mark(change['confidence'])})")
+                      f"{change['before']} → {change['after']} ({change['confidence']}"
+                      + (", [yellow]unconfirmed[/])" if change["unconfirmed"] else ")"))
     console.print("Measures in between:")
     for measure in result["measures"]:
         unconfirmed = " [yellow](unconfirmed)[/]" if measure["level"] == "recalled" else ""

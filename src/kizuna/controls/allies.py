@@ -174,8 +174,8 @@ class Measure:
 
     @property
     def level(self) -> str:
-        """verified / secondary / recalled, from the file's own words."""
-        return "recalled" if "recalled" in self.confidence.lower() else "secondary"
+        """secondary, or recalled where the file says its confidence or its citation is recalled."""
+        return "recalled" if "recalled" in f"{self.confidence} {self.citation}".lower() else "secondary"
 
     def cited(self) -> Citation:
         """This measure as a citation (``citation`` is the file's own reference text)."""
