@@ -118,6 +118,28 @@ def test_ecfr_xml_layout_gives_the_same_tree() -> None:
     assert "1600" in xml.lookup("3A090.a.2").text()
 
 
+def test_ecfr_xml_variants(tmp_path: Path) -> None:
+    # Layouts the eCFR uses besides the common one: a heading in <FP-1> with its full stop after the bold, and an
+    # entry whose paragraphs follow "List of Items Controlled" without an "Items:" lead (texts from the 2026 CCL).
+    path = tmp_path / "part774.xml"
+    path.write_text('''<ECFR><DIV9 N="Supplement No. 1 to Part 774" TYPE="APPENDIX">
+<FP-1><B>8D001 "Software" "specially designed" or modified for the "development," "production" or "use" of equipment
+or materials, controlled by 8A (except 8A992), 8B or 8C</B>.</FP-1>
+<FP-1><E T="04">List of Items Controlled</E></FP-1>
+<FP-1><I>Related Controls:</I> N/A</FP-1>
+<FP><I>Items:</I> The list of items controlled is contained in the ECCN heading.</FP>
+<FP-2><B>5A001 Telecommunications systems, equipment, "components" and "accessories," as follows.</B></FP-2>
+<FP-1><E T="04">List of Items Controlled</E></FP-1>
+<FP-1><I>Related Controls:</I> See USML Category XI.</FP-1>
+<P>a. Any type of telecommunications equipment having any of the following characteristics, functions or features:</P>
+<P>a.1. "Specially designed" to withstand transitory electronic effects or electromagnetic pulse effects;</P>
+</DIV9></ECFR>''', encoding="utf-8")
+    edition = read_ccl(path, "2026-07-23")
+    assert edition.by_code["8D001"].heading.endswith("8A (except 8A992), 8B or 8C.")
+    assert edition.by_code["5A001"].related_controls == "See USML Category XI."
+    assert [p.label for p in edition.by_code["5A001"].walk()] == ["a", "a.1"]
+
+
 def test_hostile_ecfr_files_are_refused(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.xml"
     bomb.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><ECFR>&a;</ECFR>', encoding="utf-8")

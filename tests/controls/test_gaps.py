@@ -119,3 +119,23 @@ def test_japan_table1_item_by_item_from_the_egov_xml() -> None:
 
 def test_cells_say_unknown_when_the_row_does_not_know() -> None:
     assert _row("3B", "3B001.d.2").cells["JP"].status == UNKNOWN
+
+
+def test_a_jurisdictions_list_as_of_a_date() -> None:
+    nl_2024 = {r.family for r in matrix("3", "2024-01-01", controlled_by="NL").rows}
+    assert {"3B001.a.4", "3B001.l", "3B001.m", "3B001.b"} <= nl_2024 and "3B993.f.1" not in nl_2024
+    assert "3B993.f.1" in {r.family for r in matrix("3", "2024-09-07", controlled_by="nl").rows}
+    alone = matrix("3B", "2023-08-31", show="unilateral").rows
+    assert alone and all(r.unilateral for r in alone)
+    assert "3B001.a.4" in {r.family for r in alone}  # Japan's alone until the Dutch measure of 2023-09-01
+    with pytest.raises(InputError, match="not one of US, JP"):
+        matrix("3B", controlled_by="FR")
+
+
+def test_partial_and_draft_cells_say_so() -> None:
+    assert _row("3D", "3D992").cells["JP"].note.startswith("partly")
+    taiwan = _row("3A", "3A090.a").cells["TW"]
+    assert taiwan.status == NOT_CONTROLLED and taiwan.note.startswith("a draft measure")
+    # A baseline with a later extension: controlled before 2022, the extension a revision.
+    cell = _row("3D", "3D001").cells["US"]
+    assert (cell.since, cell.revised) == ("pre-2022", ("2022-10",))

@@ -80,6 +80,11 @@ def search(query: Annotated[str, typer.Argument(help="English words; every one m
 @app.command()
 def gaps(category: CategoryOpt = "",
          as_of: Annotated[str | None, typer.Option("--as-of", help="The matrix on this date (YYYY-MM-DD).")] = None,
+         show: Annotated[str, typer.Option("--show", help="all, unilateral (one jurisdiction alone) or unknown "
+                                           "(rows with unknown cells).")] = "all",
+         controlled_by: Annotated[str | None, typer.Option("--controlled-by", help="Only the rows this jurisdiction "
+                                                            "controls (its list as of the date): US, JP, NL, EU, KR, "
+                                                            "TW, WA.")] = None,
          as_json: JsonOpt = False, as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
          html: Annotated[Path | None, typer.Option("--html", help="Write a printable HTML report here.")] = None,
          pdf: Annotated[Path | None, typer.Option("--pdf", help="Write a PDF report here (Chromium).")] = None,
@@ -87,7 +92,7 @@ def gaps(category: CategoryOpt = "",
                                                      "instead of standard output.")] = None) -> None:
     """The gap matrix: per item family, each jurisdiction's control (since when, which code, which confidence)."""
     _only_one(json=as_json, csv=as_csv)
-    report, result = service.gap_report(category, as_of)
+    report, result = service.gap_report(category, as_of, show, controlled_by)
     if html or pdf:
         page = to_html(report, "controls/gaps_report.html", matrix=result)
         if html:

@@ -137,7 +137,7 @@ def _from_xml(path: Path) -> list[RawEccn]:
         if starts and (current is None or starts.group(1) != current.code):
             if current is not None:
                 out.append(current.done())
-            heading = " ".join(f"{starts.group(2)} {rest}".split())
+            heading = " ".join(f"{starts.group(2)}{'' if rest[:1] in '.,;:' else ' '}{rest}".split())
             current = _Building(starts.group(1), heading, [], [])
             continue
         if current is None or element.tag == "HD1":
@@ -154,7 +154,8 @@ def _from_xml(path: Path) -> list[RawEccn]:
             current.in_items = True
             if rest:
                 current.items.append(rest)
-        elif current.in_items:
+        elif current.in_items or element.tag in ("P", "NOTE"):
+            # Some entries have no "Items:" lead (5A001): their paragraphs are plain <P> after the headings.
             current.items.append(_text(element))
         elif element.tag in ("DIV", "GPOTABLE", "TABLE"):
             current.before.append(_table_text(element))

@@ -111,8 +111,9 @@ class GapMatrix:
 
 
 def _dates(text: str) -> list[str]:
+    """The dates a cell gives, first the start: "WA baseline; 3A090 scope added 2022-10" → pre-2022, then 2022-10."""
     found = _DATE.findall(text)
-    return ([PRE_2022] if _BASELINE.match(text.strip()) and not found else []) + found
+    return ([PRE_2022] if _BASELINE.match(text.strip()) else []) + found
 
 
 def _status(flag: str) -> str:
@@ -175,8 +176,22 @@ def _wa_cell(row: CrosswalkRow) -> Cell:
     return _cell(row, "WA", NOT_CONTROLLED, [], "", row.wassenaar_code)
 
 
+_FLAG_NOTES = {"partial": "partly (the crosswalk row says which part)", "draft": "a draft measure, not in force"}
+
+
+def _flagged(cell: Cell, flag: str) -> Cell:
+    note = _FLAG_NOTES.get(flag.strip().lower())
+    return replace(cell, note=f"{note}; {cell.note}" if cell.note else note) if note else cell
+
+
 def cells_of(row: CrosswalkRow) -> dict[str, Cell]:
     """Every jurisdiction's cell of one crosswalk row, not yet narrowed to a date."""
+    cells = _cells(row)
+    flags = {"US": "US", "JP": "JP", "NL": "EU/NL", "EU": "EU/NL", "KR": "KR", "TW": "TW"}
+    return {j: _flagged(c, row.flags[flags[j]]) if j in flags else c for j, c in cells.items()}
+
+
+def _cells(row: CrosswalkRow) -> dict[str, Cell]:
     nl, eu = _eu_nl_cells(row)
     return {"US": _us_cell(row), "JP": _jp_cell(row), "NL": _nl_measure_cell(row, nl), "EU": eu,
             "KR": _cell(row, "KR", _status(row.flags["KR"]), _dates(row.kr_status), row.kr_status),
@@ -206,9 +221,19 @@ def check_date(value: str | None, field_name: str) -> str | None:
     return value
 
 
-def matrix(category: str = "", as_of: str | None = None) -> GapMatrix:
-    """The gap matrix of the crosswalk rows whose ECCN starts with ``category`` (``3``, ``3B``; "" for all)."""
+SHOW = ("all", "unilateral", "unknown")
+
+
+def matrix(category: str = "", as_of: str | None = None, show: str = "all",
+           controlled_by: str | None = None) -> GapMatrix:
+    """The gap matrix of the crosswalk rows whose ECCN starts with ``category`` (``3``, ``3B``; "" for all), on
+    ``as_of``; ``show`` keeps only unilateral rows or rows with unknown cells, ``controlled_by`` only the rows one
+    jurisdiction controls (that jurisdiction's list as of the date)."""
     as_of = check_date(as_of, "--as-of")
+    if show not in SHOW:
+        raise InputError(f"show {show!r}: one of {', '.join(SHOW)}", field="--show")
+    if controlled_by and controlled_by.upper() not in JURISDICTIONS:
+        raise InputError(f"{controlled_by!r} is not one of {', '.join(JURISDICTIONS)}", field="--controlled-by")
     wanted = category.strip().upper()
     if wanted and not re.fullmatch(r"\d[A-E]?", wanted):
         raise InputError(f"{category!r} is not a CCL category (a digit, or a digit and a group: 3, 3B)",
@@ -218,7 +243,11 @@ def matrix(category: str = "", as_of: str | None = None) -> GapMatrix:
         if wanted and not row.code.startswith(wanted):
             continue
         cells = {j: as_of_date(c, as_of) for j, c in cells_of(row).items()}
-        rows.append(GapRow(row.us_eccn, row.code, row.description, row.confidence, cells, row))
+        gap = GapRow(row.us_eccn, row.code, row.description, row.confidence, cells, row)
+        if (show == "unilateral" and not gap.unilateral) or (show == "unknown" and not gap.unknown) or (
+                controlled_by and cells[controlled_by.upper()].status != CONTROLLED):
+            continue
+        rows.append(gap)
     sources = [citation(name) for name in ("crosswalk", "measures", "nl", "jp_sme")]
     return GapMatrix(wanted or "all", as_of or "", rows, sources)
 

@@ -75,8 +75,9 @@ def search(query: str, category: str | None = None, limit: int = 50) -> dict[str
             "hits": [h.to_dict() for h in hits], "sources": [edition.source.to_dict()]}
 
 
-def gap_matrix(category: str = "", as_of: str | None = None) -> dict[str, Any]:
-    return gaps.matrix(category, as_of).to_dict()
+def gap_matrix(category: str = "", as_of: str | None = None, show: str = "all",
+               controlled_by: str | None = None) -> dict[str, Any]:
+    return gaps.matrix(category, as_of, show, controlled_by).to_dict()
 
 
 def diff(date_from: str, date_to: str, category: str = "") -> dict[str, Any]:
@@ -110,10 +111,11 @@ def _row_finding(row: gaps.GapRow) -> Finding:
                    evidence=(Evidence(EvidenceKind.RECORD, row.description, reasons=reasons),))
 
 
-def gap_report(category: str = "", as_of: str | None = None) -> tuple[Report, gaps.GapMatrix]:
+def gap_report(category: str = "", as_of: str | None = None, show: str = "all",
+               controlled_by: str | None = None) -> tuple[Report, gaps.GapMatrix]:
     """The gap matrix as a report (the one renderer: JSON, CSV, HTML, PDF); a finding is "met" where the row
     is a gap: one jurisdiction alone, or unknown cells."""
-    result = gaps.matrix(category, as_of)
+    result = gaps.matrix(category, as_of, show, controlled_by)
     summary = result.summary()
     files = [path_of(n) for n in ("crosswalk", "measures", "nl", "jp_sme")] + [bundled("controls", "lists.yaml")]
     report = Report(title=f"Allied control gap matrix, category {result.category}",
@@ -122,7 +124,8 @@ def gap_report(category: str = "", as_of: str | None = None) -> tuple[Report, ga
                     rule_data_version=data_version(files), capability="controls",
                     outcome=f"{summary['unilateral']} unilateral rows, {summary['unknown_cells']} unknown cells, "
                             f"{summary['unconfirmed_rows']} rows unconfirmed (recalled) of {summary['rows']}",
-                    facts={"category": result.category, "as_of": result.as_of or "all dates",
+                    facts={"category": result.category, "as_of": result.as_of or "all dates", "rows shown": show
+                           + (f", controlled by {controlled_by.upper()}" if controlled_by else ""),
                            "jurisdictions": ", ".join(gaps.JURISDICTIONS), **summary})
     return report, result
 

@@ -34,10 +34,17 @@ def search_api(q: Annotated[str, Param(min_length=1, max_length=200)], category:
     return service.search(q, category or None, limit)
 
 
+ShowParam = Annotated[str, Param(description="all, unilateral (one jurisdiction alone) or unknown (rows with "
+                                             "unknown cells).", max_length=20)]
+ByParam = Annotated[str | None, Param(description="Only rows this jurisdiction controls: US, JP, NL, EU, KR, TW, WA.",
+                                      max_length=2)]
+
+
 @router.get("/v1/controls/gaps", tags=["controls"], response_model=schemas.GapsOut)
-def gaps_api(category: CategoryParam = "", as_of: DateParam = None) -> dict[str, Any]:
+def gaps_api(category: CategoryParam = "", as_of: DateParam = None, show: ShowParam = "all",
+             controlled_by: ByParam = None) -> dict[str, Any]:
     """The gap matrix: per item family, each jurisdiction's control, since when, code and confidence."""
-    return service.gap_matrix(category, as_of)
+    return service.gap_matrix(category, as_of, show, controlled_by)
 
 
 @router.get("/v1/controls/diff", tags=["controls"], response_model=schemas.DiffOut)
@@ -79,15 +86,7 @@ def gaps_page(request: Request, category: str = "3B", as_of: str = "", show: str
     context: dict[str, Any] = {"category": category, "as_of": as_of, "show": show, "jurisdiction": jurisdiction,
                                "jurisdictions": JURISDICTIONS, "matrix": None, "error": None}
     try:
-        matrix = service.gap_matrix(category, as_of or None)
-        rows = matrix["rows"]
-        if show == "unilateral":
-            rows = [r for r in rows if r["unilateral"]]
-        elif show == "unknown":
-            rows = [r for r in rows if r["unknown"]]
-        if jurisdiction in JURISDICTIONS:
-            rows = [r for r in rows if r["cells"][jurisdiction]["status"] == "controlled"]
-        context["matrix"] = {**matrix, "rows": rows}
+        context["matrix"] = service.gap_matrix(category, as_of or None, show, jurisdiction or None)
     except KizunaError as exc:
         context["error"] = str(exc)
     return _page(request, "gaps.html", context)
