@@ -5,9 +5,10 @@ alternating, so a label's depth is its own. What is hard is telling a label from
 notes: a note may have its own list (``Note 1 to 3A090.a: … a. If the designer … b. If the integrated circuit die
 …``) whose ``b.`` would otherwise read as paragraph ``3A090.b``. The rules below, in order:
 
-1. A label starts at a sentence boundary (after ``.``, ``:``, ``;``, a bracket or quote, or ``; or`` / ``; and``)
-   and is followed by the start of a sentence (a capital, a digit, ``[``, ``(`` or a quote); ``e.g.`` and
-   ``i.e.`` never alternate letters and numbers, so they are never labels.
+1. A label is followed by the start of a sentence (a capital, a digit, ``[``, ``(`` or a quote) and starts at a
+   sentence boundary (after ``.``, ``:``, ``;``, a bracket or quote, or ``; or`` / ``; and``) — unless it is the
+   very next paragraph (``… AT Column 1 a. Nickel powder``, the sub-heading ``Optics d. …``); "paragraphs a.
+   through c." is prose. ``e.g.`` and ``i.e.`` never alternate letters and numbers, so they are never labels.
 2. A label is a paragraph only where it can come next in the tree: its parent exists and it sorts after the
    parent's last child (CCL paragraphs skip letters, as 3A001 goes from ``.i`` to ``.z``).
 3. Inside a note, a one-letter label that continues the note's own list (``a.`` first, then the next letter) is
@@ -98,29 +99,33 @@ class _Tree:
         self.roots: list[Paragraph] = []
         self.by_label: dict[str, Paragraph] = {}
 
-    def fits(self, label: str) -> bool:
+    def _siblings(self, label: str) -> list[Paragraph] | None:
+        """The paragraphs ``label`` would follow (None when its parent is not in the tree, or it is)."""
         parts = _parts(label)
         if not _alternates(parts) or label in self.by_label:
-            return False
-        siblings = self.roots if len(parts) == 1 else getattr(self.by_label.get(".".join(parts[:-1])), "children",
-                                                                 None)
+            return None
+        if len(parts) == 1:
+            return self.roots
+        parent = self.by_label.get(".".join(parts[:-1]))
+        return parent.children if parent is not None else None
+
+    def fits(self, label: str) -> bool:
+        """Whether ``label`` can come next: its parent is in the tree and it sorts after the parent's last child."""
+        siblings = self._siblings(label)
         if siblings is None:
             return False
         if not siblings:
             return True  # not always .a or .1: "a.1. to a.5. [Reserved]" is followed by a.6
-        return _sort_key(parts[-1]) > _sort_key(_parts(siblings[-1].label)[-1])
+        return _sort_key(_parts(label)[-1]) > _sort_key(_parts(siblings[-1].label)[-1])
 
     def next_in_line(self, label: str) -> bool:
-        """Whether ``label`` is the very next paragraph: ``a`` first, or the letter or number after a sibling."""
-        parts = _parts(label)
-        siblings = self.roots if len(parts) == 1 else getattr(self.by_label.get(".".join(parts[:-1])), "children",
-                                                                 None)
-        if siblings is None or label in self.by_label:
+        """Whether ``label`` is the very next paragraph: ``a``/``1`` first, or the letter or number after the last."""
+        siblings = self._siblings(label)
+        if siblings is None:
             return False
         if not siblings:
-            return parts[-1] in ("a", "1")
-        last = _parts(siblings[-1].label)[-1]
-        return _sort_key(parts[-1]) == _sort_key(last) + 1
+            return _parts(label)[-1] in ("a", "1")
+        return _sort_key(_parts(label)[-1]) == _sort_key(_parts(siblings[-1].label)[-1]) + 1
 
     def add(self, label: str, text: str) -> Paragraph:
         paragraph = Paragraph(label, text)

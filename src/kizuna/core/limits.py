@@ -20,7 +20,7 @@ class Limits:
     xlsx_max_total_bytes: int
     xlsx_max_ratio: float
     xlsx_ratio_applies_from_bytes: int
-    max_legal_text_chars: int = 0  # a regulation's own text field (an ECCN's full text); see the YAML
+    max_legal_text_chars: int  # a regulation's own text field (an ECCN's full text), where its reader asks
 
 
 @cache
