@@ -64,6 +64,27 @@ def entry(reference: Annotated[str, typer.Argument(help="An ECCN or paragraph (3
 
 
 @app.command()
+def jp(item: Annotated[str, typer.Argument(help="An item (項) of 別表第一: 7, 3の2 (or 3-2), 16.")],
+       as_json: JsonOpt = False) -> None:
+    """An item of Japan's Export Trade Control Order, appended table 1 (別表第一), from the e-Gov text."""
+    result = service.jp_item(item)
+    if as_json:
+        print_json(result)
+        return
+    category = f" · Wassenaar category {result['wassenaar_category']}" if result["wassenaar_category"] else ""
+    console.print(f"[bold]別表第一 {result['item']}の項[/] → {escape(result['destinations'])}{category}")
+    for sentence in result["sentences"]:
+        console.print(f"  {escape(sentence['text'])}")
+    if result["sme_items_2023"]:
+        console.print(f"{len(result['sme_items_2023'])} SME items of 2023 under this item (貨物等省令, in force "
+                      f"{result['sme_items_2023'][0]['in_force']}; [yellow]unconfirmed[/] where recalled):")
+        for sme in result["sme_items_2023"]:
+            mark = " [yellow](unconfirmed)[/]" if sme["confidence"] == "recalled" else ""
+            console.print(f"  {sme['seq']:4} {escape(sme['description'])} — US {escape(sme['us_analogue'])}{mark}")
+    console.print(f"[dim]{result['sources'][0]['citation']}[/]")
+
+
+@app.command()
 def search(query: Annotated[str, typer.Argument(help="English words; every one must appear.")],
            category: CategoryOpt = "", limit: Annotated[int, typer.Option(help="At most this many hits.")] = 50,
            as_json: JsonOpt = False) -> None:

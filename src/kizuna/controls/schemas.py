@@ -60,3 +60,14 @@ class DiffOut(BaseModel):
 
 class ListsOut(BaseModel):
     lists: list[dict[str, Any]]
+
+
+class JpItemOut(BaseModel):
+    item: str
+    as_of: str
+    destinations: str
+    wassenaar_category: str | None
+    catch_all: bool
+    sentences: list[dict[str, str]]
+    sme_items_2023: list[dict[str, Any]]
+    sources: list[dict[str, Any]]

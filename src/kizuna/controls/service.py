@@ -8,11 +8,11 @@ from typing import Any
 
 from kizuna.controls import allies, gaps
 from kizuna.controls.ccl import Ccl, bundled_ccl
-from kizuna.controls.codes import parse
+from kizuna.controls.codes import jp_categories, parse
 from kizuna.controls.crosswalk import rows_for
 from kizuna.controls.paragraphs import Paragraph
 from kizuna.controls.sources import citation, list_sources, path_of
-from kizuna.core.errors import InputError
+from kizuna.core.errors import InputError, NotFoundError
 from kizuna.core.evidence import Evidence, EvidenceKind, Finding, Outcome, Reason
 from kizuna.core.paths import bundled
 from kizuna.core.report import Report, data_version
@@ -66,6 +66,22 @@ def _notes(path: list[Paragraph]) -> list[dict[str, str]]:
                 seen.add(id(note))
                 out.append({**note.to_dict(), "of": paragraph.label})
     return out
+
+
+def jp_item(item: str) -> dict[str, Any]:
+    """An item (項) of Japan's 別表第一 as the e-Gov text has it, sentence by sentence, with the Wassenaar category
+    it follows and, for item 7, the 23 SME items of 2023 that the ministerial order lists under it."""
+    number = item.strip().removesuffix("の項").removesuffix("項").replace("-", "の")
+    sentences = [i for i in allies.jp_table1() if i.item == number]
+    if not sentences:
+        known = ", ".join(dict.fromkeys(i.item for i in allies.jp_table1()))
+        raise NotFoundError(f"別表第一 has no item {item!r} (its items: {known})")
+    sme = [s for s in allies.jp_sme_items() if "7の項" in s.legal_basis] if number == "7" else []
+    return {"item": number, "as_of": sentences[0].as_of, "destinations": sentences[0].destinations,
+            "wassenaar_category": jp_categories().get(number), "catch_all": sentences[0].catch_all,
+            "sentences": [{"sub_item": i.sub_item, "text": i.text} for i in sentences],
+            "sme_items_2023": [s.to_dict() for s in sme],
+            "sources": [citation("jp_table1").to_dict(), *([citation("jp_sme").to_dict()] if sme else [])]}
 
 
 def search(query: str, category: str | None = None, limit: int = 50) -> dict[str, Any]:

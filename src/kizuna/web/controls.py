@@ -27,6 +27,12 @@ def entry_api(reference: str) -> dict[str, Any]:
     return service.entry(reference)
 
 
+@router.get("/v1/controls/jp/{item}", tags=["controls"], response_model=schemas.JpItemOut)
+def jp_item_api(item: str) -> dict[str, Any]:
+    """An item (項) of Japan's 別表第一 (``7``, ``3の2``) from the e-Gov text, sentence by sentence."""
+    return service.jp_item(item)
+
+
 @router.get("/v1/controls/search", tags=["controls"], response_model=schemas.SearchOut)
 def search_api(q: Annotated[str, Param(min_length=1, max_length=200)], category: CategoryParam = "",
                limit: Annotated[int, Param(ge=1, le=500)] = 50) -> dict[str, Any]:
