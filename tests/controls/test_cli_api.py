@@ -81,7 +81,8 @@ def test_api_bad_input_is_422(client: TestClient) -> None:
 def test_api_japan_item(client: TestClient) -> None:
     item = client.get("/v1/controls/jp/7").json()
     assert item["wassenaar_category"] == "3" and item["destinations"] == "全地域"
-    assert item["sentences"][1] == {"sub_item": "（一）", "text": "（一）\u3000集積回路（四の項の中欄に掲げるものを除く。）"}
+    first = {"sub_item": "（一）", "text": "（一）\u3000集積回路（四の項の中欄に掲げるものを除く。）"}
+    assert item["sentences"][1] == first
     assert len(item["sme_items_2023"]) == 23
     catch_all = client.get("/v1/controls/jp/16").json()
     assert catch_all["catch_all"] and catch_all["destinations"] == "全地域（別表第三に掲げる地域を除く。）"
