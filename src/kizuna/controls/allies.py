@@ -219,5 +219,6 @@ def wassenaar_entries() -> list[WassenaarEntry]:
             for _, r in bundled_rows("wassenaar", "wa_code", "eu_ccl_style_code", "category", "text_completeness")]
 
 
+@cache
 def wassenaar_by_eu_code() -> dict[str, WassenaarEntry]:
     return {e.eu_code: e for e in wassenaar_entries() if e.eu_code}

@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from kizuna.controls.allies import jp_table1
+from kizuna.controls.allies import jp_table1, wassenaar_by_eu_code
 from kizuna.core.errors import InputError
-from kizuna.core.paths import bundled
 from kizuna.core.rules import RuleModel, bundled_rules
-from kizuna.core.tables import read_table
 
 SCHEMES = ("us-eccn", "eu", "wassenaar", "jp-etco")
 _ECCN = re.compile(r"^(\d)([A-E])(\d{3})((?:\.[a-z0-9]+)*)$", re.IGNORECASE)
@@ -86,13 +84,6 @@ def _overrides() -> dict[tuple[str, str], tuple[str, str]]:
     return {(o.scheme, o.code): (o.key, f"{o.why} ({o.source})") for o in numbering().overrides}
 
 
-def _table(name: str, *columns: str) -> list[dict[str, str]]:
-    """The rows of a bundled controls table, its columns checked (file, line and column named if missing)."""
-    table = read_table(bundled("controls", name))
-    table.require(*columns)
-    return [{k: str(v or "") for k, v in row.items()} for _, row in table.records()]
-
-
 @cache
 def jp_items() -> frozenset[str]:
     """The items (項) of 輸出貿易管理令 別表第一 in the official e-Gov text: 1, 2, 3, 3の2, 4 … 16."""
@@ -108,8 +99,7 @@ def jp_categories() -> dict[str, str]:
 @cache
 def wassenaar_codes() -> frozenset[str]:
     """EU/CCL-style codes of every entry in the WA 2025 Dual-Use List (codes only)."""
-    return frozenset(r["eu_ccl_style_code"] for r in _table("wassenaar_2025_codes.csv", "eu_ccl_style_code")
-                     if r["eu_ccl_style_code"])
+    return frozenset(wassenaar_by_eu_code())
 
 
 def _paragraphs(suffix: str) -> str:

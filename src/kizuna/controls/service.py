@@ -39,7 +39,8 @@ def entry(reference: str, ccl: Ccl | None = None) -> dict[str, Any]:
     ref, how = _ccl_reference(reference)
     found = edition.lookup(ref)
     eccn, paragraph = found.eccn, found.paragraph
-    wa = allies.wassenaar_by_eu_code().get(found.reference) or allies.wassenaar_by_eu_code().get(eccn.code)
+    by_code = allies.wassenaar_by_eu_code()
+    wa = by_code.get(found.reference) or by_code.get(eccn.code)
     rows = rows_for(found.reference)
     return {
         "reference": found.reference, "eccn": eccn.code, "heading": eccn.heading, "as_of": edition.as_of,
@@ -161,7 +162,3 @@ def gap_csv_rows(result: gaps.GapMatrix) -> tuple[list[str], list[list[Any]]]:
             line += [c.status, c.since, c.code, c.confidence + (" (unconfirmed)" if c.unconfirmed else "")]
         rows.append(line)
     return header, rows
-
-
-def ccl_citation() -> dict[str, Any]:
-    return citation("ccl").to_dict()
