@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from kizuna.controls import allies
-from kizuna.controls.crosswalk import crosswalk
+from kizuna.controls import allies, service
+from kizuna.controls.crosswalk import covered, crosswalk, rows_for
 from kizuna.controls.gaps import CONTROLLED, JURISDICTIONS, NOT_CONTROLLED, UNKNOWN, diff, matrix
 from kizuna.controls.sources import path_of
 from kizuna.core.errors import InputError
@@ -139,3 +139,21 @@ def test_partial_and_draft_cells_say_so() -> None:
     # A baseline with a later extension: controlled before 2022, the extension a revision.
     cell = _row("3D", "3D001").cells["US"]
     assert (cell.since, cell.revised) == ("pre-2022", ("2022-10",))
+
+
+def test_crosswalk_ranges_are_written_out() -> None:
+    assert covered("3B001.g-j") == ("3B001.g", "3B001.h", "3B001.i", "3B001.j")
+    assert covered("3B001.a.1-a.3") == ("3B001.a.1", "3B001.a.2", "3B001.a.3")
+    assert covered("3C001-3C004") == ("3C001", "3C002", "3C003", "3C004")
+    assert covered("3A001 (a-i, excl .z)")[-1] == "3A001.i" and "3A001.z" not in covered("3A001 (a-i, excl .z)")
+    assert covered("4A003 (b,c,g)") == ("4A003.b", "4A003.c", "4A003.g")
+    assert covered("3D901 / 3D907") == ("3D901", "3D907")
+    assert [r.us_eccn for r in rows_for("3B001.j.1")] == ["3B001.g-j"]
+    assert [r.us_eccn for r in rows_for("3A001.z")] == ["3A001.z"]
+
+
+def test_an_entry_finds_its_wassenaar_entry_by_meaning() -> None:
+    assert service.entry("3B001.j.1")["wassenaar"]["wa_code"] == "3.B.1.j"
+    # US 3B002.c (EUV mask inspection) is a US-only item: no Wassenaar entry, though WA has a 3.B.2.c.
+    assert service.entry("3B002.c")["wassenaar"] is None
+    assert service.entry("3A090.a")["wassenaar"] is None

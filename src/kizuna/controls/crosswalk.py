@@ -8,6 +8,7 @@ where)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -44,6 +45,11 @@ class CrosswalkRow:
     @property
     def category(self) -> str:
         return self.code[:2]
+
+    @property
+    def covers(self) -> tuple[str, ...]:
+        """The ECCNs and paragraphs the row is about, its ranges written out (``3B001.g-j`` → .g, .h, .i, .j)."""
+        return covered(self.us_eccn)
 
     def citation(self) -> Citation:
         """This row as a citation: unconfirmed when the row is recalled."""
@@ -84,9 +90,49 @@ def crosswalk() -> list[CrosswalkRow]:
     return out
 
 
+_LIST = re.compile(r"^(\d[A-E]\d{3}) \(([^)]*)\)$")  # 3A001 (a-i, excl .z), 4A003 (b,c,g)
+_ECCN = re.compile(r"^\d[A-E]\d{3}$")
+
+
+def _steps(first: str, last: str) -> list[str]:
+    """a..d, 1..3; [] when the two are not of one kind or run backwards."""
+    if first.isdigit() and last.isdigit():
+        return [str(n) for n in range(int(first), int(last) + 1)]
+    if len(first) == len(last) == 1 and first.isalpha() and last.isalpha():
+        return [chr(c) for c in range(ord(first), ord(last) + 1)]
+    return []
+
+
+def _span(part: str) -> list[str]:
+    """One written code or range: ``3B001.a.1-a.3``, ``3B001.g-j``, ``3C001-3C004``, ``3B001.d.8``."""
+    left, dash, right = part.partition("-")
+    if not dash:
+        return [part]
+    if _ECCN.match(left) and _ECCN.match(right) and left[:2] == right[:2]:
+        return [f"{left[:2]}{n:03d}" for n in range(int(left[2:]), int(right[2:]) + 1)]
+    base, _, first = left.rpartition(".")
+    steps = _steps(first, right.rpartition(".")[2]) if base else []
+    return [f"{base}.{step}" for step in steps] or [left]
+
+
+def covered(written: str) -> tuple[str, ...]:
+    """What a crosswalk row's US column covers, e.g. ``3D901 / 3D907``, ``5A002 (a-e)``, ``3E993-3E994``."""
+    out: list[str] = []
+    for part in (p.strip() for p in written.split("/")):
+        listed = _LIST.match(part)
+        if listed:
+            base, inside = listed.groups()
+            for item in (i.strip() for i in inside.split(",")):
+                if item and not item.startswith("excl"):
+                    out += _span(f"{base}.{item}")
+            continue
+        out += _span(part.split(" ")[0])
+    return tuple(out)
+
+
 def rows_for(reference: str) -> list[CrosswalkRow]:
     """The rows about an ECCN or paragraph: the row of the paragraph itself, of an ancestor (3B001 for
     3B001.f.1) or of a sub-paragraph (3A090.a for 3A090)."""
     ref = reference.strip()
-    return [row for row in crosswalk()
-            if row.code == ref or ref.startswith(row.code + ".") or row.code.startswith(ref + ".")]
+    return [row for row in crosswalk() if any(code == ref or ref.startswith(code + ".") or code.startswith(ref + ".")
+                                              for code in row.covers)]

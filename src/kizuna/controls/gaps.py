@@ -151,7 +151,7 @@ def _eu_nl_cells(row: CrosswalkRow) -> tuple[Cell, Cell]:
 
 def _nl_measure_cell(row: CrosswalkRow, cell: Cell) -> Cell:
     for measure in nl_measures():
-        if row.code in measure.us_codes:
+        if any(code in measure.us_codes for code in row.covers):
             return Cell("NL", CONTROLLED, measure.in_force, measure.nl_code, measure.confidence,
                         f"Dutch national measure: {measure.item}", (), (measure.citation(), *cell.sources))
     return cell
@@ -160,7 +160,7 @@ def _nl_measure_cell(row: CrosswalkRow, cell: Cell) -> Cell:
 def _jp_cell(row: CrosswalkRow) -> Cell:
     cell = _cell(row, "JP", _status(row.flags["JP"]), _dates(row.date_jp), row.jp_item)
     for item in jp_sme_items():
-        if row.code in item.us_codes:
+        if any(code in item.us_codes for code in row.covers):
             cited = item.citation()
             if cell.status == UNKNOWN:
                 return Cell("JP", CONTROLLED, item.in_force, item.legal_basis, item.confidence,

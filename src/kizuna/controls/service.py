@@ -39,8 +39,7 @@ def entry(reference: str, ccl: Ccl | None = None) -> dict[str, Any]:
     ref, how = _ccl_reference(reference)
     found = edition.lookup(ref)
     eccn, paragraph = found.eccn, found.paragraph
-    by_code = allies.wassenaar_by_eu_code()
-    wa = by_code.get(found.reference) or by_code.get(eccn.code)
+    wa = _wassenaar_entry(found.reference)
     rows = rows_for(found.reference)
     return {
         "reference": found.reference, "eccn": eccn.code, "heading": eccn.heading, "as_of": edition.as_of,
@@ -56,6 +55,15 @@ def entry(reference: str, ccl: Ccl | None = None) -> dict[str, Any]:
         "crosswalk": [r.to_dict() for r in rows],
         "sources": [edition.source.to_dict(), *(r.citation().to_dict() for r in rows)],
     }
+
+
+def _wassenaar_entry(reference: str) -> allies.WassenaarEntry | None:
+    """The deepest Wassenaar entry of the same item: by the comparison key, so a US paragraph whose letter means
+    another item (US 3B002.b is WA 3.B.2.c) finds the right one, and a US-only paragraph none."""
+    key = parse(reference, "us-eccn", field="reference").key
+    by_code = allies.wassenaar_by_eu_code()
+    parts = key.split(".")
+    return next((by_code[c] for n in range(len(parts), 0, -1) if (c := ".".join(parts[:n])) in by_code), None)
 
 
 def _notes(path: list[Paragraph]) -> list[dict[str, str]]:
