@@ -154,6 +154,6 @@ def test_crosswalk_ranges_are_written_out() -> None:
 
 def test_an_entry_finds_its_wassenaar_entry_by_meaning() -> None:
     assert service.entry("3B001.j.1")["wassenaar"]["wa_code"] == "3.B.1.j"
-    # US 3B002.c (EUV mask inspection) is a US-only item: no Wassenaar entry, though WA has a 3.B.2.c.
+    # US 3B002.c (EUV mask inspection) is a US-only item (numbering.yaml): no Wassenaar entry, not 3.B.2.
     assert service.entry("3B002.c")["wassenaar"] is None
     assert service.entry("3A090.a")["wassenaar"] is None
