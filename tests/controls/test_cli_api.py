@@ -88,3 +88,16 @@ def test_api_japan_item(client: TestClient) -> None:
     assert catch_all["catch_all"] and catch_all["destinations"] == "全地域（別表第三に掲げる地域を除く。）"
     assert client.get("/v1/controls/jp/3-2").json()["item"] == "3の2"
     assert client.get("/v1/controls/jp/17").status_code == 404
+
+
+def test_entry_from_another_edition(tmp_path: Path) -> None:
+    xml = Path(__file__).parents[1] / "fixtures" / "controls" / "ecfr_part774_excerpt.xml"
+    result = json.loads(kizuna("controls", "entry", "4A090", "--ccl", str(xml), "--ccl-date", "2026-07-23", "--json",
+                               home=tmp_path).stdout)
+    assert result["sources"][0]["citation"] == "ecfr_part774_excerpt.xml (eCFR part 774, 2026-07-23)"
+    assert "RS applies to 4A090.a" in result["preamble"]
+    missing = kizuna("controls", "entry", "3B001", "--ccl", str(xml), "--ccl-date", "2026-07-23", home=tmp_path,
+                     check=False)
+    assert missing.returncode != 0 and "3B001 is not in the Commerce Control List as of 2026-07-23" in missing.stderr
+    undated = kizuna("controls", "search", "computers", "--ccl", str(xml), home=tmp_path, check=False)
+    assert undated.returncode != 0 and "--ccl-date" in undated.stderr

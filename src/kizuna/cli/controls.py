@@ -23,6 +23,9 @@ app = typer.Typer(help="Allied control lists as data: CCL entries and search, th
                   no_args_is_help=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+CclOpt = Annotated[Path | None, typer.Option("--ccl", help="Another edition of the CCL: an eCFR part 774 file (JSON, "
+                                             ".json.gz, or the eCFR XML). Default: the bundled 2026-07-23 text.")]
+CclDateOpt = Annotated[str | None, typer.Option("--ccl-date", help="The date that file's text is as of.")]
 CategoryOpt = Annotated[str, typer.Option("--category", help="CCL category or group: 3, 3B (default: all rows).")]
 
 
@@ -39,9 +42,9 @@ def _mark(confidence: str) -> str:
 @app.command()
 def entry(reference: Annotated[str, typer.Argument(help="An ECCN or paragraph (3A090, 3A090.a.2), or a Wassenaar "
                                                        "code (3.B.1.f).")],
-          as_json: JsonOpt = False) -> None:
+          ccl: CclOpt = None, ccl_date: CclDateOpt = None, as_json: JsonOpt = False) -> None:
     """An ECCN or paragraph of the Commerce Control List: its text, notes, related controls, crosswalk rows."""
-    result = service.entry(reference)
+    result = service.entry(reference, service.edition(ccl, ccl_date))
     if as_json:
         print_json(result)
         return
@@ -87,9 +90,9 @@ def jp(item: Annotated[str, typer.Argument(help="An item (項) of 別表第一: 
 @app.command()
 def search(query: Annotated[str, typer.Argument(help="English words; every one must appear.")],
            category: CategoryOpt = "", limit: Annotated[int, typer.Option(help="At most this many hits.")] = 50,
-           as_json: JsonOpt = False) -> None:
+           ccl: CclOpt = None, ccl_date: CclDateOpt = None, as_json: JsonOpt = False) -> None:
     """Search the CCL's English text (headings, paragraphs, notes, related controls)."""
-    result = service.search(query, category or None, limit)
+    result = service.search(query, category or None, limit, service.edition(ccl, ccl_date))
     if as_json:
         print_json(result)
         return

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kizuna.controls import allies, gaps
-from kizuna.controls.ccl import Ccl, bundled_ccl
+from kizuna.controls.ccl import Ccl, bundled_ccl, read_ccl
 from kizuna.controls.codes import jp_categories, parse
 from kizuna.controls.crosswalk import rows_for
 from kizuna.controls.paragraphs import Paragraph
@@ -93,8 +93,17 @@ def jp_item(item: str) -> dict[str, Any]:
             "sources": [citation("jp_table1").to_dict(), *([citation("jp_sme").to_dict()] if sme else [])]}
 
 
-def search(query: str, category: str | None = None, limit: int = 50) -> dict[str, Any]:
-    edition = bundled_ccl()
+def edition(path: Path | None = None, as_of: str | None = None) -> Ccl:
+    """The bundled CCL, or the eCFR part 774 file at ``path`` (JSON, .json.gz or the eCFR XML) as of ``as_of``."""
+    if path is None:
+        return bundled_ccl()
+    if not as_of:
+        raise InputError("give the date the file's text is as of (the eCFR edition date)", field="--ccl-date")
+    return read_ccl(path, gaps.check_date(as_of, "--ccl-date") or as_of)
+
+
+def search(query: str, category: str | None = None, limit: int = 50, ccl: Ccl | None = None) -> dict[str, Any]:
+    edition = ccl or bundled_ccl()
     hits = edition.search(query, category=category, limit=limit)
     return {"query": query, "category": category or "", "as_of": edition.as_of, "count": len(hits),
             "hits": [h.to_dict() for h in hits], "sources": [edition.source.to_dict()]}
