@@ -130,8 +130,8 @@ def _from_xml(path: Path) -> list[RawEccn]:
     out: list[RawEccn] = []
     current: _Building | None = None
     for element in appendix:
-        if element.tag == "HD1" and current is not None and not current.in_items:
-            continue  # section headings inside an entry (List Based License Exceptions, List of Items Controlled)
+        if element.tag == "HD1":
+            continue  # category and group headings, and section headings inside an entry (List of Items Controlled)
         lead, rest = _lead(element)
         starts = _LEAD.match(lead) if element.tag in ("FP", "FP-1", "FP-2", "P") and lead else None
         if starts and (current is None or starts.group(1) != current.code):
@@ -140,11 +140,8 @@ def _from_xml(path: Path) -> list[RawEccn]:
             heading = " ".join(f"{starts.group(2)}{'' if rest[:1] in '.,;:' else ' '}{rest}".split())
             current = _Building(starts.group(1), heading, [], [])
             continue
-        if current is None or element.tag == "HD1":
-            if element.tag == "HD1" and current is not None:
-                out.append(current.done())
-                current = None
-            continue
+        if current is None:
+            continue  # the supplement's own front matter, before the first ECCN
         label = lead.rstrip(":").strip().lower()
         if label == "related controls":
             current.related_controls = rest
