@@ -133,6 +133,10 @@ REGISTRY = Registry((
         Command("consultation", "kizuna.cli.exchange:consultation_app", "No-undercut consultations."),
         Command("exchange", "kizuna.cli.exchange:bench_exchange", parent="bench"),
     ), routers=("kizuna.web.exchange:router",), nav=(NavEntry("exchange", "Exchange", "/exchange/"),)),
+    Capability("licensing", commands=(
+        Command("assess", "kizuna.cli.licensing:assess", parent="licence"),
+        Command("licence", "kizuna.cli.licensing:bench_licence", parent="bench"),
+    ), routers=("kizuna.web.licensing:router",), nav=(NavEntry("licensing", "Licensing", "/licensing"),)),
     Capability("cables", commands=(
         Command("cables", "kizuna.cli.cables:app", "Submarine-cable resilience: exact cable min-cuts, transit and "
                 "trust policies, corridors, criticality, what to build next, maps."),

@@ -62,7 +62,8 @@ class Shipment:
 class Determination:
     """One rule checked for one jurisdiction: whether it applies, whether it requires a licence, and why.
 
-    ``question`` is what to ask the exporter when ``licence_required`` is "unknown"."""
+    ``question`` is what to ask the exporter when ``licence_required`` is "unknown"; ``reason_ja`` is the reason in
+    Japanese, where the rule file gives one (the Japan rules do)."""
 
     jurisdiction: str  # "US", "JP"
     rule: str  # the rule's id in its data file, e.g. "ear-742.4-ns1", "ear-744.23-a-2", "jp-fefta-catch-all"
@@ -72,3 +73,4 @@ class Determination:
     applies: bool = True
     question: str | None = None
     evidence: tuple[Evidence, ...] = ()
+    reason_ja: str = ""

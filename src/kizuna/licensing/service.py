@@ -1,12 +1,16 @@
-"""The licence check as one call: control entries as typed, an end user, a source of denials."""
+"""The licence check as one call (control entries as typed, an end user, a source of denials), and the shipment of
+a licence assessment built from what a form or the command line gives."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from kizuna.controls import parse
+from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.core.party import Party
+from kizuna.licensing.assessment import Role, Shipment, ShipmentParty
 from kizuna.licensing.check import LicenceCheck, find_matches
 from kizuna.licensing.denials import DenialSource
 
@@ -22,3 +26,39 @@ def check(source: DenialSource, codes: list[str], end_user: Party, today: date |
     day = today or date.today()
     denials = source.active_denials(day)
     return LicenceCheck(entries, end_user, day, len(denials), find_matches(denials, entries, end_user))
+
+
+def build_shipment(exporter: str, destination: str, *, item: str | None = None, description: str | None = None,
+                   parties: Sequence[tuple[str, str, str | None, str | None]] = (),
+                   end_use: str = "", end_uses: list[str] | None = None, tpp: float | None = None,
+                   die_area_mm2: float | None = None, pd: float | None = None, informed: bool | None = None,
+                   facts: dict[str, str] | None = None) -> Shipment:
+    """A shipment from what a form or the command line gives: ``parties`` as (role, name, country, headquarters),
+    names in any script. Country codes are ISO alpha-2; bad input is an InputError naming the field."""
+    exporter_code = _country(exporter, "from")
+    destination_code = _country(destination, "to")
+    if not (item or description):
+        raise InputError("give --item (an ECCN, EAR99/none, a Japanese item number or chip) or --description",
+                         field="item")
+    built = []
+    for role, name, country, headquarters in parties:
+        if not name.strip():
+            continue
+        try:
+            kind = Role(role)
+        except ValueError:
+            raise InputError(f"unknown role {role!r} (one of: {', '.join(r.value for r in Role)})",
+                             field="party") from None
+        party = Party(name.strip(), PartyKind.ORGANIZATION, country=_country(country, role) if country else None)
+        built.append(ShipmentParty(kind, party, _country(headquarters, f"{role} headquarters") if headquarters
+                                   else None))
+    return Shipment(exporter_code, destination_code, (item or "").strip() or None, description, tuple(built),
+                    end_use.strip(), tuple(e.strip() for e in end_uses or [] if e.strip()), tpp, die_area_mm2, pd,
+                    informed, dict(facts or {}))
+
+
+def _country(code: str, field: str) -> str:
+    text = code.strip().upper()
+    if len(text) != 2 or not text.isalpha():
+        raise InputError(f"{code!r} is not an ISO 3166-1 alpha-2 country code", field=field)
+    return text
