@@ -21,6 +21,7 @@ def test_entry_lookup_and_search(page: Page, live_server: str) -> None:
     assert "1600" in text and "5.92" in text
     assert page.locator("details.note summary").first.inner_text() == "Note 1 to 3A090.a:"
     assert "secondary" in page.locator("#crosswalk").inner_text()
+    assert page.locator("#licence-requirements tr[data-applies='true']").count() == 2  # RS 3A090.a and AT
     screenshot(page, "controls-entry")
     page.goto(live_server + "/controls?q=extreme+ultraviolet&category=3B")
     hits = page.locator("ol.control-hits li").evaluate_all("els => els.map(e => e.dataset.reference)")

@@ -157,3 +157,14 @@ def test_an_entry_finds_its_wassenaar_entry_by_meaning() -> None:
     # US 3B002.c (EUV mask inspection) is a US-only item (numbering.yaml): no Wassenaar entry, not 3.B.2.
     assert service.entry("3B002.c")["wassenaar"] is None
     assert service.entry("3A090.a")["wassenaar"] is None
+
+
+def test_an_entry_carries_its_licence_requirements_for_the_paragraph() -> None:
+    rows = {r["scope"]: r for r in service.entry("3A090.a.2")["licence_requirements"]}
+    assert rows["3A090.a"]["applies"] is True and rows["3A090.a"]["special"].startswith("To or within any destination")
+    assert rows["3A090.b"]["applies"] is False and rows["entire entry"]["column"] == "AT1"
+    # For the whole entry, a row of one paragraph cannot say: it depends on the paragraph.
+    whole = {r["scope"]: r["applies"] for r in service.entry("3A090")["licence_requirements"]}
+    assert whole == {"3A090.a": None, "3A090.b": None, "3A090.c": None, "entire entry": True}
+    # An ECCN without a table says so, never an empty list (which would read as "no licence").
+    assert [r["kind"] for r in service.entry("0A002")["licence_requirements"]] == ["no table"]

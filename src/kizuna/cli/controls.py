@@ -58,6 +58,14 @@ def entry(reference: Annotated[str, typer.Argument(help="An ECCN or paragraph (3
         console.print(f"  {paragraph['label']}. {escape(paragraph['text'][:160])}")
     if result["related_controls"]:
         console.print(f"Related controls: {escape(result['related_controls'][:600])}")
+    if result["licence_requirements"]:
+        first = result["licence_requirements"][0]
+        console.print(f"Licence requirements ({first['confidence']}: a parse of the eCFR of {first['edition']}):")
+        for row in result["licence_requirements"]:
+            applies = {True: "applies", False: "does not apply", None: "depends on the paragraph"}[row["applies"]]
+            what = row["column"] or row["special"] or row.get("note", "")
+            console.print(f"  {row['reason'] or '—':3} {escape(row['scope'] or row['kind']):14} {escape(what[:150])} "
+                          f"[dim]({applies})[/]")
     if result["wassenaar"]:
         console.print(f"Wassenaar 2025: {result['wassenaar']['wa_code']} (EU Annex I {result['wassenaar']['eu_code']})")
     for row in result["crosswalk"]:

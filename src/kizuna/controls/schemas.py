@@ -23,6 +23,7 @@ class EntryOut(BaseModel):
     related_controls: str
     related_definitions: str
     heading_only: bool
+    licence_requirements: list[dict[str, Any]]
     wassenaar: dict[str, Any] | None
     crosswalk: list[dict[str, Any]]
     sources: list[dict[str, Any]]

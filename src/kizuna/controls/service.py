@@ -11,6 +11,7 @@ from kizuna.controls.ccl import Ccl, bundled_ccl, read_ccl
 from kizuna.controls.codes import jp_categories, parse
 from kizuna.controls.crosswalk import rows_for
 from kizuna.controls.paragraphs import Paragraph
+from kizuna.controls.requirements import requirements_for
 from kizuna.controls.sources import citation, list_sources, path_of
 from kizuna.core.errors import InputError, NotFoundError
 from kizuna.core.evidence import Evidence, EvidenceKind, Finding, Outcome, Reason
@@ -51,10 +52,21 @@ def entry(reference: str, ccl: Ccl | None = None) -> dict[str, Any]:
         "preamble": "" if paragraph else eccn.preamble,
         "related_controls": eccn.related_controls, "related_definitions": eccn.related_definitions,
         "heading_only": eccn.heading_only,
+        "licence_requirements": _requirements(eccn.code, found.reference if paragraph else None),
         "wassenaar": wa.to_dict() if wa else None,
         "crosswalk": [r.to_dict() for r in rows],
         "sources": [edition.source.to_dict(), *(r.citation().to_dict() for r in rows)],
     }
+
+
+def _requirements(code: str, paragraph: str | None) -> list[dict[str, Any]]:
+    """The ECCN's License Requirements rows (``kizuna.controls.requirements``), each saying whether it applies to
+    the paragraph asked about: true, false, or null where the row's scope cannot tell (then: which paragraph?)."""
+    try:
+        rows = requirements_for(code)
+    except InputError:
+        return []  # an ECCN of another edition than the table's
+    return [{**row.to_dict(), "applies": row.applies_to(paragraph)} for row in rows]
 
 
 def _wassenaar_entry(reference: str) -> allies.WassenaarEntry | None:
