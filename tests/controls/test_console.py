@@ -62,3 +62,14 @@ def test_diff_page(page: Page, live_server: str) -> None:
     assert "2024-09-07" in change.inner_text() and "not controlled → controlled" in change.inner_text()
     assert page.locator("#measures li").count() == 5
     screenshot(page, "controls-diff")
+
+
+def test_japan_item_beside_the_ccl(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/controls")
+    page.fill("input[name=ref]", "jp 7")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#jp-item[data-item='7']")
+    assert "（一）　集積回路" in page.locator("ol.jp-sentences").inner_text()
+    assert page.locator("#jp-sme tbody tr").count() == 23
+    assert page.locator("#jp-sme .unconfirmed").count() > 0
+    screenshot(page, "controls-jp")

@@ -74,15 +74,26 @@ def _page(request: Request, template: str, context: dict[str, Any]) -> HTMLRespo
 def index_page(request: Request, ref: str = "", q: str = "", category: str = "") -> HTMLResponse:
     """Look up an ECCN or paragraph, or search the CCL's text."""
     context: dict[str, Any] = {"ref": ref, "q": q, "category": category, "entry": None, "search": None,
-                               "error": None, "lists": service.lists()["lists"]}
+                               "jp": None, "error": None, "lists": service.lists()["lists"]}
     try:
-        if ref.strip():
+        jp_item = _jp_reference(ref)
+        if jp_item:
+            context["jp"] = service.jp_item(jp_item)
+        elif ref.strip():
             context["entry"] = service.entry(ref)
         elif q.strip():
             context["search"] = service.search(q[:200], category or None, 100)
     except KizunaError as exc:
         context["error"] = str(exc)
     return _page(request, "index.html", context)
+
+
+def _jp_reference(ref: str) -> str:
+    """``jp 7``, ``7の項`` or ``jp 3の2``: an item of Japan's 別表第一 (else "")."""
+    text = ref.strip()
+    if text.lower().startswith("jp "):
+        return text[3:].strip()
+    return text if text.endswith("項") else ""
 
 
 @router.get("/controls/gaps", response_class=HTMLResponse, include_in_schema=False)
