@@ -157,6 +157,10 @@ def test_an_entry_finds_its_wassenaar_entry_by_meaning() -> None:
     # US 3B002.c (EUV mask inspection) is a US-only item (numbering.yaml): no Wassenaar entry, not 3.B.2.
     assert service.entry("3B002.c")["wassenaar"] is None
     assert service.entry("3A090.a")["wassenaar"] is None
+    # And the other way: Wassenaar 3.B.2.c is written 3B002.b in the CCL (the numbering trap in numbering.yaml).
+    trap = service.entry("3.B.2.c")
+    assert trap["reference"] == "3B002.b" and trap["read_as"].startswith("Wassenaar 3.B.2.c is US 3B002.b")
+    assert service.entry("3.B.1.f")["reference"] == "3B001.f"
 
 
 def test_an_entry_carries_its_licence_requirements_for_the_paragraph() -> None:

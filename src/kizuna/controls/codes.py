@@ -144,6 +144,15 @@ def parse(text: str, scheme: str | None = None, field: str = "--control") -> Con
                      f"(3.B.1.f), or a Japanese item number (7の項(1))", field=field)
 
 
+def us_code_for(key: str) -> tuple[str, str]:
+    """The US ECCN paragraph that a comparison key (a Wassenaar/EU code without dots) is written as, and why when
+    the numbering differs: WA 3.B.2.c is US 3B002.b (``numbering.yaml``)."""
+    for (scheme, code), (mapped, note) in _overrides().items():
+        if scheme == "us-eccn" and (key == mapped or key.startswith(mapped + ".")):
+            return code + key[len(mapped):], note
+    return key, ""
+
+
 def _ancestors(code: str) -> list[str]:
     """``3B002.b.1`` → [``3B002.b.1``, ``3B002.b``, ``3B002``]."""
     parts = code.split(".")

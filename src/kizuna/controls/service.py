@@ -8,7 +8,7 @@ from typing import Any
 
 from kizuna.controls import allies, gaps
 from kizuna.controls.ccl import Ccl, bundled_ccl, read_ccl
-from kizuna.controls.codes import jp_categories, parse
+from kizuna.controls.codes import jp_categories, parse, us_code_for
 from kizuna.controls.crosswalk import rows_for
 from kizuna.controls.paragraphs import Paragraph
 from kizuna.controls.requirements import requirements_for
@@ -29,7 +29,10 @@ def _ccl_reference(reference: str) -> tuple[str, str]:
         raise InputError("give an ECCN or paragraph, e.g. 3A090.a.2", field="reference")
     if text[:1].isdigit() and text[1:2] == ".":
         entry = parse(text, "wassenaar", field="reference")
-        return entry.key, f"Wassenaar {entry.code} is written {entry.key} in EU Annex I and the CCL"
+        code, why = us_code_for(entry.key)
+        if why:
+            return code, f"Wassenaar {entry.code} is US {code}: {why}"
+        return code, f"Wassenaar {entry.code} is written {code} in EU Annex I and the CCL"
     return text, ""
 
 
