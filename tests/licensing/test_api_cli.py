@@ -42,6 +42,8 @@ def test_api_unknown_is_an_answer_with_questions(client: TestClient) -> None:
 @pytest.mark.parametrize(("body", "field"), [
     ({"destination": "China", "item": "EAR99"}, "destination"),
     ({"destination": "CN", "item": "3A09"}, "eccn"),
+    ({"destination": "CN", "item": "3A090.a3A090.a"}, "eccn"),
+    ({"destination": "ZZ", "item": "EAR99"}, "to"),
     ({"destination": "CN", "item": "EAR99", "end_uses": ["spying"]}, "end_use"),
     ({"destination": "CN"}, "item"),
 ])
@@ -68,8 +70,11 @@ def test_cli_json_and_record(kizuna_home: Path, tmp_path: Path) -> None:
 
 
 def test_cli_bad_destination_is_a_clear_error(kizuna_home: Path) -> None:
-    out = kizuna("licence", "assess", "--item", "EAR99", "--to", "Germany", home=kizuna_home, check=False)
-    assert out.returncode != 0 and "alpha-2" in out.stderr and "Traceback" not in out.stderr
+    out = kizuna("licence", "assess", "--item", "EAR99", "--to", "Atlantis", home=kizuna_home, check=False)
+    assert out.returncode != 0 and "not a country" in out.stderr and "Traceback" not in out.stderr
+    named = kizuna("licence", "assess", "--item", "EAR99", "--to", "Germany", "--end-use-is", "none", "--json",
+                   home=kizuna_home)
+    assert json.loads(named.stdout)["shipment"]["destination"] == "DE"
 
 
 class _Denials:
@@ -96,3 +101,48 @@ def test_an_essentially_identical_allied_denial_is_in_the_answer(kizuna_home: Pa
     assert match["relation"] == "same" and match["originator"] == "METI"
     assert not any("exchange node" in n for n in answer["not_checked"])
     assert any("exchange node" in n for n in assess(shipment).not_checked)
+
+
+def test_red_flags_from_stated_facts_join_the_answer(client: TestClient) -> None:
+    body = {"destination": "AE", "item": "EAR99", "end_uses": ["none"], "facts": {"cash_payment": "yes"},
+            "parties": [{"name": "Dubai Example Trading FZE", "country": "AE"}]}
+    answer = client.post("/v1/licensing/assess", json=body).json()
+    assert answer["licence_required"] is False
+    assert [f["rule"] for f in answer["red_flags"]] == ["BISWEB-05"]
+    assert "1 red flag" in answer["recommendation"]["text"]
+
+
+def test_description_candidates_are_shown_never_chosen(kizuna_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    from kizuna.licensing import assess as assess_module
+    from kizuna.licensing.service import build_shipment
+
+    @dataclass
+    class Hit:  # the shape kizuna.controls.ccl.SearchHit has (the controls-lists branch)
+        reference: str
+        text: str
+
+        def to_dict(self) -> dict[str, str]:
+            return {"reference": self.reference, "text": self.text}
+
+    class Ccl:
+        def search(self, query: str, limit: int = 50) -> list[Hit]:
+            return [Hit("6A005.b", "Non-\"tunable\" continuous wave \"lasers\" …")] if "laser" in query else []
+
+    module = types.ModuleType("kizuna.controls.ccl")
+    module.bundled_ccl = Ccl  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "kizuna.controls.ccl", module)
+    assess_module._published.cache_clear()
+    try:
+        shipment = build_shipment("US", "BR", description="fibre laser", end_uses=["none"],
+                                  parties=[("end_user", "Sao Paulo Metalworks Ltda", "BR", "BR")])
+        result = assess_module.assess(shipment)
+    finally:
+        assess_module._published.cache_clear()
+    (item,) = [d for d in result.determinations if d.rule == "ear-item"]
+    assert item.licence_required == "unknown" and "6A005.b" in item.reason and "none chosen" in item.reason
+    assert result.licence_required == "unknown"
+    assert not any(d.rule.startswith("ear-738-chart:6A005") for d in result.determinations)

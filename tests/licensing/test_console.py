@@ -51,3 +51,12 @@ def test_missing_facts_are_questions_and_bad_input_an_error(page: Page, live_ser
 def test_japanese_labels(page: Page, live_server: str) -> None:
     page.goto(live_server + "/licensing?lang=ja")
     assert page.locator("h1").inner_text() == "許可要否の判定"
+
+
+def test_stated_facts_raise_red_flags_on_the_page(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/licensing?to=AE&item=EAR99&end_user=Dubai+Example+Trading+FZE&end_user_country=AE"
+              "&end_uses=none&facts=cash_payment%3Dyes")
+    assert page.locator("#answer").inner_text().startswith("licence not required")
+    assert "pay cash" in page.locator("#red-flags").inner_text()
+    page.goto(live_server + "/licensing?to=AE&item=EAR99&facts=cash")
+    assert "facts" in page.locator(".error").inner_text()

@@ -12,7 +12,7 @@ import yaml
 
 from kizuna.core.entity import PartyKind
 from kizuna.core.party import Party
-from kizuna.licensing.assess import Assessment, assess
+from kizuna.licensing.assess import LicenceAssessment, assess
 from kizuna.licensing.service import build_shipment
 from kizuna.ownership.model import Edge, Graph, InterestKind, Share
 from kizuna.screening.screener import Screener
@@ -30,11 +30,11 @@ def _graph(edges: list[list[Any]]) -> Graph:
     return graph
 
 
-def run(case: dict[str, Any]) -> Assessment:
+def run(case: dict[str, Any]) -> LicenceAssessment:
     given = dict(case["shipment"])
     parties = [tuple(p) for p in given.pop("parties", [])]
-    destination = given.pop("to")
-    shipment = build_shipment("US", destination, parties=parties, **given)
+    destination, exporter = given.pop("to"), given.pop("from", "US")
+    shipment = build_shipment(exporter, destination, parties=parties, **given)
     graph = _graph(case["graph"]) if "graph" in case else None
     day = date.fromisoformat(case["as_of"]) if "as_of" in case else None
     return assess(shipment, graph=graph, as_of=day)

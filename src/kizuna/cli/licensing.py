@@ -11,8 +11,6 @@ from rich.table import Table
 
 from kizuna.cli.output import console, print_json
 
-Repeat = Annotated[list[str] | None, typer.Option()]
-
 
 def assess(
     to: Annotated[str, typer.Option("--to", help="Destination country (ISO alpha-2).")],
@@ -38,6 +36,9 @@ def assess(
     pd: Annotated[float | None, typer.Option(help="Chip: performance density (instead of the die area).")] = None,
     datacenter: Annotated[bool | None, typer.Option("--datacenter/--not-datacenter",
                                                     help="Chip: designed or marketed for datacenters.")] = None,
+    fact: Annotated[list[str] | None, typer.Option(
+        help="A stated fact as NAME=VALUE for the red flags (cash_payment=yes, end_use_withheld=yes, …); "
+        "repeatable.")] = None,
     ownership: Annotated[str | None, typer.Option(help="A stored ownership graph (name) for the affiliates "
                                                   "rule.")] = None,
     node: Annotated[bool, typer.Option("--node", help="Check the allies' denials held by this machine's exchange "
@@ -54,7 +55,9 @@ def assess(
     parties = [("end_user", end_user or "", end_user_country, end_user_hq),
                ("consignee", consignee or "", consignee_country, None),
                *(("intermediate", *_name_at(text), None) for text in intermediate or [])]
-    facts = {} if datacenter is None else {"datacenter": "yes" if datacenter else "no"}
+    facts = dict(_fact(text) for text in fact or [])
+    if datacenter is not None:
+        facts["datacenter"] = "yes" if datacenter else "no"
     shipment = build_shipment(exporter, to, item=item, description=description, parties=parties, end_use=end_use,
                               end_uses=regulated, tpp=tpp, die_area_mm2=die_area, pd=pd, facts=facts)
     graph = None
@@ -81,24 +84,38 @@ def assess(
         console.print(f"determination record written to {record}")
 
 
+def _fact(text: str) -> tuple[str, str]:
+    from kizuna.core.errors import InputError
+
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise InputError(f"{text!r} is not NAME=VALUE", field="--fact")
+    return name.strip(), value.strip()
+
+
 def _name_at(text: str) -> tuple[str, str | None]:
     name, at, country = text.rpartition("@")
     return (name, country) if at and len(country.strip()) == 2 else (text, None)
 
 
 def _print(result: object, show_all: bool) -> None:
-    from kizuna.licensing.assess import Assessment
+    from kizuna.licensing.assess import LicenceAssessment, is_exception
 
-    assert isinstance(result, Assessment)
+    assert isinstance(result, LicenceAssessment)
     table = Table("licence", "rule", "citation", "why", show_lines=False, header_style="bold")
     for d in result.determinations:
         if d.applies or show_all:
-            answer = "unknown" if d.licence_required == "unknown" else "required" if d.licence_required else "no"
+            answer = ("exception" if is_exception(d) else "unknown" if d.licence_required == "unknown"
+                      else "required" if d.licence_required else "no")
             table.add_row(answer if d.applies else f"({answer})", d.rule, d.citation.label(), d.reason)
     console.print(table)
     for party in result.to_dict()["parties"]:
         hits = ", ".join(f"{h['list']} {h['name']} {h['score']:.2f}" for h in party["hits"][:3]) or "no hits"
         console.print(f"screened {party['role']} {party['name']}: {hits}")
+    for flag in result.red_flags:
+        console.print(f"red flag ({flag.rule}): {flag.text}")
+    for match in result.to_dict()["allied_denials"]:
+        console.print(f"allied denial: {match}")
     recommendation = result.recommendation()
     console.print(f"[bold]{recommendation['answer']}[/]: {recommendation['text']}")
     for question in recommendation["questions"]:

@@ -24,7 +24,8 @@ from kizuna.core.tables import read_table
 TABLE = "licensing/ear/eccn_license_requirements.csv"
 RULES = "licensing/ear/licence_requirements.yaml"
 EXCEPTIONS = ("LVS", "GBS", "TSR", "APP", "ACE", "ENC", "IEC", "HBM", "AIA", "ACM", "LPP", "STA")
-_ECCN = re.compile(r"^\s*(\d[A-Ea-e]\d{3})((?:\.[A-Za-z0-9]+)*)\s*$")
+# A paragraph component is one or two letters or up to three digits (3B001.c.1.a, 0A501.x, 6A003.b.4.b).
+_ECCN = re.compile(r"^\s*(\d[A-Ea-e]\d{3})((?:\.(?:[A-Za-z]{1,2}|\d{1,3}))*)\s*$")
 
 
 class TableRules(RuleModel):
@@ -46,7 +47,7 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Requirement:
+class LicenceRequirement:
     """One row of an ECCN's License Requirements table, as the parse has it.
 
     ``column`` is the chart column (``NS1``) when the row names one; otherwise ``special`` holds the verbatim
@@ -99,7 +100,7 @@ class Requirement:
 
 
 @dataclass(frozen=True, slots=True)
-class Scope:
+class ParagraphScope:
     """A paragraph scope read into paragraphs: the whole entry (minus ``exclude``) or the ``include`` list."""
 
     whole: bool
@@ -107,9 +108,9 @@ class Scope:
     exclude: tuple[str, ...] = ()
 
 
-def requirements_for(eccn: str) -> list[Requirement]:
+def requirements_for(eccn: str) -> list[LicenceRequirement]:
     """The License Requirements rows of ``eccn`` (``3A090`` or ``3A090.a``: the paragraph is ignored here, see
-    ``Requirement.applies_to``). One ``NO_DATA`` row for an ECCN the parse lacks, one ``NO_TABLE`` row for an
+    ``LicenceRequirement.applies_to``). One ``NO_DATA`` row for an ECCN the parse lacks, one ``NO_TABLE`` row for an
     entry without a table; InputError for a code that is no ECCN of the table's edition."""
     code = eccn_of(eccn)
     found = _rows().get(code)
@@ -117,7 +118,7 @@ def requirements_for(eccn: str) -> list[Requirement]:
         return list(found)
     rules = table_rules()
     if code in rules.missing:
-        return [Requirement(code, Kind.NO_DATA, edition=rules.edition, source=rules.source,
+        return [LicenceRequirement(code, Kind.NO_DATA, edition=rules.edition, source=rules.source,
                             confidence=rules.confidence, note=rules.missing_note)]
     raise InputError(f"{eccn!r} is not an ECCN of the Commerce Control List of {rules.edition}", field="eccn")
 
@@ -140,18 +141,18 @@ def table_rules() -> TableRules:
     return bundled_rules(RULES, TableRules)
 
 
-def parse_scope(eccn: str, scope: str) -> Scope | None:
+def parse_scope(eccn: str, scope: str) -> ParagraphScope | None:
     """The paragraphs a scope text names, or None when it is words the parser does not read."""
     text = re.sub(r"^(?:the |items controlled by |paragraphs? )", "", scope.strip().rstrip(".").strip())
     whole = re.match(r"^entire entry(?:,)?(?:\s+except:?\s*(.*))?$", text)
     if whole:
         rest = whole.group(1)
         if not rest:
-            return Scope(True)
+            return ParagraphScope(True)
         excluded = _paragraph_list(eccn, rest)
-        return None if excluded is None else Scope(True, exclude=excluded)
+        return None if excluded is None else ParagraphScope(True, exclude=excluded)
     included = _paragraph_list(eccn, text)
-    return None if included is None else Scope(False, include=included)
+    return None if included is None else ParagraphScope(False, include=included)
 
 
 def _paragraph_list(eccn: str, text: str) -> tuple[str, ...] | None:
@@ -227,19 +228,19 @@ def _within(paragraph: str, scope: str) -> bool:
 
 
 @cache
-def _rows() -> dict[str, tuple[Requirement, ...]]:
+def _rows() -> dict[str, tuple[LicenceRequirement, ...]]:
     """The table by ECCN, read once per process."""
     rules = table_rules()
     path = bundled(TABLE)
     table = read_table(path)
     table.require("eccn", "row_no", "reason", "paragraph_scope", "country_chart_column", "requirement_text",
                   "parse_flags", *(f"le_{code}" for code in EXCEPTIONS))
-    by_eccn: dict[str, list[Requirement]] = {}
+    by_eccn: dict[str, list[LicenceRequirement]] = {}
     for line, record in table.records():
         eccn = eccn_of(record["eccn"])
         flags = tuple(f for f in record["parse_flags"].split(";") if f)
         if "no_license_requirements_table_in_source" in flags:
-            row = Requirement(eccn, Kind.NO_TABLE, heading=record["heading"], edition=record["edition_date"],
+            row = LicenceRequirement(eccn, Kind.NO_TABLE, heading=record["heading"], edition=record["edition_date"],
                               source=record["source"], confidence=record["confidence"], flags=flags,
                               note=f"{rules.no_table_note} {record['requirement_text']}".strip())
         else:
@@ -248,14 +249,14 @@ def _rows() -> dict[str, tuple[Requirement, ...]]:
     return {eccn: tuple(rows) for eccn, rows in by_eccn.items()}
 
 
-def _row(eccn: str, record: dict[str, str], flags: tuple[str, ...], line: int) -> Requirement:
+def _row(eccn: str, record: dict[str, str], flags: tuple[str, ...], line: int) -> LicenceRequirement:
     column_cell = record["country_chart_column"].strip()
     is_column = "not_a_chart_column" not in flags and re.fullmatch(r"[A-Z]{2}\d", column_cell) is not None
     if not column_cell and "requirement_cell_empty_in_source" not in flags:
         raise InputError("no chart column or special requirement", path=bundled(TABLE), line=line,
                          field="country_chart_column")
     exceptions = tuple((code, record[f"le_{code}"].strip()) for code in EXCEPTIONS if record[f"le_{code}"].strip())
-    return Requirement(eccn, Kind.ROW, int(record["row_no"]), record["reason"].strip(),
+    return LicenceRequirement(eccn, Kind.ROW, int(record["row_no"]), record["reason"].strip(),
                        record["paragraph_scope"].strip(), column_cell if is_column else None,
                        None if is_column else (column_cell or record["requirement_text"].strip() or None),
                        exceptions, record["reason_for_control_line"].strip(), record["heading"].strip(),

@@ -17,7 +17,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from kizuna.core.errors import InputError
-from kizuna.core.evidence import Citation, Confidence, Finding, Outcome
+from kizuna.core.evidence import Citation, Confidence, Evidence, EvidenceKind, Finding, Outcome
 from kizuna.core.paths import bundled
 from kizuna.core.rules import RuleModel, bundled_rules
 from kizuna.licensing.assessment import Answer, Determination, Shipment, ShipmentParty
@@ -33,16 +33,18 @@ if TYPE_CHECKING:
 RULE_FILE = "licensing/assessment.yaml"
 
 
-class Texts(RuleModel):
+class AssessmentTexts(RuleModel):
     required: str
     not_required: str
     unknown: str
     not_checked: str
     item_question: str
     item_unknown: str
+    candidates: str
     not_installed: str
     not_installed_question: str
     no_denial_source: str
+    red_flags: str
     jurisdiction: str
 
 
@@ -50,7 +52,8 @@ class AssessmentRules(RuleModel):
     """``data/licensing/assessment.yaml``: how the answer is put in words."""
 
     jurisdictions: list[str]
-    texts: Texts
+    exception_rules: list[str]
+    texts: AssessmentTexts
 
 
 def assessment_rules() -> AssessmentRules:
@@ -58,7 +61,7 @@ def assessment_rules() -> AssessmentRules:
 
 
 @dataclass(slots=True)
-class Assessment:
+class LicenceAssessment:
     """One shipment assessed: every determination (those that do not apply included), the screening hits of every
     party, the chip classification, red flags and allied denials, and what was not checked."""
 
@@ -89,17 +92,19 @@ class Assessment:
         texts = assessment_rules().texts
         answer = self.licence_required
         if answer is True:
-            reasons = [f"{d.citation.label()}: {d.reason}" for d in self.determinations
-                       if d.applies and d.licence_required is True]
+            required = [d for d in self.determinations if d.applies and d.licence_required is True]
+            exceptions = [d.reason for d in required if is_exception(d)]
+            reasons = [f"{d.citation.label()}: {d.reason}" for d in required if not is_exception(d)]
             return {"answer": "licence required", "text": texts.required.format(n=len(reasons)), "reasons": reasons,
-                    "questions": self.questions()}
+                    "exceptions": exceptions, "questions": self.questions()}
         if answer == "unknown":
             questions = self.questions()
             return {"answer": "cannot tell", "text": texts.unknown.format(questions="; ".join(questions)),
                     "reasons": [d.reason for d in self.determinations if d.licence_required == "unknown"],
-                    "questions": questions}
-        return {"answer": "licence not required", "reasons": [],
-                "text": texts.not_required.format(n=len(self.determinations)), "questions": []}
+                    "exceptions": [], "questions": questions}
+        flags = texts.red_flags.format(n=len(self.red_flags)) if self.red_flags else ""
+        return {"answer": "licence not required", "reasons": [f.text for f in self.red_flags], "exceptions": [],
+                "text": texts.not_required.format(n=len(self.determinations)) + flags, "questions": []}
 
     def editions(self) -> list[dict[str, str]]:
         """Each text the answer used, with its edition."""
@@ -127,12 +132,11 @@ class Assessment:
     def report(self) -> Report:
         """The printable determination record: the facts as given, every rule checked and why, the data versions."""
         from kizuna.core.report import Report, data_version
-        from kizuna.licensing.ear import rule_files
 
         findings = [_finding(d) for d in self.determinations] + self.red_flags
         end_user = next((p.party for p in self.shipment.parties if p.role.value == "end_user"), None)
         recommendation = self.recommendation()
-        version = data_version([bundled(f) for f in [*rule_files(), RULE_FILE]])
+        version = data_version(p for p in bundled("licensing").rglob("*") if p.is_file())
         sources = [Citation(f"list-{code}", f"{code} as of {day}", code, "", Confidence.VERIFIED, "", day)
                    for code, day in self.lists.items()]
         return Report("Licence determination record", end_user.ref() if end_user else "shipment", self.as_of,
@@ -144,7 +148,7 @@ class Assessment:
 
 
 def assess(shipment: Shipment, *, graph: Graph | None = None, denials: DenialSource | None = None,
-           as_of: date | None = None, screener: Screener | None = None) -> Assessment:
+           as_of: date | None = None, screener: Screener | None = None) -> LicenceAssessment:
     """Assess ``shipment``: every party screened once (``kizuna.screening.screen_many``), then the rules."""
     from kizuna.screening import screen_many
     from kizuna.screening.service import get_screener
@@ -158,7 +162,7 @@ def assess(shipment: Shipment, *, graph: Graph | None = None, denials: DenialSou
     parties = list(shipment.parties)
     hits = [(p, h) for p, found in zip(parties, screen_many([p.party for p in parties], screener=active),
                                        strict=True) for h in found]
-    result = Assessment(shipment, day, [], hits, snapshot=active.snapshot_id, lists=dict(active.lists))
+    result = LicenceAssessment(shipment, day, [], hits, snapshot=active.snapshot_id, lists=dict(active.lists))
     _apply_rules(result, graph)
     result.red_flags = _optional(result, "kizuna.licensing.redflags", "red_flags", [], shipment, hits)
     result.allied_denials = _optional(result, "kizuna.licensing.allies", "allied_denials", [], shipment, denials)
@@ -167,11 +171,15 @@ def assess(shipment: Shipment, *, graph: Graph | None = None, denials: DenialSou
     return result
 
 
-def _apply_rules(result: Assessment, graph: Graph | None) -> None:
+def _apply_rules(result: LicenceAssessment, graph: Graph | None) -> None:
     shipment = result.shipment
     if shipment.exporter == "JP":
+        from kizuna.licensing.ear import fdp_determination
+
         found = _optional(result, "kizuna.licensing.japan", "assess_japan", None, shipment, result.hits)
         result.determinations.extend(found if found is not None else [_not_assessed(shipment.exporter)])
+        # A Japanese-made item can still be subject to the EAR through a foreign-direct product rule.
+        result.determinations.append(fdp_determination(shipment, result.hits))
         return
     from kizuna.licensing.ear import assess_us, item_of
 
@@ -183,7 +191,7 @@ def _apply_rules(result: Assessment, graph: Graph | None) -> None:
     result.determinations.extend(assess_us(shipment, item, result.hits, graph, result.as_of))
 
 
-def _classify(result: Assessment, item_of: Any) -> Any:
+def _classify(result: LicenceAssessment, item_of: Any) -> Any:
     """The chip classifier first; its paragraph is then the item assessed (none met: the item is not known)."""
     from kizuna.licensing.chips import classify
 
@@ -211,11 +219,28 @@ def _item_question(shipment: Shipment) -> Determination:
 
     cited = citation("ear-item", "ccl", "15 CFR 738.2 (classification against the CCL)",
                      "the item's ECCN, or EAR99 for an item subject to the EAR on no entry of the CCL")
-    return Determination("US", "ear-item", cited, "unknown", texts.item_unknown.format(item=described),
-                         question=texts.item_question.format(item=described))
+    candidates = _candidates(shipment.description)
+    shown = texts.candidates.format(found="; ".join(f"{c.reference} ({c.text[:80]})" for c in candidates[:5]))
+    reason = texts.item_unknown.format(item=described) + (f" {shown}" if candidates else "")
+    evidence = tuple(Evidence(EvidenceKind.CONTROL_MATCH, f"candidate {c.reference}", data=c.to_dict())
+                     for c in candidates)
+    return Determination("US", "ear-item", cited, "unknown", reason,
+                         question=texts.item_question.format(item=described), evidence=evidence)
 
 
-def _optional(result: Assessment, module: str, name: str, default: Any, *args: Any) -> Any:
+def _candidates(description: str | None) -> list[Any]:
+    """CCL paragraphs whose text holds every word of the description (``kizuna.controls.ccl``, where installed):
+    shown to the exporter, never chosen."""
+    bundled_ccl = _published("kizuna.controls.ccl", "bundled_ccl")
+    if not description or bundled_ccl is None:
+        return []
+    try:
+        return list(bundled_ccl().search(description, limit=10))
+    except InputError:
+        return []
+
+
+def _optional(result: LicenceAssessment, module: str, name: str, default: Any, *args: Any) -> Any:
     """A rule module of another part of issue 15 by its published signature; not installed: noted, not guessed."""
     function = _published(module, name)
     if function is None:
@@ -233,9 +258,15 @@ def _published(module: str, name: str) -> Any:
         return None
 
 
+def is_exception(d: Determination) -> bool:
+    """Whether ``d`` names licence exceptions (it qualifies a requirement; it is not one)."""
+    return d.rule.startswith(tuple(assessment_rules().exception_rules))
+
+
 def _determination(d: Determination) -> dict[str, Any]:
     return {"jurisdiction": d.jurisdiction, "rule": d.rule, "citation": d.citation.label(),
             "licence_required": d.licence_required, "reason": d.reason, "applies": d.applies,
+            "exception": is_exception(d),
             "question": d.question, "edition": d.citation.date, "source": d.citation.to_dict(),
             "evidence": [e.to_dict() for e in d.evidence]}
 

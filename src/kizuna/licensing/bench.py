@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
-from kizuna.licensing.assess import Assessment, assess
+from kizuna.licensing.assess import LicenceAssessment, assess
 from kizuna.licensing.assessment import Shipment
 from kizuna.licensing.service import build_shipment
 
@@ -102,5 +102,5 @@ def run_benchmark(count: int, baseline_count: int, seed: int, say: Callable[[str
     say("answers: " + ", ".join(f"{k} {v:,}" for k, v in sorted(_answers(results).items())))
 
 
-def _answers(results: list[Assessment]) -> Counter[str]:
+def _answers(results: list[LicenceAssessment]) -> Counter[str]:
     return Counter(str(r.licence_required).lower() for r in results)

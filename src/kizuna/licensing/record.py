@@ -9,7 +9,7 @@ from kizuna.core.atomic import atomic_write_text
 from kizuna.core.pdf import render_pdf
 from kizuna.core.report import Report, to_html, write
 from kizuna.core.templating import add_templates
-from kizuna.licensing.assess import Assessment
+from kizuna.licensing.assess import LicenceAssessment
 
 TEMPLATE = "licensing/record.html"
 add_templates(Path(__file__).parent / "templates")
@@ -19,7 +19,7 @@ def record_html(report: Report) -> str:
     return to_html(report, TEMPLATE)
 
 
-def write_record(assessment: Assessment, path: Path) -> Path:
+def write_record(assessment: LicenceAssessment, path: Path) -> Path:
     """Write the record to ``path`` by its suffix (.html, .pdf, .json, .csv, .xlsx), atomically."""
     report = assessment.report()
     suffix = path.suffix.lower().lstrip(".")

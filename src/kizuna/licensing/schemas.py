@@ -16,6 +16,7 @@ class DeterminationOut(Out):
     licence_required: AnswerOut
     reason: str
     applies: bool
+    exception: bool
     question: str | None
     edition: str
     source: CitationOut
@@ -45,6 +46,7 @@ class RecommendationOut(Out):
     answer: Literal["licence required", "licence not required", "cannot tell"]
     text: str
     reasons: list[str]
+    exceptions: list[str]
     questions: list[str]
 
 
@@ -55,7 +57,7 @@ class EditionOut(Out):
     verified: str
 
 
-class AssessmentOut(Out):
+class LicenceAssessmentOut(Out):
     licence_required: AnswerOut
     determinations: list[DeterminationOut]
     parties: list[PartyOut]

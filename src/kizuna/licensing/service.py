@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from kizuna.controls import parse
+from kizuna.core.countries import to_alpha2
 from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.core.party import Party
@@ -58,7 +59,9 @@ def build_shipment(exporter: str, destination: str, *, item: str | None = None, 
 
 
 def _country(code: str, field: str) -> str:
-    text = code.strip().upper()
-    if len(text) != 2 or not text.isalpha():
-        raise InputError(f"{code!r} is not an ISO 3166-1 alpha-2 country code", field=field)
-    return text
+    """An ISO alpha-2 code for ``code`` (a code or an English name); InputError naming ``field`` otherwise."""
+    found = to_alpha2(code)
+    if found is None:
+        raise InputError(f"{code[:60]!r} is not a country (an ISO 3166-1 alpha-2 code or its English name)",
+                         field=field)
+    return found

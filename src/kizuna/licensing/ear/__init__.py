@@ -13,22 +13,21 @@ from kizuna.licensing.ear.embargo import embargo_determinations
 from kizuna.licensing.ear.enduse import check_end_uses, end_use_determinations
 from kizuna.licensing.ear.exceptions import exception_determinations
 from kizuna.licensing.ear.fdp import fdp_determination
-from kizuna.licensing.ear.item import Item, item_of
+from kizuna.licensing.ear.item import EarItem, item_of
 from kizuna.licensing.ear.parties import Hits, party_determinations
-from kizuna.licensing.ear.rules import rule_files
 
 if TYPE_CHECKING:
     from kizuna.ownership.model import Graph
 
-__all__ = ["Item", "assess_us", "item_of", "rule_files"]
+__all__ = ["EarItem", "assess_us", "fdp_determination", "item_of"]
 
 
-def assess_us(shipment: Shipment, item: Item, hits: Hits, graph: Graph | None = None,
+def assess_us(shipment: Shipment, item: EarItem, hits: Hits, graph: Graph | None = None,
               as_of: str | None = None) -> list[Determination]:
     """Every US rule checked for ``shipment`` (its item read as ``item``), those that do not apply included."""
     check_end_uses(shipment)
     found = [*chart_determinations(item, shipment.destination), *embargo_determinations(shipment, item),
              *end_use_determinations(shipment, item), *party_determinations(shipment, item, hits, graph, as_of),
-             fdp_determination(shipment)]
-    found.extend(exception_determinations(item, found))
+             fdp_determination(shipment, hits)]
+    found.extend(exception_determinations(shipment, item, found))
     return found

@@ -4,16 +4,16 @@ destination scope (§ 742.6(a)(6), (a)(10), § 742.4(a)(4), part 746 …)."""
 
 from __future__ import annotations
 
-from kizuna.controls.requirements import Kind, Requirement, requirements_for
+from kizuna.controls.requirements import Kind, LicenceRequirement, requirements_for
 from kizuna.core.evidence import Evidence, EvidenceKind, Reason
-from kizuna.licensing.assessment import Determination
-from kizuna.licensing.ear.item import Item
+from kizuna.licensing.assessment import Answer, Determination
+from kizuna.licensing.ear.item import EarItem
 from kizuna.licensing.ear.rules import FootnoteRule, Special, chart_row, citation, footnotes, rules
 
 US = "US"
 
 
-def chart_determinations(item: Item, destination: str) -> list[Determination]:
+def chart_determinations(item: EarItem, destination: str) -> list[Determination]:
     """One determination per License Requirements row of the item's ECCN (and the destination's chart notes)."""
     if item.eccn is None:
         return []
@@ -24,7 +24,7 @@ def chart_determinations(item: Item, destination: str) -> list[Determination]:
     return found
 
 
-def _requirement(req: Requirement, item: Item, destination: str) -> Determination:
+def _requirement(req: LicenceRequirement, item: EarItem, destination: str) -> Determination:
     texts = rules().chart
     values = {"eccn": req.eccn, "row": req.row, "reason": req.reason, "scope": req.scope,
               "destination": destination, "paragraph": item.label, "edition": req.edition, "note": req.note}
@@ -45,7 +45,7 @@ def _requirement(req: Requirement, item: Item, destination: str) -> Determinatio
     return _special(req, destination, values)
 
 
-def _column(req: Requirement, destination: str, values: dict[str, object]) -> Determination:
+def _column(req: LicenceRequirement, destination: str, values: dict[str, object]) -> Determination:
     texts = rules().chart
     row = chart_row(destination)
     values = {**values, "column": req.column}
@@ -59,7 +59,7 @@ def _column(req: Requirement, destination: str, values: dict[str, object]) -> De
     return _det(req, "chart", text, marked, applies=marked)
 
 
-def _special(req: Requirement, destination: str, values: dict[str, object]) -> Determination:
+def _special(req: LicenceRequirement, destination: str, values: dict[str, object]) -> Determination:
     texts = rules().special_texts
     special = req.special or ""
     values = {**values, "special": special}
@@ -72,24 +72,24 @@ def _special(req: Requirement, destination: str, values: dict[str, object]) -> D
     return _special_det(req, scope, text, inside)
 
 
-def _special_det(req: Requirement, scope: Special, text: str, inside: bool) -> Determination:
+def _special_det(req: LicenceRequirement, scope: Special, text: str, inside: bool) -> Determination:
     cited = citation(scope.id, scope.source, scope.paragraph, scope.text, confidence=scope.confidence,
                      note=scope.note)
     return Determination(US, f"{scope.id}:{req.eccn}-{req.row}", cited, inside, text, applies=inside,
                          evidence=(_row_evidence(req),))
 
 
-def _det(req: Requirement, source: str, text: str, answer: bool | str, *, applies: bool = True,
+def _det(req: LicenceRequirement, source: str, text: str, answer: Answer, *, applies: bool = True,
          question: str | None = None) -> Determination:
     texts = rules().chart
     rule_id = f"{texts.id}:{req.eccn}-{req.row}"
     paragraph = f"{req.eccn} License Requirements ({req.reason or 'no table'}); {texts.paragraph}"
     cited = citation(rule_id, source, paragraph, req.special or req.column or req.note or req.reason)
-    return Determination(US, rule_id, cited, answer, text, applies=applies, question=question,  # type: ignore[arg-type]
+    return Determination(US, rule_id, cited, answer, text, applies=applies, question=question,
                          evidence=(_row_evidence(req),))
 
 
-def _footnote(number: str, item: Item, destination: str) -> Determination:
+def _footnote(number: str, item: EarItem, destination: str) -> Determination:
     texts = rules().chart
     note = footnotes().get(number, "")
     rule = next((r for r in rules().footnote_rules if r.footnote == number), None)
@@ -100,7 +100,7 @@ def _footnote(number: str, item: Item, destination: str) -> Determination:
     return Determination(US, f"{texts.id}-footnote-{number}", cited, False, text, applies=False)
 
 
-def _footnote_rule(rule: FootnoteRule, item: Item, destination: str, note: str) -> Determination:
+def _footnote_rule(rule: FootnoteRule, item: EarItem, destination: str, note: str) -> Determination:
     cited = citation(rule.id, "chart", rule.paragraph, note)
     values = {"destination": destination, "item": item.label, "eccn": item.eccn, "text": note}
     if item.within(rule.except_):
@@ -111,7 +111,7 @@ def _footnote_rule(rule: FootnoteRule, item: Item, destination: str, note: str) 
                          question=rule.question.format(**values))
 
 
-def _row_evidence(req: Requirement) -> Evidence:
+def _row_evidence(req: LicenceRequirement) -> Evidence:
     return Evidence(EvidenceKind.RECORD, f"{req.eccn} License Requirements row {req.row}", reasons=(
         Reason("lr-row", f"{req.reason}: {req.scope} — {req.column or req.special or req.note}",
                {"eccn": req.eccn, "row": req.row, "confidence": req.confidence}),),

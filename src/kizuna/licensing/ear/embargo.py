@@ -4,13 +4,13 @@ text of part 746 of about January 2025 — every answer says so through its cita
 from __future__ import annotations
 
 from kizuna.licensing.assessment import Determination, Shipment
-from kizuna.licensing.ear.item import Item
-from kizuna.licensing.ear.rules import citation, rules
+from kizuna.licensing.ear.item import EarItem
+from kizuna.licensing.ear.rules import Embargo, citation, rules
 
 US = "US"
 
 
-def embargo_determinations(shipment: Shipment, item: Item) -> list[Determination]:
+def embargo_determinations(shipment: Shipment, item: EarItem) -> list[Determination]:
     destination = shipment.destination
     found = [_embargo(e, item) for e in rules().embargoes if e.covers(destination)]
     if found:
@@ -20,7 +20,7 @@ def embargo_determinations(shipment: Shipment, item: Item) -> list[Determination
                           applies=False)]
 
 
-def _embargo(embargo, item: Item) -> Determination:  # type: ignore[no-untyped-def]
+def _embargo(embargo: Embargo, item: EarItem) -> Determination:
     cited = citation(embargo.id, "746", embargo.paragraph, embargo.text)
     if item.eccn is not None:
         return Determination(US, embargo.id, cited, True, embargo.text)
@@ -29,6 +29,5 @@ def _embargo(embargo, item: Item) -> Determination:  # type: ignore[no-untyped-d
                              question=None if embargo.ear99 is True else embargo.ear99_question or None)
     if embargo.ear99 == "unknown":
         return Determination(US, embargo.id, cited, "unknown", embargo.ear99_text, question=embargo.ear99_question)
-    return Determination(US, embargo.id, cited, True, embargo.text +
-                         (f" ({embargo.ear99_exempt_note}: say so if the item is one)" if embargo.ear99_exempt_note
-                          else ""))
+    exempt = rules().embargo_texts.ear99_exempt.format(note=embargo.ear99_exempt_note)
+    return Determination(US, embargo.id, cited, True, embargo.text + (exempt if embargo.ear99_exempt_note else ""))

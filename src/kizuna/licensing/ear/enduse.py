@@ -10,9 +10,9 @@ from functools import cache
 
 from kizuna.core.errors import InputError
 from kizuna.core.evidence import Confidence
-from kizuna.licensing.assessment import Answer, Determination, Role, Shipment
-from kizuna.licensing.ear.item import Item
-from kizuna.licensing.ear.rules import EndUseRule, citation, in_groups, rules
+from kizuna.licensing.assessment import Determination, Role, Shipment
+from kizuna.licensing.ear.item import EarItem
+from kizuna.licensing.ear.rules import EndUseRule, citation, governed_as, in_groups, rules
 
 US = "US"
 _FOR_ENTITY = (Role.END_USER, Role.CONSIGNEE, Role.PURCHASER)
@@ -24,6 +24,9 @@ def check_end_uses(shipment: Shipment) -> None:
     for chosen in shipment.end_uses:
         if chosen not in choices:
             raise InputError(f"unknown end use {chosen!r} (one of: {', '.join(choices)})", field="end_use")
+    if "none" in shipment.end_uses and len(set(shipment.end_uses)) > 1:
+        raise InputError("'none' states that no regulated end use applies: it cannot go with others",
+                         field="end_use")
 
 
 def stated(shipment: Shipment, choice: str) -> tuple[bool | None, str]:
@@ -47,7 +50,7 @@ def _cue(cue: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9]){re.escape(cue)}(?![a-z0-9])" if cue.isascii() else re.escape(cue))
 
 
-def end_use_determinations(shipment: Shipment, item: Item) -> list[Determination]:
+def end_use_determinations(shipment: Shipment, item: EarItem) -> list[Determination]:
     found = [_744_23(rule, shipment, item) for rule in rules().rules_744_23]
     found.append(_744_23_a_3(shipment, item))
     found.append(_744_21(shipment, item))
@@ -59,7 +62,7 @@ def _question(choice: str) -> str:
     return rules().end_use.question.format(choice=rules().end_use.choices[choice])
 
 
-def _744_23(rule: EndUseRule, shipment: Shipment, item: Item) -> Determination:
+def _744_23(rule: EndUseRule, shipment: Shipment, item: EarItem) -> Determination:
     texts = rules().texts_744_23
     cited = citation(rule.id, "744.23", rule.paragraph, rule.text)
     values = {"rule_text": rule.text, "item": item.label, "destination": shipment.destination,
@@ -74,11 +77,11 @@ def _744_23(rule: EndUseRule, shipment: Shipment, item: Item) -> Determination:
         return Determination(US, rule.id, cited, False, texts.not_stated.format(**values), False)
     if known and in_scope:
         return Determination(US, rule.id, cited, True, texts.required.format(**values))
-    reason = cue or f"{rule.text}: no end use is stated."
+    reason = cue or texts.no_end_use.format(**values)
     return Determination(US, rule.id, cited, "unknown", reason, question=_question(rule.end_use))
 
 
-def _item_scope(rule: EndUseRule, item: Item) -> bool | None:
+def _item_scope(rule: EndUseRule, item: EarItem) -> bool | None:
     if rule.any_item:
         return True
     if not item.known:
@@ -90,15 +93,14 @@ def _item_scope(rule: EndUseRule, item: Item) -> bool | None:
     return item.within(rule.eccns)
 
 
-def _744_23_a_3(shipment: Shipment, item: Item) -> Determination:
+def _744_23_a_3(shipment: Shipment, item: EarItem) -> Determination:
     rule = rules().rule_744_23_a_3
     cited = citation(rule.id, "744.23", rule.paragraph,
                      "advanced computing items for an entity headquartered in Macau or D:5, outside D:1, D:4, D:5")
     destination = shipment.destination
     values = {"item": item.label, "destination": destination}
     if not item.within(rule.eccns):
-        text = f"{item.label} is not an item of § 744.23(a)(3)(i)."
-        return Determination(US, rule.id, cited, "unknown" if not item.known else False, text, applies=False)
+        return Determination(US, rule.id, cited, False, rule.out_of_scope_item.format(**values), applies=False)
     if in_groups(destination, rule.outside_groups) and not in_groups(destination, rule.unless_groups):
         return Determination(US, rule.id, cited, False, rule.inside.format(**values), applies=False)
     parties = [p for p in shipment.parties if p.role in _FOR_ENTITY]
@@ -119,10 +121,10 @@ def _744_23_a_3(shipment: Shipment, item: Item) -> Determination:
 
 def _hq_covered(country: str) -> bool:
     rule = rules().rule_744_23_a_3
-    return country in rule.headquarters or in_groups(country, rule.headquarters_groups)
+    return governed_as(country) in rule.headquarters or in_groups(country, rule.headquarters_groups)
 
 
-def supp2(item: Item) -> bool | None:
+def supp2(item: EarItem) -> bool | None:
     """Whether the item is in Supp. No. 2 to part 744 (recalled ECCN list): EAR99 is not; an ECCN not named is
     a question."""
     if item.ear99:
@@ -132,9 +134,9 @@ def supp2(item: Item) -> bool | None:
     return True if item.eccn in rules().rule_744_21.supp2_eccns else None
 
 
-def _744_21(shipment: Shipment, item: Item) -> Determination:
+def _744_21(shipment: Shipment, item: EarItem) -> Determination:
     rule = rules().rule_744_21
-    destination = shipment.destination
+    destination = governed_as(shipment.destination)
     recalled = destination in rule.recalled_countries
     cited = citation(rule.id, "744.21", rule.paragraph, "military end use or military end user",
                      confidence=Confidence.RECALLED if recalled else None, note=rule.recalled_note if recalled else "")
@@ -150,8 +152,7 @@ def _744_21(shipment: Shipment, item: Item) -> Determination:
     if military and listed:
         return Determination(US, rule.id, cited, True, rule.required.format(**values))
     question = rule.supp2_question.format(**values) if listed is None else _question("military")
-    answer: Answer = "unknown"
-    return Determination(US, rule.id, cited, answer, cue or rule.not_stated.format(**values), question=question)
+    return Determination(US, rule.id, cited, "unknown", cue or rule.not_stated.format(**values), question=question)
 
 
 def _744_6(shipment: Shipment) -> Determination:

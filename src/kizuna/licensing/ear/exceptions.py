@@ -4,20 +4,50 @@ where a CCL-based requirement was found and no rule of the case bars every excep
 from __future__ import annotations
 
 from kizuna.controls.requirements import Kind, requirements_for
-from kizuna.licensing.assessment import Determination
-from kizuna.licensing.ear.item import Item
-from kizuna.licensing.ear.rules import citation, rules
+from kizuna.licensing.assessment import Determination, Shipment
+from kizuna.licensing.ear.item import EarItem
+from kizuna.licensing.ear.rules import citation, governed_as, in_groups, rules
 
 US = "US"
 
 
-def exception_determinations(item: Item, found: list[Determination]) -> list[Determination]:
-    rule = rules().exceptions
+def exception_determinations(shipment: Shipment, item: EarItem, found: list[Determination]) -> list[Determination]:
+    """The exceptions that could overcome the requirements found; each determination still answers "licence
+    required" (an exception is a condition to check, never granted here)."""
     required = [d for d in found if d.licence_required is True]
+    if not required:
+        return []
+    return [*_nac_aca(shipment, item, required), *_listed(item, required)]
+
+
+def _nac_aca(shipment: Shipment, item: EarItem, required: list[Determination]) -> list[Determination]:
+    rule = rules().nac_aca
+    if not item.within(rule.eccns):
+        return []
+    cited = citation(rule.id, "740.8", rule.paragraph, "License Exceptions NAC and ACA")
+    blocking = [d.rule for d in required if d.rule.startswith(tuple(rule.restricted_prefixes))
+                and d.rule not in rule.restriction_exempt]
+    if blocking:
+        return [Determination(US, rule.id, cited, True, rule.restricted.format(rule=blocking[0]))]
+    destination = governed_as(shipment.destination)
+    headquarters = [p.headquarters for p in shipment.parties if p.headquarters]
+    if destination in rule.nac_countries or in_groups(destination, rule.nac_groups):
+        why = rule.why_destination.format(destination=destination)
+    elif any(governed_as(h) in rule.nac_countries or in_groups(h, rule.nac_groups) for h in headquarters):
+        why = rule.why_headquarters.format(headquarters=", ".join(headquarters))
+    elif in_groups(destination, rule.aca_groups):
+        return [Determination(US, rule.id, cited, True, rule.aca.format(destination=destination))]
+    else:
+        return []
+    return [Determination(US, rule.id, cited, True, rule.nac.format(why=why))]
+
+
+def _listed(item: EarItem, required: list[Determination]) -> list[Determination]:
+    rule = rules().exceptions
     barred = [rule.barring[d.rule] for d in required if d.rule in rule.barring]
     if barred:
         text = rule.barred.format(why="; ".join(dict.fromkeys(barred)))
-        return [Determination(US, rule.id, citation(rule.id, "740", rule.paragraph, text), False, text)]
+        return [Determination(US, rule.id, citation(rule.id, "740", rule.paragraph, text), True, text)]
     # The CCL's exception lines answer only CCL-based requirements (chart and special rows: ids with the row).
     if item.eccn is None or not any(":" in d.rule for d in required):
         return []

@@ -10,7 +10,7 @@ from kizuna.licensing.ear.rules import rules
 
 
 @dataclass(frozen=True, slots=True)
-class Item:
+class EarItem:
     """``eccn`` and ``paragraph`` (``3A090`` / ``3A090.a``) for a listed item; ``ear99`` for one on no list;
     neither when the item is not known (a description, a chip whose figures do not decide)."""
 
@@ -35,16 +35,16 @@ class Item:
         return (self.eccn or "")[:2]
 
 
-def item_of(code: str | None) -> Item:
+def item_of(code: str | None) -> EarItem:
     """The item a shipment states: an ECCN (``3a090.A`` → 3A090.a), ``none``/``EAR99``/``非該当``, or None."""
     if code is None or not code.strip():
-        return Item("not stated")
+        return EarItem("not stated")
     text = code.strip()
     if text.casefold() in rules().no_list_items:
-        return Item("EAR99", ear99=True)
+        return EarItem("EAR99", ear99=True)
     eccn = eccn_of(text)
     rest = text.strip()[5:].lower()
     if rest and not rest.startswith("."):
         raise InputError(f"{code!r}: an ECCN is followed by .paragraphs", field="item")
     paragraph = eccn + rest if rest else None
-    return Item(paragraph or eccn, eccn, paragraph)
+    return EarItem(paragraph or eccn, eccn, paragraph)

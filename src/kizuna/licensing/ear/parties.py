@@ -12,7 +12,7 @@ from kizuna.core.errors import InputError, KizunaError
 from kizuna.core.evidence import Evidence, EvidenceKind, Reason
 from kizuna.licensing.assessment import Determination, Shipment, ShipmentParty
 from kizuna.licensing.ear.enduse import supp2
-from kizuna.licensing.ear.item import Item
+from kizuna.licensing.ear.item import EarItem
 from kizuna.licensing.ear.rules import citation, rules
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ US = "US"
 Hits = Sequence[tuple[ShipmentParty, "Hit"]]
 
 
-def party_determinations(shipment: Shipment, item: Item, hits: Hits, graph: Graph | None = None,
+def party_determinations(shipment: Shipment, item: EarItem, hits: Hits, graph: Graph | None = None,
                          as_of: str | None = None) -> list[Determination]:
     found = [*_entity_list(shipment, hits), *_meu(item, hits), *_other_lists(hits)]
     found.extend(_affiliates(shipment, graph, as_of))
@@ -60,7 +60,7 @@ def _entity_list(shipment: Shipment, hits: Hits) -> list[Determination]:
         values = {"party": party.party.name, "role": party.role.value, "listed": hit.name,
                   "score": f"{hit.score:.2f}", "identified": rules().identified, "source": hit.source_url,
                   "remarks": _remarks(hit.list_code, hit.entry_id) or "see the entry"}
-        extra = f" ({more} further Entity List entries resemble the name)" if more else ""
+        extra = rule.more.format(n=more) if more else ""
         if hit.score >= rules().identified:
             found.append(Determination(US, rule.id, cited, True, rule.required.format(**values) + extra,
                                        evidence=(_evidence(party, hit),)))
@@ -73,7 +73,7 @@ def _entity_list(shipment: Shipment, hits: Hits) -> list[Determination]:
     return found
 
 
-def _meu(item: Item, hits: Hits) -> list[Determination]:
+def _meu(item: EarItem, hits: Hits) -> list[Determination]:
     rule = rules().rule_744_21
     paragraph = "15 CFR 744.21(b)(1)(ii)"
     cited = citation(f"{rule.id}-meu", "744.21", paragraph, "Military End-User List party to the transaction")

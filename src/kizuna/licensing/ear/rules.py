@@ -22,7 +22,7 @@ CHART_COLUMNS = ("CB1", "CB2", "CB3", "NP1", "NP2", "NS1", "NS2", "MT1", "RS1", 
                  "AT1", "AT2")
 
 
-class Text(RuleModel):
+class KeptText(RuleModel):
     citation: str
     edition: str
     file: str
@@ -60,7 +60,7 @@ class FootnoteRule(RuleModel):
     except_: list[str] = Field(default_factory=list, alias="except")
 
 
-class Scope(RuleModel):
+class DestinationScope(RuleModel):
     """A destination scope: worldwide, or these countries and groups, minus the excepted ones."""
 
     worldwide: bool = False
@@ -70,11 +70,12 @@ class Scope(RuleModel):
     except_countries: list[str] = Field(default_factory=list)
 
     def covers(self, country: str) -> bool:
+        country = governed_as(country)
         inside = self.worldwide or country in self.countries or in_groups(country, self.groups)
         return inside and country not in self.except_countries and not in_groups(country, self.except_groups)
 
 
-class Special(Scope):
+class Special(DestinationScope):
     id: str
     match: list[str]
     paragraph: str
@@ -107,17 +108,17 @@ class Embargo(RuleModel):
 
 class EmbargoTexts(RuleModel):
     not_embargoed: str
-    ear99_free: str
+    ear99_exempt: str
 
 
-class EndUse(RuleModel):
+class EndUseChoices(RuleModel):
     choices: dict[str, str]
     cues: dict[str, list[str]]
     cue_text: str
     question: str
 
 
-class EndUseRule(Scope):
+class EndUseRule(DestinationScope):
     id: str
     paragraph: str
     end_use: str
@@ -141,6 +142,7 @@ class HeadquartersRule(RuleModel):
     inside: str
     unknown: str
     question: str
+    out_of_scope_item: str
 
 
 class EndUseTexts(RuleModel):
@@ -148,6 +150,7 @@ class EndUseTexts(RuleModel):
     out_of_scope_item: str
     out_of_scope_destination: str
     not_stated: str
+    no_end_use: str
 
 
 class MilitaryRule(RuleModel):
@@ -170,7 +173,7 @@ class UsPersonRule(RuleModel):
     id: str
     paragraph: str
     end_uses: list[str]
-    scopes: dict[str, Scope]
+    scopes: dict[str, DestinationScope]
     required: str
     not_stated: str
     outside: str
@@ -184,6 +187,7 @@ class EntityListRule(RuleModel):
     possible: str
     question: str
     none: str
+    more: str
 
 
 class AffiliatesRule(RuleModel):
@@ -212,11 +216,17 @@ class Fdp(RuleModel):
     id: str
     paragraph: str
     us_origin: str
-    foreign: str
+    trigger_listed: str
+    trigger_destination: str
+    trigger_lists: list[str]
+    trigger_countries: list[str]
+    trigger_groups: list[str]
+    triggered: str
+    no_trigger: str
     question: str
 
 
-class Exceptions(RuleModel):
+class ExceptionRules(RuleModel):
     id: str
     paragraph: str
     conditions: dict[str, str]
@@ -226,10 +236,26 @@ class Exceptions(RuleModel):
     none: str
 
 
+class NacAca(RuleModel):
+    id: str
+    paragraph: str
+    eccns: list[str]
+    nac_countries: list[str]
+    nac_groups: list[str]
+    aca_groups: list[str]
+    restricted_prefixes: list[str]
+    restriction_exempt: list[str]
+    nac: str
+    aca: str
+    why_destination: str
+    why_headquarters: str
+    restricted: str
+
+
 class EarRules(RuleModel):
     """``data/licensing/ear/rules.yaml``."""
 
-    texts: dict[str, Text]
+    texts: dict[str, KeptText]
     no_list_items: list[str]
     identified: float
     chart_rows_of: dict[str, str]
@@ -239,7 +265,7 @@ class EarRules(RuleModel):
     special_texts: SpecialTexts
     embargoes: list[Embargo]
     embargo_texts: EmbargoTexts
-    end_use: EndUse
+    end_use: EndUseChoices
     rules_744_23: list[EndUseRule]
     rule_744_23_a_3: HeadquartersRule
     texts_744_23: EndUseTexts
@@ -249,7 +275,8 @@ class EarRules(RuleModel):
     rule_affiliates: AffiliatesRule
     other_lists: OtherLists
     fdp: Fdp
-    exceptions: Exceptions
+    exceptions: ExceptionRules
+    nac_aca: NacAca
 
 
 @cache
@@ -277,7 +304,13 @@ def groups() -> dict[str, frozenset[str]]:
     return {code: frozenset(members) for code, members in found.items()}
 
 
+def governed_as(country: str) -> str:
+    """The destination whose rules govern ``country`` (Hong Kong: China, ``chart_rows_of``), else itself."""
+    return rules().chart_rows_of.get(country, country)
+
+
 def in_groups(country: str, codes: list[str] | tuple[str, ...]) -> bool:
+    country = governed_as(country)
     known = groups()
     return any(country in known.get(code, frozenset()) for code in codes)
 
@@ -318,8 +351,7 @@ def chart() -> dict[str, ChartRow]:
 
 def chart_row(destination: str) -> ChartRow | None:
     """The chart row that governs ``destination`` (its own, or the one ``chart_rows_of`` names)."""
-    rows = chart()
-    return rows.get(destination) or rows.get(rules().chart_rows_of.get(destination, ""))
+    return chart().get(governed_as(destination))
 
 
 @cache
@@ -327,9 +359,3 @@ def footnotes() -> dict[str, str]:
     table = read_table(bundled(FOOTNOTES_FILE))
     table.require("footnote", "text")
     return {record["footnote"].strip(): record["text"].strip() for _line, record in table.records()}
-
-
-def rule_files() -> list[str]:
-    """The bundled files the US rules read, for the record's data version."""
-    return [RULE_FILE, GROUPS_FILE, CHART_FILE, FOOTNOTES_FILE, "licensing/ear/eccn_license_requirements.csv",
-            "licensing/ear/licence_requirements.yaml"]
