@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from kizuna.core.datafiles import read_json, read_json_records, read_yaml
+from kizuna.core.datafiles import parse_json, read_json, read_json_records, read_yaml
 from kizuna.core.errors import InputError
+from kizuna.core.limits import limits
 
 
 def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
@@ -78,3 +80,12 @@ def test_a_json_document_is_read_and_a_syntax_error_has_its_line(tmp_path: Path)
     with pytest.raises(InputError, match="not valid JSON") as error:
         read_json(card)
     assert error.value.line == 2
+
+
+def test_a_regulation_text_may_be_longer_than_a_cell_where_the_reader_asks() -> None:
+    document = json.dumps([{"text": "x" * 42_369}])  # the longest ECCN text of the 2026-07-23 CCL
+    with pytest.raises(InputError, match="longer than the limit of 32,767"):
+        parse_json(document, "ccl.json")
+    assert len(parse_json(document, "ccl.json", max_chars=limits().max_legal_text_chars)[0]["text"]) == 42_369
+    with pytest.raises(InputError, match=r"\[0\]\.text.*longer than the limit of 1,048,576"):
+        parse_json(json.dumps([{"text": "x" * 1_048_577}]), "ccl.json", max_chars=limits().max_legal_text_chars)

@@ -142,6 +142,10 @@ REGISTRY = Registry((
                 "trust policies, corridors, criticality, what to build next, maps."),
         Command("cables", "kizuna.cli.cables:bench_cables", parent="bench"),
     ), routers=("kizuna.web.cables:router",), nav=(NavEntry("cables", "Cables", "/cables"),)),
+    Capability("controls", commands=(
+        Command("controls", "kizuna.cli.controls:app",
+                "Allied control lists as data: CCL entries and search, the gap matrix, what changed."),
+    ), routers=("kizuna.web.controls:router",), nav=(NavEntry("controls", "Controls", "/controls"),)),
     Capability("controls-impact", commands=(
         Command("impact", "kizuna.cli.controls_impact:impact", parent="controls"),  # kizuna controls impact
     ), routers=("kizuna.web.controls_impact:router",),

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from kizuna.controls.allies import jp_table1, wassenaar_by_eu_code
 from kizuna.core.errors import InputError
-from kizuna.core.paths import bundled
 from kizuna.core.rules import RuleModel, bundled_rules
-from kizuna.core.tables import read_table
 
 SCHEMES = ("us-eccn", "eu", "wassenaar", "jp-etco")
 _ECCN = re.compile(r"^(\d)([A-E])(\d{3})((?:\.[a-z0-9]+)*)$", re.IGNORECASE)
@@ -68,11 +67,11 @@ class Override(RuleModel):
 
 
 class Numbering(RuleModel):
-    """``data/controls/numbering.yaml``: the schemes, the overrides, and where the JP item categories are."""
+    """``data/controls/numbering.yaml``: the schemes, the overrides, and the Wassenaar category of 別表第一 items."""
 
     schemes: dict[str, Scheme]
     overrides: list[Override]
-    jp_item_categories_file: str
+    jp_item_categories: dict[str, str]
 
 
 @cache
@@ -85,40 +84,22 @@ def _overrides() -> dict[tuple[str, str], tuple[str, str]]:
     return {(o.scheme, o.code): (o.key, f"{o.why} ({o.source})") for o in numbering().overrides}
 
 
-def _table(name: str, *columns: str) -> list[dict[str, str]]:
-    """The rows of a bundled controls table, its columns checked (file, line and column named if missing)."""
-    table = read_table(bundled("controls", name))
-    table.require(*columns)
-    return [{k: str(v or "") for k, v in row.items()} for _, row in table.records()]
-
-
-@cache
-def _jp_rows() -> list[dict[str, str]]:
-    return _table(numbering().jp_item_categories_file, "item", "regime_basis", "wassenaar_or_eu_category")
-
-
 @cache
 def jp_items() -> frozenset[str]:
-    """The items (項) of 輸出貿易管理令 別表第一: 1, 2, 3, 3の2, 4 … 16."""
-    return frozenset(row["item"] for row in _jp_rows())
+    """The items (項) of 輸出貿易管理令 別表第一 in the official e-Gov text: 1, 2, 3, 3の2, 4 … 16."""
+    return frozenset(item.item for item in jp_table1())
 
 
 @cache
 def jp_categories() -> dict[str, str]:
-    """JP item (項) → Wassenaar category digit, from the recalled 別表第一 structure."""
-    out: dict[str, str] = {}
-    for row in _jp_rows():
-        match = re.search(r"Cat (\d)", row["regime_basis"] + " " + row["wassenaar_or_eu_category"])
-        if match:
-            out[row["item"]] = match.group(1)
-    return out
+    """JP item (項) → Wassenaar category digit (``numbering.yaml``, read from the items' own text)."""
+    return dict(numbering().jp_item_categories)
 
 
 @cache
 def wassenaar_codes() -> frozenset[str]:
     """EU/CCL-style codes of every entry in the WA 2025 Dual-Use List (codes only)."""
-    return frozenset(r["eu_ccl_style_code"] for r in _table("wassenaar_2025_codes.csv", "eu_ccl_style_code")
-                     if r["eu_ccl_style_code"])
+    return frozenset(wassenaar_by_eu_code())
 
 
 def _paragraphs(suffix: str) -> str:
@@ -161,6 +142,15 @@ def parse(text: str, scheme: str | None = None, field: str = "--control") -> Con
             raise InputError(f"{text!r}: 別表第一 has no item {item}", field=field)
     raise InputError(f"{text!r} is not a control entry Kizuna can read: use an ECCN (3B001.f), a Wassenaar code "
                      f"(3.B.1.f), or a Japanese item number (7の項(1))", field=field)
+
+
+def us_code_for(key: str) -> tuple[str, str]:
+    """The US ECCN paragraph that a comparison key (a Wassenaar/EU code without dots) is written as, and why when
+    the numbering differs: WA 3.B.2.c is US 3B002.b (``numbering.yaml``)."""
+    for (scheme, code), (mapped, note) in _overrides().items():
+        if scheme == "us-eccn" and (key == mapped or key.startswith(mapped + ".")):
+            return code + key[len(mapped):], note
+    return key, ""
 
 
 def _ancestors(code: str) -> list[str]:

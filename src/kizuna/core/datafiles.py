@@ -58,8 +58,9 @@ def read_json(path: Path) -> Any:
     return parse_json(read_utf8(path), path)
 
 
-def parse_json(text: str, path: Path | str, line: int | None = None) -> Any:
-    """One JSON document (``line``: where it starts, for JSON Lines), checked against the depth and length bounds."""
+def parse_json(text: str, path: Path | str, line: int | None = None, *, max_chars: int | None = None) -> Any:
+    """One JSON document (``line``: where it starts, for JSON Lines), checked against the depth and length bounds
+    (``max_chars``: a longer string bound than ``max_cell_chars``, for a regulation's own text)."""
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -67,7 +68,7 @@ def parse_json(text: str, path: Path | str, line: int | None = None) -> Any:
                          line=exc.lineno if line is None else line) from exc
     except RecursionError as exc:
         raise InputError(_too_deep(), path=path, line=line) from exc
-    check_bounds(document, path, line)
+    check_bounds(document, path, line, max_chars=max_chars)
     return document
 
 
@@ -106,12 +107,13 @@ def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
 
 
-def check_bounds(document: Any, path: Path | str, line: int | None = None) -> None:
+def check_bounds(document: Any, path: Path | str, line: int | None = None, *, max_chars: int | None = None) -> None:
     """InputError when ``document`` nests deeper than ``max_json_depth`` or holds a string longer than
     ``max_cell_chars`` (naming where); the walk is iterative, so depth cannot exhaust the stack."""
     bounds = limits()
+    longest = max_chars or bounds.max_cell_chars
     for depth, _, value in _walk(document, with_paths=False):
-        if _too_big(value, depth):
+        if _too_big(value, depth, longest):
             break
     else:
         return
@@ -119,14 +121,14 @@ def check_bounds(document: Any, path: Path | str, line: int | None = None) -> No
     for depth, where, value in _walk(document, with_paths=True):
         if isinstance(value, dict | list) and depth > bounds.max_json_depth:
             raise InputError(_too_deep(), path=path, line=line, field=where or None)
-        if isinstance(value, str) and len(value) > bounds.max_cell_chars:
+        if isinstance(value, str) and len(value) > longest:
             raise InputError(f"text of {len(value):,} characters is longer than the limit of "
-                             f"{bounds.max_cell_chars:,} ({SOURCE})", path=path, line=line, field=where or None)
+                             f"{longest:,} ({SOURCE})", path=path, line=line, field=where or None)
 
 
-def _too_big(value: Any, depth: int) -> bool:
+def _too_big(value: Any, depth: int, longest: int) -> bool:
     if isinstance(value, str):
-        return len(value) > limits().max_cell_chars
+        return len(value) > longest
     return isinstance(value, dict | list) and depth > limits().max_json_depth
 
 

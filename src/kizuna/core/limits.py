@@ -20,6 +20,7 @@ class Limits:
     xlsx_max_total_bytes: int
     xlsx_max_ratio: float
     xlsx_ratio_applies_from_bytes: int
+    max_legal_text_chars: int  # a regulation's own text field (an ECCN's full text), where its reader asks
 
 
 @cache
@@ -28,4 +29,5 @@ def limits() -> Limits:
     data = yaml.safe_load(bundled("core", "input_limits.yaml").read_text(encoding="utf-8"))
     xlsx = data["xlsx"]
     return Limits(int(data["max_cell_chars"]), int(data["max_json_depth"]), int(xlsx["max_part_bytes"]),
-                  int(xlsx["max_total_bytes"]), float(xlsx["max_ratio"]), int(xlsx["ratio_applies_from_bytes"]))
+                  int(xlsx["max_total_bytes"]), float(xlsx["max_ratio"]), int(xlsx["ratio_applies_from_bytes"]),
+                  int(data["max_legal_text_chars"]))
