@@ -95,3 +95,25 @@ def test_nothing_to_match() -> None:
     assert allied_denials(_shipment("EAR99", "Acme"), source, TODAY) == []
     assert allied_denials(Shipment("US", "CN", item="3A001"), source, TODAY) == []
     assert len(allied_denials(_shipment("3A001", "Acme"), source, TODAY)) == 1
+
+
+def test_an_assessment_recorded_as_an_application_opens_the_consultation(us_with_metis_denial: AgencyNode) -> None:
+    """The assessed shipment (3B001.f to METI's denied end user) recorded on the BIS node: the application is
+    checked against the allied denial there and a consultation with METI is opened before approval."""
+    from kizuna.licensing.assess import assess
+    from kizuna.licensing.service import record_application
+
+    shipment = _shipment("3B001.f", "SHENZHEN PRECISION OPTICS CO LTD")
+    application, check = record_application(assess(shipment), us_with_metis_denial.node, "officer-1")
+    assert application.status == "consulting" and len(application.consultations) == 1
+    assert [m.denial.originator_name for m in check.matches] == ["Ministry of Economy, Trade and Industry"]
+    assert application.destination == "CN"
+
+
+def test_an_item_on_no_list_is_no_application(us_with_metis_denial: AgencyNode) -> None:
+    from kizuna.core.errors import InputError
+    from kizuna.licensing.assess import assess
+    from kizuna.licensing.service import record_application
+
+    with pytest.raises(InputError, match="an application names the item's control entry"):
+        record_application(assess(_shipment("EAR99", "Acme Trading")), us_with_metis_denial.node, "officer-1")

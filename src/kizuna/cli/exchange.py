@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from kizuna.cli.output import console, errors, print_json
+from kizuna.cli.output import actor, console, errors, print_json
 from kizuna.cli.serve import TlsCert, TlsKey, tls_files
 from kizuna.core.datafiles import read_json
 from kizuna.core.errors import InputError
@@ -66,13 +66,6 @@ def _shared_or_local(rel_to: str | None, local: bool) -> None:
         raise InputError("a denial without REL TO is releasable to no ally: no one would receive it or consult "
                          "you about it. Give --rel-to (e.g. USA,KOR or a group such as FVEY), or --local to keep "
                          "it on this node on purpose", field="--rel-to")
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _node() -> Node:
@@ -173,21 +166,21 @@ def peer_list(as_json: JsonOption = False) -> None:
 @peer_app.command("suspend")
 def peer_suspend(peer: Annotated[str, typer.Argument(help="Peer name, country or identity.")]) -> None:
     """Stop sharing with a peer (its requests are refused) until resumed."""
-    _node().set_peer_enabled(peer, False, _actor())
+    _node().set_peer_enabled(peer, False, actor())
     console.print(f"sharing with {peer} suspended")
 
 
 @peer_app.command("resume")
 def peer_resume(peer: Annotated[str, typer.Argument(help="Peer name, country or identity.")]) -> None:
     """Share with a suspended peer again."""
-    _node().set_peer_enabled(peer, True, _actor())
+    _node().set_peer_enabled(peer, True, actor())
     console.print(f"sharing with {peer} resumed")
 
 
 @peer_app.command("remove")
 def peer_remove(peer: Annotated[str, typer.Argument(help="Peer name, country or identity.")]) -> None:
     """Stop all exchange with a peer for good (audited). Nothing it sent is deleted; `peer add` its card to undo."""
-    removed = _node().remove_peer(peer, _actor())
+    removed = _node().remove_peer(peer, actor())
     console.print(f"peer {removed.name} removed: its requests are refused and it is not synced; what it sent is kept")
 
 
@@ -198,7 +191,7 @@ def peer_revoke_key(
 ) -> None:
     """Stop trusting a peer's current node key (compromised): its requests, answers and objects are refused, and
     so is any rotation it signs, until the agency's new card is added with `peer add`."""
-    revoked = _node().revoke_peer_key(peer, reason, _actor())
+    revoked = _node().revoke_peer_key(peer, reason, actor())
     console.print(f"key {revoked.fingerprint} of {revoked.name} revoked: nothing signed by it is accepted")
 
 
@@ -206,7 +199,7 @@ def peer_revoke_key(
 def key_rotate() -> None:
     """Replace this node's Ed25519 key; peers accept the new key because the old key signs the change."""
     node = _node()
-    rotation = node.rotate_key(_actor())
+    rotation = node.rotate_key(actor())
     console.print(f"node key rotated: {fingerprint(rotation['old'])} → {fingerprint(rotation['new'])}")
     console.print("Peers accept the new key on the next exchange (the old key signed it). Restart "
                   "`kizuna exchange serve`; give peers your new card if they revoked the old key.")
@@ -373,7 +366,7 @@ def user_add(
     = None,
 ) -> None:
     """Create (or update) a console user."""
-    user = users.add_user(_node(), username, role, clearance, nationality, _password(password), _actor())
+    user = users.add_user(_node(), username, role, clearance, nationality, _password(password), actor())
     console.print(f"user {user.username}: {user.role}, cleared {user.clearance}, nationality {user.nationality}")
 
 
@@ -390,7 +383,7 @@ def user_token(username: Annotated[str, typer.Argument(help="The user the token 
     lifetime = days if days is not None else int(rules()["tokens"]["api_token_days"])
     if lifetime < 1:
         raise InputError("must be at least 1", field="--days")
-    print(users.issue_token(_node(), username, "api", label, timedelta(days=lifetime), _actor()))
+    print(users.issue_token(_node(), username, "api", label, timedelta(days=lifetime), actor()))
 
 
 @user_app.command("list")
@@ -410,14 +403,14 @@ def user_list() -> None:
 @user_app.command("disable")
 def user_disable(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Disable a user: no sign-in, none of their tokens or sessions accepted; nothing is deleted (audited)."""
-    user = users.set_disabled(_node(), username, True, _actor())
+    user = users.set_disabled(_node(), username, True, actor())
     console.print(f"user {user.username} disabled: sign-in and their tokens are refused")
 
 
 @user_app.command("enable")
 def user_enable(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Enable a disabled user again (audited); their unexpired tokens work again."""
-    user = users.set_disabled(_node(), username, False, _actor())
+    user = users.set_disabled(_node(), username, False, actor())
     console.print(f"user {user.username} enabled")
 
 
@@ -444,7 +437,7 @@ def token_list(
 @token_app.command("expire")
 def token_expire(token_id: Annotated[str, typer.Argument(metavar="ID", help="Token id from `token list`.")]) -> None:
     """End a token now (audited)."""
-    token = users.expire_token(_node(), token_id, _actor())
+    token = users.expire_token(_node(), token_id, actor())
     console.print(f"token {token.id} ({token.username}, {token.label}) expired")
 
 
@@ -464,7 +457,7 @@ def share_screening(
     party = objects.required_party(party_name, country, None, "--party")
     hits = service.screening_hits(party) if screen else []
     obj = node.create(objects.new_screening_note(creator=node.identity_id, party_=party, hits=hits, finding=finding,
-                                                 markings=_markings(node, tlp, rel_to, classification, org)), _actor())
+                                                 markings=_markings(node, tlp, rel_to, classification, org)), actor())
     console.print(f"screening note {obj['id']} ({len(hits)} list hits attached)")
 
 
@@ -493,7 +486,7 @@ def share_investor(
         party, source = objects.required_party(investor, country, None, "--investor"), ""
     obj = node.create(objects.new_investor_note(creator=node.identity_id, investor=party, chain=chain,
                                                 concerns=concerns,
-                                                markings=_markings(node, tlp, rel_to, classification, org)), _actor())
+                                                markings=_markings(node, tlp, rel_to, classification, org)), actor())
     console.print(f"investor note {obj['id']}{source}")
 
 
@@ -519,7 +512,7 @@ def share_comment(
     node = _node()
     target = node.lookup(about)
     obj = node.create(objects.new_note(creator=node.identity_id, about=[target["id"]], content=text,
-                                       markings=_markings(node, tlp, rel_to, classification, org)), _actor())
+                                       markings=_markings(node, tlp, rel_to, classification, org)), actor())
     console.print(f"note {obj['id']} on {target['id']}")
 
 
@@ -552,7 +545,7 @@ def denial_add(
         destination=destination, reason=reason, markings=_markings(node, tlp, rel_to, classification, org),
         granular=service.field_markings(node, field_rel_to))
     _shared_or_local(rel_to, local)
-    created = node.create(obj, _actor())
+    created = node.create(obj, actor())
     if as_json:
         print_json(created)
         return
@@ -574,7 +567,7 @@ def denial_import(
     """Import a denial spreadsheet in one transaction: every row is valid, or nothing is stored."""
     _shared_or_local(rel_to, local)
     node = _node()
-    count = service.import_denials(node, path, _markings(node, tlp, rel_to, classification, org), _actor())
+    count = service.import_denials(node, path, _markings(node, tlp, rel_to, classification, org), actor())
     console.print(f"{count} denials imported from {path.name}")
 
 
@@ -587,7 +580,7 @@ def denial_revoke(
     node = _node()
     current = node.lookup(denial_id, type_=objects.DENIAL)
     revised = node.revise(current["id"], {"status": "revoked", "status_reason": reason.strip(), "revoked": True},
-                          _actor(), f"revoked: {reason.strip()}")
+                          actor(), f"revoked: {reason.strip()}")
     console.print(f"denial {revised['id']} revoked (version {revised['modified']})")
 
 
@@ -604,7 +597,7 @@ def denial_remark(
     changes: dict[str, Any] = {"object_marking_refs": _markings(node, tlp, rel_to, classification, org)}
     if field_rel_to:
         changes["granular_markings"] = service.field_markings(node, field_rel_to)
-    revised = node.revise(current["id"], changes, _actor(), "re-marked")
+    revised = node.revise(current["id"], changes, actor(), "re-marked")
     label = node.resolver.resolve(revised["object_marking_refs"]).label()
     console.print(f"denial {revised['id']} re-marked: {label} (version {revised['modified']})")
 
@@ -619,7 +612,7 @@ def denial_list(
     """Denials held here (this agency's and those received from allies)."""
     node = _node()
     viewer = users.get_user(node, as_user) if as_user else None
-    shown = service.denials(node, viewer.recipient(node) if viewer else None, viewer.actor if viewer else _actor(),
+    shown = service.denials(node, viewer.recipient(node) if viewer else None, viewer.actor if viewer else actor(),
                             "denial list", status=status, source=source)
     rows = [(o, effective_status(o), w) for o, w in shown.rows]
     if as_json:
@@ -645,7 +638,7 @@ def denial_show(denial_id: Annotated[str, typer.Argument(help="Id or id prefix."
     """One denial as STIX 2.1 JSON."""
     node = _node()
     obj = node.lookup(denial_id, type_=objects.DENIAL)
-    node.view_all([obj], None, _actor(), "show")
+    node.view_all([obj], None, actor(), "show")
     print_json(obj)
 
 
@@ -667,7 +660,7 @@ def licence_check(
     """Record an application and check it against every active denial; consult the allies it would undercut."""
     node = _node()
     party = objects.parse_party(end_user, end_user_country, None, "--end-user")
-    app_, result = service.check_licence(node, _actor(), None, control, party, end_use, destination, deadline_days)
+    app_, result = service.check_licence(node, actor(), None, control, party, end_use, destination, deadline_days)
     if report is not None:
         from kizuna.core.report import write
 
@@ -693,7 +686,7 @@ def licence_check(
 @licence_app.command("approve")
 def licence_approve(app_id: Annotated[str, typer.Argument(help="Application id (or prefix).")]) -> None:
     """Approve an application; refused while a no-undercut consultation is open and before its deadline."""
-    approved = service.approve(_node(), app_id, _actor())
+    approved = service.approve(_node(), app_id, actor())
     console.print(f"{approved.id} approved" + (f" ({approved.note})" if approved.note else ""))
 
 
@@ -738,7 +731,7 @@ def consultation_answer(
     position: Annotated[str, typer.Option(help="no-objection or objection.")] = "no-objection",
 ) -> None:
     """Answer an ally's consultation about one of our denials; the answer goes only to that ally."""
-    note = service.answer_consultation(_node(), consultation_id, text, position, _actor())
+    note = service.answer_consultation(_node(), consultation_id, text, position, actor())
     console.print(f"answer {note['id']} recorded; the consulting agency receives it on its next sync")
 
 

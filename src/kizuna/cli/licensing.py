@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kizuna.cli.output import console, print_json
+from kizuna.cli.output import actor, console, print_json
 
 
 def assess(
@@ -47,6 +47,10 @@ def assess(
     show_all: Annotated[bool, typer.Option("--all", help="Also list the rules that did not apply.")] = False,
     record: Annotated[Path | None, typer.Option(help="Write the determination record: .html, .pdf, .json, .csv "
                                                 "or .xlsx.")] = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Also record the shipment as a licence application on this "
+                                        "machine's exchange node (with --node): checked against every active "
+                                        "denial, a no-undercut consultation opened with each ally it would "
+                                        "undercut.")] = False,
 ) -> None:
     """Assess a shipment: licence required, not required, or what must be asked — each rule with its paragraph."""
     from kizuna.licensing.assess import assess as run
@@ -65,23 +69,39 @@ def assess(
         from kizuna.ownership.service import open_stored
 
         graph = open_stored(ownership)
-    denials = None
+    denials = exchange_node = None
+    if apply and not node:
+        from kizuna.core.errors import InputError
+
+        raise InputError("an application is recorded on the exchange node: give --node as well", field="--apply")
     if node:
         from kizuna.exchange.licensing import NodeDenials
         from kizuna.exchange.node import Node
 
-        denials = NodeDenials(Node.open())
+        exchange_node = Node.open()
+        denials = NodeDenials(exchange_node)
     result = run(shipment, graph=graph, denials=denials)
+    application = None
+    if apply and exchange_node is not None:
+        from kizuna.licensing.service import record_application
+
+        application, _ = record_application(result, exchange_node, actor())
     if record is not None:
         from kizuna.licensing.record import write_record
 
         write_record(result, record)
     if as_json:
-        print_json(result.to_dict())
+        print_json({**result.to_dict(), **({"application": {"id": application.id, "status": application.status,
+                                                             "consultations": application.consultations}}
+                                            if application else {})})
         return
     _print(result, show_all)
     if record is not None:
         console.print(f"determination record written to {record}")
+    if application is not None:
+        console.print(f"recorded as application {application.id} on the exchange node: {application.status}"
+                      + (f", consultations {', '.join(application.consultations)}" if application.consultations
+                         else ""))
 
 
 def _fact(text: str) -> tuple[str, str]:

@@ -22,3 +22,13 @@ def print_json(data: Any) -> None:
 
 def warn(message: str) -> None:
     errors.print(f"[yellow]warning:[/] {message}")
+
+
+def actor() -> str:
+    """Who acts, as stores and audit logs record a command-line user: ``cli:<login>``."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from kizuna.controls import parse
 from kizuna.core.countries import to_alpha2
@@ -14,6 +15,11 @@ from kizuna.core.party import Party
 from kizuna.licensing.assessment import Role, Shipment, ShipmentParty
 from kizuna.licensing.check import LicenceCheck, find_matches
 from kizuna.licensing.denials import DenialSource
+
+if TYPE_CHECKING:  # the exchange is imported only to record an application
+    from kizuna.exchange.licensing import Application
+    from kizuna.exchange.node import Node
+    from kizuna.licensing.assess import LicenceAssessment
 
 
 def check(source: DenialSource, codes: list[str], end_user: Party, today: date | None = None) -> LicenceCheck:
@@ -65,3 +71,19 @@ def _country(code: str, field: str) -> str:
         raise InputError(f"{code[:60]!r} is not a country (an ISO 3166-1 alpha-2 code or its English name)",
                          field=field)
     return found
+
+
+def record_application(assessment: LicenceAssessment, node: Node, officer: str) -> tuple[Application, LicenceCheck]:
+    """Record the assessed shipment as a licence application on an exchange node: its control entry (the chip's
+    classified paragraph, or the item as given), end user, end use and destination, checked against every
+    active denial the node holds, with a no-undercut consultation opened with each ally it would undercut."""
+    from kizuna.exchange import service as exchange  # the exchange's public service; only when asked for
+    from kizuna.licensing.allies import control_code
+
+    shipment = assessment.shipment
+    code = control_code(shipment)
+    if code is None:
+        raise InputError(f"an application names the item's control entry, and {shipment.item or 'no item'!r} is "
+                         "none: give --item as an entry (3A090.a, 7の項(1)) to record it", field="--apply")
+    end_user = next((p.party for p in shipment.parties if p.role is Role.END_USER), None)
+    return exchange.check_licence(node, officer, None, [code], end_user, shipment.end_use, shipment.destination)
