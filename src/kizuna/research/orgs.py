@@ -20,7 +20,7 @@ from kizuna.screening.index import cache_file
 from kizuna.screening.screener import Screener
 
 ROR_COLUMNS = ["ror_id", "name", "status", "types", "country", "city", "acronyms", "aliases", "name_ja", "name_zh",
-               "name_ko", "parents", "release"]
+               "name_ko", "labels", "parents", "release"]
 ROR_URL = "https://ror.org/"
 FROM_ROR = "ror"
 FROM_OPENALEX = "openalex-ror"
@@ -158,7 +158,8 @@ def read_ror_file(path: Path) -> Iterator[Organisation]:
 def _organisation(row: dict[str, str], where: str) -> Organisation:
     aliases = [Name(text, NameKind.ORIGINAL) for column in ("name_ja", "name_zh", "name_ko")
                for text in _split(row[column])]
-    aliases += [Name(text, NameKind.ALIAS) for column in ("aliases", "acronyms") for text in _split(row[column])]
+    aliases += [Name(text, NameKind.ALIAS) for column in ("aliases", "labels", "acronyms")
+                for text in _split(row[column])]
     party = Party(row["name"].strip(), PartyKind.ORGANIZATION, id=ROR_URL + row["ror_id"].strip(),
                   aliases=dedupe_names(row["name"], aliases), country=row["country"].strip() or None, source=where,
                   source_url=ROR_URL + row["ror_id"].strip())
