@@ -46,6 +46,22 @@ class Sources(RuleModel):
     fetch_ror: FetchSource
 
 
+class Diligence(RuleModel):
+    verified_hit: float = Field(ge=0, le=1)
+    max_team: int = Field(ge=1)
+    max_coauthor_institutions: int = Field(ge=0)
+
+
+class CountryCounts(RuleModel):
+    file: str
+    concept: str
+
+
+class PriorityData(RuleModel):
+    country_counts: CountryCounts | None = None
+    works: str | None = None
+
+
 class Rule(RuleModel):
     id: str
     text: str
@@ -71,8 +87,11 @@ class Templates(RuleModel):
 class ResearchRules(RuleModel):
     resolution: Resolution
     sources: Sources
+    diligence: Diligence
     rules: list[Rule]
     findings: Templates
+    priority_data: dict[str, PriorityData]
+    coauthorship_file: str
 
     def rules_for_list(self, list_code: str) -> list[Rule]:
         return [rule for rule in self.rules if list_code in rule.lists]
