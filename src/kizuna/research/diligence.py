@@ -11,6 +11,7 @@ or ethnicity is never an input (``kizuna.research.refusal``)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -152,7 +153,7 @@ def _own(ror_id: str) -> tuple[_Own, ...]:
 def _from_data(org: Organisation) -> list[_Own]:
     rows = list(defence.by_ror_id().get(org.ror_id, ()))
     config = rules().resolution
-    for hit in screen(org.party, entries=defence.unmapped_entries()):
+    for hit in screen(org.screened_party(), entries=defence.unmapped_entries()):
         if hit.score >= config.accept:
             rows += defence.rows_named(hit.name)
     found = []
@@ -168,13 +169,26 @@ def _from_lists(org: Organisation) -> list[_Own]:
     codes = sorted({code for rule in rules().rules for code in rule.lists})
     exact = rules().diligence.verified_hit
     found = []
-    for hit in screen(org.party, lists=codes):
+    for hit in screen(org.screened_party(), lists=codes):
         info = list_info(hit.list_code)
         evidence = Evidenced(info.name, hit.name, f"{info.authority}; {info.legal_basis}".strip("; "),
                              hit.data_date, f"{hit.list_code}:{hit.entry_id}",
                              "verified" if hit.score >= exact else "review", hit.score)
-        found += [_Own(rule, evidence, False, org.name, org) for rule in rules().rules_for_list(hit.list_code)]
+        # A listed name that is the organisation's name and more ("Chinese Academy of Sciences Institute of
+        # Computing Technology") is a unit it hosts, not the organisation itself.
+        hosts = _contains(hit.name, org.name) or _contains(hit.matched_name, org.name)
+        found += [_Own(rule, evidence, hosts, hit.name if hosts else org.name, org)
+                  for rule in rules().rules_for_list(hit.list_code)]
     return found
+
+
+def _contains(listed: str, name: str) -> bool:
+    a, b = _words(listed), _words(name)
+    return len(a) > len(b) and any(a[i:i + len(b)] == b for i in range(len(a) - len(b) + 1))
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^\w]+", " ", text.casefold()).split()
 
 
 def merge(findings: list[RiskFinding]) -> list[RiskFinding]:

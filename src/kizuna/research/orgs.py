@@ -5,6 +5,7 @@ with their parent/child links, and the screener over them (``kizuna.screening.fo
 from __future__ import annotations
 
 import threading
+from functools import cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ class Organisation:
     parents: tuple[str, ...] = ()
     release: str = ""  # the ROR release (or crosswalk) the record was read from
     origin: str = FROM_ROR
+    acronyms: tuple[str, ...] = ()
     children: list[str] = field(default_factory=list)
 
     @property
@@ -48,6 +50,13 @@ class Organisation:
     @property
     def url(self) -> str:
         return ROR_URL + self.ror_id
+
+    def screened_party(self) -> Party:
+        """The party whose names are screened against the lists: every name but the acronyms (USC, CAS and
+        BUAA name many organisations; the lists' acronyms are matched by the full names)."""
+        names = [a for a in self.party.aliases if a.text not in self.acronyms]
+        return Party(self.party.name, self.party.kind, self.party.id, names, self.party.country,
+                     source=self.party.source, source_url=self.party.source_url)
 
     def to_dict(self) -> dict[str, object]:
         return {"ror_id": self.url, "name": self.name, "country": self.party.country, "types": list(self.types),
@@ -164,7 +173,8 @@ def _organisation(row: dict[str, str], where: str) -> Organisation:
                   aliases=dedupe_names(row["name"], aliases), country=row["country"].strip() or None, source=where,
                   source_url=ROR_URL + row["ror_id"].strip())
     return Organisation(party, row["ror_id"].strip(), tuple(_split(row["types"])), row["status"].strip() or "active",
-                        row["city"].strip(), tuple(_split(row["parents"])), row["release"].strip())
+                        row["city"].strip(), tuple(_split(row["parents"])), row["release"].strip(),
+                        acronyms=tuple(_split(row["acronyms"])))
 
 
 def read_crosswalk(path: Path, release: str) -> Iterator[Organisation]:
@@ -181,6 +191,7 @@ def read_crosswalk(path: Path, release: str) -> Iterator[Organisation]:
         yield Organisation(party, ror_id, (row["type"].strip(),), release=release, origin=FROM_OPENALEX)
 
 
+@cache
 def crosswalk_ids() -> dict[str, str]:
     """OpenAlex institution id (``I27837315``) → short ROR id, from the bundled crosswalk."""
     source = rules().sources.openalex_crosswalk
