@@ -138,4 +138,8 @@ REGISTRY = Registry((
                 "trust policies, corridors, criticality, what to build next, maps."),
         Command("cables", "kizuna.cli.cables:bench_cables", parent="bench"),
     ), routers=("kizuna.web.cables:router",), nav=(NavEntry("cables", "Cables", "/cables"),)),
+    Capability("research", commands=(
+        Command("research", "kizuna.cli.research:app", "Research security: screen partners and funders."),
+        Command("research", "kizuna.cli.research:bench_research", parent="bench"),
+    ), routers=("kizuna.web.research:router",), nav=(NavEntry("research", "Research", "/research"),)),
 ))

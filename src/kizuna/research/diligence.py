@@ -22,7 +22,7 @@ from kizuna.core.party import PartyRef
 from kizuna.lists.registry import list_info
 from kizuna.research import defence
 from kizuna.research.orgs import Organisation, registry
-from kizuna.research.resolve import Resolved, resolve
+from kizuna.research.resolve import Resolved, clear_cache, resolve
 from kizuna.research.rules import Rule, rules
 from kizuna.screening import screen
 
@@ -189,6 +189,12 @@ def _contains(listed: str, name: str) -> bool:
 
 def _words(text: str) -> list[str]:
     return re.sub(r"[^\w]+", " ", text.casefold()).split()
+
+
+def clear_caches() -> None:
+    """Forget resolved strings and screened organisations (between benchmark runs)."""
+    clear_cache()
+    _own.cache_clear()
 
 
 def merge(findings: list[RiskFinding]) -> list[RiskFinding]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kizuna.core.errors import KizunaError
+from kizuna.core.errors import InputError
 from kizuna.core.rules import RuleModel, bundled_rules
 
 REFUSAL_FILE = "research/refusal.yaml"
@@ -19,13 +19,13 @@ class RefusalRules(RuleModel):
     name_only: str
 
 
-class Refused(KizunaError):
-    """A query asking for a person-profiling check; ``term`` is what asked for it."""
+class Refused(InputError):
+    """A query asking for a person-profiling check; ``term`` is what asked for it (an input error: exit code 2
+    on the command line, HTTP 422 from the API)."""
 
     def __init__(self, message: str, term: str, where: str) -> None:
         self.term = term
-        self.where = where
-        super().__init__(f"{message} ({where}: {term!r})")
+        super().__init__(f"{message} (asked for: {term!r})", field=where)
 
 
 def refusal_rules() -> RefusalRules:

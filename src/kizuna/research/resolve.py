@@ -171,6 +171,11 @@ def _no_match(orgs: Registry, text: str, reason: Reason) -> Resolved:
     return Resolved(text, None, None, 0.0, [reason], release=orgs.release)
 
 
+def clear_cache() -> None:
+    """Forget the strings resolved so far (after the organisations changed; between benchmark runs)."""
+    _resolve.cache_clear()
+
+
 def _by_id(orgs: Registry, text: str, ror_id: str) -> Resolved:
     org = orgs.get(ror_id)
     if org is None:
