@@ -133,9 +133,11 @@ def findings_for(resolved: Resolved, affiliation: Affiliation) -> list[RiskFindi
     org = resolved.organisation
     if org is None:
         return []
-    found = [_finding(org, own, SELF, affiliation) for own in _own(org.ror_id)]
+    release = registry().release
+    found = [_finding(org, own, SELF, affiliation) for own in _own(org.ror_id, release)]
     for ancestor, _ in registry().ancestors(org):
-        found += [_finding(org, own, PART_OF, affiliation) for own in _own(ancestor.ror_id) if not own.hosts]
+        found += [_finding(org, own, PART_OF, affiliation) for own in _own(ancestor.ror_id, release)
+                  if not own.hosts]
     return found
 
 
@@ -145,7 +147,8 @@ def _finding(org: Organisation, own: _Own, relation: str, affiliation: Affiliati
 
 
 @lru_cache(maxsize=8192)
-def _own(ror_id: str) -> tuple[_Own, ...]:
+def _own(ror_id: str, release: str) -> tuple[_Own, ...]:
+    """What is on record about one organisation (once per organisation and ROR release)."""
     org = registry().by_id[ror_id]
     return (*_from_data(org), *_from_lists(org))
 

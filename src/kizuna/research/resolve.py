@@ -64,7 +64,7 @@ def resolve(text: str, country: str | None = None) -> Resolved:
     code = to_alpha2(country) if country else None
     if country and code is None:
         raise InputError(f"not a country: {country!r}", field="country")
-    return _resolve(cleaned, code)
+    return _resolve(cleaned, code, registry().release)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +94,8 @@ class _Candidate:
 
 
 @lru_cache(maxsize=4096)
-def _resolve(text: str, country: str | None) -> Resolved:
+def _resolve(text: str, country: str | None, release: str) -> Resolved:
+    """``resolve`` once per string, country and ROR release (a fetched dump replaces the answers)."""
     orgs = registry()
     by_id = _ROR_ID.match(text.casefold())
     if by_id:
