@@ -20,7 +20,8 @@ pytestmark = pytest.mark.usefixtures("research_home")
 
 
 def test_resolve_json_from_the_command_line(research_home: Path) -> None:
-    result = json.loads(kizuna("research", "resolve", "東京大学大学院工学系研究科", "--json", home=research_home).stdout)
+    output = kizuna("research", "resolve", "東京大学大学院工学系研究科", "--json", home=research_home).stdout
+    result = json.loads(output)
     assert result["ror_id"] == "https://ror.org/057zh3y96" and result["name"] == "The University of Tokyo"
     assert set(result) >= {"ror_id", "name", "parent", "score", "reasons"}
     none = json.loads(kizuna("research", "resolve", "AIST", "--json", home=research_home).stdout)

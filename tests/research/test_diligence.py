@@ -118,7 +118,7 @@ def test_an_orcid_record_gives_every_affiliation_with_dates() -> None:
 
 
 def test_an_orcid_error_record_is_refused_naming_the_file() -> None:
-    with pytest.raises(InputError, match="0000-0001-5078-5000.xml"):
+    with pytest.raises(InputError, match=r"0000-0001-5078-5000\.xml"):
         service.check_orcid(FIXTURES / "orcid" / "0000-0001-5078-5000.xml")
 
 

@@ -46,7 +46,7 @@ def dump_server() -> Iterator[str]:
     body = dump_zip(RECORDS)
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "application/zip")
             self.send_header("Content-Disposition", 'attachment; filename="v2.20-2026-11-30-ror-data.zip"')

@@ -69,8 +69,8 @@ def test_a_distinguishing_word_refuses_a_candidate() -> None:
     assert not distinguished("Hokkaido University Hospital", "Hokkaido University Hospital", groups)
 
 
-@pytest.mark.parametrize("affiliation", ["AIST", "Hsinchu, Taiwan", "Acme Quantum Widgets LLC", "Independent Researcher",
-                                         "123 Main Street, Springfield"])
+@pytest.mark.parametrize("affiliation", ["AIST", "Hsinchu, Taiwan", "Acme Quantum Widgets LLC",
+                                         "Independent Researcher", "123 Main Street, Springfield"])
 def test_unmatched_strings_say_so(affiliation: str) -> None:
     result = resolve(affiliation).to_dict()
     assert result["ror_id"] is None and result["name"] is None

@@ -2,9 +2,10 @@
 
 Accepted: UTF-8, UTF-8 with a byte-order mark (as spreadsheet programs write it) and UTF-16 with a byte-order mark
 (Excel's "Unicode text"), each also gzip-compressed (a name ending in ``.gz``, inflated up to
-``xlsx.max_total_bytes`` of ``data/core/input_limits.yaml``). Anything else is an InputError naming the line and column of the first byte that is not
-UTF-8, unless the caller names a ``fallback`` encoding (the list importers accept Windows-1252, as older OFAC
-files use). A NUL byte means the file is not text (a spreadsheet, an archive, UTF-16 without its mark).
+``xlsx.max_total_bytes`` of ``data/core/input_limits.yaml``). Anything else is an InputError naming the line and
+column of the first byte that is not UTF-8, unless the caller names a ``fallback`` encoding (the list importers
+accept Windows-1252, as older OFAC files use). A NUL byte means the file is not text (a spreadsheet, an archive,
+UTF-16 without its mark).
 """
 
 from __future__ import annotations

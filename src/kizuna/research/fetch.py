@@ -50,7 +50,7 @@ def fetch_ror(url: str | None = None, file: Path | None = None, timeout: float =
                 raise InputError("give an http(s) URL", field="--url")
             name = target.rstrip("/").rsplit("/", 1)[-1]
             try:
-                with urllib.request.urlopen(target, timeout=timeout) as response:  # noqa: S310 (http(s) only)
+                with urllib.request.urlopen(target, timeout=timeout) as response:
                     name = _filename(response.headers.get("Content-Disposition", "")) or name
                     _copy(response, spool, limits.max_download_bytes, target)
             except OSError as exc:
@@ -64,7 +64,8 @@ def fetch_ror(url: str | None = None, file: Path | None = None, timeout: float =
     folder = fetched_dir()
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_text(folder / "release.txt", f"ROR data dump {release}\n")
-    path = write_table(folder / "ror_organisations.csv", ROR_COLUMNS, rows)
+    path = folder / "ror_organisations.csv"
+    write_table(path, ROR_COLUMNS, rows)
     return Fetched(f"ROR data dump {release}", len(rows), path)
 
 
@@ -147,7 +148,7 @@ def _row(record: Any, release: str) -> list[str] | None:
             by_column["aliases"].append(value)
         else:
             by_column["labels"].append(value)
-    location = next(iter(record.get("locations") or []), {}) or {}
+    location: dict[str, Any] = next(iter(record.get("locations") or []), {}) or {}
     geo = location.get("geonames_details") or {}
     parents = [short_id(r["id"]) for r in record.get("relationships") or []
                if isinstance(r, dict) and r.get("type") == "parent" and r.get("id")]

@@ -5,15 +5,15 @@ with their parent/child links, and the screener over them (``kizuna.screening.fo
 from __future__ import annotations
 
 import threading
-from functools import cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from kizuna.core.entity import Entry, Name, NameKind, PartyKind, Provenance, dedupe_names
 from kizuna.core.errors import InputError
-from kizuna.core.paths import bundled, home
 from kizuna.core.party import Party
+from kizuna.core.paths import bundled, home
 from kizuna.core.tables import read_table
 from kizuna.research.rules import Source, rules
 from kizuna.screening import for_entries

@@ -24,7 +24,7 @@ from kizuna.research.works import Work, author_works, coauthor_institutions, rea
 
 TEAM_COLUMNS = ("member", "orcid_file", "openalex_author", "affiliations", "past_affiliations", "funders")
 
-__all__ = ["Refused", "check", "check_orcid", "check_team", "resolve_affiliation", "strength", "priority_rows"]
+__all__ = ["Refused", "check", "check_orcid", "check_team", "priority_rows", "resolve_affiliation", "strength"]
 
 
 @dataclass(slots=True)

@@ -62,7 +62,7 @@ def read_works(path: Path) -> list[Work]:
             records = data
     if not isinstance(records, list):
         raise InputError("expected a list of OpenAlex works", path=path, field="results")
-    works = {}
+    works: dict[str, Work] = {}
     for number, record in enumerate(records):
         work = _work(record, path, number)
         works.setdefault(work.id, work)

@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from kizuna.core.errors import KizunaError
-from kizuna.core.report import CSV_HEADER, csv_rows, to_html, to_json
 from kizuna.core.pdf import render_pdf
+from kizuna.core.report import CSV_HEADER, csv_rows, to_html, to_json
 from kizuna.core.tables import SafeCsvWriter
 from kizuna.research import service
 from kizuna.research.priorities import EXPORT_HEADER, memo_priorities
