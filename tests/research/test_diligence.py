@@ -135,3 +135,11 @@ def test_the_report_is_filed_through_the_shared_renderer(tmp_path: Path) -> None
 def test_an_unknown_priority_names_the_known_ones() -> None:
     with pytest.raises(InputError, match="quantum computing"):
         service.check("Kyoto University", priority="space")
+
+
+def test_a_listed_name_with_its_acronym_in_brackets_is_the_organisation_itself() -> None:
+    result = service.check("National University of Defense Technology").to_dict()
+    entity = [f for f in result["findings"] if f["rule"] == "meti-eul"]
+    assert entity and entity[0]["relation"] == SELF
+    sources = {e["source"] for f in result["findings"] for e in f["evidence"]}
+    assert {"Entity List", "End User List (外国ユーザーリスト)", "Section 1286 List of Foreign Institutions"} <= sources

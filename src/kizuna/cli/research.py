@@ -93,15 +93,13 @@ def _print_check(result: service.Diligence) -> None:
     data = result.to_dict()
     console.print(f"{escape(data['subject'])}: {escape(data['outcome'])}  ({escape(data['ror_release'])}; "
                   f"{len(data['resolved'])} affiliation(s) resolved, {len(data['unresolved'])} not)")
-    if data["findings"]:
-        table = Table()
-        for column in ("organisation", "rule", "relation", "confidence", "evidence"):
-            table.add_column(column, overflow="fold")
-        for f in data["findings"]:
-            evidence = "; ".join(f"{e['source']}: {e['entry']} ({e['date']})" for e in f["evidence"])
-            table.add_row(f"{f['organisation']['name']}\n{f['organisation']['ror_id']}", f["rule"], f["relation"],
-                          f["confidence"], evidence)
-        console.print(table)
+    for f in data["findings"]:
+        console.print(f"[bold]{escape(f['rule'])}[/] {escape(f['organisation']['name'])} "
+                      f"({f['organisation']['ror_id']}) — {escape(f['relation'])}: {escape(f['listed']['name'])} "
+                      f"— {f['confidence']}")
+        for e in f["evidence"]:
+            console.print(f"    {escape(e['source'])}: {escape(e['entry'])} — {escape(e['citation'])} ({e['date']}; "
+                          f"{e['confidence']})", soft_wrap=True)
     for item in data["unresolved"]:
         console.print(f"  not resolved: {escape(item['text'])} — {escape('; '.join(item['reasons']))}")
     for item in data["not_checked"]:

@@ -186,7 +186,8 @@ def _from_lists(org: Organisation) -> list[_Own]:
 
 
 def _contains(listed: str, name: str) -> bool:
-    a, b = _words(listed), _words(name)
+    """True when ``listed`` is ``name`` and more words; a bracketed acronym ("… (NUDT)") is not more."""
+    a, b = _words(re.sub(r"\([^)]*\)", " ", listed)), _words(name)
     return len(a) > len(b) and any(a[i:i + len(b)] == b for i in range(len(a) - len(b) + 1))
 
 

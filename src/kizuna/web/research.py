@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from kizuna.core.errors import KizunaError
 from kizuna.core.pdf import render_pdf
 from kizuna.core.report import CSV_HEADER, csv_rows, to_html, to_json
+from kizuna.core.schemas import ReportOut
 from kizuna.core.tables import SafeCsvWriter
 from kizuna.research import service
 from kizuna.research.priorities import EXPORT_HEADER, memo_priorities
@@ -157,7 +158,7 @@ REPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "h
 
 
 @router.get("/v1/research/report", tags=["research"],
-            responses={200: {"model": CheckOut, "content": {t: {} for t in REPORT_TYPES.values()},
+            responses={200: {"model": ReportOut, "content": {t: {} for t in REPORT_TYPES.values()},
                              "description": "The check as the report a research office files."}})
 def report(query: Annotated[str, Param(max_length=_MAX)], priority: PriorityParam = None,
            format: Literal["json", "csv", "html", "pdf"] = "html") -> Response:
@@ -185,8 +186,7 @@ def priorities(priority: PriorityParam = None,
     return [row.to_dict() for row in service.priority_rows(priority, search)]
 
 
-@router.get("/v1/research/priorities.csv", tags=["research"],
-            responses={200: {"content": {"text/csv": {}}, "description": "The crosswalk rows as CSV."}})
+@router.get("/research/priorities.csv", include_in_schema=False)
 def priorities_csv(priority: PriorityParam = None,
                    search: Annotated[str | None, Param(max_length=100)] = None) -> Response:
     """The priority crosswalk rows as CSV (formula-safe)."""
