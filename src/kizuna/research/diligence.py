@@ -161,8 +161,9 @@ def _from_data(org: Organisation) -> list[_Own]:
             rows += defence.rows_named(hit.name)
     found = []
     for row in rows:
-        evidence = Evidenced(f"data/research/{defence.BASIS}", f"{row.basis_type}: {row.list_entry}".rstrip(": "),
-                             row.citation, row.date, f"data/research/{defence.BASIS}:{row.line}", row.confidence)
+        evidence = Evidenced(f"{row.basis_type} (defence-linked institution data)",
+                             row.list_entry or row.institution, row.citation, row.date,
+                             f"data/research/{defence.BASIS}:{row.line}", row.confidence)
         found += [_Own(rule, evidence, row.hosts_listed_unit, org.name if row.ror_id else row.institution,
                        org) for rule in rules().rules_for_basis(row.basis_type)]
     return found
