@@ -24,7 +24,7 @@ def test_a_gzip_csv_is_read_like_a_csv(tmp_path: Path) -> None:
 def test_a_broken_gzip_file_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.csv.gz"
     path.write_bytes(b"\x1f\x8b\x08not gzip")
-    with pytest.raises(InputError, match="broken.csv.gz"):
+    with pytest.raises(InputError, match=r"broken\.csv\.gz"):
         read_text(path)
 
 

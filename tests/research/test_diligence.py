@@ -26,7 +26,8 @@ def test_a_listed_university_in_chinese_carries_each_rule_with_dated_evidence() 
     assert nsf["confidence"] == "verified"
     sources = {e["source"] for e in nsf["evidence"]}
     assert "Entity List" in sources and "BIS Entity List (defence-linked institution data)" in sources
-    assert any(e["record"].startswith("data/research/cn_defence_linked_institutions_basis.csv:") for e in nsf["evidence"])
+    basis_file = "data/research/cn_defence_linked_institutions_basis.csv:"
+    assert any(e["record"].startswith(basis_file) for e in nsf["evidence"])
     assert all(e["date"] for e in nsf["evidence"])
     assert any(e["citation"].startswith("66 FR 24266") for e in nsf["evidence"])
 
