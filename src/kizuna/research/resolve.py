@@ -18,7 +18,7 @@ from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.core.evidence import Reason
 from kizuna.core.party import Party
-from kizuna.research.orgs import Organisation, Registry, registry, short_id
+from kizuna.research.orgs import Organisation, Registry, registry
 from kizuna.research.rules import Resolution, rules
 from kizuna.screening import Hit, screen
 
@@ -223,8 +223,3 @@ def expand(text: str, abbreviations: dict[str, str]) -> str:
         words.append((full or core) + comma)
     return " ".join(words)
 
-
-def ror_id_of(text: str) -> str | None:
-    """The short ROR id if ``text`` is one, else None."""
-    match = _ROR_ID.match(text.strip().casefold())
-    return short_id(match.group(1)) if match else None

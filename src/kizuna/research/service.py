@@ -17,14 +17,12 @@ from kizuna.research import coauthor, priorities
 from kizuna.research.diligence import Affiliation, RiskFinding, check_affiliations
 from kizuna.research.orcid import read_orcid
 from kizuna.research.orgs import crosswalk_ids, registry
-from kizuna.research.refusal import Refused, check_columns, check_query, refusal_rules
+from kizuna.research.refusal import check_columns, check_query, refusal_rules
 from kizuna.research.resolve import Resolved, resolve
 from kizuna.research.rules import rules, rules_version
 from kizuna.research.works import Work, author_works, coauthor_institutions, read_works, sample_works
 
 TEAM_COLUMNS = ("member", "orcid_file", "openalex_author", "affiliations", "past_affiliations", "funders")
-
-__all__ = ["Refused", "check", "check_orcid", "check_team", "priority_rows", "resolve_affiliation", "strength"]
 
 
 @dataclass(slots=True)
