@@ -62,3 +62,15 @@ def test_a_broken_works_file_names_the_field(tmp_path: Path) -> None:
     page.write_text(json.dumps({"results": [{"title": "no id"}]}))
     with pytest.raises(InputError, match=r"works\[0\]\.id"):
         read_works(page)
+
+
+def test_a_broken_rule_file_names_file_line_and_field(tmp_path: Path) -> None:
+    from kizuna.core.paths import bundled
+    from kizuna.core.rules import load_rules
+    from kizuna.research.rules import ResearchRules
+
+    text = bundled("research", "rules.yaml").read_text(encoding="utf-8").replace("accept: 0.93", "accept: 1.5")
+    broken = tmp_path / "rules.yaml"
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=r"rules\.yaml, line \d+, field 'resolution\.accept'"):
+        load_rules(broken, ResearchRules)

@@ -103,7 +103,7 @@ class RiskFinding:
 
     def finding(self) -> Finding:
         """The finding as the shared report states it."""
-        outcome = Outcome.MET if self.relation != HOSTS and self.rule.lists else Outcome.NOTE
+        outcome = Outcome.MET if self.relation != HOSTS and self.rule.listing else Outcome.NOTE
         subject = PartyRef(self.organisation.url, self.organisation.name, PartyKind.ORGANIZATION,
                            self.organisation.party.country)
         evidence = tuple(Evidence(EvidenceKind.LIST_HIT if e.score is not None else EvidenceKind.RECORD,

@@ -64,6 +64,7 @@ class PriorityData(RuleModel):
 
 class Rule(RuleModel):
     id: str
+    listing: bool  # findings are restrictions ("met"); False: notes for review
     text: str
     citation: str
     url: str = ""
