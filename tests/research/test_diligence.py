@@ -44,6 +44,9 @@ def test_a_parent_of_a_listed_unit_is_a_note_not_a_listing() -> None:
     result = service.check("Tsinghua University")
     hosts = [f for f in result.findings if f.relation == HOSTS]
     assert hosts and all(f.finding().outcome.value == "note" for f in hosts)
+    # The listed unit is named, not the university itself.
+    assert all(f.listed is None and f.listed_name != "Tsinghua University" for f in hosts)
+    assert "The parent itself is not listed" in hosts[0].text
 
 
 def test_an_unlisted_institution_has_no_findings() -> None:

@@ -164,8 +164,13 @@ def _from_data(org: Organisation) -> list[_Own]:
         evidence = Evidenced(f"{row.basis_type} (defence-linked institution data)",
                              row.list_entry or row.institution, row.citation, row.date,
                              f"data/research/{defence.BASIS}:{row.line}", row.confidence)
-        found += [_Own(rule, evidence, row.hosts_listed_unit, org.name if row.ror_id else row.institution,
-                       org) for rule in rules().rules_for_basis(row.basis_type)]
+        # A parent hosting a listed unit: the unit (the list entry) is what is listed, and it has no ROR id here.
+        if row.hosts_listed_unit:
+            listed, listed_name = None, row.list_entry or row.institution
+        else:
+            listed, listed_name = org, org.name if row.ror_id else row.institution
+        found += [_Own(rule, evidence, row.hosts_listed_unit, listed_name, listed)
+                  for rule in rules().rules_for_basis(row.basis_type)]
     return found
 
 
@@ -181,7 +186,7 @@ def _from_lists(org: Organisation) -> list[_Own]:
         # A listed name that is the organisation's name and more ("Chinese Academy of Sciences Institute of
         # Computing Technology") is a unit it hosts, not the organisation itself.
         hosts = _contains(hit.name, org.name) or _contains(hit.matched_name, org.name)
-        found += [_Own(rule, evidence, hosts, hit.name if hosts else org.name, org)
+        found += [_Own(rule, evidence, hosts, hit.name if hosts else org.name, None if hosts else org)
                   for rule in rules().rules_for_list(hit.list_code)]
     return found
 
