@@ -61,6 +61,16 @@ def test_the_api() -> None:
     assert client.get("/v1/research/coauthors", params={"priority": "nothing"}).status_code == 422
 
 
+def test_a_team_is_checked_through_the_api() -> None:
+    client = TestClient(create_app())
+    team = b"member,affiliations,past_affiliations\nA,Beihang University,\nB,,\n"
+    result = client.post("/v1/research/team", files={"file": ("my-team.csv", team, "text/csv")})
+    assert result.status_code == 200
+    assert result.json()["members"] == 2 and result.json()["not_checked"][0]["subject"] == "B"
+    refused = client.post("/v1/research/team", files={"file": ("t.csv", b"member,nationality\nA,X\n", "text/csv")})
+    assert refused.status_code == 422 and "never risk factors" in refused.text
+
+
 def test_pages_render_and_refusal_is_shown() -> None:
     client = TestClient(create_app())
     assert "研究" in client.get("/research", params={"lang": "ja"}).text

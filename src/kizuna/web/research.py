@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
@@ -21,6 +21,7 @@ from kizuna.core.tables import SafeCsvWriter
 from kizuna.research import service
 from kizuna.research.priorities import EXPORT_HEADER, memo_priorities
 from kizuna.web.templating import templates
+from kizuna.web.uploads import saved_upload
 
 router = APIRouter()
 _MAX = 500  # characters of a query; the resolver's own bound (data/research/rules.yaml) applies after
@@ -151,6 +152,17 @@ def check(query: Annotated[str, Param(description="An institution: name in any s
     """Due diligence of an institution and its ROR parents against the restricted lists and the cited
     defence-linked data. A query about nationality or ethnicity is refused (422)."""
     return service.check(query, priority).to_dict()
+
+
+@router.post("/v1/research/team", tags=["research"], response_model=CheckOut)
+async def team(file: Annotated[UploadFile, File(description="The team (CSV or xlsx): member, openalex_author, "
+                                                "affiliations, past_affiliations, funders.")],
+               priority: PriorityParam = None) -> dict[str, Any]:
+    """Due diligence of a proposal team: every member's affiliations, funders and OpenAlex co-authors' institutions
+    (from the bundled works). A member given by name alone is listed as not checked; a nationality or ethnicity
+    column is refused (422)."""
+    async with saved_upload(file, "team.csv") as path:
+        return service.check_team(path, priority=priority).to_dict()
 
 
 REPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8",
