@@ -155,4 +155,8 @@ REGISTRY = Registry((
                 "device inventories checked for covered vendors, with the rule each finding falls under."),
         Command("supplychain", "kizuna.cli.supplychain:bench_supplychain", parent="bench"),
     ), routers=("kizuna.web.supplychain:router",), nav=(NavEntry("supplychain", "Supply chain", "/supplychain"),)),
+    Capability("research", commands=(
+        Command("research", "kizuna.cli.research:app", "Research security: screen partners and funders."),
+        Command("research", "kizuna.cli.research:bench_research", parent="bench"),
+    ), routers=("kizuna.web.research:router",), nav=(NavEntry("research", "Research", "/research"),)),
 ))

@@ -63,6 +63,8 @@ def char_script(char: str) -> str:
 
 def detect_script(text: str) -> str:
     """The dominant script of ``text``; Han with any kana counts as Japanese."""
+    if text.isascii():  # the common case, answered as the count below would (ASCII letters are Latin)
+        return LATIN if any(c.isalpha() for c in text) else COMMON
     counts = Counter(char_script(c) for c in text)
     counts.pop(COMMON, None)
     if not counts:

@@ -1,21 +1,26 @@
 """Reading a text file Kizuna is given: the encoding is detected, binary data is refused, errors name the line.
 
 Accepted: UTF-8, UTF-8 with a byte-order mark (as spreadsheet programs write it) and UTF-16 with a byte-order mark
-(Excel's "Unicode text"). Anything else is an InputError naming the line and column of the first byte that is not
-UTF-8, unless the caller names a ``fallback`` encoding (the list importers accept Windows-1252, as older OFAC
-files use). A NUL byte means the file is not text (a spreadsheet, an archive, UTF-16 without its mark).
+(Excel's "Unicode text"), each also gzip-compressed (a name ending in ``.gz``, inflated up to
+``xlsx.max_total_bytes`` of ``data/core/input_limits.yaml``). Anything else is an InputError naming the line and
+column of the first byte that is not UTF-8, unless the caller names a ``fallback`` encoding (the list importers
+accept Windows-1252, as older OFAC files use). A NUL byte means the file is not text (a spreadsheet, an archive,
+UTF-16 without its mark).
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import gzip
 import io
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from kizuna.core.errors import InputError
+from kizuna.core.limits import SOURCE, limits
 
 _BINARY = "binary data (a NUL byte), not a text file; if it is UTF-16, save it as UTF-8 or with a byte-order mark"
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -43,7 +48,23 @@ def _opened(path: Path) -> Iterator[BinaryIO]:
 
 def read_text(path: Path, fallback: str | None = None) -> str:
     """A text file's content (see the module docstring for the encodings); InputError naming file and line."""
-    return decode(read_bytes(path), path, fallback)
+    raw = read_bytes(path)
+    if path.name.casefold().endswith(".gz"):
+        raw = _inflate(raw, path)
+    return decode(raw, path, fallback)
+
+
+def _inflate(raw: bytes, path: Path) -> bytes:
+    """A gzip file's content, refused past the bound before it is all in memory (a small file can inflate to GB)."""
+    bound = limits().xlsx_max_total_bytes
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+            data = stream.read(bound + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"not a readable gzip file ({exc})", path=path) from exc
+    if len(data) > bound:
+        raise InputError(f"inflates to more than {bound:,} bytes ({SOURCE})", path=path)
+    return data
 
 
 def decode(raw: bytes, path: Path | str, fallback: str | None = None) -> str:

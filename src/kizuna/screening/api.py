@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from kizuna.core.entity import Entry
 from kizuna.core.party import Party
@@ -50,15 +51,29 @@ def screen_many(parties: Iterable[Party], *, entries: Sequence[Entry] | None = N
     return [screen(party, lists=lists, threshold=threshold, limit=limit, screener=active) for party in parties]
 
 
-def for_entries(entries: Sequence[Entry]) -> Screener:
-    """A screener over ``entries`` only, built once per distinct set (kept for the process)."""
+def for_entries(entries: Sequence[Entry], cache: Path | None = None) -> Screener:
+    """A screener over ``entries`` only, built once per distinct set (kept for the process).
+
+    ``cache``: a file to keep the index in between processes (a capability's large, fixed set, such as the
+    research capability's ROR organisations); it is rebuilt when the entries or the screening code changed."""
     key = _fingerprint(entries)
     with _lock:
         if key not in _given:
             if len(_given) >= _GIVEN_CACHE:
                 _given.pop(next(iter(_given)))
-            _given[key] = Screener(ScreeningIndex.build(entries, snapshot_id=f"given:{key}"))
+            _given[key] = Screener(_given_index(entries, f"given:{key}", cache))
         return _given[key]
+
+
+def _given_index(entries: Sequence[Entry], snapshot_id: str, cache: Path | None) -> ScreeningIndex:
+    cached = ScreeningIndex.load(cache) if cache is not None else None
+    if cached is not None and cached.snapshot_id == snapshot_id:
+        return cached
+    index = ScreeningIndex.build(entries, snapshot_id=snapshot_id)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        index.save(cache)
+    return index
 
 
 def _fingerprint(entries: Sequence[Entry]) -> str:

@@ -1,0 +1,201 @@
+"""The research capability as the CLI and the web call it: one function per thing a user asks, each returning
+one result both format (``to_dict`` for JSON, ``report`` for the filed report)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kizuna.core.errors import InputError
+from kizuna.core.evidence import Citation, Confidence
+from kizuna.core.report import Report
+from kizuna.core.tables import read_table
+from kizuna.research import coauthor, priorities
+from kizuna.research.diligence import Affiliation, RiskFinding, check_affiliations
+from kizuna.research.orcid import read_orcid
+from kizuna.research.orgs import crosswalk_ids, registry
+from kizuna.research.refusal import check_columns, check_query, refusal_rules
+from kizuna.research.resolve import Resolved, resolve
+from kizuna.research.rules import rules, rules_version
+from kizuna.research.works import Work, author_works, coauthor_institutions, read_works, sample_works
+
+TEAM_COLUMNS = ("member", "orcid_file", "openalex_author", "affiliations", "past_affiliations", "funders")
+
+
+@dataclass(slots=True)
+class Diligence:
+    """The answer to a due-diligence check: what was resolved, what was found, what could not be checked."""
+
+    subject: str
+    kind: str  # institution, researcher, team
+    resolved: list[tuple[Affiliation, Resolved]] = field(default_factory=list)
+    findings: list[RiskFinding] = field(default_factory=list)
+    not_checked: list[dict[str, str]] = field(default_factory=list)
+    priority: str | None = None
+    members: int = 0
+    as_of: str = field(default_factory=lambda: date.today().isoformat())
+
+    @property
+    def outcome(self) -> str:
+        if not self.findings:
+            return "nothing found (a non-hit is not a clearance)"
+        listed = sum(1 for f in self.findings if f.finding().outcome.value == "met")
+        return f"{listed} restricted-entity finding(s), {len(self.findings) - listed} note(s): review"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject, "kind": self.kind, "as_of": self.as_of, "outcome": self.outcome,
+                "ror_release": registry().release, "priority": self.priority, "members": self.members,
+                "findings": [f.to_dict() for f in self.findings],
+                "resolved": [{**a.to_dict(), **r.to_dict()} for a, r in self.resolved if r.organisation],
+                "unresolved": [{**a.to_dict(), "reasons": [x.text for x in r.reasons]}
+                               for a, r in self.resolved if r.organisation is None],
+                "not_checked": self.not_checked, "rule_data_version": rules_version()}
+
+    def report(self) -> Report:
+        """The report a research office files (rendered by ``kizuna.core.report``)."""
+        orgs = registry()
+        sources = [Citation(s.file, s.release, s.release, s.url, Confidence.VERIFIED, date=s.data_date)
+                   for s in orgs.sources]
+        facts: dict[str, Any] = {"kind": self.kind, "ROR release": orgs.release,
+                                 "affiliations checked": len(self.resolved),
+                                 "resolved to ROR": sum(1 for _, r in self.resolved if r.organisation),
+                                 "not resolved": sum(1 for _, r in self.resolved if r.organisation is None)}
+        if self.members:
+            facts["team members"] = self.members
+        if self.priority:
+            facts["priority area"] = self.priority
+        if self.not_checked:
+            facts["not checked"] = len(self.not_checked)
+        return Report(f"Research due diligence: {self.subject}", self.subject, self.as_of,
+                      [f.finding() for f in self.findings], sources, rules_version(), "research", self.outcome,
+                      facts)
+
+
+def resolve_affiliation(text: str, country: str | None = None) -> Resolved:
+    """``kizuna research resolve``: an affiliation string to its ROR organisation."""
+    return resolve(text, country)
+
+
+def check(query: str, priority: str | None = None) -> Diligence:
+    """An institution (name in any script, or ROR id) and its ROR parents against the lists and cited data.
+    A query about nationality or ethnicity is refused; a query naming no organisation finds nothing and says a
+    person's name alone is never screened."""
+    text = " ".join(query.split())
+    if not text:
+        raise InputError("must not be empty", field="query")
+    resolved = resolve(text)
+    if resolved.organisation is None or resolved.matched_part != text:
+        check_query(text)
+    result = _diligence(text, "institution", [Affiliation(text, "institution", source="query")], priority)
+    if resolved.organisation is None:
+        result.not_checked.append({"subject": text, "reason": refusal_rules().name_only})
+    return result
+
+
+def check_orcid(path: Path, priority: str | None = None) -> Diligence:
+    """A researcher's ORCID record: every documented affiliation and funder."""
+    orcid, affiliations = read_orcid(path)
+    return _diligence(f"ORCID {orcid}", "researcher", affiliations, priority)
+
+
+def check_openalex_author(author_id: str, works_file: Path | None = None, priority: str | None = None) -> Diligence:
+    """An OpenAlex author: the institutions on their works and those of their co-authors."""
+    works = read_works(works_file) if works_file else list(sample_works())
+    affiliations = _author_affiliations(author_id, works, author_id)
+    if not affiliations:
+        raise InputError(f"no work of author {author_id} in the works", field="--openalex-author")
+    return _diligence(f"OpenAlex author {author_id}", "researcher", affiliations, priority)
+
+
+def check_team(path: Path, works_file: Path | None = None, priority: str | None = None) -> Diligence:
+    """A proposal team (CSV/xlsx, one member a row; see ``TEAM_COLUMNS``): every member's affiliations, funders,
+    ORCID record and OpenAlex co-authors. A member given by name alone is listed as not checked."""
+    table = read_table(path)
+    check_columns(table.header, str(path))
+    unknown = [c for c in table.header if c not in TEAM_COLUMNS]
+    if unknown:
+        raise InputError(f"unknown column {unknown[0]!r} (columns: {', '.join(TEAM_COLUMNS)})", path=path, line=1,
+                         field=unknown[0])
+    works: list[Work] | None = None
+    affiliations: list[Affiliation] = []
+    not_checked = []
+    members = 0
+    for line, row in table.records():
+        members += 1
+        if members > rules().diligence.max_team:
+            raise InputError(f"more than {rules().diligence.max_team} members", path=path, line=line)
+        label = (row.get("member") or "").strip() or f"row {line}"
+        found = _member_affiliations(path, line, row, label)
+        author = (row.get("openalex_author") or "").strip()
+        if author:
+            works = works if works is not None else (read_works(works_file) if works_file else list(sample_works()))
+            found += _author_affiliations(author, works, label)
+        if not found:
+            not_checked.append({"subject": label, "reason": refusal_rules().name_only})
+        affiliations += found
+    result = _diligence(path.name, "team", affiliations, priority)
+    result.not_checked += not_checked
+    result.members = members
+    return result
+
+
+def _member_affiliations(path: Path, line: int, row: dict[str, str], label: str) -> list[Affiliation]:
+    found = []
+    for column, kind, current in (("affiliations", "employment", True), ("past_affiliations", "employment", False),
+                                  ("funders", "funding", None)):
+        for text in (row.get(column) or "").split(";"):
+            if text.strip():
+                check_query(text, f"{path}:{line} {column}")
+                found.append(Affiliation(text.strip(), kind, current, source=f"{path.name}:{line} {column}",
+                                         person=label))
+    orcid_file = (row.get("orcid_file") or "").strip()
+    if orcid_file:
+        target = (path.parent / orcid_file).resolve()
+        if path.parent.resolve() not in target.parents:
+            raise InputError("an ORCID file must be inside the team file's folder", path=path, line=line,
+                             field="orcid_file")
+        found += [Affiliation(a.text, a.kind, a.current, a.period, a.source, a.country, label)
+                  for a in read_orcid(target)[1]]
+    return found
+
+
+def _author_affiliations(author_id: str, works: Iterable[Work], label: str) -> list[Affiliation]:
+    """The author's own institutions on each work and their co-authors' institutions (most shared first)."""
+    works = list(works)
+    own: dict[str, Affiliation] = {}
+    for work, authorship in author_works(works, author_id):
+        for inst in authorship.institutions:
+            own.setdefault(inst.openalex_id, Affiliation(
+                _institution_text(inst.ror_id, inst.openalex_id, inst.name), "affiliation on a work", None,
+                str(work.year or ""), f"OpenAlex work {work.id}", inst.country, label))
+    limit = rules().diligence.max_coauthor_institutions
+    coauthors = [Affiliation(_institution_text(inst.ror_id, inst.openalex_id, inst.name), "co-author institution",
+                             None, "", f"OpenAlex, {n} shared work(s)", inst.country, label)
+                 for inst, n in coauthor_institutions(works, author_id).most_common(limit)]
+    return [*own.values(), *coauthors]
+
+
+def _institution_text(ror_id: str | None, openalex_id: str, name: str) -> str:
+    """A work's institution as the resolver takes it: its ROR id when the work or the crosswalk gives one."""
+    found = ror_id or crosswalk_ids().get(openalex_id)
+    return f"https://ror.org/{found}" if found and registry().get(found) else name
+
+
+def _diligence(subject: str, kind: str, affiliations: list[Affiliation], priority: str | None) -> Diligence:
+    chosen = priorities.canonical(priority) if priority else None
+    resolved, findings = check_affiliations(affiliations)
+    return Diligence(subject, kind, resolved, findings, priority=chosen)
+
+
+def strength(priority: str, country: str | None = None, works_file: Path | None = None,
+             year: int | None = None) -> coauthor.Strength:
+    """``kizuna research coauthors``: who is strong in a priority, and who already works together."""
+    return coauthor.strength(priority, country, works_file, year=year)
+
+
+def priority_rows(priority: str | None = None, text: str | None = None) -> list[priorities.Priority]:
+    """``kizuna research priorities``: the crosswalk rows, filtered."""
+    return priorities.select(priority, text)
