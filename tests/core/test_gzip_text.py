@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def test_a_broken_gzip_file_names_the_file(tmp_path: Path) -> None:
 def test_a_gzip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "bomb.csv.gz"
     path.write_bytes(gzip.compress(b"a" * 10_000))
-    small = limits_module.Limits(32767, 64, 1000, 1000, 100.0, 1 << 20)
+    small = dataclasses.replace(limits_module.limits(), xlsx_max_part_bytes=1000, xlsx_max_total_bytes=1000)
     monkeypatch.setattr("kizuna.core.text.limits", lambda: small)
     with pytest.raises(InputError, match="inflates to more than 1,000 bytes"):
         read_text(path)
