@@ -37,8 +37,11 @@ class SourceSpec:
     files: dict[str, Path]
     list_code: str | None = None
     data_date: str | None = None
+    label: str | None = None  # how users are shown where the files came from (fetch: the URLs), else their paths
 
     def origin(self, base: Path) -> str:
+        if self.label:
+            return self.label
         names = []
         for path in self.files.values():
             try:
