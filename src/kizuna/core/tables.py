@@ -151,17 +151,31 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]
     book = open_workbook(path)
     try:
         worksheet = book[sheet] if sheet in book.sheetnames else book.worksheets[0]
-        max_chars = limits().max_cell_chars
-        for line, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            cells = [restore(cell) if isinstance(cell, str) else cell for cell in row]
-            for cell in cells:
-                if isinstance(cell, str) and len(cell) > max_chars:
-                    raise InputError(f"a cell is longer than the limit of {max_chars:,} characters ({SOURCE})",
-                                     path=path, line=line)
-            if any(cell not in (None, "") for cell in cells):
-                yield line, ["" if cell is None else cell for cell in cells]
+        yield from _sheet_rows(worksheet, path)
     finally:
         book.close()
+
+
+def workbook_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, list[Any]]]]]:
+    """Every sheet of an xlsx workbook, opened once, as (title, its non-blank rows as ``table_rows`` gives them)."""
+    book = open_workbook(path)
+    try:
+        for worksheet in book.worksheets:
+            yield worksheet.title, _sheet_rows(worksheet, path)
+    finally:
+        book.close()
+
+
+def _sheet_rows(worksheet: Any, path: Path) -> Iterator[tuple[int, list[Any]]]:
+    max_chars = limits().max_cell_chars
+    for line, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        cells = [restore(cell) if isinstance(cell, str) else cell for cell in row]
+        for cell in cells:
+            if isinstance(cell, str) and len(cell) > max_chars:
+                raise InputError(f"a cell is longer than the limit of {max_chars:,} characters ({SOURCE})",
+                                 path=path, line=line, field=worksheet.title)
+        if any(cell not in (None, "") for cell in cells):
+            yield line, ["" if cell is None else cell for cell in cells]
 
 
 # ---- writing ---------------------------------------------------------------------------------------------------
