@@ -9,7 +9,7 @@ from pathlib import Path
 from kizuna.core.datafiles import read_json, read_yaml, require
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
-from kizuna.lists.importers import csl, ftm, meti, mof, ofac, un, usjson
+from kizuna.lists.importers import csl, dfat, ftm, meti, mof, ofac, ofsi, un, usjson
 from kizuna.lists.importers.common import file_date
 from kizuna.lists.model import ListData
 
@@ -24,6 +24,8 @@ FORMATS: dict[str, Reader] = {
     "us-restricted-json": usjson.read,
     "ftm-json": ftm.read,
     "mof-xlsx": mof.read,
+    "ofsi-xlsx": ofsi.read,
+    "dfat-xlsx": dfat.read,
 }
 
 # Formats that carry no date of their own: the file's modification date stands in, and the user is told.

@@ -139,6 +139,7 @@ def _json_type(value: Any) -> str:
 _EXCEL_EPOCH = date(1899, 12, 30)
 # Excel serial dates the lists use for dates of birth and listing (1900-01-01 .. 2099-12-31)
 _SERIALS = range(1, 73051)
+_YEARS = range(1800, 2101)
 
 
 def cell_date(value: object) -> str | None:
@@ -149,6 +150,8 @@ def cell_date(value: object) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if int(value) in _YEARS:  # a bare year (DFAT's 1963); as an Excel serial it would be a day in 1904-05
+            return str(int(value))
         return (_EXCEL_EPOCH.fromordinal(_EXCEL_EPOCH.toordinal() + int(value)).isoformat()
                 if int(value) in _SERIALS else None)
     text = unicodedata.normalize("NFKC", str(value or "")).strip()
