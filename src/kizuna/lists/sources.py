@@ -9,7 +9,7 @@ from pathlib import Path
 from kizuna.core.datafiles import read_json, read_yaml, require
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
-from kizuna.lists.importers import csl, dfat, ftm, meti, mof, ofac, ofsi, un, usjson
+from kizuna.lists.importers import csl, dfat, fcdo, ftm, meti, mof, ofac, ofsi, un, usjson
 from kizuna.lists.importers.common import file_date
 from kizuna.lists.model import ListData
 
@@ -26,6 +26,7 @@ FORMATS: dict[str, Reader] = {
     "mof-xlsx": mof.read,
     "ofsi-xlsx": ofsi.read,
     "dfat-xlsx": dfat.read,
+    "fcdo-ods": fcdo.read,
 }
 
 # Formats that carry no date of their own: the file's modification date stands in, and the user is told.
