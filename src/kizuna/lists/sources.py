@@ -9,7 +9,7 @@ from pathlib import Path
 from kizuna.core.datafiles import read_json, read_yaml, require
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
-from kizuna.lists.importers import csl, dfat, fcdo, ftm, meti, mof, ofac, ofsi, un, usjson
+from kizuna.lists.importers import csl, dfat, eufsf, fcdo, ftm, meti, meti_export_ban, mof, ofac, ofsi, un, usjson
 from kizuna.lists.importers.common import file_date
 from kizuna.lists.model import ListData
 
@@ -27,6 +27,8 @@ FORMATS: dict[str, Reader] = {
     "ofsi-xlsx": ofsi.read,
     "dfat-xlsx": dfat.read,
     "fcdo-ods": fcdo.read,
+    "eu-fsf-xml": eufsf.read,
+    "meti-export-ban-pdf": meti_export_ban.read,
 }
 
 # Formats that carry no date of their own: the file's modification date stands in, and the user is told.
