@@ -20,8 +20,8 @@ class Limits:
     xlsx_max_total_bytes: int
     xlsx_max_ratio: float
     xlsx_ratio_applies_from_bytes: int
-    pdf_max_bytes: int = 67108864
-    pdf_max_pages: int = 2000
+    pdf_max_bytes: int
+    pdf_max_pages: int
 
 
 @cache
@@ -29,7 +29,7 @@ def limits() -> Limits:
     """The bundled limits (read once; yaml directly, since the data-file readers themselves apply these bounds)."""
     data = yaml.safe_load(bundled("core", "input_limits.yaml").read_text(encoding="utf-8"))
     xlsx = data["xlsx"]
-    pdf = data.get("pdf") or {}
+    pdf = data["pdf"]
     return Limits(int(data["max_cell_chars"]), int(data["max_json_depth"]), int(xlsx["max_part_bytes"]),
                   int(xlsx["max_total_bytes"]), float(xlsx["max_ratio"]), int(xlsx["ratio_applies_from_bytes"]),
-                  int(pdf.get("max_bytes", Limits.pdf_max_bytes)), int(pdf.get("max_pages", Limits.pdf_max_pages)))
+                  int(pdf["max_bytes"]), int(pdf["max_pages"]))

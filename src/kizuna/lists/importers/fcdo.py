@@ -39,7 +39,7 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
     first = next(rows, None)
     if first is None:
         raise InputError("empty spreadsheet", path=path, line=1)
-    header_line, header = first
+    _, header = first
     require_columns(path, header, REQUIRED)
     parsed = []
     warnings = []

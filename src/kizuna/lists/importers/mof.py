@@ -1,6 +1,7 @@
 """Japan Ministry of Finance: persons subject to asset freezes (資産凍結等の措置の対象者), MOF's Excel workbook.
 
-Layout (``shisantouketsuYYYYMMDD.xlsx``): an index sheet ``一覧``, then one sheet per programme (``29.ロシア連邦(個人)``).
+Layout (``shisantouketsuYYYYMMDD.xlsx``): an index sheet ``一覧``, then one sheet per programme
+(``29.ロシア連邦(個人)``).
 Each programme sheet has title and note rows, then a header row starting ``告示日付, 告示番号, 日本語表記, 英語表記``;
 the other columns differ per sheet (aliases, former names, date of birth, passport, address, ...). A row with a
 number but no name (``2018.6.29削除``) is a delisting and not an entry; a sheet whose title says ``【解除】`` is a
@@ -33,6 +34,7 @@ _ITEM = re.compile(r"[(（]\s*[a-z]{1,2}\s*[)）]")
 _SEPARATORS = re.compile(r"[\n；;、]|(?<=[)）])\s*,\s*")
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _ORIGINAL_SCRIPT = re.compile(r"[(（]\s*original script\s*[:：]\s*([^()（）]+)[)）]", re.IGNORECASE)
+_EDGES = " ,.)（）("  # punctuation left at the ends of a name once its item marker is cut off
 _AKA = re.compile(r"^(?:a\.?k\.?a\.?|f\.?k\.?a\.?|別称|別名|旧称)\s*[:：、,]?\s*", re.IGNORECASE)
 
 
@@ -87,7 +89,7 @@ def _names_in(cell: Any) -> list[str]:
             if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):  # "A Corp, B Corp", not "Kim, Jong"
                 names += [n for p in pieces for n in _names_in(p)]
                 continue
-        part = _AKA.sub("", part.strip(" ,.)（）()"))
+        part = _AKA.sub("", part.strip(_EDGES))
         inner = [p.strip() for p in _PAREN.findall(part)]
         outer = " ".join(_PAREN.sub(" ", part).split())
         for name in (outer, *inner):

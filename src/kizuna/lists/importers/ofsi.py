@@ -97,7 +97,7 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
     if first is None or xlsx_text(first[1][0]) != "Last Updated":
         raise InputError("row 1 is not 'Last Updated, DD/MM/YYYY': not OFSI's ConList.xlsx", path=path, line=1)
     updated = _dmy(xlsx_text(first[1][1])) if len(first[1]) > 1 else None
-    header_line, header_cells = next(rows, (2, []))
+    _, header_cells = next(rows, (2, []))
     header = [xlsx_text(c) for c in header_cells]
     require_columns(path, header, REQUIRED)
     groups: OrderedDict[str, list[tuple[int, dict[str, str]]]] = OrderedDict()
