@@ -110,11 +110,14 @@ def read_table(path: Path, *, sheet: str | None = None, fallback: str | None = N
 
 
 def table_rows(path: Path, *, sheet: str | None = None, fallback: str | None = None,
-               delimiter: str = ",") -> Iterator[tuple[int, list[Any]]]:
+               delimiter: str = ",", formulas: bool = False) -> Iterator[tuple[int, list[Any]]]:
     """Every non-blank row, header included, as (line, cells) of an xlsx sheet (``sheet``, else the first) or a
-    CSV file, by the file's suffix; cells Kizuna neutralised on export are restored."""
+    CSV file, by the file's suffix; cells Kizuna neutralised on export are restored.
+
+    ``formulas``: give an xlsx formula cell as its formula (``=…``, for a reader that refuses formulas where it
+    expects text) instead of the value a spreadsheet program last cached for it (None when none did)."""
     if path.suffix.casefold() in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path, sheet)
+        return _xlsx_rows(path, sheet, formulas)
     return ((line, [restore(cell) for cell in cells])
             for line, cells in csv_rows(path, fallback=fallback, delimiter=delimiter))
 
@@ -147,8 +150,8 @@ def _check_header(header: list[str], path: Path, line: int) -> None:
             seen.add(name)
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
-    book = open_workbook(path)
+def _xlsx_rows(path: Path, sheet: str | None, formulas: bool = False) -> Iterator[tuple[int, list[Any]]]:
+    book = open_workbook(path, data_only=not formulas)
     try:
         worksheet = book[sheet] if sheet in book.sheetnames else book.worksheets[0]
         yield from _sheet_rows(worksheet, path)
@@ -156,9 +159,9 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]
         book.close()
 
 
-def workbook_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, list[Any]]]]]:
+def workbook_sheets(path: Path, *, formulas: bool = False) -> Iterator[tuple[str, Iterator[tuple[int, list[Any]]]]]:
     """Every sheet of an xlsx workbook, opened once, as (title, its non-blank rows as ``table_rows`` gives them)."""
-    book = open_workbook(path)
+    book = open_workbook(path, data_only=not formulas)
     try:
         for worksheet in book.worksheets:
             yield worksheet.title, _sheet_rows(worksheet, path)

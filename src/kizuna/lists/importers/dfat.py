@@ -77,7 +77,7 @@ def _entry(reference: str, rows: list[tuple[int, dict[str, Any]]], path: Path, p
 def read(files: dict[str, Path], list_code: str | None, data_date: str | None, origin: str) -> list[ListData]:
     path = files["primary"]
     code = list_code or CODE
-    rows = table_rows(path)
+    rows = table_rows(path, formulas=True)
     first = next(rows, None)
     if first is None:
         raise InputError("empty workbook", path=path, line=1)

@@ -95,7 +95,8 @@ def _parse(block: _Block, path: Path) -> tuple[str, list[Name], list[str]]:
     japanese = block.lines[0]
     rest = block.lines[1:]
     # the Japanese name wraps onto lines that start in Japanese, or inside an open parenthesis
-    while rest and (_open(japanese) or (not rest[0][0].isascii() and not rest[0].startswith(("別称", "所在地")))):
+    while rest and (_open(japanese) or (not rest[0][0].isascii() and not rest[0].startswith(("別称", "所在地")))
+                    or (rest[0].startswith("(") and is_cjk(rest[0]))):
         japanese = _join(japanese, rest.pop(0))
     english = ""
     while rest and not rest[0].startswith((*_DASH, "所在地", "別称")) and not _kana(rest[0]):

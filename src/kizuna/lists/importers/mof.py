@@ -195,7 +195,7 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
     code = list_code or CODE
     pending: list[tuple[str, list[Any], dict[str, list[int]], int]] = []
     seen_sheets = 0
-    for title, rows in workbook_sheets(path):
+    for title, rows in workbook_sheets(path, formulas=True):
         if title.strip() == "一覧":
             continue
         seen_sheets += 1

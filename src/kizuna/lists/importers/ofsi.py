@@ -92,7 +92,7 @@ def _dmy(text: str) -> str | None:
 def read(files: dict[str, Path], list_code: str | None, data_date: str | None, origin: str) -> list[ListData]:
     path = files["primary"]
     code = list_code or CODE
-    rows = table_rows(path, sheet="Data")
+    rows = table_rows(path, sheet="Data", formulas=True)
     first = next(rows, None)
     if first is None or xlsx_text(first[1][0]) != "Last Updated":
         raise InputError("row 1 is not 'Last Updated, DD/MM/YYYY': not OFSI's ConList.xlsx", path=path, line=1)
