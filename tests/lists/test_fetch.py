@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import http.server
 import threading
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kizuna.core.errors import InputError
-from kizuna.lists.fetch import FetchPolicy, fetch_lists, mirrored, parse_every, policy, schedule
+from kizuna.lists.fetch import FetchPolicy, fetch_lists, fetchable, mirrored, parse_every, policy, schedule
 from kizuna.lists.store import SnapshotStore
 from tests.conftest import FIXTURES, kizuna
 
@@ -31,7 +30,7 @@ class Site:
     failures: dict[str, int] = field(default_factory=dict)  # path -> 503s to answer before the file
     truncate: set[str] = field(default_factory=set)  # paths whose body is cut short
     requests: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # path, If-None-Match, IMS
-    modified: str = email.utils.formatdate(0, usegmt=True)
+    modified: str = "Mon, 30 Nov 2026 17:05:00 GMT"
 
     @staticmethod
     def etag(body: bytes) -> str:
@@ -104,6 +103,7 @@ def test_fetch_loads_the_list_then_a_second_fetch_is_conditional_and_loads_nothi
     assert outcome.files["primary"]["bytes"] == len(body)
     entry = next(snapshot.entries(["us-ofac-sdn"]))
     assert entry.provenance.source.startswith(f"{url}{EXPORTS}SDN.CSV + ")  # provenance names the URLs
+    assert status.data_date == "2026-11-30"  # OFAC's CSV has no date: the server's Last-Modified stands in
     served.requests.clear()
     again, [second] = _fetch(url)
     assert again is None and second.status == "not modified"
@@ -214,3 +214,22 @@ def test_the_command_fetches_through_a_mirror(fresh_home: Path, site: tuple[Site
     del served.files[EXPORTS + "ALT.CSV"]  # a 404 is not retried
     failed = kizuna("lists", "fetch", "us-ofac-sdn", "--mirror", url, home=fresh_home, check=False)
     assert failed.returncode == 1 and "HTTP 404" in failed.stderr
+
+
+def test_every_download_names_a_known_format_and_every_fetched_list_a_cadence() -> None:
+    from datetime import date
+
+    from kizuna.lists.freshness import freshness
+    from kizuna.lists.registry import list_info
+    from kizuna.lists.sources import FORMATS
+
+    codes = fetchable()
+    assert {"jp-mof-asset-freeze", "jp-meti-export-ban", "uk-ofsi", "uk-fcdo", "au-dfat", "eu-fsf"} <= set(codes)
+    for code in codes:
+        download = list_info(code).download
+        assert download["format"] in FORMATS and download["files"]
+        rule = freshness(code, "2026-11-01", today=date(2026, 12, 3))
+        assert rule.cadence != "unknown publisher cadence", code  # cadence.yaml names it
+    # `lists status` warns on the bundled allied lists by their own publishers' cadences
+    assert freshness("uk-ofsi", "2025-04-14", today=date(2026, 12, 3)).stale
+    assert not freshness("jp-meti-export-ban", "2025-09-12", today=date(2026, 1, 3)).stale

@@ -13,6 +13,7 @@ nothing. A ``304 Not Modified``, or a body whose SHA-256 equals the last good co
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import json
 import re
@@ -31,7 +32,7 @@ from kizuna.core.atomic import atomic_write_text
 from kizuna.core.errors import InputError, KizunaError
 from kizuna.core.rules import RuleModel, bundled_rules
 from kizuna.lists.registry import known_lists, list_info
-from kizuna.lists.sources import SourceSpec
+from kizuna.lists.sources import UNDATED, SourceSpec
 from kizuna.lists.store import Snapshot, SnapshotStore
 from kizuna.lists.update import Prepare, promote, read_all
 
@@ -295,8 +296,21 @@ def _fetch_one(code: str, download: dict[str, Any], downloader: _Downloader, sta
         records[role] = record
     if not changed:
         return Outcome(code, "not modified", "", records), None, {}
-    spec = SourceSpec(download["format"], files, code, None, " + ".join(r["url"] for r in records.values()))
+    spec = SourceSpec(download["format"], files, code, _served_date(download["format"], records),
+                      " + ".join(r["url"] for r in records.values()))
     return Outcome(code, "loaded", "", records), spec, files
+
+
+def _served_date(file_format: str, records: dict[str, dict[str, Any]]) -> str | None:
+    """For a format that carries no date (OFAC's CSVs), the day the publisher last changed the main file, from its
+    Last-Modified header; None (the file's own date) for every other format or when the server sent none."""
+    modified = records.get("primary", {}).get("last_modified")
+    if file_format not in UNDATED or not modified:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(modified).date().isoformat()
+    except (TypeError, ValueError):
+        return None
 
 
 def _load(store: SnapshotStore, state: _State, fetched: list[tuple[Outcome, SourceSpec, dict[str, Path]]],

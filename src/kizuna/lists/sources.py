@@ -32,7 +32,7 @@ FORMATS: dict[str, Reader] = {
 }
 
 # Formats that carry no date of their own: the file's modification date stands in, and the user is told.
-_UNDATED = {"ofac-sdn"}
+UNDATED = {"ofac-sdn"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ class SourceSpec:
             raise InputError(f"unknown format {self.format!r}; known: {', '.join(FORMATS)}")
         date = self.data_date
         warnings = []
-        if date is None and self.format in _UNDATED:
+        if date is None and self.format in UNDATED:
             date = file_date(self.files["primary"])
             warnings.append(f"{self.files['primary'].name} carries no date; using its file date {date}")
         lists = reader(self.files, self.list_code, date, self.origin(base))
