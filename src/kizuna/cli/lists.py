@@ -68,7 +68,8 @@ def status(as_json: JsonOption = False) -> None:
     stale = [f for _, f in rows if f.stale]
     if stale:
         warn(f"{len(stale)} list(s) are STALE (older than their publisher's update cadence allows, "
-             "data/lists/cadence.yaml); load current files with `kizuna lists update --from PATH`")
+             "data/lists/cadence.yaml); fetch current ones with `kizuna lists fetch`, or load files with "
+             "`kizuna lists update --from PATH`")
 
 
 @app.command("load-bundled")
