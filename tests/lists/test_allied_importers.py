@@ -115,7 +115,7 @@ def test_mof_keeps_the_katakana_and_kanji_name_of_every_row(mof_data: ListData) 
     by_name = {e.name: e for e in mof_data.entries}
     putin = by_name["Vladimir Putin"]
     assert putin.entity_type is PartyKind.PERSON and putin.dates_of_birth == ["1952-10-07"]
-    assert ("ウラジーミル・プーチン", NameKind.ORIGINAL) in {(n.text, n.kind) for n in putin.aliases}
+    assert ("ウラジーミル・プーチン", NameKind.RENDERED) in {(n.text, n.kind) for n in putin.aliases}
     bank = by_name["Central Bank of the Russian Federation"]
     assert bank.entity_type is PartyKind.ORGANIZATION and "ロシア連邦中央銀行" in _names(bank)
     # aliases in both scripts are split into names of their own
@@ -351,7 +351,7 @@ def test_meti_export_ban_keeps_japanese_english_and_chinese_names(meti_data: Lis
         for number, first_line in _pdf_numbers(path).items():
             if is_cjk(re.sub(r"\(別称.*", "", first_line)):
                 entry = by_id[f"{role}-{number}"]
-                assert any(n.kind is NameKind.ORIGINAL and is_cjk(n.text) for n in entry.aliases), entry.entry_id
+                assert any(n.kind is NameKind.RENDERED and is_cjk(n.text) for n in entry.aliases), entry.entry_id
     fsb = by_id["russia-6"]
     assert fsb.name == "Federal Security Service (FSB)" and fsb.countries == ["RU"]
     assert {"連邦保安庁", "Federalnaya Sluzhba Bezopasnosti"} <= _names(fsb)

@@ -101,7 +101,7 @@ def test_exit_codes_tell_hits_from_no_hits_and_errors(kizuna_home: Path) -> None
     assert hit.returncode == 1 and "Hikvision" in hit.stdout
     assert kizuna("screen", "Hikvision", home=kizuna_home).returncode == 0
     clear = kizuna("screen", "Toyota Motor Corporation", "--fail-on-hit", home=kizuna_home, check=False)
-    assert clear.returncode == 0 and "no hits for 'Toyota Motor Corporation' at threshold 0.85 in 16 list(s)" \
+    assert clear.returncode == 0 and "no hits for 'Toyota Motor Corporation' at threshold 0.85 in 21 list(s)" \
         in clear.stdout
     bad = kizuna("screen", "Hikvision", "--country", "Atlantis", home=kizuna_home, check=False)
     assert bad.returncode == 2 and "unknown country 'Atlantis'" in bad.stderr and "Traceback" not in bad.stderr
@@ -330,4 +330,5 @@ def test_lists_status_shows_every_bundled_list(kizuna_home: Path) -> None:
     lists = {item["code"]: item for item in json.loads(result.stdout)["lists"]}
     assert lists["jp-meti-eul"]["entries"] == 835 and lists["jp-meti-eul"]["data_date"] == "2025-09-29"
     assert lists["un-sc"]["official_url"].startswith("https://")
-    assert len(lists) == 16
+    assert lists["jp-mof-asset-freeze"]["entries"] == 2862 and lists["uk-ofsi"]["entries"] == 4688
+    assert len(lists) == 21  # the 16 US, UN and METI lists and the 5 allied lists of issue 16

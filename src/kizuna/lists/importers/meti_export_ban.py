@@ -114,7 +114,7 @@ def _parse(block: _Block, path: Path) -> tuple[str, list[Name], list[str]]:
         elif mode == "address":
             addresses[-1] = _join(addresses[-1], text)
         elif text.startswith("別称"):
-            names += [Name(n, NameKind.ALIAS) for n in _split_japanese(re.sub(r"^別称\s*[:：、]\s*", "", text))]
+            names += [Name(n, NameKind.RENDERED) for n in _split_japanese(re.sub(r"^別称\s*[:：、]\s*", "", text))]
         elif text.startswith(_DASH):
             aliases.append(text.lstrip("".join(_DASH)).strip())
         elif aliases and not re.search(r"(;|; and|\.)$", aliases[-1]):
@@ -122,7 +122,7 @@ def _parse(block: _Block, path: Path) -> tuple[str, list[Name], list[str]]:
         else:
             aliases.append(text)
     if also := _ALSO.search(japanese):
-        names += [Name(n, NameKind.ALIAS) for n in _split_japanese(also[1])]
+        names += [Name(n, NameKind.RENDERED if is_cjk(n) else NameKind.ALIAS) for n in _split_japanese(also[1])]
         japanese = japanese[: also.start()] + japanese[also.end():]
     for inner in _PAREN.findall(english) + _PAREN.findall(japanese):
         if is_cjk(inner):
@@ -131,7 +131,8 @@ def _parse(block: _Block, path: Path) -> tuple[str, list[Name], list[str]]:
     japanese = " ".join(_PAREN.sub(lambda m: "" if is_cjk(m[1]) else m[0], japanese).split())
     if not english and not japanese:
         raise InputError(f"entry {block.number} has no name", path=path, line=block.line, field=f"page {block.page}")
-    names.insert(0, Name(japanese, NameKind.ORIGINAL))
+    # the Japanese name renders or translates a foreign party's name; a Chinese firm's hanzi (above) is its own
+    names.insert(0, Name(japanese, NameKind.RENDERED))
     names += [Name(_clean_alias(a), NameKind.ALIAS) for a in aliases if _clean_alias(a)]
     places = [p for a in addresses for p in re.split(r";\s*(?:and\s+)?|\s+and\s+(?=\d)", a) if p.strip(" .;")]
     return english or japanese, names, [p.strip(" .;") for p in places]

@@ -6,7 +6,8 @@ Each programme sheet has title and note rows, then a header row starting ``告�
 the other columns differ per sheet (aliases, former names, date of birth, passport, address, ...). A row with a
 number but no name (``2018.6.29削除``) is a delisting and not an entry; a sheet whose title says ``【解除】`` is a
 lifted programme with no header. Every live row has a katakana/kanji name (日本語表記), kept as a name in its own
-right, and usually an English one (英語表記), the primary name.
+right (``NameKind.RENDERED``: MOF's rendering of a foreign name, not the party's own spelling), and usually an
+English one (英語表記), the primary name.
 """
 
 from __future__ import annotations
@@ -103,7 +104,8 @@ def _primary(english: str, japanese: str) -> tuple[str, list[Name]]:
     """The primary name (English, else the Japanese) and the names given beside it."""
     originals = [Name(" ".join(m.split()), NameKind.ORIGINAL) for m in _ORIGINAL_SCRIPT.findall(english)]
     english = " ".join(_ORIGINAL_SCRIPT.sub(" ", english).split())
-    names = [Name(japanese, NameKind.ORIGINAL)] if japanese else []
+    # MOF's 日本語表記 renders a foreign name in katakana (or translates it): not the party's own spelling
+    names = [Name(japanese, NameKind.RENDERED)] if japanese else []
     return (english or japanese), names + originals
 
 
@@ -145,7 +147,7 @@ def _row_entry(sheet: str, cells: list[Any], roles: dict[str, list[int]], *, pat
         if role.startswith("alias:"):
             kind = NameKind(role.split(":", 1)[1])
             for value in _values(cells, indexes):
-                aliases += [Name(n, kind) for n in _names_in(value)]
+                aliases += [Name(n, NameKind.RENDERED if is_cjk(n) else kind) for n in _names_in(value)]
     births = [d for v in _values(cells, roles.get("dob", [])) for d in _dates_in(v)]
     notices = [d for d in (cell_date(p) for p in re.split(r"\s+", str(cells[roles["告示日付"][0]] or "")))
                if d]
