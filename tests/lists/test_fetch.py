@@ -14,7 +14,7 @@ import pytest
 from kizuna.core.errors import InputError
 from kizuna.lists.fetch import FetchPolicy, fetch_lists, fetchable, mirrored, parse_every, policy, schedule
 from kizuna.lists.store import SnapshotStore
-from tests.conftest import FIXTURES, kizuna
+from tests.conftest import BUNDLED, FIXTURES, kizuna
 
 SDN = FIXTURES / "lists" / "sdn_2021"
 EXPORTS = "/api/PublicationPreview/exports/"
@@ -233,3 +233,21 @@ def test_every_download_names_a_known_format_and_every_fetched_list_a_cadence() 
     # `lists status` warns on the bundled allied lists by their own publishers' cadences
     assert freshness("uk-ofsi", "2025-04-14", today=date(2026, 12, 3)).stale
     assert not freshness("jp-meti-export-ban", "2025-09-12", today=date(2026, 1, 3)).stale
+
+
+def test_a_dated_file_is_found_by_its_link_on_the_publishers_page(fresh_home: Path, site: tuple[Site, str]) -> None:
+    """MOF names each release by its date: the fetcher reads the list's page and takes the matching link."""
+    served, url = site
+    folder = "/policy/international_policy/gaitame_kawase/gaitame/economic_sanctions/"
+    workbook = BUNDLED / "lists" / "jp_mof_asset_freeze" / "shisantouketsu20260305.xlsx"
+    served.files[folder + "list.html"] = (b'<html><body><a href="../economic_sanctions/shisantouketsu20260305.xlsx">'
+                                          b'\xe8\xb3\x87\xe7\x94\xa3\xe5\x87\x8d\xe7\xb5\x90 (Excel)</a></body></html>')
+    served.files[folder + "shisantouketsu20260305.xlsx"] = workbook.read_bytes()
+    snapshot, [outcome] = fetch_lists(SnapshotStore(), ["jp-mof-asset-freeze"], mirror=url, rules=FAST)
+    assert outcome.status == "loaded" and snapshot is not None
+    [status] = snapshot.lists()
+    assert (status.code, status.entries, status.data_date) == ("jp-mof-asset-freeze", 2862, "2026-03-05")
+    assert next(snapshot.entries()).provenance.source == f"{url}{folder}shisantouketsu20260305.xlsx"
+    served.files[folder + "list.html"] = b"<html><body>no workbook today</body></html>"
+    _, [changed_page] = fetch_lists(SnapshotStore(), ["jp-mof-asset-freeze"], mirror=url, rules=FAST)
+    assert changed_page.status == "failed" and "no link matching" in changed_page.detail

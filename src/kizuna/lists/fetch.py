@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -39,6 +39,7 @@ from kizuna.lists.update import Prepare, promote, read_all
 _LINK = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _DURATION = re.compile(r"(\d+)\s*([smhd])")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+T = TypeVar("T")
 
 
 class FetchPolicy(RuleModel):
@@ -151,9 +152,13 @@ class _Downloader:
             headers["If-None-Match"] = previous["etag"]
         if previous.get("last_modified"):
             headers["If-Modified-Since"] = previous["last_modified"]
+        return self._retrying(url, lambda: self._once(url, target, headers, limit))
+
+    def _retrying(self, url: str, action: Callable[[], T]) -> T:
+        """``action``, tried again after each back-off of the policy while it fails in a way worth retrying."""
         for attempt in range(1, self.rules.attempts + 1):
             try:
-                return self._once(url, target, headers, limit)
+                return action()
             except _Retry as retry:
                 if attempt == self.rules.attempts:
                     raise FetchError(f"{url}: {retry} (gave up after {attempt} attempts)") from None
@@ -195,26 +200,24 @@ class _Downloader:
 
     def page_link(self, page: str, pattern: str) -> str:
         """The first link on ``page`` whose URL matches ``pattern``, made absolute."""
-        for attempt in range(1, self.rules.attempts + 1):
-            try:
-                response = self.client.get(page)
-            except (httpx.TransportError, httpx.TimeoutException) as exc:
-                if attempt == self.rules.attempts:
-                    raise FetchError(f"{page}: {type(exc).__name__}: {exc}") from exc
-                self.sleep(self.rules.backoff_seconds[min(attempt - 1, len(self.rules.backoff_seconds) - 1)])
-                continue
-            if response.status_code in self.rules.retry_statuses and attempt < self.rules.attempts:
-                self.sleep(self.rules.backoff_seconds[min(attempt - 1, len(self.rules.backoff_seconds) - 1)])
-                continue
-            if response.status_code != 200:
-                raise FetchError(f"{page}: HTTP {response.status_code}")
-            if len(response.content) > self.rules.max_page_bytes:
-                raise FetchError(f"{page}: page larger than {self.rules.max_page_bytes:,} bytes")
-            for link in _LINK.findall(response.text):
-                if re.search(pattern, link):
-                    return urljoin(str(response.url), link)
-            raise FetchError(f"{page}: no link matching {pattern!r}; the publisher may have changed the page")
-        raise AssertionError("unreachable")
+        text, final = self._retrying(page, lambda: self._page(page))
+        for link in _LINK.findall(text):
+            if re.search(pattern, link):
+                return urljoin(final, link)
+        raise FetchError(f"{page}: no link matching {pattern!r}; the publisher may have changed the page")
+
+    def _page(self, page: str) -> tuple[str, str]:
+        try:
+            response = self.client.get(page)
+        except (httpx.TransportError, httpx.TimeoutException) as exc:
+            raise _Retry(f"{type(exc).__name__}: {exc}") from exc
+        if response.status_code in self.rules.retry_statuses:
+            raise _Retry(f"HTTP {response.status_code}")
+        if response.status_code != 200:
+            raise FetchError(f"{page}: HTTP {response.status_code} {response.reason_phrase}")
+        if len(response.content) > self.rules.max_page_bytes:
+            raise FetchError(f"{page}: page larger than {self.rules.max_page_bytes:,} bytes")
+        return response.text, str(response.url)
 
 
 class _Retry(Exception):
@@ -244,7 +247,7 @@ def fetch_lists(
             raise InputError(f"unknown list {code!r}; lists with a download: {', '.join(fetchable())}")
     state = _State(store)
     outcomes: list[Outcome] = []
-    fetched: list[tuple[Outcome, SourceSpec, dict[str, Path]]] = []
+    fetched: list[tuple[Outcome, SourceSpec]] = []
     with _client(rules, transport) as client, tempfile.TemporaryDirectory(dir=state.root, prefix=".dl-") as tmp:
         downloader = _Downloader(client, rules, sleep)
         for code in chosen:
@@ -257,9 +260,10 @@ def fetch_lists(
             except (FetchError, InputError) as exc:
                 outcomes.append(Outcome(code, "failed", str(exc)))
                 continue
-            outcomes.append(result[0])
-            if result[1] is not None:
-                fetched.append((result[0], result[1], result[2]))
+            outcome, spec = result
+            outcomes.append(outcome)
+            if spec is not None:
+                fetched.append((outcome, spec))
         snapshot = _load(store, state, fetched, outcomes, prepare, confirm_shrink)
     return snapshot, outcomes
 
@@ -270,7 +274,7 @@ def _client(rules: FetchPolicy, transport: httpx.BaseTransport | None) -> httpx.
 
 
 def _fetch_one(code: str, download: dict[str, Any], downloader: _Downloader, state: _State, folder: Path,
-               mirror: str | None, rules: FetchPolicy) -> tuple[Outcome, SourceSpec | None, dict[str, Path]]:
+               mirror: str | None, rules: FetchPolicy) -> tuple[Outcome, SourceSpec | None]:
     folder.mkdir(parents=True)
     files: dict[str, Path] = {}
     records: dict[str, dict[str, Any]] = {}
@@ -295,10 +299,10 @@ def _fetch_one(code: str, download: dict[str, Any], downloader: _Downloader, sta
         files[role] = target
         records[role] = record
     if not changed:
-        return Outcome(code, "not modified", "", records), None, {}
+        return Outcome(code, "not modified", "", records), None
     spec = SourceSpec(download["format"], files, code, _served_date(download["format"], records),
                       " + ".join(r["url"] for r in records.values()))
-    return Outcome(code, "loaded", "", records), spec, files
+    return Outcome(code, "loaded", "", records), spec
 
 
 def _served_date(file_format: str, records: dict[str, dict[str, Any]]) -> str | None:
@@ -313,11 +317,11 @@ def _served_date(file_format: str, records: dict[str, dict[str, Any]]) -> str | 
         return None
 
 
-def _load(store: SnapshotStore, state: _State, fetched: list[tuple[Outcome, SourceSpec, dict[str, Path]]],
+def _load(store: SnapshotStore, state: _State, fetched: list[tuple[Outcome, SourceSpec]],
           outcomes: list[Outcome], prepare: Prepare | None, confirm_shrink: bool) -> Snapshot | None:
     """Read each changed list (a broken file fails that list only), then promote them all in one snapshot."""
     lists, good = [], []
-    for outcome, spec, files in fetched:
+    for outcome, spec in fetched:
         try:
             read = read_all([spec], Path())
         except KizunaError as exc:
@@ -327,14 +331,14 @@ def _load(store: SnapshotStore, state: _State, fetched: list[tuple[Outcome, Sour
             outcome.status, outcome.detail = "failed", "the downloaded files hold no entries"
             continue
         lists.extend(read)
-        good.append((outcome, files))
+        good.append((outcome, spec))
     if not lists:
         return None
     stamp = hashlib.sha256("".join(sorted(r["sha256"] for o, _ in good for r in o.files.values())).encode())
     snapshot, _ = promote(store, lists, note="fetch " + ", ".join(o.code for o, _ in good),
                           fingerprint=stamp.hexdigest(), prepare=prepare, confirm_shrink=confirm_shrink)
-    for outcome, files in good:
-        state.keep(outcome.code, files, outcome.files)
+    for outcome, spec in good:
+        state.keep(outcome.code, spec.files, outcome.files)
     return snapshot
 
 
