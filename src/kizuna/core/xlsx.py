@@ -8,6 +8,7 @@ which entity-expansion attacks rely on. openpyxl itself then parses through defu
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,10 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Any:
 
     check_archive(path)
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+        with warnings.catch_warnings():
+            # MOF's workbook defines a print area of #N/A; print settings mean nothing to a reader of cells
+            warnings.filterwarnings("ignore", message="Print area cannot be set", category=UserWarning)
+            return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
         raise InputError(f"not a readable xlsx workbook ({type(exc).__name__}: {exc})", path=path) from exc
 
