@@ -474,3 +474,17 @@ def test_the_bundle_holds_every_allied_list_whose_licence_allows_it() -> None:
     for spec in specs:
         for path in spec.files.values():
             assert str(path.relative_to(LISTS)) in sources or path.name in sources
+
+
+def test_update_recognises_each_allied_file_by_its_name_and_content(tmp_path: Path) -> None:
+    from kizuna.lists.sources import detect_specs
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    for path in (MOF, OFSI, FCDO, DFAT, EU, *METI.values()):
+        (folder / path.name).symlink_to(path)
+    (folder / "ConList.xlsx").symlink_to(OFSI)  # OFSI's own name for it: recognised by its content, not its name
+    (folder / OFSI.name).unlink()
+    formats = {spec.format: spec for spec in detect_specs(folder)}
+    assert sorted(formats) == ["dfat-xlsx", "eu-fsf-xml", "fcdo-ods", "meti-export-ban-pdf", "mof-xlsx", "ofsi-xlsx"]
+    assert sorted(formats["meti-export-ban-pdf"].files) == ["belarus", "russia", "third_countries"]
