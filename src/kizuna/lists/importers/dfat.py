@@ -52,9 +52,6 @@ def _entry(reference: str, rows: list[tuple[int, dict[str, Any]]], path: Path, p
             weak = xlsx_text(row.get("Alias Strength")).casefold() == "weak"
             aliases.append(Name(text, NameKind.WEAK if weak else NameKind.ALIAS))
     imo = xlsx_text(primary.get("IMO Number"))
-    births = [d for part in split_multi(xlsx_text(primary.get("Date of Birth")), ",")
-              if (d := cell_date(part))] if isinstance(primary.get("Date of Birth"), str) else \
-        [d for d in [cell_date(primary.get("Date of Birth"))] if d]
     return Entry(
         list_code=provenance.list_code,
         entry_id=reference,
@@ -65,13 +62,19 @@ def _entry(reference: str, rows: list[tuple[int, dict[str, Any]]], path: Path, p
         countries=countries_in(split_multi(xlsx_text(primary.get("Citizenship")), ",")),
         addresses=split_multi(xlsx_text(primary.get("Address")), ";"),
         identifiers=[Identifier("IMO", imo)] if imo else [],
-        dates_of_birth=births,
+        dates_of_birth=_births(primary.get("Date of Birth")),
         programs=list(dict.fromkeys(xlsx_text(r["Committees"]) for _, r in rows if r.get("Committees"))),
         listed_on=None,
         citation=xlsx_text(primary.get("Instrument of Designation")) or None,
         remarks="; ".join(t for t in (xlsx_text(primary.get("Listing Information")),
                                       xlsx_text(primary.get("Additional Information"))) if t) or None,
     )
+
+
+def _births(cell: Any) -> list[str]:
+    """DFAT gives a date, a bare year (1963) or several comma-separated years in one cell."""
+    parts = split_multi(cell, ",") if isinstance(cell, str) else [cell]
+    return [d for part in parts if (d := cell_date(part))]
 
 
 def read(files: dict[str, Path], list_code: str | None, data_date: str | None, origin: str) -> list[ListData]:
