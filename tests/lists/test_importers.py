@@ -109,7 +109,7 @@ def test_detection_recognises_official_file_names_and_content() -> None:
     assert {s.format for s in specs} >= {"ofac-sdn", "un-xml", "meti-xlsx", "us-restricted-json"}
     detected = detect_specs(FIXTURES / "lists")
     formats = sorted(s.format for s in detected)
-    assert formats == ["csl-csv", "csl-csv", "csl-json", "ftm-json", "ofac-sdn"]
+    assert formats == ["csl-csv", "csl-csv", "csl-json", "eu-fsf-xml", "ftm-json", "ftm-json", "ftm-json", "ofac-sdn"]
 
 
 @pytest.mark.parametrize(

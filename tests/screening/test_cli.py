@@ -80,7 +80,7 @@ def test_screen_json_names_the_entry_its_score_and_why(kizuna_home: Path,
 def test_an_unlisted_company_has_no_hits_in_any_list(kizuna_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli("screen", "Toyota Motor Corporation", "--json", capsys=capsys)
     data = json.loads(out)
-    assert code == 0 and data["hits"] == [] and len(data["lists"]) == 16
+    assert code == 0 and data["hits"] == [] and len(data["lists"]) == 21
 
 
 def test_screen_json(kizuna_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -101,7 +101,7 @@ def test_exit_codes_tell_hits_from_no_hits_and_errors(kizuna_home: Path) -> None
     assert hit.returncode == 1 and "Hikvision" in hit.stdout
     assert kizuna("screen", "Hikvision", home=kizuna_home).returncode == 0
     clear = kizuna("screen", "Toyota Motor Corporation", "--fail-on-hit", home=kizuna_home, check=False)
-    assert clear.returncode == 0 and "no hits for 'Toyota Motor Corporation' at threshold 0.85 in 16 list(s)" \
+    assert clear.returncode == 0 and "no hits for 'Toyota Motor Corporation' at threshold 0.85 in 21 list(s)" \
         in clear.stdout
     bad = kizuna("screen", "Hikvision", "--country", "Atlantis", home=kizuna_home, check=False)
     assert bad.returncode == 2 and "unknown country 'Atlantis'" in bad.stderr and "Traceback" not in bad.stderr
@@ -116,7 +116,7 @@ def test_version(kizuna_home: Path) -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["Huawei", "--lists", "us-bis-entyty"], "unknown list 'us-bis-entyty'; did you mean 'us-bis-entity'? loaded "
-                                             "lists: jp-meti-eul, un-sc,"),
+                                             "lists: au-dfat, jp-meti-eul, jp-meti-export-ban,"),
     (["Huawei", "--lists", "us-bis-uvl"], "list 'us-bis-uvl' (Unverified List) has no entries in the loaded"),
     (["Huawei", "--lists", ","], "field '--lists': an empty list code"),
     (["Huawei", "--threshold", "5"], "field '--threshold': threshold 5.0 is not a score from 0 to 1"),
@@ -330,4 +330,5 @@ def test_lists_status_shows_every_bundled_list(kizuna_home: Path) -> None:
     lists = {item["code"]: item for item in json.loads(result.stdout)["lists"]}
     assert lists["jp-meti-eul"]["entries"] == 835 and lists["jp-meti-eul"]["data_date"] == "2025-09-29"
     assert lists["un-sc"]["official_url"].startswith("https://")
-    assert len(lists) == 16
+    assert lists["jp-mof-asset-freeze"]["entries"] == 2862 and lists["uk-ofsi"]["entries"] == 4688
+    assert len(lists) == 21  # the 16 US, UN and METI lists and the 5 allied lists of issue 16

@@ -58,7 +58,7 @@ def test_lists_page_shows_counts_dates_and_sources(page: Page, live_server: str)
     page.goto(live_server + "/lists")
     row = page.locator("tr[data-code='jp-meti-eul']")
     assert "835" in row.inner_text() and "2025-09-29" in row.inner_text()
-    assert page.locator("tbody tr").count() == 16
+    assert page.locator("tbody tr").count() == 21
     screenshot(page, "console-lists")
 
 
@@ -101,7 +101,7 @@ def test_results_export_and_print(page: Page, live_server: str, tmp_path: Path) 
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     meta = {r[0]: r[1] for r in rows[: rows.index([])]}
     assert meta["threshold"] == "0.90" and meta["query_name"] == "Hikvision" and meta["kizuna_version"]
-    assert sum(1 for key in meta if key.startswith("list ")) == 16
+    assert sum(1 for key in meta if key.startswith("list ")) == 21
     header = rows[rows.index([]) + 1]
     assert header[:4] == ["party", "score", "list", "entry_id"] and len(rows) > rows.index([]) + 2
     with page.expect_download() as download:

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from kizuna.cli.output import console, print_json, warn
 from kizuna.lists.diff import diff_snapshots
+from kizuna.lists.fetch import fetch_lists, fetchable, parse_every, schedule
 from kizuna.lists.freshness import freshness
 from kizuna.lists.store import Snapshot, SnapshotStore
 from kizuna.lists.update import Loaded, load_bundled, update_from
@@ -67,7 +68,8 @@ def status(as_json: JsonOption = False) -> None:
     stale = [f for _, f in rows if f.stale]
     if stale:
         warn(f"{len(stale)} list(s) are STALE (older than their publisher's update cadence allows, "
-             "data/lists/cadence.yaml); load current files with `kizuna lists update --from PATH`")
+             "data/lists/cadence.yaml); fetch current ones with `kizuna lists fetch`, or load files with "
+             "`kizuna lists update --from PATH`")
 
 
 @app.command("load-bundled")
@@ -108,6 +110,50 @@ def update(
     console.print(f"snapshot {snapshot.id} is now current: {snapshot.count():,} entries "
                   f"({len(updated)} list(s) updated, the others carried over)")
     _report_warnings(snapshot, only=updated)
+
+
+@app.command("fetch")
+def fetch(
+    lists: Annotated[list[str] | None, typer.Argument(
+        help="List codes to fetch (default: every list the registry gives a download for).")] = None,
+    mirror: Annotated[str | None, typer.Option(
+        help="Replace scheme and host of every official URL (an internal mirror), e.g. https://mirror.example")]
+    = None,
+    every: Annotated[str | None, typer.Option(
+        help="Keep running and fetch again at this interval, e.g. 6h (or use the systemd timer in docs/lists.md).")]
+    = None,
+    confirm_shrink: Annotated[bool, typer.Option(
+        "--confirm-shrink", help="Load a list even if it shrinks sharply or changes shape.")] = False,
+) -> None:
+    """Download lists from their official URLs; changed ones become a new snapshot, nothing else changes."""
+    interval = parse_every(every) if every else None
+
+    def run_once() -> int:
+        snapshot, outcomes = fetch_lists(SnapshotStore(), lists or None, mirror=mirror, prepare=build_index_cache,
+                                         confirm_shrink=confirm_shrink)
+        for outcome in outcomes:
+            sizes = ", ".join(f"{role} {r['bytes']:,} B sha256 {r['sha256'][:12]}"
+                              for role, r in outcome.files.items() if r.get("sha256"))
+            line = f"  {outcome.code}: {outcome.status}" + (f" ({sizes})" if sizes else "")
+            console.print(line, markup=False)
+            if outcome.detail:
+                warn(f"{outcome.code}: {outcome.detail}")
+        if snapshot is not None:
+            loaded = [o.code for o in outcomes if o.status == "loaded"]
+            console.print(f"snapshot {snapshot.id} is now current: {snapshot.count():,} entries "
+                          f"({len(loaded)} list(s) fetched, the others carried over)")
+            _report_warnings(snapshot, only=loaded)
+        else:
+            console.print("no list changed; the current snapshot stays current")
+        return sum(o.status == "failed" for o in outcomes)
+
+    if interval is None:
+        if run_once():
+            raise typer.Exit(1)
+        return
+    console.print(f"fetching {', '.join(lists or fetchable())} every {every}; stop with Ctrl-C")
+    for _ in schedule(interval, run_once):
+        pass
 
 
 @app.command("snapshots")

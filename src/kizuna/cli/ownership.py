@@ -110,7 +110,9 @@ def chain(source: SourceArg, target: Annotated[str, typer.Argument(help="Target 
     hits = [s for s in result.screens.values() if s.hits]
     for s in hits:
         best = s.hits[0]
-        console.print(f"[red]listed?[/] {s.name}: {best.list_code} {best.name!r} score {best.score:.2f} — "
+        also = [code for code in s.lists if code != best.list_code]  # equal scores sort by list code
+        on = f" (also on {', '.join(also)})" if also else ""
+        console.print(f"[red]listed?[/] {s.name}: {best.list_code} {best.name!r} score {best.score:.2f}{on} — "
                       f"{best.explanation}", soft_wrap=True)
     if not hits:
         console.print(f"no party in the chain ({len(members)}) has a screening hit")

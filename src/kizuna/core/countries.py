@@ -7,6 +7,7 @@ resolve are in ``data/core/country_aliases.yaml`` with their sources.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache, lru_cache
 
 import pycountry
@@ -79,7 +80,7 @@ def country_name(code: str) -> str:
     return str(getattr(country, "common_name", None) or country.name)
 
 
-def countries_in(values: list[str | None]) -> list[str]:
+def countries_in(values: Sequence[str | None]) -> list[str]:
     """Resolve several names, dropping those that are not countries and keeping first-seen order."""
     codes: list[str] = []
     for value in values:

@@ -40,6 +40,9 @@ class NameKind(StrEnum):
     FORMER = "former"  # formerly known as
     WEAK = "weak"  # a low-quality alias the source itself flags (UN "Low", OFAC "weak aka")
     ORIGINAL = "original-script"  # the name in its own script, as the source gives it
+    # the name as the list renders it in another script than the party's own: Japan's MOF and METI write Korean,
+    # Russian or Arabic names in katakana (キム・ギョンイル = KIM KYONG IL) and translate organisations' names
+    RENDERED = "rendered"
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,13 +125,16 @@ def _table(path: Path, rows: Iterator[tuple[int, list[Any]]]) -> Table:
 
 
 def table_rows(path: Path, *, sheet: str | None = None, fallback: str | None = None,
-               delimiter: str = ",") -> Iterator[tuple[int, list[Any]]]:
+               delimiter: str = ",", formulas: bool = False) -> Iterator[tuple[int, list[Any]]]:
     """Every non-blank row, header included, as (line, cells) of an xlsx sheet (``sheet``, else the first), a
     Parquet file (line 1 is its column names, line n + 1 its n-th row) or a CSV file, by the file's suffix; cells
-    Kizuna neutralised on export are restored."""
+    Kizuna neutralised on export are restored.
+
+    ``formulas``: give an xlsx formula cell as its formula (``=…``, for a reader that refuses formulas where it
+    expects text) instead of the value a spreadsheet program last cached for it (None when none did)."""
     suffix = path.suffix.casefold()
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path, sheet)
+        return _xlsx_rows(path, sheet, formulas)
     if suffix == ".parquet":
         return _parquet_rows(path)
     return ((line, [restore(cell) for cell in cells])
@@ -166,19 +169,11 @@ def _check_header(header: list[str], path: Path, line: int) -> None:
             seen.add(name)
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
-    book = open_workbook(path)
+def _xlsx_rows(path: Path, sheet: str | None, formulas: bool = False) -> Iterator[tuple[int, list[Any]]]:
+    book = open_workbook(path, data_only=not formulas)
     try:
         worksheet = book[sheet] if sheet in book.sheetnames else book.worksheets[0]
-        max_chars = limits().max_cell_chars
-        for line, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            cells = [restore(cell) if isinstance(cell, str) else cell for cell in row]
-            for cell in cells:
-                if isinstance(cell, str) and len(cell) > max_chars:
-                    raise InputError(f"a cell is longer than the limit of {max_chars:,} characters ({SOURCE})",
-                                     path=path, line=line)
-            if any(cell not in (None, "") for cell in cells):
-                yield line, ["" if cell is None else cell for cell in cells]
+        yield from _sheet_rows(worksheet, path)
     finally:
         book.close()
 
@@ -204,6 +199,28 @@ def _parquet_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
                     yield line, ["" if cell is None else cell for cell in row]
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"not a readable Parquet file: {exc}", path=path) from None
+
+
+def workbook_sheets(path: Path, *, formulas: bool = False) -> Iterator[tuple[str, Iterator[tuple[int, list[Any]]]]]:
+    """Every sheet of an xlsx workbook, opened once, as (title, its non-blank rows as ``table_rows`` gives them)."""
+    book = open_workbook(path, data_only=not formulas)
+    try:
+        for worksheet in book.worksheets:
+            yield worksheet.title, _sheet_rows(worksheet, path)
+    finally:
+        book.close()
+
+
+def _sheet_rows(worksheet: Any, path: Path) -> Iterator[tuple[int, list[Any]]]:
+    max_chars = limits().max_cell_chars
+    for line, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        cells = [restore(cell) if isinstance(cell, str) else cell for cell in row]
+        for cell in cells:
+            if isinstance(cell, str) and len(cell) > max_chars:
+                raise InputError(f"a cell is longer than the limit of {max_chars:,} characters ({SOURCE})",
+                                 path=path, line=line, field=worksheet.title)
+        if any(cell not in (None, "") for cell in cells):
+            yield line, ["" if cell is None else cell for cell in cells]
 
 
 # ---- writing ---------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ which entity-expansion attacks rely on. openpyxl itself then parses through defu
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -28,20 +29,24 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Any:
 
     check_archive(path)
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+        with warnings.catch_warnings():
+            # MOF's workbook defines a print area of #N/A; print settings mean nothing to a reader of cells
+            warnings.filterwarnings("ignore", message="Print area cannot be set", category=UserWarning)
+            return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
         raise InputError(f"not a readable xlsx workbook ({type(exc).__name__}: {exc})", path=path) from exc
 
 
-def check_archive(path: Path) -> None:
-    """Refuse an xlsx zip whose parts are too large, too highly compressed, or declare a DTD or entities."""
+def check_archive(path: Path, kind: str = "xlsx workbook") -> None:
+    """Refuse an xlsx zip (or another zip of XML parts: ``kind`` names it, e.g. an ODS spreadsheet) whose parts are
+    too large, too highly compressed, or declare a DTD or entities."""
     bounds = limits()
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError as exc:
         raise InputError("no such file", path=path) from exc
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError("not a readable xlsx workbook (not a zip archive)", path=path) from exc
+        raise InputError(f"not a readable {kind} (not a zip archive)", path=path) from exc
     with archive:
         total = 0
         for part in archive.infolist():
@@ -59,12 +64,12 @@ def check_archive(path: Path) -> None:
                              f"{bounds.xlsx_max_total_bytes:,} ({SOURCE})", path=path)
         for part in archive.infolist():
             if part.filename.endswith((".xml", ".rels", ".vml")):
-                _refuse_dtd(archive, part, path)
+                _refuse_dtd(archive, part, path, kind)
 
 
-def _refuse_dtd(archive: zipfile.ZipFile, part: zipfile.ZipInfo, path: Path) -> None:
+def _refuse_dtd(archive: zipfile.ZipFile, part: zipfile.ZipInfo, path: Path, kind: str) -> None:
     try:
         with archive.open(part) as stream:
             refuse_dtd(stream, path, part.filename)
     except zipfile.BadZipFile as exc:
-        raise InputError(f"damaged xlsx part ({exc})", path=path, field=part.filename) from exc
+        raise InputError(f"damaged {kind} part ({exc})", path=path, field=part.filename) from exc

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from kizuna.core.datafiles import read_yaml
 from kizuna.core.paths import bundled
@@ -16,6 +17,9 @@ class ListInfo:
     authority: str
     legal_basis: str
     official_url: str
+    # how `kizuna lists fetch` downloads the list: {format, files: {role: URL or {page, link}}}; empty when the
+    # publisher offers no stable machine-readable file
+    download: dict[str, Any] = field(default_factory=dict)
 
 
 @cache

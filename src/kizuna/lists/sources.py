@@ -9,7 +9,7 @@ from pathlib import Path
 from kizuna.core.datafiles import read_json, read_yaml, require
 from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
-from kizuna.lists.importers import csl, ftm, meti, ofac, un, usjson
+from kizuna.lists.importers import csl, dfat, eufsf, fcdo, ftm, meti, meti_export_ban, mof, ofac, ofsi, un, usjson
 from kizuna.lists.importers.common import file_date
 from kizuna.lists.model import ListData
 
@@ -23,10 +23,16 @@ FORMATS: dict[str, Reader] = {
     "meti-xlsx": meti.read,
     "us-restricted-json": usjson.read,
     "ftm-json": ftm.read,
+    "mof-xlsx": mof.read,
+    "ofsi-xlsx": ofsi.read,
+    "dfat-xlsx": dfat.read,
+    "fcdo-ods": fcdo.read,
+    "eu-fsf-xml": eufsf.read,
+    "meti-export-ban-pdf": meti_export_ban.read,
 }
 
 # Formats that carry no date of their own: the file's modification date stands in, and the user is told.
-_UNDATED = {"ofac-sdn"}
+UNDATED = {"ofac-sdn"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +43,11 @@ class SourceSpec:
     files: dict[str, Path]
     list_code: str | None = None
     data_date: str | None = None
+    label: str | None = None  # how users are shown where the files came from (fetch: the URLs), else their paths
 
     def origin(self, base: Path) -> str:
+        if self.label:
+            return self.label
         names = []
         for path in self.files.values():
             try:
@@ -53,7 +62,7 @@ class SourceSpec:
             raise InputError(f"unknown format {self.format!r}; known: {', '.join(FORMATS)}")
         date = self.data_date
         warnings = []
-        if date is None and self.format in _UNDATED:
+        if date is None and self.format in UNDATED:
             date = file_date(self.files["primary"])
             warnings.append(f"{self.files['primary'].name} carries no date; using its file date {date}")
         lists = reader(self.files, self.list_code, date, self.origin(base))
@@ -111,8 +120,8 @@ def detect_specs(path: Path) -> list[SourceSpec]:
             claimed.update(spec.files.values())
     if not specs:
         raise InputError("no list file recognised (expected sdn.csv, cons_prim.csv, consolidated.csv/.json, "
-                         "UN consolidated XML, METI End User List xlsx, list JSON, or FollowTheMoney JSON)",
-                         path=path)
+                         "UN consolidated XML, EU FSF XML, METI End User List, MOF, OFSI or DFAT xlsx, the FCDO's ODS, "
+                         "METI's export-ban PDFs, list JSON, or FollowTheMoney JSON)", path=path)
     return specs
 
 
@@ -132,10 +141,16 @@ def _detect_one(path: Path) -> SourceSpec | None:
     if name == "cons_prim.csv":
         return _ofac_set(path, "cons_")
     if name.endswith(".xlsx"):
-        return SourceSpec("meti-xlsx", {"primary": path})
+        return SourceSpec(_xlsx_format(path), {"primary": path})
+    if name.endswith(".ods"):
+        return SourceSpec("fcdo-ods", {"primary": path})
+    if name.endswith("_tokutei.pdf"):
+        return _meti_export_ban_set(path)
     head = _head(path)
     if name.endswith(".xml") and "<CONSOLIDATED_LIST" in head:
         return SourceSpec("un-xml", {"primary": path})
+    if name.endswith(".xml") and "http://eu.europa.ec/fpi/fsd/export" in head:
+        return SourceSpec("eu-fsf-xml", {"primary": path})
     if name.endswith(".csv") and head.lstrip("\ufeff").startswith(("_id,source", '"_id","source"')):
         return SourceSpec("csl-csv", {"primary": path})
     if name.endswith((".json", ".jsonl", ".ndjson")) and name != "lists.json":
@@ -149,6 +164,37 @@ def _detect_one(path: Path) -> SourceSpec | None:
         if stripped.startswith("[") and _first_item_has_schema(path):
             return SourceSpec("ftm-json", {"primary": path})
     return None
+
+
+# METI's export-ban PDFs by the names METI gives them, and the role each has in the importer
+_METI_EXPORT_BAN = {"list_russia_tokutei.pdf": "russia", "list_daisangoku_tokutei.pdf": "third_countries",
+                    "list_belarus_tokutei.pdf": "belarus"}
+
+
+def _meti_export_ban_set(path: Path) -> SourceSpec | None:
+    """The three export-ban PDFs of a folder as one list (those present)."""
+    files = {role: path.parent / name for name, role in _METI_EXPORT_BAN.items() if (path.parent / name).exists()}
+    return SourceSpec("meti-export-ban-pdf", files) if path.name.lower() in _METI_EXPORT_BAN else None
+
+
+def _xlsx_format(path: Path) -> str:
+    """Which list an xlsx workbook is, by its sheets (OFSI's ``Data``, MOF's index ``一覧``) or its header (DFAT's
+    ``Reference``, ``Name of Individual or Entity``); METI's End User List otherwise."""
+    from kizuna.core.xlsx import open_workbook
+
+    book = open_workbook(path)
+    try:
+        names = book.sheetnames
+        first = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+    finally:
+        book.close()
+    if "一覧" in names and len(names) > 1:
+        return "mof-xlsx"
+    if "Data" in names and first and str(first[0]).strip() == "Last Updated":
+        return "ofsi-xlsx"
+    if [str(c).strip() for c in first[:2]] == ["Reference", "Name of Individual or Entity"]:
+        return "dfat-xlsx"
+    return "meti-xlsx"
 
 
 def _head(path: Path, size: int = 4096) -> str:

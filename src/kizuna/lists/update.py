@@ -112,13 +112,28 @@ def update_from(
     lists = read_all(specs, base_dir)
     if not any(d.entries for d in lists):
         raise KizunaError(f"{path}: the files hold no entries; the current snapshot was kept")
+    return promote(store, lists, note=f"update from {path}", fingerprint=fingerprint(specs), prepare=prepare,
+                   confirm_shrink=confirm_shrink, allow_older=allow_older)
+
+
+def promote(
+    store: SnapshotStore,
+    lists: list[ListData],
+    *,
+    note: str,
+    fingerprint: str,
+    prepare: Prepare | None = None,
+    confirm_shrink: bool = False,
+    allow_older: bool = False,
+) -> tuple[Snapshot, list[str]]:
+    """Make ``lists`` (read and checked) current in a new snapshot over the current one, after comparing each
+    list with its current version; the lists it does not bring carry over. Used by ``update`` and ``fetch``."""
     with store.lock(UPDATE_WAIT_SECONDS):
         current = store.current_id()
         base = store.open(current) if current else None
         try:
             compare_with_current(lists, base, confirm_shrink=confirm_shrink, allow_older=allow_older)
-            snapshot = store.create(lists, base=base, note=f"update from {path}", fingerprint=fingerprint(specs),
-                                    prepare=prepare)
+            snapshot = store.create(lists, base=base, note=note, fingerprint=fingerprint, prepare=prepare)
             return snapshot, sorted({d.code for d in lists})
         finally:
             if base is not None:

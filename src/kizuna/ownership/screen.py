@@ -47,12 +47,33 @@ def _unidentified(party: Party) -> bool:
     return party.kind == PartyKind.UNKNOWN and party.name.startswith(("Unspecified", "unknown"))
 
 
+# Hits asked for per party (the CLI's largest --limit), so that every list naming the party is among them
+_WIDE = 200
+
+
 def screen_parties(graph: Graph, party_ids: list[str], screener: Screener | None = None,
                    limit: int = 5) -> dict[str, PartyScreen]:
-    """Screen each party under its names (with its country and kind) at the scoring file's threshold."""
+    """Screen each party under its names (with its country and kind) at the scoring file's threshold.
+
+    A party keeps its ``limit`` best hits and the best hit of every other list that names it: whether an owner is
+    on the SDN List must not depend on how many other lists name it too, as a cut of its best hits overall would
+    (the allied lists name Rosoboronexport with the same score as OFAC does, and sort before it).
+    """
     named = [graph.parties[p] for p in party_ids if not _unidentified(graph.parties[p])]
-    hits = dict(zip((p.id for p in named), screen_many(named, limit=limit, screener=screener), strict=True))
+    found = screen_many(named, limit=_WIDE, screener=screener)
+    hits = {party.id: _best_and_every_list(party_hits, limit) for party, party_hits in zip(named, found, strict=True)}
     return {p: PartyScreen(graph.parties[p], hits.get(p, [])) for p in party_ids}
+
+
+def _best_and_every_list(hits: list[Hit], limit: int) -> list[Hit]:
+    """The first ``limit`` hits, then the best hit of each list they leave out, best first."""
+    chosen = hits[:limit]
+    lists = {hit.list_code for hit in chosen}
+    for hit in hits[limit:]:
+        if hit.list_code not in lists:
+            lists.add(hit.list_code)
+            chosen.append(hit)
+    return chosen
 
 
 def listed_map(screens: dict[str, PartyScreen]) -> dict[str, list[str]]:

@@ -266,7 +266,10 @@ def cjk_workload(cases: list[Case], index: ScreeningIndex, size: int, seed: int 
 
     rng = random.Random(seed)
     labelled = [c.query for c in cases if c.category in ("chinese", "japanese") or is_cjk(c.query)]
-    listed = sorted({n for n in index.name_text if is_cjk(n) and detect_script(n) != "Latn"})
+    # the lists' own CJK names; a list's katakana renderings of foreign names (MOF's キム・ギョンイル) are not what a
+    # Japanese or Chinese customer file holds, and their thousands would crowd out every generated name
+    listed = sorted({n for n, kind in zip(index.name_text, index.name_kind, strict=True)
+                     if kind != "rendered" and is_cjk(n) and detect_script(n) != "Latn"})
     names = list(dict.fromkeys([q for q in labelled if detect_script(q) != "Hang"] + listed))
     stems = [re.sub("|".join(_KANJI_SUFFIXES), "", n) or n for n in names if not re.search(r"[A-Za-z\u30a0-\u30ff]", n)]
     katakana = sorted({w for n in names for w in re.findall(r"[\u30a0-\u30ff]{3,}", n)} |

@@ -129,7 +129,9 @@ class ScreeningIndex:
                     if not ids or ids in seen:
                         continue
                     seen.add(ids)
-                    if form.via == CJK_FORM:
+                    # a party the list spells in CJK is judged by that spelling alone (Screener._best_per_entry);
+                    # a katakana rendering of a Korean or Russian name is not the party's own spelling
+                    if form.via == CJK_FORM and name.kind is not NameKind.RENDERED:
                         index.entry_has_cjk[entry_no] = True
                     if form.via not in EXACT_ONLY_FORMS:
                         spelt_out.update(ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -133,3 +134,43 @@ def check_json_types(
 def _json_type(value: Any) -> str:
     names = {str: "a string", dict: "an object", list: "an array", bool: "true/false", type(None): "null"}
     return names.get(type(value), "a number")
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+# Excel serial dates the lists use for dates of birth and listing (1900-01-01 .. 2099-12-31)
+_SERIALS = range(1, 73051)
+_YEARS = range(1800, 2101)
+
+
+def cell_date(value: object) -> str | None:
+    """An ISO date from a spreadsheet cell: a real date, an Excel serial number, or text ``iso_date`` reads
+    (also ``1952年10月7日``, ``1963年``, ``2022.3.1``); None when it is none of these."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if int(value) in _YEARS:  # a bare year (DFAT's 1963); as an Excel serial it would be a day in 1904-05
+            return str(int(value))
+        return (_EXCEL_EPOCH.fromordinal(_EXCEL_EPOCH.toordinal() + int(value)).isoformat()
+                if int(value) in _SERIALS else None)
+    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    if m := re.fullmatch(r"(\d{4})[年.](\d{1,2})[月.](\d{1,2})日?", text):
+        day = f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
+        return day if period(day) is not None else None
+    if m := re.fullmatch(r"(\d{4})年(?:頃)?", text):
+        return m[1]
+    return iso_date(text)
+
+
+def xlsx_text(value: object) -> str:
+    """A spreadsheet cell as text: whitespace runs (including newlines) kept as single spaces, None as ''."""
+    if value is None:
+        return ""
+    return " ".join(str(value).split())
+
+
+def refuse_formula(value: object, *, path: Path, line: int, field: str) -> None:
+    """A name, country or date cell never holds a formula; text written as one must not be stored as a name."""
+    if isinstance(value, str) and value.lstrip().startswith("="):
+        raise InputError(f"a formula ({value[:40]!r}) where the list has text", path=path, line=line, field=field)
