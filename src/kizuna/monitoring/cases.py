@@ -161,7 +161,7 @@ def _listed(snapshot: Snapshot, key: tuple[str, str]) -> bool:
 def _raise(store: MonitoringStore, party: StoredParty, hit: Hit, entry: Entry, digest: str,
            snapshot: Snapshot) -> int:
     version = entry.provenance.data_date
-    evidence = {"party": party.party.to_dict(), "owner": party.owner, "tags": party.tags,
+    evidence = {"party": party.party.to_dict(), "register": party.register, "owner": party.owner, "tags": party.tags,
                 "entry": entry.to_dict(), "hit": hit.to_dict(), "snapshot_id": snapshot.id, "list_version": version}
     at = now()
     alert_id = store.insert(

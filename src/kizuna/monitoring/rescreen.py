@@ -34,7 +34,7 @@ from kizuna.lists.store import Snapshot, SnapshotStore
 from kizuna.monitoring.rules import rules
 from kizuna.monitoring.store import MonitoringStore, StoredParty
 from kizuna.screening import Hit, for_entries, get_screener, screen_many
-from kizuna.screening.reverse import ReverseIndex
+from kizuna.screening.reverse import ReverseIndex, could_propose
 from kizuna.screening.screener import Screener
 
 Key = tuple[str, str]  # (list code, entry id)
@@ -69,14 +69,14 @@ def hit_record(hit: Hit) -> dict[str, Any]:
 
 
 def rescreen(store: MonitoringStore, lists: SnapshotStore | None = None, *, full: bool = False,
-             on_hits: Callable[[StoredParty, dict[Key, dict[str, Any]], list[Hit], Snapshot], None] | None = None
-             ) -> Rescreen:
-    """Re-screen every register party that the current snapshot can have changed (all of them when ``full``),
-    store their hits and mark every party screened on it; ``on_hits(party, old, new, snapshot)`` is called for
-    each re-screened party inside the store transaction (alerts are raised there)."""
+             on_hits: Callable[[StoredParty, dict[Key, dict[str, Any]], list[Hit], Snapshot], None] | None = None,
+             snapshot_id: str | None = None) -> Rescreen:
+    """Re-screen every register party that the current snapshot (or ``snapshot_id``) can have changed (all of
+    them when ``full``), store their hits and mark every party screened on it; ``on_hits(party, old, new,
+    snapshot)`` is called for each re-screened party inside the store transaction (alerts are raised there)."""
     lists = lists or SnapshotStore()
     started = time.perf_counter()
-    snapshot = lists.open()
+    snapshot = lists.open(snapshot_id)
     try:
         screener = get_screener(lists, snapshot.id)
         run = Rescreen(snapshot.id, "full" if full else "incremental")
@@ -119,8 +119,12 @@ def _affected(store: MonitoringStore, lists: SnapshotStore, screened_on: str, sn
     found: set[int] = set()
     if touched:
         entries: list[Entry] = [snapshot.entry(code, entry_id) for code, entry_id in touched]
-        small = for_entries(entries)
-        found = reverse_index(store).candidates(small) & group
+        small = for_entries(entries)  # the diff's entries on their own: their words, as the index spells them
+        reverse = reverse_index(store)
+        reached = reverse.reach(small.index.words, screener)
+        proposed = reverse.parties(reached) & group
+        keys = store.search_keys_of(sorted(proposed))
+        found = {p for p in proposed if could_propose(keys[p], reached, screener)}
         run.candidates += len(found)
     run.timings["reverse search"] = run.timings.get("reverse search", 0.0) + time.perf_counter() - tick
     tick = time.perf_counter()

@@ -154,7 +154,8 @@ def remove_party(store: MonitoringStore, party_id: int, actor: str) -> None:
 # -- re-screening ------------------------------------------------------------------------------------------------
 
 def rescreen_registers(store: MonitoringStore, actor: str = cases.SYSTEM, *, full: bool = False,
-                       lists: SnapshotStore | None = None) -> tuple[Rescreen, list[int]]:
+                       lists: SnapshotStore | None = None, snapshot_id: str | None = None
+                       ) -> tuple[Rescreen, list[int]]:
     """Re-screen the registers on the current snapshot (incrementally unless ``full``), raising and closing
     alerts, then post the feed's events; gives the run and the ids of the alerts raised."""
     raised: list[int] = []
@@ -162,7 +163,7 @@ def rescreen_registers(store: MonitoringStore, actor: str = cases.SYSTEM, *, ful
     def on_hits(party: StoredParty, old: dict[tuple[str, str], dict[str, Any]], hits: list[Any], snapshot: Any) -> None:
         raised.extend(cases.sync_alerts(store, party, old, hits, snapshot))
 
-    run = rescreen(store, lists, full=full, on_hits=on_hits)
+    run = rescreen(store, lists, full=full, on_hits=on_hits, snapshot_id=snapshot_id)
     with store.transaction():
         store.audit(actor, "re-screen", f"snapshot:{run.snapshot_id}", run.snapshot_id, "",
                     run=run.to_dict(), alerts_raised=len(raised))

@@ -132,7 +132,7 @@ class MonitoringStore:
             "ORDER BY r.name").mappings().all()
         return [{**row, "unscreened": int(row["unscreened"] or 0)} for row in rows]
 
-    def add_parties(self, register_id: int, rows: Iterable[tuple[Party, str, list[str], dict[str, list[str]]]]) -> int:
+    def add_parties(self, register_id: int, rows: Iterable[tuple[Party, str, list[str], dict[str, Any]]]) -> int:
         """Insert parties (party, owner, tags, search keys); the caller holds the transaction. Gives the count."""
         at = now()
         batch = [{"register": register_id, "ref": party.id, "party": json.dumps(party.to_dict(), ensure_ascii=False),
@@ -177,9 +177,17 @@ class MonitoringStore:
             groups.setdefault(screened, []).append(int(party_id))
         return groups
 
-    def search_keys(self) -> Iterator[tuple[int, dict[str, list[str]]]]:
+    def search_keys(self) -> Iterator[tuple[int, dict[str, Any]]]:
         for party_id, keys in self.run("SELECT id, search_keys FROM parties WHERE removed_at IS NULL"):
             yield int(party_id), json.loads(keys)
+
+    def search_keys_of(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        found: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ",".join(str(i) for i in ids[start:start + _CHUNK])
+            for party_id, keys in self.run(f"SELECT id, search_keys FROM parties WHERE id IN ({chunk})"):
+                found[int(party_id)] = json.loads(keys)
+        return found
 
     def mark_screened(self, ids: Sequence[int], snapshot_id: str) -> None:
         for start in range(0, len(ids), _CHUNK):
