@@ -186,8 +186,22 @@ def api_act(alert_id: int, body: ActionIn, user: UserHeader = "") -> dict[str, A
 
 # -- console -----------------------------------------------------------------------------------------------------
 
+# What the pages call states, decisions, actions and outcomes (the words "cleared" and "by" mean other things on
+# the exchange pages, so the console says these in full).
+LABELS = {
+    "states": {"new": "new case", "in_review": "in review", "cleared": "cleared as a false positive",
+               "confirmed": "confirmed as a true match", "escalated": "escalated", "closed": "closed"},
+    "decisions": {"cleared": "clear: a false positive", "confirmed": "confirm: a true match", "escalated": "escalate"},
+    "actions": {"review": "take into review", "decide": "decide", "approve": "approve another analyst's decision",
+                "reject": "send a proposed decision back", "assign": "assign", "comment": "comment"},
+    "messages": {"imported": "register imported and screened", "added": "party added and screened",
+                 "saved": "party saved and screened again", "removed": "party removed"},
+}
+
+
 def _page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    return templates.TemplateResponse(request, f"monitoring/{name}", context, status_code=status_code)
+    return templates.TemplateResponse(request, f"monitoring/{name}", {**context, "labels": LABELS},
+                                      status_code=status_code)
 
 
 @router.get("/monitoring/registers", response_class=HTMLResponse, include_in_schema=False)
