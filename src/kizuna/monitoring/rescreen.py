@@ -120,11 +120,11 @@ def _affected(store: MonitoringStore, lists: SnapshotStore, screened_on: str, sn
     if touched:
         entries: list[Entry] = [snapshot.entry(code, entry_id) for code, entry_id in touched]
         small = for_entries(entries)  # the diff's entries on their own: their words, as the index spells them
-        reverse = reverse_index(store)
-        reached = reverse.reach(small.index.words, screener)
-        proposed = reverse.parties(reached) & group
-        keys = store.search_keys_of(sorted(proposed))
-        found = {p for p in proposed if could_propose(keys[p], reached, screener)}
+        for reverse in reverse_indexes(store):
+            reached = reverse.reach(small.index.words, screener)
+            proposed = (reverse.parties(reached) & group) - found
+            keys = store.search_keys_of(sorted(proposed))
+            found |= {p for p in proposed if could_propose(keys[p], reached, screener)}
         run.candidates += len(found)
     run.timings["reverse search"] = run.timings.get("reverse search", 0.0) + time.perf_counter() - tick
     tick = time.perf_counter()
@@ -170,26 +170,51 @@ def _screen_and_store(store: MonitoringStore, ids: list[int], snapshot: Snapshot
     run.timings["screening"] = time.perf_counter() - tick
 
 
-# -- the reverse index of the registers' search keys, cached by the store's party generation ----------------
-
+# -- the reverse index of the registers' search keys ------------------------------------------------------------
+# The main index covers every party keyed up to the generation it was built at (kept in memory and in a file beside
+# the store); parties added or edited since are in a small index built on each run. A stale key (of a party edited
+# since) can only add a candidate, never hide one, so the main index is rebuilt only when the recent part grows.
+_REBUILD_SHARE = 0.1
 _cached: dict[str, tuple[int, ReverseIndex]] = {}
 
 
-def reverse_index(store: MonitoringStore) -> ReverseIndex:
-    """The reverse index of every active party's search keys, rebuilt only when a party was added, edited or
-    removed since it was built (the store's ``parties`` counter); kept in memory and in a file beside the store."""
-    generation = store.counter("parties")
+def reverse_indexes(store: MonitoringStore) -> list[ReverseIndex]:
+    """The main reverse index and, if any party was keyed after it was built, the index of those parties."""
+    generation, main = _main_index(store)
+    if store.count_keyed_after(generation):
+        return [main, ReverseIndex.build(store.search_keys(since=generation))]
+    return [main]
+
+
+def refresh_reverse_index(store: MonitoringStore) -> None:
+    """Rebuild the main reverse index when the parties keyed after it are more than a tenth of the registers (a
+    register import): the next re-screen then loads it instead of building it."""
+    generation, _ = _main_index(store)
+    recent = store.count_keyed_after(generation)
+    total = sum(len(ids) for ids in store.screening_groups().values())
+    if recent > _REBUILD_SHARE * total:
+        _build_main(store)
+
+
+def _main_index(store: MonitoringStore) -> tuple[int, ReverseIndex]:
     cached = _cached.get(store.url)
-    if cached and cached[0] == generation:
-        return cached[1]
+    if cached is None:
+        cached = _load(_cache_path(store.url))
+    if cached is None:
+        return _build_main(store)
+    _cached[store.url] = cached
+    return cached
+
+
+def _build_main(store: MonitoringStore) -> tuple[int, ReverseIndex]:
+    generation = store.counter("parties")
+    index = ReverseIndex.build(store.search_keys())
     path = _cache_path(store.url)
-    index = _load(path, generation)
-    if index is None:
-        index = ReverseIndex.build(store.search_keys())
-        with atomic_writer(path, "wb") as handle:
-            pickle.dump((generation, index), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_writer(path, "wb") as handle:
+        pickle.dump((store.url, generation, index), handle, protocol=pickle.HIGHEST_PROTOCOL)
     _cached[store.url] = (generation, index)
-    return index
+    return generation, index
 
 
 def _cache_path(url: str) -> Path:
@@ -198,10 +223,10 @@ def _cache_path(url: str) -> Path:
     return home() / "monitoring" / "cache" / f"reverse-{hashlib.sha256(url.encode()).hexdigest()[:12]}.pickle"
 
 
-def _load(path: Path, generation: int) -> ReverseIndex | None:
+def _load(path: Path) -> tuple[int, ReverseIndex] | None:
     try:
         with path.open("rb") as handle:
-            stored_generation, index = pickle.load(handle)  # noqa: S301 - Kizuna's own cache file
+            _url, generation, index = pickle.load(handle)  # noqa: S301 - Kizuna's own cache file
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
         return None
-    return index if stored_generation == generation and isinstance(index, ReverseIndex) else None
+    return (generation, index) if isinstance(index, ReverseIndex) else None

@@ -17,7 +17,7 @@ from kizuna.core.errors import InputError, NotFoundError
 from kizuna.lists.store import SnapshotStore
 from kizuna.monitoring import cases, feed, reports
 from kizuna.monitoring.registers import PartyInput, check, read_file
-from kizuna.monitoring.rescreen import Rescreen, rescreen
+from kizuna.monitoring.rescreen import Rescreen, refresh_reverse_index, rescreen
 from kizuna.monitoring.store import MonitoringStore, StoredParty, exists, now
 from kizuna.screening.reverse import search_keys
 
@@ -73,8 +73,8 @@ def import_register(store: MonitoringStore, path: Path, name: str, actor: str, *
             raise InputError(f"{len(repeated)} id(s) are in register {name!r} already ({', '.join(repeated[:5])}); "
                              "edit those parties instead", path=path, field="id")
         added = store.add_parties(register_id, ((p, o, t, search_keys(p)) for p, o, t in rows))
-        store.bump("parties")
         store.audit(who, "register import", f"register:{name}", file=path.name, parties=added)
+    refresh_reverse_index(store)
     result = ImportResult(name, added)
     if screen:
         result.rescreen, result.alerts_raised = _rescreen_current(store, who)
@@ -109,7 +109,6 @@ def add_party(store: MonitoringStore, register: str, given: PartyInput, actor: s
         store.add_parties(register_id, [(party, owner, tags, search_keys(party))])
         party_id = int(store.run("SELECT id FROM parties WHERE register_id = :r AND ref = :ref",
                                  {"r": register_id, "ref": party.id}).scalar_one())
-        store.bump("parties")
         store.audit(who, "party added", f"party:{party_id}", register=register, party=party.to_dict())
     if screen:
         _rescreen_current(store, who)
@@ -127,11 +126,10 @@ def edit_party(store: MonitoringStore, party_id: int, given: PartyInput, actor: 
         party.id = before.party.id
     with store.transaction():
         store.run("UPDATE parties SET ref = :ref, party = :party, owner = :owner, tags = :tags, search_keys = :keys, "
-                  "revision = revision + 1, screened_on = NULL, updated_at = :at WHERE id = :id",
+                  "keyed_at = :g, revision = revision + 1, screened_on = NULL, updated_at = :at WHERE id = :id",
                   {"ref": party.id, "party": json.dumps(party.to_dict(), ensure_ascii=False), "owner": owner,
-                   "tags": json.dumps(tags, ensure_ascii=False),
+                   "tags": json.dumps(tags, ensure_ascii=False), "g": store.bump("parties"),
                    "keys": json.dumps(search_keys(party), ensure_ascii=False), "at": now(), "id": party_id})
-        store.bump("parties")
         store.audit(who, "party edited", f"party:{party_id}", before=before.party.to_dict(), after=party.to_dict(),
                     owner=owner, tags=tags)
     if screen:
@@ -147,7 +145,6 @@ def remove_party(store: MonitoringStore, party_id: int, actor: str) -> None:
         store.run("UPDATE parties SET removed_at = :at WHERE id = :id", {"at": now(), "id": party_id})
         store.run("DELETE FROM hits WHERE party_id = :id", {"id": party_id})
         cases.close_party_alerts(store, party_id, f"the party was removed from its register by {who}")
-        store.bump("parties")
         store.audit(who, "party removed", f"party:{party_id}", register=party.register, party=party.party.to_dict())
 
 

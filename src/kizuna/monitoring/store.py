@@ -134,13 +134,15 @@ class MonitoringStore:
 
     def add_parties(self, register_id: int, rows: Iterable[tuple[Party, str, list[str], dict[str, Any]]]) -> int:
         """Insert parties (party, owner, tags, search keys); the caller holds the transaction. Gives the count."""
-        at = now()
+        at, generation = now(), self.bump("parties")
         batch = [{"register": register_id, "ref": party.id, "party": json.dumps(party.to_dict(), ensure_ascii=False),
                   "owner": owner, "tags": json.dumps(tags, ensure_ascii=False),
-                  "keys": json.dumps(keys, ensure_ascii=False), "at": at} for party, owner, tags, keys in rows]
+                  "keys": json.dumps(keys, ensure_ascii=False), "at": at, "g": generation}
+                 for party, owner, tags, keys in rows]
         for start in range(0, len(batch), 5000):
-            self.run("INSERT INTO parties (register_id, ref, party, owner, tags, search_keys, created_at, updated_at) "
-                     "VALUES (:register, :ref, :party, :owner, :tags, :keys, :at, :at)", batch[start:start + 5000])
+            self.run("INSERT INTO parties (register_id, ref, party, owner, tags, search_keys, keyed_at, created_at, "
+                     "updated_at) VALUES (:register, :ref, :party, :owner, :tags, :keys, :g, :at, :at)",
+                     batch[start:start + 5000])
         return len(batch)
 
     def party_refs(self, register_id: int) -> set[str]:
@@ -177,9 +179,15 @@ class MonitoringStore:
             groups.setdefault(screened, []).append(int(party_id))
         return groups
 
-    def search_keys(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        for party_id, keys in self.run("SELECT id, search_keys FROM parties WHERE removed_at IS NULL"):
+    def search_keys(self, since: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The search keys of active parties whose keys were written after generation ``since``."""
+        for party_id, keys in self.run("SELECT id, search_keys FROM parties WHERE removed_at IS NULL AND "
+                                       "keyed_at > :since", {"since": since}):
             yield int(party_id), json.loads(keys)
+
+    def count_keyed_after(self, generation: int) -> int:
+        return int(self.run("SELECT COUNT(*) FROM parties WHERE removed_at IS NULL AND keyed_at > :g",
+                            {"g": generation}).scalar_one())
 
     def search_keys_of(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         found: dict[int, dict[str, Any]] = {}

@@ -31,6 +31,7 @@ CREATE TABLE parties (
     owner TEXT NOT NULL DEFAULT '',
     tags TEXT NOT NULL DEFAULT '[]',
     search_keys TEXT NOT NULL,
+    keyed_at INTEGER NOT NULL DEFAULT 0,
     revision INTEGER NOT NULL DEFAULT 1,
     screened_on TEXT,
     created_at TEXT NOT NULL,
