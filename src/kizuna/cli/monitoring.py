@@ -285,7 +285,7 @@ def deliver_command(retry_failed: Annotated[bool, typer.Option("--retry-failed")
     """Post the pending webhook events now (and the failed ones with --retry-failed)."""
     with service.opened() as store:
         counts = service.feed.deliver(store, retry_failed=retry_failed)
-    console.print(f"{counts['delivered']} delivered, {counts['failed']} failed")
+    console.print(f"{counts['delivered']} delivered, {counts['failed']} failed, {counts['pending']} pending")
 
 
 @alerts_app.command("report")

@@ -4,8 +4,9 @@ and posted to each registered webhook as JSON, with retries.
 An event is queued in the same transaction as the alert or decision it reports, so it is never lost and never
 posted for something that was rolled back; ``deliver`` then posts what is pending, retrying a failed post
 (connection refused, a timeout, an HTTP status other than 2xx) after a pause that doubles each time, up to the
-attempts of ``data/monitoring/rules.yaml``. A webhook that still fails leaves its deliveries marked failed, shown
-by ``kizuna alerts webhooks``; ``deliver`` retries them when asked again.
+attempts of ``data/monitoring/rules.yaml`` (a re-screen or a case action makes one attempt, so nobody waits for a
+slow receiver; ``kizuna alerts deliver`` retries with the pauses). A webhook that still fails leaves its deliveries
+marked failed, shown by ``kizuna alerts webhooks``; ``deliver --retry-failed`` tries them again.
 """
 
 from __future__ import annotations
@@ -80,25 +81,32 @@ def enqueue(store: MonitoringStore, alert_id: int, event: str) -> None:
               [{"w": w, "a": alert_id, "p": payload, "at": now()} for w in hooks])
 
 
-def deliver(store: MonitoringStore, *, retry_failed: bool = False,
+def deliver(store: MonitoringStore, *, patient: bool = True, retry_failed: bool = False,
             sleep: Callable[[float], None] = time.sleep) -> dict[str, int]:
-    """Post every pending delivery (and failed ones when ``retry_failed``), oldest first; gives the counts."""
+    """Post the pending deliveries, oldest first; gives the counts delivered, failed and still pending.
+
+    ``patient``: retry each failed post after a pause that doubles (``kizuna alerts deliver``) until the attempts
+    of ``rules.yaml`` are used up, then mark it failed. Otherwise one attempt each (what a re-screen or a case
+    action does, so that a slow receiver never holds an analyst up); a post that fails stays pending for the next
+    call. ``retry_failed`` gives failed deliveries a new round of attempts."""
     policy = rules().webhook
-    states = ("pending", "failed") if retry_failed else ("pending",)
+    if retry_failed:
+        with store.transaction():
+            store.run("UPDATE deliveries SET status = 'pending', attempts = 0 WHERE status = 'failed'")
     rows = store.run(
         "SELECT d.id, d.payload, d.attempts, w.url FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-        f"WHERE d.status IN ({','.join(repr(s) for s in states)}) ORDER BY d.id").fetchall()
-    counts = {"delivered": 0, "failed": 0}
+        "WHERE d.status = 'pending' ORDER BY d.id").fetchall()
+    counts = {"delivered": 0, "failed": 0, "pending": 0}
     for row in rows:
         error, attempts = "", int(row.attempts)
-        for attempt in range(policy.attempts):
-            if attempt:
-                sleep(policy.first_retry_seconds * 2 ** (attempt - 1))
+        while attempts < policy.attempts:
+            if attempts and patient:
+                sleep(policy.first_retry_seconds * 2 ** (attempts - 1))
             attempts += 1
             error = _post(row.url, row.payload.encode("utf-8"), policy.timeout_seconds)
-            if not error:
+            if not error or not patient:
                 break
-        status = "failed" if error else "delivered"
+        status = "delivered" if not error else "failed" if attempts >= policy.attempts else "pending"
         counts[status] += 1
         with store.transaction():
             store.run("UPDATE deliveries SET attempts = :n, status = :s, last_error = :e, delivered_at = :at "

@@ -164,7 +164,7 @@ def rescreen_registers(store: MonitoringStore, actor: str = cases.SYSTEM, *, ful
     with store.transaction():
         store.audit(actor, "re-screen", f"snapshot:{run.snapshot_id}", run.snapshot_id, "",
                     run=run.to_dict(), alerts_raised=len(raised))
-    feed.deliver(store)
+    feed.deliver(store, patient=False)
     return run, raised
 
 
@@ -211,7 +211,7 @@ def case(store: MonitoringStore, alert_id: int) -> dict[str, Any]:
 def act(store: MonitoringStore, alert_id: int, actor: str | None, action: str, **options: Any) -> cases.Alert:
     """One analyst action on a case (``cases.act``: the one place, with the four-eyes rule), then the feed."""
     alert = cases.act(store, alert_id, actor, action, **options)
-    feed.deliver(store)
+    feed.deliver(store, patient=False)
     return alert
 
 
