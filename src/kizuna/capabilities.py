@@ -151,6 +151,7 @@ REGISTRY = Registry((
                 "Alerts and their cases: review, four-eyes decisions, feed, webhooks, reports, audit."),
         Command("monitoring", "kizuna.cli.monitoring:bench_monitoring", parent="bench"),
     ), routers=("kizuna.web.monitoring:router",),
-       nav=(NavEntry("registers", "Registers", "/monitoring/registers"), NavEntry("alerts", "Alerts", "/monitoring/alerts")),
+       nav=(NavEntry("registers", "Registers", "/monitoring/registers"),
+            NavEntry("alerts", "Alerts", "/monitoring/alerts")),
        on_snapshot=("kizuna.monitoring.service:on_snapshot",)),
 ))

@@ -72,8 +72,9 @@ def register_of(entries: list[Entry], rng: random.Random, size: int = 300) -> li
         elif number % 4 == 2 and entry.aliases:
             parties.append(Party(name=rng.choice(entry.aliases).text, id=f"A{number}"))
         else:
-            parties.append(Party(name=f"{rng.choice(['Osaka', 'Kobe', 'Lyon'])} {rng.choice(['Precision', 'Marine', 'Textile'])} "
-                                      f"{rng.choice(['Works', 'Trading', 'Holdings'])} {number}", id=f"I{number}"))
+            words = (rng.choice(["Osaka", "Kobe", "Lyon"]), rng.choice(["Precision", "Marine", "Textile"]),
+                     rng.choice(["Works", "Trading", "Holdings"]))
+            parties.append(Party(name=f"{' '.join(words)} {number}", id=f"I{number}"))
     return parties
 
 

@@ -39,7 +39,7 @@ def test_clearing_needs_a_second_analyst(huawei_case) -> None:
     store, alert_id = huawei_case
     proposed = service.act(store, alert_id, "aiko", "decide", decision="cleared", comment="different company")
     assert proposed.state == "in_review" and proposed.proposed == "cleared" and proposed.proposed_by == "aiko"
-    with pytest.raises(FourEyesError, match="aiko proposed 'cleared'.*cannot also approve"):
+    with pytest.raises(FourEyesError, match=r"aiko proposed 'cleared'.*cannot also approve"):
         service.act(store, alert_id, "aiko", "approve")
     with pytest.raises(FourEyesError, match="say who you are"):
         service.act(store, alert_id, "", "approve")

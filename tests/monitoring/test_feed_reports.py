@@ -29,7 +29,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server name
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 if receiver.failing:
                     receiver.failing -= 1
@@ -68,7 +68,7 @@ def with_alert(monitored, listed, receiver) -> Iterator[tuple[MonitoringStore, i
     feed.add_webhook(store, receiver.url, "aiko")
     party = service.add_party(store, "suppliers", PartyInput("Huawei Technologies Co., Ltd.", "S-1", "organization",
                                                              "CN"), "aiko")
-    yield store, [a.id for a in service.alerts(store) if a.party_id == party.id][0]
+    yield store, next(a.id for a in service.alerts(store) if a.party_id == party.id)
     store.close()
 
 
@@ -110,7 +110,7 @@ def test_the_reports_draw_their_charts_through_the_shared_renderer(monitored, li
     store = monitored()
     party = service.add_party(store, "suppliers", PartyInput("Huawei Technologies Co., Ltd.", "S-1", "organization",
                                                              "CN"), "aiko")
-    alert = [a for a in service.alerts(store) if a.party_id == party.id][0]
+    alert = next(a for a in service.alerts(store) if a.party_id == party.id)
     service.act(store, alert.id, "aiko", "review")
     service.act(store, alert.id, "aiko", "decide", decision="cleared")
     service.act(store, alert.id, "ben", "approve")
@@ -137,7 +137,7 @@ def test_the_store_on_postgresql(postgres: Postgres, listed, tmp_path, monkeypat
     with MonitoringStore() as store:
         party = service.add_party(store, "suppliers", PartyInput("Huawei Technologies Co., Ltd.", "S-1",
                                                                  "organization", "CN"), "aiko")
-        alert = [a for a in service.alerts(store) if a.party_id == party.id][0]
+        alert = next(a for a in service.alerts(store) if a.party_id == party.id)
         service.act(store, alert.id, "aiko", "review")
         service.act(store, alert.id, "aiko", "decide", decision="confirmed")
         with pytest.raises(service.cases.FourEyesError):

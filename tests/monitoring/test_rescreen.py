@@ -73,7 +73,7 @@ def test_an_update_rescreens_only_what_it_can_change_and_equals_a_full_rescreen(
 
 
 def test_the_update_closes_alerts_on_removed_entries_and_raises_new_ones(monitored, listed, tmp_path) -> None:
-    store, stored, reference, touched, _, _ = _update_case(tmp_path, listed, 5, 20, 10, 20)
+    store, stored, reference, _touched, _, _ = _update_case(tmp_path, listed, 5, 20, 10, 20)
     try:
         rows = store.run("SELECT list_code, entry_id, state, closed_reason FROM alerts").mappings().all()
         gone = {(e.list_code, e.entry_id) for e in listed[20:]} - {k[1:] for k in reference}
@@ -101,7 +101,7 @@ def test_property_incremental_equals_full(listed, tmp_path_factory, seed, remove
 
 
 def test_a_full_rescreen_gives_the_same_hits(monitored, listed, tmp_path) -> None:
-    store, stored, _, _, _, _ = _update_case(tmp_path, listed, 9, 5, 5, 5)
+    store, _stored, _, _, _, _ = _update_case(tmp_path, listed, 9, 5, 5, 5)
     try:
         run, _ = service.rescreen_registers(store, "aiko", full=True)
         assert run.mode == "full" and run.screened == run.parties

@@ -175,7 +175,8 @@ def show_command(alert_id: int, as_json: JsonOption = False) -> None:
     hit, entry = alert.evidence["hit"], alert.evidence["entry"]
     console.print(f"[bold]alert {alert.id}[/] · {alert.state} · assigned to {escape(alert.assignee or '—')}")
     console.print(f"party: {escape(alert.party_name)} ({escape(alert.evidence['party']['id'])}, register "
-                  f"{escape(str(alert.evidence.get('register', '')))}, owner {escape(alert.evidence.get('owner', ''))})")
+                  f"{escape(str(alert.evidence.get('register', '')))}, "
+                  f"owner {escape(alert.evidence.get('owner', ''))})")
     console.print(f"listed: {escape(entry['name'])} — {alert.list_code} {alert.entry_id}, list version "
                   f"{alert.list_version}, snapshot {alert.snapshot_id}")
     console.print(f"score {alert.score:.4f}: {escape(hit['explanation'])}")

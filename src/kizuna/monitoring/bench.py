@@ -172,7 +172,7 @@ def _register(parties: int, entries: list[Entry], chosen: list[Entry], rng: rand
         if number % 200 == 0:
             entry = rng.choice(entries)
             name = entry.name if number % 600 else _typo(entry.name, rng)
-            out.append(Party(name=name, id=f"P{number}", country=(entry.countries or [None])[0]))
+            out.append(Party(name=name, id=f"P{number}", country=entry.countries[0] if entry.countries else None))
         elif number % 3:
             brand = "".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((2, 3)))).capitalize()
             out.append(Party(name=f"{brand} {rng.choice(_PLACES + _WORDS)} {rng.choice(_TRADES)} "
@@ -212,6 +212,7 @@ def _compare(stored: dict[tuple[int, str, str], float], reference: dict[tuple[in
     shared = set(mine) & set(reference)
     drift = max((abs(mine[k] - reference[k]) for k in shared), default=0.0)
     return {"hits_compared": len(reference), "identical_hits": not only_incremental and not only_full,
-            "only_incremental": [list(k) for k in only_incremental[:10]], "only_full": [list(k) for k in only_full[:10]],
+            "only_incremental": [list(k) for k in only_incremental[:10]],
+            "only_full": [list(k) for k in only_full[:10]],
             "hits_with_other_score": sum(1 for k in shared if mine[k] != reference[k]),
             "max_score_difference": round(drift, 4)}

@@ -127,7 +127,8 @@ def sync_alerts(store: MonitoringStore, party: StoredParty, old: dict[tuple[str,
         raised.append(_raise(store, party, hit, entry, digest, snapshot))
     for key, alert in latest.items():
         if key not in current and alert["state"] in OPEN:
-            reason = "the entry was removed from its list" if not _listed(snapshot, key) else "the hit no longer matches"
+            reason = ("the entry was removed from its list" if not _listed(snapshot, key)
+                      else "the hit no longer matches")
             _close(store, int(alert["id"]), alert["state"], reason, snapshot)
     return raised
 
@@ -220,7 +221,8 @@ def history(store: MonitoringStore, alert_id: int) -> list[dict[str, Any]]:
 def find(store: MonitoringStore, *, states: tuple[str, ...] = (), since_id: int = 0, assignee: str | None = None,
          limit: int = 100, offset: int = 0) -> list[Alert]:
     """Alerts newest first (``since_id``: only those raised after that id, oldest first: the feed)."""
-    where, params = ["id > :since"], {"since": since_id, "limit": limit, "offset": offset}
+    where = ["id > :since"]
+    params: dict[str, Any] = {"since": since_id, "limit": limit, "offset": offset}
     if states:
         where.append("state IN (" + ",".join(f":s{n}" for n in range(len(states))) + ")")
         params |= {f"s{n}": s for n, s in enumerate(states)}
@@ -333,7 +335,8 @@ def _approve(alert: Alert, who: str, whitelist_days: int | None) -> dict[str, An
 
 def _final(decision: str, who: str, whitelist_days: int | None) -> dict[str, Any]:
     decided = datetime.now(UTC)
-    changes: dict[str, Any] = {"state": decision, "decided_by": who, "decided_at": decided.isoformat(timespec="seconds")}
+    changes: dict[str, Any] = {"state": decision, "decided_by": who,
+                               "decided_at": decided.isoformat(timespec="seconds")}
     if decision == State.CLEARED:
         days = whitelist_days or rules().whitelist.expires_after_days
         if not 1 <= days <= rules().whitelist.expires_after_days:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -85,7 +86,8 @@ def _version() -> str:
 def daily_summary(store: MonitoringStore, day: date) -> Report:
     """What happened on ``day``: alerts raised (each a finding with its hit), decisions taken, cases still open."""
     start, end = day.isoformat(), date.fromordinal(day.toordinal() + 1).isoformat()
-    raised = store.run("SELECT id, list_code, entry_id, score, evidence, snapshot_id FROM alerts WHERE created_at >= :s "
+    raised = store.run("SELECT id, list_code, entry_id, score, evidence, snapshot_id FROM alerts "
+                       "WHERE created_at >= :s "
                        "AND created_at < :e ORDER BY id", {"s": start, "e": end}).mappings().all()
     decided = store.run("SELECT id, state, decided_by, proposed_by FROM alerts WHERE decided_at >= :s AND "
                         "decided_at < :e ORDER BY id", {"s": start, "e": end}).mappings().all()
@@ -94,7 +96,8 @@ def daily_summary(store: MonitoringStore, day: date) -> Report:
     for row in raised:
         evidence = json.loads(row["evidence"])
         hit = evidence["hit"]
-        findings.append(Finding(Outcome.MET, f"alert {row['id']}: {evidence['party']['name']} ({evidence['party']['id']}) "
+        party = evidence["party"]
+        findings.append(Finding(Outcome.MET, f"alert {row['id']}: {party['name']} ({party['id']}) "
                                 f"matches {hit['name']} on {row['list_code']} ({row['entry_id']})", rule="alert",
                                 evidence=(Evidence(EvidenceKind.LIST_HIT, hit["explanation"], score=row["score"],
                                                    source=Citation(row["list_code"], hit["name"], row["list_code"],
@@ -134,7 +137,7 @@ def cases_report(store: MonitoringStore, as_of: date) -> tuple[Report, Markup]:
     return report, charts
 
 
-def bar_chart(title: str, bars: list[tuple[str, float]]) -> Markup:
+def bar_chart(title: str, bars: Sequence[tuple[str, float]]) -> Markup:
     """A horizontal bar chart as inline SVG (labels escaped)."""
     width, row, label_width = 560, 22, 200
     height = 30 + row * max(len(bars), 1)
@@ -149,6 +152,7 @@ def bar_chart(title: str, bars: list[tuple[str, float]]) -> Markup:
         length = (width - label_width - 60) * value / top
         parts.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(label)}</text>'
                      f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="14" fill="#3b6ea8"/>'
-                     f'<text x="{label_width + length + 6:.1f}" y="{y + 14}" font-size="12">{escape(str(value))}</text>')
+                     f'<text x="{label_width + length + 6:.1f}" y="{y + 14}" font-size="12">'
+                     f'{escape(str(value))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -123,8 +123,8 @@ def _affected(store: MonitoringStore, lists: SnapshotStore, screened_on: str, sn
         for reverse in reverse_indexes(store):
             reached = reverse.reach(small.index.words, screener)
             proposed = (reverse.parties(reached) & group) - found
-            keys = store.search_keys_of(sorted(proposed))
-            found |= {p for p in proposed if could_propose(keys[p], reached, screener)}
+            stored_keys = store.search_keys_of(sorted(proposed))
+            found |= {p for p in proposed if could_propose(stored_keys[p], reached, screener)}
         run.candidates += len(found)
     run.timings["reverse search"] = run.timings.get("reverse search", 0.0) + time.perf_counter() - tick
     tick = time.perf_counter()
@@ -226,7 +226,7 @@ def _cache_path(url: str) -> Path:
 def _load(path: Path) -> tuple[int, ReverseIndex] | None:
     try:
         with path.open("rb") as handle:
-            _url, generation, index = pickle.load(handle)  # noqa: S301 - Kizuna's own cache file
+            _url, generation, index = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
         return None
     return (generation, index) if isinstance(index, ReverseIndex) else None

@@ -85,7 +85,8 @@ def registers(store: MonitoringStore) -> list[dict[str, Any]]:
     return store.registers()
 
 
-def parties(store: MonitoringStore, register: str | None = None, offset: int = 0, limit: int = 100) -> list[StoredParty]:
+def parties(store: MonitoringStore, register: str | None = None, offset: int = 0,
+            limit: int = 100) -> list[StoredParty]:
     return store.list_parties(register, offset, limit)
 
 
@@ -96,7 +97,8 @@ def get_party(store: MonitoringStore, party_id: int) -> StoredParty:
     return party
 
 
-def add_party(store: MonitoringStore, register: str, given: PartyInput, actor: str, *, screen: bool = True) -> StoredParty:
+def add_party(store: MonitoringStore, register: str, given: PartyInput, actor: str, *,
+              screen: bool = True) -> StoredParty:
     """Add one party to a register (created if new) and screen it against the current snapshot."""
     who = cases.check_actor(actor)
     check_register_name(register)
@@ -187,7 +189,7 @@ def on_snapshot(lists: SnapshotStore) -> None:
             run, raised = rescreen_registers(store, lists=lists)
         sys.stderr.write(f"registers re-screened on snapshot {run.snapshot_id} ({run.mode}): {run.screened:,} of "
                          f"{run.parties:,} parties screened, {len(raised)} alert(s) raised\n")
-    except Exception as exc:  # noqa: BLE001 - the snapshot is current whatever happens here; say so and go on
+    except Exception as exc:
         sys.stderr.write(f"warning: the registers were not re-screened ({exc}); run `kizuna registers rescreen`\n")
 
 

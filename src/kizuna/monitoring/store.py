@@ -121,7 +121,8 @@ class MonitoringStore:
     def register_id(self, name: str, *, create: bool = False) -> int | None:
         found = self.run("SELECT id FROM registers WHERE name = :name", {"name": name}).scalar()
         if found is None and create:
-            return self.insert("INSERT INTO registers (name, created_at) VALUES (:name, :at)", {"name": name, "at": now()})
+            return self.insert("INSERT INTO registers (name, created_at) VALUES (:name, :at)",
+                               {"name": name, "at": now()})
         return None if found is None else int(found)
 
     def registers(self) -> list[dict[str, Any]]:
@@ -164,7 +165,8 @@ class MonitoringStore:
         return found
 
     def list_parties(self, register: str | None = None, offset: int = 0, limit: int = 100) -> list[StoredParty]:
-        where, params = "p.removed_at IS NULL", {"offset": offset, "limit": limit}
+        where = "p.removed_at IS NULL"
+        params: dict[str, Any] = {"offset": offset, "limit": limit}
         if register:
             where += " AND r.name = :register"
             params["register"] = register
@@ -175,15 +177,15 @@ class MonitoringStore:
     def screening_groups(self) -> dict[str | None, list[int]]:
         """Active party ids by the snapshot each was last screened on (None: never)."""
         groups: dict[str | None, list[int]] = {}
-        for party_id, screened in self.run("SELECT id, screened_on FROM parties WHERE removed_at IS NULL ORDER BY id"):
-            groups.setdefault(screened, []).append(int(party_id))
+        for row in self.run("SELECT id, screened_on FROM parties WHERE removed_at IS NULL ORDER BY id"):
+            groups.setdefault(row.screened_on, []).append(int(row.id))
         return groups
 
     def search_keys(self, since: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
         """The search keys of active parties whose keys were written after generation ``since``."""
-        for party_id, keys in self.run("SELECT id, search_keys FROM parties WHERE removed_at IS NULL AND "
-                                       "keyed_at > :since", {"since": since}):
-            yield int(party_id), json.loads(keys)
+        for row in self.run("SELECT id, search_keys FROM parties WHERE removed_at IS NULL AND keyed_at > :since",
+                            {"since": since}):
+            yield int(row.id), json.loads(row.search_keys)
 
     def count_keyed_after(self, generation: int) -> int:
         return int(self.run("SELECT COUNT(*) FROM parties WHERE removed_at IS NULL AND keyed_at > :g",
@@ -193,8 +195,8 @@ class MonitoringStore:
         found: dict[int, dict[str, Any]] = {}
         for start in range(0, len(ids), _CHUNK):
             chunk = ",".join(str(i) for i in ids[start:start + _CHUNK])
-            for party_id, keys in self.run(f"SELECT id, search_keys FROM parties WHERE id IN ({chunk})"):
-                found[int(party_id)] = json.loads(keys)
+            for row in self.run(f"SELECT id, search_keys FROM parties WHERE id IN ({chunk})"):
+                found[int(row.id)] = json.loads(row.search_keys)
         return found
 
     def mark_screened(self, ids: Sequence[int], snapshot_id: str) -> None:

@@ -20,7 +20,8 @@ from kizuna.web.templating import templates
 from kizuna.web.uploads import saved_upload
 
 router = APIRouter()
-UserHeader = Annotated[str, Header(alias="X-Kizuna-User", description="The analyst acting (required to change anything).")]
+UserHeader = Annotated[str, Header(alias="X-Kizuna-User",
+                                   description="The analyst acting (required to change anything).")]
 
 
 class PartyIn(BaseModel):
