@@ -112,7 +112,7 @@ def _alter(entry: Entry, rng: random.Random) -> Entry:
 def full_reference(store: MonitoringStore) -> dict[tuple[int, str, str], float]:
     """Every active party screened against the whole current snapshot (the full re-screen)."""
     screener = get_screener()
-    ids = [p for group in store.screening_groups().values() for p in group]
+    ids = store.active_ids()
     parties = store.parties(ids)
     results = screen_many([p.party for p in parties], screener=screener, limit=rules().screening.hits_per_party)
     return {(p.id, h.list_code, h.entry_id): h.score for p, hits in zip(parties, results, strict=True) for h in hits}

@@ -112,7 +112,7 @@ def _run(work: Path, parties: int, changes: int, full_sample: int, rng: random.R
         with _timed(rows, "incremental re-screen, on the snapshot after", "reverse search + affected parties"):
             incremental, raised = service.rescreen_registers(store, snapshot_id=after_id)
         stored = store.all_hits()
-        ids = [p for ids in store.screening_groups().values() for p in ids]
+        ids = store.active_ids()
         sample = ids if not full_sample or full_sample >= len(ids) else sorted(rng.sample(ids, full_sample))
         with _timed(rows, "full re-screen, on the snapshot after",
                     "every party" if len(sample) == len(ids) else f"{len(sample):,} parties, extrapolated below"):

@@ -63,8 +63,10 @@ class StoredParty:
                 "created_at": self.created_at, "updated_at": self.updated_at}
 
 
-_PARTY_COLUMNS = ("p.id, r.name AS register, p.party, p.owner, p.tags, p.revision, p.screened_on, p.created_at, "
-                  "p.updated_at")
+# A party screened once is screened on the snapshot the registers were last screened on (``state``); NULL: pending.
+_PARTY_COLUMNS = ("p.id, r.name AS register, p.party, p.owner, p.tags, p.revision, CASE WHEN p.screened_on IS NULL "
+                  "THEN NULL ELSE (SELECT value FROM state WHERE key = 'screened_on') END AS screened_on, "
+                  "p.created_at, p.updated_at")
 
 
 def _party(row: Any) -> StoredParty:
@@ -174,12 +176,34 @@ class MonitoringStore:
                         f"WHERE {where} ORDER BY p.id LIMIT :limit OFFSET :offset", params)
         return [_party(row) for row in rows]
 
-    def screening_groups(self) -> dict[str | None, list[int]]:
-        """Active party ids by the snapshot each was last screened on (None: never)."""
-        groups: dict[str | None, list[int]] = {}
-        for row in self.run("SELECT id, screened_on FROM parties WHERE removed_at IS NULL ORDER BY id"):
-            groups.setdefault(row.screened_on, []).append(int(row.id))
-        return groups
+    def screened_snapshot(self) -> str | None:
+        """The snapshot every screened party was last screened on (None before the first screening)."""
+        value = self.run("SELECT value FROM state WHERE key = 'screened_on'").scalar()
+        return None if value is None else str(value)
+
+    def set_screened_snapshot(self, snapshot_id: str) -> None:
+        self.run("INSERT INTO state (key, value) VALUES ('screened_on', :v) ON CONFLICT (key) DO UPDATE "
+                 "SET value = :v", {"v": snapshot_id})
+
+    def pending_ids(self) -> list[int]:
+        """Active parties never screened, or edited since they were (they are screened against the whole index)."""
+        return [int(i) for i in self.run("SELECT id FROM parties WHERE removed_at IS NULL AND screened_on IS NULL "
+                                         "ORDER BY id").scalars()]
+
+    def active_ids(self) -> list[int]:
+        return [int(i) for i in self.run("SELECT id FROM parties WHERE removed_at IS NULL ORDER BY id").scalars()]
+
+    def active_count(self) -> int:
+        return int(self.run("SELECT COUNT(*) FROM parties WHERE removed_at IS NULL").scalar_one())
+
+    def screened_among(self, ids: Iterable[int]) -> set[int]:
+        """Those of ``ids`` that are active parties screened already (not pending)."""
+        wanted, found = sorted(set(ids)), set[int]()
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = ",".join(str(i) for i in wanted[start:start + _CHUNK])
+            found.update(int(i) for i in self.run(f"SELECT id FROM parties WHERE id IN ({chunk}) AND removed_at IS "
+                                                  "NULL AND screened_on IS NOT NULL").scalars())
+        return found
 
     def search_keys(self, since: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
         """The search keys of active parties whose keys were written after generation ``since``."""
@@ -200,6 +224,7 @@ class MonitoringStore:
         return found
 
     def mark_screened(self, ids: Sequence[int], snapshot_id: str) -> None:
+        """Record that these parties were screened against the whole of ``snapshot_id``."""
         for start in range(0, len(ids), _CHUNK):
             chunk = ",".join(str(i) for i in ids[start:start + _CHUNK])
             self.run(f"UPDATE parties SET screened_on = :s WHERE id IN ({chunk})", {"s": snapshot_id})

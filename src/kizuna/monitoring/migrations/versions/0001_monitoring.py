@@ -1,5 +1,6 @@
 """The monitoring store's first schema: registers and their parties, current hits, alerts (each a case) with
-their history, the append-only audit log, webhooks and their deliveries, and the store's counters.
+their history, the append-only audit log, webhooks and their deliveries, the store's counters and state (the snapshot
+the registers were last screened on).
 
 The audit table refuses UPDATE and DELETE in the database itself (a trigger on SQLite and on PostgreSQL), so no
 code path, not even a later bug, can rewrite who decided what. On PostgreSQL the integer keys are identity columns.
@@ -114,6 +115,10 @@ CREATE TABLE deliveries (
 CREATE TABLE counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
+);
+CREATE TABLE state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 """
 
