@@ -140,12 +140,17 @@ def api_edit_party(party_id: int, body: PartyIn, user: UserHeader = "") -> dict[
         return _party_out(service.edit_party(store, party_id, body.given(), user))
 
 
-@router.delete("/v1/monitoring/parties/{party_id}", tags=["monitoring"], status_code=204)
-def api_remove_party(party_id: int, user: UserHeader = "") -> Response:
+class RemovedOut(BaseModel):
+    id: int
+    removed: bool
+
+
+@router.delete("/v1/monitoring/parties/{party_id}", tags=["monitoring"], response_model=RemovedOut)
+def api_remove_party(party_id: int, user: UserHeader = "") -> dict[str, Any]:
     """Take a party out of its register (its open alerts close)."""
     with service.opened() as store:
         service.remove_party(store, party_id, user)
-    return Response(status_code=204)
+    return {"id": party_id, "removed": True}
 
 
 @router.post("/v1/monitoring/rescreen", tags=["monitoring"], response_model=RescreenOut)
