@@ -56,18 +56,12 @@ class Rescreen:
     changed_hits: int = 0  # parties whose hits changed
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
-    results: dict[int, tuple[dict[Key, dict[str, Any]], list[Hit]]] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"snapshot_id": self.snapshot_id, "mode": self.mode, "parties": self.parties,
                 "screened": self.screened, "candidates": self.candidates, "diff_entries": self.diff_entries,
                 "removed_entries": self.removed_entries, "changed_hits": self.changed_hits,
                 "seconds": round(self.seconds, 3), "timings": {k: round(v, 3) for k, v in self.timings.items()}}
-
-
-def hit_record(hit: Hit) -> dict[str, Any]:
-    """A hit as stored: its summary fields with the typed steps (the whole explanation)."""
-    return hit.to_dict()
 
 
 def rescreen(store: MonitoringStore, lists: SnapshotStore | None = None, *, full: bool = False,
@@ -164,7 +158,7 @@ def _screen_and_store(store: MonitoringStore, ids: list[int], snapshot: Snapshot
                 new = {(h.list_code, h.entry_id): h for h in hits}
                 if {k: round(v["score"], 4) for k, v in old.items()} != {k: h.score for k, h in new.items()}:
                     run.changed_hits += 1
-                store.replace_hits(party.id, [hit_record(h) for h in hits], snapshot.id)
+                store.replace_hits(party.id, [h.to_dict() for h in hits], snapshot.id)  # with the typed steps
                 if on_hits is not None:
                     on_hits(party, old, hits, snapshot)
         run.screened += len(parties)

@@ -35,8 +35,7 @@ from kizuna.screening.screener import Screener
 from kizuna.screening.tables import scoring
 from kizuna.screening.typos import DeleteIndex
 
-# A token as stored: (text, read by sound, a country or region qualifier).
-Token = tuple[str, bool, bool]
+# A token is stored as (text, read by sound, a country or region qualifier).
 
 
 @cache

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from kizuna.core.errors import KizunaError
 from kizuna.monitoring import service
-from kizuna.monitoring.cases import Alert, FourEyesError
+from kizuna.monitoring.cases import Alert
 from kizuna.monitoring.registers import PartyInput
 from kizuna.monitoring.store import StoredParty
 from kizuna.web.templating import templates
@@ -293,6 +293,6 @@ def act_page(request: Request, alert_id: int, user: Annotated[str, Form()], acti
         with service.opened() as store:
             service.act(store, alert_id, user, action, decision=decision or None, comment=comment,
                         assignee=assignee or None)
-    except (FourEyesError, KizunaError) as exc:
+    except KizunaError as exc:  # a refused decision (four-eyes) included
         return case_page(request, alert_id, error=str(exc), status_code=422)
     return RedirectResponse(f"/monitoring/alerts/{alert_id}", status_code=303)
