@@ -102,16 +102,26 @@ class Reached:
     halves: set[str] = field(default_factory=set)
 
 
+def _csr(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Lists of ids as one flat array and the offsets of each list (loads from a cache file in one piece)."""
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(ids) for ids in lists])
+    flat = np.fromiter((i for ids in lists for i in ids), dtype=np.int64, count=int(offsets[-1]))
+    return flat, offsets
+
+
 @dataclass(slots=True)
 class ReverseIndex:
     """Search keys of many parties (by the caller's integer ids), indexed by word and by sound."""
 
     words: list[str] = field(default_factory=list)
-    postings: list[np.ndarray] = field(default_factory=list)  # word number -> party ids
+    flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # party ids, word after word
+    offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     sounded: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # the word is read by sound
     halves: list[str] = field(default_factory=list)  # sorted long words
     halves_reversed: list[str] = field(default_factory=list)  # the same, each spelt backwards, sorted
-    halves_postings: dict[str, np.ndarray] = field(default_factory=dict)
+    halves_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    halves_offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     deletes: DeleteIndex = field(default_factory=DeleteIndex)
     by_metaphone: dict[str, list[int]] = field(default_factory=dict)
     by_skeleton: dict[str, list[int]] = field(default_factory=dict)
@@ -130,11 +140,11 @@ class ReverseIndex:
                 by_half[word].append(party_id)
         index = cls()
         index.words = sorted(by_word)
-        index.postings = [np.array(by_word[w], dtype=np.int64) for w in index.words]
+        index.flat, index.offsets = _csr([by_word[w] for w in index.words])
         index.sounded = np.array([w in sounded for w in index.words], dtype=bool)
         index.halves = sorted(by_half)
         index.halves_reversed = sorted(w[::-1] for w in by_half)
-        index.halves_postings = {w: np.array(ids, dtype=np.int64) for w, ids in by_half.items()}
+        index.halves_flat, index.halves_offsets = _csr([by_half[w] for w in index.halves])
         rules = scoring().name
         index.deletes = DeleteIndex(enumerate(index.words), rules.fuzzy_min_length)
         metaphones: dict[str, list[int]] = defaultdict(list)
@@ -150,7 +160,7 @@ class ReverseIndex:
     def reach(self, listed_words: Iterable[str], screener: Screener) -> Reached:
         """The register words ``screener`` would reach from any of ``listed_words`` (words of its own index)."""
         index, reached = screener.index, Reached()
-        positions = {word: number for number, word in enumerate(self.words)}
+        known = set(self.words)
         minimum = screener.config.joined.halves_min_length
         for word in listed_words:
             word_id = index.vocab.get(word)
@@ -166,7 +176,7 @@ class ReverseIndex:
             if len(bones) >= 4:
                 near.update(self.by_skeleton.get(bones, ()))
             reached.words.update(self.words[n] for n in near if self._similar(screener, n, word_id))
-            if word in positions:
+            if word in known:
                 reached.words.add(word)
             reached.halves.update(self._halves_of(word, minimum, index.vocab))
         screener.names.new_query()  # the comparer's cache of word pairs is per query
@@ -174,13 +184,13 @@ class ReverseIndex:
 
     def parties(self, reached: Reached) -> set[int]:
         """Ids of the parties with a reached word (before the weight test, ``could_propose``)."""
-        positions = {word: number for number, word in enumerate(self.words)}
         found: set[int] = set()
-        for word in reached.words:
-            if word in positions:
-                found.update(self.postings[positions[word]].tolist())
-        for word in reached.halves:
-            found.update(self.halves_postings[word].tolist())
+        for words, flat, offsets, wanted in ((self.words, self.flat, self.offsets, reached.words),
+                                             (self.halves, self.halves_flat, self.halves_offsets, reached.halves)):
+            for word in wanted:
+                number = bisect.bisect_left(words, word)
+                if number < len(words) and words[number] == word:
+                    found.update(flat[offsets[number]:offsets[number + 1]].tolist())
         return found
 
     def _similar(self, screener: Screener, number: int, word_id: int) -> bool:
