@@ -114,11 +114,13 @@ def _affected(store: MonitoringStore, lists: SnapshotStore, screened_on: str, sn
     if touched:
         entries: list[Entry] = [snapshot.entry(code, entry_id) for code, entry_id in touched]
         small = for_entries(entries)  # the diff's entries on their own: their words, as the index spells them
+        weights: dict[tuple[Any, ...], float] = {}
         for reverse in reverse_indexes(store):
             reached = reverse.reach(small.index.words, screener)
             proposed = reverse.parties(reached) - found
             stored_keys = store.search_keys_of(sorted(proposed))
-            found |= {p for p in proposed if p in stored_keys and could_propose(stored_keys[p], reached, screener)}
+            found |= {p for p in proposed
+                      if p in stored_keys and could_propose(stored_keys[p], reached, screener, weights)}
         found = store.screened_among(found)  # the index may still hold removed parties
         run.candidates += len(found)
     run.timings["reverse search"] = run.timings.get("reverse search", 0.0) + time.perf_counter() - tick

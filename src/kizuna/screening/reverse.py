@@ -212,19 +212,26 @@ class ReverseIndex:
         return out
 
 
-def could_propose(keys: dict[str, Any], reached: Reached, screener: Screener) -> bool:
+def could_propose(keys: dict[str, Any], reached: Reached, screener: Screener,
+                  weights: dict[tuple[Any, ...], float] | None = None) -> bool:
     """Whether a party with these search keys can share enough weight with names made of the reached words for
     ``screener`` to propose one. ``_candidates`` asks two things, both tested here on an upper bound: the shared
     weight reaches the minimum share of the finders' weight, and the optimistic estimate of the score reaches
-    the pruning floor (the threshold less the candidate margin)."""
+    the pruning floor (the threshold less the candidate margin). ``weights`` caches token weights between calls."""
     rules = screener.config
     qualifier = rules.qualifiers.weight
     floor = max(0.0, screener.threshold - rules.name.candidate_margin)
 
+    known = {} if weights is None else weights
+
     def weight(token: Sequence[Any]) -> float:
-        text, sounds, is_qualifier = token
-        _, value, factor = screener.index.token_weight(text, plain=sounds)
-        return value / (factor or 1.0) * qualifier if is_qualifier else value
+        key = tuple(token)
+        found = known.get(key)
+        if found is None:
+            text, sounds, is_qualifier = token
+            _, value, factor = screener.index.token_weight(text, plain=sounds)
+            found = known[key] = value / (factor or 1.0) * qualifier if is_qualifier else value
+        return found
 
     def least_weight(slot: list[list[Any]]) -> float:
         return min(sum(weight(t) for t in option) for option in slot)
