@@ -41,13 +41,15 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class Capability:
-    """One capability: its commands, its routers (``"module:attribute"`` of a FastAPI ``APIRouter``) and its
-    console navigation entries."""
+    """One capability: its commands, its routers (``"module:attribute"`` of a FastAPI ``APIRouter``), its
+    console navigation entries, and the functions called with the ``SnapshotStore`` each time a new list snapshot
+    becomes current (``on_snapshot``)."""
 
     name: str
     commands: tuple[Command, ...] = ()
     routers: tuple[str, ...] = ()
     nav: tuple[NavEntry, ...] = ()
+    on_snapshot: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,10 @@ class Registry:
     def nav(self) -> list[NavEntry]:
         """Every navigation entry, in registry order."""
         return [entry for capability in self.capabilities for entry in capability.nav]
+
+    def snapshot_hooks(self) -> list[str]:
+        """Every ``on_snapshot`` function's ``"module:attribute"``, in registry order."""
+        return [hook for capability in self.capabilities for hook in capability.on_snapshot]
 
     def nav_of_module(self, module: str) -> list[NavEntry]:
         """The navigation entries of the capability whose router is defined in ``module`` (none if no such one)."""
@@ -159,4 +165,14 @@ REGISTRY = Registry((
         Command("research", "kizuna.cli.research:app", "Research security: screen partners and funders."),
         Command("research", "kizuna.cli.research:bench_research", parent="bench"),
     ), routers=("kizuna.web.research:router",), nav=(NavEntry("research", "Research", "/research"),)),
+    Capability("monitoring", commands=(
+        Command("registers", "kizuna.cli.monitoring:registers_app",
+                "Counterparty registers, re-screened on every new list snapshot."),
+        Command("alerts", "kizuna.cli.monitoring:alerts_app",
+                "Alerts and their cases: review, four-eyes decisions, feed, webhooks, reports, audit."),
+        Command("monitoring", "kizuna.cli.monitoring:bench_monitoring", parent="bench"),
+    ), routers=("kizuna.web.monitoring:router",),
+       nav=(NavEntry("registers", "Registers", "/monitoring/registers"),
+            NavEntry("alerts", "Alerts", "/monitoring/alerts")),
+       on_snapshot=("kizuna.monitoring.service:on_snapshot",)),
 ))

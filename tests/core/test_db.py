@@ -11,7 +11,7 @@ import pytest
 
 from kizuna.core import db
 
-STORES = ["exchange", "cyber", "ownership"]
+STORES = ["exchange", "cyber", "ownership", "monitoring"]
 
 
 @pytest.mark.parametrize("store", STORES)

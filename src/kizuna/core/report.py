@@ -89,18 +89,19 @@ def to_html(report: Report, template: str = "report.html", **context: Any) -> st
     return env.get_template(template).render(report=report, version=__version__, **context)
 
 
-def write(report: Report, path: Path, fmt: str | None = None) -> Path:
+def write(report: Report, path: Path, fmt: str | None = None, template: str = "report.html", **context: Any) -> Path:
     """Write ``report`` to ``path`` in ``fmt`` (default: the file's suffix), atomically; CSV and xlsx cells are
-    formula-safe (``core.tables``)."""
+    formula-safe (``core.tables``). HTML and PDF use ``template`` (a capability's, extending ``report.html``) with
+    ``context``."""
     chosen = (fmt or path.suffix.lstrip(".")).lower()
     if chosen == "json":
         atomic_write_text(path, to_json(report))
     elif chosen in ("csv", "xlsx"):
         write_table(path, CSV_HEADER, csv_rows(report))
     elif chosen == "html":
-        atomic_write_text(path, to_html(report))
+        atomic_write_text(path, to_html(report, template, **context))
     elif chosen == "pdf":
-        render_pdf(to_html(report), path)
+        render_pdf(to_html(report, template, **context), path)
     else:
         raise ValueError(f"unknown report format {chosen!r} (one of: {', '.join(FORMATS)}, xlsx)")
     return path

@@ -11,6 +11,7 @@ from kizuna.lists.store import Snapshot
 # Fields whose change matters to a screening officer (provenance changes on every reload and is ignored).
 _COMPARED = ("name", "entity_type", "aliases", "countries", "addresses", "identifiers", "dates_of_birth",
              "programs", "listed_on", "citation", "remarks")
+COMPARED_FIELDS = _COMPARED
 
 
 @dataclass(slots=True)

@@ -236,6 +236,7 @@ class SnapshotStore:
             raise
         atomic_write_text(self.root / "CURRENT", snapshot_id + "\n")
         (final / _PENDING).unlink()
+        _announce(self)
         return Snapshot(final)
 
     def _write(self, db_path: Path, lists: list[ListData], base: Snapshot | None, meta: dict[str, str]) -> None:
@@ -276,6 +277,15 @@ class SnapshotStore:
                 pending.unlink(missing_ok=True)  # killed after writing CURRENT, before removing the mark
             elif path.name.startswith(_BUILDING) or pending.exists():
                 shutil.rmtree(path, ignore_errors=True)
+
+
+def _announce(store: SnapshotStore) -> None:
+    """Call what watches the lists (``on_snapshot`` in capabilities.py: the registers' re-screen) now that a new
+    snapshot is current."""
+    from kizuna.capabilities import REGISTRY, load
+
+    for hook in REGISTRY.snapshot_hooks():
+        load(hook)(store)
 
 
 def _broken(path: Path) -> str | None:

@@ -1,0 +1,263 @@
+"""The reverse search: which of many parties the screener could propose a small set of listed entries to.
+
+Screening a register of a million parties against the few hundred entries a list update added or changed costs
+almost as much per party as screening it against the whole index (making the query's forms is most of the work).
+The reverse search turns it around. Each party's *search keys* are computed once, when the party is stored: the
+slots of every form of every name, as ``Screener._candidates`` looks candidates up with them (finder slots, runs
+of words written together, long words whose halves may be listed words). For a set of listed words, every
+register word the screener would reach from one of them is found the way ``Screener._spellings`` reaches it — the
+same word, a word one deletion apart (``typos.DeleteIndex``) or with the same metaphone key or consonant skeleton
+that the screener's own word comparison (``NameComparer.similar``) accepts, a long word beginning or ending with
+it (halves). A party is then a candidate only if the weight its reached words can share reaches the screener's
+minimum share (``candidate_min_share``), computed with the weights of the screener that will screen it — the
+same test ``_candidates`` applies, on an upper bound of the shared weight. So the parties found are a superset of
+those the screener would propose any of the listed words' names to; the caller screens them with
+``kizuna.screening.screen`` as usual, and the scores and explanations are the screener's own. This module only
+narrows down whom to screen.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from kizuna.core.party import Party
+from kizuna.screening.forms import query_forms
+from kizuna.screening.match import QueryToken
+from kizuna.screening.phonetic import metaphone, skeleton
+from kizuna.screening.screener import Screener
+from kizuna.screening.tables import scoring
+from kizuna.screening.typos import DeleteIndex
+
+# A token is stored as (text, read by sound, a country or region qualifier).
+
+
+@cache
+def _preparer() -> Screener:
+    """A screener over no entries: its ``prepare`` marks finder slots and qualifiers, which depend on the words
+    and the term tables only, never on an index's weights."""
+    from kizuna.screening.index import ScreeningIndex
+
+    return Screener(ScreeningIndex.build([]))
+
+
+def search_keys(party: Party) -> dict[str, Any]:
+    """``party``'s search keys: per form, its finder slots (each option's tokens), its runs of words written
+    together and its long words (halves); and the words of all of them, for the index."""
+    screener, rules = _preparer(), scoring()
+    min_factor, run_words = rules.name.candidate_min_factor, rules.joined.candidate_run_words
+    halves_length = rules.joined.halves_min_query_length
+    forms: list[dict[str, Any]] = []
+    words: dict[str, bool] = {}  # word -> read by sound somewhere
+    for name in dict.fromkeys(n.text for n in party.names if n.text.strip()):
+        for form in query_forms(name):
+            slots = screener.prepare(form)
+            finders = [s for s in slots if s.qualifier is None
+                       and max(t.factor for t in s.options[0]) >= min_factor] or slots
+            kept: dict[str, Any] = {
+                "slots": [[[(t.text, s.slot.sounds, s.qualifier is not None) for t in option] for option in s.options]
+                          for s in slots],
+                "finders": [n for n, s in enumerate(slots) if any(s is f for f in finders)],
+                "qualifiers": [n for n, s in enumerate(slots) if s.qualifier is not None],
+                "initials": [(t.text, s.slot.sounds, s.qualifier is not None) for s in slots for t in s.options[0]
+                             if len(t.text) == 1 and t.text.isalpha()],
+                "runs": [], "halves": []}
+            for qslot in slots:
+                kept["halves"] += [(t.text, qslot.slot.sounds, qslot.qualifier is not None)
+                                   for option in qslot.options for t in option if len(t.text) >= halves_length]
+            singles = [s for s in slots if len(s.options[0]) == 1 and s.slot.spelt]
+            for start in range(len(singles) - 1):
+                for width in range(2, run_words + 1):
+                    run = singles[start:start + width]
+                    if len(run) < width:
+                        break
+                    sounds = any(s.slot.sounds for s in run)
+                    parts = [(s.options[0][0].text, s.slot.sounds, s.qualifier is not None) for s in run]
+                    texts = [""]
+                    for qslot in run:
+                        texts = [t + o[0].text for t in texts for o in qslot.options if len(o) == 1][:16]
+                    kept["runs"] += [(text, sounds, parts) for text in texts]
+            for number in kept["finders"]:
+                for option in kept["slots"][number]:
+                    for text, sounds, _ in option:
+                        words[text] = words.get(text, False) or sounds
+            for text, sounds, _ in kept["runs"]:
+                words[text] = words.get(text, False) or sounds
+            forms.append(kept)
+    return {"forms": forms, "words": sorted(words), "sounded": sorted(w for w, s in words.items() if s),
+            "halves": sorted({t[0] for f in forms for t in f["halves"]})}
+
+
+@dataclass(slots=True)
+class Reached:
+    """Register words the screener reaches from a set of listed words."""
+
+    words: set[str] = field(default_factory=set)
+    halves: set[str] = field(default_factory=set)
+
+
+def _csr(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Lists of ids as one flat array and the offsets of each list (loads from a cache file in one piece)."""
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(ids) for ids in lists])
+    flat = np.fromiter((i for ids in lists for i in ids), dtype=np.int64, count=int(offsets[-1]))
+    return flat, offsets
+
+
+@dataclass(slots=True)
+class ReverseIndex:
+    """Search keys of many parties (by the caller's integer ids), indexed by word and by sound."""
+
+    words: list[str] = field(default_factory=list)
+    flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # party ids, word after word
+    offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    sounded: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # the word is read by sound
+    halves: list[str] = field(default_factory=list)  # sorted long words
+    halves_reversed: list[str] = field(default_factory=list)  # the same, each spelt backwards, sorted
+    halves_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    halves_offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    deletes: DeleteIndex = field(default_factory=DeleteIndex)
+    by_metaphone: dict[str, list[int]] = field(default_factory=dict)
+    by_skeleton: dict[str, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, parties: Iterable[tuple[int, dict[str, Any]]]) -> ReverseIndex:
+        """The index of ``(party id, search_keys(party))`` pairs."""
+        by_word: dict[str, list[int]] = defaultdict(list)
+        sounded: set[str] = set()
+        by_half: dict[str, list[int]] = defaultdict(list)
+        for party_id, keys in parties:
+            for word in keys["words"]:
+                by_word[word].append(party_id)
+            sounded.update(keys["sounded"])
+            for word in keys["halves"]:
+                by_half[word].append(party_id)
+        index = cls()
+        index.words = sorted(by_word)
+        index.flat, index.offsets = _csr([by_word[w] for w in index.words])
+        index.sounded = np.array([w in sounded for w in index.words], dtype=bool)
+        index.halves = sorted(by_half)
+        index.halves_reversed = sorted(w[::-1] for w in by_half)
+        index.halves_flat, index.halves_offsets = _csr([by_half[w] for w in index.halves])
+        rules = scoring().name
+        index.deletes = DeleteIndex(enumerate(index.words), rules.fuzzy_min_length)
+        metaphones: dict[str, list[int]] = defaultdict(list)
+        skeletons: dict[str, list[int]] = defaultdict(list)
+        for number, word in enumerate(index.words):
+            if len(word) >= rules.fuzzy_min_length:
+                metaphones[metaphone(word)].append(number)
+            if index.sounded[number]:
+                skeletons[skeleton(word)].append(number)
+        index.by_metaphone, index.by_skeleton = dict(metaphones), dict(skeletons)
+        return index
+
+    def reach(self, listed_words: Iterable[str], screener: Screener) -> Reached:
+        """The register words ``screener`` would reach from any of ``listed_words`` (words of its own index)."""
+        index, reached = screener.index, Reached()
+        known = set(self.words)
+        minimum = screener.config.joined.halves_min_length
+        for word in listed_words:
+            word_id = index.vocab.get(word)
+            if word_id is None:
+                continue
+            near: set[int] = set()
+            if len(word) >= screener.names.min_length:
+                near.update(self.deletes.near(word))
+            sound = index.word_metaphone[word_id]
+            if sound:
+                near.update(self.by_metaphone.get(sound, ()))
+            bones = index.word_skeleton[word_id]
+            if len(bones) >= 4:
+                near.update(self.by_skeleton.get(bones, ()))
+            reached.words.update(self.words[n] for n in near if self._similar(screener, n, word_id))
+            if word in known:
+                reached.words.add(word)
+            reached.halves.update(self._halves_of(word, minimum, index.vocab))
+        screener.names.new_query()  # the comparer's cache of word pairs is per query
+        return reached
+
+    def parties(self, reached: Reached) -> set[int]:
+        """Ids of the parties with a reached word (before the weight test, ``could_propose``)."""
+        found: set[int] = set()
+        for words, flat, offsets, wanted in ((self.words, self.flat, self.offsets, reached.words),
+                                             (self.halves, self.halves_flat, self.halves_offsets, reached.halves)):
+            for word in wanted:
+                number = bisect.bisect_left(words, word)
+                if number < len(words) and words[number] == word:
+                    found.update(flat[offsets[number]:offsets[number + 1]].tolist())
+        return found
+
+    def _similar(self, screener: Screener, number: int, word_id: int) -> bool:
+        token = QueryToken(self.words[number], -1, 1.0, 1.0)
+        if screener.names.similar(token, word_id, False)[0] > 0:
+            return True
+        return bool(self.sounded[number]) and screener.names.similar(token, word_id, True)[0] > 0
+
+    def _halves_of(self, word: str, minimum: int, vocab: dict[str, int]) -> list[str]:
+        """Long words beginning or ending with ``word``: it alone when long enough, else with the rest a listed
+        word too (the screener's ``_halves``)."""
+        if len(word) < 2:
+            return []
+        out = [w for w in _starting(self.halves, word)
+               if len(w) - len(word) >= 2 and (len(word) >= minimum or w[len(word):] in vocab)]
+        backwards = word[::-1]
+        out += [w[::-1] for w in _starting(self.halves_reversed, backwards)
+                if len(w) - len(word) >= 2 and (len(word) >= minimum or w[:len(w) - len(word)][::-1] in vocab)]
+        return out
+
+
+def could_propose(keys: dict[str, Any], reached: Reached, screener: Screener,
+                  weights: dict[tuple[Any, ...], float] | None = None) -> bool:
+    """Whether a party with these search keys can share enough weight with names made of the reached words for
+    ``screener`` to propose one. ``_candidates`` asks two things, both tested here on an upper bound: the shared
+    weight reaches the minimum share of the finders' weight, and the optimistic estimate of the score reaches
+    the pruning floor (the threshold less the candidate margin). ``weights`` caches token weights between calls."""
+    rules = screener.config
+    qualifier = rules.qualifiers.weight
+    floor = max(0.0, screener.threshold - rules.name.candidate_margin)
+
+    known = {} if weights is None else weights
+
+    def weight(token: Sequence[Any]) -> float:
+        key = tuple(token)
+        found = known.get(key)
+        if found is None:
+            text, sounds, is_qualifier = token
+            _, value, factor = screener.index.token_weight(text, plain=sounds)
+            found = known[key] = value / (factor or 1.0) * qualifier if is_qualifier else value
+        return found
+
+    def least_weight(slot: list[list[Any]]) -> float:
+        return min(sum(weight(t) for t in option) for option in slot)
+
+    for form in keys["forms"]:
+        slots, finders = form["slots"], set(form["finders"])
+        total = sum(least_weight(slot) for slot in slots) or 1.0
+        least = rules.name.candidate_min_share * sum(least_weight(slots[n]) for n in finders)
+        shared = sum(max(sum(weight(t) for t in option if t[0] in reached.words) for option in slots[n])
+                     for n in finders)
+        shared += sum(sum(weight(p) for p in parts) for text, _, parts in form["runs"] if text in reached.words)
+        shared += sum(weight(t) * rules.joined.halves_share for t in form["halves"]
+                      if t[0] in reached.halves and t[0] not in screener.index.vocab)
+        if shared <= 0 or shared < max(least, 1e-6) * (1 - 1e-6):
+            continue
+        # Slots that did not look for candidates count as found (qualifiers, generic words), initials at their
+        # similarity; the listed name's own coverage is at most 1.
+        present = sum(least_weight(slot) for n, slot in enumerate(slots) if n not in finders)
+        initials = sum(weight(t) for t in form["initials"]) * screener.names.initial_similarity
+        estimate = min((shared + present + initials) / total, 1.0) ** screener.names.exponent
+        if estimate >= floor * (1 - 1e-6):
+            return True
+    return False
+
+
+def _starting(words: Sequence[str], prefix: str) -> list[str]:
+    start = bisect.bisect_left(words, prefix)
+    end = bisect.bisect_left(words, prefix + "\U0010ffff")
+    return list(words[start:end])
