@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -133,7 +133,7 @@ def test_mof_katakana_renderings_of_foreign_names_sit_beside_their_english_spell
         assert entries and all(english.casefold() in {n.casefold() for n in _names(e)} for e in entries)
 
 
-def _mof_workbook(path: Path, rows: list[list[object]], title: str = "29.ロシア連邦(個人)") -> Path:
+def _mof_workbook(path: Path, rows: Sequence[Sequence[object]], title: str = "29.ロシア連邦(個人)") -> Path:
     book = openpyxl.Workbook()
     book.active.title = "一覧"
     sheet = book.create_sheet(title)

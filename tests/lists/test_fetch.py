@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from kizuna.core.errors import InputError
-from kizuna.lists.fetch import FetchPolicy, fetch_lists, fetchable, mirrored, parse_every, policy, schedule
-from kizuna.lists.store import SnapshotStore
+from kizuna.lists.fetch import FetchPolicy, Outcome, fetch_lists, fetchable, mirrored, parse_every, policy, schedule
+from kizuna.lists.store import Snapshot, SnapshotStore
 from tests.conftest import BUNDLED, FIXTURES, kizuna
 
 SDN = FIXTURES / "lists" / "sdn_2021"
@@ -83,7 +83,7 @@ def site() -> Iterator[tuple[Site, str]]:
         thread.join()
 
 
-def _fetch(mirror: str, **options: object) -> tuple[object, list]:
+def _fetch(mirror: str, **options: object) -> tuple[Snapshot | None, list[Outcome]]:
     return fetch_lists(SnapshotStore(), ["us-ofac-sdn"], mirror=mirror, rules=FAST, **options)  # type: ignore[arg-type]
 
 

@@ -65,7 +65,8 @@ def register_of(entries: list[Entry], rng: random.Random, size: int = 300) -> li
     for number in range(size):
         entry = rng.choice(entries)
         if number % 4 == 0:
-            parties.append(Party(name=entry.name, id=f"L{number}", country=(entry.countries or [None])[0]))
+            country = entry.countries[0] if entry.countries else None
+            parties.append(Party(name=entry.name, id=f"L{number}", country=country))
         elif number % 4 == 1 and len(entry.name) > 6:
             at = rng.randrange(1, len(entry.name) - 1)
             parties.append(Party(name=entry.name[:at] + entry.name[at + 1:], id=f"T{number}"))

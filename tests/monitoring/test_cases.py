@@ -4,12 +4,14 @@ until the entry or the party changes or it expires, the append-only audit log, r
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from kizuna.core.entity import Entry
 from kizuna.core.errors import InputError
 from kizuna.monitoring import service
 from kizuna.monitoring.cases import CaseError, FourEyesError
@@ -21,7 +23,7 @@ from tests.monitoring.conftest import make_snapshot
 
 
 @pytest.fixture()
-def huawei_case(monitored, listed) -> tuple[MonitoringStore, int]:
+def huawei_case(monitored: Callable[[], MonitoringStore], listed: list[Entry]) -> Iterator[tuple[MonitoringStore, int]]:
     """A register party that hits a listed Huawei entry, and its alert taken into review."""
     make_snapshot(listed)
     store = monitored()
@@ -35,7 +37,7 @@ def huawei_case(monitored, listed) -> tuple[MonitoringStore, int]:
     store.close()
 
 
-def test_clearing_needs_a_second_analyst(huawei_case) -> None:
+def test_clearing_needs_a_second_analyst(huawei_case: tuple[MonitoringStore, int]) -> None:
     store, alert_id = huawei_case
     proposed = service.act(store, alert_id, "aiko", "decide", decision="cleared", comment="different company")
     assert proposed.state == "in_review" and proposed.proposed == "cleared" and proposed.proposed_by == "aiko"
@@ -54,7 +56,7 @@ def test_clearing_needs_a_second_analyst(huawei_case) -> None:
     assert all(r["list_version"] for r in audit)
 
 
-def test_a_decision_is_refused_where_the_state_does_not_allow_it(huawei_case) -> None:
+def test_a_decision_is_refused_where_the_state_does_not_allow_it(huawei_case: tuple[MonitoringStore, int]) -> None:
     store, alert_id = huawei_case
     with pytest.raises(CaseError, match="no proposed decision to reject"):
         service.act(store, alert_id, "ben", "reject")
@@ -66,7 +68,8 @@ def test_a_decision_is_refused_where_the_state_does_not_allow_it(huawei_case) ->
         service.act(store, alert_id, "ben", "decide", decision="confirmed")
 
 
-def test_the_four_eyes_rule_is_the_same_on_the_command_line_and_the_api(huawei_case) -> None:
+def test_the_four_eyes_rule_is_the_same_on_the_command_line_and_the_api(
+        huawei_case: tuple[MonitoringStore, int]) -> None:
     store, alert_id = huawei_case
     home = Path(store.url).parent.parent
     kizuna("alerts", "decide", str(alert_id), "confirmed", "--user", "aiko", home=home)
@@ -92,7 +95,8 @@ def _cleared(store: MonitoringStore, alert_id: int) -> None:
     service.act(store, alert_id, "ben", "approve")
 
 
-def test_a_cleared_false_positive_stays_cleared_until_the_entry_changes(huawei_case, listed) -> None:
+def test_a_cleared_false_positive_stays_cleared_until_the_entry_changes(
+        huawei_case: tuple[MonitoringStore, int], listed: list[Entry]) -> None:
     store, alert_id = huawei_case
     _cleared(store, alert_id)
     alert = service.case(store, alert_id)["alert"]
@@ -106,7 +110,8 @@ def test_a_cleared_false_positive_stays_cleared_until_the_entry_changes(huawei_c
     assert len(again) == 2 and again[0].state == "new" and again[0].id > alert_id
 
 
-def test_a_cleared_false_positive_comes_back_when_the_party_is_edited_or_it_expires(huawei_case) -> None:
+def test_a_cleared_false_positive_comes_back_when_the_party_is_edited_or_it_expires(
+        huawei_case: tuple[MonitoringStore, int]) -> None:
     store, alert_id = huawei_case
     _cleared(store, alert_id)
     alert = service.case(store, alert_id)["alert"]
@@ -123,7 +128,7 @@ def test_a_cleared_false_positive_comes_back_when_the_party_is_edited_or_it_expi
     assert newest[0].state == "new" and newest[0].id > latest[0].id
 
 
-def test_removing_a_party_closes_its_open_alerts(huawei_case) -> None:
+def test_removing_a_party_closes_its_open_alerts(huawei_case: tuple[MonitoringStore, int]) -> None:
     store, alert_id = huawei_case
     party_id = service.case(store, alert_id)["alert"].party_id
     service.remove_party(store, party_id, "aiko")
@@ -132,7 +137,7 @@ def test_removing_a_party_closes_its_open_alerts(huawei_case) -> None:
     assert store.run("SELECT COUNT(*) FROM hits WHERE party_id = :p", {"p": party_id}).scalar() == 0
 
 
-def test_the_audit_log_cannot_be_changed(huawei_case) -> None:
+def test_the_audit_log_cannot_be_changed(huawei_case: tuple[MonitoringStore, int]) -> None:
     from sqlalchemy.exc import DatabaseError as SQLError
 
     store, _ = huawei_case
@@ -142,7 +147,8 @@ def test_the_audit_log_cannot_be_changed(huawei_case) -> None:
     assert {r["actor"] for r in store.audit_log()} >= {"aiko", "kizuna"}
 
 
-def test_a_register_file_with_a_bad_cell_names_file_line_and_column(monitored, tmp_path) -> None:
+def test_a_register_file_with_a_bad_cell_names_file_line_and_column(
+        monitored: Callable[[], MonitoringStore], tmp_path: Path) -> None:
     store = monitored()
     bad = tmp_path / "register.csv"
     bad.write_text("id,name,country\nA1,Sakura Bearings KK,JP\nA2,Kobe Valves,Atlantis\n", encoding="utf-8")
@@ -161,7 +167,8 @@ def test_a_register_file_with_a_bad_cell_names_file_line_and_column(monitored, t
     store.close()
 
 
-def test_a_register_imports_names_in_any_script_with_owner_and_tags(monitored, listed, tmp_path) -> None:
+def test_a_register_imports_names_in_any_script_with_owner_and_tags(
+        monitored: Callable[[], MonitoringStore], listed: list[Entry], tmp_path: Path) -> None:
     make_snapshot(listed)
     store = monitored()
     path = tmp_path / "r.csv"
@@ -181,7 +188,7 @@ def test_a_register_imports_names_in_any_script_with_owner_and_tags(monitored, l
         "parties"] == 3
 
 
-def test_rules_refuse_a_blank_four_eyes_list(tmp_path) -> None:
+def test_rules_refuse_a_blank_four_eyes_list(tmp_path: Path) -> None:
     from kizuna.core.rules import load_rules
     from kizuna.monitoring.rules import MonitoringRules
 

@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from kizuna.core.entity import Entry
 from tests.conftest import free_port, screenshot
 from tests.monitoring.conftest import make_snapshot
 
 
 @pytest.fixture()
-def monitoring_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed) -> Iterator[str]:
+def monitoring_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed: list[Entry]
+                       ) -> Iterator[str]:
     """``kizuna serve`` over a data directory with a snapshot of the test entries."""
     home = tmp_path / "home"
     monkeypatch.setenv("KIZUNA_HOME", str(home))

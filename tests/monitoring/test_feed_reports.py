@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from kizuna.core import report as renderer
+from kizuna.core.entity import Entry
 from kizuna.core.errors import InputError
 from kizuna.monitoring import feed, service
 from kizuna.monitoring.registers import PartyInput
@@ -62,7 +64,8 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture()
-def with_alert(monitored, listed, receiver) -> Iterator[tuple[MonitoringStore, int]]:
+def with_alert(monitored: Callable[[], MonitoringStore], listed: list[Entry], receiver: Receiver
+               ) -> Iterator[tuple[MonitoringStore, int]]:
     make_snapshot(listed)
     store = monitored()
     feed.add_webhook(store, receiver.url, "aiko")
@@ -72,7 +75,8 @@ def with_alert(monitored, listed, receiver) -> Iterator[tuple[MonitoringStore, i
     store.close()
 
 
-def test_every_alert_raised_is_posted_to_the_webhook(with_alert, receiver) -> None:
+def test_every_alert_raised_is_posted_to_the_webhook(
+        with_alert: tuple[MonitoringStore, int], receiver: Receiver) -> None:
     store, _ = with_alert
     raised = service.alerts(store)
     assert sorted(b["alert"]["id"] for b in receiver.bodies) == sorted(a.id for a in raised)
@@ -80,7 +84,8 @@ def test_every_alert_raised_is_posted_to_the_webhook(with_alert, receiver) -> No
     assert feed.webhooks(store)[0]["delivered"] == len(raised)
 
 
-def test_a_failed_post_is_retried_with_a_pause_that_doubles(with_alert, receiver) -> None:
+def test_a_failed_post_is_retried_with_a_pause_that_doubles(
+        with_alert: tuple[MonitoringStore, int], receiver: Receiver) -> None:
     store, alert_id = with_alert
     receiver.fail_next(3)
     service.act(store, alert_id, "aiko", "review")
@@ -92,7 +97,8 @@ def test_a_failed_post_is_retried_with_a_pause_that_doubles(with_alert, receiver
     assert receiver.bodies[-1]["event"] == "case escalated" and receiver.bodies[-1]["alert"]["id"] == alert_id
 
 
-def test_a_webhook_that_keeps_failing_is_marked_failed_and_retried_on_request(with_alert, receiver) -> None:
+def test_a_webhook_that_keeps_failing_is_marked_failed_and_retried_on_request(
+        with_alert: tuple[MonitoringStore, int], receiver: Receiver) -> None:
     store, alert_id = with_alert
     receiver.fail_next(100)
     service.act(store, alert_id, "aiko", "review")
@@ -105,7 +111,8 @@ def test_a_webhook_that_keeps_failing_is_marked_failed_and_retried_on_request(wi
     assert feed.deliver(store, retry_failed=True, sleep=pauses.append)["delivered"] == 1
 
 
-def test_the_reports_draw_their_charts_through_the_shared_renderer(monitored, listed, tmp_path) -> None:
+def test_the_reports_draw_their_charts_through_the_shared_renderer(
+        monitored: Callable[[], MonitoringStore], listed: list[Entry], tmp_path: Path) -> None:
     make_snapshot(listed)
     store = monitored()
     party = service.add_party(store, "suppliers", PartyInput("Huawei Technologies Co., Ltd.", "S-1", "organization",
@@ -129,7 +136,8 @@ def test_the_reports_draw_their_charts_through_the_shared_renderer(monitored, li
     store.close()
 
 
-def test_the_store_on_postgresql(postgres: Postgres, listed, tmp_path, monkeypatch) -> None:  # noqa: F811
+def test_the_store_on_postgresql(postgres: Postgres, listed: list[Entry], tmp_path: Path,  # noqa: F811
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KIZUNA_HOME", str(tmp_path / "home"))
     url = postgres.new_database()
     monkeypatch.setenv("KIZUNA_MONITORING_DB", url)
@@ -154,7 +162,7 @@ def test_the_store_on_postgresql(postgres: Postgres, listed, tmp_path, monkeypat
             store.run("DELETE FROM audit")
 
 
-def test_a_webhook_url_must_be_http(monitored) -> None:
+def test_a_webhook_url_must_be_http(monitored: Callable[[], MonitoringStore]) -> None:
     store = monitored()
     with pytest.raises(InputError, match="http"):
         feed.add_webhook(store, "file:///etc/passwd", "aiko")

@@ -5,8 +5,10 @@ checked to be exactly that)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,7 +62,8 @@ def _update_case(tmp: Path, listed: list[Entry], seed: int, removed: int, altere
     return store, store.all_hits(), full_reference(store), touched, before, run
 
 
-def test_an_update_rescreens_only_what_it_can_change_and_equals_a_full_rescreen(monitored, listed, tmp_path) -> None:
+def test_an_update_rescreens_only_what_it_can_change_and_equals_a_full_rescreen(
+        monitored: Callable[[], MonitoringStore], listed: list[Entry], tmp_path: Path) -> None:
     store, stored, reference, touched, before, run = _update_case(tmp_path, listed, 3, 15, 25, 30)
     try:
         assert run["mode"] == "incremental" and run["diff_entries"] == 55 and run["removed_entries"] == 15
@@ -72,7 +75,8 @@ def test_an_update_rescreens_only_what_it_can_change_and_equals_a_full_rescreen(
         store.close()
 
 
-def test_the_update_closes_alerts_on_removed_entries_and_raises_new_ones(monitored, listed, tmp_path) -> None:
+def test_the_update_closes_alerts_on_removed_entries_and_raises_new_ones(
+        monitored: Callable[[], MonitoringStore], listed: list[Entry], tmp_path: Path) -> None:
     store, stored, reference, _touched, _, _ = _update_case(tmp_path, listed, 5, 20, 10, 20)
     try:
         rows = store.run("SELECT list_code, entry_id, state, closed_reason FROM alerts").mappings().all()
@@ -90,7 +94,8 @@ def test_the_update_closes_alerts_on_removed_entries_and_raises_new_ones(monitor
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), removed=st.integers(0, 12), altered=st.integers(0, 12), added=st.integers(0, 12))
-def test_property_incremental_equals_full(listed, tmp_path_factory, seed, removed, altered, added) -> None:
+def test_property_incremental_equals_full(listed: list[Entry], tmp_path_factory: pytest.TempPathFactory, seed: int,
+                                          removed: int, altered: int, added: int) -> None:
     work = tmp_path_factory.mktemp("property")
     with home_at(work / "home"):
         store, stored, reference, touched, before, _ = _update_case(work, listed, seed, removed, altered, added)
@@ -100,7 +105,8 @@ def test_property_incremental_equals_full(listed, tmp_path_factory, seed, remove
             store.close()
 
 
-def test_a_full_rescreen_gives_the_same_hits(monitored, listed, tmp_path) -> None:
+def test_a_full_rescreen_gives_the_same_hits(
+        monitored: Callable[[], MonitoringStore], listed: list[Entry], tmp_path: Path) -> None:
     store, _stored, _, _, _, _ = _update_case(tmp_path, listed, 9, 5, 5, 5)
     try:
         run, _ = service.rescreen_registers(store, "aiko", full=True)
@@ -110,7 +116,7 @@ def test_a_full_rescreen_gives_the_same_hits(monitored, listed, tmp_path) -> Non
         store.close()
 
 
-def test_nothing_happens_without_registers(monitored, listed) -> None:
+def test_nothing_happens_without_registers(monitored: Callable[[], MonitoringStore], listed: list[Entry]) -> None:
     make_snapshot(listed[:200])
     make_snapshot(listed[:300])
     assert not (Path(str(SnapshotStore().root.parent)) / "monitoring" / "monitoring.db").exists()

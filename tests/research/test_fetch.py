@@ -17,7 +17,7 @@ from kizuna.core.errors import InputError
 from kizuna.research.fetch import fetch_ror
 from kizuna.research.resolve import resolve
 
-RECORDS = [
+RECORDS: list[dict[str, object]] = [
     {"id": "https://ror.org/02e16g702", "status": "active", "types": ["education"],
      "names": [{"value": "Hokkaido University", "types": ["ror_display", "label"], "lang": "en"},
                {"value": "北海道大学", "types": ["label"], "lang": "ja"},

@@ -4,6 +4,7 @@ an inventory, an SPDX 3 document and an HBOM; non-covered devices give no findin
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "supplychain"
 SAMPLES = FIXTURES / "samples"
 
 
-def by_component(result: service.ScanResult) -> dict[str, dict[str, object]]:
+def by_component(result: service.ScanResult) -> dict[str, dict[str, Any]]:
     return {f.item.ref: f.to_dict() for f in result.findings + result.reviews}
 
 
