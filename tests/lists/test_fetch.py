@@ -12,7 +12,16 @@ from pathlib import Path
 import pytest
 
 from kizuna.core.errors import InputError
-from kizuna.lists.fetch import FetchPolicy, Outcome, fetch_lists, fetchable, mirrored, parse_every, policy, schedule
+from kizuna.lists.fetch import (
+    FetchOutcome,
+    FetchPolicy,
+    fetch_lists,
+    fetchable,
+    mirrored,
+    parse_every,
+    policy,
+    schedule,
+)
 from kizuna.lists.store import Snapshot, SnapshotStore
 from tests.conftest import BUNDLED, FIXTURES, kizuna
 
@@ -83,7 +92,7 @@ def site() -> Iterator[tuple[Site, str]]:
         thread.join()
 
 
-def _fetch(mirror: str, **options: object) -> tuple[Snapshot | None, list[Outcome]]:
+def _fetch(mirror: str, **options: object) -> tuple[Snapshot | None, list[FetchOutcome]]:
     return fetch_lists(SnapshotStore(), ["us-ofac-sdn"], mirror=mirror, rules=FAST, **options)  # type: ignore[arg-type]
 
 

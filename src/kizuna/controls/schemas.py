@@ -59,7 +59,7 @@ class DiffOut(BaseModel):
     sources: list[dict[str, Any]]
 
 
-class ListsOut(BaseModel):
+class ControlListsOut(BaseModel):
     lists: list[dict[str, Any]]
 
 

@@ -64,7 +64,7 @@ class FetchError(KizunaError):
 
 
 @dataclass(slots=True)
-class Outcome:
+class FetchOutcome:
     """What fetching one list did."""
 
     code: str
@@ -234,7 +234,7 @@ def fetch_lists(
     rules: FetchPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep,
     transport: httpx.BaseTransport | None = None,
-) -> tuple[Snapshot | None, list[Outcome]]:
+) -> tuple[Snapshot | None, list[FetchOutcome]]:
     """Fetch ``codes`` (default: every list with a download) and promote the changed ones in one new snapshot.
 
     Returns the new current snapshot (None when nothing changed or everything failed) and what happened to each
@@ -246,19 +246,19 @@ def fetch_lists(
         if code not in known_lists():
             raise InputError(f"unknown list {code!r}; lists with a download: {', '.join(fetchable())}")
     state = _State(store)
-    outcomes: list[Outcome] = []
-    fetched: list[tuple[Outcome, SourceSpec]] = []
+    outcomes: list[FetchOutcome] = []
+    fetched: list[tuple[FetchOutcome, SourceSpec]] = []
     with _client(rules, transport) as client, tempfile.TemporaryDirectory(dir=state.root, prefix=".dl-") as tmp:
         downloader = _Downloader(client, rules, sleep)
         for code in chosen:
             download = list_info(code).download
             if not download:
-                outcomes.append(Outcome(code, "no download", "the registry gives no download for this list"))
+                outcomes.append(FetchOutcome(code, "no download", "the registry gives no download for this list"))
                 continue
             try:
                 result = _fetch_one(code, download, downloader, state, Path(tmp) / code, mirror, rules)
             except (FetchError, InputError) as exc:
-                outcomes.append(Outcome(code, "failed", str(exc)))
+                outcomes.append(FetchOutcome(code, "failed", str(exc)))
                 continue
             outcome, spec = result
             outcomes.append(outcome)
@@ -274,7 +274,7 @@ def _client(rules: FetchPolicy, transport: httpx.BaseTransport | None) -> httpx.
 
 
 def _fetch_one(code: str, download: dict[str, Any], downloader: _Downloader, state: _State, folder: Path,
-               mirror: str | None, rules: FetchPolicy) -> tuple[Outcome, SourceSpec | None]:
+               mirror: str | None, rules: FetchPolicy) -> tuple[FetchOutcome, SourceSpec | None]:
     folder.mkdir(parents=True)
     files: dict[str, Path] = {}
     records: dict[str, dict[str, Any]] = {}
@@ -299,10 +299,10 @@ def _fetch_one(code: str, download: dict[str, Any], downloader: _Downloader, sta
         files[role] = target
         records[role] = record
     if not changed:
-        return Outcome(code, "not modified", "", records), None
+        return FetchOutcome(code, "not modified", "", records), None
     spec = SourceSpec(download["format"], files, code, _served_date(download["format"], records),
                       " + ".join(r["url"] for r in records.values()))
-    return Outcome(code, "loaded", "", records), spec
+    return FetchOutcome(code, "loaded", "", records), spec
 
 
 def _served_date(file_format: str, records: dict[str, dict[str, Any]]) -> str | None:
@@ -317,8 +317,8 @@ def _served_date(file_format: str, records: dict[str, dict[str, Any]]) -> str | 
         return None
 
 
-def _load(store: SnapshotStore, state: _State, fetched: list[tuple[Outcome, SourceSpec]],
-          outcomes: list[Outcome], prepare: Prepare | None, confirm_shrink: bool) -> Snapshot | None:
+def _load(store: SnapshotStore, state: _State, fetched: list[tuple[FetchOutcome, SourceSpec]],
+          outcomes: list[FetchOutcome], prepare: Prepare | None, confirm_shrink: bool) -> Snapshot | None:
     """Read each changed list (a broken file fails that list only), then promote them all in one snapshot."""
     lists, good = [], []
     for outcome, spec in fetched:

@@ -17,12 +17,22 @@ from kizuna.screening.speed import Code, environment
 
 CASES = Path(__file__).resolve().parents[3] / "benchmarks" / "screening" / "katakana_mof.csv"
 
+# The MOF list is bundled since issue 16: its own katakana names would find its entries, and through the cross-list
+# links the UN and US entries too, so it is left out. So are the lists bundled with it, which the baseline commit
+# does not have: both versions screen the same lists (the UN, US and METI lists of the bundle before issue 16).
+EXCLUDED = ("jp-mof-asset-freeze", "jp-meti-export-ban", "uk-ofsi", "uk-fcdo", "au-dfat")
+
 _PROGRAM = """
 import csv, json, sys
+from kizuna.lists.store import SnapshotStore
+from kizuna.screening.api import for_entries
 from kizuna.screening.model import Query
-from kizuna.screening.service import get_screener
+from kizuna.screening.service import ensure_current
 
-screener = get_screener()
+store = SnapshotStore()
+snapshot = store.open(ensure_current(store))
+excluded = set(sys.argv[2].split(","))
+screener = for_entries([e for e in snapshot.entries() if e.list_code not in excluded])
 figures = {}
 with open(sys.argv[1], encoding="utf-8") as handle:
     for row in csv.DictReader(handle):
@@ -52,11 +62,12 @@ class Figures:
 
 
 def measure(code: Code, home: Path, cases: Path = CASES) -> Figures:
-    """Run the katakana cases with ``code`` against the data directory ``home``."""
+    """Run the katakana cases with ``code`` against the data directory ``home`` (a fresh one is loaded with that
+    code's bundled lists: an older version cannot read a newer snapshot)."""
     assert code.src is not None
     env = {**environment(), "PYTHONPATH": str(code.src), "KIZUNA_HOME": str(home)}
-    done = subprocess.run([sys.executable, "-c", _PROGRAM, str(cases)], env=env, capture_output=True, text=True,
-                          check=False)
+    command = [sys.executable, "-c", _PROGRAM, str(cases), ",".join(EXCLUDED)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise RuntimeError(f"{code.label}: exit {done.returncode}, {last[:200]}")

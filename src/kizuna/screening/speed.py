@@ -102,6 +102,18 @@ class RunFailed(Exception):
     """A measured process exited with an error (its last line of output says why)."""
 
 
+def prepare_home(code: Code, home: Path) -> None:
+    """Load ``code``'s own bundled lists into ``home``: an older version cannot read a newer version's snapshot
+    (a name kind it does not know), so each version is measured on a data directory it made."""
+    assert code.src is not None
+    env = {**environment(), "PYTHONPATH": str(code.src), "KIZUNA_HOME": str(home), "COLUMNS": "160"}
+    done = subprocess.run([sys.executable, "-c", _KIZUNA, "lists", "load-bundled"], env=env, capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RunFailed(f"{code.label}: loading its bundled lists failed, {last.strip()[:200]}")
+
+
 def run_seconds(code: Code, home: Path, measure: Measure, runs: int) -> float:
     """Median wall time of ``runs`` processes (after one unmeasured run that fills the caches, when the measure
     asks for it); RunFailed when one fails."""

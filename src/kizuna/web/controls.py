@@ -60,7 +60,7 @@ def diff_api(date_from: Annotated[str, Param(alias="from", max_length=10)],
     return service.diff(date_from, date_to, category)
 
 
-@router.get("/v1/controls/lists", tags=["controls"], response_model=schemas.ListsOut)
+@router.get("/v1/controls/lists", tags=["controls"], response_model=schemas.ControlListsOut)
 def lists_api() -> dict[str, Any]:
     """The bundled control lists, each with its date, citation and confidence."""
     return service.lists()

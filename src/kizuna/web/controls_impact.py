@@ -56,7 +56,7 @@ class RowOut(BaseModel):
     notes: list[str]
 
 
-class ImpactOut(BaseModel):
+class ControlImpactOut(BaseModel):
     """One destination, product and adopter set: the row's keys at the top level; several: ``rows``."""
 
     destination: str | None = None
@@ -110,7 +110,8 @@ TariffParam = Annotated[float | None, Param(gt=0, description="The control's cos
                                             "equivalent for the diversion estimate (default: per 1 %).")]
 
 
-@router.get("/v1/controls/impact", tags=["controls"], response_model=ImpactOut, response_model_exclude_unset=True)
+@router.get("/v1/controls/impact", tags=["controls"], response_model=ControlImpactOut,
+            response_model_exclude_unset=True)
 def impact_shipped(to: ToParam, hs: HsParam = "", eccn: EccnParam = "", adopters: AdoptersParam = "",
                    compare: CompareParam = None, year: YearParam = None, tariff_equivalent: TariffParam = None,
                    dataset: Annotated[str, Param(description="A shipped trade file.")] = DEFAULT_DATASET,
@@ -120,7 +121,8 @@ def impact_shipped(to: ToParam, hs: HsParam = "", eccn: EccnParam = "", adopters
     return _run(None, dataset, hs, eccn, to, adopters, compare, year, tariff_equivalent).to_dict()
 
 
-@router.post("/v1/controls/impact", tags=["controls"], response_model=ImpactOut, response_model_exclude_unset=True)
+@router.post("/v1/controls/impact", tags=["controls"], response_model=ControlImpactOut,
+             response_model_exclude_unset=True)
 async def impact_upload(file: Annotated[UploadFile, File(description="CEPII BACI or UN Comtrade file (CSV/xlsx).")],
                         to: Annotated[str, Form()], hs: Annotated[str, Form()] = "",
                         eccn: Annotated[str, Form()] = "", adopters: Annotated[str, Form()] = "",

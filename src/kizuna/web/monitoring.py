@@ -24,7 +24,7 @@ UserHeader = Annotated[str, Header(alias="X-Kizuna-User",
                                    description="The analyst acting (required to change anything).")]
 
 
-class PartyIn(BaseModel):
+class RegisterPartyIn(BaseModel):
     name: str = Field(max_length=1000)
     id: str = Field("", max_length=200)
     kind: str = "any"
@@ -40,7 +40,7 @@ class PartyIn(BaseModel):
                           self.birth_date, self.owner, self.tags)
 
 
-class PartyOut(BaseModel):
+class RegisterPartyOut(BaseModel):
     id: int
     register_name: str = Field(alias="register")
     party: dict[str, Any]
@@ -118,7 +118,7 @@ def api_registers() -> list[dict[str, Any]]:
         return service.registers(store)
 
 
-@router.get("/v1/monitoring/parties", tags=["monitoring"], response_model=list[PartyOut])
+@router.get("/v1/monitoring/parties", tags=["monitoring"], response_model=list[RegisterPartyOut])
 def api_parties(register: str | None = None, offset: int = 0, limit: int = 100) -> list[dict[str, Any]]:
     """A register's parties (every register's when none is named)."""
     with service.opened() as store:
@@ -126,15 +126,15 @@ def api_parties(register: str | None = None, offset: int = 0, limit: int = 100) 
 
 
 @router.post("/v1/monitoring/registers/{register}/parties", tags=["monitoring"], status_code=201,
-             response_model=PartyOut)
-def api_add_party(register: str, body: PartyIn, user: UserHeader = "") -> dict[str, Any]:
+             response_model=RegisterPartyOut)
+def api_add_party(register: str, body: RegisterPartyIn, user: UserHeader = "") -> dict[str, Any]:
     """Add a party to a register (created if new) and screen it against the current lists."""
     with service.opened() as store:
         return _party_out(service.add_party(store, register, body.given(), user))
 
 
-@router.put("/v1/monitoring/parties/{party_id}", tags=["monitoring"], response_model=PartyOut)
-def api_edit_party(party_id: int, body: PartyIn, user: UserHeader = "") -> dict[str, Any]:
+@router.put("/v1/monitoring/parties/{party_id}", tags=["monitoring"], response_model=RegisterPartyOut)
+def api_edit_party(party_id: int, body: RegisterPartyIn, user: UserHeader = "") -> dict[str, Any]:
     """Replace a party's facts and screen it again."""
     with service.opened() as store:
         return _party_out(service.edit_party(store, party_id, body.given(), user))

@@ -56,7 +56,7 @@ class OrgOut(BaseModel):
     name: str
 
 
-class EvidenceOut(BaseModel):
+class DiligenceEvidenceOut(BaseModel):
     source: str
     entry: str
     citation: str
@@ -75,7 +75,7 @@ class AffiliationOut(BaseModel):
     person: str
 
 
-class FindingOut(BaseModel):
+class DiligenceFindingOut(BaseModel):
     organisation: OrgOut
     listed: OrgOut
     relation: str
@@ -84,11 +84,11 @@ class FindingOut(BaseModel):
     rule_citation: dict[str, Any]
     confidence: str
     text: str
-    evidence: list[EvidenceOut]
+    evidence: list[DiligenceEvidenceOut]
     affiliations: list[AffiliationOut]
 
 
-class CheckOut(BaseModel):
+class DiligenceCheckOut(BaseModel):
     subject: str
     kind: str
     as_of: str
@@ -96,7 +96,8 @@ class CheckOut(BaseModel):
     ror_release: str
     priority: str | None
     members: int
-    findings: list[FindingOut] = Field(description="empty when nothing is found (a non-hit is not a clearance)")
+    findings: list[DiligenceFindingOut] = Field(
+        description="empty when nothing is found (a non-hit is not a clearance)")
     resolved: list[dict[str, Any]]
     unresolved: list[dict[str, Any]]
     not_checked: list[dict[str, str]]
@@ -145,7 +146,7 @@ def resolve(affiliation: Affiliation, country: Annotated[str | None, Param(max_l
     return service.resolve_affiliation(affiliation, country).to_dict()
 
 
-@router.get("/v1/research/check", tags=["research"], response_model=CheckOut)
+@router.get("/v1/research/check", tags=["research"], response_model=DiligenceCheckOut)
 def check(query: Annotated[str, Param(description="An institution: name in any script, or ROR id.",
                                       max_length=_MAX, examples=["北京航空航天大学"])],
           priority: PriorityParam = None) -> dict[str, Any]:
@@ -154,7 +155,7 @@ def check(query: Annotated[str, Param(description="An institution: name in any s
     return service.check(query, priority).to_dict()
 
 
-@router.post("/v1/research/team", tags=["research"], response_model=CheckOut)
+@router.post("/v1/research/team", tags=["research"], response_model=DiligenceCheckOut)
 async def team(file: Annotated[UploadFile, File(description="The team (CSV or xlsx): member, openalex_author, "
                                                 "affiliations, past_affiliations, funders.")],
                priority: PriorityParam = None) -> dict[str, Any]:
