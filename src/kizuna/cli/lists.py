@@ -11,7 +11,6 @@ from rich.table import Table
 
 from kizuna.cli.output import console, print_json, warn
 from kizuna.lists.diff import diff_snapshots
-from kizuna.lists.fetch import fetch_lists, fetchable, parse_every, schedule
 from kizuna.lists.freshness import freshness
 from kizuna.lists.store import Snapshot, SnapshotStore
 from kizuna.lists.update import Loaded, load_bundled, update_from
@@ -126,6 +125,9 @@ def fetch(
         "--confirm-shrink", help="Load a list even if it shrinks sharply or changes shape.")] = False,
 ) -> None:
     """Download lists from their official URLs; changed ones become a new snapshot, nothing else changes."""
+    # Here, not at the top: `kizuna screen` imports this module for its stale-list warning, and need not load httpx.
+    from kizuna.lists.fetch import fetch_lists, fetchable, parse_every, schedule
+
     interval = parse_every(every) if every else None
 
     def run_once() -> int:
