@@ -19,7 +19,7 @@ from kizuna.controls import parse
 from kizuna.core.party import Party
 from kizuna.licensing import Denial
 from kizuna.licensing.allies import allied_denials, control_code
-from kizuna.licensing.assessment import Role, Shipment, ShipmentParty
+from kizuna.licensing.assessment import Shipment, ShipmentParty, ShipmentRole
 from tests.exchange.conftest import AgencyNode, add_denial, link, make_node, sync_in_process
 
 TODAY = date(2026, 12, 1)
@@ -35,8 +35,8 @@ class MemoryDenials:
 
 def _shipment(item: str, end_user: str, exporter: str = "US", tpp: float | None = None,
               die_area_mm2: float | None = None) -> Shipment:
-    return Shipment(exporter, "CN", item=item, parties=(ShipmentParty(Role.END_USER, Party(end_user, country="CN")),),
-                    tpp=tpp, die_area_mm2=die_area_mm2)
+    end = ShipmentParty(ShipmentRole.END_USER, Party(end_user, country="CN"))
+    return Shipment(exporter, "CN", item=item, parties=(end,), tpp=tpp, die_area_mm2=die_area_mm2)
 
 
 @pytest.fixture()

@@ -19,7 +19,7 @@ from kizuna.core.errors import InputError
 from kizuna.core.party import Party
 from kizuna.core.paths import bundled
 from kizuna.core.tables import read_table
-from kizuna.licensing.assessment import Role, Shipment, ShipmentParty
+from kizuna.licensing.assessment import Shipment, ShipmentParty, ShipmentRole
 from kizuna.licensing.chips import (
     MacRate,
     classify,
@@ -172,7 +172,7 @@ def test_bad_figures_name_their_field(args: tuple[float, ...], field: str) -> No
 
 def _to_d5_headquartered(**facts: str) -> Shipment:
     """A chip for a Singapore data centre of a company headquartered in China (Country Group D:5)."""
-    party = ShipmentParty(Role.END_USER, Party("Lion City Compute Pte Ltd", country="SG"), headquarters="CN")
+    party = ShipmentParty(ShipmentRole.END_USER, Party("Lion City Compute Pte Ltd", country="SG"), headquarters="CN")
     return Shipment("US", "SG", item="chip", parties=(party,), tpp=15832, die_area_mm2=814, facts=facts)
 
 

@@ -16,14 +16,14 @@ from kizuna.core.errors import InputError
 from kizuna.core.evidence import EvidenceKind
 from kizuna.core.party import Party
 from kizuna.core.paths import bundled
-from kizuna.licensing.assessment import Determination, Role, Shipment, ShipmentParty
+from kizuna.licensing.assessment import Determination, Shipment, ShipmentParty, ShipmentRole
 from kizuna.licensing.japan import assess_japan, destination_tables, rules
 from tests.licensing.bundled_lists import screened
 
 BUAA = "Beijing University of Aeronautics and Astronautics"  # METI EUL (2025-09-29): "… (BUAA)", China, WMD-M
 
 
-def _end_user(name: str, country: str, role: Role = Role.END_USER) -> ShipmentParty:
+def _end_user(name: str, country: str, role: ShipmentRole = ShipmentRole.END_USER) -> ShipmentParty:
     return ShipmentParty(role, Party(name, country=country))
 
 
@@ -146,7 +146,7 @@ def test_catch_all_with_an_end_user_list_end_user() -> None:
 def test_catch_all_eul_hit_in_another_script_on_a_consignee() -> None:
     """The same party written 北京航空航天大学 as the consignee of a shipment to Hong Kong (not in 別表第三): the
     End User List trigger is a hit on any party, in any script, so a licence is required."""
-    parties = (_end_user("Kowloon Trading Ltd", "HK"), _end_user("北京航空航天大学", "CN", Role.CONSIGNEE))
+    parties = (_end_user("Kowloon Trading Ltd", "HK"), _end_user("北京航空航天大学", "CN", ShipmentRole.CONSIGNEE))
     result = _assess(Shipment("JP", "HK", item="非該当", parties=parties, informed=False,
                               facts={"hs_code": "9027.80"}))
     eul = result["jp-fefta-catch-all-wmd-end-user"]

@@ -12,7 +12,7 @@ import pytest
 from kizuna.core.errors import InputError
 from kizuna.core.evidence import EvidenceKind, Outcome
 from kizuna.core.party import Party
-from kizuna.licensing.assessment import Role, Shipment, ShipmentParty
+from kizuna.licensing.assessment import Shipment, ShipmentParty, ShipmentRole
 from kizuna.licensing.redflags import flags, red_flags, rules
 from tests.licensing.bundled_lists import screened
 
@@ -24,7 +24,7 @@ def _flags(shipment: Shipment) -> dict[str, list[str]]:
     return found
 
 
-def _party(name: str, country: str, role: Role = Role.END_USER) -> ShipmentParty:
+def _party(name: str, country: str, role: ShipmentRole = ShipmentRole.END_USER) -> ShipmentParty:
     return ShipmentParty(role, Party(name, country=country))
 
 
@@ -47,7 +47,7 @@ def test_a_denied_person_as_consignee() -> None:
     BIS list of denied persons." DIETER ENDERLEIN (Kreuzlingen, CH) is on the bundled Denied Persons List."""
     shipment = Shipment("US", "CH", item="EAR99", end_use="laboratory instruments",
                         parties=(_party("Zurich Instruments AG", "CH"),
-                                 _party("Dieter Enderlein", "CH", Role.CONSIGNEE)))
+                                 _party("Dieter Enderlein", "CH", ShipmentRole.CONSIGNEE)))
     findings = red_flags(shipment, screened(shipment, "us-bis-dpl"))
     (finding,) = [f for f in findings if f.rule == "BISWEB-01"]
     assert finding.outcome is Outcome.MET

@@ -160,7 +160,7 @@ def nl_measures() -> list[NlMeasure]:
 
 
 @dataclass(frozen=True, slots=True)
-class Measure:
+class AlliedMeasure:
     """A dated measure of one jurisdiction (a rule, an order, a list update) and the items it names."""
 
     date: str
@@ -190,10 +190,10 @@ class Measure:
 
 
 @cache
-def measures() -> list[Measure]:
+def measures() -> list[AlliedMeasure]:
     rows = bundled_rows("measures", "date", "jurisdiction", "instrument", "citation", "what_it_does", "key_items",
                  "source_url", "confidence")
-    return sorted((Measure(r["date"], r["jurisdiction"], r["instrument"], r["citation"], r["what_it_does"],
+    return sorted((AlliedMeasure(r["date"], r["jurisdiction"], r["instrument"], r["citation"], r["what_it_does"],
                            tuple(codes_in(r["key_items"])), r["source_url"], r["confidence"]) for _, r in rows),
                   key=lambda m: m.date)
 

@@ -22,7 +22,7 @@ LEVELS = ("verified", "secondary", "recalled")
 
 
 @dataclass(frozen=True, slots=True)
-class CrosswalkRow:
+class ControlCrosswalkRow:
     line: int
     us_eccn: str  # as the file writes it: "3B001.a.4", "3A001 (a-i, excl .z)", "3D901 / 3D907"
     code: str  # the first ECCN in it, the row's key
@@ -68,7 +68,7 @@ class CrosswalkRow:
 
 
 @cache
-def crosswalk() -> list[CrosswalkRow]:
+def crosswalk() -> list[ControlCrosswalkRow]:
     """Every row, in file order; a row without an ECCN or with an unknown confidence is an error on its line."""
     out = []
     columns = ("us_eccn", "wassenaar_code", "eu_code", "jp_item", "kr_status", "tw_status", "short_description",
@@ -82,7 +82,7 @@ def crosswalk() -> list[CrosswalkRow]:
         if r["confidence"] not in LEVELS:
             raise InputError(f"confidence {r['confidence']!r} is not one of {', '.join(LEVELS)}",
                              path="semiconductor_crosswalk.csv", line=line, field="confidence")
-        out.append(CrosswalkRow(line, r["us_eccn"], codes[0], r["wassenaar_code"], r["eu_code"], r["jp_item"],
+        out.append(ControlCrosswalkRow(line, r["us_eccn"], codes[0], r["wassenaar_code"], r["eu_code"], r["jp_item"],
                                 r["kr_status"], r["tw_status"], r["short_description"], r["date_controlled_us"],
                                 r["date_controlled_jp"], r["date_controlled_eu_or_nl"], r["source_citations"],
                                 r["confidence"], {j: r[c] for j, c in FLAGS.items()}, r["hs6_indicative"],
@@ -130,7 +130,7 @@ def covered(written: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def rows_for(reference: str) -> list[CrosswalkRow]:
+def rows_for(reference: str) -> list[ControlCrosswalkRow]:
     """The rows about an ECCN or paragraph: the row of the paragraph itself, of an ancestor (3B001 for
     3B001.f.1) or of a sub-paragraph (3A090.a for 3A090)."""
     ref = reference.strip()

@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from kizuna.controls.allies import jp_sme_items, measures, nl_measures
-from kizuna.controls.crosswalk import CrosswalkRow, crosswalk
+from kizuna.controls.crosswalk import ControlCrosswalkRow, crosswalk
 from kizuna.controls.sources import citation
 from kizuna.core.errors import InputError
 from kizuna.core.evidence import Citation
@@ -70,7 +70,7 @@ class GapRow:
     description: str
     confidence: str
     cells: dict[str, Cell]
-    row: CrosswalkRow
+    row: ControlCrosswalkRow
     flags: list[str] = field(default_factory=list)
 
     @property
@@ -120,12 +120,13 @@ def _status(flag: str) -> str:
     return _STATUS.get(flag.strip().lower(), UNKNOWN)
 
 
-def _cell(row: CrosswalkRow, jurisdiction: str, status: str, dates: list[str], code: str, note: str = "") -> Cell:
+def _cell(row: ControlCrosswalkRow, jurisdiction: str, status: str, dates: list[str], code: str,
+          note: str = "") -> Cell:
     return Cell(jurisdiction, status, dates[0] if dates and status == CONTROLLED else "", code, row.confidence,
                 note, tuple(dates[1:]) if status == CONTROLLED else (), (row.citation(),))
 
 
-def _us_cell(row: CrosswalkRow) -> Cell:
+def _us_cell(row: ControlCrosswalkRow) -> Cell:
     cell = _cell(row, "US", _status(row.flags["US"]), _dates(row.date_us), row.us_eccn)
     if len(cell.since) == 7:  # month only: the US measure of that month naming this ECCN gives the day
         for measure in measures():
@@ -135,7 +136,7 @@ def _us_cell(row: CrosswalkRow) -> Cell:
     return cell
 
 
-def _eu_nl_cells(row: CrosswalkRow) -> tuple[Cell, Cell]:
+def _eu_nl_cells(row: ControlCrosswalkRow) -> tuple[Cell, Cell]:
     """The crosswalk writes the EU and the Netherlands in one column: ``NL 2023-09-01; EU 2025-11-15``, or a
     baseline ("pre-2022 (Annex I)") that holds for both, the EU list applying in the Netherlands."""
     text, status = row.date_eu_nl, _status(row.flags["EU/NL"])
@@ -149,7 +150,7 @@ def _eu_nl_cells(row: CrosswalkRow) -> tuple[Cell, Cell]:
             _cell(row, "EU", eu_status, eu_dates, row.eu_code))
 
 
-def _nl_measure_cell(row: CrosswalkRow, cell: Cell) -> Cell:
+def _nl_measure_cell(row: ControlCrosswalkRow, cell: Cell) -> Cell:
     for measure in nl_measures():
         if any(code in measure.us_codes for code in row.covers):
             return Cell("NL", CONTROLLED, measure.in_force, measure.nl_code, measure.confidence,
@@ -157,7 +158,7 @@ def _nl_measure_cell(row: CrosswalkRow, cell: Cell) -> Cell:
     return cell
 
 
-def _jp_cell(row: CrosswalkRow) -> Cell:
+def _jp_cell(row: ControlCrosswalkRow) -> Cell:
     cell = _cell(row, "JP", _status(row.flags["JP"]), _dates(row.date_jp), row.jp_item)
     for item in jp_sme_items():
         if any(code in item.us_codes for code in row.covers):
@@ -169,7 +170,7 @@ def _jp_cell(row: CrosswalkRow) -> Cell:
     return cell
 
 
-def _wa_cell(row: CrosswalkRow) -> Cell:
+def _wa_cell(row: ControlCrosswalkRow) -> Cell:
     if _WA_CODE.match(row.wassenaar_code):
         return _cell(row, "WA", CONTROLLED, [PRE_2022] if row.regime_class.startswith("multilateral") else [],
                      row.wassenaar_code)
@@ -184,14 +185,14 @@ def _flagged(cell: Cell, flag: str) -> Cell:
     return replace(cell, note=f"{note}; {cell.note}" if cell.note else note) if note else cell
 
 
-def cells_of(row: CrosswalkRow) -> dict[str, Cell]:
+def cells_of(row: ControlCrosswalkRow) -> dict[str, Cell]:
     """Every jurisdiction's cell of one crosswalk row, not yet narrowed to a date."""
     cells = _cells(row)
     flags = {"US": "US", "JP": "JP", "NL": "EU/NL", "EU": "EU/NL", "KR": "KR", "TW": "TW"}
     return {j: _flagged(c, row.flags[flags[j]]) if j in flags else c for j, c in cells.items()}
 
 
-def _cells(row: CrosswalkRow) -> dict[str, Cell]:
+def _cells(row: ControlCrosswalkRow) -> dict[str, Cell]:
     nl, eu = _eu_nl_cells(row)
     return {"US": _us_cell(row), "JP": _jp_cell(row), "NL": _nl_measure_cell(row, nl), "EU": eu,
             "KR": _cell(row, "KR", _status(row.flags["KR"]), _dates(row.kr_status), row.kr_status),

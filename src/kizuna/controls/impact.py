@@ -3,8 +3,8 @@
 through whom), and a first-order estimate of the trade it diverts to them.
 
 :func:`impact` is the one service function: the CLI (``kizuna controls impact``), the API (``/v1/controls/impact``)
-and the console form call it and format its :class:`Impact`. The model, its assumptions, what it does not capture,
-and the shipped trade files are in ``data/trade/impact_model.yaml``; the ECCN → HS-6 table
+and the console form call it and format its :class:`ControlImpact`. The model, its assumptions, what it does not
+capture, and the shipped trade files are in ``data/trade/impact_model.yaml``; the ECCN → HS-6 table
 (``data/trade/hs6_eccn_indicative.csv``) is indicative and every answer that uses it says so.
 """
 
@@ -51,7 +51,7 @@ class Indicative(RuleModel):
     citation: str
 
 
-class Dataset(RuleModel):
+class TradeDataset(RuleModel):
     file: str
     layout: str
     title: str
@@ -68,7 +68,7 @@ class ImpactModel(RuleModel):
     diversion: DiversionModel
     not_captured: list[str]
     indicative: Indicative
-    datasets: dict[str, Dataset]
+    datasets: dict[str, TradeDataset]
 
 
 def model() -> ImpactModel:
@@ -148,7 +148,7 @@ def elasticities() -> dict[str, float]:
 # ---- the answer --------------------------------------------------------------------------------------------------
 
 @dataclass
-class Row:
+class ImpactRow:
     """One destination × product × adopter set."""
 
     destination: str
@@ -195,10 +195,10 @@ class Row:
 
 
 @dataclass
-class Impact:
+class ControlImpact:
     """The answer: its rows and everything a reader needs to judge them."""
 
-    rows: list[Row]
+    rows: list[ImpactRow]
     source: dict[str, Any]
     products: list[dict[str, Any]]
     adopter_sets: list[tuple[str, ...]]
@@ -231,7 +231,7 @@ class Impact:
 def impact(trade: Path | None = None, *, dataset: str | None = None, hs: Sequence[str] = (),
            eccn: Sequence[str] = (), destinations: Sequence[str], adopters: Sequence[str] = (),
            compare: Sequence[Sequence[str]] = (), year: int | None = None,
-           tariff_equivalent: float | None = None, name: str | None = None) -> Impact:
+           tariff_equivalent: float | None = None, name: str | None = None) -> ControlImpact:
     """The impact of a control adopted by ``adopters`` (and each set of ``compare``) on the exports of ``hs`` (or
     the indicative HS lines of ``eccn``) to ``destinations``, from the trade file ``trade`` or a shipped
     ``dataset``. ``name`` is how the file is shown (an upload's own name). ISO alpha-2 codes throughout."""
@@ -253,7 +253,7 @@ def impact(trade: Path | None = None, *, dataset: str | None = None, hs: Sequenc
             for adopter_set in sets:
                 rows.append(_row(flows, product["hs"], destination, adopter_set, chosen, tariff_equivalent,
                                  partial, read))
-    return Impact(rows, source, products, sets, chosen, tariff_equivalent, read.skipped)
+    return ControlImpact(rows, source, products, sets, chosen, tariff_equivalent, read.skipped)
 
 
 # ---- steps -------------------------------------------------------------------------------------------------------
@@ -361,14 +361,14 @@ def _product_flows(read: TradeFile, product: str, destination: str, year: int) -
 
 
 def _row(flows: list[Flow], product: str, destination: str, adopters: tuple[str, ...], year: int,
-         tariff_equivalent: float | None, partial: str | None, read: TradeFile) -> Row:
+         tariff_equivalent: float | None, partial: str | None, read: TradeFile) -> ImpactRow:
     by_exporter: dict[str, Decimal] = {}
     for flow in flows:
         by_exporter[flow.exporter] = by_exporter.get(flow.exporter, Decimal(0)) + flow.value
     total = sum(by_exporter.values(), Decimal(0))
     covered = sum((v for code, v in by_exporter.items() if code in adopters), Decimal(0))
     basis = _basis(flows, read)
-    row = Row(destination, product, adopters, year, total, covered, by_exporter, basis, {})
+    row = ImpactRow(destination, product, adopters, year, total, covered, by_exporter, basis, {})
     row.diversion = _diversion(row, tariff_equivalent)
     row.notes = _notes(row, partial)
     return row
@@ -384,7 +384,7 @@ def _basis(flows: list[Flow], read: TradeFile) -> str:
     return "exporter-reported (mirror flows: the destination reports none); " + model().comtrade_basis
 
 
-def _diversion(row: Row, tariff_equivalent: float | None) -> dict[str, Any]:
+def _diversion(row: ImpactRow, tariff_equivalent: float | None) -> dict[str, Any]:
     m = model().diversion
     t = tariff_equivalent if tariff_equivalent is not None else m.reference_tariff_equivalent
     answer: dict[str, Any] = {"formula": m.formula, "tariff_equivalent": t,
@@ -410,7 +410,7 @@ def _diversion(row: Row, tariff_equivalent: float | None) -> dict[str, Any]:
     return answer
 
 
-def _notes(row: Row, partial: str | None) -> list[str]:
+def _notes(row: ImpactRow, partial: str | None) -> list[str]:
     notes = []
     exporters = sorted(row.by_exporter)
     if not row.total_value:

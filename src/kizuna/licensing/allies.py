@@ -9,7 +9,7 @@ from datetime import date
 
 from kizuna.controls import ControlEntry, parse
 from kizuna.core.errors import InputError
-from kizuna.licensing.assessment import Role, Shipment
+from kizuna.licensing.assessment import Shipment, ShipmentRole
 from kizuna.licensing.check import DenialMatch
 from kizuna.licensing.denials import DenialSource
 from kizuna.licensing.service import check
@@ -22,7 +22,7 @@ def allied_denials(shipment: Shipment, source: DenialSource | None, today: date 
     if source is None:
         return []
     code = control_code(shipment)
-    end_users = [p.party for p in shipment.parties if p.role is Role.END_USER and p.party.name.strip()]
+    end_users = [p.party for p in shipment.parties if p.role is ShipmentRole.END_USER and p.party.name.strip()]
     if code is None or not end_users:
         return []
     matches = [m for party in end_users for m in check(source, [code], party, today).matches]

@@ -19,7 +19,7 @@ Answer = bool | Literal["unknown"]
 """A licence answer: required (True), not required (False), or "unknown" when a fact is missing."""
 
 
-class Role(StrEnum):
+class ShipmentRole(StrEnum):
     """The part a party plays in the shipment (EAR §748.5 names the same roles on a licence application)."""
 
     END_USER = "end_user"
@@ -33,7 +33,7 @@ class ShipmentParty:
     """A party to the shipment. ``headquarters`` is the ISO 3166-1 alpha-2 country of the party's headquarters or
     ultimate parent, where known (§744.23 looks at it for D:5 and Macau); None means not stated."""
 
-    role: Role
+    role: ShipmentRole
     party: Party
     headquarters: str | None = None
 

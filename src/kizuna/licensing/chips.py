@@ -28,7 +28,7 @@ class Bounds(RuleModel):
     below: float | None = None  # "less than N"
 
 
-class Paragraph(RuleModel):
+class ChipParagraph(RuleModel):
     id: str
     paragraph: str
     quote: str
@@ -61,7 +61,7 @@ class Computer(RuleModel):
     quote: str
 
 
-class Texts(RuleModel):
+class ChipTexts(RuleModel):
     met: str
     computer: str
     not_met: str
@@ -90,10 +90,10 @@ class ChipRules(RuleModel):
     facts: Facts
     tpp: TppRule
     pd: PdRule
-    paragraphs: list[Paragraph]
+    paragraphs: list[ChipParagraph]
     not_datacenter: NotDatacenter
     computers: list[Computer]
-    texts: Texts
+    texts: ChipTexts
 
 
 @cache
@@ -206,7 +206,7 @@ def classify_shipment(shipment: Shipment) -> ChipClassification:
                     computer=bool(computer))
 
 
-def _met(paragraph: Paragraph, tpp: float, pd: float | None, area: float | None,
+def _met(paragraph: ChipParagraph, tpp: float, pd: float | None, area: float | None,
          comparisons: tuple[Comparison, ...], datacenter: bool | None, computer: bool) -> ChipClassification:
     """A paragraph's thresholds are met: Note 2 (datacenter) and 4A090 (computers) decide what that makes it."""
     note, texts = rules().not_datacenter, rules().texts
@@ -236,7 +236,7 @@ def _met(paragraph: Paragraph, tpp: float, pd: float | None, area: float | None,
     return ChipClassification(found, determination, tpp, pd, area, paragraph.id, comparisons)
 
 
-def _compare(paragraph: Paragraph, figures: dict[str, float | None]) -> list[Comparison]:
+def _compare(paragraph: ChipParagraph, figures: dict[str, float | None]) -> list[Comparison]:
     tests = []
     for quantity, bounds in (("TPP", paragraph.tpp), ("PD", paragraph.pd)):
         if bounds is None:

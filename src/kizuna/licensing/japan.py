@@ -21,7 +21,7 @@ from kizuna.core.evidence import Citation, Confidence, Evidence, EvidenceKind, R
 from kizuna.core.paths import bundled
 from kizuna.core.rules import RuleModel, bundled_rules
 from kizuna.core.tables import read_table
-from kizuna.licensing.assessment import Answer, Determination, Role, Shipment, ShipmentParty
+from kizuna.licensing.assessment import Answer, Determination, Shipment, ShipmentParty, ShipmentRole
 
 if TYPE_CHECKING:
     from kizuna.screening import Hit
@@ -63,7 +63,7 @@ class SmallValue(RuleCitation):
     embargo_except: tuple[str, ...]
 
 
-class Requirement(RuleCitation):
+class JapanRequirement(RuleCitation):
     kind: str  # "informed", "end_user" or "end_use"
     concern: str = ""  # for end_use: "wmd" or "conventional"
     sub_items: list[str]
@@ -79,7 +79,7 @@ class EndUse(RuleModel):
     words: tuple[str, ...] = ()
 
 
-class Texts(RuleModel):
+class JapanTexts(RuleModel):
     """The reasons and questions, each English text ``key`` with its Japanese ``key_ja`` (questions: English)."""
 
     list_control: str
@@ -161,10 +161,10 @@ class Fefta(RuleModel):
     list_control: RuleCitation
     small_value: SmallValue
     catch_all: RuleCitation
-    requirements: list[Requirement]
+    requirements: list[JapanRequirement]
     end_uses: list[EndUse]
     roles: dict[str, tuple[str, str]]
-    texts: Texts
+    texts: JapanTexts
 
 
 @cache
@@ -211,7 +211,7 @@ def _kanji_number(text: str) -> int | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Item:
+class JapanItem:
     """The good as Japan's rules see it: a listed item (1–15), a catch-all good (16, its sub-item if known), not
     listed (非該当, scope by HS code), or not given as a 別表第一 number (``raw``)."""
 
@@ -229,26 +229,26 @@ class Item:
         return {"item": f"{self.item.replace('-', 'の')}の項{sub}", "item_en": f"{self.item}{sub}"}
 
 
-def resolve_item(shipment: Shipment) -> Item:
+def resolve_item(shipment: Shipment) -> JapanItem:
     """Read ``shipment.item`` as a 別表第一 item; an item number the table lacks is an InputError."""
     raw = (shipment.item or "").strip()
     if not raw:
-        return Item("unknown", shipment.description or "no item")
+        return JapanItem("unknown", shipment.description or "no item")
     if raw.casefold() in {w.casefold() for w in rules().not_listed}:
-        return Item("not_listed", raw)
+        return JapanItem("not_listed", raw)
     try:
         entry = parse(raw, "jp-etco", field="--item")
     except InputError:
         if "項" in raw:
             raise
-        return Item("unknown", raw)
+        return JapanItem("unknown", raw)
     item, _, sub_text = entry.code.partition("(")
     item = item.replace("の", "-")
     sub = int(sub_text.rstrip(")")) if sub_text else None
     text = item_texts().get((item, sub))
     if text is None:
         raise InputError(f"{raw!r}: 別表第一 {item}の項 has no ({sub})", field="--item")
-    return Item("catch_all" if item == rules().catch_all_item else "listed", raw, item, sub, text)
+    return JapanItem("catch_all" if item == rules().catch_all_item else "listed", raw, item, sub, text)
 
 
 def assess_japan(shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]) -> list[Determination]:
@@ -260,7 +260,7 @@ def assess_japan(shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]) 
     return [_list_control(item, shipment, hits), *_catch_all(item, shipment, hits)]
 
 
-def _list_control(item: Item, shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]) -> Determination:
+def _list_control(item: JapanItem, shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]) -> Determination:
     rule, texts = rules().list_control, rules().texts
     values = {**item.labels(), "text_ja": item.text, "quote": rule.quote,
               "destination": _destination_name(shipment.destination)}
@@ -274,7 +274,7 @@ def _list_control(item: Item, shipment: Shipment, hits: Sequence[tuple[ShipmentP
     return _determination(rule.id, citation, False, "not_list", values, applies=False)
 
 
-def _small_value(item: Item, shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]],
+def _small_value(item: JapanItem, shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]],
                  required: Determination) -> Determination:
     """List control as the small-value exemption of 第4条第1項第五号 leaves it: exempt (no licence), still
     required (with why not), or unknown (with the question)."""
@@ -344,7 +344,7 @@ def _value(shipment: Shipment, fact: str) -> int | None:
     return int(raw)
 
 
-def _catch_all(item: Item, shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]) -> list[Determination]:
+def _catch_all(item: JapanItem, shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]) -> list[Determination]:
     """Why the catch-all does not apply, or one determination per requirement of 輸出令第4条第1項第三号・第四号."""
     fefta = rules()
     citation = _citation(fefta.catch_all)
@@ -364,7 +364,7 @@ def _catch_all(item: Item, shipment: Shipment, hits: Sequence[tuple[ShipmentPart
     return [_requirement(r, sub, in_16, embargo, scope_question, shipment, hits) for r in fefta.requirements]
 
 
-def _scope(item: Item, shipment: Shipment) -> tuple[bool | None, int | None]:
+def _scope(item: JapanItem, shipment: Shipment) -> tuple[bool | None, int | None]:
     """Whether the good is a 16項 good (None: not known), and its sub-item (1, 2, or None: not known)."""
     if item.kind == "catch_all":
         return True, item.sub
@@ -387,7 +387,7 @@ def _chapter(shipment: Shipment) -> int | None:
     return int(digits[:2])
 
 
-def _requirement(req: Requirement, sub: int | None, in_16: bool | None, embargo: bool, scope_question: str,
+def _requirement(req: JapanRequirement, sub: int | None, in_16: bool | None, embargo: bool, scope_question: str,
                  shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]) -> Determination:
     """One requirement: does it cover this good and destination, and is it met on the facts given."""
     texts, citation = rules().texts, _citation(req)
@@ -409,7 +409,7 @@ def _requirement(req: Requirement, sub: int | None, in_16: bool | None, embargo:
     return _determination(req.id, citation, True, key, values, evidence=evidence)
 
 
-def _covered(req: Requirement, sub: int | None, embargo: bool) -> bool | None:
+def _covered(req: JapanRequirement, sub: int | None, embargo: bool) -> bool | None:
     def covers(s: str) -> bool:
         return s in req.sub_items or (embargo and s in req.embargo_sub_items)
     if sub is not None:
@@ -418,7 +418,7 @@ def _covered(req: Requirement, sub: int | None, embargo: bool) -> bool | None:
     return both.pop() if len(both) == 1 else None
 
 
-def _met(req: Requirement, shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]
+def _met(req: JapanRequirement, shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]
          ) -> tuple[bool | None, str, dict[str, Any], str | None, tuple[Evidence, ...]]:
     """Whether the requirement is met, the text key and values of the reason, the question, the evidence."""
     texts = rules().texts
@@ -435,7 +435,7 @@ def _end_user(shipment: Shipment, hits: Sequence[tuple[ShipmentParty, Hit]]
     """A hit on the End User List on any party meets it; with no hit and no end user named, it is not known."""
     listed = [(p, h) for p, h in hits if h.list_code in rules().eul_lists]
     if not listed:
-        if not any(p.role is Role.END_USER for p in shipment.parties):
+        if not any(p.role is ShipmentRole.END_USER for p in shipment.parties):
             return None, "end_user_unknown", {}, rules().texts.end_user_question, ()
         return False, "no_end_user", {"parties": len(shipment.parties)}, None, ()
     party, hit = max(listed, key=lambda ph: ph[1].score)
@@ -454,7 +454,7 @@ def _hit_evidence(party: ShipmentParty, hit: Hit) -> Evidence:
                     data=summary)
 
 
-def _end_use(req: Requirement, shipment: Shipment
+def _end_use(req: JapanRequirement, shipment: Shipment
              ) -> tuple[bool | None, str, dict[str, Any], str | None, tuple[Evidence, ...]]:
     """A named end use of the requirement's concern meets it; a word of one in the free text asks."""
     uses = [u for u in rules().end_uses if u.concern == req.concern]

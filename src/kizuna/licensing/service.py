@@ -12,7 +12,7 @@ from kizuna.core.countries import to_alpha2
 from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.core.party import Party
-from kizuna.licensing.assessment import Role, Shipment, ShipmentParty
+from kizuna.licensing.assessment import Shipment, ShipmentParty, ShipmentRole
 from kizuna.licensing.check import LicenceCheck, find_matches
 from kizuna.licensing.denials import DenialSource
 
@@ -52,9 +52,9 @@ def build_shipment(exporter: str, destination: str, *, item: str | None = None, 
         if not name.strip():
             continue
         try:
-            kind = Role(role)
+            kind = ShipmentRole(role)
         except ValueError:
-            raise InputError(f"unknown role {role!r} (one of: {', '.join(r.value for r in Role)})",
+            raise InputError(f"unknown role {role!r} (one of: {', '.join(r.value for r in ShipmentRole)})",
                              field="party") from None
         party = Party(name.strip(), PartyKind.ORGANIZATION, country=_country(country, role) if country else None)
         built.append(ShipmentParty(kind, party, _country(headquarters, f"{role} headquarters") if headquarters
@@ -85,5 +85,5 @@ def record_application(assessment: LicenceAssessment, node: Node, officer: str) 
     if code is None:
         raise InputError(f"an application names the item's control entry, and {shipment.item or 'no item'!r} is "
                          "none: give --item as an entry (3A090.a, 7の項(1)) to record it", field="--apply")
-    end_user = next((p.party for p in shipment.parties if p.role is Role.END_USER), None)
+    end_user = next((p.party for p in shipment.parties if p.role is ShipmentRole.END_USER), None)
     return exchange.check_licence(node, officer, None, [code], end_user, shipment.end_use, shipment.destination)

@@ -15,7 +15,7 @@ from kizuna.core.errors import InputError
 from kizuna.core.party import Party
 from kizuna.core.paths import bundled, home
 from kizuna.core.tables import read_table
-from kizuna.research.rules import Source, rules
+from kizuna.research.rules import EvidenceSource, rules
 from kizuna.screening import for_entries
 from kizuna.screening.index import cache_file
 from kizuna.screening.screener import Screener
@@ -69,13 +69,13 @@ class Organisation:
 
 
 @dataclass(slots=True)
-class Registry:
+class OrgRegistry:
     """Every organisation by short ROR id, where they were read from, and the screener over them."""
 
     by_id: dict[str, Organisation]
     release: str  # the ROR release the answers use
     data_date: str
-    sources: list[Source]
+    sources: list[EvidenceSource]
     _screener: Screener | None = None
 
     def get(self, ror_id: str) -> Organisation | None:
@@ -118,10 +118,10 @@ def fetched_dir() -> Path:
 
 
 _lock = threading.Lock()
-_registry: dict[str, Registry] = {}
+_registry: dict[str, OrgRegistry] = {}
 
 
-def registry() -> Registry:
+def registry() -> OrgRegistry:
     """The organisations for this process: the fetched full dump if there is one, else the bundled union; both
     completed by the OpenAlex crosswalk."""
     fetched = fetched_dir() / "ror_organisations.csv"
@@ -133,12 +133,12 @@ def registry() -> Registry:
         return _registry[key]
 
 
-def _load(fetched: Path | None) -> Registry:
+def _load(fetched: Path | None) -> OrgRegistry:
     sources = rules().sources
     union = sources.ror_union
     if fetched is not None:
         release = (fetched.parent / "release.txt").read_text(encoding="utf-8").strip()
-        union = Source(file=str(fetched), release=release, data_date=release.rpartition(" ")[2] or "",
+        union = EvidenceSource(file=str(fetched), release=release, data_date=release.rpartition(" ")[2] or "",
                        url=sources.fetch_ror.url)
         path = fetched
     else:
@@ -151,7 +151,7 @@ def _load(fetched: Path | None) -> Registry:
         for parent in org.parents:
             if parent in by_id:
                 by_id[parent].children.append(org.ror_id)
-    return Registry(by_id, union.release, union.data_date, [union, crosswalk])
+    return OrgRegistry(by_id, union.release, union.data_date, [union, crosswalk])
 
 
 def read_ror_file(path: Path) -> Iterator[Organisation]:

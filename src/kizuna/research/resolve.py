@@ -18,7 +18,7 @@ from kizuna.core.entity import PartyKind
 from kizuna.core.errors import InputError
 from kizuna.core.evidence import Reason
 from kizuna.core.party import Party
-from kizuna.research.orgs import Organisation, Registry, registry
+from kizuna.research.orgs import Organisation, OrgRegistry, registry
 from kizuna.research.rules import Resolution, rules
 from kizuna.screening import Hit, screen
 
@@ -119,7 +119,7 @@ def _resolve(text: str, country: str | None, release: str) -> Resolved:
     return _resolved(orgs, text, best, bool(units), candidates, hint)
 
 
-def _resolved(orgs: Registry, text: str, best: _Candidate, unit: bool, candidates: list[_Candidate],
+def _resolved(orgs: OrgRegistry, text: str, best: _Candidate, unit: bool, candidates: list[_Candidate],
               hint: str | None) -> Resolved:
     reasons = [Reason("part", f"matched the part {best.part!r} of the string", {"part": best.part})
                ] if best.part != text else []
@@ -133,7 +133,7 @@ def _resolved(orgs: Registry, text: str, best: _Candidate, unit: bool, candidate
     return Resolved(text, best.org, orgs.parent(best.org), best.hit.score, reasons, best.part, orgs.release)
 
 
-def _candidates(orgs: Registry, text: str, country: str | None, config: Resolution) -> list[_Candidate]:
+def _candidates(orgs: OrgRegistry, text: str, country: str | None, config: Resolution) -> list[_Candidate]:
     """Every hit at or above ``accept`` for every part, without the ones a distinguishing word rules out and
     one-word parts that only resemble a name."""
     found = []
@@ -168,7 +168,7 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
 
 
-def _no_match(orgs: Registry, text: str, reason: Reason) -> Resolved:
+def _no_match(orgs: OrgRegistry, text: str, reason: Reason) -> Resolved:
     return Resolved(text, None, None, 0.0, [reason], release=orgs.release)
 
 
@@ -177,7 +177,7 @@ def clear_cache() -> None:
     _resolve.cache_clear()
 
 
-def _by_id(orgs: Registry, text: str, ror_id: str) -> Resolved:
+def _by_id(orgs: OrgRegistry, text: str, ror_id: str) -> Resolved:
     org = orgs.get(ror_id)
     if org is None:
         return _no_match(orgs, text, Reason("unknown-id", f"ROR id {ror_id} is not in {orgs.release} or the "

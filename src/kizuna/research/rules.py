@@ -27,7 +27,7 @@ class Resolution(RuleModel):
     max_chars: int = Field(ge=1)
 
 
-class Source(RuleModel):
+class EvidenceSource(RuleModel):
     file: str
     release: str
     data_date: str
@@ -41,12 +41,12 @@ class FetchSource(RuleModel):
 
 
 class Sources(RuleModel):
-    ror_union: Source
-    openalex_crosswalk: Source
+    ror_union: EvidenceSource
+    openalex_crosswalk: EvidenceSource
     fetch_ror: FetchSource
 
 
-class Diligence(RuleModel):
+class DiligenceRules(RuleModel):
     verified_hit: float = Field(ge=0, le=1)
     max_team: int = Field(ge=1)
     max_coauthor_institutions: int = Field(ge=0)
@@ -88,7 +88,7 @@ class Templates(RuleModel):
 class ResearchRules(RuleModel):
     resolution: Resolution
     sources: Sources
-    diligence: Diligence
+    diligence: DiligenceRules
     rules: list[Rule]
     findings: Templates
     priority_data: dict[str, PriorityData]

@@ -94,7 +94,7 @@ def _sets(values: list[str] | None) -> list[list[str]]:
 
 def _run(trade: Path | None, dataset: str | None, hs: str, eccn: str, to: str, adopters: str,
          compare: list[str] | None, year: int | None, tariff_equivalent: float | None,
-         name: str | None = None) -> service.Impact:
+         name: str | None = None) -> service.ControlImpact:
     return service.impact(trade, dataset=dataset, hs=[hs], eccn=[eccn], destinations=[to], adopters=[adopters],
                           compare=_sets(compare), year=year, tariff_equivalent=tariff_equivalent, name=name)
 
@@ -171,7 +171,7 @@ def _answer(request: Request, form: dict[str, str], trade: Path | None, dataset:
     return _page(request, form, result)
 
 
-def _page(request: Request, form: dict[str, str], result: service.Impact | None = None,
+def _page(request: Request, form: dict[str, str], result: service.ControlImpact | None = None,
           error: str | None = None) -> HTMLResponse:
     data = result.to_dict() if result else None
     context = {"active": "controls-impact", "form": form, "error": error, "data": data,

@@ -10,12 +10,12 @@ from functools import cache
 
 from kizuna.core.errors import InputError
 from kizuna.core.evidence import Confidence
-from kizuna.licensing.assessment import Determination, Role, Shipment
+from kizuna.licensing.assessment import Determination, Shipment, ShipmentRole
 from kizuna.licensing.ear.item import EarItem
 from kizuna.licensing.ear.rules import EndUseRule, citation, governed_as, in_groups, rules
 
 US = "US"
-_FOR_ENTITY = (Role.END_USER, Role.CONSIGNEE, Role.PURCHASER)
+_FOR_ENTITY = (ShipmentRole.END_USER, ShipmentRole.CONSIGNEE, ShipmentRole.PURCHASER)
 
 
 def check_end_uses(shipment: Shipment) -> None:
