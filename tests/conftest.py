@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import pytest
+from hypothesis import settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, FloatRect, Locator, Page
@@ -26,6 +27,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BUNDLED = ROOT / "data"
 
 T = TypeVar("T")
+
+# CI must pass or fail the same way twice: property tests draw the same examples on every run unless
+# HYPOTHESIS_PROFILE=explore asks for new ones (what a developer runs to look for counter-examples).
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -90,6 +90,19 @@ def test_us_restricted_json_cites_the_official_publication() -> None:
     assert dpl.data_date == "2026-04-14"
 
 
+def test_addresses_the_entity_list_text_ran_into_an_alias_become_addresses() -> None:
+    # 77 FR 61256: "Sergei Nikoleivich Sanev, 5A North Street, Saransk, ...; and 53 Sherbakovskaya Street, ..."
+    [data] = usjson.read({"primary": LISTS / "us_restricted_2026-07" / "bis_entity_list.json"}, None, None, "f")
+    sanaev = next(e for e in data.entries if e.name == "Sergey Nikolayevich Sanaev")
+    assert [a.text for a in sanaev.aliases] == ["Sergei Nikoleivich Sanev"]
+    address = sanaev.addresses[0]
+    assert address.startswith("5A North Street, Saransk") and "; and 53 Sherbakovskaya" in address
+    names = [a.text for e in data.entries for a in e.aliases]
+    assert not [n for n in names if n.endswith("; and")]
+    assert "Huawei Software Technologies Co. Ltd." in names and "M.A.G. Tech" in names and "APEX Ltd." in names
+    assert max(map(len, names)) < 250  # 510 before the split
+
+
 def test_followthemoney_entities_become_entries_by_dataset() -> None:
     lists = ftm.read({"primary": FIXTURES / "lists" / "opensanctions_sample.ftm.json"}, None, None, "fixture")
     by_code = {d.code: d for d in lists}

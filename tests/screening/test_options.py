@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from kizuna.core.entity import PartyKind
+from kizuna.lists.store import SnapshotStore
 from kizuna.screening.options import (
     OptionError,
     TooMuchWork,
@@ -15,6 +17,7 @@ from kizuna.screening.options import (
     check_birth_date,
     check_limit,
     check_lists,
+    check_name,
     check_options,
     check_threshold,
     make_query,
@@ -88,6 +91,19 @@ def test_an_empty_name_is_refused(name: str) -> None:
 def test_names_that_are_not_clean_text_or_too_long_are_refused(name: str, problem: str) -> None:
     with pytest.raises(OptionError, match=problem):
         make_query(name)
+
+
+def test_every_listed_name_can_be_screened(kizuna_home: Path) -> None:
+    """A name copied from a list is never refused as too long or unclean (a register named after listed entries
+    failed to import when an Entity List alias held its addresses)."""
+    snapshot = SnapshotStore().open()
+    try:
+        names = [n for e in snapshot.entries() for n in (e.name, *(a.text for a in e.aliases))]
+    finally:
+        snapshot.close()
+    assert len(names) > 40_000
+    for name in names:
+        check_name(name)
 
 
 def test_a_query_made_from_a_users_fields() -> None:

@@ -62,7 +62,7 @@ def test_a_qualifier_row_with_a_bad_country_code_names_line_and_field(tmp_path: 
 
 
 def test_limits_and_terms_are_typed(tmp_path: Path) -> None:
-    assert limits().max_limit == 200 and limits().max_name_length == 300
+    assert limits().max_limit == 200 and limits().max_name_length == 500
     assert term_classes()["ltd"].group == "legal_forms" and term_classes()["ltd"].organisation_marker
     bad = tmp_path / "limits.yaml"
     bad.write_text((DATA / "limits.yaml").read_text(encoding="utf-8").replace("max_limit: 200", "max_limit: 0"),

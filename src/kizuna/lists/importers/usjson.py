@@ -22,6 +22,12 @@ from kizuna.lists.registry import official_url
 
 _TEXT = ("name", "country", "address", "status", "effective_date", "federal_register", "notes")
 _SNAPSHOT_DATE = re.compile(r"([A-Z][a-z]+) (?:(\d{1,2}), )?(\d{4})")
+# The Entity List's Federal Register form "Name, 5A North Street, Saransk; and 53 Other Street, Moscow" comes out of
+# the parsed text as one alias: the addresses begin at the first word that starts with a house number.
+_HOUSE_NUMBER = re.compile(r"(?:^|\s)(?:No\.?\s*)?\d")
+_DANGLING_AND = re.compile(r"\s*;\s*and$")
+_NAME_END = re.compile(r"[,.] ")
+_ABBREVIATION = re.compile(r"(?:\b[A-Za-z]|\b(?:Co|Ltd|LTD|Inc|Corp|St))$")
 
 
 def _snapshot_date(snapshot: str | None) -> str | None:
@@ -67,7 +73,7 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
         if not name:
             raise InputError(f"entity #{index + 1} has no name", path=path, field="name")
         address = clean(item.get("address"))
-        aliases = [Name(a, NameKind.ALIAS) for a in (clean(x) for x in item.get("aliases") or []) if a]
+        aliases, alias_addresses = _aliases_and_addresses(item.get("aliases") or [])
         entries.append(Entry(
             list_code=code,
             entry_id=stable_id(code, name, item.get("country")),
@@ -76,9 +82,39 @@ def read(files: dict[str, Path], list_code: str | None, data_date: str | None, o
             provenance=provenance,
             aliases=dedupe_names(name, aliases),
             countries=countries_in([item.get("country")]),
-            addresses=[address] if address else [],
+            addresses=([address] if address else []) + alias_addresses,
             listed_on=iso_date(item.get("effective_date")),
             citation=clean(item.get("federal_register")),
             remarks="; ".join(filter(None, [clean(item.get("notes")), clean(item.get("status"))])) or None,
         ))
     return [ListData(code, date, source, entries)]
+
+
+def _aliases_and_addresses(texts: list[str]) -> tuple[list[Name], list[str]]:
+    """The aliases, with the addresses the parsed text ran into them moved out (and a dangling "; and" dropped)."""
+    aliases, addresses = [], []
+    for text in filter(None, (clean(x) for x in texts)):
+        text = _DANGLING_AND.sub("", text)
+        name, address = _split_address(text)
+        if name:
+            aliases.append(Name(name, NameKind.ALIAS))
+        if address:
+            addresses.append(address)
+    return aliases, addresses
+
+
+def _split_address(text: str) -> tuple[str, str | None]:
+    """"APEX Ltd., 26 General Belov St, Moscow; and 26 Generala Belova Street" -> ("APEX Ltd.", "26 General ...").
+
+    Only a text that chains addresses with "; and" is split; a name that merely holds a number is left whole. The
+    name ends at the first ", " or ". " before the first house number (a period after an initial or "Co", "Ltd" does
+    not end it), or at the house number itself."""
+    number = _HOUSE_NUMBER.search(text) if "; and " in text else None
+    if not number:
+        return text, None
+    head = text[:number.start() + 1]
+    ends = (m for m in _NAME_END.finditer(head) if m[0] == ", " or not _ABBREVIATION.search(head[:m.start()]))
+    end = next(ends, None)
+    name = (text[:end.start() + (end[0] == ". ")] if end else head).strip(" ,")
+    rest = text[end.end():] if end else text[number.start():]
+    return (name, rest.strip()) if name else (text, None)
