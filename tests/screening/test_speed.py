@@ -17,7 +17,7 @@ from kizuna.screening.forms import query_forms
 from kizuna.screening.korean import surname
 from kizuna.screening.latin import latin_tokens
 from kizuna.screening.screener import Screener
-from kizuna.screening.tables import term_classes
+from kizuna.screening.tables import limits, term_classes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,6 +69,17 @@ def test_the_compiled_lexicon_is_cached_under_the_data_directory_and_a_broken_ca
     again = subprocess.run([sys.executable, "-c", program], env=environment, capture_output=True, text=True,
                            check=True).stdout.split()
     assert again == first and path.read_bytes()[:1] == b"\x80"  # compiled and written again
+
+
+def test_a_han_query_reads_only_the_dictionary_shards_of_its_characters(kizuna_home: Path) -> None:
+    dictionary = lexicon.Cedict(pickle.loads(lexicon._compiled()["dictionary"]))
+    table = lexicon.HanTable(dictionary, lexicon.lexicon())
+    words_of = {w: raw for w, raw in words().items() if 2 <= len(w) <= MAX_LENGTH}
+    assert dictionary.get("航天") is not None and table["航天"].key == "航天"
+    assert set(dictionary._loaded) == {"航"} and len(dictionary._shards) > 4000
+    assert dictionary.get("航天飞机航天飞机") is None and dictionary.get("") is None and "航天" in words_of
+    with pytest.raises(KeyError):
+        table["𠀀𠀀"]
 
 
 def test_a_latin_query_loads_none_of_the_cjk_dictionaries(kizuna_home: Path) -> None:
@@ -128,7 +139,8 @@ def test_benchmark_files_are_deterministic_and_the_cjk_one_mixes_katakana_and_ka
     katakana = [n for n in cjk if all("\u30a0" <= c <= "\u30ff" for c in n.replace("・", ""))]
     kanji = [n for n in cjk if all("\u4e00" <= c <= "\u9fff" for c in n)]
     assert len(katakana) > 200 and len(kanji) > 400
-    files = speed.write_inputs(tmp_path, speed.load_config(), ["x" * 400, "Huawei"], cjk, [])
+    too_long = "x" * (limits().max_name_length + 1)
+    files = speed.write_inputs(tmp_path, speed.load_config(), [too_long, "Huawei"], cjk, [])
     assert files["latin"].read_text(encoding="utf-8").splitlines() == ["id,name", "1,Huawei"]
     assert json.loads(files["own"].read_text(encoding="utf-8")) == []
 

@@ -137,6 +137,9 @@ def _whole_process_table(cases: list[bench.Case], index: ScreeningIndex, entries
                                    speed.own_parties(entries, config.own_parties))
         (scratch / "baseline").mkdir()
         versions = [speed.baseline_code(config.baseline, scratch / "baseline"), speed.current_code()]
+        for version in versions:
+            if version.src is not None:
+                speed.compile_code(version)
         table = Table(title=f"Whole processes (median of {runs} runs; a first run filling the caches not counted; "
                       f"data directory {home()}, the baseline's its own)", title_justify="left")
         for column in ("measure", *(v.label for v in versions), "target", "met"):

@@ -10,10 +10,8 @@ import typer
 from rich.table import Table
 
 from kizuna.cli.output import console, print_json, warn
-from kizuna.lists.diff import diff_snapshots
 from kizuna.lists.freshness import freshness
 from kizuna.lists.store import Snapshot, SnapshotStore
-from kizuna.lists.update import Loaded, load_bundled, update_from
 from kizuna.screening.service import build_index_cache
 
 app = typer.Typer(help="List sources: status, loading, updates and diffs.", no_args_is_help=True)
@@ -77,6 +75,8 @@ def load_bundled_command(
 ) -> None:
     """Load the bundled public lists (offline) as the current snapshot."""
     store = SnapshotStore()
+    from kizuna.lists.update import Loaded, load_bundled  # the importers: not read by the commands that screen
+
     snapshot, outcome = load_bundled(store, prepare=build_index_cache, force=force)
     if outcome is Loaded.BUILT:
         console.print(f"loaded bundled lists as snapshot {snapshot.id}: {snapshot.count():,} entries "
@@ -101,6 +101,8 @@ def update(
 ) -> None:
     """Load newer official files as a new snapshot; the previous one stays current until this one is complete."""
     store = SnapshotStore()
+    from kizuna.lists.update import update_from
+
     snapshot, updated = update_from(store, source, data_date=date, prepare=build_index_cache,
                                     confirm_shrink=confirm_shrink, allow_older=allow_older)
     for row in snapshot.lists():
@@ -195,6 +197,8 @@ def diff(
             raise typer.BadParameter("only one snapshot exists; load newer files with `kizuna lists update`")
         old = earlier[-1]
     old_snapshot = store.open(old)
+    from kizuna.lists.diff import diff_snapshots
+
     diffs = diff_snapshots(old_snapshot, new_snapshot)
     if as_json:
         print_json({"old": old_snapshot.id, "new": new_snapshot.id, "lists": [asdict(d) for d in diffs]})

@@ -133,22 +133,63 @@ def _dictionary_lexeme(headword: str, raw: RawWord) -> Lexeme:
     return Lexeme(headword, english, cls, CEDICT, False, "", pinyin)
 
 
+class Cedict:
+    """CC-CEDICT's compiled words in shards by first character: a shard is unpickled when segmentation first looks
+    up a word beginning with its character, so a query reads the few hundred words it can meet, not all of them."""
+
+    __slots__ = ("_loaded", "_shards")
+
+    def __init__(self, shards: dict[str, bytes]) -> None:
+        self._shards = shards
+        self._loaded: dict[str, dict[str, RawWord]] = {}
+
+    def get(self, word: str) -> RawWord | None:
+        if not word:
+            return None
+        first = word[0]
+        shard = self._loaded.get(first)
+        if shard is None:
+            data = self._shards.get(first)
+            if data is None:
+                return None
+            shard = self._loaded[first] = cachefile.loads(data)
+        return shard.get(word)
+
+    def __getitem__(self, word: str) -> RawWord:
+        found = self.get(word)
+        if found is None:
+            raise KeyError(word)
+        return found
+
+
+def _sharded(dictionary: dict[str, RawWord]) -> dict[str, bytes]:
+    by_first: dict[str, dict[str, RawWord]] = {}
+    for word, raw in dictionary.items():
+        by_first.setdefault(word[0], {})[word] = raw
+    return {first: pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL) for first, words in by_first.items()}
+
+
 class HanTable:
     """Every Han word segmentation knows: CC-CEDICT overlaid by the curated terms, places and aliases.
 
     CC-CEDICT's hundred thousand words stay compact tuples until segmentation meets one (making them all up
     front would cost more than reading them)."""
 
-    __slots__ = ("_words",)
+    __slots__ = ("_cedict", "_curated", "_made")
 
-    def __init__(self, dictionary: dict[str, RawWord], lx: Lexicon) -> None:
-        self._words: dict[str, Any] = {**dictionary, **lx.han, **lx.kana}
+    def __init__(self, dictionary: Cedict, lx: Lexicon) -> None:
+        self._cedict = dictionary
+        self._curated: dict[str, Lexeme] = {**lx.han, **lx.kana}  # the curated kana forms win over the han ones
+        self._made: dict[str, Lexeme] = {}
 
     def get(self, key: str) -> Lexeme | None:
-        value = self._words.get(key)
-        if value is None or type(value) is Lexeme:
-            return value
-        lexeme = self._words[key] = _dictionary_lexeme(key, value)
+        lexeme = self._curated.get(key) or self._made.get(key)
+        if lexeme is not None:
+            return lexeme
+        raw = self._cedict.get(key)
+        if raw is None:
+            return None
+        lexeme = self._made[key] = _dictionary_lexeme(key, raw)
         return lexeme
 
     def __getitem__(self, key: str) -> Lexeme:
@@ -159,10 +200,10 @@ class HanTable:
 
 
 @cache
-def _dictionary() -> dict[str, RawWord]:
+def _dictionary() -> Cedict:
     value = cachefile.loads(_compiled()["dictionary"])
     assert isinstance(value, dict)
-    return value
+    return Cedict(value)
 
 
 @cache
@@ -205,7 +246,7 @@ def _compile_pinyin_index(lx: Lexicon, dictionary: dict[str, RawWord]) -> dict[s
 
 # -- the compiled cache -----------------------------------------------------------------------------------------
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 @cache
@@ -236,7 +277,7 @@ def compile_lexicon() -> dict[str, Any]:
     lx = _compile_lexicon()
     dictionary = _compile_dictionary()
     parts: dict[str, Any] = {"format": _CACHE_FORMAT}
-    for name, value in (("lexicon", lx), ("dictionary", dictionary),
+    for name, value in (("lexicon", lx), ("dictionary", _sharded(dictionary)),
                         ("pinyin", _compile_pinyin_index(lx, dictionary))):
         parts[name] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return parts

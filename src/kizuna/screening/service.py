@@ -6,7 +6,6 @@ import sys
 import threading
 
 from kizuna.lists.store import Snapshot, SnapshotStore
-from kizuna.lists.update import FIRST_LOAD_WAIT_SECONDS, load_bundled
 from kizuna.screening.han import known_readings
 from kizuna.screening.index import ScreeningIndex, cache_file
 from kizuna.screening.lexicon import save_readings
@@ -55,6 +54,8 @@ def ensure_current(store: SnapshotStore) -> str:
     if current is None:
         sys.stderr.write(f"no list snapshot in {store.root} yet: loading the bundled lists once, which takes "
                          "about half a minute (`kizuna lists status` shows them afterwards)\n")
+        from kizuna.lists.update import FIRST_LOAD_WAIT_SECONDS, load_bundled  # every importer: only needed here
+
         snapshot, _ = load_bundled(store, prepare=build_index_cache, wait=FIRST_LOAD_WAIT_SECONDS)
         current = snapshot.id
         snapshot.close()
