@@ -24,7 +24,7 @@ from kizuna.screening.explain import (
 )
 from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, PERSON_FORMS, Form, Slot, query_forms
 from kizuna.screening.index import EntryRecord, ScreeningIndex
-from kizuna.screening.katakana import listed_spellings
+from kizuna.screening.katakana import korean_spellings, listed_spellings
 from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToken, slot_class
 from kizuna.screening.model import Hit, Query
 from kizuna.screening.phonetic import metaphone, skeleton
@@ -175,9 +175,12 @@ class Screener:
         return _with_qualifiers(prepared, self._qualifier_weight)
 
     def _with_listed_spellings(self, slot: Slot) -> Slot:
-        """A katakana word's slot with the spellings of it that the lists use (ゲラシモフ: gerasimov)."""
-        found = [s for s in listed_spellings(slot.spoken, self._begins_a_word, self.index.vocab.__contains__)
-                 if (s,) not in slot.options]
+        """A katakana word's slot with the spellings of it that the lists use, as a foreign word (ゲラシモフ:
+        gerasimov) and as a Korean one (トンヘ: tonghae)."""
+        is_word = self.index.vocab.__contains__
+        spellings = (*listed_spellings(slot.spoken, self._begins_a_word, is_word),
+                     *korean_spellings(slot.spoken, self._begins_a_word, is_word))
+        found = [s for s in dict.fromkeys(spellings) if (s,) not in slot.options]
         if not found:
             return slot
         return replace(slot, options=(*slot.options, *((s,) for s in found)),
