@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from kizuna.core.entity import PartyKind
+from kizuna.core.scripts import HAN, HANGUL, char_script
 from kizuna.screening.explain import (
     CrossListLink,
     EvidenceAdjustment,
@@ -24,6 +25,7 @@ from kizuna.screening.explain import (
 )
 from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, PERSON_FORMS, Form, Slot, query_forms
 from kizuna.screening.index import EntryRecord, ScreeningIndex
+from kizuna.screening.japanese import is_kana
 from kizuna.screening.katakana import korean_spellings, listed_spellings
 from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToken, slot_class
 from kizuna.screening.model import Hit, Query
@@ -61,6 +63,7 @@ class Screener:
         self._lists: dict[str, str] | None = None
         self._qualifier_weight = self.config.qualifiers.weight
         self._latin_words: list[str] | None = None  # sorted, for katakana spellings (built on first need)
+        self._kana_entries: list[bool] | None = None  # per entry: judged in kana (built on first need)
 
     @property
     def snapshot_id(self) -> str:
@@ -107,6 +110,7 @@ class Screener:
         allowed = set(query.lists) if query.lists else None
         forms = query_forms(query.name)
         cjk_query = any(f.via == CJK_FORM for f in forms)
+        judged_in_script = self._judged_in_script(query.name) if cjk_query else []
         own: dict[int, _Found] = {}
         cjk_by_cluster: dict[int, tuple[int, _Found]] = {}
         for form in forms:
@@ -114,7 +118,7 @@ class Screener:
             symmetric = form.via in PERSON_FORMS
             judged_in_cjk = cjk_query and form.via != CJK_FORM
             for name_id in self._candidates(slots, floor):
-                if judged_in_cjk and index.entry_has_cjk[index.name_entry[name_id]]:
+                if judged_in_cjk and judged_in_script[index.name_entry[name_id]]:
                     continue  # an entry the list spells in CJK is judged by the CJK form alone (below)
                 match = self.names.compare(slots, name_id, symmetric)
                 if index.name_via[name_id] in EXACT_ONLY_FORMS:
@@ -132,7 +136,7 @@ class Screener:
         if cjk_query:
             # The list spells this party in CJK characters: judge it by that spelling, not by a translation.
             for entry_no in list(own):
-                if index.entry_has_cjk[entry_no]:
+                if judged_in_script[entry_no]:
                     source = cjk_by_cluster.get(index.entry_cluster[entry_no])
                     if source is None:
                         del own[entry_no]
@@ -144,6 +148,21 @@ class Screener:
         if allowed is not None:
             own = {e: f for e, f in own.items() if index.entries[e].list_code in allowed}
         return own
+
+    def _judged_in_script(self, name: str) -> list[bool]:
+        """Per entry, whether a CJK query is judged by its CJK form alone there: where the list spells the party
+        in CJK characters; for a query in kana alone (a foreign name in katakana), only where it spells it in
+        kana too: a kanji name (端川商業銀行) shares no character with タンチョン・コマーシャル・バンク."""
+        if any(char_script(c) in (HAN, HANGUL) for c in name):
+            return self.index.entry_has_cjk
+        if self._kana_entries is None:
+            index = self.index
+            kana = {index.name_entry[n] for n, text in enumerate(index.name_text) if any(map(is_kana, text))}
+            for members in index.clusters.values():
+                if kana.intersection(members):
+                    kana.update(members)
+            self._kana_entries = [has and no in kana for no, has in enumerate(index.entry_has_cjk)]
+        return self._kana_entries
 
     def _propagate_links(self, found: dict[int, _Found]) -> None:
         """Every entry linked to a hit gets the hit's score, unless its own is higher."""
