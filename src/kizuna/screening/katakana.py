@@ -152,7 +152,8 @@ def _kana_spellings(kana: str, small: str) -> tuple[str, ...]:
     vowels = tables.vowels[vowel]
     if kana in tables.bare_vowel and not small:
         vowels = [*vowels, ""]  # ミロシェヴィッチ: Milosevic(h)
-    return tuple(dict.fromkeys(c + v for c in consonants for v in vowels))
+    # A vowel kana is its vowel: only a consonant's added vowel may be silent (オマル is never "mar").
+    return tuple(dict.fromkeys(c + v for c in consonants for v in vowels if c + v))
 
 
 def listed_spellings(word: str, is_prefix: Callable[[str], bool], is_word: Callable[[str], bool]) -> tuple[str, ...]:

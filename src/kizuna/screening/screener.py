@@ -221,12 +221,21 @@ class Screener:
         finders = [s for s in slots if s.qualifier is None and max(t.factor for t in s.options[0]) >= self._min_factor
                    ] or slots
         shared = np.zeros(len(index.name_text), dtype=np.float32)
+        # A katakana word's many spellings include rare words that give a name more credit than the word itself
+        # is worth: the candidates are ranked with each such slot's credit at most its lightest rendering's weight
+        # (the estimate that prunes stays the optimistic one).
+        capped = np.zeros(len(shared), dtype=np.float32) if any(s.slot.spoken for s in finders) else None
         for qslot in finders:
-            shared += self._slot_credit(qslot)
+            credit = self._slot_credit(qslot)
+            shared += credit
+            if capped is not None:
+                capped += np.minimum(credit, qslot.least_weight) if qslot.slot.spoken else credit
         together = np.zeros(len(shared), dtype=np.float32)
         for word_id, contribution in self._run_together(slots):
             self._raise(together, word_id, contribution)
         shared += together
+        if capped is not None:
+            capped += together
         least = self._min_share * sum(s.least_weight for s in finders)
         candidates = np.flatnonzero(shared >= max(least, 1e-6))
         weight = shared[candidates]
@@ -246,16 +255,22 @@ class Screener:
         # A single letter may stand for any listed word it begins (A. / Aymani): count it at that similarity.
         initials = sum(t.weight for s in slots for t in s.options[0] if len(t.text) == 1 and t.text.isalpha())
         weight = (weight + initials * self.names.initial_similarity).astype(np.float32)
+        estimate = self._estimate(weight, total, candidates)
+        rank = estimate if capped is None else self._estimate(weight - shared[candidates] + capped[candidates],
+                                                              total, candidates)
+        keep = estimate >= floor
+        candidates, rank = candidates[keep], rank[keep]
+        if len(candidates) > self._max_candidates:
+            top = np.argpartition(-rank, self._max_candidates)[: self._max_candidates]
+            candidates, rank = candidates[top], rank[top]
+        return [int(candidates[i]) for i in np.argsort(-rank, kind="stable")]
+
+    def _estimate(self, weight: np.ndarray, total: float, candidates: np.ndarray) -> np.ndarray:
+        """The optimistic name score of candidates sharing ``weight`` with a query of weight ``total``."""
         exponent = self.names.exponent
         # The listed name's weight without its qualifiers, which cost a factor at most.
-        estimate = (np.minimum(weight / total, 1.0) ** exponent
-                    * np.minimum(weight / index.name_core_total_array[candidates], 1.0) ** (1 - exponent))
-        keep = estimate >= floor
-        candidates, estimate = candidates[keep], estimate[keep]
-        if len(candidates) > self._max_candidates:
-            top = np.argpartition(-estimate, self._max_candidates)[: self._max_candidates]
-            candidates, estimate = candidates[top], estimate[top]
-        return [int(candidates[i]) for i in np.argsort(-estimate, kind="stable")]
+        return (np.minimum(weight / total, 1.0) ** exponent
+                * np.minimum(weight / self.index.name_core_total_array[candidates], 1.0) ** (1 - exponent))
 
     def _slot_credit(self, qslot: QuerySlot) -> np.ndarray:
         """Per name, the best weight one query slot can share with it (the best option; an option's words add)."""
