@@ -175,3 +175,15 @@ def listed_spellings(word: str, is_prefix: Callable[[str], bool], is_word: Calla
         if not states:
             return ()
     return tuple(s for s in states if len(s) >= 2 and is_word(s))
+
+
+def article_splits(word: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The ways ``word`` can be the Arabic article written onto a name (アッサイード: アッ + サイード): (article kana,
+    the rest of the word, the article's spellings). After アッ / エッ the rest begins with the doubled consonant,
+    which the rest keeps as its own first kana."""
+    found = []
+    for article, spellings in katakana_latin().articles.items():
+        rest = word[len(article):]
+        if word.startswith(article) and len(rest) >= 2 and rest[0] not in _INSIDE:
+            found.append((article, rest, tuple(spellings)))
+    return tuple(found)

@@ -26,7 +26,7 @@ from kizuna.screening.explain import (
 from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, PERSON_FORMS, Form, Slot, query_forms
 from kizuna.screening.index import EntryRecord, ScreeningIndex
 from kizuna.screening.japanese import is_kana
-from kizuna.screening.katakana import korean_spellings, listed_spellings
+from kizuna.screening.katakana import article_splits, korean_spellings, listed_spellings
 from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToken, slot_class
 from kizuna.screening.model import Hit, Query
 from kizuna.screening.phonetic import metaphone, skeleton
@@ -199,11 +199,15 @@ class Screener:
         is_word = self.index.vocab.__contains__
         spellings = (*listed_spellings(slot.spoken, self._begins_a_word, is_word),
                      *korean_spellings(slot.spoken, self._begins_a_word, is_word))
-        found = [s for s in dict.fromkeys(spellings) if (s,) not in slot.options]
+        found: list[tuple[str, ...]] = [(s,) for s in dict.fromkeys(spellings) if (s,) not in slot.options]
+        for _, rest, articles in article_splits(slot.spoken):  # アッサイード: al sayyid
+            rests = listed_spellings(rest, self._begins_a_word, is_word)
+            found.extend((a, r) for r in rests for a in articles)
+            found.extend((a + r,) for r in rests for a in articles if is_word(a + r))
         if not found:
             return slot
-        return replace(slot, options=(*slot.options, *((s,) for s in found)),
-                       how=f"{slot.how}; spelt in the lists: {' / '.join(found[:6])}")
+        return replace(slot, options=(*slot.options, *dict.fromkeys(found)),
+                       how=f"{slot.how}; spelt in the lists: {' / '.join(' '.join(s) for s in found[:6])}")
 
     def _begins_a_word(self, prefix: str) -> bool:
         words = self._latin_words

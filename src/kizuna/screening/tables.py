@@ -277,6 +277,7 @@ class KatakanaLatinTables(RuleModel):
     moraic_n: list[str]
     most_spellings: int
     words: dict[str, list[str]]  # whole katakana words read as the foreign word (オブ: of)
+    articles: dict[str, list[str]]  # the Arabic article written onto its word (アッサイード: al sayyid)
 
 
 class ChineseTables(RuleModel):
