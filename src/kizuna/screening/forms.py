@@ -24,7 +24,7 @@ from kizuna.screening.katakana import korean_readings
 from kizuna.screening.latin import latin_tokens
 from kizuna.screening.lexicon import CEDICT, HanTable, Lexeme, han_table, lexicon, pinyin_words
 from kizuna.screening.qualifiers import qualifier_word
-from kizuna.screening.tables import chinese_surnames, korean_tables, term_classes
+from kizuna.screening.tables import chinese_surnames, katakana_latin, korean_tables, term_classes
 
 # An acronym the lists write in parentheses after the full name: "(BUAA)", "(CETC 14)".
 _ACRONYM = re.compile(r"\s*[(（]([A-Z][A-Z0-9&.\-]{1,9}(?: ?[0-9]{1,3})?)[)）]")
@@ -317,6 +317,11 @@ def _reading_slot(run: str, hangul: bool) -> Slot:
     if hangul:
         options = korean.readings(run)
         how = f"Korean reading (DPRK / McCune–Reischauer / RR): {run} = {' / '.join(options)}"
+    elif run in katakana_latin().words:
+        # A foreign name's function word (オブ: of), weighed as that word, not spelt by sound.
+        words = katakana_latin().words[run]
+        return Slot(tuple((w,) for w in words), run, f"katakana word: {run} = {' / '.join(words)}", "word",
+                    romanised=True)
     elif any(is_kana(c) for c in run):
         options = romaji(run)
         how = f"Hepburn romaji: {run} = {' / '.join(options)}"

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from kizuna.core.scripts import char_script
+from kizuna.screening.katakana import cuts_a_syllable
 
 # OpenCC's jp2t maps 研 to the variant 硏, which t2s leaves alone; these are the same character in names.
 _VARIANTS = str.maketrans({"硏": "研", "〇": "零", "○": "零", "⼝": "口", "⾦": "金", "鑛": "矿", "衞": "卫",
@@ -120,7 +121,8 @@ def segment(text: str, table: WordTable, longest: int) -> list[Segment]:
                 relax(i, number.end(), _WORD_COST, "number", str(value))
         for length in range(1, min(longest, size - i) + 1):
             lexeme = table.get(text[i : i + length])
-            if lexeme is not None and (not lexeme.suffix or i + length == size):
+            if (lexeme is not None and (not lexeme.suffix or i + length == size)
+                    and not cuts_a_syllable(text, i, i + length)):
                 relax(i, i + length, _CURATED_COST if lexeme.table != "CC-CEDICT" else _WORD_COST, "lexeme",
                       lexeme.key)
         relax(i, i + 1, _UNKNOWN_COST, "char", char)

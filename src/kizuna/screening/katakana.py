@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import cache
 from itertools import product
 
+from kizuna.screening import korean
 from kizuna.screening.tables import katakana_korean, katakana_latin
 
 _SMALL = frozenset("ャュョァィゥェォ")
@@ -27,7 +28,38 @@ Syllable = tuple[str, ...]  # the hangul syllables one Korean syllable in kataka
 def korean_readings(word: str, most: int = 3) -> tuple[tuple[Syllable, ...], ...]:
     """Every way to cut a katakana word into at most ``most`` Korean syllables, each syllable with the hangul
     it can stand for; () when the word cannot be Korean (a long-vowel mark, a kana Korean has no use for)."""
+    for written, read in katakana_korean().spelt_as.items():
+        word = word.replace(written, read)
     return tuple(cut for cut in _cuts(word) if 0 < len(cut) <= most)
+
+
+def korean_spellings(word: str, is_prefix: Callable[[str], bool], is_word: Callable[[str], bool]) -> tuple[str, ...]:
+    """The romanisations of a katakana word read as one Korean word (トンヘ = 동해 = Tonghae) that the lists use:
+    each cut into at most four syllables, their readings followed syllable by syllable while they begin a listed
+    word (``is_prefix``), kept when they are one (``is_word``)."""
+    most = katakana_latin().most_spellings
+    found: dict[str, None] = {}
+    for cut in korean_readings(word, 4):
+        if len(cut) < 2:
+            continue  # one syllable alone is a family or given name, read by the person forms
+        states = [""]
+        for syllables in cut:
+            readings = dict.fromkeys(r for h in syllables for r in korean.syllable_readings(h))
+            states = [s for s in dict.fromkeys(s + r for s in states for r in readings) if is_prefix(s)][:most]
+            if not states:
+                break
+        found.update(dict.fromkeys(s for s in states if is_word(s)))
+    return tuple(found)
+
+
+_INSIDE = frozenset("ンッーャュョァィゥェォヮ")  # kana that never begin a word: they close or lengthen a syllable
+
+
+def cuts_a_syllable(text: str, start: int, end: int) -> bool:
+    """Whether a word read from ``text[start:end]`` would cut a katakana syllable: it begins with a kana that only
+    ends one (ン ッ ー, a small kana) or right after ッ, or what follows it does (コリアン is not コリア + ン)."""
+    return bool((start > 0 and (text[start] in _INSIDE or text[start - 1] == "ッ"))
+                or (end < len(text) and (text[end] in _INSIDE or text[end - 1] == "ッ")))
 
 
 def _cuts(word: str) -> list[tuple[Syllable, ...]]:
@@ -117,7 +149,11 @@ def _kana_spellings(kana: str, small: str) -> tuple[str, ...]:
             consonants = [c + glide for c in consonants for glide in ("y", "i")] if consonants != [""] else ["y"]
         elif kana in "ウ":
             consonants = ["w", "v"]
-    return tuple(dict.fromkeys(c + v for c in consonants for v in tables.vowels[vowel]))
+    vowels = tables.vowels[vowel]
+    if kana in tables.bare_vowel and not small:
+        vowels = [*vowels, ""]  # ミロシェヴィッチ: Milosevic(h)
+    # A vowel kana is its vowel: only a consonant's added vowel may be silent (オマル is never "mar").
+    return tuple(dict.fromkeys(c + v for c in consonants for v in vowels if c + v))
 
 
 def listed_spellings(word: str, is_prefix: Callable[[str], bool], is_word: Callable[[str], bool]) -> tuple[str, ...]:
@@ -139,3 +175,15 @@ def listed_spellings(word: str, is_prefix: Callable[[str], bool], is_word: Calla
         if not states:
             return ()
     return tuple(s for s in states if len(s) >= 2 and is_word(s))
+
+
+def article_splits(word: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The ways ``word`` can be the Arabic article written onto a name (アッサイード: アッ + サイード): (article kana,
+    the rest of the word, the article's spellings). After アッ / エッ the rest begins with the doubled consonant,
+    which the rest keeps as its own first kana."""
+    found = []
+    for article, spellings in katakana_latin().articles.items():
+        rest = word[len(article):]
+        if word.startswith(article) and len(rest) >= 2 and rest[0] not in _INSIDE:
+            found.append((article, rest, tuple(spellings)))
+    return tuple(found)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from kizuna.core.entity import PartyKind
+from kizuna.core.scripts import HAN, HANGUL, char_script
 from kizuna.screening.explain import (
     CrossListLink,
     EvidenceAdjustment,
@@ -24,7 +25,8 @@ from kizuna.screening.explain import (
 )
 from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, PERSON_FORMS, Form, Slot, query_forms
 from kizuna.screening.index import EntryRecord, ScreeningIndex
-from kizuna.screening.katakana import listed_spellings
+from kizuna.screening.japanese import is_kana
+from kizuna.screening.katakana import article_splits, korean_spellings, listed_spellings
 from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToken, slot_class
 from kizuna.screening.model import Hit, Query
 from kizuna.screening.phonetic import metaphone, skeleton
@@ -61,6 +63,7 @@ class Screener:
         self._lists: dict[str, str] | None = None
         self._qualifier_weight = self.config.qualifiers.weight
         self._latin_words: list[str] | None = None  # sorted, for katakana spellings (built on first need)
+        self._kana_entries: list[bool] | None = None  # per entry: judged in kana (built on first need)
 
     @property
     def snapshot_id(self) -> str:
@@ -107,6 +110,7 @@ class Screener:
         allowed = set(query.lists) if query.lists else None
         forms = query_forms(query.name)
         cjk_query = any(f.via == CJK_FORM for f in forms)
+        judged_in_script = self._judged_in_script(query.name) if cjk_query else []
         own: dict[int, _Found] = {}
         cjk_by_cluster: dict[int, tuple[int, _Found]] = {}
         for form in forms:
@@ -114,7 +118,7 @@ class Screener:
             symmetric = form.via in PERSON_FORMS
             judged_in_cjk = cjk_query and form.via != CJK_FORM
             for name_id in self._candidates(slots, floor):
-                if judged_in_cjk and index.entry_has_cjk[index.name_entry[name_id]]:
+                if judged_in_cjk and judged_in_script[index.name_entry[name_id]]:
                     continue  # an entry the list spells in CJK is judged by the CJK form alone (below)
                 match = self.names.compare(slots, name_id, symmetric)
                 if index.name_via[name_id] in EXACT_ONLY_FORMS:
@@ -132,7 +136,7 @@ class Screener:
         if cjk_query:
             # The list spells this party in CJK characters: judge it by that spelling, not by a translation.
             for entry_no in list(own):
-                if index.entry_has_cjk[entry_no]:
+                if judged_in_script[entry_no]:
                     source = cjk_by_cluster.get(index.entry_cluster[entry_no])
                     if source is None:
                         del own[entry_no]
@@ -144,6 +148,21 @@ class Screener:
         if allowed is not None:
             own = {e: f for e, f in own.items() if index.entries[e].list_code in allowed}
         return own
+
+    def _judged_in_script(self, name: str) -> list[bool]:
+        """Per entry, whether a CJK query is judged by its CJK form alone there: where the list spells the party
+        in CJK characters; for a query in kana alone (a foreign name in katakana), only where it spells it in
+        kana too: a kanji name (端川商業銀行) shares no character with タンチョン・コマーシャル・バンク."""
+        if any(char_script(c) in (HAN, HANGUL) for c in name):
+            return self.index.entry_has_cjk
+        if self._kana_entries is None:
+            index = self.index
+            kana = {index.name_entry[n] for n, text in enumerate(index.name_text) if any(map(is_kana, text))}
+            for members in index.clusters.values():
+                if kana.intersection(members):
+                    kana.update(members)
+            self._kana_entries = [has and no in kana for no, has in enumerate(index.entry_has_cjk)]
+        return self._kana_entries
 
     def _propagate_links(self, found: dict[int, _Found]) -> None:
         """Every entry linked to a hit gets the hit's score, unless its own is higher."""
@@ -175,13 +194,20 @@ class Screener:
         return _with_qualifiers(prepared, self._qualifier_weight)
 
     def _with_listed_spellings(self, slot: Slot) -> Slot:
-        """A katakana word's slot with the spellings of it that the lists use (ゲラシモフ: gerasimov)."""
-        found = [s for s in listed_spellings(slot.spoken, self._begins_a_word, self.index.vocab.__contains__)
-                 if (s,) not in slot.options]
+        """A katakana word's slot with the spellings of it that the lists use, as a foreign word (ゲラシモフ:
+        gerasimov) and as a Korean one (トンヘ: tonghae)."""
+        is_word = self.index.vocab.__contains__
+        spellings = (*listed_spellings(slot.spoken, self._begins_a_word, is_word),
+                     *korean_spellings(slot.spoken, self._begins_a_word, is_word))
+        found: list[tuple[str, ...]] = [(s,) for s in dict.fromkeys(spellings) if (s,) not in slot.options]
+        for _, rest, articles in article_splits(slot.spoken):  # アッサイード: al sayyid
+            rests = listed_spellings(rest, self._begins_a_word, is_word)
+            found.extend((a, r) for r in rests for a in articles)
+            found.extend((a + r,) for r in rests for a in articles if is_word(a + r))
         if not found:
             return slot
-        return replace(slot, options=(*slot.options, *((s,) for s in found)),
-                       how=f"{slot.how}; spelt in the lists: {' / '.join(found[:6])}")
+        return replace(slot, options=(*slot.options, *dict.fromkeys(found)),
+                       how=f"{slot.how}; spelt in the lists: {' / '.join(' '.join(s) for s in found[:6])}")
 
     def _begins_a_word(self, prefix: str) -> bool:
         words = self._latin_words
@@ -199,12 +225,21 @@ class Screener:
         finders = [s for s in slots if s.qualifier is None and max(t.factor for t in s.options[0]) >= self._min_factor
                    ] or slots
         shared = np.zeros(len(index.name_text), dtype=np.float32)
+        # A katakana word's many spellings include rare words that give a name more credit than the word itself
+        # is worth: the candidates are ranked with each such slot's credit at most its lightest rendering's weight
+        # (the estimate that prunes stays the optimistic one).
+        capped = np.zeros(len(shared), dtype=np.float32) if any(s.slot.spoken for s in finders) else None
         for qslot in finders:
-            shared += self._slot_credit(qslot)
+            credit = self._slot_credit(qslot)
+            shared += credit
+            if capped is not None:
+                capped += np.minimum(credit, qslot.least_weight) if qslot.slot.spoken else credit
         together = np.zeros(len(shared), dtype=np.float32)
         for word_id, contribution in self._run_together(slots):
             self._raise(together, word_id, contribution)
         shared += together
+        if capped is not None:
+            capped += together
         least = self._min_share * sum(s.least_weight for s in finders)
         candidates = np.flatnonzero(shared >= max(least, 1e-6))
         weight = shared[candidates]
@@ -224,16 +259,22 @@ class Screener:
         # A single letter may stand for any listed word it begins (A. / Aymani): count it at that similarity.
         initials = sum(t.weight for s in slots for t in s.options[0] if len(t.text) == 1 and t.text.isalpha())
         weight = (weight + initials * self.names.initial_similarity).astype(np.float32)
+        estimate = self._estimate(weight, total, candidates)
+        rank = estimate if capped is None else self._estimate(weight - shared[candidates] + capped[candidates],
+                                                              total, candidates)
+        keep = estimate >= floor
+        candidates, rank = candidates[keep], rank[keep]
+        if len(candidates) > self._max_candidates:
+            top = np.argpartition(-rank, self._max_candidates)[: self._max_candidates]
+            candidates, rank = candidates[top], rank[top]
+        return [int(candidates[i]) for i in np.argsort(-rank, kind="stable")]
+
+    def _estimate(self, weight: np.ndarray, total: float, candidates: np.ndarray) -> np.ndarray:
+        """The optimistic name score of candidates sharing ``weight`` with a query of weight ``total``."""
         exponent = self.names.exponent
         # The listed name's weight without its qualifiers, which cost a factor at most.
-        estimate = (np.minimum(weight / total, 1.0) ** exponent
-                    * np.minimum(weight / index.name_core_total_array[candidates], 1.0) ** (1 - exponent))
-        keep = estimate >= floor
-        candidates, estimate = candidates[keep], estimate[keep]
-        if len(candidates) > self._max_candidates:
-            top = np.argpartition(-estimate, self._max_candidates)[: self._max_candidates]
-            candidates, estimate = candidates[top], estimate[top]
-        return [int(candidates[i]) for i in np.argsort(-estimate, kind="stable")]
+        return (np.minimum(weight / total, 1.0) ** exponent
+                * np.minimum(weight / self.index.name_core_total_array[candidates], 1.0) ** (1 - exponent))
 
     def _slot_credit(self, qslot: QuerySlot) -> np.ndarray:
         """Per name, the best weight one query slot can share with it (the best option; an option's words add)."""

@@ -257,6 +257,7 @@ class KatakanaKoreanTables(RuleModel):
     vowels: dict[str, list[str]]  # kana (or small kana) -> vowel jamo
     palatalised: dict[str, list[str]]  # small kana after ㅈ -> the further vowels it can be
     finals: dict[str, list[str]]  # kana -> final jamo
+    spelt_as: dict[str, str]  # kana pairs written for one Korean syllable's sound otherwise (グワ -> グァ)
 
 
 class KanaRow(RuleModel):
@@ -272,8 +273,11 @@ class KatakanaLatinTables(RuleModel):
     vowels: dict[str, list[str]]
     small: dict[str, str]
     long: list[str]
+    bare_vowel: str  # kana whose i Japanese adds after a final consonant (ッチ: ch, c)
     moraic_n: list[str]
     most_spellings: int
+    words: dict[str, list[str]]  # whole katakana words read as the foreign word (オブ: of)
+    articles: dict[str, list[str]]  # the Arabic article written onto its word (アッサイード: al sayyid)
 
 
 class ChineseTables(RuleModel):
