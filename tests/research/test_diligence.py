@@ -148,3 +148,49 @@ def test_a_listed_name_with_its_acronym_in_brackets_is_the_organisation_itself()
     assert entity and entity[0]["relation"] == SELF
     sources = {e["source"] for f in result["findings"] for e in f["evidence"]}
     assert {"Entity List", "End User List (外国ユーザーリスト)", "Section 1286 List of Foreign Institutions"} <= sources
+
+
+def test_a_priority_narrows_what_comes_from_works_and_says_so() -> None:
+    """The team's co-authors and work affiliations come from quantum-information works: filtered to AI they all
+    drop out, the team file's own affiliations stay, and the answer counts what was left out."""
+    team = BENCH / "team50.csv"
+    everything = service.check_team(team).to_dict()
+    ai = service.check_team(team, priority="AI").to_dict()
+    quantum = service.check_team(team, priority="quantum computing").to_dict()
+    assert everything["priority_filter"] is None
+    assert quantum["priority_filter"]["works_in_area"] == quantum["priority_filter"]["works"] == 660
+    assert len(quantum["findings"]) == len(everything["findings"]) and not quantum["priority_filter"]["left_out"]
+    assert ai["priority_filter"]["works_in_area"] == 0 and ai["priority_filter"]["left_out"]["co-author institution"]
+    assert {r["kind"] for r in ai["resolved"]} == {"employment"}
+    assert len(ai["findings"]) < len(everything["findings"])
+    kept = {(f["organisation"]["ror_id"], f["rule"]) for f in ai["findings"]}
+    assert kept <= {(f["organisation"]["ror_id"], f["rule"]) for f in everything["findings"]}
+    assert all(a["kind"] == "employment" for f in ai["findings"] for a in f["affiliations"])
+    assert "left out" in ai["priority_filter"]["text"]
+
+
+def test_works_are_placed_in_an_area_by_their_openalex_subjects() -> None:
+    """A real OpenAlex API page: one work has the subfield Artificial Intelligence, the other (bibliometrics)
+    none of the AI terms; a biosecurity filter keeps neither."""
+    page = FIXTURES / "openalex_works_page.json"
+    ai = service.check_openalex_author("A5069892096", page, priority="AI").to_dict()
+    assert ai["priority_filter"]["works"] == 2 and ai["priority_filter"]["works_in_area"] == 1
+    assert {r["name"] for r in ai["resolved"]} >= {"University of Naples Federico II"}
+    bio = service.check_openalex_author("A5069892096", page, priority="biosecurity").to_dict()
+    assert bio["resolved"] == [] and bio["priority_filter"]["left_out"] == {"affiliation on a work": 1,
+                                                                           "co-author institution": 1}
+    strength = service.strength("AI", works_file=page).to_dict()
+    assert [n for n in strength["notes"] if "1 of 2 works" in n]
+
+
+def test_a_priority_never_hides_an_institutions_own_listings() -> None:
+    plain = service.check("北京航空航天大学").to_dict()
+    filtered = service.check("北京航空航天大学", priority="biosecurity").to_dict()
+    assert len(filtered["findings"]) == len(plain["findings"])
+    assert "nothing read from works" in filtered["priority_filter"]["text"]
+    assert filtered["priority"] == "biosecurity"
+
+
+def test_an_unknown_priority_is_refused_before_the_team_is_read(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="one of: AI, quantum computing"):
+        service.check_team(tmp_path / "missing.csv", priority="space")

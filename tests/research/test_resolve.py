@@ -44,6 +44,30 @@ def test_a_unit_is_resolved_with_its_parent_named_in_the_string() -> None:
     assert any(r.code == "parent-named" for r in result.reasons)
 
 
+@pytest.mark.parametrize(("affiliation", "ror_id"), [
+    ("Czech Academy of Sciences, Institute of Physics, Prague", "02yhj4v17"),  # an alias of the institute
+    ("Czech Academy of Sciences, Institute of Physics of Materials", "02d02f052"),
+    ("Institute of Physics, Czech Academy of Sciences", "02yhj4v17"),
+])
+def test_a_unit_named_by_a_longer_part_is_chosen_over_its_parent(affiliation: str, ror_id: str) -> None:
+    """The institute's own record (a ROR child of the Academy) is named by a part that contains the Academy's
+    name: the more specific record is the answer, not the parent the shorter part names."""
+    result = resolve(affiliation)
+    assert result.organisation is not None and result.organisation.ror_id == ror_id
+    assert result.parent is not None and result.parent.name == "Czech Academy of Sciences"
+
+
+@pytest.mark.parametrize(("affiliation", "ror_id"), [
+    ("Lawrence Berkeley Natl Lab", "02jbv0t02"),
+    ("Brookhaven Natl Lab", "02ex6cf31"),
+    ("Argonne National Lab, Lemont, IL", "05gvnxz63"),
+    ("Czech Acad Sci, Inst Phys", "02yhj4v17"),
+])
+def test_abbreviations_without_a_full_stop_are_written_out(affiliation: str, ror_id: str) -> None:
+    result = resolve(affiliation)
+    assert result.organisation is not None and result.organisation.ror_id == ror_id
+
+
 def test_nthu_is_not_tsinghua() -> None:
     # NTHU is missing from the ROR union; the OpenAlex crosswalk supplies the right record.
     nthu = resolve("National Tsing Hua University, Hsinchu, Taiwan").organisation

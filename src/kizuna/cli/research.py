@@ -93,6 +93,8 @@ def _print_check(result: service.Diligence) -> None:
     data = result.to_dict()
     console.print(f"{escape(data['subject'])}: {escape(data['outcome'])}  ({escape(data['ror_release'])}; "
                   f"{len(data['resolved'])} affiliation(s) resolved, {len(data['unresolved'])} not)")
+    if data["priority_filter"]:
+        console.print(escape(data["priority_filter"]["text"]), soft_wrap=True)
     for f in data["findings"]:
         console.print(f"[bold]{escape(f['rule'])}[/] {escape(f['organisation']['name'])} "
                       f"({f['organisation']['ror_id']}) — {escape(f['relation'])}: {escape(f['listed']['name'])} "

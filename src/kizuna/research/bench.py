@@ -22,7 +22,7 @@ from kizuna.core.tables import read_table
 from kizuna.research import defence, diligence, service
 from kizuna.research.orgs import registry, short_id
 from kizuna.research.resolve import resolve
-from kizuna.screening import for_entries, get_screener
+from kizuna.screening import get_screener
 
 BASELINE_CUTOFF = 90.0  # rapidfuzz WRatio (0-100); the usual "strong match" setting of RPS tools' fuzzy search
 
@@ -139,7 +139,7 @@ def team(path: Path, runs: int = 3) -> dict[str, Any]:
     started = time.perf_counter()
     registry().screener()
     get_screener()
-    for_entries(defence.unmapped_entries())
+    defence.screener()
     load = time.perf_counter() - started
     seconds = []
     result = None

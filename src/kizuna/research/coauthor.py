@@ -13,6 +13,7 @@ from kizuna.core.errors import InputError
 from kizuna.core.paths import bundled
 from kizuna.core.tables import read_table
 from kizuna.research import works as works_mod
+from kizuna.research.area import area
 from kizuna.research.orgs import crosswalk_ids, registry
 from kizuna.research.priorities import canonical
 from kizuna.research.rules import rules
@@ -49,8 +50,12 @@ def strength(priority: str, country: str | None = None, works_file: Path | None 
     data = rules().priority_data.get(name)
     if works_file is not None or (data is not None and data.works):
         path = works_file or bundled("research", data.works if data and data.works else "")
-        _from_works(result, works_mod.read_works(path) if works_file else list(works_mod.sample_works()), top)
-        result.sources.append(str(works_file) if works_file else f"data/research/{path.name}")
+        works = works_mod.read_works(path) if works_file else list(works_mod.sample_works())
+        source = str(works_file) if works_file else f"data/research/{path.name}"
+        kept, account = area(name).select(works, source, None if works_file else path.name)
+        _from_works(result, kept, top)
+        result.sources.append(source)
+        result.notes.append(account.text(kept=False))
     if data is not None and data.country_counts is not None and works_file is None:
         _from_country_counts(result, data.country_counts.file, data.country_counts.concept, top, year)
     if not result.sources:

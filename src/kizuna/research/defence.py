@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from kizuna.core.entity import Entry, Name, NameKind, PartyKind, Provenance, stable_id
-from kizuna.core.paths import bundled
+from kizuna.core.paths import bundled, home
 from kizuna.core.tables import read_table
 from kizuna.research.orgs import short_id
+from kizuna.screening import for_entries
+from kizuna.screening.index import cache_file
+from kizuna.screening.screener import Screener
 
 SEED = "cn_defence_linked_institutions_seed.csv"
 BASIS = "cn_defence_linked_institutions_basis.csv"
@@ -88,6 +91,12 @@ def unmapped_entries() -> tuple[Entry, ...]:
                              Provenance(LIST_CODE, f"data/research/{SEED}:{line}", DATA_DATE, ""),
                              aliases=aliases, countries=["CN"]))
     return tuple(entries)
+
+
+def screener() -> Screener:
+    """The screener over ``unmapped_entries``, its index kept under ``$KIZUNA_HOME/cache/research-defence/`` (its
+    Chinese names' readings take longer to build than the index takes to read)."""
+    return for_entries(unmapped_entries(), cache=cache_file(home() / "cache" / "research-defence"))
 
 
 def rows_named(name: str) -> Sequence[Basis]:

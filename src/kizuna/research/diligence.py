@@ -156,7 +156,7 @@ def _own(ror_id: str, release: str) -> tuple[_Own, ...]:
 def _from_data(org: Organisation) -> list[_Own]:
     rows = list(defence.by_ror_id().get(org.ror_id, ()))
     config = rules().resolution
-    for hit in screen(org.screened_party(), entries=defence.unmapped_entries()):
+    for hit in screen(org.screened_party(), screener=defence.screener()):
         if hit.score >= config.accept:
             rows += defence.rows_named(hit.name)
     found = []

@@ -1,23 +1,33 @@
 """The research organisations: ROR records (the bundled union of recent releases, or a full dump fetched with
 ``kizuna research fetch-ror``) completed by OpenAlex's ROR crosswalk for the large institutions the union lacks,
-with their parent/child links, and the screener over them (``kizuna.screening.for_entries``)."""
+with their parent/child links, and the screener over them (``kizuna.screening.for_entries``).
+
+Reading and parsing the 60k records takes seconds, and a check needs a few hundred of them: the parsed records
+are kept as plain rows in ``$KIZUNA_HOME/cache/research/organisations-<fingerprint>.pickle`` (the fingerprint of
+the data files, the rule file and this module), each turned into an ``Organisation`` on first use, and the
+screener's index is read from its own cache without building the 60k entries again."""
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from kizuna.core.atomic import atomic_writer
 from kizuna.core.entity import Entry, Name, NameKind, PartyKind, Provenance, dedupe_names
 from kizuna.core.errors import InputError
 from kizuna.core.party import Party
 from kizuna.core.paths import bundled, home
 from kizuna.core.tables import read_table
-from kizuna.research.rules import EvidenceSource, rules
+from kizuna.research.rules import EvidenceSource, rules, rules_version
 from kizuna.screening import for_entries
-from kizuna.screening.index import cache_file
+from kizuna.screening.cachefile import load as load_pickle
+from kizuna.screening.index import ScreeningIndex, cache_file
 from kizuna.screening.screener import Screener
 
 ROR_COLUMNS = ["ror_id", "name", "status", "types", "country", "city", "acronyms", "aliases", "name_ja", "name_zh",
@@ -72,10 +82,12 @@ class Organisation:
 class OrgRegistry:
     """Every organisation by short ROR id, where they were read from, and the screener over them."""
 
-    by_id: dict[str, Organisation]
+    by_id: Mapping[str, Organisation]
     release: str  # the ROR release the answers use
     data_date: str
     sources: list[EvidenceSource]
+    cache: Path | None = None  # where the rows are kept (None: not kept)
+    index_id: str = ""  # the snapshot id of the screener's index over these organisations, once built
     _screener: Screener | None = None
 
     def get(self, ror_id: str) -> Organisation | None:
@@ -100,11 +112,58 @@ class OrgRegistry:
         return next((self.by_id[p] for p in org.parents if p in self.by_id), None)
 
     def screener(self) -> Screener:
-        """The screener over every organisation, kept on disk under ``$KIZUNA_HOME/cache/research/``."""
+        """The screener over every organisation, its index kept on disk under ``$KIZUNA_HOME/cache/research/``.
+        The index of these organisations (``index_id``, remembered with the rows) is read as it is; building
+        the entries to look it up again would cost more than reading it."""
         if self._screener is None:
-            entries = [org.entry(self.data_date) for org in self.by_id.values()]
-            self._screener = for_entries(entries, cache=cache_file(home() / "cache" / "research"))
+            path = cache_file(_cache_dir())
+            index = ScreeningIndex.load(path) if self.index_id else None
+            if index is not None and index.snapshot_id == self.index_id:
+                self._screener = Screener(index)
+            else:
+                entries = [org.entry(self.data_date) for org in self.by_id.values()]
+                self._screener = for_entries(entries, cache=path)
+                self.index_id = self._screener.snapshot_id
+                if self.cache is not None:
+                    _save(self, self.cache)
         return self._screener
+
+
+class Organisations(Mapping[str, Organisation]):
+    """Organisations by short ROR id, each made from its plain row on first use and kept."""
+
+    def __init__(self, rows: dict[str, tuple[Any, ...]]) -> None:
+        self.rows = rows
+        self._made: dict[str, Organisation] = {}
+
+    def __getitem__(self, ror_id: str) -> Organisation:
+        org = self._made.get(ror_id)
+        if org is None:
+            org = self._made[ror_id] = _from_row(ror_id, self.rows[ror_id])
+        return org
+
+    def __contains__(self, ror_id: object) -> bool:
+        return ror_id in self.rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _row(org: Organisation) -> tuple[Any, ...]:
+    p = org.party
+    return (p.name, tuple((a.text, a.kind.value) for a in p.aliases), p.country, p.source, org.types, org.status,
+            org.city, org.parents, org.release, org.origin, org.acronyms, tuple(org.children))
+
+
+def _from_row(ror_id: str, row: tuple[Any, ...]) -> Organisation:
+    name, aliases, country, source, types, status, city, parents, release, origin, acronyms, children = row
+    party = Party(name, PartyKind.ORGANIZATION, id=ROR_URL + ror_id,
+                  aliases=[Name(text, NameKind(kind)) for text, kind in aliases], country=country, source=source,
+                  source_url=ROR_URL + ror_id)
+    return Organisation(party, ror_id, types, status, city, parents, release, origin, acronyms, list(children))
 
 
 def short_id(ror_id: str) -> str:
@@ -123,14 +182,55 @@ _registry: dict[str, OrgRegistry] = {}
 
 def registry() -> OrgRegistry:
     """The organisations for this process: the fetched full dump if there is one, else the bundled union; both
-    completed by the OpenAlex crosswalk."""
+    completed by the OpenAlex crosswalk. Read from the row cache when it was made from the same files."""
     fetched = fetched_dir() / "ror_organisations.csv"
-    key = f"{fetched}:{fetched.stat().st_mtime_ns}" if fetched.is_file() else "bundled"
+    key = f"{home()}:{fetched.stat().st_mtime_ns}" if fetched.is_file() else f"{home()}:bundled"
     with _lock:
         if key not in _registry:
             _registry.clear()
-            _registry[key] = _load(fetched if fetched.is_file() else None)
+            _registry[key] = _cached(fetched if fetched.is_file() else None)
         return _registry[key]
+
+
+_CACHE_FORMAT = 1
+
+
+def _cache_dir() -> Path:
+    return home() / "cache" / "research"
+
+
+def _cached(fetched: Path | None) -> OrgRegistry:
+    """The registry from its row cache, or read from the files (and the cache written) when the data files, the
+    rule file or this module changed since."""
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}:{rules_version()}".encode())
+    digest.update(Path(__file__).read_bytes())
+    if fetched is not None:
+        for path in (fetched, fetched.parent / "release.txt"):
+            digest.update(path.read_bytes())
+    path = _cache_dir() / f"organisations-{digest.hexdigest()[:16]}.pickle"
+    try:
+        with path.open("rb") as handle:
+            rows, release, data_date, sources, index_id = load_pickle(handle)
+        return OrgRegistry(Organisations(rows), release, data_date, sources, path, index_id)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        pass
+    loaded = _load(fetched)
+    loaded.by_id = Organisations({ror_id: _row(org) for ror_id, org in loaded.by_id.items()})
+    loaded.cache = path
+    _save(loaded, path)
+    return loaded
+
+
+def _save(orgs: OrgRegistry, path: Path) -> None:
+    """Write the rows atomically and remove the row caches of other data beside them."""
+    assert isinstance(orgs.by_id, Organisations)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_writer(path, "wb", encoding=None) as handle:
+        pickle.dump((orgs.by_id.rows, orgs.release, orgs.data_date, orgs.sources, orgs.index_id), handle,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+    for stale in path.parent.glob("organisations-*.pickle"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
 
 
 def _load(fetched: Path | None) -> OrgRegistry:

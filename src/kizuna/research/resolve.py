@@ -107,7 +107,7 @@ def _resolve(text: str, country: str | None, release: str) -> Resolved:
         return _no_match(orgs, text, Reason("no-match", f"no ROR organisation scores {config.accept:.2f} or more for "
                                             "any part of the string", {"accept": config.accept}))
     best = max(candidates, key=lambda c: c.rank(config.tie))
-    units = [c for c in candidates if not c.span & best.span and any(a is best.org for a, _ in orgs.ancestors(c.org))]
+    units = [c for c in candidates if _names_a_unit(c, best, orgs)]
     pool = units or [c for c in candidates if c.part == best.part]
     best = max(pool, key=lambda c: c.rank(config.tie))
     rivals = {c.org.ror_id: c.org for c in pool if c.org is not best.org and c.rank(config.tie)[:3] ==
@@ -117,6 +117,15 @@ def _resolve(text: str, country: str | None, release: str) -> Resolved:
         return _no_match(orgs, text, Reason("ambiguous", f"{best.part!r} names {len(names)} organisations equally "
                                             f"well: {'; '.join(names)}", {"candidates": names}))
     return _resolved(orgs, text, best, bool(units), candidates, hint)
+
+
+def _names_a_unit(candidate: _Candidate, best: _Candidate, orgs: OrgRegistry) -> bool:
+    """True when ``candidate`` is a unit (ROR descendant) of ``best``'s organisation named by another part of the
+    string ("Institute of Physics, Chinese Academy of Sciences") or by a longer part that contains ``best``'s
+    ("Czech Academy of Sciences, Institute of Physics", a name of the Academy's institute): the more specific
+    record is the answer, not its parent."""
+    elsewhere = not candidate.span & best.span or candidate.span > best.span
+    return elsewhere and any(a is best.org for a, _ in orgs.ancestors(candidate.org))
 
 
 def _resolved(orgs: OrgRegistry, text: str, best: _Candidate, unit: bool, candidates: list[_Candidate],

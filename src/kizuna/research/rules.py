@@ -60,6 +60,7 @@ class CountryCounts(RuleModel):
 class PriorityData(RuleModel):
     country_counts: CountryCounts | None = None
     works: str | None = None
+    terms: list[str] = Field(default_factory=list)  # subjects placing a work in it (kizuna.research.area)
 
 
 class Rule(RuleModel):

@@ -14,13 +14,22 @@ from kizuna.core.evidence import Citation, Confidence
 from kizuna.core.report import Report
 from kizuna.core.tables import read_table
 from kizuna.research import coauthor, priorities
+from kizuna.research.area import Area, AreaFilter, area
 from kizuna.research.diligence import Affiliation, RiskFinding, check_affiliations
 from kizuna.research.orcid import read_orcid
-from kizuna.research.orgs import crosswalk_ids, registry
+from kizuna.research.orgs import OrgRegistry, crosswalk_ids, registry
 from kizuna.research.refusal import check_columns, check_query, refusal_rules
 from kizuna.research.resolve import Resolved, resolve
 from kizuna.research.rules import rules, rules_version
-from kizuna.research.works import Work, author_works, coauthor_institutions, read_works, sample_works
+from kizuna.research.works import (
+    SAMPLE,
+    Institution,
+    Work,
+    author_works,
+    coauthor_institutions,
+    read_works,
+    sample_works,
+)
 
 TEAM_COLUMNS = ("member", "orcid_file", "openalex_author", "affiliations", "past_affiliations", "funders")
 
@@ -37,6 +46,7 @@ class Diligence:
     priority: str | None = None
     members: int = 0
     as_of: str = field(default_factory=lambda: date.today().isoformat())
+    priority_filter: AreaFilter | None = None  # what the priority narrowed (None: no priority given)
 
     @property
     def outcome(self) -> str:
@@ -47,7 +57,9 @@ class Diligence:
 
     def to_dict(self) -> dict[str, Any]:
         return {"subject": self.subject, "kind": self.kind, "as_of": self.as_of, "outcome": self.outcome,
-                "ror_release": registry().release, "priority": self.priority, "members": self.members,
+                "ror_release": registry().release, "priority": self.priority,
+                "priority_filter": self.priority_filter.to_dict() if self.priority_filter else None,
+                "members": self.members,
                 "findings": [f.to_dict() for f in self.findings],
                 "resolved": [{**a.to_dict(), **r.to_dict()} for a, r in self.resolved if r.organisation],
                 "unresolved": [{**a.to_dict(), "reasons": [x.text for x in r.reasons]}
@@ -65,8 +77,9 @@ class Diligence:
                                  "not resolved": sum(1 for _, r in self.resolved if r.organisation is None)}
         if self.members:
             facts["team members"] = self.members
-        if self.priority:
-            facts["priority area"] = self.priority
+        if self.priority_filter:
+            facts["priority area"] = self.priority_filter.priority
+            facts["priority filter"] = self.priority_filter.text()
         if self.not_checked:
             facts["not checked"] = len(self.not_checked)
         return Report(f"Research due diligence: {self.subject}", self.subject, self.as_of,
@@ -82,44 +95,50 @@ def resolve_affiliation(text: str, country: str | None = None) -> Resolved:
 def check(query: str, priority: str | None = None) -> Diligence:
     """An institution (name in any script, or ROR id) and its ROR parents against the lists and cited data.
     A query about nationality or ethnicity is refused; a query naming no organisation finds nothing and says a
-    person's name alone is never screened."""
+    person's name alone is never screened. A priority narrows nothing here (an institution's listings hold in
+    every area) and the answer says so."""
+    chosen = area(priority) if priority else None
     text = " ".join(query.split())
     if not text:
         raise InputError("must not be empty", field="query")
     resolved = resolve(text)
     if resolved.organisation is None or resolved.matched_part != text:
         check_query(text)
-    result = _diligence(text, "institution", [Affiliation(text, "institution", source="query")], priority)
+    result = _diligence(text, "institution", [Affiliation(text, "institution", source="query")], chosen)
     if resolved.organisation is None:
         result.not_checked.append({"subject": text, "reason": refusal_rules().name_only})
     return result
 
 
 def check_orcid(path: Path, priority: str | None = None) -> Diligence:
-    """A researcher's ORCID record: every documented affiliation and funder."""
+    """A researcher's ORCID record: every documented affiliation and funder (whatever the priority)."""
+    chosen = area(priority) if priority else None
     orcid, affiliations = read_orcid(path)
-    return _diligence(f"ORCID {orcid}", "researcher", affiliations, priority)
+    return _diligence(f"ORCID {orcid}", "researcher", affiliations, chosen)
 
 
 def check_openalex_author(author_id: str, works_file: Path | None = None, priority: str | None = None) -> Diligence:
-    """An OpenAlex author: the institutions on their works and those of their co-authors."""
-    works = read_works(works_file) if works_file else list(sample_works())
-    affiliations = _author_affiliations(author_id, works, author_id)
-    if not affiliations:
+    """An OpenAlex author: the institutions on their works and those of their co-authors (of the works in the
+    priority area, when one is given)."""
+    pool = _Pool.read(works_file, area(priority) if priority else None)
+    if not author_works(pool.everything, author_id):
         raise InputError(f"no work of author {author_id} in the works", field="--openalex-author")
-    return _diligence(f"OpenAlex author {author_id}", "researcher", affiliations, priority)
+    affiliations = pool.author_affiliations(author_id, author_id)
+    return _diligence(f"OpenAlex author {author_id}", "researcher", affiliations, pool.area, pool.filter)
 
 
 def check_team(path: Path, works_file: Path | None = None, priority: str | None = None) -> Diligence:
     """A proposal team (CSV/xlsx, one member a row; see ``TEAM_COLUMNS``): every member's affiliations, funders,
-    ORCID record and OpenAlex co-authors. A member given by name alone is listed as not checked."""
+    ORCID record and OpenAlex co-authors (of the works in the priority area, when one is given). A member given
+    by name alone is listed as not checked."""
+    chosen = area(priority) if priority else None
     table = read_table(path)
     check_columns(table.header, str(path))
     unknown = [c for c in table.header if c not in TEAM_COLUMNS]
     if unknown:
         raise InputError(f"unknown column {unknown[0]!r} (columns: {', '.join(TEAM_COLUMNS)})", path=path, line=1,
                          field=unknown[0])
-    works: list[Work] | None = None
+    pool: _Pool | None = None
     affiliations: list[Affiliation] = []
     not_checked = []
     members = 0
@@ -131,15 +150,47 @@ def check_team(path: Path, works_file: Path | None = None, priority: str | None 
         found = _member_affiliations(path, line, row, label)
         author = (row.get("openalex_author") or "").strip()
         if author:
-            works = works if works is not None else (read_works(works_file) if works_file else list(sample_works()))
-            found += _author_affiliations(author, works, label)
+            pool = pool or _Pool.read(works_file, chosen)
+            found += pool.author_affiliations(author, label)
         if not found:
-            not_checked.append({"subject": label, "reason": refusal_rules().name_only})
+            reason = refusal_rules().name_only
+            if author and chosen and pool and author_works(pool.everything, author):
+                reason = f"no work of {author} in {chosen.priority} in the works, and no affiliation given"
+            not_checked.append({"subject": label, "reason": reason})
         affiliations += found
-    result = _diligence(path.name, "team", affiliations, priority)
+    result = _diligence(path.name, "team", affiliations, chosen, pool.filter if pool else None)
     result.not_checked += not_checked
     result.members = members
     return result
+
+
+@dataclass(slots=True)
+class _Pool:
+    """The works a check reads: all of them, those in the priority area, and the filter's account."""
+
+    everything: list[Work]
+    kept: list[Work]
+    area: Area | None = None
+    filter: AreaFilter | None = None
+
+    @classmethod
+    def read(cls, works_file: Path | None, chosen: Area | None) -> _Pool:
+        works = read_works(works_file) if works_file else list(sample_works())
+        if chosen is None:
+            return cls(works, works)
+        source = works_file.name if works_file else f"data/research/{SAMPLE}"
+        kept, account = chosen.select(works, source, None if works_file else SAMPLE)
+        return cls(works, kept, chosen, account)
+
+    def author_affiliations(self, author_id: str, label: str) -> list[Affiliation]:
+        """The author's affiliations from the kept works; those found only on the other works are counted as
+        left out."""
+        found = _author_affiliations(author_id, self.kept, label)
+        if self.filter is not None:
+            kept = {(a.text, a.kind) for a in found}
+            self.filter.left_out.update(a.kind for a in _author_affiliations(author_id, self.everything, label)
+                                        if (a.text, a.kind) not in kept)
+        return found
 
 
 def _member_affiliations(path: Path, line: int, row: dict[str, str], label: str) -> list[Affiliation]:
@@ -165,29 +216,33 @@ def _member_affiliations(path: Path, line: int, row: dict[str, str], label: str)
 def _author_affiliations(author_id: str, works: Iterable[Work], label: str) -> list[Affiliation]:
     """The author's own institutions on each work and their co-authors' institutions (most shared first)."""
     works = list(works)
+    orgs = registry()
     own: dict[str, Affiliation] = {}
     for work, authorship in author_works(works, author_id):
         for inst in authorship.institutions:
             own.setdefault(inst.openalex_id, Affiliation(
-                _institution_text(inst.ror_id, inst.openalex_id, inst.name), "affiliation on a work", None,
-                str(work.year or ""), f"OpenAlex work {work.id}", inst.country, label))
+                _institution_text(inst, orgs), "affiliation on a work", None, str(work.year or ""),
+                f"OpenAlex work {work.id}", inst.country, label))
     limit = rules().diligence.max_coauthor_institutions
-    coauthors = [Affiliation(_institution_text(inst.ror_id, inst.openalex_id, inst.name), "co-author institution",
-                             None, "", f"OpenAlex, {n} shared work(s)", inst.country, label)
+    coauthors = [Affiliation(_institution_text(inst, orgs), "co-author institution", None, "",
+                             f"OpenAlex, {n} shared work(s)", inst.country, label)
                  for inst, n in coauthor_institutions(works, author_id).most_common(limit)]
     return [*own.values(), *coauthors]
 
 
-def _institution_text(ror_id: str | None, openalex_id: str, name: str) -> str:
+def _institution_text(inst: Institution, orgs: OrgRegistry) -> str:
     """A work's institution as the resolver takes it: its ROR id when the work or the crosswalk gives one."""
-    found = ror_id or crosswalk_ids().get(openalex_id)
-    return f"https://ror.org/{found}" if found and registry().get(found) else name
+    found = inst.ror_id or crosswalk_ids().get(inst.openalex_id)
+    return f"https://ror.org/{found}" if found and orgs.get(found) else inst.name
 
 
-def _diligence(subject: str, kind: str, affiliations: list[Affiliation], priority: str | None) -> Diligence:
-    chosen = priorities.canonical(priority) if priority else None
+def _diligence(subject: str, kind: str, affiliations: list[Affiliation], chosen: Area | None,
+               account: AreaFilter | None = None) -> Diligence:
     resolved, findings = check_affiliations(affiliations)
-    return Diligence(subject, kind, resolved, findings, priority=chosen)
+    if chosen is not None and account is None:
+        account = AreaFilter(chosen.priority)  # nothing was read from works: nothing to narrow
+    return Diligence(subject, kind, resolved, findings, priority=chosen.priority if chosen else None,
+                     priority_filter=account)
 
 
 def strength(priority: str, country: str | None = None, works_file: Path | None = None,

@@ -43,6 +43,7 @@ class Work:
     title: str
     year: int | None
     authorships: tuple[Authorship, ...]
+    subjects: tuple[str, ...] = ()  # OpenAlex topic, subfield, field, concept and keyword names, where given
 
     def institutions(self) -> set[Institution]:
         return {i for a in self.authorships for i in a.institutions}
@@ -92,7 +93,22 @@ def _work(record: Any, path: Path, number: int) -> Work:
                                       institutions, raw))
     year = record.get("publication_year")
     return Work(short_id(record["id"]), record.get("display_name") or record.get("title") or "",
-                year if isinstance(year, int) else None, tuple(authorships))
+                year if isinstance(year, int) else None, tuple(authorships), _subjects(record))
+
+
+def _subjects(record: dict[str, Any]) -> tuple[str, ...]:
+    """The names of what a work is about, as OpenAlex gives them: its topics with their subfield and field, its
+    primary topic, concepts and keywords (a cut-down record has none)."""
+    found: list[str] = []
+    topics = [record.get("primary_topic"), *(record.get("topics") or [])]
+    for topic in topics:
+        if isinstance(topic, dict):
+            found += [str(part["display_name"]) for part in (topic, topic.get("subfield"), topic.get("field"))
+                      if isinstance(part, dict) and part.get("display_name")]
+    for key in ("concepts", "keywords"):
+        found += [str(item["display_name"]) for item in record.get(key) or []
+                  if isinstance(item, dict) and item.get("display_name")]
+    return tuple(dict.fromkeys(found))
 
 
 def author_works(works: Iterable[Work], author_id: str) -> list[tuple[Work, Authorship]]:

@@ -95,6 +95,9 @@ class DiligenceCheckOut(BaseModel):
     outcome: str
     ror_release: str
     priority: str | None
+    priority_filter: dict[str, Any] | None = Field(
+        description="what the priority narrowed: works read and in the area, affiliations left out (null: no "
+                    "priority given)")
     members: int
     findings: list[DiligenceFindingOut] = Field(
         description="empty when nothing is found (a non-hit is not a clearance)")
