@@ -17,16 +17,16 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from kizuna.core.errors import KizunaError
 
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Connection, Engine, Result
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 # How long a connection waits for another writer (SQLite busy timeout), in milliseconds.
@@ -102,6 +102,46 @@ def transaction(connection: Connection) -> Iterator[Connection]:
         raise
     else:
         connection.exec_driver_sql("COMMIT")
+
+
+class Store:
+    """A store on one connection: opened at a SQLite file or a database URL, brought to its newest schema
+    (``migrate``) first; a context manager that closes the connection. Open one per thread or request.
+
+    A subclass names its migrations with ``name`` (``kizuna/<name>/migrations``) and adds its own queries.
+    """
+
+    name: ClassVar[str]
+
+    def __init__(self, url: str | Path) -> None:
+        """Open (creating or upgrading) the store at ``url``: a SQLite file, ``sqlite:///path`` or a database URL."""
+        self.url = str(url)
+        self.path = None if is_postgres(self.url) else sqlite_path(self.url)
+        self.engine = engine(self.url)
+        migrate(self.engine, self.name)
+        self.conn = connect(self.engine)
+
+    def close(self) -> None:
+        """Close the store's connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One all-or-nothing write (``transaction`` on the store's connection)."""
+        with transaction(self.conn) as conn:
+            yield conn
+
+    def run(self, sql: str, params: dict[str, Any] | Sequence[dict[str, Any]] | None = None) -> Result[Any]:
+        """Run one statement with ``:name`` parameters (a list of them runs it once per row)."""
+        from sqlalchemy import text  # imported here: opening Kizuna must not pay for SQLAlchemy
+
+        return self.conn.execute(text(sql), params if params is not None else {})
 
 
 # -- migrations -----------------------------------------------------------------------------------

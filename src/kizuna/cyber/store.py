@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ from kizuna.core.paths import home
 from kizuna.cyber.answers import AnswerSet
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Result
+    from sqlalchemy.engine import Result
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -85,39 +84,17 @@ class Registration:
         return asdict(self)
 
 
-class CyberStore:
+class CyberStore(db.Store):
     """The store; one connection per store object (open one per thread or request)."""
+
+    name = "cyber"
 
     def __init__(self, path: Path | str | None = None) -> None:
         """Open (creating or upgrading) the store at ``path``: a SQLite file or a database URL."""
-        url = str(path or home() / "cyber" / "cyber.db")
-        self.path = None if db.is_postgres(url) else db.sqlite_path(url)
-        self.engine = db.engine(url)
-        db.migrate(self.engine, "cyber")
-        self.conn = db.connect(self.engine)
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> CyberStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """One all-or-nothing write."""
-        with db.transaction(self.conn) as conn:
-            yield conn
+        super().__init__(path or home() / "cyber" / "cyber.db")
 
     def _query(self, sql: str, **params: Any) -> Result[Any]:
-        return self._statement(sql, params)
-
-    def _statement(self, sql: str, params: dict[str, Any] | list[dict[str, Any]]) -> Result[Any]:
-        from sqlalchemy import text  # imported here: opening Kizuna must not pay for SQLAlchemy
-
-        return self.conn.execute(text(sql), params)
+        return self.run(sql, params)
 
     # --- assessments -------------------------------------------------------------------------------------------
     def create(self, organization: str, system: str, catalog_id: str, assessor: str, assessed_on: date) -> int:
@@ -191,7 +168,7 @@ class CyberStore:
             self._query("DELETE FROM poam_items WHERE assessment_id = :id", id=assessment_id)
             if not items:
                 return
-            self._statement(
+            self.run(
                 "INSERT INTO poam_items (assessment_id, requirement_id, title, objectives, points, eligible, owner, "
                 "due_date, status, created_at, position) VALUES (:id, :requirement_id, :title, :objectives, :points, "
                 ":eligible, :owner, :due_date, :status, :now, :position)",

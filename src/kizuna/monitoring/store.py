@@ -11,18 +11,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kizuna.core import db
 from kizuna.core.party import Party
 from kizuna.core.paths import home
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Result
 
 ENV_URL = "KIZUNA_MONITORING_DB"
 _CHUNK = 500  # ids per IN (...) list: well below SQLite's and PostgreSQL's parameter limits
@@ -74,33 +70,13 @@ def _party(row: Any) -> StoredParty:
                        row.revision, row.screened_on, row.created_at, row.updated_at)
 
 
-class MonitoringStore:
+class MonitoringStore(db.Store):
     """One connection to the store (open one per thread or request); a context manager."""
 
+    name = "monitoring"
+
     def __init__(self, url: str | Path | None = None) -> None:
-        self.url = str(url or default_url())
-        self.engine = db.engine(self.url)
-        db.migrate(self.engine, "monitoring")
-        self.conn = db.connect(self.engine)
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> MonitoringStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        with db.transaction(self.conn) as conn:
-            yield conn
-
-    def run(self, sql: str, params: dict[str, Any] | Sequence[dict[str, Any]] | None = None) -> Result[Any]:
-        from sqlalchemy import text  # imported here: opening Kizuna must not pay for SQLAlchemy
-
-        return self.conn.execute(text(sql), params if params is not None else {})
+        super().__init__(url or default_url())
 
     def insert(self, sql: str, params: dict[str, Any]) -> int:
         """Run an INSERT … RETURNING id and give the id."""
