@@ -225,7 +225,15 @@ def query_forms(text: str) -> tuple[Form, ...]:
                           translated.text)
     forms = [cjk_form(text) if script != HANGUL else None, translated, _word_by_word(text), *persons,
              *_korean_in_katakana(text)]
+    bare = _KANA_ALTERNATIVES.sub("", text)
+    if bare != text and bare.strip():
+        # ヴァシル(ヴァシリー/ヴァシーリー)・ニキチン: the name without the other renderings in brackets, too.
+        forms.extend(f for f in query_forms(bare) if f.via != CJK_FORM)
     return tuple(f for f in forms if f)
+
+
+# Other katakana renderings of a word, in brackets after it (Japanese lists give Ukrainian and Russian readings).
+_KANA_ALTERNATIVES = re.compile(r"[(（][\u30a0-\u30ff/／]+[)）]")
 
 
 def _from_pinyin(tokens: tuple[str, ...]) -> Form | None:
