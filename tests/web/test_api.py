@@ -93,7 +93,7 @@ def _post(client: TestClient, body: str | bytes) -> httpx.Response:
     ('{"parties": [{"name": "Huawei"}, {"name": "x", "id": "\\udcff"}]}', "field 'parties[1].id': character 1"),
     ('{"parties": [{"name": "Huawei"}, {"name": "x", "country": "Atlantis"}]}', "field 'parties[1].country': "
      "unknown country 'Atlantis'"),
-    (json.dumps({"name": "ア" * 301}), "name of 301 characters is longer than the 300 allowed"),
+    (json.dumps({"name": "ア" * 501}), "name of 501 characters is longer than the 500 allowed"),
 ])
 def test_options_that_would_screen_less_are_422(client: TestClient, body: str, message: str) -> None:
     response = _post(client, body)
