@@ -49,6 +49,7 @@ class Sources(RuleModel):
 class DiligenceRules(RuleModel):
     verified_hit: float = Field(ge=0, le=1)
     max_team: int = Field(ge=1)
+    max_team_file_bytes: int = Field(ge=1)
     max_coauthor_institutions: int = Field(ge=0)
 
 
@@ -84,6 +85,8 @@ class Templates(RuleModel):
     parent: str
     child: str
     list_hit: str
+    not_resolved: str
+    not_checked: str
 
 
 class ResearchRules(RuleModel):

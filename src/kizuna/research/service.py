@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kizuna.core.errors import InputError
-from kizuna.core.evidence import Citation, Confidence
+from kizuna.core.evidence import Citation, Confidence, Evidence, EvidenceKind, Finding, Outcome
 from kizuna.core.report import Report
 from kizuna.core.tables import read_table
 from kizuna.research import coauthor, priorities
@@ -83,8 +83,22 @@ class Diligence:
         if self.not_checked:
             facts["not checked"] = len(self.not_checked)
         return Report(f"Research due diligence: {self.subject}", self.subject, self.as_of,
-                      [f.finding() for f in self.findings], sources, rules_version(), "research", self.outcome,
-                      facts)
+                      [*(f.finding() for f in self.findings), *self._gaps()], sources, rules_version(), "research",
+                      self.outcome, facts)
+
+    def _gaps(self) -> list[Finding]:
+        """Notes for what was not checked: affiliations resolving to no organisation, members given by name."""
+        templates = rules().findings
+        notes = [Finding.from_rule(Outcome.NOTE, templates.not_resolved,
+                                   {"person": a.person or self.subject, "kind": a.kind, "text": a.text,
+                                    "source": a.source, "reason": "; ".join(x.text for x in r.reasons)},
+                                   rule="not-resolved", evidence=(Evidence(EvidenceKind.RECORD, a.text,
+                                                                           data=a.to_dict()),))
+                 for a, r in self.resolved if r.organisation is None]
+        notes += [Finding.from_rule(Outcome.NOTE, templates.not_checked, item, rule="not-checked",
+                                    evidence=(Evidence(EvidenceKind.RECORD, item["subject"]),))
+                  for item in self.not_checked]
+        return notes
 
 
 def resolve_affiliation(text: str, country: str | None = None) -> Resolved:
@@ -133,7 +147,7 @@ def check_team(path: Path, works_file: Path | None = None, priority: str | None 
     by name alone is listed as not checked."""
     chosen = area(priority) if priority else None
     table = read_table(path)
-    check_columns(table.header, str(path))
+    check_columns(table.header, path)
     unknown = [c for c in table.header if c not in TEAM_COLUMNS]
     if unknown:
         raise InputError(f"unknown column {unknown[0]!r} (columns: {', '.join(TEAM_COLUMNS)})", path=path, line=1,
@@ -199,7 +213,7 @@ def _member_affiliations(path: Path, line: int, row: dict[str, str], label: str)
                                   ("funders", "funding", None)):
         for text in (row.get(column) or "").split(";"):
             if text.strip():
-                check_query(text, f"{path}:{line} {column}")
+                check_query(text, column, path, line)
                 found.append(Affiliation(text.strip(), kind, current, source=f"{path.name}:{line} {column}",
                                          person=label))
     orcid_file = (row.get("orcid_file") or "").strip()

@@ -3,23 +3,27 @@ check an institution, file the report), /research/priorities and /research/coaut
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
+import re
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from kizuna.core.errors import KizunaError
+from kizuna.core.errors import InputError, KizunaError
 from kizuna.core.pdf import render_pdf
-from kizuna.core.report import CSV_HEADER, csv_rows, to_html, to_json
+from kizuna.core.report import CSV_HEADER, Report, csv_rows, to_html, to_json
 from kizuna.core.schemas import ReportOut
 from kizuna.core.tables import SafeCsvWriter
 from kizuna.research import service
 from kizuna.research.priorities import EXPORT_HEADER, memo_priorities
+from kizuna.research.rules import rules
 from kizuna.web.templating import templates
 from kizuna.web.uploads import saved_upload
 
@@ -165,7 +169,7 @@ async def team(file: Annotated[UploadFile, File(description="The team (CSV or xl
     """Due diligence of a proposal team: every member's affiliations, funders and OpenAlex co-authors' institutions
     (from the bundled works). A member given by name alone is listed as not checked; a nationality or ethnicity
     column is refused (422)."""
-    async with saved_upload(file, "team.csv") as path:
+    async with saved_upload(file, "team.csv", rules().diligence.max_team_file_bytes) as path:
         return service.check_team(path, priority=priority).to_dict()
 
 
@@ -179,20 +183,25 @@ REPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "h
 def report(query: Annotated[str, Param(max_length=_MAX)], priority: PriorityParam = None,
            format: Literal["json", "csv", "html", "pdf"] = "html") -> Response:
     """The institution check as a filed report (the shared renderer: JSON, CSV, HTML or PDF)."""
-    filed = service.check(query, priority).report()
+    return _report_response(service.check(query, priority).report(), format)
+
+
+def _report_response(filed: Report, format: str, download: str | None = None) -> Response:
+    """``filed`` rendered by the shared renderer; ``download``: sent as an attachment of that file name."""
+    headers = {"Content-Disposition": f'attachment; filename="{download}"'} if download else None
     if format == "json":
-        return Response(to_json(filed), media_type=REPORT_TYPES[format])
+        return Response(to_json(filed), media_type=REPORT_TYPES[format], headers=headers)
     if format == "html":
-        return Response(to_html(filed), media_type=REPORT_TYPES[format])
+        return Response(to_html(filed), media_type=REPORT_TYPES[format], headers=headers)
     if format == "pdf":
         with tempfile.TemporaryDirectory() as folder:
             pdf = render_pdf(to_html(filed), Path(folder) / "report.pdf").read_bytes()
-        return Response(pdf, media_type=REPORT_TYPES[format])
+        return Response(pdf, media_type=REPORT_TYPES[format], headers=headers)
     buffer = io.StringIO()
     writer = SafeCsvWriter(buffer)
     writer.writerow(CSV_HEADER)
     writer.writerows(csv_rows(filed))
-    return Response(buffer.getvalue(), media_type=REPORT_TYPES[format])
+    return Response(buffer.getvalue(), media_type=REPORT_TYPES[format], headers=headers)
 
 
 @router.get("/v1/research/priorities", tags=["research"], response_model=list[PriorityOut])
@@ -237,6 +246,53 @@ def page(request: Request, affiliation: str = "", query: str = "", priority: str
         context["error"] = str(exc)
     return templates.TemplateResponse(request, "research/index.html", {"active": "research", **context},
                                       status_code=422 if "error" in context else 200)
+
+
+@router.get("/research/team", response_class=HTMLResponse, include_in_schema=False)
+def team_page(request: Request) -> HTMLResponse:
+    return _team_page(request, {})
+
+
+@router.post("/research/team", include_in_schema=False)
+async def team_check_page(request: Request, file: Annotated[UploadFile | None, File()] = None,
+                          carried: Annotated[str, Form()] = "",
+                          filename: Annotated[str, Form(max_length=200)] = "",
+                          priority: Annotated[str, Form(max_length=60)] = "",
+                          format: Annotated[Literal["page", "json", "csv", "html", "pdf"], Form()] = "page",
+                          ) -> Response:
+    """A team file checked: the result page, or its report as a download. The page carries the file back
+    (base64, within the size limit) so that the downloads check the same file without keeping it here."""
+    context: dict[str, Any] = {"priority": priority}
+    try:
+        upload = file if file is not None and file.filename else _carried_upload(carried, filename)
+        async with saved_upload(upload, "team.csv", rules().diligence.max_team_file_bytes) as path:
+            result = service.check_team(path, priority=priority or None)
+            data = path.read_bytes()
+    except KizunaError as exc:
+        return _team_page(request, {**context, "error": str(exc)}, 422)
+    if format != "page":
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(result.subject).stem)[:60] or "team"
+        return _report_response(result.report(), format, f"research-team-{stem}.{format}")
+    return _team_page(request, {**context, "checked": result.to_dict(), "filename": result.subject,
+                                "carried": base64.b64encode(data).decode("ascii")})
+
+
+def _carried_upload(carried: str, filename: str) -> UploadFile:
+    """The team file the result page carried back, as an upload (checked again like any other)."""
+    if not carried:
+        raise InputError("choose a team file (CSV or xlsx) to upload", field="file")
+    try:
+        data = base64.b64decode(carried, validate=True)
+    except binascii.Error:
+        raise InputError("the carried team file is damaged: upload it again", field="file") from None
+    return UploadFile(io.BytesIO(data), filename=Path(filename).name or "team.csv")
+
+
+def _team_page(request: Request, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    return templates.TemplateResponse(request, "research/team.html",
+                                      {"active": "research", "priorities": memo_priorities(),
+                                       "max_bytes": rules().diligence.max_team_file_bytes, **context},
+                                      status_code=status_code)
 
 
 @router.get("/research/priorities", response_class=HTMLResponse, include_in_schema=False)
