@@ -18,6 +18,7 @@ import pytest
 from hypothesis import settings
 
 if TYPE_CHECKING:
+    from distributed import LocalCluster
     from playwright.sync_api import Browser, FloatRect, Locator, Page
 
     from kizuna.screening.screener import Screener
@@ -63,6 +64,15 @@ def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("KIZUNA_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(kizuna_home: Path) -> Iterator[LocalCluster]:
+    """A real Dask LocalCluster of three single-threaded worker processes, for the module's tests."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        yield cluster
 
 
 @pytest.fixture(scope="session")

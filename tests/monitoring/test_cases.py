@@ -183,9 +183,14 @@ def test_a_register_imports_names_in_any_script_with_owner_and_tags(
     assert kim.tags == ["vip", "review"] and kim.party.source == "r.csv line 2"
     huawei = service.parties(store, "customers")[2]
     assert any(a.party_id == huawei.id for a in service.alerts(store))
+    hits = store.all_hits()
     store.close()
-    assert json.loads(kizuna("registers", "list", "--json", home=Path(store.url).parent.parent).stdout)[0][
-        "parties"] == 3
+    home = Path(store.url).parent.parent
+    assert json.loads(kizuna("registers", "list", "--json", home=home).stdout)[0]["parties"] == 3
+    run = json.loads(kizuna("registers", "rescreen", "--full", "--dask", "local:2", "--json", home=home).stdout)
+    assert run["mode"] == "full" and run["screened"] == 3 and run["alerts_raised"] == 0
+    with MonitoringStore() as again:
+        assert again.all_hits() == hits  # screened on the cluster's workers, as in this process
 
 
 def test_rules_refuse_a_blank_four_eyes_list(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from distributed import LocalCluster
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -112,6 +113,23 @@ def test_a_full_rescreen_gives_the_same_hits(
         run, _ = service.rescreen_registers(store, "aiko", full=True)
         assert run.mode == "full" and run.screened == run.parties
         assert set(store.all_hits()) == set(full_reference(store))
+    finally:
+        store.close()
+
+
+def test_a_rescreen_on_a_dask_cluster_stores_the_hits_of_one_process(
+        monitored: Callable[[], MonitoringStore], listed: list[Entry], dask_cluster: LocalCluster,
+        tmp_path: Path) -> None:
+    """The parties are screened on the cluster's workers, the store is written here: the same hits and scores,
+    and the same alerts, as a re-screen in this process."""
+    store, _stored, _, _, _, _ = _update_case(tmp_path, listed, 11, 5, 5, 5)
+    try:
+        service.rescreen_registers(store, "aiko", full=True)
+        here, alerts_here = store.all_hits(), service.alerts(store, limit=1000)
+        run, raised = service.rescreen_registers(store, "aiko", full=True, cluster=dask_cluster.scheduler_address)
+        assert run.screened == run.parties == len(store.active_ids()) and not raised
+        assert store.all_hits() == here and len(here) > 20
+        assert service.alerts(store, limit=1000) == alerts_here
     finally:
         store.close()
 

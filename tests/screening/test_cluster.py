@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,12 +26,6 @@ NAMES = ["Huawei Technologies Co., Ltd.", "華為技術有限公司", "北京航
          "ROSOBORONEXPORT", "Рособоронэкспорт", "Korea Kwangson Banking Corp", "조선광선은행", "Hikvision",
          "杭州海康威视数字技术股份有限公司", "Toyota Motor Corporation", "Siemens AG", "Acme Widgets Ltd",
          "ファーウェイ", "Semiconductor Manufacturing International Corporation", "Mahan Air", "Jane Smith", ""]
-
-
-@pytest.fixture(scope="module")
-def dask_cluster(kizuna_home: Path) -> Iterator[LocalCluster]:
-    with LocalCluster(n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        yield cluster
 
 
 @pytest.fixture(scope="module")

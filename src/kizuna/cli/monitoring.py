@@ -125,11 +125,14 @@ def remove_command(party_id: int, user: User = "") -> None:
 
 @registers_app.command("rescreen")
 def rescreen_command(full: Annotated[bool, typer.Option("--full", help="Screen every party again.")] = False,
+                     dask: Annotated[str | None, typer.Option("--dask", metavar="ADDRESS", help="Screen the parties "
+                                     "on a Dask cluster: its scheduler address, or local:N for N local worker "
+                                     "processes (docs/scaling.md).")] = None,
                      user: User = "kizuna", as_json: JsonOption = False) -> None:
     """Re-screen the registers on the current snapshot (what `lists update`/`fetch`/`load-bundled` do by
     themselves): only the parties the changes since their last screening can touch, or all with --full."""
     with service.opened() as store:
-        run, raised = service.rescreen_registers(store, user or "kizuna", full=full)
+        run, raised = service.rescreen_registers(store, user or "kizuna", full=full, cluster=dask)
     if as_json:
         print_json({**run.to_dict(), "alerts_raised": len(raised)})
         return

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pickle
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,10 +66,12 @@ class Rescreen:
 
 def rescreen(store: MonitoringStore, lists: SnapshotStore | None = None, *, full: bool = False,
              on_hits: Callable[[StoredParty, dict[Key, dict[str, Any]], list[Hit], Snapshot], None] | None = None,
-             snapshot_id: str | None = None) -> Rescreen:
+             snapshot_id: str | None = None, cluster: str | None = None) -> Rescreen:
     """Re-screen every register party that the current snapshot (or ``snapshot_id``) can have changed (all of
     them when ``full``), store their hits and mark every party screened on it; ``on_hits(party, old, new,
-    snapshot)`` is called for each re-screened party inside the store transaction (alerts are raised there)."""
+    snapshot)`` is called for each re-screened party inside the store transaction (alerts are raised there).
+    ``cluster``: screen the parties on that Dask scheduler (or ``local:N``) instead of in this process; the
+    store is read and written here."""
     lists = lists or SnapshotStore()
     started = time.perf_counter()
     snapshot = lists.open(snapshot_id)
@@ -83,7 +85,7 @@ def rescreen(store: MonitoringStore, lists: SnapshotStore | None = None, *, full
             chosen.update(store.active_ids())
         elif screened_on != snapshot.id:
             chosen |= _affected(store, lists, screened_on, snapshot, screener, run)
-        _screen_and_store(store, sorted(chosen), snapshot, screener, run, on_hits)
+        _screen_and_store(store, sorted(chosen), snapshot, screener, run, on_hits, (cluster, lists.root))
         with store.transaction():
             store.mark_screened(pending, snapshot.id)
             store.set_screened_snapshot(snapshot.id)
@@ -146,13 +148,9 @@ def _linked(screener: Screener, keys: Sequence[Key]) -> set[Key]:
 
 
 def _screen_and_store(store: MonitoringStore, ids: list[int], snapshot: Snapshot, screener: Screener,
-                      run: Rescreen, on_hits: Callable[..., None] | None) -> None:
+                      run: Rescreen, on_hits: Callable[..., None] | None, cluster: tuple[str | None, Path]) -> None:
     tick = time.perf_counter()
-    limit = rules().screening.hits_per_party
-    batch = 2000
-    for start in range(0, len(ids), batch):
-        parties = store.parties(ids[start:start + batch])
-        results = screen_many([p.party for p in parties], screener=screener, limit=limit)
+    for parties, results in _screened(store, ids, screener, *cluster):
         old_hits = store.hits_of([p.id for p in parties])
         with store.transaction():
             for party, hits in zip(parties, results, strict=True):
@@ -165,6 +163,27 @@ def _screen_and_store(store: MonitoringStore, ids: list[int], snapshot: Snapshot
                     on_hits(party, old, hits, snapshot)
         run.screened += len(parties)
     run.timings["screening"] = time.perf_counter() - tick
+
+
+_BATCH = 2000  # parties read, screened and stored together in this process
+_CLUSTER_BATCH = 500  # parties of one task on a cluster: about half a second of one core
+
+
+def _screened(store: MonitoringStore, ids: list[int], screener: Screener, cluster: str | None, lists_root: Path
+              ) -> Iterator[tuple[list[StoredParty], list[list[Hit]]]]:
+    """The parties ``ids`` in batches, each with its hits, screened here or on ``cluster`` (whose workers read
+    the snapshot from ``lists_root``)."""
+    limit = rules().screening.hits_per_party
+    size = _CLUSTER_BATCH if cluster else _BATCH
+    batches = (store.parties(ids[start:start + size]) for start in range(0, len(ids), size))
+    if cluster is None:
+        for parties in batches:
+            yield parties, screen_many([p.party for p in parties], screener=screener, limit=limit)
+        return
+    from kizuna.screening.cluster import screen_parties_on_cluster  # dask only when asked for
+
+    tagged = ((parties, [p.party for p in parties]) for parties in batches)
+    yield from screen_parties_on_cluster(cluster, screener.snapshot_id, tagged, limit, lists_root)
 
 
 # -- the reverse index of the registers' search keys ------------------------------------------------------------

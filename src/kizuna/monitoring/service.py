@@ -153,16 +153,17 @@ def remove_party(store: MonitoringStore, party_id: int, actor: str) -> None:
 # -- re-screening ------------------------------------------------------------------------------------------------
 
 def rescreen_registers(store: MonitoringStore, actor: str = cases.SYSTEM, *, full: bool = False,
-                       lists: SnapshotStore | None = None, snapshot_id: str | None = None
-                       ) -> tuple[Rescreen, list[int]]:
-    """Re-screen the registers on the current snapshot (incrementally unless ``full``), raising and closing
-    alerts, then post the feed's events; gives the run and the ids of the alerts raised."""
+                       lists: SnapshotStore | None = None, snapshot_id: str | None = None,
+                       cluster: str | None = None) -> tuple[Rescreen, list[int]]:
+    """Re-screen the registers on the current snapshot (incrementally unless ``full``; the parties screened on
+    the Dask ``cluster`` if one is given), raising and closing alerts, then post the feed's events; gives the run
+    and the ids of the alerts raised."""
     raised: list[int] = []
 
     def on_hits(party: StoredParty, old: dict[tuple[str, str], dict[str, Any]], hits: list[Any], snapshot: Any) -> None:
         raised.extend(cases.sync_alerts(store, party, old, hits, snapshot))
 
-    run = rescreen(store, lists, full=full, on_hits=on_hits, snapshot_id=snapshot_id)
+    run = rescreen(store, lists, full=full, on_hits=on_hits, snapshot_id=snapshot_id, cluster=cluster)
     with store.transaction():
         store.audit(actor, "re-screen", f"snapshot:{run.snapshot_id}", run.snapshot_id, "",
                     run=run.to_dict(), alerts_raised=len(raised))

@@ -1,5 +1,5 @@
-"""Screening a file on a Dask cluster: ``kizuna screen-file … --dask ADDRESS``, or ``--dask local:N`` for a
-cluster of N worker processes on this machine.
+"""Screening on a Dask cluster: a file (``kizuna screen-file … --dask ADDRESS``, or ``--dask local:N`` for a
+cluster of N worker processes on this machine) or the registers' parties (``kizuna registers rescreen --dask``).
 
 Each worker loads the snapshot's screening index once, when it joins (a worker plugin reading the index cache the
 snapshot keeps beside it: no task carries the index). The client reads the input, sends it in partitions, keeps a
@@ -10,19 +10,23 @@ exactly once; a partition that keeps killing workers fails the run, which then w
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import re
 import uuid
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from distributed import Client, Future, LocalCluster, WorkerPlugin
 
 from kizuna.core.errors import InputError
+from kizuna.core.party import Party
 from kizuna.lists.store import SnapshotStore
 from kizuna.screening.batch import Row, chunks, screen_rows
+from kizuna.screening.model import Hit
 from kizuna.screening.options import Options
 from kizuna.screening.screener import Screener
 
@@ -32,6 +36,8 @@ PARTITION_ROWS = 500
 CONNECT_TIMEOUT = "20s"  # how long to keep trying a scheduler that does not answer
 IN_FLIGHT_PER_WORKER = 4  # enough queued to keep each worker busy, few enough to bound the client's memory
 _LOCAL = re.compile(r"local:(\d+)")
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class IndexPlugin(WorkerPlugin):
@@ -45,7 +51,27 @@ class IndexPlugin(WorkerPlugin):
         self.snapshot_id = snapshot_id
 
     def setup(self, worker: Any) -> None:
+        _reuse_freed_memory()
         _screener(self.lists_root, self.snapshot_id)
+
+
+# A Dask nanny starts its workers with MALLOC_TRIM_THRESHOLD_=65536, and a fixed trim threshold also turns off
+# glibc's sliding mmap threshold (mallopt(3)): then every per-query array of one float per listed name (about 1 MB)
+# is a fresh mmap, zeroed page by page, and screening runs three times slower than in a plain process. Setting
+# both thresholds to the ceilings the sliding threshold itself would reach gives the worker a plain process's heap,
+# however the cluster was started.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt(3) parameter numbers
+_TRIM_THRESHOLD_BYTES = 64 << 20  # twice the mmap threshold's ceiling, as glibc sets it when it slides
+_MMAP_THRESHOLD_BYTES = 32 << 20  # glibc's DEFAULT_MMAP_THRESHOLD_MAX on 64-bit systems
+
+
+def _reuse_freed_memory() -> None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
+        libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD_BYTES)
+    except (OSError, AttributeError):  # not glibc (musl, macOS): no nanny setting to undo
+        pass
 
 
 def _screener(lists_root: str, snapshot_id: str) -> Screener:
@@ -85,21 +111,45 @@ def screen_on_cluster(address: str, screener: Screener, options: Options, rows: 
     by default this process's) — on a real cluster a shared file system (docs/scaling.md)."""
     root = str(lists_root or SnapshotStore().root)
     with connect(address) as client:
-        client.register_plugin(IndexPlugin(root, screener.snapshot_id))
-        in_flight = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
-        run, pending = uuid.uuid4().hex, deque[Future]()
-        for number, partition in enumerate(chunks(rows, PARTITION_ROWS)):
-            # A key of this run's own: a long-lived scheduler never hands back another run's partition.
-            pending.append(client.submit(_screen_partition, root, screener.snapshot_id, options, partition,
-                                         key=f"kizuna-screen-{run}-{number}"))
-            if len(pending) >= in_flight:
-                yield _take(pending)
-        while pending:
+        partitions = ((None, p) for p in chunks(rows, PARTITION_ROWS))
+        for _, results in _in_order(client, root, screener.snapshot_id, "screen", _screen_partition, options,
+                                    partitions):
+            yield results
+
+
+def screen_parties_on_cluster(address: str, snapshot_id: str, batches: Iterable[tuple[T, Sequence[Party]]],
+                              limit: int, lists_root: Path) -> Iterator[tuple[T, list[list[Hit]]]]:
+    """Each batch of parties screened on the cluster at ``address`` against the snapshot ``snapshot_id`` of
+    ``lists_root``, with at most ``limit`` hits a party: yielded in input order, each with the caller's tag."""
+    with connect(address) as client:
+        yield from _in_order(client, str(lists_root), snapshot_id, "parties", _screen_parties, limit, batches)
+
+
+def _screen_parties(lists_root: str, snapshot_id: str, limit: int, parties: Sequence[Party]) -> list[list[Hit]]:
+    from kizuna.screening.api import screen_many
+
+    return screen_many(parties, screener=_screener(lists_root, snapshot_id), limit=limit)
+
+
+def _in_order(client: Client, lists_root: str, snapshot_id: str, label: str, task: Callable[..., R], option: Any,
+              work: Iterable[tuple[T, Any]]) -> Iterator[tuple[T, R]]:
+    """``task(lists_root, snapshot_id, option, item)`` on the cluster for each (tag, item) of ``work``, yielded as
+    (tag, result) in input order, with a bounded number in flight; every worker holds the snapshot's index."""
+    client.register_plugin(IndexPlugin(lists_root, snapshot_id))
+    in_flight = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
+    run, pending = uuid.uuid4().hex, deque[tuple[T, Future]]()
+    for number, (tag, item) in enumerate(work):
+        # A key of this run's own: a long-lived scheduler never hands back another run's partition.
+        pending.append((tag, client.submit(task, lists_root, snapshot_id, option, item,
+                                           key=f"kizuna-{label}-{run}-{number}")))
+        if len(pending) >= in_flight:
             yield _take(pending)
+    while pending:
+        yield _take(pending)
 
 
-def _take(pending: deque[Future]) -> list[dict[str, Any]]:
-    future = pending.popleft()
-    result: list[dict[str, Any]] = future.result()
+def _take(pending: deque[tuple[T, Future]]) -> tuple[T, Any]:
+    tag, future = pending.popleft()
+    result = future.result()
     future.release()
-    return result
+    return tag, result

@@ -42,5 +42,13 @@ def romaji(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_ANY_KANA = re.compile("[\u3040-\u30ff\uff66-\uff9f]")  # hiragana, katakana, half-width katakana (is_kana)
+
+
 def is_kana(char: str) -> bool:
     return "\u3040" <= char <= "\u30ff" or "\uff66" <= char <= "\uff9f"
+
+
+def has_kana(text: str) -> bool:
+    """Whether ``text`` has a kana character (one regular-expression scan: a whole index's names in a moment)."""
+    return _ANY_KANA.search(text) is not None

@@ -25,7 +25,7 @@ from kizuna.screening.explain import (
 )
 from kizuna.screening.forms import CJK_FORM, EXACT_ONLY_FORMS, PERSON_FORMS, Form, Slot, query_forms
 from kizuna.screening.index import EntryRecord, ScreeningIndex
-from kizuna.screening.japanese import is_kana
+from kizuna.screening.japanese import has_kana
 from kizuna.screening.katakana import article_splits, korean_spellings, listed_spellings
 from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToken, slot_class
 from kizuna.screening.model import Hit, Query
@@ -157,7 +157,7 @@ class Screener:
             return self.index.entry_has_cjk
         if self._kana_entries is None:
             index = self.index
-            kana = {index.name_entry[n] for n, text in enumerate(index.name_text) if any(map(is_kana, text))}
+            kana = {index.name_entry[n] for n, text in enumerate(index.name_text) if has_kana(text)}
             for members in index.clusters.values():
                 if kana.intersection(members):
                     kana.update(members)
