@@ -229,6 +229,18 @@ class NameComparer:
         qualified = None if symmetric or entry.entity_type == "person" else self._qualify(chosen, name_id, used)
         return self._score(name_id, name_ids, used, chosen, symmetric, qualified)
 
+    def reads(self, name_id: int, symmetric: bool = False) -> object:
+        """What :meth:`compare` reads of listed name ``name_id``: two names with the same key get the same
+        match against the same query (bar the name id)."""
+        index = self.index
+        tokens = index.name_tokens[name_id]
+        if symmetric:
+            return tokens
+        if name_id in index.name_qualifiers:
+            return name_id  # its qualifiers' places are compared too: not shared
+        entry = index.entries[index.name_entry[name_id]]
+        return tokens if entry.entity_type == "person" else (tokens, entry.countries)
+
     # -- qualifiers ---------------------------------------------------------------------------------
 
     def _qualify(self, chosen: list[Chosen], name_id: int, used: list[bool]) -> _Qualified:

@@ -30,12 +30,17 @@ from kizuna.screening.katakana import article_splits, korean_spellings, listed_s
 from kizuna.screening.match import NameComparer, NameMatch, QuerySlot, QueryToken, slot_class
 from kizuna.screening.model import Hit, Query
 from kizuna.screening.phonetic import metaphone, skeleton
+from kizuna.screening.postings import Postings
 from kizuna.screening.qualifiers import find as find_qualifiers
 from kizuna.screening.tables import ScoringRules, scoring
 
 # Person and organisation are the types whose confusion is evidence against a match; unknown says nothing.
 _PARTY_KINDS = {PartyKind.PERSON.value: "person", PartyKind.ORGANIZATION.value: "organization",
                 PartyKind.VESSEL.value: "object", PartyKind.AIRCRAFT.value: "object"}
+
+
+# Words whose listed spellings are kept between queries; a bound on memory (a few MB), not a rule.
+_SPELLINGS_KEPT = 100_000
 
 
 @dataclass(slots=True)
@@ -64,6 +69,8 @@ class Screener:
         self._qualifier_weight = self.config.qualifiers.weight
         self._latin_words: list[str] | None = None  # sorted, for katakana spellings (built on first need)
         self._kana_entries: list[bool] | None = None  # per entry: judged in kana (built on first need)
+        # A file's rows share words (Trading, 株式会社): their listed spellings are worked out once.
+        self._spelt: dict[tuple[str, int, bool], list[tuple[int, float]]] = {}
 
     @property
     def snapshot_id(self) -> str:
@@ -117,10 +124,16 @@ class Screener:
             slots = self.prepare(form)
             symmetric = form.via in PERSON_FORMS
             judged_in_cjk = cjk_query and form.via != CJK_FORM
+            # The same name on several lists (a UN designation copied by each ally) is compared once per form.
+            compared: dict[object, NameMatch] = {}
             for name_id in self._candidates(slots, floor):
                 if judged_in_cjk and judged_in_script[index.name_entry[name_id]]:
                     continue  # an entry the list spells in CJK is judged by the CJK form alone (below)
-                match = self.names.compare(slots, name_id, symmetric)
+                alike = self.names.reads(name_id, symmetric)
+                known = compared.get(alike)
+                if known is None:
+                    known = compared[alike] = self.names.compare(slots, name_id, symmetric)
+                match = replace(known, name_id=name_id)
                 if index.name_via[name_id] in EXACT_ONLY_FORMS:
                     match.score *= self._acronym_factor
                 if match.score <= 0:
@@ -218,25 +231,30 @@ class Screener:
 
     def _candidates(self, slots: list[QuerySlot], floor: float = 0.0) -> list[int]:
         """Names sharing enough weighted words with the query, most promising first; those whose estimated
-        score is below ``floor`` are left out. Works on dense per-name arrays (numpy) for speed."""
-        index = self.index
+        score is below ``floor`` are left out. Works on per-name arrays (numpy) over the names the query's
+        words reach, for speed."""
         total = sum(s.least_weight for s in slots) or 1.0
         # Qualifiers (Japan, United Kingdom) place a party but do not find it, like generic words.
         finders = [s for s in slots if s.qualifier is None and max(t.factor for t in s.options[0]) >= self._min_factor
                    ] or slots
-        shared = np.zeros(len(index.name_text), dtype=np.float32)
+        offers = [self._slot_offers(qslot) for qslot in finders]
+        joined = self._run_together(slots)
+        reached = _Reached(self.index.postings, len(self.index.name_text),
+                           [w for slot_offers in offers for option in slot_offers for token in option for w, _ in token]
+                           + [w for w, _ in joined])
+        shared = np.zeros(len(reached), dtype=np.float32)
         # A katakana word's many spellings include rare words that give a name more credit than the word itself
         # is worth: the candidates are ranked with each such slot's credit at most its lightest rendering's weight
         # (the estimate that prunes stays the optimistic one).
         capped = np.zeros(len(shared), dtype=np.float32) if any(s.slot.spoken for s in finders) else None
-        for qslot in finders:
-            credit = self._slot_credit(qslot)
+        for qslot, slot_offers in zip(finders, offers, strict=True):
+            credit = self._slot_credit(slot_offers, reached)
             shared += credit
             if capped is not None:
                 capped += np.minimum(credit, qslot.least_weight) if qslot.slot.spoken else credit
         together = np.zeros(len(shared), dtype=np.float32)
-        for word_id, contribution in self._run_together(slots):
-            self._raise(together, word_id, contribution)
+        for word_id, contribution in joined:
+            _raise(together, reached.at(word_id), contribution)
         shared += together
         if capped is not None:
             capped += together
@@ -254,50 +272,53 @@ class Screener:
                 present = np.zeros(len(shared), dtype=bool)
                 for token in qslot.options[0]:
                     if token.token_id >= 0:
-                        present[index.postings[token.token_id]] = True
+                        present[reached.among(token.token_id)] = True
                 weight = (weight + qslot.least_weight * present[candidates]).astype(np.float32)
         # A single letter may stand for any listed word it begins (A. / Aymani): count it at that similarity.
         initials = sum(t.weight for s in slots for t in s.options[0] if len(t.text) == 1 and t.text.isalpha())
         weight = (weight + initials * self.names.initial_similarity).astype(np.float32)
-        estimate = self._estimate(weight, total, candidates)
+        name_ids = reached.ids[candidates]
+        estimate = self._estimate(weight, total, name_ids)
         rank = estimate if capped is None else self._estimate(weight - shared[candidates] + capped[candidates],
-                                                              total, candidates)
+                                                              total, name_ids)
         keep = estimate >= floor
-        candidates, rank = candidates[keep], rank[keep]
-        if len(candidates) > self._max_candidates:
+        name_ids, rank = name_ids[keep], rank[keep]
+        if len(name_ids) > self._max_candidates:
             top = np.argpartition(-rank, self._max_candidates)[: self._max_candidates]
-            candidates, rank = candidates[top], rank[top]
-        return [int(candidates[i]) for i in np.argsort(-rank, kind="stable")]
+            name_ids, rank = name_ids[top], rank[top]
+        return [int(name_ids[i]) for i in np.argsort(-rank, kind="stable")]
 
-    def _estimate(self, weight: np.ndarray, total: float, candidates: np.ndarray) -> np.ndarray:
-        """The optimistic name score of candidates sharing ``weight`` with a query of weight ``total``."""
+    def _estimate(self, weight: np.ndarray, total: float, name_ids: np.ndarray) -> np.ndarray:
+        """The optimistic name score of names sharing ``weight`` with a query of weight ``total``."""
         exponent = self.names.exponent
         # The listed name's weight without its qualifiers, which cost a factor at most.
         return (np.minimum(weight / total, 1.0) ** exponent
-                * np.minimum(weight / self.index.name_core_total_array[candidates], 1.0) ** (1 - exponent))
+                * np.minimum(weight / self.index.name_core_total_array[name_ids], 1.0) ** (1 - exponent))
 
-    def _slot_credit(self, qslot: QuerySlot) -> np.ndarray:
-        """Per name, the best weight one query slot can share with it (the best option; an option's words add)."""
-        size = len(self.index.name_text)
+    def _slot_offers(self, qslot: QuerySlot) -> list[list[list[tuple[int, float]]]]:
+        """Per option of a query slot, per word, the listed words it may stand for and the weight each shares."""
+        sounds = qslot.slot.sounds
+        return [[[(word_id, token.weight * similarity) for word_id, similarity in self._spellings(token, sounds)]
+                 for token in option] for option in qslot.options]
+
+    @staticmethod
+    def _slot_credit(offers: list[list[list[tuple[int, float]]]], reached: _Reached) -> np.ndarray:
+        """Per reached name, the best weight one query slot can share with it (the best option; an option's
+        words add, each with its best listed spelling)."""
         best: np.ndarray | None = None
-        for option in qslot.options:
-            credit = np.zeros(size, dtype=np.float32)
-            for token in option:
-                spellings = self._spellings(token, qslot.slot.sounds)
+        for option in offers:
+            credit = np.zeros(len(reached), dtype=np.float32)
+            for spellings in option:
                 if len(spellings) == 1:
-                    word_id, similarity = spellings[0]
-                    credit[self.index.postings[word_id]] += token.weight * similarity
+                    word_id, contribution = spellings[0]
+                    credit[reached.at(word_id)] += contribution
                 elif spellings:
-                    per_token = np.zeros(size, dtype=np.float32)
-                    for word_id, similarity in spellings:
-                        self._raise(per_token, word_id, token.weight * similarity)
+                    per_token = np.zeros(len(reached), dtype=np.float32)
+                    for word_id, contribution in spellings:
+                        _raise(per_token, reached.at(word_id), contribution)
                     credit += per_token
             best = credit if best is None else np.maximum(best, credit)
-        return best if best is not None else np.zeros(size, dtype=np.float32)
-
-    def _raise(self, values: np.ndarray, word_id: int, contribution: float) -> None:
-        postings = self.index.postings[word_id]
-        values[postings] = np.maximum(values[postings], contribution)
+        return best if best is not None else np.zeros(len(reached), dtype=np.float32)
 
     def _run_together(self, slots: list[QuerySlot]) -> list[tuple[int, float]]:
         """Listed words written as two query words (Al Qaida / alqaida, スベル バンク / sberbank), and query
@@ -344,6 +365,15 @@ class Screener:
 
     def _spellings(self, token: QueryToken, sounds: bool) -> list[tuple[int, float]]:
         """The token itself if the lists use it, and listed words spelt or sounding nearly the same."""
+        key = (token.text, token.token_id, sounds)
+        known = self._spelt.get(key)
+        if known is None:
+            if len(self._spelt) >= _SPELLINGS_KEPT:
+                self._spelt.clear()
+            known = self._spelt[key] = self._find_spellings(token, sounds)
+        return known
+
+    def _find_spellings(self, token: QueryToken, sounds: bool) -> list[tuple[int, float]]:
         index = self.index
         found = {token.token_id: 1.0} if token.token_id >= 0 else {}
         text = token.text
@@ -400,6 +430,36 @@ class Screener:
             matched_name=index.name_text[name_id] if found.via_link < 0 else entry.name,
             score=round(score, 4), steps=steps, source_url=entry.source_url,
             data_date=entry.data_date, entity_type=entry.entity_type, countries=list(entry.countries))
+
+
+class _Reached:
+    """The names a query's words reach, numbered in name order: the per-name sums of a query run over these
+    (hundreds or thousands) rather than over every listed name."""
+
+    def __init__(self, postings: Postings, names: int, word_ids: list[int]) -> None:
+        self._postings = postings
+        self._reached = np.zeros(names, dtype=bool)
+        for word_id in word_ids:
+            self._reached[postings[word_id]] = True
+        self.ids = np.flatnonzero(self._reached)
+        self._number = np.empty(names, dtype=np.int32)  # read only where reached
+        self._number[self.ids] = np.arange(len(self.ids), dtype=np.int32)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def at(self, word_id: int) -> np.ndarray:
+        """The numbers of the names using a word the query reached them by."""
+        return self._number[self._postings[word_id]]
+
+    def among(self, word_id: int) -> np.ndarray:
+        """The numbers of the reached names using any word."""
+        names = self._postings[word_id]
+        return self._number[names[self._reached[names]]]
+
+
+def _raise(values: np.ndarray, at: np.ndarray, contribution: float) -> None:
+    values[at] = np.maximum(values[at], contribution)
 
 
 def _with_qualifiers(slots: list[QuerySlot], factor: float) -> list[QuerySlot]:
