@@ -8,7 +8,7 @@ import pytest
 
 from kizuna.core.entity import PartyKind
 from kizuna.screening import Query
-from kizuna.screening.forms import listed_forms
+from kizuna.screening.forms import listed_forms, query_forms
 from kizuna.screening.han import canonical_han
 from kizuna.screening.latin import latin_tokens
 from kizuna.screening.match import NameMatch, QuerySlot
@@ -104,3 +104,20 @@ def test_candidates_come_from_the_index_not_a_scan(screener: Screener, monkeypat
     screener.screen(Query("Hangzhou Hikvision Digital Technology Co., Ltd."))
     assert 0 < len(calls) <= screener._max_candidates
     assert len(screener.index.name_text) > 50_000
+
+
+@pytest.mark.parametrize(("query", "listed", "spelt_by_all"), [("ALIBRAHIM, Muhammad", "AL-IBRAHIM, Muhammad", False),
+                                                               ("Alqaida", "AL QA'IDA", True)])
+def test_a_name_proposed_for_half_a_query_word_is_compared_only_when_its_words_spell_the_word(
+        screener: Screener, query: str, listed: str, spelt_by_all: bool) -> None:
+    # alibrahim begins with al and ends with ibrahim: every listed Ibrahim is proposed, but the comparison joins
+    # listed words only where a run of them spells the query word (Al Ibrahim), so the others cannot reach the
+    # threshold and are not compared; every Al Qaida spells alqaida.
+    floor = screener.threshold - screener.config.name.candidate_margin
+    slots = screener.prepare(query_forms(query)[0])
+    found = screener._candidates(slots, floor)
+    assert found.by_halves
+    skipped = [n for n in found.by_halves if not screener.names.spells_a_run(found.halved, n)]
+    assert bool(skipped) != spelt_by_all
+    assert all(screener.names.compare(slots, n).score < floor for n in skipped)
+    assert any(h.name == listed for h in screener.screen(Query(query))), listed

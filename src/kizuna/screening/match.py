@@ -378,6 +378,13 @@ class NameComparer:
                 found.append((token, best_position, best, best_how, 1.0))
         return found
 
+    def spells_a_run(self, texts: tuple[str, ...], name_id: int) -> bool:
+        """Whether some run of listed name ``name_id``'s words, run together, spells one of ``texts`` as
+        :meth:`compare` accepts it (Al Ibrahim / alibrahim)."""
+        name_ids = self.index.name_tokens[name_id]
+        unused = [False] * len(name_ids)
+        return any(self._joined(text, name_ids, unused, set()) for text in texts)
+
     def _joined(self, text: str, name_ids: tuple[int, ...], used: list[bool], taken: set[int]) -> list[int]:
         """Listed words that, run together, spell the query word (Tian Hai Xiang / tianhaixiang)."""
         words, rules = self.index.words, self.joined

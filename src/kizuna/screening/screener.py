@@ -105,7 +105,7 @@ class Screener:
         """Entry numbers the index proposes for a name before scoring (what another matcher can score too)."""
         found: set[int] = set()
         for form in query_forms(name):
-            found.update(self.index.name_entry[n] for n in self._candidates(self.prepare(form)))
+            found.update(self.index.name_entry[n] for n in self._candidates(self.prepare(form)).names)
         return found
 
     # -- matching ---------------------------------------------------------------------------------
@@ -126,9 +126,12 @@ class Screener:
             judged_in_cjk = cjk_query and form.via != CJK_FORM
             # The same name on several lists (a UN designation copied by each ally) is compared once per form.
             compared: dict[object, NameMatch] = {}
-            for name_id in self._candidates(slots, floor):
+            candidates = self._candidates(slots, floor)
+            for name_id in candidates.names:
                 if judged_in_cjk and judged_in_script[index.name_entry[name_id]]:
                     continue  # an entry the list spells in CJK is judged by the CJK form alone (below)
+                if name_id in candidates.by_halves and not self.names.spells_a_run(candidates.halved, name_id):
+                    continue  # proposed for a half of a query word, but no run of its words spells the word
                 alike = self.names.reads(name_id, symmetric)
                 known = compared.get(alike)
                 if known is None:
@@ -229,7 +232,7 @@ class Screener:
         at = bisect.bisect_left(words, prefix)
         return at < len(words) and words[at].startswith(prefix)
 
-    def _candidates(self, slots: list[QuerySlot], floor: float = 0.0) -> list[int]:
+    def _candidates(self, slots: list[QuerySlot], floor: float = 0.0) -> _Candidates:
         """Names sharing enough weighted words with the query, most promising first; those whose estimated
         score is below ``floor`` are left out. Works on per-name arrays (numpy) over the names the query's
         words reach, for speed."""
@@ -238,10 +241,10 @@ class Screener:
         finders = [s for s in slots if s.qualifier is None and max(t.factor for t in s.options[0]) >= self._min_factor
                    ] or slots
         offers = [self._slot_offers(qslot) for qslot in finders]
-        joined = self._run_together(slots)
+        joined, halves = self._run_together(slots), self._query_word_halves(slots)
         reached = _Reached(self.index.postings, len(self.index.name_text),
                            [w for slot_offers in offers for option in slot_offers for token in option for w, _ in token]
-                           + [w for w, _ in joined])
+                           + [w for w, _ in joined] + [w for _, w, _ in halves])
         shared = np.zeros(len(reached), dtype=np.float32)
         # A katakana word's many spellings include rare words that give a name more credit than the word itself
         # is worth: the candidates are ranked with each such slot's credit at most its lightest rendering's weight
@@ -254,6 +257,9 @@ class Screener:
                 capped += np.minimum(credit, qslot.least_weight) if qslot.slot.spoken else credit
         together = np.zeros(len(shared), dtype=np.float32)
         for word_id, contribution in joined:
+            _raise(together, reached.at(word_id), contribution)
+        without_halves = shared + together
+        for _, word_id, contribution in halves:
             _raise(together, reached.at(word_id), contribution)
         shared += together
         if capped is not None:
@@ -281,12 +287,17 @@ class Screener:
         estimate = self._estimate(weight, total, name_ids)
         rank = estimate if capped is None else self._estimate(weight - shared[candidates] + capped[candidates],
                                                               total, name_ids)
+        # The names that are candidates only by the credit a half of a query word gave them (below).
+        lifted = shared[candidates] - without_halves[candidates]
+        by_halves = (lifted > 0) & ((without_halves[candidates] < least)
+                                    | (self._estimate(weight - lifted, total, name_ids) < floor))
         keep = estimate >= floor
-        name_ids, rank = name_ids[keep], rank[keep]
+        name_ids, rank, by_halves = name_ids[keep], rank[keep], by_halves[keep]
         if len(name_ids) > self._max_candidates:
             top = np.argpartition(-rank, self._max_candidates)[: self._max_candidates]
-            name_ids, rank = name_ids[top], rank[top]
-        return [int(name_ids[i]) for i in np.argsort(-rank, kind="stable")]
+            name_ids, rank, by_halves = name_ids[top], rank[top], by_halves[top]
+        return _Candidates([int(name_ids[i]) for i in np.argsort(-rank, kind="stable")],
+                           set(name_ids[by_halves].tolist()), tuple(dict.fromkeys(t for t, _, _ in halves)))
 
     def _estimate(self, weight: np.ndarray, total: float, name_ids: np.ndarray) -> np.ndarray:
         """The optimistic name score of names sharing ``weight`` with a query of weight ``total``."""
@@ -321,8 +332,8 @@ class Screener:
         return best if best is not None else np.zeros(len(reached), dtype=np.float32)
 
     def _run_together(self, slots: list[QuerySlot]) -> list[tuple[int, float]]:
-        """Listed words written as two query words (Al Qaida / alqaida, スベル バンク / sberbank), and query
-        words the lists write as two (alibrahim / Al Ibrahim): their word ids and the weight they carry."""
+        """Listed words written as two query words (Al Qaida / alqaida, スベル バンク / sberbank): their word ids
+        and the weight they carry."""
         index, rules = self.index, self.config.joined
         found: list[tuple[int, float]] = []
         singles = [s for s in slots if len(s.options[0]) == 1 and s.slot.spelt]
@@ -340,12 +351,16 @@ class Screener:
                 for text in texts:
                     token = QueryToken(text, index.vocab.get(text, -1), weight, 1.0)
                     found.extend((w, weight * sim) for w, sim in self._spellings(token, sounds))
-        for qslot in slots:
-            for option in qslot.options:
-                for token in option:
-                    if token.token_id < 0 and len(token.text) >= rules.halves_min_query_length:
-                        found.extend((w, token.weight * rules.halves_share) for w in self._halves(token.text))
         return found
+
+    def _query_word_halves(self, slots: list[QuerySlot]) -> list[tuple[str, int, float]]:
+        """Query words the lists may write as two (alibrahim / Al Ibrahim): each word, the listed words it
+        begins or ends with, and the weight they carry."""
+        rules = self.config.joined
+        return [(token.text, word_id, token.weight * rules.halves_share)
+                for qslot in slots for option in qslot.options for token in option
+                if token.token_id < 0 and len(token.text) >= rules.halves_min_query_length
+                for word_id in self._halves(token.text)]
 
     def _halves(self, text: str) -> list[int]:
         """Known words ``text`` begins or ends with (four letters or more), and the rarer half of each split
@@ -430,6 +445,15 @@ class Screener:
             matched_name=index.name_text[name_id] if found.via_link < 0 else entry.name,
             score=round(score, 4), steps=steps, source_url=entry.source_url,
             data_date=entry.data_date, entity_type=entry.entity_type, countries=list(entry.countries))
+
+
+@dataclass(slots=True)
+class _Candidates:
+    names: list[int]  # most promising first
+    # Names proposed only because they use a half of a query word (alibrahim: ibrahim), and those query words:
+    # each is compared only if a run of its words spells one of them (Al Ibrahim), as the comparison requires.
+    by_halves: set[int]
+    halved: tuple[str, ...]
 
 
 class _Reached:
