@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from anyascii import anyascii
 
@@ -126,9 +126,14 @@ def derived_acronyms(tokens: tuple[str, ...]) -> list[str]:
     return found
 
 
-def _pieces(text: str) -> Iterator[Slot | tuple[Segment, HanTable | dict[str, Lexeme], bool]]:
+@lru_cache(maxsize=64)  # a name's forms cut it more than once; a bound on memory, not a rule
+def _pieces(text: str) -> tuple[Slot | tuple[Segment, HanTable | dict[str, Lexeme], bool], ...]:
     """A name in canonical spelling: Latin runs as plain slots, CJK runs cut into lexicon words, numbers and
     character runs, each with the table it was cut by and whether it is hangul."""
+    return tuple(_cut(text))
+
+
+def _cut(text: str) -> Iterator[Slot | tuple[Segment, HanTable | dict[str, Lexeme], bool]]:
     lx = lexicon()
     for chunk, is_latin in _chunks(canonical_han(text)):
         if is_latin:
@@ -260,6 +265,7 @@ def _from_pinyin(tokens: tuple[str, ...]) -> Form | None:
     return Form(tuple(slots), "translation from pinyin", rendering)
 
 
+@lru_cache(maxsize=8192)  # names in a file share words (株式会社, 科技); a bound on memory, not a rule
 def _lexeme_slot(piece_text: str, lexeme: Lexeme) -> Slot:
     """A lexicon word by its English renderings and, for Han words, its pinyin (lists keep pinyin for some
     words: Shenyang Ligong University, Nanchang Hangkong University)."""
@@ -299,26 +305,33 @@ def _word_by_word(text: str) -> Form | None:
     table = han_table()
     slots: list[Slot] = []
     split = False
-    for chunk, is_latin in _chunks(canonical_han(text)):
-        if is_latin or any(korean.is_hangul_syllable(c) for c in chunk):
-            return None
-        for piece in segment(chunk, table, MAX_LENGTH):
-            parts = segment(piece.text, table, len(piece.text) - 1) if piece.kind == "lexeme" else []
-            if len(parts) >= 2 and all(p.kind == "lexeme" for p in parts):
-                slots.extend(_lexeme_slot(p.text, table[p.text]) for p in parts)
-                split = True
-            elif piece.kind == "lexeme":
-                slots.append(_lexeme_slot(piece.text, table[piece.text]))
-            elif piece.kind == "number":
-                slots.append(Slot(((piece.key,),), piece.text, f"number {piece.text} = {piece.key}", "number"))
-            else:
-                slots.append(_reading_slot(piece.key, False))
+    for item in _pieces(text):
+        if isinstance(item, Slot) or item[2]:
+            return None  # Latin or hangul: nothing to cut
+        piece = item[0]
+        parts = _compound_parts(piece.text) if piece.kind == "lexeme" else ()
+        if len(parts) >= 2 and all(p.kind == "lexeme" for p in parts):
+            slots.extend(_lexeme_slot(p.text, table[p.text]) for p in parts)
+            split = True
+        elif piece.kind == "lexeme":
+            slots.append(_lexeme_slot(piece.text, table[piece.text]))
+        elif piece.kind == "number":
+            slots.append(Slot(((piece.key,),), piece.text, f"number {piece.text} = {piece.key}", "number"))
+        else:
+            slots.append(_reading_slot(piece.key, False))
     if not split:
         return None
     return Form(tuple(slots), "translation word by word", " ".join("/".join(" ".join(o) for o in s.options[:2])
                                                                     for s in slots))
 
 
+@lru_cache(maxsize=8192)
+def _compound_parts(word: str) -> tuple[Segment, ...]:
+    """A Han lexicon word cut into the shorter words it is made of."""
+    return tuple(segment(word, han_table(), len(word) - 1))
+
+
+@lru_cache(maxsize=8192)
 def _reading_slot(run: str, hangul: bool) -> Slot:
     """Characters the lexicon does not know, by sound: Korean romanisations of hangul; Hepburn romaji of kana
     (and of kanji written with kana); Chinese and Korean readings of Han (for Chinese and DPRK names)."""

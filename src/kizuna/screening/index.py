@@ -214,11 +214,11 @@ class ScreeningIndex:
         not the English connective.
         """
         token_id = self.vocab.get(token, -1)
-        factor = 1.0 if plain else word_factor(token)
         if token_id >= 0:
             if plain:
                 return token_id, self.weights[token_id] / (self.factors[token_id] or 1.0), 1.0
             return token_id, self.weights[token_id], self.factors[token_id]
+        factor = 1.0 if plain else word_factor(token)
         return -1, self.unknown_idf * factor, factor
 
     # -- cache ------------------------------------------------------------------------------------

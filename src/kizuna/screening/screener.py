@@ -52,7 +52,8 @@ class _Found:
 
 
 class Screener:
-    """Screens queries against one index. Safe to share between threads (it only reads)."""
+    """Screens queries against one index. Safe to share between threads: it only reads the index, and what it
+    keeps between queries (listed spellings of query words) are dicts a thread at worst fills twice."""
 
     def __init__(self, index: ScreeningIndex, config: ScoringRules | None = None) -> None:
         self.index = index
@@ -71,6 +72,7 @@ class Screener:
         self._kana_entries: list[bool] | None = None  # per entry: judged in kana (built on first need)
         # A file's rows share words (Trading, 株式会社): their listed spellings are worked out once.
         self._spelt: dict[tuple[str, int, bool], list[tuple[int, float]]] = {}
+        self._spoken: dict[str, tuple[list[str], list[tuple[str, ...]]]] = {}
 
     @property
     def snapshot_id(self) -> str:
@@ -212,18 +214,30 @@ class Screener:
     def _with_listed_spellings(self, slot: Slot) -> Slot:
         """A katakana word's slot with the spellings of it that the lists use, as a foreign word (ゲラシモフ:
         gerasimov) and as a Korean one (トンヘ: tonghae)."""
-        is_word = self.index.vocab.__contains__
-        spellings = (*listed_spellings(slot.spoken, self._begins_a_word, is_word),
-                     *korean_spellings(slot.spoken, self._begins_a_word, is_word))
-        found: list[tuple[str, ...]] = [(s,) for s in dict.fromkeys(spellings) if (s,) not in slot.options]
-        for _, rest, articles in article_splits(slot.spoken):  # アッサイード: al sayyid
-            rests = listed_spellings(rest, self._begins_a_word, is_word)
-            found.extend((a, r) for r in rests for a in articles)
-            found.extend((a + r,) for r in rests for a in articles if is_word(a + r))
+        spellings, with_articles = self._listed_spellings(slot.spoken)
+        found = [(s,) for s in spellings if (s,) not in slot.options] + with_articles
         if not found:
             return slot
         return replace(slot, options=(*slot.options, *dict.fromkeys(found)),
                        how=f"{slot.how}; spelt in the lists: {' / '.join(' '.join(s) for s in found[:6])}")
+
+    def _listed_spellings(self, spoken: str) -> tuple[list[str], list[tuple[str, ...]]]:
+        """The spellings the lists use of a katakana word, and those that read its start as an article
+        (アッサイード: al sayyid); worked out once per word, as names in a Japanese file share words."""
+        known = self._spoken.get(spoken)
+        if known is None:
+            is_word = self.index.vocab.__contains__
+            spellings = list(dict.fromkeys((*listed_spellings(spoken, self._begins_a_word, is_word),
+                                            *korean_spellings(spoken, self._begins_a_word, is_word))))
+            with_articles: list[tuple[str, ...]] = []
+            for _, rest, articles in article_splits(spoken):
+                rests = listed_spellings(rest, self._begins_a_word, is_word)
+                with_articles.extend((a, r) for r in rests for a in articles)
+                with_articles.extend((a + r,) for r in rests for a in articles if is_word(a + r))
+            if len(self._spoken) >= _SPELLINGS_KEPT:
+                self._spoken.clear()
+            known = self._spoken[spoken] = (spellings, with_articles)
+        return known
 
     def _begins_a_word(self, prefix: str) -> bool:
         words = self._latin_words
