@@ -56,8 +56,8 @@ class IndexPlugin(WorkerPlugin):
 
 
 # A Dask nanny starts its workers with MALLOC_TRIM_THRESHOLD_=65536, and a fixed trim threshold also turns off
-# glibc's sliding mmap threshold (mallopt(3)): then every per-query array of one float per listed name (about 1 MB)
-# is a fresh mmap, zeroed page by page, and screening runs three times slower than in a plain process. Setting
+# glibc's sliding mmap threshold (mallopt(3)): then every per-query array over all listed names (up to 0.6 MB) is
+# a fresh mmap, zeroed page by page, and screening ran three times slower than in a plain process. Setting
 # both thresholds to the ceilings the sliding threshold itself would reach gives the worker a plain process's heap,
 # however the cluster was started.
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt(3) parameter numbers
@@ -92,8 +92,10 @@ def connect(address: str) -> Iterator[Client]:
         workers = int(local.group(1))
         if workers < 1:
             raise InputError("local:N needs at least one worker", field="--dask")
+        # The results come straight from the workers rather than through the scheduler, which shares this
+        # process and its core with the reading and writing.
         with (LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-              as cluster, Client(cluster) as client):
+              as cluster, Client(cluster, direct_to_workers=True) as client):
             yield client
         return
     try:
