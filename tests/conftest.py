@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dis
+import hashlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -50,12 +52,45 @@ def kizuna_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     from kizuna.lists.store import SnapshotStore
     from kizuna.screening.service import ensure_current
 
-    ensure_current(SnapshotStore())
+    template = _HOME_TEMPLATES / _code_and_data_digest()
+    if template.is_dir():
+        shutil.copytree(template, home, dirs_exist_ok=True)
+    else:
+        ensure_current(SnapshotStore())
+        _keep_as_template(home, template)
     yield home
     if previous is None:
         os.environ.pop("KIZUNA_HOME", None)
     else:
         os.environ["KIZUNA_HOME"] = previous
+
+
+# Loading the bundled lists and building their index takes half a minute per test process: a home built by the
+# same code and data is copied instead, so that `make check` stays a quick loop. A clean clone (CI) builds it.
+_HOME_TEMPLATES = Path(__file__).resolve().parents[1] / ".test-homes"
+
+
+def _code_and_data_digest() -> str:
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted((*(root / "src" / "kizuna").rglob("*"), *(root / "data").rglob("*"))):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _keep_as_template(home: Path, template: Path) -> None:
+    template.parent.mkdir(exist_ok=True)
+    for stale in template.parent.iterdir():  # homes of other code or data
+        if stale.name.split(".")[0] != template.name:
+            shutil.rmtree(stale, ignore_errors=True)
+    staging = template.with_name(f"{template.name}.{os.getpid()}")
+    shutil.copytree(home, staging)
+    try:
+        staging.rename(template)
+    except OSError:  # another test process kept the same home first
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 @pytest.fixture()
