@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dis
-import hashlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +16,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 from hypothesis import settings
+
+from tests.home_template import copy_or_build
 
 if TYPE_CHECKING:
     from distributed import LocalCluster
@@ -49,15 +49,7 @@ def kizuna_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("kizuna-home")
     previous = os.environ.get("KIZUNA_HOME")
     os.environ["KIZUNA_HOME"] = str(home)
-    from kizuna.lists.store import SnapshotStore
-    from kizuna.screening.service import ensure_current
-
-    template = _HOME_TEMPLATES / _code_and_data_digest()
-    if template.is_dir():
-        shutil.copytree(template, home, dirs_exist_ok=True)
-    else:
-        ensure_current(SnapshotStore())
-        _keep_as_template(home, template)
+    copy_or_build(home, "lists")
     yield home
     if previous is None:
         os.environ.pop("KIZUNA_HOME", None)
@@ -65,38 +57,19 @@ def kizuna_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["KIZUNA_HOME"] = previous
 
 
-# Loading the bundled lists and building their index takes half a minute per test process: a home built by the
-# same code and data is copied instead, so that `make check` stays a quick loop. A clean clone (CI) builds it.
-_HOME_TEMPLATES = Path(__file__).resolve().parents[1] / ".test-homes"
-
-
-def _code_and_data_digest() -> str:
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted((*(root / "src" / "kizuna").rglob("*"), *(root / "data").rglob("*"))):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _keep_as_template(home: Path, template: Path) -> None:
-    template.parent.mkdir(exist_ok=True)
-    for stale in template.parent.iterdir():  # homes of other code or data
-        if stale.name.split(".")[0] != template.name:
-            shutil.rmtree(stale, ignore_errors=True)
-    staging = template.with_name(f"{template.name}.{os.getpid()}")
-    shutil.copytree(home, staging)
-    try:
-        staging.rename(template)
-    except OSError:  # another test process kept the same home first
-        shutil.rmtree(staging, ignore_errors=True)
-
-
 @pytest.fixture()
 def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty data directory for tests that load or update lists themselves."""
     home = tmp_path / "home"
+    monkeypatch.setenv("KIZUNA_HOME", str(home))
+    return home
+
+
+@pytest.fixture()
+def bundled_home(kizuna_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data directory of the test's own holding the bundled snapshot, for tests that update or change it."""
+    home = tmp_path / "home"
+    copy_or_build(home, "lists")
     monkeypatch.setenv("KIZUNA_HOME", str(home))
     return home
 
@@ -255,7 +228,8 @@ def _code_marks(code: types.CodeType, names: dict[str, object], seen: set[types.
             value = names.get(name)
             if value is subprocess or value is kizuna:
                 marks.add("slow")
-            elif isinstance(value, types.FunctionType) and value.__module__.startswith("tests"):
+            elif (isinstance(value, types.FunctionType) and value.__module__.startswith("tests")
+                  and value.__module__ != "tests.home_template"):  # its one build per code change is not the test
                 marks |= _code_marks(value.__code__, value.__globals__, seen)
     for constant in code.co_consts:
         if isinstance(constant, types.CodeType):

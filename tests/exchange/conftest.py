@@ -199,6 +199,7 @@ def link(nodes: list[AgencyNode], max_classification: str = "UNCLASSIFIED") -> N
 
 def sync_in_process(receiver: AgencyNode, sender: AgencyNode, page_size: int | None = None) -> Any:
     """One node pulls from another without HTTP: the sender's filtered view, then the receiver's checks."""
+    from kizuna.exchange import audit
     from kizuna.exchange.sync import SyncReport, receive_checkpoints, receive_page
     from kizuna.exchange.taxii import checkpoints, view
 
@@ -211,7 +212,8 @@ def sync_in_process(receiver: AgencyNode, sender: AgencyNode, page_size: int | N
         receive_page(receiver.node, peer, page.objects, page.last_added or peer.cursor, report)
         peer = receiver.node.peer(sender.node.identity_id)
         if not page.more:
-            receive_checkpoints(receiver.node, peer, checkpoints(sender.node))
+            held = audit.held_checkpoints(receiver.node.db, peer.identity)
+            receive_checkpoints(receiver.node, peer, checkpoints(sender.node, max((c.seq for c in held), default=0)))
             return report
         after = page.envelope()["next"]
 

@@ -8,6 +8,7 @@ the others are caught by checkpoints the node signs at intervals and that its pe
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -162,3 +163,21 @@ def test_audit_verify_asks_the_peers_over_the_signed_channel(nodes: MakeNodes) -
     assert "intact" in jp.cli("exchange", "audit", "verify", "--no-peers").stdout
     broken = jp.cli("exchange", "audit", "verify", check=False)
     assert broken.returncode == 1 and "held by a peer" in broken.stderr and "tail was cut" in broken.stderr
+
+
+def test_a_checkpoint_sent_again_is_kept_once_and_a_forged_contradiction_is_refused_as_unsigned(
+        nodes: MakeNodes) -> None:
+    """Peers resend their newest checkpoint on every sync: one already held is not stored or checked again, but a
+    different hash for a held record is only called a rewritten log when the peer's own key signed it."""
+    from dataclasses import replace
+
+    jp, us = nodes("JP", "US")
+    _fill(jp, INTERVAL + 10)
+    sync_in_process(us, jp)
+    keys: list[tuple[Any, str | None]] = [(jp.node.key.public_key(), None)]
+    [newest] = audit.held_checkpoints(us.node.db, jp.node.identity_id)[-1:]
+    assert audit.keep_checkpoints(us.node.db, jp.node.identity_id, keys, [newest]) == 0
+    forged = replace(newest, hash="0" * 64)
+    with pytest.raises(audit.CheckpointError, match="not signed by"):
+        audit.keep_checkpoints(us.node.db, jp.node.identity_id, keys, [forged])
+    assert audit.held_checkpoints(us.node.db, jp.node.identity_id)[-1] == newest

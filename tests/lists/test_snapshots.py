@@ -37,10 +37,10 @@ def _edited_dpl(folder: Path) -> tuple[Path, list[str], str]:
     return folder, [r["name"] for r in removed], entities[0]["name"]
 
 
-def test_update_replaces_only_the_lists_it_brings_and_diff_reports_changes(fresh_home: Path, tmp_path: Path) -> None:
+def test_update_replaces_only_the_lists_it_brings_and_diff_reports_changes(bundled_home: Path,
+                                                                           tmp_path: Path) -> None:
     store = SnapshotStore()
-    first, built = load_bundled(store)
-    assert built is Loaded.BUILT and store.current_id() == first.id
+    first = store.open()
     again, built_again = load_bundled(store)
     assert built_again is Loaded.CURRENT and again.id == first.id  # loading the same files twice is a no-op
     folder, removed, changed = _edited_dpl(tmp_path / "newer")
@@ -59,9 +59,9 @@ def test_update_replaces_only_the_lists_it_brings_and_diff_reports_changes(fresh
     assert outcome is Loaded.KEPT and kept.id == second.id == store.current_id()
 
 
-def test_failed_update_keeps_the_current_snapshot(fresh_home: Path, tmp_path: Path) -> None:
+def test_failed_update_keeps_the_current_snapshot(bundled_home: Path, tmp_path: Path) -> None:
     store = SnapshotStore()
-    first, _ = load_bundled(store)
+    first = store.open()
     broken = tmp_path / "broken"
     broken.mkdir()
     shutil.copy(FIXTURES / "lists" / "csl_2023-11-30_head.csv", broken / "consolidated.csv")
@@ -80,7 +80,8 @@ def test_update_from_an_unrecognised_folder_is_a_clear_error(fresh_home: Path, t
 
 def test_killed_update_leaves_the_previous_snapshot_intact(fresh_home: Path, tmp_path: Path) -> None:
     store = SnapshotStore()
-    first, _ = load_bundled(store)
+    first, built = load_bundled(store)
+    assert built is Loaded.BUILT and store.current_id() == first.id
     source = tmp_path / "source"
     shutil.copytree(BUNDLED / "lists", source)
     command = [str(Path(sys.executable).parent / "kizuna"), "lists", "update", "--from", str(source)]

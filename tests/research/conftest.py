@@ -16,6 +16,8 @@ FIXTURES = ROOT / "tests" / "fixtures" / "research"
 def research_home(kizuna_home: Path) -> Iterator[Path]:
     """The session home, with the ROR organisations and their screener loaded once."""
     from kizuna.research.orgs import registry
+    from tests.home_template import copy_or_build
 
+    copy_or_build(kizuna_home, "research")
     registry().screener()
     yield kizuna_home

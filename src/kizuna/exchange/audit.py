@@ -190,17 +190,18 @@ def keep_checkpoints(db: Database, node: str, keys: list[tuple[Ed25519PublicKey,
     fresh = 0
     with db.transaction():
         for checkpoint in items:
+            held = db.scalar("SELECT hash FROM audit_checkpoints WHERE node = ? AND seq = ?", (node, checkpoint.seq))
+            if checkpoint.node == node and held == checkpoint.hash:
+                continue  # its signature was checked when it was kept; a peer resends its newest each time
             valid = [key for key, retired in keys if retired is None or checkpoint.at <= retired]
             if checkpoint.node != node or not checkpoint.signed_by(valid):
                 raise CheckpointError(f"checkpoint for record {checkpoint.seq} is not signed by {node}'s key")
-            held = db.scalar("SELECT hash FROM audit_checkpoints WHERE node = ? AND seq = ?", (node, checkpoint.seq))
-            if held is not None and held != checkpoint.hash:
+            if held is not None:
                 raise CheckpointError(f"{node}'s checkpoint for record {checkpoint.seq} contradicts the one it "
                                       f"signed before: its audit log was rewritten")
-            if held is None:
-                db.execute(f"INSERT INTO audit_checkpoints ({_CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
-                           (node, checkpoint.seq, checkpoint.hash, checkpoint.at, checkpoint.signature))
-                fresh += 1
+            db.execute(f"INSERT INTO audit_checkpoints ({_CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+                       (node, checkpoint.seq, checkpoint.hash, checkpoint.at, checkpoint.signature))
+            fresh += 1
     return fresh
 
 
