@@ -134,6 +134,22 @@ def test_a_rescreen_on_a_dask_cluster_stores_the_hits_of_one_process(
         store.close()
 
 
+def test_the_rescreen_after_an_update_runs_on_the_cluster_the_environment_names(
+        monitored: Callable[[], MonitoringStore], listed: list[Entry], dask_cluster: LocalCluster,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``$KIZUNA_RESCREEN_DASK``: the promotion's hook screens the chosen parties on that scheduler's workers, and
+    the result is the in-process one (it equals a full re-screen)."""
+    monkeypatch.setenv(service.CLUSTER_ENV, dask_cluster.scheduler_address)
+    store, stored, reference, touched, before, run = _update_case(tmp_path, listed, 3, 15, 25, 30)
+    try:
+        assert run["mode"] == "incremental" and run["cluster"] == dask_cluster.scheduler_address
+        assert 0 < run["screened"] < run["parties"] // 2
+        assert not _unexplained(store, stored, reference, touched, before)
+        assert all(stored[k] == reference[k] for k in set(stored) & set(reference) if k[1:] in touched)
+    finally:
+        store.close()
+
+
 def test_nothing_happens_without_registers(monitored: Callable[[], MonitoringStore], listed: list[Entry]) -> None:
     make_snapshot(listed[:200])
     make_snapshot(listed[:300])

@@ -56,9 +56,10 @@ class Rescreen:
     changed_hits: int = 0  # parties whose hits changed
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    cluster: str | None = None  # the Dask scheduler the parties were screened on; None: in this process
 
     def to_dict(self) -> dict[str, Any]:
-        return {"snapshot_id": self.snapshot_id, "mode": self.mode, "parties": self.parties,
+        return {"snapshot_id": self.snapshot_id, "mode": self.mode, "cluster": self.cluster, "parties": self.parties,
                 "screened": self.screened, "candidates": self.candidates, "diff_entries": self.diff_entries,
                 "removed_entries": self.removed_entries, "changed_hits": self.changed_hits,
                 "seconds": round(self.seconds, 3), "timings": {k: round(v, 3) for k, v in self.timings.items()}}
@@ -77,7 +78,7 @@ def rescreen(store: MonitoringStore, lists: SnapshotStore | None = None, *, full
     snapshot = lists.open(snapshot_id)
     try:
         screener = get_screener(lists, snapshot.id)
-        run = Rescreen(snapshot.id, "full" if full else "incremental")
+        run = Rescreen(snapshot.id, "full" if full else "incremental", cluster=cluster)
         screened_on, pending = store.screened_snapshot(), store.pending_ids()
         run.parties = store.active_count()
         chosen = set(pending)

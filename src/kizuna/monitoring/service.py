@@ -5,6 +5,7 @@ transaction with its audit record; case actions go through ``cases.act`` (the fo
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -179,17 +180,25 @@ def _rescreen_current(store: MonitoringStore, actor: str) -> tuple[dict[str, Any
     return run.to_dict(), raised
 
 
+# A Dask scheduler address (or local:N) on which the re-screen after each new snapshot runs, for a server whose
+# `kizuna lists fetch --every 6h` should not screen a large register on its own cores.
+CLUSTER_ENV = "KIZUNA_RESCREEN_DASK"
+
+
 def on_snapshot(lists: SnapshotStore) -> None:
     """Called by the list store after a new snapshot became current (``lists update``, ``fetch``,
-    ``load-bundled``): re-screen the registers, if there are any. A failure here never undoes the update; it is
-    reported, and the next run catches up (each party remembers the snapshot it was last screened on)."""
+    ``load-bundled``): re-screen the registers, if there are any, on the Dask cluster ``$KIZUNA_RESCREEN_DASK``
+    names, else in this process. A failure here never undoes the update; it is reported, and the next run catches
+    up (each party remembers the snapshot it was last screened on)."""
     if not exists():
         return
+    cluster = os.environ.get(CLUSTER_ENV) or None
     try:
         with opened() as store:
-            run, raised = rescreen_registers(store, lists=lists)
-        sys.stderr.write(f"registers re-screened on snapshot {run.snapshot_id} ({run.mode}): {run.screened:,} of "
-                         f"{run.parties:,} parties screened, {len(raised)} alert(s) raised\n")
+            run, raised = rescreen_registers(store, lists=lists, cluster=cluster)
+        where = f" on Dask {cluster}" if cluster else ""
+        sys.stderr.write(f"registers re-screened{where} on snapshot {run.snapshot_id} ({run.mode}): "
+                         f"{run.screened:,} of {run.parties:,} parties screened, {len(raised)} alert(s) raised\n")
     except Exception as exc:
         sys.stderr.write(f"warning: the registers were not re-screened ({exc}); run `kizuna registers rescreen`\n")
 
