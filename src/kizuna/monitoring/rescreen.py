@@ -33,10 +33,11 @@ from kizuna.core.entity import Entry
 from kizuna.core.paths import home
 from kizuna.lists.diff import diff_snapshots
 from kizuna.lists.store import Snapshot, SnapshotStore
+from kizuna.monitoring.cases import OPEN as OPEN_STATES
 from kizuna.monitoring.rules import rules
 from kizuna.monitoring.store import MonitoringStore, StoredParty
 from kizuna.screening import Hit, for_entries, get_screener, screen_many
-from kizuna.screening.reverse import ReverseIndex, could_propose
+from kizuna.screening.reverse import ReverseIndex
 from kizuna.screening.screener import Screener
 
 Key = tuple[str, str]  # (list code, entry id)
@@ -70,7 +71,8 @@ def rescreen(store: MonitoringStore, lists: SnapshotStore | None = None, *, full
              snapshot_id: str | None = None, cluster: str | None = None) -> Rescreen:
     """Re-screen every register party that the current snapshot (or ``snapshot_id``) can have changed (all of
     them when ``full``), store their hits and mark every party screened on it; ``on_hits(party, old, new,
-    snapshot)`` is called for each re-screened party inside the store transaction (alerts are raised there).
+    snapshot)`` is called inside the store transaction (alerts are raised there) for each re-screened party that
+    had hits, has hits or has an open alert.
     ``cluster``: screen the parties on that Dask scheduler (or ``local:N``) instead of in this process; the
     store is read and written here."""
     lists = lists or SnapshotStore()
@@ -117,13 +119,8 @@ def _affected(store: MonitoringStore, lists: SnapshotStore, screened_on: str, sn
     if touched:
         entries: list[Entry] = [snapshot.entry(code, entry_id) for code, entry_id in touched]
         small = for_entries(entries)  # the diff's entries on their own: their words, as the index spells them
-        weights: dict[tuple[Any, ...], float] = {}
         for reverse in reverse_indexes(store):
-            reached = reverse.reach(small.index.words, screener)
-            proposed = reverse.parties(reached) - found
-            stored_keys = store.search_keys_of(sorted(proposed))
-            found |= {p for p in proposed
-                      if p in stored_keys and could_propose(stored_keys[p], reached, screener, weights)}
+            found |= reverse.parties(reverse.reach(small.index.words, screener), screener)
         found = store.screened_among(found)  # the index may still hold removed parties
         run.candidates += len(found)
     run.timings["reverse search"] = run.timings.get("reverse search", 0.0) + time.perf_counter() - tick
@@ -153,9 +150,13 @@ def _screen_and_store(store: MonitoringStore, ids: list[int], snapshot: Snapshot
     tick = time.perf_counter()
     for parties, results in _screened(store, ids, screener, *cluster):
         old_hits = store.hits_of([p.id for p in parties])
+        # Most parties a list update can reach had no hit and have none: nothing to store, raise or close.
+        alerted = store.parties_with_alerts([p.id for p in parties], OPEN_STATES)
         with store.transaction():
             for party, hits in zip(parties, results, strict=True):
                 old = old_hits.get(party.id, {})
+                if not old and not hits and party.id not in alerted:
+                    continue
                 new = {(h.list_code, h.entry_id): h for h in hits}
                 if {k: round(v["score"], 4) for k, v in old.items()} != {k: h.score for k, h in new.items()}:
                     run.changed_hits += 1
@@ -192,6 +193,7 @@ def _screened(store: MonitoringStore, ids: list[int], screener: Screener, cluste
 # the store); parties added or edited since are in a small index built on each run. A stale key (of a party edited
 # since) can only add a candidate, never hide one, so the main index is rebuilt only when the recent part grows.
 _REBUILD_SHARE = 0.1
+_FORMAT = 2  # of the cache file: changed with the fields of ReverseIndex
 _cached: dict[str, tuple[int, ReverseIndex]] = {}
 
 
@@ -229,7 +231,7 @@ def _build_main(store: MonitoringStore) -> tuple[int, ReverseIndex]:
     path = _cache_path(store.url)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_writer(path, "wb") as handle:
-        pickle.dump((store.url, generation, index), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((_FORMAT, store.url, generation, index), handle, protocol=pickle.HIGHEST_PROTOCOL)
     _cached[store.url] = (generation, index)
     return generation, index
 
@@ -243,7 +245,7 @@ def _cache_path(url: str) -> Path:
 def _load(path: Path) -> tuple[int, ReverseIndex] | None:
     try:
         with path.open("rb") as handle:
-            _url, generation, index = pickle.load(handle)
+            version, _url, generation, index = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
         return None
-    return (generation, index) if isinstance(index, ReverseIndex) else None
+    return (generation, index) if version == _FORMAT and isinstance(index, ReverseIndex) else None

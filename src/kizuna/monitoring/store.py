@@ -191,14 +191,6 @@ class MonitoringStore(db.Store):
         return int(self.run("SELECT COUNT(*) FROM parties WHERE removed_at IS NULL AND keyed_at > :g",
                             {"g": generation}).scalar_one())
 
-    def search_keys_of(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-        found: dict[int, dict[str, Any]] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ",".join(str(i) for i in ids[start:start + _CHUNK])
-            for row in self.run(f"SELECT id, search_keys FROM parties WHERE id IN ({chunk})"):
-                found[int(row.id)] = json.loads(row.search_keys)
-        return found
-
     def mark_screened(self, ids: Sequence[int], snapshot_id: str) -> None:
         """Record that these parties were screened against the whole of ``snapshot_id``."""
         for start in range(0, len(ids), _CHUNK):
@@ -213,6 +205,17 @@ class MonitoringStore(db.Store):
             chunk = ",".join(str(i) for i in ids[start:start + _CHUNK])
             for row in self.run(f"SELECT party_id, list_code, entry_id, hit FROM hits WHERE party_id IN ({chunk})"):
                 found.setdefault(int(row.party_id), {})[(row.list_code, row.entry_id)] = json.loads(row.hit)
+        return found
+
+    def parties_with_alerts(self, ids: Sequence[int], states: Iterable[str]) -> set[int]:
+        """Those of ``ids`` with an alert in one of ``states``."""
+        wanted, found = list(states), set[int]()
+        marks = ",".join(f":s{n}" for n in range(len(wanted)))
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ",".join(str(i) for i in ids[start:start + _CHUNK])
+            found.update(int(v) for v in self.run(
+                f"SELECT DISTINCT party_id FROM alerts WHERE party_id IN ({chunk}) AND state IN ({marks})",
+                {f"s{n}": state for n, state in enumerate(wanted)}).scalars())
         return found
 
     def parties_with_hits_on(self, keys: Iterable[tuple[str, str]]) -> set[int]:

@@ -8,9 +8,11 @@ of words written together, long words whose halves may be listed words). For a s
 register word the screener would reach from one of them is found the way ``Screener._spellings`` reaches it — the
 same word, a word one deletion apart (``typos.DeleteIndex``) or with the same metaphone key or consonant skeleton
 that the screener's own word comparison (``NameComparer.similar``) accepts, a long word beginning or ending with
-it (halves). A party is then a candidate only if the weight its reached words can share reaches the screener's
-minimum share (``candidate_min_share``), computed with the weights of the screener that will screen it — the
-same test ``_candidates`` applies, on an upper bound of the shared weight. So the parties found are a superset of
+it (halves). A party is then a candidate only if, in one of its forms, the weight its reached words can share
+reaches the screener's minimum share (``candidate_min_share``) and the optimistic estimate of the score reaches
+the pruning floor, computed with the weights of the screener that will screen it — the tests ``_candidates``
+applies, on an upper bound of the shared weight, for every party at once (``reverse_shares``). So the parties
+found are a superset of
 those the screener would propose any of the listed words' names to; the caller screens them with
 ``kizuna.screening.screen`` as usual, and the scores and explanations are the screener's own. This module only
 narrows down whom to screen.
@@ -31,6 +33,7 @@ from kizuna.core.party import Party
 from kizuna.screening.forms import query_forms
 from kizuna.screening.match import QueryToken
 from kizuna.screening.phonetic import metaphone, skeleton
+from kizuna.screening.reverse_shares import ShareBuilder, ShareTable
 from kizuna.screening.screener import Screener
 from kizuna.screening.tables import scoring
 from kizuna.screening.typos import DeleteIndex
@@ -102,49 +105,38 @@ class Reached:
     halves: set[str] = field(default_factory=set)
 
 
-def _csr(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Lists of ids as one flat array and the offsets of each list (loads from a cache file in one piece)."""
-    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(ids) for ids in lists])
-    flat = np.fromiter((i for ids in lists for i in ids), dtype=np.int64, count=int(offsets[-1]))
-    return flat, offsets
-
-
 @dataclass(slots=True)
 class ReverseIndex:
-    """Search keys of many parties (by the caller's integer ids), indexed by word and by sound."""
+    """Search keys of many parties (by the caller's integer ids): their words, indexed by spelling and by sound,
+    and the share table that finds the parties the reached words can be proposed to."""
 
     words: list[str] = field(default_factory=list)
-    flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # party ids, word after word
-    offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     sounded: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # the word is read by sound
     halves: list[str] = field(default_factory=list)  # sorted long words
     halves_reversed: list[str] = field(default_factory=list)  # the same, each spelt backwards, sorted
-    halves_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    halves_offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     deletes: DeleteIndex = field(default_factory=DeleteIndex)
     by_metaphone: dict[str, list[int]] = field(default_factory=dict)
     by_skeleton: dict[str, list[int]] = field(default_factory=dict)
+    shares: ShareTable = field(default_factory=ShareTable)
 
     @classmethod
     def build(cls, parties: Iterable[tuple[int, dict[str, Any]]]) -> ReverseIndex:
         """The index of ``(party id, search_keys(party))`` pairs."""
-        by_word: dict[str, list[int]] = defaultdict(list)
+        words: set[str] = set()
         sounded: set[str] = set()
-        by_half: dict[str, list[int]] = defaultdict(list)
+        halves: set[str] = set()
+        shares = ShareBuilder()
         for party_id, keys in parties:
-            for word in keys["words"]:
-                by_word[word].append(party_id)
+            words.update(keys["words"])
             sounded.update(keys["sounded"])
-            for word in keys["halves"]:
-                by_half[word].append(party_id)
+            halves.update(keys["halves"])
+            shares.add(party_id, keys)
         index = cls()
-        index.words = sorted(by_word)
-        index.flat, index.offsets = _csr([by_word[w] for w in index.words])
+        index.words = sorted(words)
         index.sounded = np.array([w in sounded for w in index.words], dtype=bool)
-        index.halves = sorted(by_half)
-        index.halves_reversed = sorted(w[::-1] for w in by_half)
-        index.halves_flat, index.halves_offsets = _csr([by_half[w] for w in index.halves])
+        index.halves = sorted(halves)
+        index.halves_reversed = sorted(w[::-1] for w in halves)
+        index.shares = shares.table()
         rules = scoring().name
         index.deletes = DeleteIndex(enumerate(index.words), rules.fuzzy_min_length)
         metaphones: dict[str, list[int]] = defaultdict(list)
@@ -182,16 +174,10 @@ class ReverseIndex:
         screener.names.new_query()  # the comparer's cache of word pairs is per query
         return reached
 
-    def parties(self, reached: Reached) -> set[int]:
-        """Ids of the parties with a reached word (before the weight test, ``could_propose``)."""
-        found: set[int] = set()
-        for words, flat, offsets, wanted in ((self.words, self.flat, self.offsets, reached.words),
-                                             (self.halves, self.halves_flat, self.halves_offsets, reached.halves)):
-            for word in wanted:
-                number = bisect.bisect_left(words, word)
-                if number < len(words) and words[number] == word:
-                    found.update(flat[offsets[number]:offsets[number + 1]].tolist())
-        return found
+    def parties(self, reached: Reached, screener: Screener) -> set[int]:
+        """Ids of the parties that ``screener`` could propose a name made of the reached words to, judged on the
+        keys this index was built from (``ShareTable.passing``)."""
+        return self.shares.passing(reached.words, reached.halves, screener)
 
     def _similar(self, screener: Screener, number: int, word_id: int) -> bool:
         token = QueryToken(self.words[number], -1, 1.0, 1.0)
@@ -210,51 +196,6 @@ class ReverseIndex:
         out += [w[::-1] for w in _starting(self.halves_reversed, backwards)
                 if len(w) - len(word) >= 2 and (len(word) >= minimum or w[:len(w) - len(word)][::-1] in vocab)]
         return out
-
-
-def could_propose(keys: dict[str, Any], reached: Reached, screener: Screener,
-                  weights: dict[tuple[Any, ...], float] | None = None) -> bool:
-    """Whether a party with these search keys can share enough weight with names made of the reached words for
-    ``screener`` to propose one. ``_candidates`` asks two things, both tested here on an upper bound: the shared
-    weight reaches the minimum share of the finders' weight, and the optimistic estimate of the score reaches
-    the pruning floor (the threshold less the candidate margin). ``weights`` caches token weights between calls."""
-    rules = screener.config
-    qualifier = rules.qualifiers.weight
-    floor = max(0.0, screener.threshold - rules.name.candidate_margin)
-
-    known = {} if weights is None else weights
-
-    def weight(token: Sequence[Any]) -> float:
-        key = tuple(token)
-        found = known.get(key)
-        if found is None:
-            text, sounds, is_qualifier = token
-            _, value, factor = screener.index.token_weight(text, plain=sounds)
-            found = known[key] = value / (factor or 1.0) * qualifier if is_qualifier else value
-        return found
-
-    def least_weight(slot: list[list[Any]]) -> float:
-        return min(sum(weight(t) for t in option) for option in slot)
-
-    for form in keys["forms"]:
-        slots, finders = form["slots"], set(form["finders"])
-        total = sum(least_weight(slot) for slot in slots) or 1.0
-        least = rules.name.candidate_min_share * sum(least_weight(slots[n]) for n in finders)
-        shared = sum(max(sum(weight(t) for t in option if t[0] in reached.words) for option in slots[n])
-                     for n in finders)
-        shared += sum(sum(weight(p) for p in parts) for text, _, parts in form["runs"] if text in reached.words)
-        shared += sum(weight(t) * rules.joined.halves_share for t in form["halves"]
-                      if t[0] in reached.halves and t[0] not in screener.index.vocab)
-        if shared <= 0 or shared < max(least, 1e-6) * (1 - 1e-6):
-            continue
-        # Slots that did not look for candidates count as found (qualifiers, generic words), initials at their
-        # similarity; the listed name's own coverage is at most 1.
-        present = sum(least_weight(slot) for n, slot in enumerate(slots) if n not in finders)
-        initials = sum(weight(t) for t in form["initials"]) * screener.names.initial_similarity
-        estimate = min((shared + present + initials) / total, 1.0) ** screener.names.exponent
-        if estimate >= floor * (1 - 1e-6):
-            return True
-    return False
 
 
 def _starting(words: Sequence[str], prefix: str) -> list[str]:
