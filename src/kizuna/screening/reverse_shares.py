@@ -16,7 +16,6 @@ written out party by party.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +33,7 @@ def _ints(values: array[int]) -> np.ndarray:
 
 @dataclass(slots=True)
 class ShareTable:
-    """Per party, per form, the tokens of the share test; tokens are codes into ``tokens``."""
+    """Per party, per form, the tokens of both tests; tokens are codes into ``tokens`` (made by ``ShareBuilder``)."""
 
     tokens: list[tuple[str, bool, bool]] = field(default_factory=list)  # (text, read by sound, a qualifier)
     texts: list[str] = field(default_factory=list)
@@ -53,14 +52,6 @@ class ShareTable:
     half_token: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     initial_form: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     initial_token: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-
-    @classmethod
-    def build(cls, parties: Iterable[tuple[int, dict[str, Any]]]) -> ShareTable:
-        """The table of ``(party id, search_keys(party))`` pairs."""
-        builder = ShareBuilder()
-        for party_id, keys in parties:
-            builder.add(party_id, keys)
-        return builder.table()
 
     def passing(self, words: set[str], halves: set[str], screener: Screener) -> set[int]:
         """Ids of the parties with a form that passes both tests, given the reached register ``words`` and
