@@ -91,11 +91,12 @@ def screener(kizuna_home: Path) -> Screener:
 
 
 def kizuna(*args: str, home: Path, check: bool = True, timeout: float = 120,
-           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``kizuna`` command as a user would."""
+           env: dict[str, str] | None = None, input: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the installed ``kizuna`` command as a user would, with ``input`` on its standard input (a pipe, never
+    the terminal: a command that asks for a password reads it from there)."""
     command = [str(Path(sys.executable).parent / "kizuna"), *args]
     environment = {**os.environ, "KIZUNA_HOME": str(home), "COLUMNS": "200", **(env or {})}
-    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=environment)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=environment, input=input)
     if check and result.returncode != 0:
         raise AssertionError(f"kizuna {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result

@@ -170,6 +170,8 @@ REGISTRY = Registry((
                 "Counterparty registers, re-screened on every new list snapshot."),
         Command("alerts", "kizuna.cli.monitoring:alerts_app",
                 "Alerts and their cases: review, four-eyes decisions, feed, webhooks, reports, audit."),
+        Command("analysts", "kizuna.cli.monitoring:analysts_app",
+                "The analysts who act on registers and cases: passwords, API tokens."),
         Command("monitoring", "kizuna.cli.monitoring:bench_monitoring", parent="bench"),
     ), routers=("kizuna.web.monitoring:router",),
        nav=(NavEntry("registers", "Registers", "/monitoring/registers"),

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import NameOID
 
+from kizuna.core import credentials
 from kizuna.core.errors import InputError
 from kizuna.core.party import Party
 from kizuna.exchange import audit, objects, taxii, users
@@ -212,7 +213,7 @@ def test_tokens_expire_and_can_be_listed_and_expired(nodes: MakeNodes) -> None:
     assert len(listed) == 1 and listed[0]["label"] == "case system" and listed[0]["state"] == "active"
     expires = dt.datetime.fromisoformat(listed[0]["expires"].replace("Z", "+00:00"))
     assert dt.timedelta(days=29) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(days=30)
-    assert token not in json.dumps(listed) and listed[0]["id"] in users.token_digest(token)
+    assert token not in json.dumps(listed) and listed[0]["id"] in credentials.token_digest(token)
     assert users.user_for_token(jp.node, token) is not None
     assert "expired" in jp.cli("exchange", "token", "expire", listed[0]["id"]).stdout
     assert users.user_for_token(jp.node, token) is None
@@ -235,7 +236,7 @@ def test_an_expired_api_token_is_refused_by_the_api(nodes: MakeNodes, monkeypatc
         with TestClient(exchange.create_node_app()) as client:
             auth = {"Authorization": f"Bearer {token}"}
             assert client.get("/exchange/api/objects", headers=auth).status_code == 200
-            users.expire_token(jp.node, users.token_digest(token)[:12], "test")
+            users.expire_token(jp.node, credentials.token_digest(token)[:12], "test")
             assert client.get("/exchange/api/objects", headers=auth).status_code == 401
     finally:
         node = exchange._nodes.pop(str(jp.home), None)

@@ -19,6 +19,7 @@ from taxii2client.common import TokenAuth
 from taxii2client.exceptions import AccessError
 from taxii2client.v21 import Server, as_pages
 
+from kizuna.core import credentials
 from kizuna.core.party import Party
 from kizuna.exchange import audit, extensions, licensing, objects, reader, taxii, users
 from kizuna.exchange.markings import _kizuna_definition, marking_refs, rel_to_definition
@@ -290,10 +291,10 @@ def test_objects_stored_before_the_extensions_are_read_and_emitted_current(nodes
 
 
 def test_authorization_header_schemes() -> None:
-    assert users.token_from_header("Bearer abc") == "abc"
-    assert users.token_from_header("Token abc") == "abc"  # taxii2-client's TokenAuth
-    assert users.token_from_header("Basic abc") is None
-    assert users.token_from_header("Bearer ") is None and users.token_from_header(None) is None
+    assert credentials.token_from_header("Bearer abc") == "abc"
+    assert credentials.token_from_header("Token abc") == "abc"  # taxii2-client's TokenAuth
+    assert credentials.token_from_header("Basic abc") is None
+    assert credentials.token_from_header("Bearer ") is None and credentials.token_from_header(None) is None
 
 
 def test_published_extension_bundle_is_complete(offline: None, monkeypatch: pytest.MonkeyPatch) -> None:

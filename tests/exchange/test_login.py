@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from kizuna.core import credentials
 from kizuna.exchange import audit, users
 from kizuna.exchange.config import rules
 from tests.exchange.conftest import AgencyNode, MakeNodes
@@ -56,7 +57,7 @@ def _scrypt_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         calls.append(int(kwargs.get("n", 0)))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(users.hashlib, "scrypt", counting)
+    monkeypatch.setattr(credentials.hashlib, "scrypt", counting)
     return calls
 
 

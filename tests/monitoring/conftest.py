@@ -14,6 +14,7 @@ from kizuna.core.entity import Entry, Name, NameKind
 from kizuna.core.party import Party
 from kizuna.lists.model import ListData
 from kizuna.lists.store import SnapshotStore
+from kizuna.monitoring import analysts
 from kizuna.monitoring.rules import rules
 from kizuna.monitoring.store import MonitoringStore
 from kizuna.screening import get_screener, screen_many
@@ -125,3 +126,13 @@ def monitored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], M
     monkeypatch.setenv("KIZUNA_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("KIZUNA_MONITORING_DB", raising=False)
     return lambda: MonitoringStore()
+
+
+PASSWORD = "correct horse battery"  # every test analyst's (scrypt makes each sign-in cost ~50 ms)
+
+
+def sign_in(store: MonitoringStore, name: str) -> analysts.Analyst:
+    """``name`` signed in with their password (added as an analyst first if the store does not know them)."""
+    if not any(row["name"] == name for row in analysts.listed(store)):
+        analysts.add(store, name, PASSWORD, "test")
+    return analysts.with_password(store, name, PASSWORD)

@@ -15,8 +15,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kizuna.core.entity import Entry
+from kizuna.monitoring import analysts
+from kizuna.monitoring.store import MonitoringStore
 from tests.conftest import free_port, screenshot
-from tests.monitoring.conftest import make_snapshot
+from tests.monitoring.conftest import PASSWORD, make_snapshot
 
 
 @pytest.fixture()
@@ -27,6 +29,9 @@ def monitoring_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed: l
     monkeypatch.setenv("KIZUNA_HOME", str(home))
     monkeypatch.delenv("KIZUNA_MONITORING_DB", raising=False)
     make_snapshot(listed)
+    with MonitoringStore() as store:
+        for name in ("aiko", "ben"):
+            analysts.add(store, name, PASSWORD, "test")
     port = free_port()
     process = subprocess.Popen([str(Path(sys.executable).parent / "kizuna"), "serve", "--port", str(port)],
                                env={**os.environ, "KIZUNA_HOME": str(home)}, stdout=subprocess.DEVNULL,
@@ -45,8 +50,24 @@ def monitoring_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed: l
         process.wait(timeout=10)
 
 
+def _sign_in(page: Page, name: str) -> None:
+    form = page.locator("#sign-in form")
+    form.locator("input[name=name]").fill(name)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#signed-in")).to_contain_text(f"Signed in as {name}")
+
+
 def test_registers_alerts_and_a_case_in_the_console(page: Page, monitoring_server: str) -> None:
     page.goto(monitoring_server + "/monitoring/registers")
+    expect(page.locator("#sign-in")).to_be_visible()  # nobody is signed in: the sign-in page, not the register
+    page.locator("#sign-in input[name=name]").fill("aiko")
+    page.locator("#sign-in input[name=password]").fill("not the password")
+    page.locator("#sign-in button[type=submit]").click()
+    expect(page.locator(".error")).to_contain_text("wrong analyst name or password")
+    screenshot(page, "monitoring-sign-in")
+    _sign_in(page, "aiko")
+    expect(page).to_have_url(monitoring_server + "/monitoring/registers")  # back where the analyst was going
     expect(page.locator("#registers")).to_contain_text("No register yet.")
     form = page.locator("#add-party")
     form.locator("input[name=register]").fill("suppliers")
@@ -54,7 +75,6 @@ def test_registers_alerts_and_a_case_in_the_console(page: Page, monitoring_serve
     form.locator("input[name=aliases]").fill("华为技术有限公司")
     form.locator("input[name=country]").fill("CN")
     form.locator("input[name=owner]").fill("aiko")
-    form.locator("input[name=user]").fill("aiko")
     form.locator("button[type=submit]").click()
     expect(page.locator("#message")).to_contain_text("party added and screened")
     row = page.locator("#parties tr[data-party='Huawei Technologies Co., Ltd.']")
@@ -68,26 +88,30 @@ def test_registers_alerts_and_a_case_in_the_console(page: Page, monitoring_serve
     expect(page.locator("#states")).to_contain_text("new case")
     screenshot(page, "monitoring-alerts")
     alerts.first.locator("a").click()
+    case_url = page.url
 
     expect(page.locator("#evidence")).to_contain_text("Huawei")
     expect(page.locator("#why")).to_contain_text("→")  # the explanation, step by step, to the score
     expect(page.locator("#evidence")).to_contain_text("snapshot")
     act = page.locator("#act")
 
-    def record(user: str, action: str, decision: str = "") -> None:
-        act.locator("input[name=user]").fill(user)
+    def record(action: str, decision: str = "") -> None:
         act.locator("select[name=action]").select_option(action)
         if decision:
             act.locator("select[name=decision]").select_option(decision)
         act.locator("button[type=submit]").click()
 
-    record("aiko", "review")
+    record("review")
     expect(page.locator("#state")).to_contain_text("in review")
-    record("aiko", "decide", "cleared")
+    record("decide", "cleared")
     expect(page.locator("#state")).to_contain_text("awaiting a second analyst")
-    record("aiko", "approve")
+    record("approve")
     expect(page.locator(".error")).to_contain_text("four-eyes")
-    record("ben", "approve")
+    page.locator("#signed-in button[type=submit]").click()
+    page.goto(case_url)
+    _sign_in(page, "ben")
+    expect(page).to_have_url(case_url)
+    record("approve")
     expect(page.locator("#state")).to_contain_text("cleared as a false positive")
     expect(page.locator("#state")).to_contain_text("decided by ben")
     history = page.locator("#history tbody tr")

@@ -19,7 +19,7 @@ from kizuna.monitoring import feed, service
 from kizuna.monitoring.registers import PartyInput
 from kizuna.monitoring.store import MonitoringStore
 from tests.exchange.conftest import Postgres, postgres  # noqa: F401 - the temporary PostgreSQL cluster fixture
-from tests.monitoring.conftest import make_snapshot
+from tests.monitoring.conftest import make_snapshot, sign_in
 
 
 class Receiver:
@@ -68,9 +68,9 @@ def with_alert(monitored: Callable[[], MonitoringStore], listed: list[Entry], re
                ) -> Iterator[tuple[MonitoringStore, int]]:
     make_snapshot(listed)
     store = monitored()
-    feed.add_webhook(store, receiver.url, "aiko")
+    service.add_webhook(store, receiver.url, sign_in(store, "aiko"))
     party = service.add_party(store, "suppliers", PartyInput("Huawei Technologies Co., Ltd.", "S-1", "organization",
-                                                             "CN"), "aiko")
+                                                             "CN"), sign_in(store, "aiko"))
     yield store, next(a.id for a in service.alerts(store) if a.party_id == party.id)
     store.close()
 
@@ -88,8 +88,9 @@ def test_a_failed_post_is_retried_with_a_pause_that_doubles(
         with_alert: tuple[MonitoringStore, int], receiver: Receiver) -> None:
     store, alert_id = with_alert
     receiver.fail_next(3)
-    service.act(store, alert_id, "aiko", "review")
-    service.act(store, alert_id, "aiko", "decide", decision="escalated")  # one attempt: refused, stays pending
+    service.act(store, alert_id, sign_in(store, "aiko"), "review")
+    # one attempt: refused, stays pending
+    service.act(store, alert_id, sign_in(store, "aiko"), "decide", decision="escalated")
     assert feed.webhooks(store)[0]["pending"] == 1
     pauses: list[float] = []
     assert feed.deliver(store, sleep=pauses.append) == {"delivered": 1, "failed": 0, "pending": 0}
@@ -101,8 +102,8 @@ def test_a_webhook_that_keeps_failing_is_marked_failed_and_retried_on_request(
         with_alert: tuple[MonitoringStore, int], receiver: Receiver) -> None:
     store, alert_id = with_alert
     receiver.fail_next(100)
-    service.act(store, alert_id, "aiko", "review")
-    service.act(store, alert_id, "aiko", "decide", decision="escalated")
+    service.act(store, alert_id, sign_in(store, "aiko"), "review")
+    service.act(store, alert_id, sign_in(store, "aiko"), "decide", decision="escalated")
     pauses: list[float] = []
     assert feed.deliver(store, sleep=pauses.append)["failed"] == 1
     assert pauses == [1.0, 2.0, 4.0, 8.0] and feed.webhooks(store)[0]["failed"] == 1
@@ -116,11 +117,11 @@ def test_the_reports_draw_their_charts_through_the_shared_renderer(
     make_snapshot(listed)
     store = monitored()
     party = service.add_party(store, "suppliers", PartyInput("Huawei Technologies Co., Ltd.", "S-1", "organization",
-                                                             "CN"), "aiko")
+                                                             "CN"), sign_in(store, "aiko"))
     alert = next(a for a in service.alerts(store) if a.party_id == party.id)
-    service.act(store, alert.id, "aiko", "review")
-    service.act(store, alert.id, "aiko", "decide", decision="cleared")
-    service.act(store, alert.id, "ben", "approve")
+    service.act(store, alert.id, sign_in(store, "aiko"), "review")
+    service.act(store, alert.id, sign_in(store, "aiko"), "decide", decision="cleared")
+    service.act(store, alert.id, sign_in(store, "ben"), "approve")
     report, charts = service.cases_report(store, date.today())
     html = renderer.write(report, tmp_path / "cases.html", template=service.reports.TEMPLATE, charts=charts)
     text = html.read_text(encoding="utf-8")
@@ -144,13 +145,13 @@ def test_the_store_on_postgresql(postgres: Postgres, listed: list[Entry], tmp_pa
     make_snapshot(listed[100:])
     with MonitoringStore() as store:
         party = service.add_party(store, "suppliers", PartyInput("Huawei Technologies Co., Ltd.", "S-1",
-                                                                 "organization", "CN"), "aiko")
+                                                                 "organization", "CN"), sign_in(store, "aiko"))
         alert = next(a for a in service.alerts(store) if a.party_id == party.id)
-        service.act(store, alert.id, "aiko", "review")
-        service.act(store, alert.id, "aiko", "decide", decision="confirmed")
+        service.act(store, alert.id, sign_in(store, "aiko"), "review")
+        service.act(store, alert.id, sign_in(store, "aiko"), "decide", decision="confirmed")
         with pytest.raises(service.cases.FourEyesError):
-            service.act(store, alert.id, "aiko", "approve")
-        assert service.act(store, alert.id, "ben", "approve").state == "confirmed"
+            service.act(store, alert.id, sign_in(store, "aiko"), "approve")
+        assert service.act(store, alert.id, sign_in(store, "ben"), "approve").state == "confirmed"
     make_snapshot(listed)  # an update: the hook re-screens the registers on PostgreSQL
     with MonitoringStore() as store:
         assert store.url == url
@@ -165,5 +166,5 @@ def test_the_store_on_postgresql(postgres: Postgres, listed: list[Entry], tmp_pa
 def test_a_webhook_url_must_be_http(monitored: Callable[[], MonitoringStore]) -> None:
     store = monitored()
     with pytest.raises(InputError, match="http"):
-        feed.add_webhook(store, "file:///etc/passwd", "aiko")
+        service.add_webhook(store, "file:///etc/passwd", sign_in(store, "aiko"))
     store.close()

@@ -19,7 +19,7 @@ from kizuna.lists.store import SnapshotStore
 from kizuna.monitoring import service
 from kizuna.monitoring.store import MonitoringStore
 from kizuna.screening import get_screener, screen
-from tests.monitoring.conftest import changed, full_reference, make_snapshot, register_of, write_register
+from tests.monitoring.conftest import changed, full_reference, make_snapshot, register_of, sign_in, write_register
 
 Key = tuple[int, str, str]
 
@@ -55,7 +55,7 @@ def _update_case(tmp: Path, listed: list[Entry], seed: int, removed: int, altere
     before = make_snapshot(first, "before")
     with MonitoringStore() as store:
         service.import_register(store, write_register(tmp / "register.csv", register_of(listed, rng, 160)),
-                                "customers", "aiko")
+                                "customers", sign_in(store, "aiko"))
     after_entries, touched = changed(first, rng, removed, altered, listed[:added])
     make_snapshot(after_entries, "after")  # the registers are re-screened here, by the promotion's hook
     store = MonitoringStore()
@@ -110,7 +110,7 @@ def test_a_full_rescreen_gives_the_same_hits(
         monitored: Callable[[], MonitoringStore], listed: list[Entry], tmp_path: Path) -> None:
     store, _stored, _, _, _, _ = _update_case(tmp_path, listed, 9, 5, 5, 5)
     try:
-        run, _ = service.rescreen_registers(store, "aiko", full=True)
+        run, _ = service.rescreen_registers(store, sign_in(store, "aiko"), full=True)
         assert run.mode == "full" and run.screened == run.parties
         assert set(store.all_hits()) == set(full_reference(store))
     finally:
@@ -124,9 +124,10 @@ def test_a_rescreen_on_a_dask_cluster_stores_the_hits_of_one_process(
     and the same alerts, as a re-screen in this process."""
     store, _stored, _, _, _, _ = _update_case(tmp_path, listed, 11, 5, 5, 5)
     try:
-        service.rescreen_registers(store, "aiko", full=True)
+        service.rescreen_registers(store, sign_in(store, "aiko"), full=True)
         here, alerts_here = store.all_hits(), service.alerts(store, limit=1000)
-        run, raised = service.rescreen_registers(store, "aiko", full=True, cluster=dask_cluster.scheduler_address)
+        run, raised = service.rescreen_registers(store, sign_in(store, "aiko"), full=True,
+                                                 cluster=dask_cluster.scheduler_address)
         assert run.screened == run.parties == len(store.active_ids()) and not raised
         assert store.all_hits() == here and len(here) > 20
         assert service.alerts(store, limit=1000) == alerts_here

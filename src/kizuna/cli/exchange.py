@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
-import sys
 import threading
 import time
 from pathlib import Path
@@ -15,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from kizuna.cli.output import actor, console, errors, print_json
+from kizuna.cli.output import actor, console, errors, print_json, read_password
 from kizuna.cli.serve import TlsCert, TlsKey, tls_files
 from kizuna.core.datafiles import read_json
 from kizuna.core.errors import InputError
@@ -345,17 +342,6 @@ def policy_check() -> None:
     console.print("no marking held here releases to a country of concern")
 
 
-def _password(value: str | None) -> str:
-    if value:
-        return value
-    env = os.environ.get("KIZUNA_PASSWORD")
-    if env:
-        return env
-    if not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\n")
-    return getpass.getpass("password: ")
-
-
 @user_app.command("add")
 def user_add(
     username: Annotated[str, typer.Argument(help="Login name.")],
@@ -366,7 +352,7 @@ def user_add(
     = None,
 ) -> None:
     """Create (or update) a console user."""
-    user = users.add_user(_node(), username, role, clearance, nationality, _password(password), actor())
+    user = users.add_user(_node(), username, role, clearance, nationality, read_password(password), actor())
     console.print(f"user {user.username}: {user.role}, cleared {user.clearance}, nationality {user.nationality}")
 
 

@@ -5,6 +5,7 @@ prints."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,24 +14,91 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kizuna.cli.output import console, print_json
+from kizuna.cli.output import actor, console, print_json, read_password
 from kizuna.core import report as report_renderer
 from kizuna.core.errors import InputError
 from kizuna.monitoring import service
 from kizuna.monitoring.cases import Alert
 from kizuna.monitoring.registers import PartyInput
-from kizuna.monitoring.store import StoredParty
+from kizuna.monitoring.store import MonitoringStore, StoredParty
 
 registers_app = typer.Typer(help="Counterparty registers, re-screened on every new list snapshot.",
                             no_args_is_help=True)
+analysts_app = typer.Typer(help="The analysts who act on registers and cases: passwords, API tokens.",
+                           no_args_is_help=True)
 alerts_app = typer.Typer(help="Alerts and their cases: review, four-eyes decisions, feed, webhooks, reports, audit.",
                          no_args_is_help=True)
 
-User = Annotated[str, typer.Option("--user", envvar="KIZUNA_USER", help="Who you are (or $KIZUNA_USER).")]
+User = Annotated[str, typer.Option("--user", envvar="KIZUNA_USER", help="The analyst you are (or $KIZUNA_USER): "
+                                   "the password is asked for (or $KIZUNA_PASSWORD); $KIZUNA_TOKEN, an API token, "
+                                   "signs you in instead.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Names = Annotated[list[str] | None, typer.Option("--alias", help="Another name, in any script (repeatable).")]
 Tags = Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")]
 Ids = Annotated[list[str] | None, typer.Option("--identifier", help="TYPE:VALUE (repeatable).")]
+
+
+def _analyst(store: MonitoringStore, user: str) -> service.Analyst:
+    """The analyst this command acts as: signed in by ``$KIZUNA_TOKEN``, or by ``--user`` and the password."""
+    token = os.environ.get(TOKEN_ENV)
+    if token:
+        analyst = service.analysts.with_token(store, token)
+        if user and user != analyst.name:
+            raise service.analysts.NotSignedIn(f"${TOKEN_ENV} signs in {analyst.name}, not {user}: unset one of them")
+        return analyst
+    if not user:
+        raise service.analysts.NotSignedIn("say who you are: --user NAME (or $KIZUNA_USER) with the password, or "
+                                           f"${TOKEN_ENV} set to an API token (kizuna analysts token NAME)")
+    return service.analysts.with_password(store, user, read_password(prompt=f"password for {user}: "), actor())
+
+
+TOKEN_ENV = "KIZUNA_TOKEN"
+
+
+# -- analysts ----------------------------------------------------------------------------------------------------
+
+@analysts_app.command("add")
+def analyst_add(name: Annotated[str, typer.Argument(help="The analyst's name, as cases will show it.")]) -> None:
+    """Add an analyst, or set a new password for one (asked for, or $KIZUNA_PASSWORD, or standard input)."""
+    with service.opened() as store:
+        who = service.analysts.add(store, name, read_password(prompt=f"new password for {name}: "), actor())
+    console.print(f"analyst {escape(who)} can sign in")
+
+
+@analysts_app.command("token")
+def analyst_token(name: Annotated[str, typer.Argument(help="The analyst the token signs in.")],
+                  label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
+                  days: Annotated[int | None, typer.Option(help="Days until it expires (at most sign_in."
+                                                           "api_token_days in rules.yaml, the default).")] = None
+                  ) -> None:
+    """Issue an API token for yourself (your password is asked for): printed once, only its digest is kept."""
+    with service.opened() as store:
+        analyst = service.analysts.with_password(store, name, read_password(prompt=f"password for {name}: "),
+                                                 actor())
+        print(service.analysts.issue_api_token(store, analyst, label, days))
+
+
+@analysts_app.command("disable")
+def analyst_disable(name: str) -> None:
+    """Disable an analyst (no sign-in; their tokens end; their decisions stay on record)."""
+    with service.opened() as store:
+        service.analysts.disable(store, name, actor())
+    console.print(f"analyst {escape(name)} disabled")
+
+
+@analysts_app.command("list")
+def analyst_list(as_json: JsonOption = False) -> None:
+    """The analysts, with their active API tokens and sessions."""
+    with service.opened() as store:
+        rows = service.analysts.listed(store)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("analyst", "since", "status", "active tokens")
+    for row in rows:
+        table.add_row(escape(row["name"]), row["created_at"][:10],
+                      f"disabled {row['disabled_at'][:10]}" if row["disabled_at"] else "enabled", str(row["tokens"]))
+    console.print(table)
 
 
 # -- registers ---------------------------------------------------------------------------------------------------
@@ -41,7 +109,7 @@ def import_command(file: Path, name: Annotated[str, typer.Option("--name", help=
                    as_json: JsonOption = False) -> None:
     """Add every party of a CSV or xlsx file to a register and screen them against the current lists."""
     with service.opened() as store:
-        result = service.import_register(store, file, name, user, screen=not no_screen)
+        result = service.import_register(store, file, name, _analyst(store, user), screen=not no_screen)
     if as_json:
         print_json(result.to_dict())
         return
@@ -99,7 +167,7 @@ def add_command(register: Annotated[str, typer.Option("--register")], name: Anno
     """Add one party to a register and screen it."""
     with service.opened() as store:
         stored = service.add_party(store, register, _given(name, ref, kind, country, alias, identifier, birth_date,
-                                                          owner, tag), user)
+                                                          owner, tag), _analyst(store, user))
     print_json(stored.to_dict()) if as_json else _print_parties([stored])
 
 
@@ -111,7 +179,7 @@ def edit_command(party_id: int, name: Annotated[str, typer.Option("--name")], us
     """Replace a party's facts (give every field you want kept) and screen it again."""
     with service.opened() as store:
         stored = service.edit_party(store, party_id, _given(name, ref, kind, country, alias, identifier, birth_date,
-                                                           owner, tag), user)
+                                                           owner, tag), _analyst(store, user))
     print_json(stored.to_dict()) if as_json else _print_parties([stored])
 
 
@@ -119,7 +187,7 @@ def edit_command(party_id: int, name: Annotated[str, typer.Option("--name")], us
 def remove_command(party_id: int, user: User = "") -> None:
     """Take a party out of its register (its open alerts close; its history stays)."""
     with service.opened() as store:
-        service.remove_party(store, party_id, user)
+        service.remove_party(store, party_id, _analyst(store, user))
     console.print(f"party {party_id} removed")
 
 
@@ -128,11 +196,12 @@ def rescreen_command(full: Annotated[bool, typer.Option("--full", help="Screen e
                      dask: Annotated[str | None, typer.Option("--dask", metavar="ADDRESS", help="Screen the parties "
                                      "on a Dask cluster: its scheduler address, or local:N for N local worker "
                                      "processes (docs/scaling.md).")] = None,
-                     user: User = "kizuna", as_json: JsonOption = False) -> None:
+                     user: User = "", as_json: JsonOption = False) -> None:
     """Re-screen the registers on the current snapshot (what `lists update`/`fetch`/`load-bundled` do by
     themselves): only the parties the changes since their last screening can touch, or all with --full."""
     with service.opened() as store:
-        run, raised = service.rescreen_registers(store, user or "kizuna", full=full, cluster=dask)
+        analyst = _analyst(store, user) if user or os.environ.get(TOKEN_ENV) else None  # else Kizuna's own run
+        run, raised = service.rescreen_registers(store, analyst, full=full, cluster=dask)
     if as_json:
         print_json({**run.to_dict(), "alerts_raised": len(raised)})
         return
@@ -194,7 +263,7 @@ def show_command(alert_id: int, as_json: JsonOption = False) -> None:
 
 def _act(alert_id: int, user: str, action: str, **options: Any) -> None:
     with service.opened() as store:
-        alert = service.act(store, alert_id, user, action, **options)
+        alert = service.act(store, alert_id, _analyst(store, user), action, **options)
     pending = f", proposed {alert.proposed} by {alert.proposed_by} (a second analyst approves)" \
         if alert.proposed and alert.state == "in_review" else ""
     console.print(f"alert {alert.id}: {alert.state}{escape(pending)}")
@@ -257,7 +326,7 @@ def feed_command(since: Annotated[int, typer.Option(help="Alerts raised after th
 def webhook_add(url: str, user: User = "") -> None:
     """Post every alert and decision to URL (JSON, with retries)."""
     with service.opened() as store:
-        webhook_id = service.feed.add_webhook(store, url, service.cases.check_actor(user))
+        webhook_id = service.add_webhook(store, url, _analyst(store, user))
     console.print(f"webhook {webhook_id}: {escape(url)}")
 
 
@@ -265,7 +334,7 @@ def webhook_add(url: str, user: User = "") -> None:
 def webhook_remove(webhook_id: int, user: User = "") -> None:
     """Stop posting to a webhook."""
     with service.opened() as store:
-        service.feed.remove_webhook(store, webhook_id, service.cases.check_actor(user))
+        service.remove_webhook(store, webhook_id, _analyst(store, user))
     console.print(f"webhook {webhook_id} removed")
 
 

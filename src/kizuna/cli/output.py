@@ -32,3 +32,19 @@ def actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
+
+
+def read_password(given: str | None = None, prompt: str = "password: ") -> str:
+    """A password: ``given``, else ``$KIZUNA_PASSWORD``, else a line of standard input when it is not a terminal
+    (for scripts), else asked for without echo."""
+    import getpass
+    import os
+    import sys
+
+    if given:
+        return given
+    if os.environ.get("KIZUNA_PASSWORD"):
+        return os.environ["KIZUNA_PASSWORD"]
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    return getpass.getpass(prompt)

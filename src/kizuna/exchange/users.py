@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from kizuna.core.credentials import UNKNOWN, check_new_password, check_password, hash_password, new_token, token_digest
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.exchange import audit
 from kizuna.exchange.audit import Event
@@ -15,8 +13,6 @@ from kizuna.exchange.config import check_classification, check_country3, roles, 
 from kizuna.exchange.node import Node, stamp
 from kizuna.exchange.policy import Recipient
 
-# scrypt parameters: RFC 7914 §2 recommends N=2^14, r=8, p=1 for interactive logins.
-_N, _R, _P = 2**14, 8, 1
 SESSION_HOURS = 8
 
 
@@ -40,24 +36,10 @@ class User:
         return f"user:{self.username}"
 
 
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P)
-    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
 
 
-def check_password(password: str, stored: str) -> bool:
-    try:
-        _, n, r, p, salt, digest = stored.split("$")
-        computed = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
-    except ValueError:
-        return False
-    return hmac.compare_digest(computed.hex(), digest)
 
 
-def token_digest(token: str) -> str:
-    """Tokens are 256-bit random values, so a plain SHA-256 is enough to store them safely."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def add_user(node: Node, username: str, role: str, clearance: str, nationality: str, password: str,
@@ -67,8 +49,7 @@ def add_user(node: Node, username: str, role: str, clearance: str, nationality: 
         raise InputError(f"{username!r}: use letters, digits, '.', '-' and '_'", field="username")
     if role not in roles():
         raise InputError(f"unknown role {role!r} (one of {', '.join(roles())})", field="--role")
-    if len(password) < 12:
-        raise InputError("a password needs at least 12 characters", field="--password")
+    check_new_password(password)
     user = User(name, role, check_classification(clearance, "--clearance"),
                 check_country3(nationality, "--nationality"))
     with node.db.transaction():
@@ -99,10 +80,6 @@ class LockedOut(KizunaError):
     """Too many failed sign-ins for this user name or from this source within the window (``rules.yaml``)."""
 
 
-# Unknown users are checked against this, at the same scrypt cost: no password derives an all-zero key.
-_NO_USER = f"scrypt${_N}${_R}${_P}${'00' * 16}${'00' * 64}"
-
-
 def login(node: Node, username: str, password: str, source: str | None = None) -> str | None:
     """A new session token for the console, or None (audited either way); ``LockedOut`` after too many failures.
 
@@ -112,7 +89,7 @@ def login(node: Node, username: str, password: str, source: str | None = None) -
     subjects = [f"user:{username}"] + ([f"source:{source}"] if source else [])
     _refuse_if_locked(node, subjects)
     row = node.db.one("SELECT password, disabled FROM users WHERE username = ?", (username,))
-    matches = check_password(password, row[0] if row else _NO_USER)
+    matches = check_password(password, row[0] if row else UNKNOWN)
     ok = row is not None and matches and not row[1]
     with node.db.transaction():
         audit.append(node.db, Event("login" if ok else "login-failed", f"user:{username}",
@@ -165,7 +142,7 @@ def issue_token(node: Node, username: str, kind: str, label: str, ttl: timedelta
                 actor: str | None = None) -> str:
     """A bearer token (shown once); only its hash is stored. API tokens are audited (by id, never the token)."""
     get_user(node, username)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     now = datetime.now(UTC)
     with node.db.transaction():
         node.db.execute("INSERT INTO tokens (digest, username, kind, label, created, expires) "
@@ -178,13 +155,6 @@ def issue_token(node: Node, username: str, kind: str, label: str, ttl: timedelta
     return token
 
 
-def token_from_header(authorization: str | None) -> str | None:
-    """The token of an ``Authorization`` header: ``Bearer <token>`` (RFC 6750), or ``Token <token>``, which is
-    what taxii2-client's ``TokenAuth`` sends; None for anything else."""
-    scheme, _, token = (authorization or "").strip().partition(" ")
-    if scheme.lower() not in ("bearer", "token") or not token.strip():
-        return None
-    return token.strip()
 
 
 def user_for_token(node: Node, token: str | None) -> User | None:

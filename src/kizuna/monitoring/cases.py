@@ -24,12 +24,11 @@ from kizuna.core.entity import Entry
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.lists.diff import COMPARED_FIELDS
 from kizuna.lists.store import Snapshot
+from kizuna.monitoring.analysts import SYSTEM, Analyst, enabled
 from kizuna.monitoring.rules import rules
 from kizuna.monitoring.store import MonitoringStore, StoredParty, now
 from kizuna.screening import Hit
 from kizuna.screening.options import check_text
-
-SYSTEM = "kizuna"  # the actor of what the re-screen does by itself
 
 
 class State(StrEnum):
@@ -240,18 +239,23 @@ def find(store: MonitoringStore, *, states: tuple[str, ...] = (), since_id: int 
 ACTIONS = ("assign", "comment", "review", "decide", "approve", "reject")
 
 
-def check_actor(actor: str | None) -> str:
-    """The analyst's name; refused when missing (no decision is anonymous) or not clean text."""
-    name = check_text(actor or "", "user").strip()
-    if not name or len(name) > 80:
-        raise FourEyesError("say who you are (--user NAME, the X-Kizuna-User header, the console's user field): "
-                            "every action on a case names its analyst")
-    if name == SYSTEM:
-        raise FourEyesError(f"{SYSTEM!r} is the name of Kizuna's own re-screen; analysts act under their own name")
-    return name
+def check_actor(store: MonitoringStore, actor: Analyst | None) -> str:
+    """The name of an analyst who signed in and is still enabled; refused otherwise (no change is anonymous)."""
+    if not isinstance(actor, Analyst) or not enabled(store, actor.name):
+        raise FourEyesError("sign in as an enabled analyst first (the console's sign-in, an API token, or "
+                            "--user NAME and the password, or $KIZUNA_TOKEN, on the command line): every change names "
+                            "who made it, and the four-eyes rule compares those names")
+    return actor.name
 
 
-def act(store: MonitoringStore, alert_id: int, actor: str | None, action: str, *, decision: str | None = None,
+def _check_assignee(store: MonitoringStore, name: str | None) -> str:
+    if not name or not enabled(store, name.strip()):
+        raise CaseError(f"assign to an enabled analyst ({name!r} is not one; see kizuna analysts list)",
+                        field="assignee")
+    return name.strip()
+
+
+def act(store: MonitoringStore, alert_id: int, actor: Analyst | None, action: str, *, decision: str | None = None,
         comment: str = "", assignee: str | None = None, whitelist_days: int | None = None) -> Alert:
     """Apply one analyst action to a case, in one transaction with its history and audit records.
 
@@ -259,7 +263,7 @@ def act(store: MonitoringStore, alert_id: int, actor: str | None, action: str, *
     escalated): one the four-eyes rule names becomes a proposal that ``approve`` by another analyst makes final
     (``reject`` sends it back); ``assign`` and ``comment`` change no state.
     """
-    who = check_actor(actor)
+    who = check_actor(store, actor)
     if action not in ACTIONS:
         raise CaseError(f"unknown action {action!r} (one of {', '.join(ACTIONS)})", field="action")
     note = check_text(comment, "comment").strip()
@@ -270,7 +274,7 @@ def act(store: MonitoringStore, alert_id: int, actor: str | None, action: str, *
         if alert.state == State.CLOSED and action not in ("comment",):
             raise CaseError(f"alert {alert_id} is closed ({alert.closed_reason})", field="action")
         if action == "assign":
-            changes["assignee"] = check_actor(assignee)
+            changes["assignee"] = _check_assignee(store, assignee)
         elif action == "review":
             _require(alert, (State.NEW, State.ESCALATED), action)
             changes["state"] = State.IN_REVIEW

@@ -41,12 +41,20 @@ class Reports(RuleModel):
     age_buckets_days: tuple[int, ...] = Field(min_length=1)
 
 
+class SignIn(RuleModel):
+    session_hours: int = Field(ge=1, le=24)
+    api_token_days: int = Field(ge=1, le=366)
+    max_failures: int = Field(ge=1, le=100)
+    window_seconds: int = Field(ge=60, le=86400)
+
+
 class MonitoringRules(RuleModel):
     screening: ScreeningRules
     four_eyes: FourEyes
     whitelist: Whitelist
     webhook: Webhook
     reports: Reports
+    sign_in: SignIn
 
 
 def rules() -> MonitoringRules:

@@ -16,13 +16,14 @@ from typing import Any
 
 from kizuna.core.errors import InputError, NotFoundError
 from kizuna.lists.store import SnapshotStore
-from kizuna.monitoring import cases, feed, reports
+from kizuna.monitoring import analysts, cases, feed, reports
+from kizuna.monitoring.analysts import SYSTEM, Analyst
 from kizuna.monitoring.registers import PartyInput, check, read_file
 from kizuna.monitoring.rescreen import Rescreen, refresh_reverse_index, rescreen
 from kizuna.monitoring.store import MonitoringStore, StoredParty, exists, now
 from kizuna.screening.reverse import search_keys
 
-__all__ = ["PartyInput", "cases", "feed", "reports"]
+__all__ = ["Analyst", "PartyInput", "analysts", "cases", "feed", "reports"]
 
 _REGISTER_NAME = r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}$"
 
@@ -59,10 +60,11 @@ class ImportResult:
 
 # -- registers ---------------------------------------------------------------------------------------------------
 
-def import_register(store: MonitoringStore, path: Path, name: str, actor: str, *, screen: bool = True) -> ImportResult:
+def import_register(store: MonitoringStore, path: Path, name: str, actor: Analyst | None, *,
+                    screen: bool = True) -> ImportResult:
     """Add every party of a CSV/xlsx file to register ``name`` (created if new), all or nothing; then screen the
     new parties against the current snapshot (unless ``screen`` is False)."""
-    who = cases.check_actor(actor)
+    who = cases.check_actor(store, actor)
     check_register_name(name)
     rows = list(read_file(path))
     with store.transaction():
@@ -78,7 +80,7 @@ def import_register(store: MonitoringStore, path: Path, name: str, actor: str, *
     refresh_reverse_index(store)
     result = ImportResult(name, added)
     if screen:
-        result.rescreen, result.alerts_raised = _rescreen_current(store, who)
+        result.rescreen, result.alerts_raised = _rescreen_current(store, actor)
     return result
 
 
@@ -98,10 +100,10 @@ def get_party(store: MonitoringStore, party_id: int) -> StoredParty:
     return party
 
 
-def add_party(store: MonitoringStore, register: str, given: PartyInput, actor: str, *,
+def add_party(store: MonitoringStore, register: str, given: PartyInput, actor: Analyst | None, *,
               screen: bool = True) -> StoredParty:
     """Add one party to a register (created if new) and screen it against the current snapshot."""
-    who = cases.check_actor(actor)
+    who = cases.check_actor(store, actor)
     check_register_name(register)
     party, owner, tags = check(given, source="added by " + who)
     with store.transaction():
@@ -114,15 +116,15 @@ def add_party(store: MonitoringStore, register: str, given: PartyInput, actor: s
                                  {"r": register_id, "ref": party.id}).scalar_one())
         store.audit(who, "party added", f"party:{party_id}", register=register, party=party.to_dict())
     if screen:
-        _rescreen_current(store, who)
+        _rescreen_current(store, actor)
     return get_party(store, party_id)
 
 
-def edit_party(store: MonitoringStore, party_id: int, given: PartyInput, actor: str, *,
+def edit_party(store: MonitoringStore, party_id: int, given: PartyInput, actor: Analyst | None, *,
                screen: bool = True) -> StoredParty:
     """Replace a party's facts; its next screening is against the whole snapshot, and a cleared false positive of
     the party no longer stands (the party changed)."""
-    who = cases.check_actor(actor)
+    who = cases.check_actor(store, actor)
     before = get_party(store, party_id)
     party, owner, tags = check(given, source=before.party.source or "edited by " + who)
     if not given.id:
@@ -136,13 +138,13 @@ def edit_party(store: MonitoringStore, party_id: int, given: PartyInput, actor: 
         store.audit(who, "party edited", f"party:{party_id}", before=before.party.to_dict(), after=party.to_dict(),
                     owner=owner, tags=tags)
     if screen:
-        _rescreen_current(store, who)
+        _rescreen_current(store, actor)
     return get_party(store, party_id)
 
 
-def remove_party(store: MonitoringStore, party_id: int, actor: str) -> None:
+def remove_party(store: MonitoringStore, party_id: int, actor: Analyst | None) -> None:
     """Take a party out of its register: it is no longer screened and its open alerts close (history stays)."""
-    who = cases.check_actor(actor)
+    who = cases.check_actor(store, actor)
     party = get_party(store, party_id)
     with store.transaction():
         store.run("UPDATE parties SET removed_at = :at WHERE id = :id", {"at": now(), "id": party_id})
@@ -153,12 +155,13 @@ def remove_party(store: MonitoringStore, party_id: int, actor: str) -> None:
 
 # -- re-screening ------------------------------------------------------------------------------------------------
 
-def rescreen_registers(store: MonitoringStore, actor: str = cases.SYSTEM, *, full: bool = False,
+def rescreen_registers(store: MonitoringStore, actor: Analyst | None = None, *, full: bool = False,
                        lists: SnapshotStore | None = None, snapshot_id: str | None = None,
                        cluster: str | None = None) -> tuple[Rescreen, list[int]]:
     """Re-screen the registers on the current snapshot (incrementally unless ``full``; the parties screened on
     the Dask ``cluster`` if one is given), raising and closing alerts, then post the feed's events; gives the run
-    and the ids of the alerts raised."""
+    and the ids of the alerts raised. Without an analyst the run is Kizuna's own (after a new snapshot)."""
+    who = SYSTEM if actor is None else cases.check_actor(store, actor)
     raised: list[int] = []
 
     def on_hits(party: StoredParty, old: dict[tuple[str, str], dict[str, Any]], hits: list[Any], snapshot: Any) -> None:
@@ -166,13 +169,13 @@ def rescreen_registers(store: MonitoringStore, actor: str = cases.SYSTEM, *, ful
 
     run = rescreen(store, lists, full=full, on_hits=on_hits, snapshot_id=snapshot_id, cluster=cluster)
     with store.transaction():
-        store.audit(actor, "re-screen", f"snapshot:{run.snapshot_id}", run.snapshot_id, "",
+        store.audit(who, "re-screen", f"snapshot:{run.snapshot_id}", run.snapshot_id, "",
                     run=run.to_dict(), alerts_raised=len(raised))
     feed.deliver(store, patient=False)
     return run, raised
 
 
-def _rescreen_current(store: MonitoringStore, actor: str) -> tuple[dict[str, Any] | None, list[int]]:
+def _rescreen_current(store: MonitoringStore, actor: Analyst | None) -> tuple[dict[str, Any] | None, list[int]]:
     lists = SnapshotStore()
     if lists.current_id() is None:
         return None, []  # no lists loaded yet: the first snapshot screens everyone
@@ -220,11 +223,20 @@ def case(store: MonitoringStore, alert_id: int) -> dict[str, Any]:
             "audit": list(reversed(store.audit_log(f"alert:{alert_id}")))}
 
 
-def act(store: MonitoringStore, alert_id: int, actor: str | None, action: str, **options: Any) -> cases.Alert:
+def act(store: MonitoringStore, alert_id: int, actor: Analyst | None, action: str, **options: Any) -> cases.Alert:
     """One analyst action on a case (``cases.act``: the one place, with the four-eyes rule), then the feed."""
     alert = cases.act(store, alert_id, actor, action, **options)
     feed.deliver(store, patient=False)
     return alert
+
+
+def add_webhook(store: MonitoringStore, url: str, actor: Analyst | None) -> int:
+    """Post every new alert and decision to ``url`` (retried as ``rules.yaml`` says); audited."""
+    return feed.add_webhook(store, url, cases.check_actor(store, actor))
+
+
+def remove_webhook(store: MonitoringStore, webhook_id: int, actor: Analyst | None) -> None:
+    feed.remove_webhook(store, webhook_id, cases.check_actor(store, actor))
 
 
 def audit_log(store: MonitoringStore, subject: str | None = None, limit: int = 200) -> list[dict[str, Any]]:

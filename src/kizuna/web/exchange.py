@@ -3,10 +3,7 @@ consultation queue, licence check, sharing settings) for the node's users."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import secrets
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -19,12 +16,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
+from kizuna.core import credentials
 from kizuna.core.errors import InputError, KizunaError, NotFoundError
 from kizuna.core.paths import home
 from kizuna.exchange import objects, reader, service, taxii, users
 from kizuna.exchange.node import COLLECTION_ID, Node, Peer, exchange_dir
 from kizuna.exchange.objects import effective_status
 from kizuna.exchange.signing import HEADER_NODE, HEADER_NONCE, HEADER_ROTATION, rotation_header, sign_response
+from kizuna.web import signin
 from kizuna.web.i18n import gettext, language_middleware
 from kizuna.web.keepalive import KeepAliveOn500
 from kizuna.web.templating import templates
@@ -86,7 +85,7 @@ def _guarded(request: Request, handler: Callable[[Node, Any], Response]) -> Resp
     node = get_node()
     who: Peer | users.User
     if HEADER_NODE not in request.headers and "Authorization" in request.headers:
-        user = users.user_for_token(node, users.token_from_header(request.headers["Authorization"]))
+        user = users.user_for_token(node, credentials.token_from_header(request.headers["Authorization"]))
         if user is None or not user.may("read"):
             with node.db.transaction():
                 taxii.record_refusal(node, request.client.host if request.client else "unknown", request.method,
@@ -269,18 +268,16 @@ def _session(request: Request) -> tuple[Node, users.User] | None:
         return None
     node = get_node()
     token = request.cookies.get(COOKIE)
-    user = users.user_for_token(node, users.token_from_header(request.headers.get("Authorization")) or token)
+    user = users.user_for_token(node, credentials.token_from_header(request.headers.get("Authorization")) or token)
     return (node, user) if user else None
 
 
 def _csrf(request: Request) -> str:
-    token = request.cookies.get(COOKIE, "")
-    return hashlib.sha256(f"kizuna-csrf:{token}".encode()).hexdigest()[:32]
+    return signin.form_token(request, COOKIE)
 
 
 def _check_csrf(request: Request, value: str) -> None:
-    if not request.cookies.get(COOKIE) or value != _csrf(request):
-        raise InputError("the form expired: reload the page and try again", field="csrf")
+    signin.check_form_token(request, COOKIE, value)
 
 
 def _signed_in(request: Request) -> tuple[Node, users.User]:
@@ -300,22 +297,12 @@ def _render(request: Request, name: str, context: dict[str, Any], status: int = 
     return templates.TemplateResponse(request, f"exchange/{name}", {**base, **context}, status_code=status)
 
 
-LOGIN_CSRF = "kizuna_login_csrf"
-
-
-def _secure(request: Request) -> bool:
-    """Whether the console is served over TLS (directly, or behind a proxy uvicorn trusts for X-Forwarded-Proto)."""
-    return request.url.scheme == "https"
-
-
 def _login_form(request: Request, node: Node | None, next: str, error: str | None, status: int = 200) -> Response:
     """The login page with a fresh CSRF token, in a cookie and in the form (the post must carry both)."""
-    token = secrets.token_urlsafe(24)
+    token = signin.new_sign_in_token()
     response = _render(request, "login.html", {"node": node, "next": next, "error": error, "login_csrf": token},
                        status)
-    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request),
-                        path="/exchange/login")
-    return response
+    return signin.offer_sign_in(response, request, "/exchange/login", token)
 
 
 @router.get("/exchange/login", response_class=HTMLResponse, include_in_schema=False)
@@ -329,8 +316,7 @@ def login_submit(request: Request, username: str = Form(...), password: str = Fo
     if not node_ready():
         return _login_form(request, None, next, None, 404)
     node = get_node()
-    expected = request.cookies.get(LOGIN_CSRF, "")
-    if not expected or not hmac.compare_digest(expected, login_csrf):
+    if not signin.sign_in_form_ok(request, login_csrf):
         return _login_form(request, node, next, "the sign-in form expired: try again", 403)
     try:
         token = users.login(node, username.strip(), password, source=request.client.host if request.client else None)
@@ -338,11 +324,9 @@ def login_submit(request: Request, username: str = Form(...), password: str = Fo
         return _login_form(request, node, next, str(exc), 429)
     if token is None:
         return _login_form(request, node, next, gettext(request, "wrong user name or password"), 401)
-    target = next if next.startswith("/exchange") else "/exchange/"
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=_secure(request),
-                        max_age=users.SESSION_HOURS * 3600)
-    response.delete_cookie(LOGIN_CSRF, path="/exchange/login")
+    response = RedirectResponse(signin.safe_next(next, "/exchange/"), status_code=303)
+    signin.set_session(response, request, COOKIE, token, users.SESSION_HOURS)
+    response.delete_cookie(signin.SIGN_IN_COOKIE, path="/exchange/login")
     return response
 
 

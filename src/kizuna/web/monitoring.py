@@ -1,27 +1,59 @@
 """Monitoring over HTTP: ``/v1/monitoring/…`` (registers, parties, the alert feed, cases and their actions) and the
-console pages (``/monitoring/registers``, ``/monitoring/alerts``, ``/monitoring/alerts/{id}``). The analyst is named
-by the ``X-Kizuna-User`` header (API) or the form's user field (console); every case action goes through
-``service.act``, the one place with the four-eyes rule."""
+console pages (``/monitoring/registers``, ``/monitoring/alerts``, ``/monitoring/alerts/{id}``). Only analysts who
+proved who they are get in: the API takes an analyst's token (``Authorization: Bearer``), the console a session
+from ``/monitoring/sign-in``, and its forms carry a token derived from that session (CSRF). Every case action goes
+through ``service.act``, the one place with the four-eyes rule."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from kizuna.core import credentials
 from kizuna.core.errors import KizunaError
 from kizuna.monitoring import service
+from kizuna.monitoring.analysts import Analyst, LockedOut, NotSignedIn
 from kizuna.monitoring.cases import Alert
 from kizuna.monitoring.registers import PartyInput
 from kizuna.monitoring.store import StoredParty
+from kizuna.web import signin
+from kizuna.web.i18n import gettext
 from kizuna.web.templating import templates
 from kizuna.web.uploads import saved_upload
 
+COOKIE = "kizuna_monitoring"
+
+
+def _api_analyst(authorization: Annotated[str | None, Header(
+        description="An analyst's API token: Bearer <token> (kizuna analysts token NAME).")] = None) -> Analyst:
+    """The analyst an API request's token signs in; 401 for anyone else."""
+    with service.opened() as store:
+        try:
+            return service.analysts.with_token(store, credentials.token_from_header(authorization))
+        except NotSignedIn as exc:
+            raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+
+
+def _console_analyst(request: Request) -> Analyst:
+    """The analyst signed in to the console; anyone else is sent to the sign-in page."""
+    with service.opened() as store:
+        try:
+            return service.analysts.with_token(store, request.cookies.get(COOKIE))
+        except NotSignedIn:
+            # How a dependency redirects: the browser follows a 303's Location to the sign-in page.
+            target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+            raise HTTPException(303, headers={"Location": f"/monitoring/sign-in?next={target}"}) from None
+
+
+ApiAnalyst = Annotated[Analyst, Depends(_api_analyst)]
+ConsoleAnalyst = Annotated[Analyst, Depends(_console_analyst)]
+Csrf = Annotated[str, Form()]
 router = APIRouter()
-UserHeader = Annotated[str, Header(alias="X-Kizuna-User",
-                                   description="The analyst acting (required to change anything).")]
+api = APIRouter(dependencies=[Depends(_api_analyst)])
 
 
 class RegisterPartyIn(BaseModel):
@@ -111,30 +143,30 @@ def _party_out(party: StoredParty) -> dict[str, Any]:
 
 # -- API ---------------------------------------------------------------------------------------------------------
 
-@router.get("/v1/monitoring/registers", tags=["monitoring"], response_model=list[RegisterOut])
+@api.get("/v1/monitoring/registers", tags=["monitoring"], response_model=list[RegisterOut])
 def api_registers() -> list[dict[str, Any]]:
     """The registers with their party counts."""
     with service.opened() as store:
         return service.registers(store)
 
 
-@router.get("/v1/monitoring/parties", tags=["monitoring"], response_model=list[RegisterPartyOut])
+@api.get("/v1/monitoring/parties", tags=["monitoring"], response_model=list[RegisterPartyOut])
 def api_parties(register: str | None = None, offset: int = 0, limit: int = 100) -> list[dict[str, Any]]:
     """A register's parties (every register's when none is named)."""
     with service.opened() as store:
         return [_party_out(p) for p in service.parties(store, register, max(offset, 0), min(max(limit, 1), 1000))]
 
 
-@router.post("/v1/monitoring/registers/{register}/parties", tags=["monitoring"], status_code=201,
+@api.post("/v1/monitoring/registers/{register}/parties", tags=["monitoring"], status_code=201,
              response_model=RegisterPartyOut)
-def api_add_party(register: str, body: RegisterPartyIn, user: UserHeader = "") -> dict[str, Any]:
+def api_add_party(register: str, body: RegisterPartyIn, user: ApiAnalyst) -> dict[str, Any]:
     """Add a party to a register (created if new) and screen it against the current lists."""
     with service.opened() as store:
         return _party_out(service.add_party(store, register, body.given(), user))
 
 
-@router.put("/v1/monitoring/parties/{party_id}", tags=["monitoring"], response_model=RegisterPartyOut)
-def api_edit_party(party_id: int, body: RegisterPartyIn, user: UserHeader = "") -> dict[str, Any]:
+@api.put("/v1/monitoring/parties/{party_id}", tags=["monitoring"], response_model=RegisterPartyOut)
+def api_edit_party(party_id: int, body: RegisterPartyIn, user: ApiAnalyst) -> dict[str, Any]:
     """Replace a party's facts and screen it again."""
     with service.opened() as store:
         return _party_out(service.edit_party(store, party_id, body.given(), user))
@@ -145,23 +177,23 @@ class RemovedOut(BaseModel):
     removed: bool
 
 
-@router.delete("/v1/monitoring/parties/{party_id}", tags=["monitoring"], response_model=RemovedOut)
-def api_remove_party(party_id: int, user: UserHeader = "") -> dict[str, Any]:
+@api.delete("/v1/monitoring/parties/{party_id}", tags=["monitoring"], response_model=RemovedOut)
+def api_remove_party(party_id: int, user: ApiAnalyst) -> dict[str, Any]:
     """Take a party out of its register (its open alerts close)."""
     with service.opened() as store:
         service.remove_party(store, party_id, user)
     return {"id": party_id, "removed": True}
 
 
-@router.post("/v1/monitoring/rescreen", tags=["monitoring"], response_model=RescreenOut)
-def api_rescreen(full: bool = False, user: UserHeader = "") -> dict[str, Any]:
+@api.post("/v1/monitoring/rescreen", tags=["monitoring"], response_model=RescreenOut)
+def api_rescreen(user: ApiAnalyst, full: bool = False) -> dict[str, Any]:
     """Re-screen the registers on the current snapshot (incrementally unless ``full``)."""
     with service.opened() as store:
-        run, raised = service.rescreen_registers(store, service.cases.check_actor(user), full=full)
+        run, raised = service.rescreen_registers(store, user, full=full)
     return {"run": run.to_dict(), "alerts_raised": len(raised)}
 
 
-@router.get("/v1/monitoring/alerts", tags=["monitoring"], response_model=list[AlertOut])
+@api.get("/v1/monitoring/alerts", tags=["monitoring"], response_model=list[AlertOut])
 def api_alerts(since: int = 0, states: str = "", assignee: str | None = None, limit: int = 100,
                offset: int = 0) -> list[dict[str, Any]]:
     """The alert feed: newest first, or with ``since`` the alerts raised after that id, oldest first;
@@ -172,7 +204,7 @@ def api_alerts(since: int = 0, states: str = "", assignee: str | None = None, li
                                                       max(offset, 0))]
 
 
-@router.get("/v1/monitoring/alerts/{alert_id}", tags=["monitoring"], response_model=CaseOut)
+@api.get("/v1/monitoring/alerts/{alert_id}", tags=["monitoring"], response_model=CaseOut)
 def api_case(alert_id: int) -> dict[str, Any]:
     """A case: the alert, its frozen evidence, its history and its audit records."""
     with service.opened() as store:
@@ -181,8 +213,8 @@ def api_case(alert_id: int) -> dict[str, Any]:
             "audit": found["audit"]}
 
 
-@router.post("/v1/monitoring/alerts/{alert_id}/actions", tags=["monitoring"], response_model=AlertOut)
-def api_act(alert_id: int, body: ActionIn, user: UserHeader = "") -> dict[str, Any]:
+@api.post("/v1/monitoring/alerts/{alert_id}/actions", tags=["monitoring"], response_model=AlertOut)
+def api_act(alert_id: int, body: ActionIn, user: ApiAnalyst) -> dict[str, Any]:
     """One analyst action on a case; clearing and confirming need a second analyst's approval (four-eyes)."""
     with service.opened() as store:
         alert = service.act(store, alert_id, user, body.action, decision=body.decision, comment=body.comment,
@@ -205,31 +237,82 @@ LABELS = {
 }
 
 
-def _page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    return templates.TemplateResponse(request, f"monitoring/{name}", {**context, "labels": LABELS},
-                                      status_code=status_code)
+def _page(request: Request, name: str, analyst: Analyst, context: dict[str, Any],
+          status_code: int = 200) -> HTMLResponse:
+    return templates.TemplateResponse(request, f"monitoring/{name}", {
+        **context, "labels": LABELS, "analyst": analyst, "csrf": signin.form_token(request, COOKIE)},
+        status_code=status_code)
 
+
+# -- console: signing in -----------------------------------------------------------------------------------------
+
+def _sign_in_form(request: Request, next: str, error: str = "", status_code: int = 200) -> Response:
+    token = signin.new_sign_in_token()
+    response = templates.TemplateResponse(request, "monitoring/sign-in.html", {
+        "active": "alerts", "next": next, "error": error, "login_csrf": token}, status_code=status_code)
+    return signin.offer_sign_in(response, request, "/monitoring/sign-in", token)
+
+
+@router.get("/monitoring/sign-in", response_class=HTMLResponse, include_in_schema=False)
+def sign_in_page(request: Request, next: str = "/monitoring/alerts") -> Response:
+    return _sign_in_form(request, next)
+
+
+@router.post("/monitoring/sign-in", include_in_schema=False)
+def sign_in_submit(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
+                   next: Annotated[str, Form()] = "/monitoring/alerts",
+                   login_csrf: Annotated[str, Form()] = "") -> Response:
+    if not signin.sign_in_form_ok(request, login_csrf):
+        return _sign_in_form(request, next, gettext(request, "the sign-in form expired: try again"), 403)
+    source = request.client.host if request.client else "unknown"
+    try:
+        with service.opened() as store:
+            token = service.analysts.sign_in(store, name, password, f"console {source}")
+    except LockedOut as exc:
+        return _sign_in_form(request, next, str(exc), 429)
+    except NotSignedIn:
+        return _sign_in_form(request, next, gettext(request, "wrong analyst name or password"), 401)
+    response = RedirectResponse(signin.safe_next(next, "/monitoring/"), status_code=303)
+    signin.set_session(response, request, COOKIE, token, service.analysts.session_hours())
+    response.delete_cookie(signin.SIGN_IN_COOKIE, path="/monitoring/sign-in")
+    return response
+
+
+@router.post("/monitoring/sign-out", include_in_schema=False)
+def sign_out(request: Request, analyst: ConsoleAnalyst, csrf: Csrf) -> Response:
+    signin.check_form_token(request, COOKIE, csrf)
+    with service.opened() as store:
+        service.analysts.sign_out(store, request.cookies.get(COOKIE, ""))
+    response = RedirectResponse("/monitoring/sign-in", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+# -- console: pages ----------------------------------------------------------------------------------------------
 
 @router.get("/monitoring/registers", response_class=HTMLResponse, include_in_schema=False)
-def registers_page(request: Request, register: str = "", error: str = "", message: str = "",
-                   status_code: int = 200) -> HTMLResponse:
+def registers_page(request: Request, analyst: ConsoleAnalyst, register: str = "", error: str = "",
+                   message: str = "", status_code: int = 200) -> HTMLResponse:
     with service.opened() as store:
         rows = service.registers(store)
         shown = service.parties(store, register or None, 0, 500)
-    return _page(request, "registers.html", {"active": "registers", "registers": rows, "parties": shown,
-                                             "register": register, "error": error, "message": message}, status_code)
+    return _page(request, "registers.html", analyst, {
+        "active": "registers", "registers": rows, "parties": shown, "register": register, "error": error,
+        "message": message}, status_code)
 
 
 @router.post("/monitoring/registers/import", include_in_schema=False)
-async def import_page(request: Request, name: Annotated[str, Form()], user: Annotated[str, Form()],
+async def import_page(request: Request, analyst: ConsoleAnalyst, csrf: Csrf, name: Annotated[str, Form()],
                       file: Annotated[UploadFile, File()]) -> Response:
     try:
+        signin.check_form_token(request, COOKIE, csrf)
         async with saved_upload(file, "register.csv") as path:
             with service.opened() as store:
-                result = service.import_register(store, path, name, user)
+                result = service.import_register(store, path, name, analyst)
     except KizunaError as exc:
-        return registers_page(request, error=str(exc), status_code=422)
-    return RedirectResponse(f"/monitoring/registers?register={result.register}&message=imported", status_code=303)
+        return registers_page(request, analyst, error=str(exc), status_code=422)
+    return RedirectResponse(f"/monitoring/registers?register={quote(result.register)}&message=imported",
+                            status_code=303)
 
 
 def _form_party(name: str, ref: str, kind: str, country: str, aliases: str, owner: str, tags: str) -> PartyInput:
@@ -238,61 +321,73 @@ def _form_party(name: str, ref: str, kind: str, country: str, aliases: str, owne
 
 
 @router.post("/monitoring/registers/parties", include_in_schema=False)
-def add_page(request: Request, register_name: Annotated[str, Form(alias="register")], user: Annotated[str, Form()],
-             name: Annotated[str, Form()], ref: Annotated[str, Form()] = "", kind: Annotated[str, Form()] = "any",
+def add_page(request: Request, analyst: ConsoleAnalyst, csrf: Csrf,
+             register_name: Annotated[str, Form(alias="register")], name: Annotated[str, Form()],
+             ref: Annotated[str, Form()] = "", kind: Annotated[str, Form()] = "any",
              country: Annotated[str, Form()] = "", aliases: Annotated[str, Form()] = "",
              owner: Annotated[str, Form()] = "", tags: Annotated[str, Form()] = "") -> Response:
     try:
+        signin.check_form_token(request, COOKIE, csrf)
         with service.opened() as store:
-            service.add_party(store, register_name, _form_party(name, ref, kind, country, aliases, owner, tags), user)
+            service.add_party(store, register_name, _form_party(name, ref, kind, country, aliases, owner, tags),
+                              analyst)
     except KizunaError as exc:
-        return registers_page(request, register_name, error=str(exc), status_code=422)
-    return RedirectResponse(f"/monitoring/registers?register={register_name}&message=added", status_code=303)
+        return registers_page(request, analyst, register_name, error=str(exc), status_code=422)
+    return RedirectResponse(f"/monitoring/registers?register={quote(register_name)}&message=added", status_code=303)
 
 
 @router.post("/monitoring/parties/{party_id}", include_in_schema=False)
-def edit_page(request: Request, party_id: int, user: Annotated[str, Form()], name: Annotated[str, Form()],
+def edit_page(request: Request, analyst: ConsoleAnalyst, csrf: Csrf, party_id: int, name: Annotated[str, Form()],
               ref: Annotated[str, Form()] = "", kind: Annotated[str, Form()] = "any",
               country: Annotated[str, Form()] = "", aliases: Annotated[str, Form()] = "",
               owner: Annotated[str, Form()] = "", tags: Annotated[str, Form()] = "",
               remove: Annotated[str, Form()] = "") -> Response:
     try:
+        signin.check_form_token(request, COOKIE, csrf)
         with service.opened() as store:
             register = service.get_party(store, party_id).register
             if remove:
-                service.remove_party(store, party_id, user)
+                service.remove_party(store, party_id, analyst)
             else:
-                service.edit_party(store, party_id, _form_party(name, ref, kind, country, aliases, owner, tags), user)
+                service.edit_party(store, party_id, _form_party(name, ref, kind, country, aliases, owner, tags),
+                                   analyst)
     except KizunaError as exc:
-        return registers_page(request, error=str(exc), status_code=422)
-    return RedirectResponse(f"/monitoring/registers?register={register}&message="
+        return registers_page(request, analyst, error=str(exc), status_code=422)
+    return RedirectResponse(f"/monitoring/registers?register={quote(register)}&message="
                             f"{'removed' if remove else 'saved'}", status_code=303)
 
 
 @router.get("/monitoring/alerts", response_class=HTMLResponse, include_in_schema=False)
-def alerts_page(request: Request, state: str = "") -> HTMLResponse:
+def alerts_page(request: Request, analyst: ConsoleAnalyst, state: str = "") -> HTMLResponse:
     with service.opened() as store:
         rows = service.alerts(store, (state,) if state else (), limit=500)
         counts = {s.value: len(service.alerts(store, (s.value,), limit=100000)) for s in service.cases.State}
-    return _page(request, "alerts.html", {"active": "alerts", "alerts": rows, "state": state, "counts": counts})
+    return _page(request, "alerts.html", analyst, {"active": "alerts", "alerts": rows, "state": state,
+                                                   "counts": counts})
 
 
 @router.get("/monitoring/alerts/{alert_id}", response_class=HTMLResponse, include_in_schema=False)
-def case_page(request: Request, alert_id: int, error: str = "", status_code: int = 200) -> HTMLResponse:
+def case_page(request: Request, analyst: ConsoleAnalyst, alert_id: int, error: str = "",
+              status_code: int = 200) -> HTMLResponse:
     with service.opened() as store:
         found = service.case(store, alert_id)
-    return _page(request, "case.html", {"active": "alerts", "alert": found["alert"], "history": found["history"],
-                                        "audit": found["audit"], "error": error}, status_code)
+    return _page(request, "case.html", analyst, {"active": "alerts", "alert": found["alert"],
+                                                 "history": found["history"], "audit": found["audit"],
+                                                 "error": error}, status_code)
 
 
 @router.post("/monitoring/alerts/{alert_id}", include_in_schema=False)
-def act_page(request: Request, alert_id: int, user: Annotated[str, Form()], action: Annotated[str, Form()],
+def act_page(request: Request, analyst: ConsoleAnalyst, csrf: Csrf, alert_id: int, action: Annotated[str, Form()],
              decision: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
              assignee: Annotated[str, Form()] = "") -> Response:
     try:
+        signin.check_form_token(request, COOKIE, csrf)
         with service.opened() as store:
-            service.act(store, alert_id, user, action, decision=decision or None, comment=comment,
+            service.act(store, alert_id, analyst, action, decision=decision or None, comment=comment,
                         assignee=assignee or None)
     except KizunaError as exc:  # a refused decision (four-eyes) included
-        return case_page(request, alert_id, error=str(exc), status_code=422)
+        return case_page(request, analyst, alert_id, error=str(exc), status_code=422)
     return RedirectResponse(f"/monitoring/alerts/{alert_id}", status_code=303)
+
+
+router.include_router(api)  # after every API route above: include_router copies the routes it finds
