@@ -170,12 +170,15 @@ class Screener:
     def _judged_in_script(self, name: str) -> list[bool]:
         """Per entry, whether a CJK query is judged by its CJK form alone there: where the list spells the party
         in CJK characters; for a query in kana alone (a foreign name in katakana), only where it spells it in
-        kana too: a kanji name (端川商業銀行) shares no character with タンチョン・コマーシャル・バンク."""
+        kana alone too: a kanji name (端川商業銀行) shares no character with タンチョン・コマーシャル・バンク, nor does
+        a name translated into Japanese with a katakana word in it (ロケット産業省) with the katakana of the English
+        name (ミニストリー・オブ・ロケット・インダストリー)."""
         if any(char_script(c) in (HAN, HANGUL) for c in name):
             return self.index.entry_has_cjk
         if self._kana_entries is None:
             index = self.index
-            kana = {index.name_entry[n] for n, text in enumerate(index.name_text) if has_kana(text)}
+            kana = {index.name_entry[n] for n, text in enumerate(index.name_text)
+                    if has_kana(text) and not any(char_script(c) == HAN for c in text)}
             for members in index.clusters.values():
                 if kana.intersection(members):
                     kana.update(members)
