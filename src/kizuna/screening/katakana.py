@@ -124,7 +124,7 @@ def foreign_units(word: str) -> tuple[tuple[str, ...], ...]:
         elif char == "ン":
             units.append(tuple(tables.moraic_n))
         else:
-            spellings = _kana_spellings(char, small)
+            spellings = _kana_spellings(char, small, i == len(word))
             if not spellings:
                 return ()
             if geminate:  # サッダーム: the next consonant doubled (Saddam), or not (Sadam)
@@ -135,7 +135,7 @@ def foreign_units(word: str) -> tuple[tuple[str, ...], ...]:
     return tuple(units)
 
 
-def _kana_spellings(kana: str, small: str) -> tuple[str, ...]:
+def _kana_spellings(kana: str, small: str, last: bool = False) -> tuple[str, ...]:
     tables = katakana_latin()
     row = next((r for r in tables.rows if kana in r.kana), None)
     if row is None:
@@ -150,7 +150,7 @@ def _kana_spellings(kana: str, small: str) -> tuple[str, ...]:
         elif kana in "ウ":
             consonants = ["w", "v"]
     vowels = tables.vowels[vowel]
-    if kana in tables.bare_vowel and not small:
+    if not small and (kana in tables.bare_vowel or (last and kana in tables.final_bare_vowel)):
         vowels = [*vowels, ""]  # ミロシェヴィッチ: Milosevic(h)
     # A vowel kana is its vowel: only a consonant's added vowel may be silent (オマル is never "mar").
     return tuple(dict.fromkeys(c + v for c in consonants for v in vowels if c + v))

@@ -309,8 +309,13 @@ class Screener:
         by_halves = (lifted > 0) & ((without_halves[candidates] < least)
                                     | (self._estimate(weight - lifted, total, name_ids) < floor))
         keep = estimate >= floor
-        name_ids, rank, by_halves = name_ids[keep], rank[keep], by_halves[keep]
-        if len(name_ids) > self._max_candidates:
+        name_ids, rank, by_halves, estimate = name_ids[keep], rank[keep], by_halves[keep], estimate[keep]
+        if len(name_ids) > self._max_candidates and capped is not None:
+            # Capped credits tie (every name sharing some spelling of a katakana word gets the same): the tie is
+            # broken by the uncapped estimate, so the name sharing the word's best spelling comes first.
+            top = np.lexsort((-estimate, -rank))[: self._max_candidates]
+            name_ids, rank, by_halves = name_ids[top], rank[top], by_halves[top]
+        elif len(name_ids) > self._max_candidates:
             top = np.argpartition(-rank, self._max_candidates)[: self._max_candidates]
             name_ids, rank, by_halves = name_ids[top], rank[top], by_halves[top]
         return _Candidates([int(name_ids[i]) for i in np.argsort(-rank, kind="stable")],

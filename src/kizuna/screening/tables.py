@@ -274,6 +274,7 @@ class KatakanaLatinTables(RuleModel):
     small: dict[str, str]
     long: list[str]
     bare_vowel: str  # kana whose i Japanese adds after a final consonant (ッチ: ch, c)
+    final_bare_vowel: str  # kana whose vowel Japanese adds after a word's last consonant only (リゲリ: rigel)
     moraic_n: list[str]
     most_spellings: int
     words: dict[str, list[str]]  # whole katakana words read as the foreign word (オブ: of)
