@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from kizuna.core.scripts import char_script
+from kizuna.screening.japanese import is_kana
 from kizuna.screening.katakana import cuts_a_syllable
 
 # OpenCC's jp2t maps 研 to the variant 硏, which t2s leaves alone; these are the same character in names.
@@ -138,6 +139,11 @@ def segment(text: str, table: WordTable, longest: int) -> list[Segment]:
     run = ""
     for start, end, kind, key in reversed(pieces):
         if kind == "char":
+            if run and is_kana(run[-1]) != is_kana(key):
+                # A katakana word beside unknown kanji is a word of its own (ロシャン + 両替所, 商社 + ロセル):
+                # Japanese writes a foreign name in katakana and the words around it in kanji.
+                segments.append(Segment(run, "run", run))
+                run = ""
             run += key
             continue
         if run:
