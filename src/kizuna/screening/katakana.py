@@ -8,6 +8,7 @@ stand for (data/screening/katakana_korean.yaml); the Korean romanisations of tho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from itertools import product
@@ -187,3 +188,26 @@ def article_splits(word: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
         if word.startswith(article) and len(rest) >= 2 and rest[0] not in _INSIDE:
             found.append((article, rest, tuple(spellings)))
     return tuple(found)
+
+
+_WORDS_AND_SEPARATORS = re.compile(r"([・･=＝\s]+)")
+
+
+def spelt_acronyms(text: str) -> str:
+    """``text`` with every run of two or more katakana words that are each a Latin letter's name written as the
+    acronym they spell (ディー・シー・ビー・ファイナンス = DCB・ファイナンス); ``text`` itself when it has none."""
+    letters = katakana_latin().letters
+    parts = _WORDS_AND_SEPARATORS.split(text)  # words at even positions, separators at odd ones
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        end = i
+        while end < len(parts) and parts[end] in letters:
+            end += 2
+        if end - i >= 4:  # two letters or more
+            out.append("".join(letters[parts[k]] for k in range(i, end, 2)).upper())
+            i = end - 1  # the separator after the run's last letter follows
+            continue
+        out.append(parts[i])
+        i += 1
+    return "".join(out)

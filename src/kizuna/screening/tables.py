@@ -279,6 +279,7 @@ class KatakanaLatinTables(RuleModel):
     most_spellings: int
     words: dict[str, list[str]]  # whole katakana words read as the foreign word (オブ: of)
     articles: dict[str, list[str]]  # the Arabic article written onto its word (アッサイード: al sayyid)
+    letters: dict[str, str]  # the names of the Latin letters (ディー: d), read as an acronym when two or more run
 
 
 class ChineseTables(RuleModel):
