@@ -175,7 +175,9 @@ def listed_spellings(word: str, is_prefix: Callable[[str], bool], is_word: Calla
         states = [s for s in following if is_prefix(s)][:most]
         if not states:
             return ()
-    return tuple(s for s in states if len(s) >= 2 and is_word(s))
+    silent = katakana_latin().silent_final
+    endings = (s + e for s in states if s and s[-1] not in _COLUMNS for e in silent)
+    return tuple(s for s in dict.fromkeys([*states, *endings]) if len(s) >= 2 and is_word(s))
 
 
 def article_splits(word: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:

@@ -276,6 +276,7 @@ class KatakanaLatinTables(RuleModel):
     bare_vowel: str  # kana whose i Japanese adds after a final consonant (ッチ: ch, c)
     final_bare_vowel: str  # kana whose vowel Japanese adds after a word's last consonant only (リゲリ: rigel)
     moraic_n: list[str]
+    silent_final: list[str]  # letters a spelling may end with that katakana does not write (Maxime: マキシム)
     most_spellings: int
     words: dict[str, list[str]]  # whole katakana words read as the foreign word (オブ: of)
     articles: dict[str, list[str]]  # the Arabic article written onto its word (アッサイード: al sayyid)
