@@ -267,9 +267,11 @@ class Screener:
         # is worth: the candidates are ranked with each such slot's credit at most its lightest rendering's weight
         # (the estimate that prunes stays the optimistic one).
         capped = np.zeros(len(shared), dtype=np.float32) if any(s.slot.spoken for s in finders) else None
+        slots_found = np.zeros(len(shared), dtype=np.int32)  # how many of the query's words a name shares
         for qslot, slot_offers in zip(finders, offers, strict=True):
             credit = self._slot_credit(slot_offers, reached)
             shared += credit
+            slots_found += credit > 0
             if capped is not None:
                 capped += np.minimum(credit, qslot.least_weight) if qslot.slot.spoken else credit
         together = np.zeros(len(shared), dtype=np.float32)
@@ -311,9 +313,12 @@ class Screener:
         keep = estimate >= floor
         name_ids, rank, by_halves, estimate = name_ids[keep], rank[keep], by_halves[keep], estimate[keep]
         if len(name_ids) > self._max_candidates and capped is not None:
-            # Capped credits tie (every name sharing some spelling of a katakana word gets the same): the tie is
-            # broken by the uncapped estimate, so the name sharing the word's best spelling comes first.
-            top = np.lexsort((-estimate, -rank))[: self._max_candidates]
+            # Capped credits tie (every name sharing some spelling of a katakana word gets the same), and so do
+            # optimistic estimates at their bound of 1 (a query of common words): the tie is broken by how many of
+            # the query's words the name shares, then by the uncapped estimate, so that the name sharing the
+            # words' best spellings comes first.
+            found = slots_found[candidates][keep]
+            top = np.lexsort((-estimate, -found, -rank))[: self._max_candidates]
             name_ids, rank, by_halves = name_ids[top], rank[top], by_halves[top]
         elif len(name_ids) > self._max_candidates:
             top = np.argpartition(-rank, self._max_candidates)[: self._max_candidates]
