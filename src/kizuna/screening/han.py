@@ -139,9 +139,10 @@ def segment(text: str, table: WordTable, longest: int) -> list[Segment]:
     run = ""
     for start, end, kind, key in reversed(pieces):
         if kind == "char":
-            if run and is_kana(run[-1]) != is_kana(key):
+            if run and _writing(run[-1]) != _writing(key):
                 # A katakana word beside unknown kanji is a word of its own (ロシャン + 両替所, 商社 + ロセル):
-                # Japanese writes a foreign name in katakana and the words around it in kanji.
+                # Japanese writes a foreign name in katakana and the words around it in kanji; so is a hiragana
+                # particle between them (チュニジア + の + カリフ: the genitive の, "of").
                 segments.append(Segment(run, "run", run))
                 run = ""
             run += key
@@ -154,6 +155,13 @@ def segment(text: str, table: WordTable, longest: int) -> list[Segment]:
     if run:
         segments.append(Segment(run, "run", run))
     return segments
+
+
+def _writing(char: str) -> str:
+    """Hiragana, katakana or other (kanji): the kind of writing a character belongs to."""
+    if "\u3040" <= char <= "\u309f":
+        return "hiragana"
+    return "katakana" if is_kana(char) else "other"
 
 
 def bigrams(run: str) -> list[str]:

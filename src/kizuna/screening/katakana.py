@@ -163,14 +163,18 @@ def listed_spellings(word: str, is_prefix: Callable[[str], bool], is_word: Calla
     units = foreign_units(word)
     if not units:
         return ()
-    most = katakana_latin().most_spellings
+    tables = katakana_latin()
+    most = tables.most_spellings
     states = [""]
     for unit in units:
         following: dict[str, None] = {}
         for state in states:
+            last = state[-1] if state else ""
             for spelling in unit:
-                if spelling == "=":
-                    spelling = state[-1] if state and state[-1] in "aeiou" else ""
+                if spelling == "=":  # ー: the vowel again, or what else it may be after that vowel
+                    for again in (last if last in "aeiou" else "", *tables.long_after.get(last, ())):
+                        following[state + again] = None
+                    continue
                 following[state + spelling] = None
         states = [s for s in following if is_prefix(s)][:most]
         if not states:
@@ -181,11 +185,13 @@ def listed_spellings(word: str, is_prefix: Callable[[str], bool], is_word: Calla
 
 
 def article_splits(word: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """The ways ``word`` can be the Arabic article written onto a name (アッサイード: アッ + サイード): (article kana,
-    the rest of the word, the article's spellings). After アッ / エッ the rest begins with the doubled consonant,
-    which the rest keeps as its own first kana."""
+    """The ways ``word`` can be the Arabic article, or a name word such as Abu or Abdul, written onto a name
+    (アッサイード: アッ + サイード; アブドゥルガニー: アブドゥル + ガニー): (its kana, the rest of the word, its
+    spellings). After アッ / エッ the rest begins with the doubled consonant, which the rest keeps as its own first
+    kana."""
     found = []
-    for article, spellings in katakana_latin().articles.items():
+    tables = katakana_latin()
+    for article, spellings in {**tables.articles, **tables.prefixes}.items():
         rest = word[len(article):]
         if word.startswith(article) and len(rest) >= 2 and rest[0] not in _INSIDE:
             found.append((article, rest, tuple(spellings)))

@@ -237,6 +237,9 @@ class Screener:
                 rests = listed_spellings(rest, self._begins_a_word, is_word)
                 with_articles.extend((a, r) for r in rests for a in articles)
                 with_articles.extend((a + r,) for r in rests for a in articles if is_word(a + r))
+                for _, inner, inner_articles in article_splits(rest):  # アブ + アル + カシム: abu al qasim
+                    inner_rests = listed_spellings(inner, self._begins_a_word, is_word)
+                    with_articles.extend((a, b, r) for r in inner_rests for b in inner_articles for a in articles)
             if len(self._spoken) >= _SPELLINGS_KEPT:
                 self._spoken.clear()
             known = self._spoken[spoken] = (spellings, with_articles)

@@ -280,6 +280,8 @@ class KatakanaLatinTables(RuleModel):
     most_spellings: int
     words: dict[str, list[str]]  # whole katakana words read as the foreign word (オブ: of)
     articles: dict[str, list[str]]  # the Arabic article written onto its word (アッサイード: al sayyid)
+    prefixes: dict[str, list[str]]  # Arabic name words written onto theirs (アブドゥルガニー: abdul ghani)
+    long_after: dict[str, list[str]]  # what ー may further be after a vowel (オールド: ould)
     letters: dict[str, str]  # the names of the Latin letters (ディー: d), read as an acronym when two or more run
 
 
