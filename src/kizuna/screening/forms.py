@@ -20,7 +20,7 @@ from kizuna.screening import korean
 from kizuna.screening.cedict import MAX_LENGTH
 from kizuna.screening.han import Segment, bigrams, canonical_han, pinyin, segment
 from kizuna.screening.japanese import is_kana, romaji
-from kizuna.screening.katakana import korean_readings
+from kizuna.screening.katakana import korean_readings, spelt_acronyms
 from kizuna.screening.latin import latin_tokens
 from kizuna.screening.lexicon import CEDICT, HanTable, Lexeme, han_table, lexicon, pinyin_words
 from kizuna.screening.qualifiers import qualifier_word
@@ -230,6 +230,10 @@ def query_forms(text: str) -> tuple[Form, ...]:
                           translated.text)
     forms = [cjk_form(text) if script != HANGUL else None, translated, _word_by_word(text), *persons,
              *_korean_in_katakana(text)]
+    acronyms = spelt_acronyms(text) if script == JAPANESE else text
+    if acronyms != text:
+        # ディー・シー・ビー・ファイナンス・リミテッド: the letters' names read as the acronym DCB, too.
+        forms.extend(f for f in query_forms(acronyms) if f.via != CJK_FORM)
     bare = _KANA_ALTERNATIVES.sub("", text)
     if bare != text and bare.strip():
         # ヴァシル(ヴァシリー/ヴァシーリー)・ニキチン: the name without the other renderings in brackets, too.

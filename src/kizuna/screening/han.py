@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from kizuna.core.scripts import char_script
+from kizuna.screening.japanese import is_kana
 from kizuna.screening.katakana import cuts_a_syllable
 
 # OpenCC's jp2t maps 研 to the variant 硏, which t2s leaves alone; these are the same character in names.
@@ -138,6 +139,12 @@ def segment(text: str, table: WordTable, longest: int) -> list[Segment]:
     run = ""
     for start, end, kind, key in reversed(pieces):
         if kind == "char":
+            if run and _writing(run[-1]) != _writing(key):
+                # A katakana word beside unknown kanji is a word of its own (ロシャン + 両替所, 商社 + ロセル):
+                # Japanese writes a foreign name in katakana and the words around it in kanji; so is a hiragana
+                # particle between them (チュニジア + の + カリフ: the genitive の, "of").
+                segments.append(Segment(run, "run", run))
+                run = ""
             run += key
             continue
         if run:
@@ -148,6 +155,13 @@ def segment(text: str, table: WordTable, longest: int) -> list[Segment]:
     if run:
         segments.append(Segment(run, "run", run))
     return segments
+
+
+def _writing(char: str) -> str:
+    """Hiragana, katakana or other (kanji): the kind of writing a character belongs to."""
+    if "\u3040" <= char <= "\u309f":
+        return "hiragana"
+    return "katakana" if is_kana(char) else "other"
 
 
 def bigrams(run: str) -> list[str]:

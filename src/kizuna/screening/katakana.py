@@ -8,6 +8,7 @@ stand for (data/screening/katakana_korean.yaml); the Korean romanisations of tho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from itertools import product
@@ -124,7 +125,7 @@ def foreign_units(word: str) -> tuple[tuple[str, ...], ...]:
         elif char == "ン":
             units.append(tuple(tables.moraic_n))
         else:
-            spellings = _kana_spellings(char, small)
+            spellings = _kana_spellings(char, small, i == len(word))
             if not spellings:
                 return ()
             if geminate:  # サッダーム: the next consonant doubled (Saddam), or not (Sadam)
@@ -135,7 +136,7 @@ def foreign_units(word: str) -> tuple[tuple[str, ...], ...]:
     return tuple(units)
 
 
-def _kana_spellings(kana: str, small: str) -> tuple[str, ...]:
+def _kana_spellings(kana: str, small: str, last: bool = False) -> tuple[str, ...]:
     tables = katakana_latin()
     row = next((r for r in tables.rows if kana in r.kana), None)
     if row is None:
@@ -150,7 +151,7 @@ def _kana_spellings(kana: str, small: str) -> tuple[str, ...]:
         elif kana in "ウ":
             consonants = ["w", "v"]
     vowels = tables.vowels[vowel]
-    if kana in tables.bare_vowel and not small:
+    if not small and (kana in tables.bare_vowel or (last and kana in tables.final_bare_vowel)):
         vowels = [*vowels, ""]  # ミロシェヴィッチ: Milosevic(h)
     # A vowel kana is its vowel: only a consonant's added vowel may be silent (オマル is never "mar").
     return tuple(dict.fromkeys(c + v for c in consonants for v in vowels if c + v))
@@ -162,28 +163,59 @@ def listed_spellings(word: str, is_prefix: Callable[[str], bool], is_word: Calla
     units = foreign_units(word)
     if not units:
         return ()
-    most = katakana_latin().most_spellings
+    tables = katakana_latin()
+    most = tables.most_spellings
     states = [""]
     for unit in units:
         following: dict[str, None] = {}
         for state in states:
+            last = state[-1] if state else ""
             for spelling in unit:
-                if spelling == "=":
-                    spelling = state[-1] if state and state[-1] in "aeiou" else ""
+                if spelling == "=":  # ー: the vowel again, or what else it may be after that vowel
+                    for again in (last if last in "aeiou" else "", *tables.long_after.get(last, ())):
+                        following[state + again] = None
+                    continue
                 following[state + spelling] = None
         states = [s for s in following if is_prefix(s)][:most]
         if not states:
             return ()
-    return tuple(s for s in states if len(s) >= 2 and is_word(s))
+    silent = katakana_latin().silent_final
+    endings = (s + e for s in states if s and s[-1] not in _COLUMNS for e in silent)
+    return tuple(s for s in dict.fromkeys([*states, *endings]) if len(s) >= 2 and is_word(s))
 
 
 def article_splits(word: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """The ways ``word`` can be the Arabic article written onto a name (アッサイード: アッ + サイード): (article kana,
-    the rest of the word, the article's spellings). After アッ / エッ the rest begins with the doubled consonant,
-    which the rest keeps as its own first kana."""
+    """The ways ``word`` can be the Arabic article, or a name word such as Abu or Abdul, written onto a name
+    (アッサイード: アッ + サイード; アブドゥルガニー: アブドゥル + ガニー): (its kana, the rest of the word, its
+    spellings). After アッ / エッ the rest begins with the doubled consonant, which the rest keeps as its own first
+    kana."""
     found = []
-    for article, spellings in katakana_latin().articles.items():
+    tables = katakana_latin()
+    for article, spellings in {**tables.articles, **tables.prefixes}.items():
         rest = word[len(article):]
         if word.startswith(article) and len(rest) >= 2 and rest[0] not in _INSIDE:
             found.append((article, rest, tuple(spellings)))
     return tuple(found)
+
+
+_WORDS_AND_SEPARATORS = re.compile(r"([・･=＝\s]+)")
+
+
+def spelt_acronyms(text: str) -> str:
+    """``text`` with every run of two or more katakana words that are each a Latin letter's name written as the
+    acronym they spell (ディー・シー・ビー・ファイナンス = DCB・ファイナンス); ``text`` itself when it has none."""
+    letters = katakana_latin().letters
+    parts = _WORDS_AND_SEPARATORS.split(text)  # words at even positions, separators at odd ones
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        end = i
+        while end < len(parts) and parts[end] in letters:
+            end += 2
+        if end - i >= 4:  # two letters or more
+            out.append("".join(letters[parts[k]] for k in range(i, end, 2)).upper())
+            i = end - 1  # the separator after the run's last letter follows
+            continue
+        out.append(parts[i])
+        i += 1
+    return "".join(out)

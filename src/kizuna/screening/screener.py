@@ -170,12 +170,15 @@ class Screener:
     def _judged_in_script(self, name: str) -> list[bool]:
         """Per entry, whether a CJK query is judged by its CJK form alone there: where the list spells the party
         in CJK characters; for a query in kana alone (a foreign name in katakana), only where it spells it in
-        kana too: a kanji name (端川商業銀行) shares no character with タンチョン・コマーシャル・バンク."""
+        kana alone too: a kanji name (端川商業銀行) shares no character with タンチョン・コマーシャル・バンク, nor does
+        a name translated into Japanese with a katakana word in it (ロケット産業省) with the katakana of the English
+        name (ミニストリー・オブ・ロケット・インダストリー)."""
         if any(char_script(c) in (HAN, HANGUL) for c in name):
             return self.index.entry_has_cjk
         if self._kana_entries is None:
             index = self.index
-            kana = {index.name_entry[n] for n, text in enumerate(index.name_text) if has_kana(text)}
+            kana = {index.name_entry[n] for n, text in enumerate(index.name_text)
+                    if has_kana(text) and not any(char_script(c) == HAN for c in text)}
             for members in index.clusters.values():
                 if kana.intersection(members):
                     kana.update(members)
@@ -234,6 +237,9 @@ class Screener:
                 rests = listed_spellings(rest, self._begins_a_word, is_word)
                 with_articles.extend((a, r) for r in rests for a in articles)
                 with_articles.extend((a + r,) for r in rests for a in articles if is_word(a + r))
+                for _, inner, inner_articles in article_splits(rest):  # アブ + アル + カシム: abu al qasim
+                    inner_rests = listed_spellings(inner, self._begins_a_word, is_word)
+                    with_articles.extend((a, b, r) for r in inner_rests for b in inner_articles for a in articles)
             if len(self._spoken) >= _SPELLINGS_KEPT:
                 self._spoken.clear()
             known = self._spoken[spoken] = (spellings, with_articles)
@@ -264,9 +270,11 @@ class Screener:
         # is worth: the candidates are ranked with each such slot's credit at most its lightest rendering's weight
         # (the estimate that prunes stays the optimistic one).
         capped = np.zeros(len(shared), dtype=np.float32) if any(s.slot.spoken for s in finders) else None
+        slots_found = np.zeros(len(shared), dtype=np.int32)  # how many of the query's words a name shares
         for qslot, slot_offers in zip(finders, offers, strict=True):
             credit = self._slot_credit(slot_offers, reached)
             shared += credit
+            slots_found += credit > 0
             if capped is not None:
                 capped += np.minimum(credit, qslot.least_weight) if qslot.slot.spoken else credit
         together = np.zeros(len(shared), dtype=np.float32)
@@ -306,8 +314,16 @@ class Screener:
         by_halves = (lifted > 0) & ((without_halves[candidates] < least)
                                     | (self._estimate(weight - lifted, total, name_ids) < floor))
         keep = estimate >= floor
-        name_ids, rank, by_halves = name_ids[keep], rank[keep], by_halves[keep]
-        if len(name_ids) > self._max_candidates:
+        name_ids, rank, by_halves, estimate = name_ids[keep], rank[keep], by_halves[keep], estimate[keep]
+        if len(name_ids) > self._max_candidates and capped is not None:
+            # Capped credits tie (every name sharing some spelling of a katakana word gets the same), and so do
+            # optimistic estimates at their bound of 1 (a query of common words): the tie is broken by how many of
+            # the query's words the name shares, then by the uncapped estimate, so that the name sharing the
+            # words' best spellings comes first.
+            found = slots_found[candidates][keep]
+            top = np.lexsort((-estimate, -found, -rank))[: self._max_candidates]
+            name_ids, rank, by_halves = name_ids[top], rank[top], by_halves[top]
+        elif len(name_ids) > self._max_candidates:
             top = np.argpartition(-rank, self._max_candidates)[: self._max_candidates]
             name_ids, rank, by_halves = name_ids[top], rank[top], by_halves[top]
         return _Candidates([int(name_ids[i]) for i in np.argsort(-rank, kind="stable")],

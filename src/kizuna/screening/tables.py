@@ -274,10 +274,15 @@ class KatakanaLatinTables(RuleModel):
     small: dict[str, str]
     long: list[str]
     bare_vowel: str  # kana whose i Japanese adds after a final consonant (ッチ: ch, c)
+    final_bare_vowel: str  # kana whose vowel Japanese adds after a word's last consonant only (リゲリ: rigel)
     moraic_n: list[str]
+    silent_final: list[str]  # letters a spelling may end with that katakana does not write (Maxime: マキシム)
     most_spellings: int
     words: dict[str, list[str]]  # whole katakana words read as the foreign word (オブ: of)
     articles: dict[str, list[str]]  # the Arabic article written onto its word (アッサイード: al sayyid)
+    prefixes: dict[str, list[str]]  # Arabic name words written onto theirs (アブドゥルガニー: abdul ghani)
+    long_after: dict[str, list[str]]  # what ー may further be after a vowel (オールド: ould)
+    letters: dict[str, str]  # the names of the Latin letters (ディー: d), read as an acronym when two or more run
 
 
 class ChineseTables(RuleModel):
