@@ -135,6 +135,8 @@ def test_the_four_eyes_rule_is_the_same_on_the_command_line_and_the_api(
     case = client.get(f"/v1/monitoring/alerts/{alert_id}", headers={"Authorization": f"Bearer {ben_token}"}).json()
     assert case["evidence"]["entry"]["name"] and case["evidence"]["hit"]["explanation"]
     assert case["evidence"]["snapshot_id"] == case["alert"]["snapshot_id"]
+    kizuna("analysts", "add", "aiko", home=home, input=PASSWORD + "?\n")  # a reset ends aiko's tokens
+    assert client.get("/v1/monitoring/alerts", headers={"Authorization": f"Bearer {aiko_token}"}).status_code == 401
     kizuna("analysts", "disable", "ben", home=home)
     assert client.get("/v1/monitoring/alerts", headers={"Authorization": f"Bearer {ben_token}"}).status_code == 401
 

@@ -51,7 +51,8 @@ def check_name(name: str, field: str = "name") -> str:
 
 
 def add(store: MonitoringStore, name: str, password: str, actor: str) -> str:
-    """Add an analyst, or set a new password for one (enabled again); audited, the password never."""
+    """Add an analyst, or set a new password for one (enabled again, and every session and token they had
+    ended: a reset is what one does when a password may be known); audited, the password never."""
     who = check_name(name)
     digest = credentials.hash_password(credentials.check_new_password(password))
     with store.transaction():
@@ -59,6 +60,7 @@ def add(store: MonitoringStore, name: str, password: str, actor: str) -> str:
         if known:
             store.run("UPDATE analysts SET password = :password, disabled_at = NULL WHERE name = :name",
                       {"name": who, "password": digest})
+            store.run("DELETE FROM analyst_tokens WHERE analyst = :name", {"name": who})
         else:
             store.run("INSERT INTO analysts (name, password, created_at) VALUES (:name, :password, :at)",
                       {"name": who, "password": digest, "at": now()})
