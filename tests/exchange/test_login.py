@@ -73,14 +73,14 @@ def test_an_unknown_user_costs_the_same_scrypt_work(jp: AgencyNode, monkeypatch:
 def test_repeated_failures_lock_the_name_out_with_an_audit_record(jp: AgencyNode) -> None:
     for _ in range(int(LIMITS["max_failures_per_user"])):
         assert users.login(jp.node, "aoki", "wrong password!", source="192.0.2.1") is None
-    with pytest.raises(users.LockedOut, match="too many failed sign-ins"):
+    with pytest.raises(credentials.LockedOut, match="too many failed sign-ins"):
         users.login(jp.node, "aoki", PASSWORD, source="192.0.2.2")
     locked = audit.records(jp.node.db, event="login-locked")
     assert len(locked) == 1 and locked[0]["actor"] == "user:aoki"
     # An unknown name locks out the same way: lockout does not tell names apart.
     for _ in range(int(LIMITS["max_failures_per_user"])):
         users.login(jp.node, "ghost", "wrong password!", source="192.0.2.3")
-    with pytest.raises(users.LockedOut):
+    with pytest.raises(credentials.LockedOut):
         users.login(jp.node, "ghost", "wrong password!", source="192.0.2.4")
 
 
@@ -88,7 +88,7 @@ def test_one_source_trying_many_names_is_locked_out(jp: AgencyNode) -> None:
     users.add_user(jp.node, "kato", "analyst", "UNCLASSIFIED", "JPN", PASSWORD)
     for n in range(int(LIMITS["max_failures_per_source"])):
         assert users.login(jp.node, f"guess{n}", "wrong password!", source="198.51.100.7") is None
-    with pytest.raises(users.LockedOut):
+    with pytest.raises(credentials.LockedOut):
         users.login(jp.node, "kato", PASSWORD, source="198.51.100.7")
     assert users.login(jp.node, "kato", PASSWORD, source="198.51.100.8") is not None
     assert any(r["detail"].get("source") == "198.51.100.7" for r in audit.records(jp.node.db, event="login-locked"))

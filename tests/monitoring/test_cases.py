@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from kizuna.core import credentials
 from kizuna.core.entity import Entry
 from kizuna.core.errors import InputError
 from kizuna.monitoring import analysts, service
@@ -61,15 +62,15 @@ def test_only_an_enabled_analyst_who_signed_in_acts(huawei_case: tuple[Monitorin
     service.act(store, alert_id, sign_in(store, "aiko"), "decide", decision="confirmed")
     with pytest.raises(FourEyesError, match="sign in"):  # a name nobody signed in with is only a claim
         service.act(store, alert_id, analysts.Analyst("mallory"), "approve")
-    with pytest.raises(analysts.NotSignedIn, match="wrong analyst name or password"):
+    with pytest.raises(credentials.NotSignedIn, match="wrong analyst name or password"):
         analysts.with_password(store, "ben", PASSWORD)  # not an analyst yet: refused like a wrong password
     ben = sign_in(store, "ben")
-    with pytest.raises(analysts.NotSignedIn):
+    with pytest.raises(credentials.NotSignedIn):
         analysts.with_password(store, "ben", PASSWORD + "!")
     analysts.disable(store, "ben", "test")
     with pytest.raises(FourEyesError, match="enabled"):  # disabled since signing in
         service.act(store, alert_id, ben, "approve")
-    with pytest.raises(analysts.NotSignedIn):
+    with pytest.raises(credentials.NotSignedIn):
         analysts.with_password(store, "ben", PASSWORD)
     with pytest.raises(InputError, match="Kizuna's own re-screen"):
         analysts.add(store, "kizuna", PASSWORD, "test")
@@ -87,9 +88,9 @@ def test_repeated_wrong_passwords_lock_a_name_out(monitored: Callable[[], Monito
     analysts.add(store, "aiko", PASSWORD, "test")
     limit = rules().sign_in.max_failures
     for _ in range(limit):
-        with pytest.raises(analysts.NotSignedIn):
+        with pytest.raises(credentials.NotSignedIn):
             analysts.with_password(store, "aiko", "guess " * 3)
-    with pytest.raises(analysts.LockedOut, match="try again in"):
+    with pytest.raises(credentials.LockedOut, match="try again in"):
         analysts.with_password(store, "aiko", PASSWORD)  # even the right password, for the window
     assert [r["action"] for r in store.audit_log("analyst:aiko")][:2] == ["sign-in locked", "sign-in refused"]
     store.close()

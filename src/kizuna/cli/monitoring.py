@@ -16,6 +16,7 @@ from rich.table import Table
 
 from kizuna.cli.output import actor, console, print_json, read_password
 from kizuna.core import report as report_renderer
+from kizuna.core.credentials import NotSignedIn
 from kizuna.core.errors import InputError
 from kizuna.monitoring import service
 from kizuna.monitoring.cases import Alert
@@ -44,10 +45,10 @@ def _analyst(store: MonitoringStore, user: str) -> service.Analyst:
     if token:
         analyst = service.analysts.with_token(store, token)
         if user and user != analyst.name:
-            raise service.analysts.NotSignedIn(f"${TOKEN_ENV} signs in {analyst.name}, not {user}: unset one of them")
+            raise NotSignedIn(f"${TOKEN_ENV} signs in {analyst.name}, not {user}: unset one of them")
         return analyst
     if not user:
-        raise service.analysts.NotSignedIn("say who you are: --user NAME (or $KIZUNA_USER) with the password, or "
+        raise NotSignedIn("say who you are: --user NAME (or $KIZUNA_USER) with the password, or "
                                            f"${TOKEN_ENV} set to an API token (kizuna analysts token NAME)")
     return service.analysts.with_password(store, user, read_password(prompt=f"password for {user}: "), actor())
 

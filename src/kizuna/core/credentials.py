@@ -7,7 +7,16 @@ import hashlib
 import hmac
 import secrets
 
-from kizuna.core.errors import InputError
+from kizuna.core.errors import InputError, KizunaError
+
+
+class NotSignedIn(KizunaError):
+    """No valid credentials: a wrong password or token, an expired session, a disabled or unknown user."""
+
+
+class LockedOut(NotSignedIn):
+    """Too many failed sign-ins for this name (or from this source) within the rules file's window."""
+
 
 # scrypt parameters: RFC 7914 §2 recommends N=2^14, r=8, p=1 for interactive logins.
 _N, _R, _P = 2**14, 8, 1

@@ -5,8 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from kizuna.core.credentials import UNKNOWN, check_new_password, check_password, hash_password, new_token, token_digest
-from kizuna.core.errors import InputError, KizunaError, NotFoundError
+from kizuna.core.credentials import (
+    UNKNOWN,
+    LockedOut,
+    check_new_password,
+    check_password,
+    hash_password,
+    new_token,
+    token_digest,
+)
+from kizuna.core.errors import InputError, NotFoundError
 from kizuna.exchange import audit
 from kizuna.exchange.audit import Event
 from kizuna.exchange.config import check_classification, check_country3, roles, rules
@@ -74,10 +82,6 @@ def get_user(node: Node, username: str) -> User:
 
 def list_users(node: Node) -> list[User]:
     return [User(*r) for r in node.db.all("SELECT username, role, clearance, nationality FROM users ORDER BY username")]
-
-
-class LockedOut(KizunaError):
-    """Too many failed sign-ins for this user name or from this source within the window (``rules.yaml``)."""
 
 
 def login(node: Node, username: str, password: str, source: str | None = None) -> str | None:

@@ -15,21 +15,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kizuna.core import credentials
-from kizuna.core.errors import InputError, KizunaError, NotFoundError
+from kizuna.core.credentials import LockedOut, NotSignedIn
+from kizuna.core.errors import InputError, NotFoundError
 from kizuna.monitoring.rules import rules
 from kizuna.monitoring.store import MonitoringStore, now
 from kizuna.screening.options import check_text
 
 SYSTEM = "kizuna"  # the actor of what the re-screen does by itself: no analyst may take the name
 _NAME_CHARACTERS = frozenset("._-@")
-
-
-class NotSignedIn(KizunaError):
-    """No valid credentials: a wrong password or token, an expired session, a disabled or unknown analyst."""
-
-
-class LockedOut(NotSignedIn):
-    """Too many failed sign-ins for this name within the window of ``rules.yaml``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -320,7 +320,7 @@ def login_submit(request: Request, username: str = Form(...), password: str = Fo
         return _login_form(request, node, next, "the sign-in form expired: try again", 403)
     try:
         token = users.login(node, username.strip(), password, source=request.client.host if request.client else None)
-    except users.LockedOut as exc:
+    except credentials.LockedOut as exc:
         return _login_form(request, node, next, str(exc), 429)
     if token is None:
         return _login_form(request, node, next, gettext(request, "wrong user name or password"), 401)

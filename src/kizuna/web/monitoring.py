@@ -14,9 +14,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from kizuna.core import credentials
+from kizuna.core.credentials import LockedOut, NotSignedIn
 from kizuna.core.errors import KizunaError
 from kizuna.monitoring import service
-from kizuna.monitoring.analysts import Analyst, LockedOut, NotSignedIn
+from kizuna.monitoring.analysts import Analyst
 from kizuna.monitoring.cases import Alert
 from kizuna.monitoring.registers import PartyInput
 from kizuna.monitoring.store import StoredParty
