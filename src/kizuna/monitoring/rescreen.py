@@ -3,9 +3,9 @@
 The store remembers the snapshot S the registers were last screened on. A new snapshot N changes only what
 ``lists.diff`` finds between S and N, so only these parties can get different hits:
 
-* parties the entries added or changed in N could be proposed to: the diff's entries are indexed on their own
-  (``kizuna.screening.for_entries``) and the reverse search (``kizuna.screening.reverse``) finds every party
-  whose search keys reach one of that index's words;
+* parties a name of an entry added or changed in N could be proposed to: the reverse search
+  (``kizuna.screening.reverse``) finds every party whose search keys pass the screener's candidate tests for one
+  of those names, each name on its own;
 * parties with a current hit on an entry added, changed or removed, or on an entry linked (as the same party on
   another list) to one of them in N — a hit can come through such a link, and a changed entry can gain or lose it.
 
@@ -29,14 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from kizuna.core.atomic import atomic_writer
-from kizuna.core.entity import Entry
 from kizuna.core.paths import home
 from kizuna.lists.diff import diff_snapshots
 from kizuna.lists.store import Snapshot, SnapshotStore
 from kizuna.monitoring.cases import OPEN as OPEN_STATES
 from kizuna.monitoring.rules import rules
 from kizuna.monitoring.store import MonitoringStore, StoredParty
-from kizuna.screening import Hit, for_entries, get_screener, screen_many
+from kizuna.screening import Hit, get_screener, screen_many
 from kizuna.screening.reverse import ReverseIndex
 from kizuna.screening.screener import Screener
 
@@ -116,25 +115,25 @@ def _affected(store: MonitoringStore, lists: SnapshotStore, screened_on: str, sn
         return set()
     tick = time.perf_counter()
     found: set[int] = set()
+    number = {(e.list_code, e.entry_id): n for n, e in enumerate(screener.index.entries)}
     if touched:
-        entries: list[Entry] = [snapshot.entry(code, entry_id) for code, entry_id in touched]
-        small = for_entries(entries)  # the diff's entries on their own: their words, as the index spells them
+        entry_numbers = [number[key] for key in touched if key in number]
         for reverse in reverse_indexes(store):
-            found |= reverse.parties(reverse.reach(small.index.words, screener), screener)
+            found |= reverse.candidates(entry_numbers, screener)
         found = store.screened_among(found)  # the index may still hold removed parties
         run.candidates += len(found)
     run.timings["reverse search"] = run.timings.get("reverse search", 0.0) + time.perf_counter() - tick
     tick = time.perf_counter()
-    keys = set(touched) | set(removed) | _linked(screener, touched)
+    keys = set(touched) | set(removed) | _linked(screener, number, touched)
     found |= store.parties_with_hits_on(keys)
     run.timings["hits on changed entries"] = time.perf_counter() - tick
     return found
 
 
-def _linked(screener: Screener, keys: Sequence[Key]) -> set[Key]:
-    """Entries of the new snapshot linked (as the same party on another list) to any of ``keys``."""
+def _linked(screener: Screener, number: dict[Key, int], keys: Sequence[Key]) -> set[Key]:
+    """Entries of the new snapshot (``number``: their numbers in its index) linked (as the same party on another
+    list) to any of ``keys``."""
     index = screener.index
-    number = {(e.list_code, e.entry_id): n for n, e in enumerate(index.entries)}
     linked: set[Key] = set()
     for key in keys:
         entry_no = number.get(key)

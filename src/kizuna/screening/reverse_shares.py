@@ -9,13 +9,15 @@ a common reached word (a trade, a given name) touches a fifth of the register, a
 by one cost more than screening the few that pass. This table holds, for every party, the tokens the tests read —
 per form, each slot's options' tokens, the runs, the halves and the initials — as flat arrays with the offsets of
 each level, so that both tests are a handful of segment sums (``numpy.ufunc.reduceat``) over all of them; a party
-passes when one of its forms does. ``tests/monitoring/test_reverse_search.py`` checks it against the same tests
-written out party by party.
+passes when one of its forms does. Per listed name (``proposable``) the tests run again on the forms that pass
+for all names together, a few thousand. ``tests/monitoring/test_reverse_search.py`` checks it against the same
+tests written out party by party and name by name, and against the screener's own hits.
 """
 
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,35 +58,45 @@ class ShareTable:
     def passing(self, words: set[str], halves: set[str], screener: Screener) -> set[int]:
         """Ids of the parties with a form that passes both tests, given the reached register ``words`` and
         ``halves`` and the weights of ``screener``."""
-        if not len(self.parties):
+        tests = _Tests(self, self._weights(screener), screener)
+        return set(np.unique(self.parties[tests.passing(tests.mask(words), tests.halved(halves))]).tolist())
+
+    def proposable(self, names: Sequence[ListedName], screener: Screener) -> set[int]:
+        """Ids of the parties that ``screener`` could propose one of ``names`` to: both tests asked of each name
+        on its own, as ``_candidates`` asks them, with what only the name knows — which of the party's generic
+        words it has, and its own weight in the estimate. A form can pass for one name only where it passes for
+        all of them together, so the names are tested on the forms that pass together."""
+        if not names:
             return set()
-        rules, forms = screener.config, len(self.parties)
-        weight = self._weights(screener)
-        reached = np.array([t in words for t in self.texts], dtype=bool)
-        row_weight = weight[self.row_token]
-        row_shared = np.where(reached[self.token_text[self.row_token]], row_weight, 0.0)
-        least = np.minimum.reduceat(np.add.reduceat(row_weight, self.option_start), self.slot_start)
-        best = np.maximum.reduceat(np.add.reduceat(row_shared, self.option_start), self.slot_start)
-        shared = np.add.reduceat(np.where(self.slot_finder, best, 0.0), self.form_start)
-        finders_least = np.add.reduceat(np.where(self.slot_finder, least, 0.0), self.form_start)
-        present = np.add.reduceat(np.where(self.slot_finder, 0.0, least), self.form_start)
-        total = np.add.reduceat(least, self.form_start)
-        if len(self.run_form):
-            run_weight = np.add.reduceat(weight[self.run_parts], self.run_start)
-            shared += np.bincount(self.run_form, np.where(reached[self.run_text], run_weight, 0.0), forms)
-        if len(self.half_form) and halves:
-            vocab = screener.index.vocab
-            halved = np.array([t in halves and t not in vocab for t in self.texts], dtype=bool)
-            contribution = weight[self.half_token] * rules.joined.halves_share
-            shared += np.bincount(self.half_form, np.where(halved[self.token_text[self.half_token]], contribution,
-                                                           0.0), forms)
-        share_test = (shared > 0) & (shared >= np.maximum(rules.name.candidate_min_share * finders_least, 1e-6)
-                                     * (1 - _SLACK))
-        initials = np.bincount(self.initial_form, weight[self.initial_token], forms) * screener.names.initial_similarity
-        estimate = np.minimum((shared + present + initials) / np.where(total == 0, 1.0, total), 1.0)
-        floor = max(0.0, screener.threshold - rules.name.candidate_margin)
-        passes = share_test & (estimate ** screener.names.exponent >= floor * (1 - _SLACK))
-        return set(np.unique(self.parties[passes]).tolist())
+        weights = self._weights(screener)
+        together = _Tests(self, weights, screener)
+        passing = together.passing(together.mask(set().union(*(n.reached for n in names))),
+                                   together.halved(set().union(*(n.halves for n in names))))
+        tests = _Tests(self.subset(passing), weights, screener)
+        found: set[int] = set()
+        for name in names:
+            forms = tests.passing(tests.mask(name.reached), tests.halved(name.halves), tests.mask(name.words),
+                                  name.core_total)
+            found.update(tests.table.parties[forms].tolist())
+        return found
+
+    def subset(self, forms: np.ndarray) -> ShareTable:
+        """The table of the forms where ``forms`` (one flag per form) is true."""
+        slot_count = _counts(self.form_start, len(self.slot_start))
+        option_count = _counts(self.slot_start, len(self.option_start))
+        row_count = _counts(self.option_start, len(self.row_token))
+        part_count = _counts(self.run_start, len(self.run_parts))
+        slots = np.repeat(forms, slot_count)
+        options = np.repeat(slots, option_count)
+        runs, halves, initials = forms[self.run_form], forms[self.half_form], forms[self.initial_form]
+        renumber = np.cumsum(forms) - 1
+        return ShareTable(self.tokens, self.texts, self.token_text, self.parties[forms],
+                          self.row_token[np.repeat(options, row_count)], _starts(row_count[options]),
+                          _starts(option_count[slots]), self.slot_finder[slots], _starts(slot_count[forms]),
+                          renumber[self.run_form[runs]], self.run_text[runs], _starts(part_count[runs]),
+                          self.run_parts[np.repeat(runs, part_count)], renumber[self.half_form[halves]],
+                          self.half_token[halves], renumber[self.initial_form[initials]],
+                          self.initial_token[initials])
 
     def _weights(self, screener: Screener) -> np.ndarray:
         """Each token's weight as the screener weighs it (a qualifier without its term factor, scaled)."""
@@ -94,6 +106,106 @@ class ShareTable:
             _, value, factor = screener.index.token_weight(text, plain=sounds)
             out[number] = value / (factor or 1.0) * qualifier if is_qualifier else value
         return out
+
+
+
+@dataclass(frozen=True, slots=True)
+class ListedName:
+    """A listed name as the reverse search tests it: its words (as the index spells them), the register words
+    and long words (halves) they reach, and its weight without qualifiers (``name_core_total_array``)."""
+
+    words: frozenset[str]
+    reached: frozenset[str]
+    halves: frozenset[str]
+    core_total: float
+
+
+class _Tests:
+    """Both candidate tests on every form of a table at once, with the token weights of one screener; what does
+    not depend on the listed names (each slot's least weight, the forms' totals) is computed once."""
+
+    def __init__(self, table: ShareTable, weight: np.ndarray, screener: Screener) -> None:
+        self.table, self.weight, self.screener = table, weight, screener
+        self.code = {text: number for number, text in enumerate(table.texts)}
+        self.row_weight = weight[table.row_token]
+        self.row_text = table.token_text[table.row_token]
+        forms = len(table.parties)
+        if not forms:
+            return
+        least = np.minimum.reduceat(np.add.reduceat(self.row_weight, table.option_start), table.slot_start)
+        self.least = least
+        self.finders_least = np.add.reduceat(np.where(table.slot_finder, least, 0.0), table.form_start)
+        self.total = np.add.reduceat(least, table.form_start)
+        self.total[self.total == 0] = 1.0
+        # A qualifier that does not find counts as found; another generic word where the listed name has it.
+        first_rows = table.option_start[table.slot_start]
+        is_qualifier = np.fromiter((t[2] for t in table.tokens), dtype=bool, count=len(table.tokens))
+        qualifier = is_qualifier[table.row_token[first_rows]]
+        self.always_present = ~table.slot_finder & qualifier
+        self.maybe_present = ~table.slot_finder & ~qualifier
+        self.first_option_end = np.append(table.option_start, len(table.row_token))[table.slot_start + 1]
+        self.initials = (np.bincount(table.initial_form, weight[table.initial_token], forms)
+                         * screener.names.initial_similarity)
+        self.run_weight = (np.add.reduceat(weight[table.run_parts], table.run_start) if len(table.run_form)
+                           else np.zeros(0))
+        self.half_weight = weight[table.half_token] * screener.config.joined.halves_share
+
+    def mask(self, words: set[str] | frozenset[str]) -> np.ndarray:
+        """One flag per text of the table: it is one of ``words``."""
+        out = np.zeros(len(self.table.texts), dtype=bool)
+        out[[self.code[w] for w in words if w in self.code]] = True
+        return out
+
+    def halved(self, halves: set[str] | frozenset[str]) -> np.ndarray:
+        """The reached long words that give a half's credit: those the lists do not use themselves."""
+        vocab = self.screener.index.vocab
+        return self.mask({h for h in halves if h not in vocab})
+
+    def passing(self, reached: np.ndarray, halved: np.ndarray, has: np.ndarray | None = None,
+                core_total: float | None = None) -> np.ndarray:
+        """One flag per form: it passes both tests. ``has`` (the words of one listed name) counts a generic word
+        as found only where the name has it, and ``core_total`` (its weight) bounds the estimate by the name's
+        side too; without them, the bound holds for any name."""
+        table, forms = self.table, len(self.table.parties)
+        if not forms:
+            return np.zeros(0, dtype=bool)
+        rules, names = self.screener.config, self.screener.names
+        row_shared = np.where(reached[self.row_text], self.row_weight, 0.0)
+        best = np.maximum.reduceat(np.add.reduceat(row_shared, table.option_start), table.slot_start)
+        shared = np.add.reduceat(np.where(table.slot_finder, best, 0.0), table.form_start)
+        if len(table.run_form):
+            shared += np.bincount(table.run_form, np.where(reached[table.run_text], self.run_weight, 0.0), forms)
+        if len(table.half_form):
+            shared += np.bincount(table.half_form, np.where(halved[table.token_text[table.half_token]],
+                                                            self.half_weight, 0.0), forms)
+        share_test = (shared > 0) & (shared >= np.maximum(rules.name.candidate_min_share * self.finders_least, 1e-6)
+                                     * (1 - _SLACK))
+        if has is None:
+            present_slots = self.always_present | self.maybe_present
+        else:
+            # The first option's words (as ``_candidates`` looks them up): does the listed name have one?
+            row_has = np.cumsum(np.concatenate(([0], has[self.row_text].astype(np.int64))))
+            first_has = row_has[self.first_option_end] > row_has[table.option_start[table.slot_start]]
+            present_slots = self.always_present | (self.maybe_present & first_has)
+        present = np.add.reduceat(np.where(present_slots, self.least, 0.0), table.form_start)
+        weight = shared + present + self.initials
+        estimate = np.minimum(weight / self.total, 1.0) ** names.exponent
+        if core_total is not None:
+            estimate *= np.minimum(weight / core_total, 1.0) ** (1 - names.exponent)
+        floor = max(0.0, self.screener.threshold - rules.name.candidate_margin)
+        return share_test & (estimate >= floor * (1 - _SLACK))
+
+
+def _counts(starts: np.ndarray, end: int) -> np.ndarray:
+    """The length of each segment that ``starts`` begins (the last one ending at ``end``)."""
+    return np.diff(np.append(starts, end))
+
+
+def _starts(counts: np.ndarray) -> np.ndarray:
+    """The offsets of segments of these lengths, one after the other."""
+    out = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=out[1:])
+    return out
 
 
 class ShareBuilder:
