@@ -68,11 +68,11 @@ class ShareTable:
         all of them together, so the names are tested on the forms that pass together."""
         if not names:
             return set()
-        weights = self._weights(screener)
-        together = _Tests(self, weights, screener)
+        together = _Tests(self, self._weights(screener), screener)
         passing = together.passing(together.mask(set().union(*(n.reached for n in names))),
                                    together.halved(set().union(*(n.halves for n in names))))
-        tests = _Tests(self.subset(passing), weights, screener)
+        table = self.subset(passing)
+        tests = _Tests(table, table._weights(screener), screener)
         found: set[int] = set()
         for name in names:
             forms = tests.passing(tests.mask(name.reached), tests.halved(name.halves), tests.mask(name.words),
@@ -90,13 +90,20 @@ class ShareTable:
         options = np.repeat(slots, option_count)
         runs, halves, initials = forms[self.run_form], forms[self.half_form], forms[self.initial_form]
         renumber = np.cumsum(forms) - 1
-        return ShareTable(self.tokens, self.texts, self.token_text, self.parties[forms],
-                          self.row_token[np.repeat(options, row_count)], _starts(row_count[options]),
+        row_token = self.row_token[np.repeat(options, row_count)]
+        run_parts = self.run_parts[np.repeat(runs, part_count)]
+        half_token, initial_token, run_text = self.half_token[halves], self.initial_token[initials], self.run_text[runs]
+        # Only the tokens and texts these forms use, numbered afresh: the tests on it then cost what it holds.
+        tokens = np.unique(np.concatenate((row_token, run_parts, half_token, initial_token)))
+        texts = np.unique(np.concatenate((self.token_text[tokens], run_text)))
+        return ShareTable([self.tokens[t] for t in tokens.tolist()], [self.texts[t] for t in texts.tolist()],
+                          np.searchsorted(texts, self.token_text[tokens]), self.parties[forms],
+                          np.searchsorted(tokens, row_token), _starts(row_count[options]),
                           _starts(option_count[slots]), self.slot_finder[slots], _starts(slot_count[forms]),
-                          renumber[self.run_form[runs]], self.run_text[runs], _starts(part_count[runs]),
-                          self.run_parts[np.repeat(runs, part_count)], renumber[self.half_form[halves]],
-                          self.half_token[halves], renumber[self.initial_form[initials]],
-                          self.initial_token[initials])
+                          renumber[self.run_form[runs]], np.searchsorted(texts, run_text), _starts(part_count[runs]),
+                          np.searchsorted(tokens, run_parts), renumber[self.half_form[halves]],
+                          np.searchsorted(tokens, half_token), renumber[self.initial_form[initials]],
+                          np.searchsorted(tokens, initial_token))
 
     def _weights(self, screener: Screener) -> np.ndarray:
         """Each token's weight as the screener weighs it (a qualifier without its term factor, scaled)."""
@@ -126,7 +133,7 @@ class _Tests:
 
     def __init__(self, table: ShareTable, weight: np.ndarray, screener: Screener) -> None:
         self.table, self.weight, self.screener = table, weight, screener
-        self.code = {text: number for number, text in enumerate(table.texts)}
+        self._code: dict[str, int] | None = None
         self.row_weight = weight[table.row_token]
         self.row_text = table.token_text[table.row_token]
         forms = len(table.parties)
@@ -152,8 +159,10 @@ class _Tests:
 
     def mask(self, words: set[str] | frozenset[str]) -> np.ndarray:
         """One flag per text of the table: it is one of ``words``."""
+        if self._code is None:
+            self._code = {text: number for number, text in enumerate(self.table.texts)}
         out = np.zeros(len(self.table.texts), dtype=bool)
-        out[[self.code[w] for w in words if w in self.code]] = True
+        out[[self._code[w] for w in words if w in self._code]] = True
         return out
 
     def halved(self, halves: set[str] | frozenset[str]) -> np.ndarray:
