@@ -21,7 +21,7 @@ from kizuna.screening.cedict import MAX_LENGTH
 from kizuna.screening.han import Segment, bigrams, canonical_han, pinyin, segment
 from kizuna.screening.japanese import is_kana, romaji
 from kizuna.screening.katakana import korean_readings, spelt_acronyms
-from kizuna.screening.latin import latin_tokens
+from kizuna.screening.latin import latin_tokens, normalise_word
 from kizuna.screening.lexicon import CEDICT, HanTable, Lexeme, han_table, lexicon, pinyin_words
 from kizuna.screening.qualifiers import qualifier_word
 from kizuna.screening.tables import chinese_surnames, katakana_latin, korean_tables, term_classes
@@ -348,9 +348,11 @@ def _reading_slot(run: str, hangul: bool) -> Slot:
         return Slot(tuple((w,) for w in words), run, f"katakana word: {run} = {' / '.join(words)}", "word",
                     romanised=True)
     elif any(is_kana(c) for c in run):
-        options = romaji(run)
+        # Each reading in the canonical form of a listed word (ファースト: first = 1, バンキング: banking = bank).
+        options = tuple(dict.fromkeys(normalise_word(o) for o in romaji(run)))
         how = f"Hepburn romaji: {run} = {' / '.join(options)}"
-        return Slot(tuple((o,) for o in options if len(o) >= 3), run, how, "word", True, romanised=True, spoken=run)
+        return Slot(tuple((o,) for o in options if len(o) >= 3 or o.isdigit()), run, how, "word", True, romanised=True,
+                    spoken=run)
     else:
         options = tuple(dict.fromkeys([pinyin(run), *korean.readings(korean.hanja_to_hangul(run))]))
         how = f"readings (pinyin / Korean): {run} = {' / '.join(options)}"
