@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kizuna.screening import katakana
 from kizuna.screening.katakana import foreign_units, korean_readings, listed_spellings, spelt_acronyms
 from kizuna.screening.model import Query
 from kizuna.screening.screener import Screener
@@ -107,3 +108,85 @@ def test_hiragana_particles_cut_a_name_and_read_as_connectives() -> None:
     translated = next(f for f in query_forms("イラクのアル・カーイダ") if f.via == "translation")
     assert "の" in [s.source for s in translated.slots]
     assert ("of",) in next(s for s in translated.slots if s.source == "の").options
+
+
+# -- rules of the second round (katakana2): each a hand-worked case, with its source ------------------------------
+
+
+def _spelt(word: str, *listed: str) -> tuple[str, ...]:
+    """The spellings of ``word`` among ``listed`` (a stand-in for the lists' vocabulary)."""
+    return listed_spellings(word, lambda s: any(w.startswith(s) for w in listed), set(listed).__contains__)
+
+
+def test_a_long_vowel_after_e_or_i_may_be_the_english_ea_or_ie() -> None:
+    # English spelling of the long vowels (recalled): オーバーシーズ = overseas (シー = sea), ボディーズ =
+    # bodies (the plural -ies)
+    assert _spelt("オーバーシーズ", "overseas") == ("overseas",)
+    assert _spelt("ボディーズ", "bodies") == ("bodies",)
+
+
+def test_a_spelling_may_end_with_the_h_of_the_arabic_feminine_ending() -> None:
+    # ALA-LC Arabic: ة in pause is h (Ummah, Islamiyah), which katakana does not write: ウンマ = Ummah
+    assert _spelt("ウンマ", "ummah") == ("ummah",)
+    assert _spelt("ウンマ", "umma", "ummah") == ("umma", "ummah")
+    # only after a vowel: ムハンマド is never "muhammadh"
+    assert _spelt("ムハンマド", "muhammadh") == ()
+
+
+def test_kusu_may_spell_the_letter_x() -> None:
+    # 外来語の表記: English x is written クス (エックス is the letter's name): インペックス = Impex, ボックス = box
+    assert _spelt("インペックス", "impex") == ("impex",)
+    assert _spelt("ボックス", "box") == ("box",)
+    # kept beside the kana-by-kana reading: マクスード = Maqsood
+    assert _spelt("マクスード", "maqsood") == ("maqsood",)
+    assert len(katakana.foreign_unit_variants("インペックス")) == 2
+
+
+def test_shi_may_be_ss_and_u_after_a_vowel_the_w_of_aw() -> None:
+    # French spelling of s between vowels in North African names, written without ッ: ドリシ = Drissi, ハシン = Hassine
+    assert _spelt("ドリシ", "drissi") == ("drissi",)
+    assert _spelt("ハシン", "hassine") == ("hassine",)
+    # the Arabic diphthong aw written アウ, as ay is アイ: カウサル = Kawthar (ث = th, as in ウスマン = Uthman)
+    assert _spelt("カウサル", "kawthar") == ("kawthar",)
+
+
+def _translation(name: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    from kizuna.screening.forms import query_forms
+    from kizuna.screening.han import canonical_han
+
+    form = next(f for f in query_forms(name) if f.via == "translation")
+    return {source: slot.options for slot in form.slots for source in (slot.source, canonical_han(slot.source))}
+
+
+def test_a_kana_reading_is_in_the_canonical_form_of_listed_words() -> None:
+    # the lists' First is indexed as the ordinal 1 and Banking as bank (latin.yaml): so are the loanwords' readings
+    assert ("1",) in _translation("ファースト・オイル")["ファースト"]
+    assert ("bank",) in _translation("バンキング・コーポレーション")["バンキング"]
+
+
+def test_the_ordinal_mark_before_arabic_digits_is_not_read_as_a_word() -> None:
+    # 第356 = No. 356 (JSC 356 Aircraft Repair Plant): the digits are read; 第 is not read "che"
+    slots = _translation("株式会社第356航空機修理工場")
+    assert "第" not in slots and ("356",) in slots["356"]
+
+
+@pytest.mark.parametrize(("name", "word", "english"), [
+    # English loanwords the spelling rules do not give back (equivalents.yaml; usual Japanese renderings)
+    ("ハプジャンガン・シッピング・コープ", "コープ", ("corporation",)),
+    ("ユク・トゥン・エナジー・プライベート・リミテッド", "プライベート", ("pte",)),
+    ("ベナ・プロパティーズ", "プロパティーズ", ("properties",)),
+    # a loanword run together with a name is cut out of it: ラフタプラザ = Lakhta Plaza
+    ("有限会社ラフタプラザ", "プラザ", ("plaza",)),
+    # Japanese words of Russian bodies' names as MOF translates them (Russian-English dictionary meanings)
+    ("株式会社生産団体セーヴェル", "団体", ("association",)),
+    ("タンボフスキー火薬工場", "火薬工場", ("porokhovoi", "zavod")),
+    ("カザンスキー国立火薬工場", "国立", ("gosudarstvennyi",)),
+    ("合弁企業クオンタム・テクノロジーズ", "合弁企業", ("joint", "venture")),
+    ("武装イスラム集団", "イスラム", ("islamic",)),
+    ("武装イスラム集団", "武装", ("armed",)),
+])
+def test_a_word_of_a_japanese_name_is_rendered_as_the_lists_write_it(name: str, word: str,
+                                                                      english: tuple[str, ...]) -> None:
+    from kizuna.screening.han import canonical_han
+
+    assert english in _translation(name)[canonical_han(word)]

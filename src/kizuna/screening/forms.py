@@ -18,10 +18,10 @@ from anyascii import anyascii
 from kizuna.core.scripts import HAN, HANGUL, JAPANESE, LATIN, char_script, detect_script, is_cjk
 from kizuna.screening import korean
 from kizuna.screening.cedict import MAX_LENGTH
-from kizuna.screening.han import Segment, bigrams, canonical_han, pinyin, segment
+from kizuna.screening.han import ORDINAL_MARKS, Segment, bigrams, canonical_han, pinyin, segment
 from kizuna.screening.japanese import is_kana, romaji
 from kizuna.screening.katakana import korean_readings, spelt_acronyms
-from kizuna.screening.latin import latin_tokens
+from kizuna.screening.latin import latin_tokens, normalise_word
 from kizuna.screening.lexicon import CEDICT, HanTable, Lexeme, han_table, lexicon, pinyin_words
 from kizuna.screening.qualifiers import qualifier_word
 from kizuna.screening.tables import chinese_surnames, katakana_latin, korean_tables, term_classes
@@ -284,9 +284,12 @@ def _lexeme_slot(piece_text: str, lexeme: Lexeme) -> Slot:
 def _translated(text: str) -> Form:
     """Lexicon words by their English renderings, numbers as digits, other characters by their readings."""
     slots: list[Slot] = []
-    for item in _pieces(text):
+    pieces = _pieces(text)
+    for at, item in enumerate(pieces):
         if isinstance(item, Slot):
             slots.append(item)
+            continue
+        if _ordinal_before_digits(pieces, at):
             continue
         piece, table, hangul = item
         if piece.kind == "lexeme":
@@ -302,6 +305,18 @@ def _translated(text: str) -> Form:
     return Form(tuple(slots), "translation", rendering)
 
 
+def _ordinal_before_digits(pieces: tuple[Slot | tuple[Segment, HanTable | dict[str, Lexeme], bool], ...],
+                           at: int) -> bool:
+    """Whether piece ``at`` is the ordinal mark 第 / 제 written before Arabic digits (株式会社第356航空機修理工場 =
+    JSC 356 Aircraft Repair Plant): the digits are a Latin chunk of their own, so the mark is left alone, where
+    it would be read as a word (che); before Chinese numerals it is part of the number already (han._NUMBER)."""
+    item = pieces[at]
+    if isinstance(item, Slot) or item[0].kind != "run" or item[0].key not in ORDINAL_MARKS or at + 1 == len(pieces):
+        return False
+    following = pieces[at + 1]
+    return isinstance(following, Slot) and following.cls == "number"
+
+
 def _word_by_word(text: str) -> Form | None:
     """The translation with compound words cut into the words they are made of (沈阳理工大学: 理工 + 大学 meets
     'Shenyang Ligong University'; 桂林电子科技大学: 电子 + 科技 + 大学 meets 'Guilin University of Electronic
@@ -309,9 +324,12 @@ def _word_by_word(text: str) -> Form | None:
     table = han_table()
     slots: list[Slot] = []
     split = False
-    for item in _pieces(text):
+    pieces = _pieces(text)
+    for at, item in enumerate(pieces):
         if isinstance(item, Slot) or item[2]:
             return None  # Latin or hangul: nothing to cut
+        if _ordinal_before_digits(pieces, at):
+            continue
         piece = item[0]
         parts = _compound_parts(piece.text) if piece.kind == "lexeme" else ()
         if len(parts) >= 2 and all(p.kind == "lexeme" for p in parts):
@@ -348,9 +366,11 @@ def _reading_slot(run: str, hangul: bool) -> Slot:
         return Slot(tuple((w,) for w in words), run, f"katakana word: {run} = {' / '.join(words)}", "word",
                     romanised=True)
     elif any(is_kana(c) for c in run):
-        options = romaji(run)
+        # Each reading in the canonical form of a listed word (ファースト: first = 1, バンキング: banking = bank).
+        options = tuple(dict.fromkeys(normalise_word(o) for o in romaji(run)))
         how = f"Hepburn romaji: {run} = {' / '.join(options)}"
-        return Slot(tuple((o,) for o in options if len(o) >= 3), run, how, "word", True, romanised=True, spoken=run)
+        return Slot(tuple((o,) for o in options if len(o) >= 3 or o.isdigit()), run, how, "word", True, romanised=True,
+                    spoken=run)
     else:
         options = tuple(dict.fromkeys([pinyin(run), *korean.readings(korean.hanja_to_hangul(run))]))
         how = f"readings (pinyin / Korean): {run} = {' / '.join(options)}"

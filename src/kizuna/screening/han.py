@@ -19,6 +19,7 @@ _NUMERALS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 
              "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUMERAL_CHARS = "".join(_NUMERALS) + "".join(_UNITS)
+ORDINAL_MARKS = ("第", "제")  # the ordinal prefix of a number: 第十四 = 14th, 제2 = No. 2
 # A numeral counts as a number (not part of a name like 三江 or 中国一重) after 第, before a unit word, or when
 # it is several characters long.
 _NUMBER = re.compile(rf"第?[{_NUMERAL_CHARS}]+|(?:第|제)?\d+")
@@ -53,7 +54,7 @@ def canonical_han(text: str) -> str:
 
 def chinese_number(text: str) -> int | None:
     """二十八 -> 28, 第十四 -> 14, 七○二 -> 702 (digit by digit when there is no unit)."""
-    digits = text.lstrip("第제")
+    digits = text.lstrip("".join(ORDINAL_MARKS))
     if not digits:
         return None
     if digits.isdigit():
@@ -81,7 +82,7 @@ class Segment:
 
 def _is_number_here(match: re.Match[str], text: str) -> bool:
     value = match.group()
-    if value.startswith(("第", "제")) or value.isdigit() or len(value) > 1:
+    if value.startswith(ORDINAL_MARKS) or value.isdigit() or len(value) > 1:
         return True
     return text.startswith(_UNIT_AFTER, match.end())
 

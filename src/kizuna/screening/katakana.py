@@ -109,11 +109,44 @@ _ITERATION_SMALL = frozenset("ャュョ")
 def foreign_units(word: str) -> tuple[tuple[str, ...], ...]:
     """The spellings each unit of a katakana word can have (a kana with its small kana, ッ, ン or ー); () for a
     word with anything but katakana. ``=`` stands for the previous vowel again (a long vowel written twice)."""
+    return _units(word, ())
+
+
+@cache
+def foreign_unit_variants(word: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """The units of a katakana word (``foreign_units``), and the units with kana sequences that may spell one Latin
+    letter read as that letter (インペックス: クス as x), each way to read them; () for a word with no units."""
+    plain = foreign_units(word)
+    if not plain:
+        return ()
+    clusters = katakana_latin().clusters
+    found = [(at, kana) for kana in clusters for at in range(len(word)) if word.startswith(kana, at)]
+    variants = [plain]
+    for chosen in range(1, 2 ** min(len(found), katakana_latin().most_clusters)):
+        picked = tuple(found[k] for k in range(len(found)) if chosen >> k & 1)
+        ends = [at + len(kana) for at, kana in picked]
+        if all(at >= end for (at, _), end in zip(picked[1:], ends, strict=False)):  # no two overlap
+            units = _units(word, picked)
+            if units:
+                variants.append(units)
+    return tuple(variants)
+
+
+def _units(word: str, clustered: tuple[tuple[int, str], ...]) -> tuple[tuple[str, ...], ...]:
     tables = katakana_latin()
+    starts = dict(clustered)
     units: list[tuple[str, ...]] = []
     geminate = False
     i = 0
     while i < len(word):
+        if i in starts:  # a kana sequence read as one letter (クス: x)
+            spellings = tuple(tables.clusters[starts[i]])
+            i += len(starts[i])
+            if geminate:  # ックス: x
+                spellings = tuple(dict.fromkeys([*spellings, *(s[0] + s for s in spellings)]))
+            units.append(spellings)
+            geminate = False
+            continue
         char = word[i]
         small = word[i + 1] if i + 1 < len(word) and word[i + 1] in tables.small else ""
         i += 1 + bool(small)
@@ -160,9 +193,14 @@ def _kana_spellings(kana: str, small: str, last: bool = False) -> tuple[str, ...
 def listed_spellings(word: str, is_prefix: Callable[[str], bool], is_word: Callable[[str], bool]) -> tuple[str, ...]:
     """The spellings of a katakana word that the lists use (``is_word``), found by following, unit by unit, only
     spellings that begin a listed word (``is_prefix``), so that a word of many kana costs a few lookups per kana."""
-    units = foreign_units(word)
-    if not units:
-        return ()
+    found: dict[str, None] = {}
+    for units in foreign_unit_variants(word):
+        found.update(dict.fromkeys(_spellings_of_units(units, is_prefix, is_word)))
+    return tuple(found)
+
+
+def _spellings_of_units(units: tuple[tuple[str, ...], ...], is_prefix: Callable[[str], bool],
+                        is_word: Callable[[str], bool]) -> tuple[str, ...]:
     tables = katakana_latin()
     most = tables.most_spellings
     states = [""]
@@ -179,8 +217,8 @@ def listed_spellings(word: str, is_prefix: Callable[[str], bool], is_word: Calla
         states = [s for s in following if is_prefix(s)][:most]
         if not states:
             return ()
-    silent = katakana_latin().silent_final
-    endings = (s + e for s in states if s and s[-1] not in _COLUMNS for e in silent)
+    endings = [s + e for s in states if s and s[-1] not in _COLUMNS for e in tables.silent_final]
+    endings += [s + e for s in states if s and s[-1] in _COLUMNS for e in tables.silent_final_after_vowel]
     return tuple(s for s in dict.fromkeys([*states, *endings]) if len(s) >= 2 and is_word(s))
 
 

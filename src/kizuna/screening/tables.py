@@ -277,6 +277,9 @@ class KatakanaLatinTables(RuleModel):
     final_bare_vowel: str  # kana whose vowel Japanese adds after a word's last consonant only (リゲリ: rigel)
     moraic_n: list[str]
     silent_final: list[str]  # letters a spelling may end with that katakana does not write (Maxime: マキシム)
+    silent_final_after_vowel: list[str]  # likewise after a vowel (Ummah: ウンマ)
+    clusters: dict[str, list[str]]  # kana sequences that may spell one Latin letter (クス: x)
+    most_clusters: int  # a bound on the readings of a word's clusters (2 ** most_clusters)
     most_spellings: int
     words: dict[str, list[str]]  # whole katakana words read as the foreign word (オブ: of)
     articles: dict[str, list[str]]  # the Arabic article written onto its word (アッサイード: al sayyid)
