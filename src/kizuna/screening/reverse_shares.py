@@ -55,12 +55,6 @@ class ShareTable:
     initial_form: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     initial_token: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
-    def passing(self, words: set[str], halves: set[str], screener: Screener) -> set[int]:
-        """Ids of the parties with a form that passes both tests, given the reached register ``words`` and
-        ``halves`` and the weights of ``screener``."""
-        tests = _Tests(self, self._weights(screener), screener)
-        return set(np.unique(self.parties[tests.passing(tests.mask(words), tests.halved(halves))]).tolist())
-
     def proposable(self, names: Sequence[ListedName], screener: Screener) -> set[int]:
         """Ids of the parties that ``screener`` could propose one of ``names`` to: both tests asked of each name
         on its own, as ``_candidates`` asks them, with what only the name knows — which of the party's generic
