@@ -16,12 +16,12 @@ from kizuna.core.entity import Entry
 from kizuna.lists.store import SnapshotStore
 from kizuna.screening import Query, get_screener
 from kizuna.screening.reverse import ReverseIndex, search_keys
-from kizuna.screening.reverse_shares import ListedName
+from kizuna.screening.reverse_shares import NameReach
 from kizuna.screening.screener import Screener
 from tests.monitoring.conftest import register_of
 
 
-def could_propose(keys: dict[str, Any], name: ListedName, screener: Screener) -> bool:
+def could_propose(keys: dict[str, Any], name: NameReach, screener: Screener) -> bool:
     """Whether a party with these search keys can share enough weight with the listed ``name`` for ``screener``
     to propose it, party by party (the reference the share table is checked against). ``_candidates`` asks two
     things, both tested here on an upper bound: the shared weight reaches the minimum share of the finders'
@@ -70,7 +70,7 @@ def could_propose(keys: dict[str, Any], name: ListedName, screener: Screener) ->
     return False
 
 
-def listed_names(index: ReverseIndex, screener: Screener, entries: list[Entry]) -> list[ListedName]:
+def listed_names(index: ReverseIndex, screener: Screener, entries: list[Entry]) -> list[NameReach]:
     """The names of ``entries`` in ``screener``'s index, with the register words each reaches."""
     keys = {(e.list_code, e.entry_id) for e in entries}
     numbers = {n for n, e in enumerate(screener.index.entries) if (e.list_code, e.entry_id) in keys}
@@ -79,7 +79,7 @@ def listed_names(index: ReverseIndex, screener: Screener, entries: list[Entry]) 
         if entry_no in numbers:
             words = frozenset(screener.index.words[w] for w in screener.index.name_tokens[name_id])
             reach = index._reach(words, screener)
-            out.append(ListedName(words, frozenset().union(*(r.words for r in reach.values())),
+            out.append(NameReach(words, frozenset().union(*(r.words for r in reach.values())),
                                   frozenset().union(*(r.halves for r in reach.values())),
                                   float(screener.index.name_core_total_array[name_id])))
     return out

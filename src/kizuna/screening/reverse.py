@@ -36,7 +36,7 @@ from kizuna.core.party import Party
 from kizuna.screening.forms import query_forms
 from kizuna.screening.match import QueryToken
 from kizuna.screening.phonetic import metaphone, skeleton
-from kizuna.screening.reverse_shares import ListedName, ShareBuilder, ShareTable
+from kizuna.screening.reverse_shares import NameReach, ShareBuilder, ShareTable
 from kizuna.screening.screener import Screener
 from kizuna.screening.tables import scoring
 from kizuna.screening.typos import DeleteIndex
@@ -164,7 +164,7 @@ class ReverseIndex:
             weight = float(index.name_core_total_array[name_id])
             names[words] = min(weight, names.get(words, weight))
         reach = self._reach(set().union(*names), screener) if names else {}
-        listed = [ListedName(words, frozenset().union(*(reach[w].words for w in words)),
+        listed = [NameReach(words, frozenset().union(*(reach[w].words for w in words)),
                              frozenset().union(*(reach[w].halves for w in words)), weight)
                   for words, weight in names.items()]
         return self.shares.proposable(listed, screener)

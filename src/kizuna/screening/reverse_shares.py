@@ -55,7 +55,7 @@ class ShareTable:
     initial_form: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     initial_token: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
-    def proposable(self, names: Sequence[ListedName], screener: Screener) -> set[int]:
+    def proposable(self, names: Sequence[NameReach], screener: Screener) -> set[int]:
         """Ids of the parties that ``screener`` could propose one of ``names`` to: both tests asked of each name
         on its own, as ``_candidates`` asks them, with what only the name knows — which of the party's generic
         words it has, and its own weight in the estimate. A form can pass for one name only where it passes for
@@ -111,7 +111,7 @@ class ShareTable:
 
 
 @dataclass(frozen=True, slots=True)
-class ListedName:
+class NameReach:
     """A listed name as the reverse search tests it: its words (as the index spells them), the register words
     and long words (halves) they reach, and its weight without qualifiers (``name_core_total_array``)."""
 
