@@ -4,14 +4,19 @@ Gerasimov). The pairs are the MOF asset-freeze list's own (katakana and English 
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kizuna.screening import katakana
+from kizuna.core.entity import Entry, PartyKind, Provenance
+from kizuna.screening import api, katakana
 from kizuna.screening.katakana import foreign_units, korean_readings, listed_spellings, spelt_acronyms
 from kizuna.screening.model import Query
 from kizuna.screening.screener import Screener
+from kizuna.screening.tables import scoring
 
 
 def test_a_korean_name_in_katakana_reads_back_into_the_hangul_it_can_stand_for() -> None:
@@ -190,3 +195,57 @@ def test_a_word_of_a_japanese_name_is_rendered_as_the_lists_write_it(name: str, 
     from kizuna.screening.han import canonical_han
 
     assert english in _translation(name)[canonical_han(word)]
+
+
+# -- a katakana word a few letters from the listed word (katakana.spelling_distance) --------------------------------
+
+
+def test_the_spelling_distance_counts_the_letters_the_kana_do_not_write() -> None:
+    # ゲラシモフ spells Gerasimov exactly; バフクワ spells bafukwa, an n short of Bafunkwa (MOF:
+    # ジェデオン・キュング・ムタンガ・ワ・バフクワ・カノンガ = GÉDÉON KYUNGU MUTANGA WA BAFUNKWA KANONGA);
+    # ムジャンベレ spells mujambere, a y short of Mujyambere (MOF: レオポルド・ムジャンベレ = LEOPOLD MUJYAMBERE)
+    assert katakana.spelling_distance("ゲラシモフ", "gerasimov", 2) == 0
+    assert katakana.spelling_distance("バフクワ", "bafunkwa", 2) == 1
+    assert katakana.spelling_distance("ムジャンベレ", "mujyambere", 2) == 1
+    # the silent final e needs no edit (ジェルマン = Djermane)
+    assert katakana.spelling_distance("ジェルマン", "djermane", 0) == 0
+    # more than ``most`` edits, and a word that is not katakana, give most + 1
+    assert katakana.spelling_distance("バフクワ", "bafunkwa", 0) == 1
+    assert katakana.spelling_distance("東京", "tokyo", 3) == 4
+
+
+def test_a_letter_spelt_otherwise_costs_what_the_substitution_weight_says() -> None:
+    # ラビリア = Lavilla (MOF: ルーベン・ペスタノ・ラビリア・ジュニア = RUBEN PESTANO LAVILLA, JR): リ + ア spells lia,
+    # never lla: the second l is a substituted letter
+    assert katakana.spelling_distance("ラビリア", "lavilla", 3) == 1
+    assert katakana.spelling_distance("ラビリア", "lavilla", 3, substitution=2) == 2
+    # シ may be the soft c (ルニーシー = Lounici): no edit
+    assert katakana.spelling_distance("ルニーシー", "lounici", 0) == 0
+
+
+_SPELT = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモラリルレロンーバビブベボパピプペポ"
+
+
+@given(st.text(alphabet=_SPELT, min_size=1, max_size=8), st.randoms(use_true_random=False),
+       st.sampled_from("abcdefghijklmnopqrstuvwxyz"))
+def test_every_spelling_of_the_units_is_at_no_distance_and_one_more_letter_at_one(word: str, rng: random.Random,
+                                                                                   letter: str) -> None:
+    units = foreign_units(word)
+    spelt = ""
+    for unit in units:
+        choices = [s for s in unit if s != "="] or [""]
+        spelt += rng.choice(choices)
+    if len(spelt) < 2:
+        return
+    assert katakana.spelling_distance(word, spelt, 1) == 0
+    at = rng.randrange(len(spelt) + 1)
+    assert katakana.spelling_distance(word, spelt[:at] + letter + spelt[at:], 1) <= 1
+
+
+def test_a_listed_word_a_letter_from_the_kana_counts_at_the_edit_factor(kizuna_home: Path) -> None:
+    listed = [Entry("un-sc", "CDi.035", "GEDEON KYUNGU MUTANGA WA BAFUNKWA KANONGA", PartyKind.PERSON,
+                    Provenance("un-sc", "test", "2026-01-01", ""))]
+    hits = api.for_entries(listed).screen(Query("ジェデオン・キュング・ムタンガ・ワ・バフクワ・カノンガ"))
+    assert [h.entry_id for h in hits] == ["CDi.035"]
+    factor = scoring().sound.kana_edit_factor
+    assert f"バフクワ≈bafunkwa (kana spelling {factor:.2f})" in hits[0].explanation

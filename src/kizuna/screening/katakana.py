@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from itertools import product
 
+from rapidfuzz.distance import Levenshtein
+
 from kizuna.screening import korean
+from kizuna.screening.phonetic import skeleton
 from kizuna.screening.tables import katakana_korean, katakana_latin
 
 _SMALL = frozenset("ャュョァィゥェォ")
@@ -257,3 +260,75 @@ def spelt_acronyms(text: str) -> str:
         out.append(parts[i])
         i += 1
     return "".join(out)
+
+
+@lru_cache(maxsize=1 << 16)  # pairs of a query word and a listed word: bounded, unlike the per-word caches
+def spelling_distance(word: str, target: str, most: int, substitution: int = 1) -> int:
+    """The fewest letter edits (Levenshtein, a substituted letter counting ``substitution`` edits) that make some
+    spelling of katakana ``word`` into the Latin word ``target`` (バフクワ: bafukwa, one inserted n from
+    Bafunkwa); ``most + 1`` when it takes more than ``most``, or when ``word`` is not katakana. Followed unit by
+    unit over the positions of ``target``, so it costs a few comparisons of short strings per unit, not one per
+    spelling of the whole word."""
+    tables = katakana_latin()
+    best = most + 1
+    for units in foreign_unit_variants(word):
+        shortest, longest = _length_bounds(units)
+        if not shortest - most <= len(target) <= longest + most + 1:  # + 1: a silent final letter
+            continue
+        costs: dict[int, int] = {0: 0}  # letters of target spelt so far -> edits spent
+        for unit in units:
+            following: dict[int, int] = {}
+            for start, spent in costs.items():
+                for spelling in _unit_spellings(unit, target[start - 1] if start else "", tables.long_after):
+                    left = most - spent
+                    for size in range(max(0, len(spelling) - left), len(spelling) + left + 1):
+                        if start + size > len(target):
+                            break
+                        edits = spent + Levenshtein.distance(spelling, target[start:start + size],
+                                                              weights=(1, 1, substitution), score_cutoff=left)
+                        if edits <= most and edits < following.get(start + size, most + 1):
+                            following[start + size] = edits
+            costs = following
+            if not costs:
+                break
+        for end, spent in costs.items():
+            rest = target[end:]
+            silent = (rest in tables.silent_final and end and target[end - 1] not in _COLUMNS) or (
+                rest in tables.silent_final_after_vowel and end and target[end - 1] in _COLUMNS)
+            if not rest or silent:
+                best = min(best, spent)
+    return best
+
+
+@cache
+def _length_bounds(units: tuple[tuple[str, ...], ...]) -> tuple[int, int]:
+    """The fewest and most letters ``units`` can spell (``=`` is one letter at most)."""
+    sizes = [[1 if s == "=" else len(s) for s in unit] for unit in units]
+    return sum(min(unit) for unit in sizes), sum(max(unit) for unit in sizes)
+
+
+@cache
+def skeletons(word: str) -> tuple[str, ...]:
+    """The consonant skeletons (``phonetic.skeleton``) that spellings of katakana word ``word`` can have, at most
+    ``most_skeletons`` of them (ムジャンベレ: msnbr, msmbr ...): the keys under which the index keeps listed
+    words that sound alike, for finding a listed word its kana spell with a few edits (``spelling_distance``)."""
+    most = katakana_latin().most_skeletons
+    found: dict[str, None] = {}
+    for units in foreign_unit_variants(word):
+        states = [""]
+        for unit in units:
+            # Spellings with the same skeleton and the same last two letters (the context of the next unit's
+            # clusters, sh / kh / x) lead to the same skeletons: one of them is followed.
+            following = {(skeleton(state + s), (state + s)[-2:]): state + s
+                         for state in states for s in _unit_spellings(unit, state[-1:], katakana_latin().long_after)}
+            states = list(following.values())[: most * 4]
+        found.update(dict.fromkeys(skeleton(state) for state in states))
+    return tuple(found)[:most]
+
+
+def _unit_spellings(unit: tuple[str, ...], before: str, long_after: dict[str, list[str]]) -> tuple[str, ...]:
+    """A unit's spellings, with ``=`` (ー: the vowel again) read after the letter ``before`` it."""
+    if "=" not in unit:
+        return unit
+    again = (before if before in _COLUMNS else "", *long_after.get(before, ()))
+    return tuple(dict.fromkeys(s for spelling in unit for s in (again if spelling == "=" else (spelling,))))

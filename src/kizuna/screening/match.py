@@ -23,6 +23,7 @@ from kizuna.screening.explain import QualifierNote
 from kizuna.screening.forms import Slot
 from kizuna.screening.han import pinyin
 from kizuna.screening.index import ScreeningIndex
+from kizuna.screening.katakana import skeletons, spelling_distance
 from kizuna.screening.korean import hanja_to_hangul
 from kizuna.screening.phonetic import korean_key, metaphone, skeleton
 from kizuna.screening.qualifiers import Qualifier
@@ -168,6 +169,24 @@ class NameComparer:
             return self._same_skeleton(text, word, word_id)
         return 0.0, ""
 
+    def near_by_kana(self, spoken: str) -> list[tuple[int, float]]:
+        """Listed words that katakana word ``spoken`` spells with a few edits, and their similarity
+        (``_kana_spelling``), looked for among the words with a consonant skeleton its spellings can have."""
+        near = {w for bones in skeletons(spoken) if len(bones) >= self.sound.skeleton_min_length
+                for w in self.index.by_skeleton.get(bones, ())}
+        found = ((word_id, self._kana_spelling(spoken, word_id)) for word_id in near)
+        return [(word_id, score) for word_id, score in found if score]
+
+    def _kana_spelling(self, spoken: str, word_id: int) -> float:
+        """How alike katakana word ``spoken`` and a listed word are by the spellings the kana allow, a few
+        letter edits apart at most (``sound.kana_letters_per_edit``); 0 when further apart."""
+        word = self.index.words[word_id]
+        if self.index.word_exact_only[word_id] or not word.isascii() or not word.isalpha():
+            return 0.0
+        most = len(word) // self.sound.kana_letters_per_edit
+        edits = spelling_distance(spoken, word, most, self.sound.kana_substitution_edits)
+        return self.sound.kana_edit_factor ** edits if edits <= most else 0.0
+
     def _same_skeleton(self, text: str, word: str, word_id: int) -> tuple[float, str]:
         """Romanised words with the same consonant skeleton (or nearly, when long)."""
         rules = self.sound
@@ -219,6 +238,8 @@ class NameComparer:
                 key = (matched / total, matched)
                 if key > best_key:
                     best_option, best_found, best_key = option, found, key
+            if not best_found and qslot.slot.spoken:
+                best_option, best_found = self._kana_match(qslot, name_ids, used) or (best_option, best_found)
             for _, position, _, _, _ in best_found:
                 used[position] = True
             chosen.append((qslot, best_option, best_found))
@@ -341,6 +362,22 @@ class NameComparer:
                 if best is None or len(option) > len(best[0]):
                     best = (option, positions)
         return best
+
+    def _kana_match(self, qslot: QuerySlot, name_ids: tuple[int, ...],
+                    used: list[bool]) -> tuple[tuple[QueryToken, ...], list[Found]] | None:
+        """A katakana word none of whose renderings matched, against the listed word its kana can spell with the
+        fewest edits (``_kana_spelling``): the word counts at the listed word's weight, as a listed spelling does."""
+        best, best_position = 0.0, -1
+        for position, word_id in enumerate(name_ids):
+            if not used[position]:
+                score = self._kana_spelling(qslot.slot.spoken, word_id)
+                if score > best:
+                    best, best_position = score, position
+        if best_position < 0:
+            return None
+        _, weight, factor = self.index.token_weight(self.index.words[name_ids[best_position]], plain=True)
+        token = QueryToken(qslot.slot.spoken, -1, weight, factor)
+        return (token,), [(token, best_position, best, "kana spelling", 1.0)]
 
     def _approximate(self, option: tuple[QueryToken, ...], name_ids: tuple[int, ...], used: list[bool],
                      sounds: bool) -> list[Found]:

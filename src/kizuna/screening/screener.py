@@ -73,6 +73,7 @@ class Screener:
         # A file's rows share words (Trading, 株式会社): their listed spellings are worked out once.
         self._spelt: dict[tuple[str, int, bool], list[tuple[int, float]]] = {}
         self._spoken: dict[str, tuple[list[str], list[tuple[str, ...]]]] = {}
+        self._near: dict[str, list[tuple[int, float]]] = {}
 
     @property
     def snapshot_id(self) -> str:
@@ -337,10 +338,24 @@ class Screener:
                 * np.minimum(weight / self.index.name_core_total_array[name_ids], 1.0) ** (1 - exponent))
 
     def _slot_offers(self, qslot: QuerySlot) -> list[list[list[tuple[int, float]]]]:
-        """Per option of a query slot, per word, the listed words it may stand for and the weight each shares."""
+        """Per option of a query slot, per word, the listed words it may stand for and the weight each shares;
+        a katakana word none of whose spellings the lists use offers the listed words its kana spell with a few
+        edits, at their own weight (as ``NameComparer`` credits them)."""
         sounds = qslot.slot.sounds
-        return [[[(word_id, token.weight * similarity) for word_id, similarity in self._spellings(token, sounds)]
-                 for token in option] for option in qslot.options]
+        offers = [[[(word_id, token.weight * similarity) for word_id, similarity in self._spellings(token, sounds)]
+                   for token in option] for option in qslot.options]
+        if qslot.slot.spoken and not self._listed_spellings(qslot.slot.spoken)[0]:
+            weights = self.index.weights
+            offers.append([[(w, weights[w] * similarity) for w, similarity in self._near_by_kana(qslot.slot.spoken)]])
+        return offers
+
+    def _near_by_kana(self, spoken: str) -> list[tuple[int, float]]:
+        known = self._near.get(spoken)
+        if known is None:
+            if len(self._near) >= _SPELLINGS_KEPT:
+                self._near.clear()
+            known = self._near[spoken] = self.names.near_by_kana(spoken)
+        return known
 
     @staticmethod
     def _slot_credit(offers: list[list[list[tuple[int, float]]]], reached: _Reached) -> np.ndarray:

@@ -113,6 +113,9 @@ class SoundRules(RuleModel):
     near_skeleton_max_distance: Count
     near_skeleton_min_spelling: Share
     near_skeleton_factor: Share
+    kana_letters_per_edit: Count
+    kana_substitution_edits: Count
+    kana_edit_factor: Share
 
 
 class JoinedRules(RuleModel):
@@ -281,6 +284,7 @@ class KatakanaLatinTables(RuleModel):
     clusters: dict[str, list[str]]  # kana sequences that may spell one Latin letter (クス: x)
     most_clusters: int  # a bound on the readings of a word's clusters (2 ** most_clusters)
     most_spellings: int
+    most_skeletons: int  # a bound on the consonant skeletons of a word looked up (katakana.skeletons)
     words: dict[str, list[str]]  # whole katakana words read as the foreign word (オブ: of)
     articles: dict[str, list[str]]  # the Arabic article written onto its word (アッサイード: al sayyid)
     prefixes: dict[str, list[str]]  # Arabic name words written onto theirs (アブドゥルガニー: abdul ghani)
