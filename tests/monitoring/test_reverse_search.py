@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kizuna.core.entity import Entry
+from kizuna.core.party import Party
 from kizuna.lists.store import SnapshotStore
 from kizuna.screening import Query, get_screener
+from kizuna.screening.japanese import has_kana
 from kizuna.screening.reverse import ReverseIndex, search_keys
 from kizuna.screening.reverse_shares import NameReach
 from kizuna.screening.screener import Screener
@@ -103,7 +105,8 @@ def _both(keyed: dict[int, dict[str, Any]], screener: Screener, diff: list[Entry
     texts = {number: _texts(keys) for number, keys in keyed.items()}
     exact = {number for name in listed_names(index, screener, diff) for number, keys in keyed.items()
              if texts[number] & (name.reached | name.halves) and could_propose(keys, name, screener)}
-    return found, exact
+    # Parties named in katakana are candidates whatever they share (ReverseIndex.candidates, and the test below).
+    return found, exact | index.kana
 
 
 def _texts(keys: dict[str, Any]) -> set[str]:
@@ -144,3 +147,26 @@ def test_every_party_the_screener_matches_to_a_changed_entry_is_a_candidate(
     assert matched
     assert matched <= found
     assert len(found) < len(parties) // 4
+
+
+def test_every_party_named_in_katakana_the_screener_matches_to_a_changed_entry_is_a_candidate(
+        screener: Screener) -> None:
+    """Katakana names reach the lists' spellings through the index screened against, which the keys do not hold
+    (the MOF list's katakana names, as a Japanese register would write its parties, against the other lists)."""
+    snapshot = SnapshotStore().open()
+    try:
+        kana = sorted({name for e in snapshot.entries() if e.list_code == "jp-mof-asset-freeze"
+                       for name in (e.name, *(a.text for a in e.aliases)) if has_kana(name)})
+    finally:
+        snapshot.close()
+    parties = [Party(name=name, id=f"K{n}") for n, name in enumerate(random.Random(5).sample(kana, 150))]
+    spelt = {n: {(h.list_code, h.entry_id) for h in screener.screen(Query(p.name))
+                 if h.list_code != "jp-mof-asset-freeze" and not any(s.step == "link" for s in h.steps)}
+             for n, p in enumerate(parties)}
+    diff = set().union(*spelt.values())
+    index = ReverseIndex.build((n, search_keys(p)) for n, p in enumerate(parties))
+    numbers = {(e.list_code, e.entry_id): n for n, e in enumerate(screener.index.entries)}
+    found = index.candidates([numbers[key] for key in diff], screener)
+    matched = {n for n, keys in spelt.items() if keys}
+    assert len(matched) > 20
+    assert matched <= found

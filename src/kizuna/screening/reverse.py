@@ -34,6 +34,7 @@ import numpy as np
 
 from kizuna.core.party import Party
 from kizuna.screening.forms import query_forms
+from kizuna.screening.japanese import has_kana
 from kizuna.screening.match import QueryToken
 from kizuna.screening.phonetic import metaphone, skeleton
 from kizuna.screening.reverse_shares import NameReach, ShareBuilder, ShareTable
@@ -121,6 +122,8 @@ class ReverseIndex:
     by_metaphone: dict[str, list[int]] = field(default_factory=dict)
     by_skeleton: dict[str, list[int]] = field(default_factory=dict)
     shares: ShareTable = field(default_factory=ShareTable)
+    # Parties with a name in katakana: always candidates (``candidates``).
+    kana: frozenset[int] = field(default_factory=frozenset)
 
     @classmethod
     def build(cls, parties: Iterable[tuple[int, dict[str, Any]]]) -> ReverseIndex:
@@ -129,7 +132,10 @@ class ReverseIndex:
         sounded: set[str] = set()
         halves: set[str] = set()
         shares = ShareBuilder()
+        kana: set[int] = set()
         for party_id, keys in parties:
+            if _has_kana(keys):
+                kana.add(party_id)
             words.update(keys["words"])
             sounded.update(keys["sounded"])
             halves.update(keys["halves"])
@@ -140,6 +146,7 @@ class ReverseIndex:
         index.halves = sorted(halves)
         index.halves_reversed = sorted(w[::-1] for w in halves)
         index.shares = shares.table()
+        index.kana = frozenset(kana)
         rules = scoring().name
         index.deletes = DeleteIndex(enumerate(index.words), rules.fuzzy_min_length)
         metaphones: dict[str, list[int]] = defaultdict(list)
@@ -155,7 +162,13 @@ class ReverseIndex:
     def candidates(self, entry_numbers: Iterable[int], screener: Screener) -> set[int]:
         """Ids of the parties that ``screener`` could propose a name of one of these entries (numbers in its own
         index) to, judged on the keys this index was built from (``ShareTable.proposable``): each listed name
-        on its own, with the register words it reaches."""
+        on its own, with the register words it reaches; and every party with a name in katakana.
+
+        A katakana word reaches listed words by the spellings its kana allow among the words the lists use
+        (``katakana.listed_spellings``, and a few edits from them), which depend on the index screened against
+        and are not in the keys: the keys' Hepburn romaji neither reach those words nor weigh what they weigh,
+        so the share table cannot bound what such a party shares (a sample of the MOF list's katakana names
+        missed 7 of the 102 parties the screener matched). Those parties are screened on every update."""
         index = screener.index
         wanted = np.isin(np.frombuffer(index.name_entry, dtype=np.uint32), np.array(sorted(set(entry_numbers))))
         names: dict[frozenset[str], float] = {}  # the same words in several names: the lightest name bounds all
@@ -167,7 +180,7 @@ class ReverseIndex:
         listed = [NameReach(words, frozenset().union(*(reach[w].words for w in words)),
                              frozenset().union(*(reach[w].halves for w in words)), weight)
                   for words, weight in names.items()]
-        return self.shares.proposable(listed, screener)
+        return self.shares.proposable(listed, screener) | (set(self.kana) if names else set())
 
     def _reach(self, listed_words: Iterable[str], screener: Screener) -> dict[str, Reached]:
         """Per listed word (of ``screener``'s index), the register words the screener would reach from it."""
@@ -212,6 +225,12 @@ class ReverseIndex:
         out += [w[::-1] for w in _starting(self.halves_reversed, backwards)
                 if len(w) - len(word) >= 2 and (len(word) >= minimum or w[:len(w) - len(word)][::-1] in vocab)]
         return out
+
+
+def _has_kana(keys: dict[str, Any]) -> bool:
+    """Whether search keys are of a party with a name in katakana (its CJK form's tokens hold the kana)."""
+    return any(has_kana(token[0]) for form in keys["forms"] for slot in form["slots"] for option in slot
+               for token in option)
 
 
 def _starting(words: Sequence[str], prefix: str) -> list[str]:
