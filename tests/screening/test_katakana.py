@@ -249,3 +249,13 @@ def test_a_listed_word_a_letter_from_the_kana_counts_at_the_edit_factor(kizuna_h
     assert [h.entry_id for h in hits] == ["CDi.035"]
     factor = scoring().sound.kana_edit_factor
     assert f"バフクワ≈bafunkwa (kana spelling {factor:.2f})" in hits[0].explanation
+
+
+def test_an_arabic_name_word_written_onto_the_next_is_read_apart() -> None:
+    # アブドゥルガニー = Abdul Ghani (MOF: サーブーニー・イマード・アブドゥルガニー = SABOUNI, Imad Abdul-Ghani);
+    # アブアルカシム = Abu + al + Qasim, the rest beginning with the article in turn
+    splits = {rest: spellings for _, rest, spellings in katakana.article_splits("アブドゥルガニー")}
+    assert "abdul" in splits["ガニー"]
+    assert any(rest == "アルカシム" and "abu" in spellings
+               for _, rest, spellings in katakana.article_splits("アブアルカシム"))
+    assert any(rest == "カシム" for _, rest, _ in katakana.article_splits("アルカシム"))
