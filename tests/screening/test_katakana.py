@@ -259,3 +259,18 @@ def test_an_arabic_name_word_written_onto_the_next_is_read_apart() -> None:
     assert any(rest == "アルカシム" and "abu" in spellings
                for _, rest, spellings in katakana.article_splits("アブアルカシム"))
     assert any(rest == "カシム" for _, rest, _ in katakana.article_splits("アルカシム"))
+
+
+def test_a_word_the_lists_spell_no_way_finds_the_listed_words_its_kana_spell_with_a_few_edits(
+        kizuna_home: Path) -> None:
+    # ムワッカウーナ (MOF: アル・ムワッカウーナ・ビッダム = AL MOUAKAOUNE BIDDAM): its kana spell muwakkauna ... but
+    # never mouakaoune exactly; the listed word is found under the consonant skeleton (mkn) they share
+    source = Provenance("un-sc", "test", "2026-01-01", "")
+    listed = [Entry("un-sc", "QDe.139", "AL MOUAKAOUNE BIDDAM", PartyKind.ORGANIZATION, source),
+              Entry("un-sc", "X", "MAKANI TRADING", PartyKind.ORGANIZATION, source)]
+    screener = api.for_entries(listed)
+    near = {screener.index.words[w]: score for w, score in screener.names.near_by_kana("ムワッカウーナ")}
+    assert set(near) == {"mouakaoune"}  # makani shares the skeleton but is too many edits away
+    assert near["mouakaoune"] < 1.0
+    hits = screener.screen(Query("アル・ムワッカウーナ・ビッダム"))
+    assert [h.entry_id for h in hits] == ["QDe.139"]

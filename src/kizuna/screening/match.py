@@ -15,6 +15,7 @@ coverage, so that the brand decides; two different countries remain a conflict.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
@@ -120,6 +121,7 @@ class NameComparer:
         self.query_only_factor = qualifiers.query_only
         self.listed_only_factor = qualifiers.listed_only
         self._similar_cache: dict[tuple[str, int, bool], tuple[float, str]] = {}
+        self._buckets: dict[str, list[int]] | None = None  # listed words by skeleton, built on first need
 
     def new_query(self) -> None:
         """Forget the similarities worked out for the previous query (they are reused across its candidates)."""
@@ -172,10 +174,21 @@ class NameComparer:
     def near_by_kana(self, spoken: str) -> list[tuple[int, float]]:
         """Listed words that katakana word ``spoken`` spells with a few edits, and their similarity
         (``_kana_spelling``), looked for among the words with a consonant skeleton its spellings can have."""
-        near = {w for bones in skeletons(spoken) if len(bones) >= self.sound.skeleton_min_length
-                for w in self.index.by_skeleton.get(bones, ())}
+        buckets = self._skeleton_buckets()
+        near = {w for bones in skeletons(spoken) for w in buckets.get(bones, ())}
         found = ((word_id, self._kana_spelling(spoken, word_id)) for word_id in near)
         return [(word_id, score) for word_id, score in found if score]
+
+    def _skeleton_buckets(self) -> dict[str, list[int]]:
+        """Listed words by consonant skeleton, the short ones too (the index keeps those of four or more: a word
+        read by sound must be long to count, but a katakana word is compared with its kana, not its sound)."""
+        if self._buckets is None:
+            buckets: dict[str, list[int]] = defaultdict(list)
+            for word_id, bones in enumerate(self.index.word_skeleton):
+                if len(bones) >= self.sound.kana_skeleton_min_length:
+                    buckets[bones].append(word_id)
+            self._buckets = dict(buckets)
+        return self._buckets
 
     def _kana_spelling(self, spoken: str, word_id: int) -> float:
         """How alike katakana word ``spoken`` and a listed word are by the spellings the kana allow, a few
