@@ -16,7 +16,7 @@ from itertools import product
 from rapidfuzz.distance import Levenshtein
 
 from kizuna.screening import korean
-from kizuna.screening.phonetic import skeleton
+from kizuna.screening.phonetic import skeleton_uncached
 from kizuna.screening.tables import katakana_korean, katakana_latin
 
 _SMALL = frozenset("ャュョァィゥェォ")
@@ -319,10 +319,10 @@ def skeletons(word: str) -> tuple[str, ...]:
         for unit in units:
             # Spellings with the same skeleton and the same last two letters (the context of the next unit's
             # clusters, sh / kh / x) lead to the same skeletons: one of them is followed.
-            following = {(skeleton(state + s), (state + s)[-2:]): state + s
+            following = {(skeleton_uncached(state + s), (state + s)[-2:]): state + s
                          for state in states for s in _unit_spellings(unit, state[-1:], katakana_latin().long_after)}
             states = list(following.values())[: most * 4]
-        found.update(dict.fromkeys(skeleton(state) for state in states))
+        found.update(dict.fromkeys(skeleton_uncached(state) for state in states))
     return tuple(found)[:most]
 
 

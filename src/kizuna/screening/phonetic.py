@@ -30,6 +30,12 @@ def metaphone(word: str) -> str:
 @cache
 def skeleton(word: str) -> str:
     """Consonant-class key of a Latin-letter word ('' for words without consonants)."""
+    return skeleton_uncached(word)
+
+
+def skeleton_uncached(word: str) -> str:
+    """``skeleton`` without its cache, for the many strings that are never asked twice (the spellings a
+    katakana word's kana can have, ``katakana.skeletons``): a cache of those would grow without bound."""
     text = _SOFT_C.sub("s", word.lower())
     for cluster, replacement in _CLUSTERS:
         text = text.replace(cluster, replacement)
