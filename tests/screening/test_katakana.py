@@ -242,6 +242,28 @@ def test_every_spelling_of_the_units_is_at_no_distance_and_one_more_letter_at_on
     assert katakana.spelling_distance(word, spelt[:at] + letter + spelt[at:], 1) <= 1
 
 
+@given(st.text(alphabet=_SPELT + "ァィゥェォャュョッヴ", min_size=1, max_size=8), st.randoms(use_true_random=False),
+       st.integers(0, 3), st.sampled_from([1, 2]))
+def test_the_letter_count_bound_never_exceeds_the_distance(word: str, rng: random.Random, edits: int,
+                                                           substitution: int) -> None:
+    # The bound only spares alignments: with it or without it, the distance is the same. The listed word is a
+    # spelling of the kana with a few letters inserted, deleted or substituted, so that the alignment matters.
+    target = "".join(rng.choice([s for s in unit if s != "="] or [""]) for unit in foreign_units(word))
+    for _ in range(edits):
+        at = rng.randrange(len(target) + 1)
+        letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
+        target = rng.choice([target[:at] + letter + target[at:], target[:at] + letter + target[at + 1:],
+                             target[:at] + target[at + 1:]])
+    most = rng.randrange(4)
+    bounded = katakana.spelling_distance.__wrapped__(word, target, most, substitution)
+    real = katakana._fewest_edits
+    try:
+        katakana._fewest_edits = lambda *_: 0
+        assert katakana.spelling_distance.__wrapped__(word, target, most, substitution) == bounded
+    finally:
+        katakana._fewest_edits = real
+
+
 def test_a_listed_word_a_letter_from_the_kana_counts_at_the_edit_factor(kizuna_home: Path) -> None:
     listed = [Entry("un-sc", "CDi.035", "GEDEON KYUNGU MUTANGA WA BAFUNKWA KANONGA", PartyKind.PERSON,
                     Provenance("un-sc", "test", "2026-01-01", ""))]

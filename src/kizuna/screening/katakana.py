@@ -9,6 +9,7 @@ stand for (data/screening/katakana_korean.yaml); the Korean romanisations of tho
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import cache, lru_cache
 from itertools import product
@@ -273,7 +274,8 @@ def spelling_distance(word: str, target: str, most: int, substitution: int = 1) 
     best = most + 1
     for units in foreign_unit_variants(word):
         shortest, longest = _length_bounds(units)
-        if not shortest - most <= len(target) <= longest + most + 1:  # + 1: a silent final letter
+        if (not shortest - most <= len(target) <= longest + most + 1  # + 1: a silent final letter
+                or _fewest_edits(units, target, substitution) > most):
             continue
         costs: dict[int, int] = {0: 0}  # letters of target spelt so far -> edits spent
         for unit in units:
@@ -298,6 +300,34 @@ def spelling_distance(word: str, target: str, most: int, substitution: int = 1) 
             if not rest or silent:
                 best = min(best, spent)
     return best
+
+
+def _fewest_edits(units: tuple[tuple[str, ...], ...], target: str, substitution: int) -> int:
+    """A lower bound of ``spelling_distance`` from letter counts alone, cheap enough to spare the alignment of
+    most listed words: a letter ``target`` has more often than any spelling of ``units`` must be inserted, one
+    it has less often than every spelling must be deleted, and a substitution does both for one letter each."""
+    fewest, most = _letter_bounds(units)
+    counts = Counter(target)
+    unmatched = (sum(n - most.get(letter, 0) for letter, n in counts.items() if n > most.get(letter, 0))
+                 + sum(n - counts.get(letter, 0) for letter, n in fewest.items() if n > counts.get(letter, 0)))
+    return -(-unmatched * min(substitution, 2) // 2)
+
+
+@cache
+def _letter_bounds(units: tuple[tuple[str, ...], ...]) -> tuple[dict[str, int], dict[str, int]]:
+    """How often each letter occurs at least and at most in a spelling of ``units`` (with a silent final)."""
+    tables = katakana_latin()
+    long_vowel = (*_COLUMNS, *(s for after in tables.long_after.values() for s in after))  # what = may spell
+    fewest: Counter[str] = Counter()
+    most: Counter[str] = Counter()
+    for unit in (*units, ("", *tables.silent_final, *tables.silent_final_after_vowel)):
+        spellings = [Counter(s) for option in unit for s in (long_vowel if option == "=" else (option,))]
+        if "=" in unit:
+            spellings.append(Counter())
+        for letter in {letter for spelling in spellings for letter in spelling}:
+            fewest[letter] += min(spelling[letter] for spelling in spellings)
+            most[letter] += max(spelling[letter] for spelling in spellings)
+    return dict(+fewest), dict(most)
 
 
 @cache

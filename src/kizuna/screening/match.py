@@ -185,7 +185,7 @@ class NameComparer:
         if self._buckets is None:
             buckets: dict[str, list[int]] = defaultdict(list)
             for word_id, bones in enumerate(self.index.word_skeleton):
-                if len(bones) >= self.sound.kana_skeleton_min_length:
+                if len(bones) >= self.sound.kana_skeleton_min_length and self._kana_spelt(word_id):
                     buckets[bones].append(word_id)
             self._buckets = dict(buckets)
         return self._buckets
@@ -193,12 +193,18 @@ class NameComparer:
     def _kana_spelling(self, spoken: str, word_id: int) -> float:
         """How alike katakana word ``spoken`` and a listed word are by the spellings the kana allow, a few
         letter edits apart at most (``sound.kana_letters_per_edit``); 0 when further apart."""
-        word = self.index.words[word_id]
-        if self.index.word_exact_only[word_id] or not word.isascii() or not word.isalpha():
+        if not self._kana_spelt(word_id):
             return 0.0
+        word = self.index.words[word_id]
         most = len(word) // self.sound.kana_letters_per_edit
         edits = spelling_distance(spoken, word, most, self.sound.kana_substitution_edits)
         return self.sound.kana_edit_factor ** edits if edits <= most else 0.0
+
+    def _kana_spelt(self, word_id: int) -> bool:
+        """Whether kana may spell listed word ``word_id`` with a few edits: a word in Latin letters that is
+        compared by spelling at all."""
+        word = self.index.words[word_id]
+        return not self.index.word_exact_only[word_id] and word.isascii() and word.isalpha()
 
     def _same_skeleton(self, text: str, word: str, word_id: int) -> tuple[float, str]:
         """Romanised words with the same consonant skeleton (or nearly, when long)."""
