@@ -145,6 +145,10 @@ def test_kusu_may_spell_the_letter_x() -> None:
     # kept beside the kana-by-kana reading: マクスード = Maqsood
     assert _spelt("マクスード", "maqsood") == ("maqsood",)
     assert len(katakana.foreign_unit_variants("インペックス")) == 2
+    # before a vowel, x and the vowel are one sequence: アクセル = Axel (MOF: KEVIN JORDAN AXEL GUIAVARCH),
+    # アレクセイ = Alexei beside Aleksei
+    assert _spelt("アクセル", "axel") == ("axel",)
+    assert set(_spelt("アレクセイ", "alexei", "aleksei")) == {"alexei", "aleksei"}
 
 
 def test_shi_may_be_ss_and_u_after_a_vowel_the_w_of_aw() -> None:
@@ -271,6 +275,30 @@ def test_a_listed_word_a_letter_from_the_kana_counts_at_the_edit_factor(kizuna_h
     assert [h.entry_id for h in hits] == ["CDi.035"]
     factor = scoring().sound.kana_edit_factor
     assert f"バフクワ≈bafunkwa (kana spelling {factor:.2f})" in hits[0].explanation
+
+
+def test_a_katakana_word_may_spell_two_listed_words_run_together(kizuna_home: Path) -> None:
+    # MOF: ハルカトゥル・ジハーデ・イスラミ = HARAKAT-UL JIHAD ISLAMI (UN QDe.130); ハルカトゥル spells harkatul,
+    # harakat + ul with one a more, and counts for both words at the edit factor
+    listed = [Entry("un-sc", "QDe.130", "HARAKAT-UL JIHAD ISLAMI", PartyKind.ORGANIZATION,
+                    Provenance("un-sc", "test", "2026-01-01", ""))]
+    # (an explicit threshold: the candidate estimate knows a katakana word's listed spellings, not such runs, and
+    # on this one-entry index leaves the name out at the default's pruning floor)
+    hits = api.for_entries(listed).screen(Query("ハルカトゥル・ジハーデ・イスラミ"), threshold=0.7)
+    assert [h.entry_id for h in hits] == ["QDe.130"]  # without the run: 0.57, ハルカトゥル unmatched
+    factor = scoring().sound.kana_edit_factor
+    assert f"ハルカトゥル≈harakat (kana spelling {factor:.2f}), ハルカトゥル≈ul (kana spelling {factor:.2f})" in (
+        hits[0].explanation)
+
+
+def test_a_katakana_lexicon_word_is_also_spelt_as_it_sounds(kizuna_home: Path) -> None:
+    # MOF: 有限会社アジア海運ホールディングス = AZIA SHIPPING HOLDINGS LIMITED (OFAC 46770): アジア is Asia in the place
+    # table, and the Russian company spells it Azia
+    listed = [Entry("us-ofac-sdn", "46770", "AZIA SHIPPING HOLDINGS LIMITED", PartyKind.ORGANIZATION,
+                    Provenance("us-ofac-sdn", "test", "2026-01-01", ""))]
+    hits = api.for_entries(listed).screen(Query("有限会社アジア海運ホールディングス"))
+    assert [h.entry_id for h in hits] == ["46770"]
+    assert "spelt in the lists: azia" in hits[0].explanation
 
 
 def test_an_arabic_name_word_written_onto_the_next_is_read_apart() -> None:

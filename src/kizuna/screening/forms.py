@@ -278,7 +278,10 @@ def _lexeme_slot(piece_text: str, lexeme: Lexeme) -> Slot:
     if lexeme.table == CEDICT and all(char_script(c) == HAN for c in piece_text):
         # A dictionary word in a DPRK name is read in Korean (高麗 -> Koryo, 大聖 -> Taesong).
         options = (*options, *((r,) for r in korean.readings(korean.hanja_to_hangul(piece_text))))
-    return Slot(tuple(dict.fromkeys(options)), piece_text, how, lexeme.cls)
+    # A place in katakana may also be spelt as it sounds in the name of a company of that place (アジア: Asia, and
+    # Azia in AZIA SHIPPING HOLDINGS LIMITED), so its spellings in the lists are offered beside its meaning.
+    spoken = piece_text if lexeme.cls == "place" and all("\u30a1" <= c <= "\u30fc" for c in piece_text) else ""
+    return Slot(tuple(dict.fromkeys(options)), piece_text, how, lexeme.cls, spoken=spoken)
 
 
 def _translated(text: str) -> Form:

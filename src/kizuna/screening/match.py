@@ -176,7 +176,7 @@ class NameComparer:
         (``_kana_spelling``), looked for among the words with a consonant skeleton its spellings can have."""
         buckets = self._skeleton_buckets()
         near = {w for bones in skeletons(spoken) for w in buckets.get(bones, ())}
-        found = ((word_id, self._kana_spelling(spoken, word_id)) for word_id in near)
+        found = ((word_id, self._kana_spelling(spoken, (word_id,))) for word_id in near)
         return [(word_id, score) for word_id, score in found if score]
 
     def _skeleton_buckets(self) -> dict[str, list[int]]:
@@ -190,12 +190,12 @@ class NameComparer:
             self._buckets = dict(buckets)
         return self._buckets
 
-    def _kana_spelling(self, spoken: str, word_id: int) -> float:
-        """How alike katakana word ``spoken`` and a listed word are by the spellings the kana allow, a few
-        letter edits apart at most (``sound.kana_letters_per_edit``); 0 when further apart."""
-        if not self._kana_spelt(word_id):
+    def _kana_spelling(self, spoken: str, word_ids: tuple[int, ...]) -> float:
+        """How alike katakana word ``spoken`` and listed words run together are by the spellings the kana allow, a
+        few letter edits apart at most (``sound.kana_letters_per_edit``); 0 when further apart."""
+        if not all(self._kana_spelt(word_id) for word_id in word_ids):
             return 0.0
-        word = self.index.words[word_id]
+        word = "".join(self.index.words[word_id] for word_id in word_ids)
         most = len(word) // self.sound.kana_letters_per_edit
         edits = spelling_distance(spoken, word, most, self.sound.kana_substitution_edits)
         return self.sound.kana_edit_factor ** edits if edits <= most else 0.0
@@ -384,19 +384,22 @@ class NameComparer:
 
     def _kana_match(self, qslot: QuerySlot, name_ids: tuple[int, ...],
                     used: list[bool]) -> tuple[tuple[QueryToken, ...], list[Found]] | None:
-        """A katakana word none of whose renderings matched, against the listed word its kana can spell with the
-        fewest edits (``_kana_spelling``): the word counts at the listed word's weight, as a listed spelling does."""
-        best, best_position = 0.0, -1
-        for position, word_id in enumerate(name_ids):
-            if not used[position]:
-                score = self._kana_spelling(qslot.slot.spoken, word_id)
-                if score > best:
-                    best, best_position = score, position
-        if best_position < 0:
+        """A katakana word none of whose renderings matched, against the listed word (or two listed words run
+        together: ハルカトゥル = Harakat ul) its kana can spell with the fewest edits (``_kana_spelling``): the word
+        counts at the listed words' weight, as a listed spelling does."""
+        best = 0.0
+        best_run: tuple[int, ...] = ()
+        for position in range(len(name_ids)):
+            for run in ((position,), (position, position + 1)):
+                if run[-1] < len(name_ids) and not any(used[p] for p in run):
+                    score = self._kana_spelling(qslot.slot.spoken, tuple(name_ids[p] for p in run))
+                    if score > best:
+                        best, best_run = score, run
+        if not best_run:
             return None
-        _, weight, factor = self.index.token_weight(self.index.words[name_ids[best_position]], plain=True)
-        token = QueryToken(qslot.slot.spoken, -1, weight, factor)
-        return (token,), [(token, best_position, best, "kana spelling", 1.0)]
+        weights = [self.index.token_weight(self.index.words[name_ids[p]], plain=True) for p in best_run]
+        token = QueryToken(qslot.slot.spoken, -1, sum(w for _, w, _ in weights), min(f for _, _, f in weights))
+        return (token,), [(token, p, best, "kana spelling", 1 / len(best_run)) for p in best_run]
 
     def _approximate(self, option: tuple[QueryToken, ...], name_ids: tuple[int, ...], used: list[bool],
                      sounds: bool) -> list[Found]:
