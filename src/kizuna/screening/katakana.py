@@ -106,6 +106,7 @@ def _compose(initial: str, vowel: str, final: str) -> str:
 # -- foreign names in katakana ---------------------------------------------------------------------------------
 
 _COLUMNS = "aiueo"
+_NOT_CONSONANTS = frozenset("aiueoyw")
 _ITERATION_SMALL = frozenset("ャュョ")
 
 
@@ -264,14 +265,17 @@ def spelt_acronyms(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)  # pairs of a query word and a listed word: bounded, unlike the per-word caches
-def spelling_distance(word: str, target: str, most: int, substitution: int = 1) -> int:
-    """The fewest letter edits (Levenshtein, a substituted letter counting ``substitution`` edits) that make some
-    spelling of katakana ``word`` into the Latin word ``target`` (バフクワ: bafukwa, one inserted n from
-    Bafunkwa); ``most + 1`` when it takes more than ``most``, or when ``word`` is not katakana. Followed unit by
+def spelling_distance(word: str, target: str, most: int, substitution: int = 1, dropped_consonant: int = 0) -> int:
+    """The fewest letter edits (Levenshtein, a substituted letter counting ``substitution`` edits and a consonant
+    the kana write that ``target`` lacks ``dropped_consonant`` more) that make some spelling of katakana ``word``
+    into the Latin word ``target`` (バフクワ: bafukwa, one inserted n from Bafunkwa); ``most + 1`` when it takes
+    more than ``most``, or when ``word`` is not katakana. Each kana spells at least one letter of ``target``: a
+    kana the listed word has no letter for is not an edit but another word (ミハイロフ, Mikhail). Followed unit by
     unit over the positions of ``target``, so it costs a few comparisons of short strings per unit, not one per
     spelling of the whole word."""
     tables = katakana_latin()
     best = most + 1
+    consonants = _consonants_before(target)
     for units in foreign_unit_variants(word):
         shortest, longest = _length_bounds(units)
         if (not shortest - most <= len(target) <= longest + most + 1  # + 1: a silent final letter
@@ -283,11 +287,16 @@ def spelling_distance(word: str, target: str, most: int, substitution: int = 1) 
             for start, spent in costs.items():
                 for spelling in _unit_spellings(unit, target[start - 1] if start else "", tables.long_after):
                     left = most - spent
-                    for size in range(max(0, len(spelling) - left), len(spelling) + left + 1):
+                    for size in range(max(1 if spelling else 0, len(spelling) - left), len(spelling) + left + 1):
                         if start + size > len(target):
                             break
-                        edits = spent + Levenshtein.distance(spelling, target[start:start + size],
-                                                              weights=(1, 1, substitution), score_cutoff=left)
+                        dropped = dropped_consonant * max(
+                            0, _consonant_count(spelling) - consonants[start + size] + consonants[start])
+                        if dropped > left:
+                            continue
+                        edits = spent + dropped + Levenshtein.distance(
+                            spelling, target[start:start + size], weights=(1, 1, substitution),
+                            score_cutoff=left - dropped)
                         if edits <= most and edits < following.get(start + size, most + 1):
                             following[start + size] = edits
             costs = following
@@ -300,6 +309,19 @@ def spelling_distance(word: str, target: str, most: int, substitution: int = 1) 
             if not rest or silent:
                 best = min(best, spent)
     return best
+
+
+def _consonants_before(target: str) -> list[int]:
+    """How many consonants (not vowels, y or w) ``target`` has before each position."""
+    counts = [0]
+    for letter in target:
+        counts.append(counts[-1] + (letter not in _NOT_CONSONANTS))
+    return counts
+
+
+@cache
+def _consonant_count(spelling: str) -> int:
+    return sum(letter not in _NOT_CONSONANTS for letter in spelling)
 
 
 def _fewest_edits(units: tuple[tuple[str, ...], ...], target: str, substitution: int) -> int:

@@ -197,7 +197,8 @@ class NameComparer:
             return 0.0
         word = "".join(self.index.words[word_id] for word_id in word_ids)
         most = len(word) // self.sound.kana_letters_per_edit
-        edits = spelling_distance(spoken, word, most, self.sound.kana_substitution_edits)
+        edits = spelling_distance(spoken, word, most, self.sound.kana_substitution_edits,
+                                   self.sound.kana_dropped_consonant_edits)
         return self.sound.kana_edit_factor ** edits if edits <= most else 0.0
 
     def _kana_spelt(self, word_id: int) -> bool:

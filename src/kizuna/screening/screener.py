@@ -344,7 +344,7 @@ class Screener:
         sounds = qslot.slot.sounds
         offers = [[[(word_id, token.weight * similarity) for word_id, similarity in self._spellings(token, sounds)]
                    for token in option] for option in qslot.options]
-        if qslot.slot.spoken and not self._listed_spellings(qslot.slot.spoken)[0]:
+        if qslot.slot.spoken:
             words, weight = self.index.words, self.index.token_weight
             offers.append([[(w, weight(words[w], plain=True)[1] * similarity)
                             for w, similarity in self._near_by_kana(qslot.slot.spoken)]])

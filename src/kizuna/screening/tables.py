@@ -115,6 +115,7 @@ class SoundRules(RuleModel):
     near_skeleton_factor: Share
     kana_letters_per_edit: Count
     kana_substitution_edits: Count
+    kana_dropped_consonant_edits: Count
     kana_skeleton_min_length: Count
     kana_edit_factor: Share
 
