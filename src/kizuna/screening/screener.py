@@ -339,8 +339,9 @@ class Screener:
 
     def _slot_offers(self, qslot: QuerySlot) -> list[list[list[tuple[int, float]]]]:
         """Per option of a query slot, per word, the listed words it may stand for and the weight each shares;
-        a katakana word none of whose spellings the lists use offers the listed words its kana spell with a few
-        edits, at their own weight (as ``NameComparer`` credits them)."""
+        a katakana word also offers the listed words its kana spell with a few edits, at their own weight (as
+        ``NameComparer`` credits them in any name its spellings do not match, so even a word the lists spell
+        elsewhere offers them: the estimate stays optimistic)."""
         sounds = qslot.slot.sounds
         offers = [[[(word_id, token.weight * similarity) for word_id, similarity in self._spellings(token, sounds)]
                    for token in option] for option in qslot.options]
