@@ -312,14 +312,18 @@ def test_an_arabic_name_word_written_onto_the_next_is_read_apart() -> None:
     assert any(rest == "カシム" for _, rest, _ in katakana.article_splits("アルカシム"))
 
 
+def _un_screener(*listed: tuple[str, str, PartyKind]) -> Screener:
+    """A screener over a few UN entries: (reference, name, kind)."""
+    source = Provenance("un-sc", "test", "2026-01-01", "")
+    return api.for_entries([Entry("un-sc", ref, name, kind, source) for ref, name, kind in listed])
+
+
 def test_a_word_the_lists_spell_no_way_finds_the_listed_words_its_kana_spell_with_a_few_edits(
         kizuna_home: Path) -> None:
     # ムワッカウーナ (MOF: アル・ムワッカウーナ・ビッダム = AL MOUAKAOUNE BIDDAM): its kana spell muwakkauna ... but
     # never mouakaoune exactly; the listed word is found under the consonant skeleton (mkn) they share
-    source = Provenance("un-sc", "test", "2026-01-01", "")
-    listed = [Entry("un-sc", "QDe.139", "AL MOUAKAOUNE BIDDAM", PartyKind.ORGANIZATION, source),
-              Entry("un-sc", "X", "MAKANI TRADING", PartyKind.ORGANIZATION, source)]
-    screener = api.for_entries(listed)
+    screener = _un_screener(("QDe.139", "AL MOUAKAOUNE BIDDAM", PartyKind.ORGANIZATION),
+                            ("X", "MAKANI TRADING", PartyKind.ORGANIZATION))
     near = {screener.index.words[w]: score for w, score in screener.names.near_by_kana("ムワッカウーナ")}
     assert set(near) == {"mouakaoune"}  # makani shares the skeleton but is too many edits away
     assert near["mouakaoune"] < 1.0
@@ -356,10 +360,7 @@ def test_a_katakana_word_the_lists_spell_still_offers_the_words_its_kana_spell_w
     # MOF: ルネル・デスティナ = RENEL DESTINA (UN HTi.003). ルネル spells lunel, which another (invented) entry uses;
     # renel, an edit away, must still reach the candidate estimate, or the pruning floor drops a 0.93 hit at the
     # default threshold that a lower threshold reports
-    source = Provenance("un-sc", "test", "2026-01-01", "")
-    listed = [Entry("un-sc", "HTi.003", "RENEL DESTINA", PartyKind.PERSON, source),
-              Entry("un-sc", "X", "LUNEL MARTIN", PartyKind.PERSON, source)]
-    screener = api.for_entries(listed)
+    screener = _un_screener(("HTi.003", "RENEL DESTINA", PartyKind.PERSON), ("X", "LUNEL MARTIN", PartyKind.PERSON))
     low = screener.screen(Query("ルネル・デスティナ"), threshold=0.5)
     default = screener.screen(Query("ルネル・デスティナ"))
     assert [h.entry_id for h in low][:1] == ["HTi.003"]
