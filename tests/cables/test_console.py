@@ -38,6 +38,8 @@ def test_cables_page_form(page: Page, live_server: str) -> None:
     page.wait_for_selector("#cut-summary")
     summary = page.locator("#cut-summary").inner_text()
     assert "Japan – Philippines" in summary and "corridor failed: luzon" in summary
+    # Leaflet draws the routes after the page's load event: wait for them before counting.
+    page.wait_for_selector("#map .leaflet-overlay-pane path", state="attached")
     assert page.locator("#map path[stroke-dasharray]").count() > 0  # failed cables dashed
     screenshot(page, "cables-console-luzon")
     page.goto(live_server + "/cables?a=JP&b=Atlantis")
