@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given
@@ -213,6 +214,11 @@ def test_the_spelling_distance_counts_the_letters_the_kana_do_not_write() -> Non
     assert katakana.spelling_distance("ムジャンベレ", "mujyambere", 2) == 1
     # the silent final e needs no edit (ジェルマン = Djermane)
     assert katakana.spelling_distance("ジェルマン", "djermane", 0) == 0
+    # a letter the kana write and the listed word lacks at the start of a kana's spelling (ヤ is ya: Islamia), and
+    # one the listed word has before the first kana's (Hatef: アーティフ has no h), one edit each at the weights
+    # of scoring.yaml, where they are the only edits within reach (katakana._alignable keeps those spellings)
+    assert katakana.spelling_distance("イスラミーヤ", "islamia", 1, 2, 1) == 1
+    assert katakana.spelling_distance("アーティフ", "hatef", 1, 2, 1) == 1
     # more than ``most`` edits, and a word that is not katakana, give most + 1
     assert katakana.spelling_distance("バフクワ", "bafunkwa", 0) == 1
     assert katakana.spelling_distance("東京", "tokyo", 3) == 4
@@ -249,10 +255,11 @@ def test_every_spelling_of_the_units_is_at_no_distance_and_one_more_letter_at_on
 
 @given(st.text(alphabet=_SPELT + "ァィゥェォャュョッヴ", min_size=1, max_size=8), st.randoms(use_true_random=False),
        st.integers(0, 3), st.sampled_from([1, 2]), st.sampled_from([0, 1]))
-def test_the_letter_count_bound_never_exceeds_the_distance(word: str, rng: random.Random, edits: int,
-                                                           substitution: int, dropped: int) -> None:
-    # The bound only spares alignments: with it or without it, the distance is the same. The listed word is a
-    # spelling of the kana with a few letters inserted, deleted or substituted, so that the alignment matters.
+def test_the_shortcuts_never_change_the_distance(word: str, rng: random.Random, edits: int, substitution: int,
+                                                 dropped: int) -> None:
+    # The letter-count bound and the first-letter filter of the spellings (katakana._alignable) only spare
+    # alignments: with them or without them, the distance is the same. The listed word is a spelling of the kana
+    # with a few letters inserted, deleted or substituted, so that the alignment matters.
     target = "".join(rng.choice([s for s in unit if s != "="] or [""]) for unit in foreign_units(word))
     for _ in range(edits):
         at = rng.randrange(len(target) + 1)
@@ -261,12 +268,9 @@ def test_the_letter_count_bound_never_exceeds_the_distance(word: str, rng: rando
                              target[:at] + target[at + 1:]])
     most = rng.randrange(4)
     bounded = katakana.spelling_distance.__wrapped__(word, target, most, substitution, dropped)
-    real = katakana._fewest_edits
-    try:
-        katakana._fewest_edits = lambda *_: 0
+    with (patch.object(katakana, "_fewest_edits", lambda *_: 0),
+          patch.object(katakana, "_alignable", lambda spellings, *_: spellings)):
         assert katakana.spelling_distance.__wrapped__(word, target, most, substitution, dropped) == bounded
-    finally:
-        katakana._fewest_edits = real
 
 
 def test_a_listed_word_a_letter_from_the_kana_counts_at_the_edit_factor(kizuna_home: Path) -> None:

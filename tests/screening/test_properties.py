@@ -6,13 +6,14 @@ import re
 from collections import Counter
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from kizuna.screening import Query
 from kizuna.screening.han import canonical_han
 from kizuna.screening.korean import hanja_to_hangul
 from kizuna.screening.latin import fold, latin_tokens
+from kizuna.screening.phonetic import extend_skeleton, skeleton
 from kizuna.screening.screener import Screener
 from kizuna.screening.tables import latin_qualifier_words, term_classes
 
@@ -128,3 +129,19 @@ def test_adding_half_of_a_place_name_does_not_lower_the_score(screener: Screener
     [(list_code, entry_id)] = [(e.list_code, e.entry_id) for e in screener.index.entries
                                if e.name == "Focus Middle East"]
     assert _score(screener, list_code, entry_id, "Focus East") >= _score(screener, list_code, entry_id, "Focus")
+
+
+# Letters of spellings, weighted to the clusters and contexts phonetic.skeleton rewrites (sch, qu, x, soft c, h)
+SPELLING = st.text(st.sampled_from("aeiouyhcstqkxpzgbnr"), max_size=8)
+
+
+@FAST
+@given(st.lists(SPELLING, min_size=1, max_size=6))
+@example(["qu", "ha"])  # the u of qu is no split: qu is k, and the h after a consonant is silent (k, not kh)
+def test_a_skeleton_extended_piece_by_piece_is_the_skeleton_of_the_whole(pieces: list[str]) -> None:
+    # katakana.skeletons spells a word unit by unit: the skeleton it keeps must be the whole spelling's at each step
+    settled, tail, spelt = "", "", ""
+    for piece in pieces:
+        spelt += piece
+        bones, settled, tail = extend_skeleton(settled, tail, piece)
+        assert bones == skeleton(spelt)

@@ -12,12 +12,12 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from functools import cache, lru_cache
-from itertools import product
+from itertools import accumulate, islice, product
 
 from rapidfuzz.distance import Levenshtein
 
 from kizuna.screening import korean
-from kizuna.screening.phonetic import skeleton_uncached
+from kizuna.screening.phonetic import extend_skeleton
 from kizuna.screening.tables import katakana_korean, katakana_latin
 
 _SMALL = frozenset("ャュョァィゥェォ")
@@ -285,18 +285,25 @@ def spelling_distance(word: str, target: str, most: int, substitution: int = 1, 
         for unit in units:
             following: dict[int, int] = {}
             for start, spent in costs.items():
-                for spelling in _unit_spellings(unit, target[start - 1] if start else "", tables.long_after):
-                    left = most - spent
+                left = most - spent
+                spellings = _unit_spellings(unit, target[start - 1] if start else "", tables.long_after)
+                if left < 2 and substitution > 1:  # a substitution costs more than is left: only indels align
+                    spellings = _alignable(spellings, target[start:start + 2], left)
+                for spelling in spellings:
+                    if not left:  # no edit left: the spelling must be what follows (most transitions)
+                        if target.startswith(spelling, start) and spent < following.get(end := start + len(spelling),
+                                                                                           most + 1):
+                            following[end] = spent
+                        continue
                     for size in range(max(1 if spelling else 0, len(spelling) - left), len(spelling) + left + 1):
                         if start + size > len(target):
                             break
-                        dropped = dropped_consonant * max(
-                            0, _consonant_count(spelling) - consonants[start + size] + consonants[start])
-                        if dropped > left:
+                        edits = Levenshtein.distance(spelling, target[start:start + size], weights=(1, 1, substitution),
+                                                     score_cutoff=left)
+                        if edits > left:
                             continue
-                        edits = spent + dropped + Levenshtein.distance(
-                            spelling, target[start:start + size], weights=(1, 1, substitution),
-                            score_cutoff=left - dropped)
+                        edits += spent + dropped_consonant * max(
+                            0, _consonant_count(spelling) - consonants[start + size] + consonants[start])
                         if edits <= most and edits < following.get(start + size, most + 1):
                             following[start + size] = edits
             costs = following
@@ -311,12 +318,10 @@ def spelling_distance(word: str, target: str, most: int, substitution: int = 1, 
     return best
 
 
-def _consonants_before(target: str) -> list[int]:
+@lru_cache(maxsize=1 << 14)  # listed words, each compared with many katakana words
+def _consonants_before(target: str) -> tuple[int, ...]:
     """How many consonants (not vowels, y or w) ``target`` has before each position."""
-    counts = [0]
-    for letter in target:
-        counts.append(counts[-1] + (letter not in _NOT_CONSONANTS))
-    return counts
+    return tuple(accumulate((letter not in _NOT_CONSONANTS for letter in target), initial=0))
 
 
 @cache
@@ -329,10 +334,15 @@ def _fewest_edits(units: tuple[tuple[str, ...], ...], target: str, substitution:
     most listed words: a letter ``target`` has more often than any spelling of ``units`` must be inserted, one
     it has less often than every spelling must be deleted, and a substitution does both for one letter each."""
     fewest, most = _letter_bounds(units)
-    counts = Counter(target)
+    counts = _letter_counts(target)
     unmatched = (sum(n - most.get(letter, 0) for letter, n in counts.items() if n > most.get(letter, 0))
                  + sum(n - counts.get(letter, 0) for letter, n in fewest.items() if n > counts.get(letter, 0)))
     return -(-unmatched * min(substitution, 2) // 2)
+
+
+@lru_cache(maxsize=1 << 14)  # listed words, each compared with many katakana words
+def _letter_counts(target: str) -> Counter[str]:
+    return Counter(target)
 
 
 @cache
@@ -366,16 +376,32 @@ def skeletons(word: str) -> tuple[str, ...]:
     words that sound alike, for finding a listed word its kana spell with a few edits (``spelling_distance``)."""
     most = katakana_latin().most_skeletons
     found: dict[str, None] = {}
+    long_after = katakana_latin().long_after
     for units in foreign_unit_variants(word):
-        states = [""]
+        # Spellings so far by their skeleton and last two letters (the context of the next unit's clusters,
+        # sh / kh / x): those alike in both lead to the same skeletons, so one of them is followed, as what
+        # extend_skeleton keeps of it.
+        states = {("", ""): ("", "")}
         for unit in units:
-            # Spellings with the same skeleton and the same last two letters (the context of the next unit's
-            # clusters, sh / kh / x) lead to the same skeletons: one of them is followed.
-            following = {(skeleton_uncached(state + s), (state + s)[-2:]): state + s
-                         for state in states for s in _unit_spellings(unit, state[-1:], katakana_latin().long_after)}
-            states = list(following.values())[: most * 4]
-        found.update(dict.fromkeys(skeleton_uncached(state) for state in states))
+            following: dict[tuple[str, str], tuple[str, str]] = {}
+            for (_, last), (settled, tail) in states.items():
+                for s in _unit_spellings(unit, last[-1:], long_after):
+                    bones, now_settled, now_tail = extend_skeleton(settled, tail, s)
+                    following[bones, (last + s)[-2:]] = now_settled, now_tail
+            states = dict(islice(following.items(), most * 4))
+        found.update(dict.fromkeys(bones for bones, _ in states))
     return tuple(found)[:most]
+
+
+@cache  # by two letters, so few distinct
+def _alignable(spellings: tuple[str, ...], following: str, inserted_or_deleted: int) -> tuple[str, ...]:
+    """The ``spellings`` that at most ``inserted_or_deleted`` (0 or 1) letters inserted or deleted may align with
+    a text that goes on with the letters ``following`` (two): those that begin with its first letter, or (one
+    letter) its second, or whose second letter is its first; and the empty spelling (a silent ー)."""
+    first, second = following[:1], following[1:2]
+    if not inserted_or_deleted:
+        return tuple(s for s in spellings if not s or s[0] == first)
+    return tuple(s for s in spellings if not s or s[0] == first or s[0] == second or s[1:2] == first)
 
 
 def _unit_spellings(unit: tuple[str, ...], before: str, long_after: dict[str, list[str]]) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ _CLASSES = str.maketrans({"b": "b", "p": "b", "f": "b", "v": "b", "k": "k", "g":
                           "t": "t", "d": "t", "s": "s", "z": "s", "j": "s", "r": "r", "l": "r", "m": "m",
                           "n": "n", "h": "h"})
 _SOFT_C = re.compile(r"c(?=[eiy])")
+_SPLIT_AFTER = frozenset("aeiou")
 
 
 @cache
@@ -30,12 +31,6 @@ def metaphone(word: str) -> str:
 @cache
 def skeleton(word: str) -> str:
     """Consonant-class key of a Latin-letter word ('' for words without consonants)."""
-    return skeleton_uncached(word)
-
-
-def skeleton_uncached(word: str) -> str:
-    """``skeleton`` without its cache, for the many strings that are never asked twice (the spellings a
-    katakana word's kana can have, ``katakana.skeletons``): a cache of those would grow without bound."""
     text = _SOFT_C.sub("s", word.lower())
     for cluster, replacement in _CLUSTERS:
         text = text.replace(cluster, replacement)
@@ -50,6 +45,32 @@ def skeleton_uncached(word: str) -> str:
         if not key or key[-1] != mapped_char:
             key.append(mapped_char)
     return "".join(key)
+
+
+def extend_skeleton(settled: str, tail: str, piece: str) -> tuple[str, str, str]:
+    """The skeleton of a word once ``piece`` is appended to it, from what is known of the word: ``settled``, the
+    skeleton of its letters up to its last split, and ``tail``, its letters after that; and the new ``settled`` and
+    ``tail``. A word splits after a vowel (a, e, i, o, u; not the u of qu): no rule of ``skeleton`` reaches across
+    it (no cluster holds a vowel but qu, a soft c needs the letter after it, a silent h the one before), so the
+    skeleton of the whole is that of the part before joined to that of the part after. Spelling a katakana word
+    unit by unit (``katakana.skeletons``) thus works out the skeleton of a few letters per unit, not of the
+    whole spelling again."""
+    whole, before, after = _split(tail + piece)
+    word = _joined(settled, whole)
+    return word, _joined(settled, before) if after else word, after
+
+
+@cache  # the letters after a split: a few, so few distinct ones
+def _split(text: str) -> tuple[str, str, str]:
+    """The skeleton of ``text``, that of its letters up to its last split, and its letters after that."""
+    split = len(text)
+    while split and not (text[split - 1] in _SPLIT_AFTER and text[split - 2:split] != "qu"):
+        split -= 1
+    return skeleton(text), skeleton(text[:split]), text[split:]
+
+
+def _joined(left: str, right: str) -> str:
+    return left + right[1:] if left and right and left[-1] == right[0] else left + right
 
 
 # Korean syllables romanised differently by the three systems and by habit: Jong-eun / Jong Un, Yeo / Yo,
