@@ -370,3 +370,20 @@ def test_a_katakana_word_the_lists_spell_still_offers_the_words_its_kana_spell_w
     assert [h.entry_id for h in low][:1] == ["HTi.003"]
     assert [(h.entry_id, h.score) for h in default] == [("HTi.003", low[0].score)]
     assert "ルネル≈renel (kana spelling" in default[0].explanation
+
+
+def test_a_romanisation_that_sounds_like_a_listed_word_must_begin_with_its_letter(kizuna_home: Path) -> None:
+    # MOF: ユーリー・ペトロフ = Yurii Petrov (born 1947; SDN 35698 PETROV, Yury Aleksandrovich). Its romanisation
+    # petorof has Fedorov's consonant skeleton (p/f, t/d are one class each), but Soundex keeps a name's first
+    # letter (scoring.yaml sound.kana_sound_keeps_first_letter): Fedorov, Yury (SDN 36783, born 1972) is not
+    # this man. ゾルガドル (zorgador) still sounds like Zolqadr (MOF: モハンマド・バーゲル・ゾルガドル =
+    # MOHAMMAD-BAQER ZOLQADR).
+    listed = (("35698", "PETROV, Yury Aleksandrovich", PartyKind.PERSON),
+              ("36783", "FEDOROV, Yury Viktorovich", PartyKind.PERSON),
+              ("IRi.043", "MOHAMMAD BAQER ZOLQADR", PartyKind.PERSON))
+    screener = _un_screener(*listed)
+    assert [h.entry_id for h in screener.screen(Query("ユーリー・ペトロフ"))] == ["35698"]
+    assert [h.entry_id for h in screener.screen(Query("モハンマド・バーゲル・ゾルガドル"))] == ["IRi.043"]
+    relaxed = screener.names.sound.model_copy(update={"kana_sound_keeps_first_letter": False})
+    with patch.object(screener.names, "sound", relaxed):
+        assert [h.entry_id for h in screener.screen(Query("ユーリー・ペトロフ"))] == ["35698", "36783"]

@@ -255,12 +255,13 @@ def katakana(
     from kizuna.screening import katakana_bench
 
     store = SnapshotStore()
-    ensure_current(store)
+    snapshot = store.open(ensure_current(store))
     with tempfile.TemporaryDirectory(prefix="kizuna-bench-katakana-") as folder:
         versions = [speed.baseline_code(baseline, Path(folder) / "code"), speed.current_code()]
         (Path(folder) / "baseline-home").mkdir()
         homes = [Path(folder) / "baseline-home", home()]  # the baseline loads its own bundle: it cannot read ours
-        figures = [katakana_bench.measure(v, h) if v.src else None for v, h in zip(versions, homes, strict=True)]
+        figures = [katakana_bench.measure(v, h, snapshot) if v.src else None
+                   for v, h in zip(versions, homes, strict=True)]
     table = Table(title=f"Katakana names of the MOF list (benchmarks/screening/katakana_mof.csv) against the "
                   f"UN, US and METI lists (MOF and the lists bundled with it left out); data directory {home()}, "
                   "the baseline's its own", title_justify="left")
@@ -268,13 +269,22 @@ def katakana(
     for version in versions:
         table.add_column(version.label, justify="right")
     reference = next(f for f in figures if f)
+    kinds = {None: ("person", "other"), "person": ("person",), "other": ("other",)}
+    rows = ((None, None, "recall"), ("person", None, "recall, persons"), ("other", None, "recall, organisations"),
+            (None, katakana_bench.KATAKANA, "recall, names written in katakana (the goal: 0.90)"),
+            (None, katakana_bench.KANJI, "recall, names translated into or written in kanji"))
     for part in ("dev", "holdout"):
-        for kind, label in ((None, "recall"), ("person", "recall, persons"), ("other", "recall, organisations")):
-            count = sum(reference.total(part, k) for k in ((kind,) if kind else ("person", "other")))
-            table.add_row(f"{part}: {label} ({count:,})",
-                          *(f"{f.recall(part, kind):.3f}" if f else "—" for f in figures))
-        negatives = reference.total(part, "negative")
-        table.add_row(f"{part}: negatives with a hit ({negatives:,})",
-                      *(f"{f.counts.get(f'{part}/negative', (0, 0))[0]:,}" if f else "—" for f in figures))
-    table.caption = "\n".join(f"{v.label}: not measured, {v.missing}" for v in versions if v.src is None) or None
+        for kind, written, label in rows:
+            table.add_row(f"{part}: {label} ({reference.cell(part, kinds[kind], written).total:,})",
+                          *(f"{f.recall(part, kind, written):.3f}" if f else "—" for f in figures))
+        for written, label in ((None, ""), (katakana_bench.KATAKANA, ", written in katakana,")):
+            negatives = reference.cell(part, ("negative",), written)
+            table.add_row(f"{part}: negatives{label} with a hit ({negatives.total:,})",
+                          *(f"{f.cell(part, ('negative',), written).found:,}" if f else "—" for f in figures))
+            table.add_row(f"{part}: … a hit no birth date confirms (false positives)",
+                          *(f"{f.cell(part, ('negative',), written).unconfirmed:,}" if f else "—" for f in figures))
+    notes = [f"{v.label}: not measured, {v.missing}" for v in versions if v.src is None]
+    table.caption = "\n".join([*notes, "Katakana: no Han character outside a Japanese legal form (株式会社 …); the "
+                               "issue's goal is about names the MOF list renders by sound. A negative's hit is "
+                               "confirmed when its birth date agrees with the MOF entry's (both must give one)."])
     console.print(table)

@@ -252,7 +252,7 @@ class NameComparer:
                 chosen.append((qslot, best_option, []))
                 continue
             for option in qslot.options:
-                found = self._approximate(option, name_ids, used, qslot.slot.sounds)
+                found = self._approximate(option, name_ids, used, qslot.slot.sounds, bool(qslot.slot.spoken))
                 matched = sum(t.weight * s * share for t, _, s, _, share in found)
                 total = sum(t.weight for t in option) or 1.0
                 key = (matched / total, matched)
@@ -403,7 +403,9 @@ class NameComparer:
         return (token,), [(token, p, best, "kana spelling", 1 / len(best_run)) for p in best_run]
 
     def _approximate(self, option: tuple[QueryToken, ...], name_ids: tuple[int, ...], used: list[bool],
-                     sounds: bool) -> list[Found]:
+                     sounds: bool, kana: bool = False) -> list[Found]:
+        """The listed words (at unused positions) most like each token of ``option``; ``kana``: the option is a
+        romanisation of a katakana word."""
         taken: set[int] = set()
         found: list[Found] = []
         words = self.index.words
@@ -422,6 +424,9 @@ class NameComparer:
                 if not low * size <= len(words[word_id]) <= high * size + slack:
                     continue  # too different in length for any of the comparisons
                 score, how = self.similar(token, word_id, sounds)
+                if how == "sound" and kana and self.sound.kana_sound_keeps_first_letter \
+                        and token.text[0] != words[word_id][0]:
+                    continue
                 if score > best:
                     best, best_position, best_how = score, position, how
             if best_position < 0 and token.token_id < 0 and len(token.text) >= joined.listed_words_min_length:

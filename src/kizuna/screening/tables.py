@@ -118,6 +118,7 @@ class SoundRules(RuleModel):
     kana_dropped_consonant_edits: Count
     kana_skeleton_min_length: Count
     kana_edit_factor: Share
+    kana_sound_keeps_first_letter: bool
 
 
 class JoinedRules(RuleModel):
