@@ -69,7 +69,7 @@ def _legal_forms() -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class Cell:
+class CaseCount:
     """The cases of one part, kind and writing: how many, how many found (for negatives: with a hit), and, for
     negatives, how many have a hit whose birth date does not confirm it is the MOF list's own party."""
 
@@ -77,24 +77,24 @@ class Cell:
     found: int = 0
     unconfirmed: int = 0
 
-    def __add__(self, other: Cell) -> Cell:
-        return Cell(self.total + other.total, self.found + other.found, self.unconfirmed + other.unconfirmed)
+    def __add__(self, other: CaseCount) -> CaseCount:
+        return CaseCount(self.total + other.total, self.found + other.found, self.unconfirmed + other.unconfirmed)
 
 
 @dataclass(frozen=True, slots=True)
 class Figures:
     """The cases by (part: dev / holdout, kind: person / other / negative, writing: katakana / kanji)."""
 
-    cells: dict[tuple[str, str, str], Cell]
+    cells: dict[tuple[str, str, str], CaseCount]
 
     def recall(self, part: str, kind: str | None = None, written: str | None = None) -> float:
         cell = self.cell(part, ("person", "other") if kind is None else (kind,), written)
         return cell.found / cell.total if cell.total else 0.0
 
-    def cell(self, part: str, kinds: tuple[str, ...], written: str | None = None) -> Cell:
+    def cell(self, part: str, kinds: tuple[str, ...], written: str | None = None) -> CaseCount:
         """The sum of the cells of ``part`` and ``kinds`` (all writings when ``written`` is None)."""
         return sum((c for (p, k, w), c in self.cells.items() if p == part and k in kinds and written in (None, w)),
-                   Cell())
+                   CaseCount())
 
 
 def measure(code: Code, home: Path, snapshot: Snapshot, cases: Path = CASES) -> Figures:
@@ -111,15 +111,15 @@ def measure(code: Code, home: Path, snapshot: Snapshot, cases: Path = CASES) -> 
     with cases.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     births = BirthDates(snapshot)
-    cells: dict[tuple[str, str, str], Cell] = {}
+    cells: dict[tuple[str, str, str], CaseCount] = {}
     for row, found in zip(rows, hits, strict=True):
         expected = {e for e in row["expected"].split(" | ") if e}
         if expected:
-            key, cell = (row["part"], row["kind"], writing(row["katakana"])), Cell(1, bool(expected & set(found)))
+            key, cell = (row["part"], row["kind"], writing(row["katakana"])), CaseCount(1, bool(expected & set(found)))
         else:
             unconfirmed = any(not births.same_person(row["katakana"], hit) for hit in found)
-            key, cell = (row["part"], "negative", writing(row["katakana"])), Cell(1, bool(found), unconfirmed)
-        cells[key] = cells.get(key, Cell()) + cell
+            key, cell = (row["part"], "negative", writing(row["katakana"])), CaseCount(1, bool(found), unconfirmed)
+        cells[key] = cells.get(key, CaseCount()) + cell
     return Figures(cells)
 
 
