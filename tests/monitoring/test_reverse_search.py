@@ -8,6 +8,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,7 @@ from kizuna.lists.store import SnapshotStore
 from kizuna.screening import Query, get_screener
 from kizuna.screening.japanese import has_kana
 from kizuna.screening.reverse import ReverseIndex, search_keys
-from kizuna.screening.reverse_shares import NameReach
+from kizuna.screening.reverse_shares import NameReach, ShareTable
 from kizuna.screening.screener import Screener
 from tests.monitoring.conftest import register_of
 
@@ -170,3 +171,41 @@ def test_every_party_named_in_katakana_the_screener_matches_to_a_changed_entry_i
     matched = {n for n, keys in spelt.items() if keys}
     assert len(matched) > 20
     assert matched <= found
+
+
+@given(seed=st.integers(0, 10_000), share=st.floats(0.0, 1.0))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_property_a_subset_of_the_share_table_holds_its_forms_as_they_were(
+        keyed: dict[int, dict[str, Any]], seed: int, share: float) -> None:
+    """``ShareTable.subset`` (the per-name tests run on the forms holding a word the name reaches) keeps each
+    chosen form's slots, options, tokens, runs, halves and initials, and nothing of the others."""
+    table = ReverseIndex.build(keyed.items()).shares
+    rng = random.Random(seed)
+    forms = np.array([n for n in range(len(table.parties)) if rng.random() < share], dtype=np.int64)
+    part, _ = table.subset(forms)
+    assert [_form(part, n) for n in range(len(part.parties))] == [_form(table, n) for n in forms.tolist()]
+    assert set(part.texts) == {t[0] for t in part.tokens} | {part.texts[r] for r in part.run_text.tolist()}
+    assert all(part.texts[code] == text for text, code in part.codes.items())
+
+
+def _form(table: ShareTable, number: int) -> tuple[Any, ...]:
+    """Form ``number`` of ``table`` decoded: its party, its slots' options' tokens (with the finder flags), its
+    runs (text, parts), halves and initials."""
+    def until(starts: np.ndarray, n: int, end: int) -> int:
+        return int(starts[n + 1]) if n + 1 < len(starts) else end
+
+    slots = []
+    for slot in range(int(table.form_start[number]), until(table.form_start, number, len(table.slot_start))):
+        options = []
+        for option in range(int(table.slot_start[slot]), until(table.slot_start, slot, len(table.option_start))):
+            rows = table.row_token[int(table.option_start[option]):until(table.option_start, option,
+                                                                          len(table.row_token))]
+            options.append([table.tokens[t] for t in rows.tolist()])
+        slots.append((bool(table.slot_finder[slot]), options))
+    runs = [(table.texts[int(table.run_text[r])],
+             [table.tokens[t] for t in table.run_parts[int(table.run_start[r]):until(
+                 table.run_start, r, len(table.run_parts))].tolist()])
+            for r in np.flatnonzero(table.run_form == number).tolist()]
+    halves = [table.tokens[t] for t in table.half_token[table.half_form == number].tolist()]
+    initials = [table.tokens[t] for t in table.initial_token[table.initial_form == number].tolist()]
+    return int(table.parties[number]), slots, runs, halves, initials

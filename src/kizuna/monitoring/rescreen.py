@@ -192,7 +192,7 @@ def _screened(store: MonitoringStore, ids: list[int], screener: Screener, cluste
 # the store); parties added or edited since are in a small index built on each run. A stale key (of a party edited
 # since) can only add a candidate, never hide one, so the main index is rebuilt only when the recent part grows.
 _REBUILD_SHARE = 0.1
-_FORMAT = 3  # of the cache file: changed with the fields of ReverseIndex
+_FORMAT = 4  # of the cache file: changed with the fields of ReverseIndex
 _cached: dict[str, tuple[int, ReverseIndex]] = {}
 
 
