@@ -176,18 +176,22 @@ class ScreeningIndex:
         self.unknown_idf = math.log(1 + total)
 
     def _sound_buckets(self) -> None:
+        """Each listed word's metaphone key and consonant skeleton, and the words by each key: looked up by a key
+        from the length at which ``scoring.yaml``'s ``sound`` rule for that key starts (a shorter skeleton counts
+        only for a word found otherwise, with the same first letter and spelt alike)."""
+        rules = scoring().sound
         by_metaphone: dict[str, list[int]] = defaultdict(list)
         by_skeleton: dict[str, list[int]] = defaultdict(list)
         self.word_metaphone, self.word_skeleton = [], []
         for word_id, word in enumerate(self.words):
             spoken = word.isascii() and word.isalpha() and not self.word_exact_only[word_id]
-            sound = metaphone(word) if spoken and len(word) >= 5 else ""
+            sound = metaphone(word) if spoken and len(word) >= rules.metaphone_min_length else ""
             bones = skeleton(word) if spoken else ""
             self.word_metaphone.append(sound)
             self.word_skeleton.append(bones)
             if sound:
                 by_metaphone[sound].append(word_id)
-            if len(bones) >= 4:
+            if len(bones) >= rules.skeleton_min_length:
                 by_skeleton[bones].append(word_id)
         self.by_metaphone, self.by_skeleton = dict(by_metaphone), dict(by_skeleton)
 

@@ -199,7 +199,7 @@ class ReverseIndex:
             if sound:
                 near.update(self.by_metaphone.get(sound, ()))
             bones = index.word_skeleton[word_id]
-            if len(bones) >= 4:
+            if len(bones) >= screener.config.sound.skeleton_min_length:
                 near.update(self.by_skeleton.get(bones, ()))
             reached.words.update(self.words[n] for n in near if self._similar(screener, n, word_id))
             if word in known:
