@@ -236,7 +236,8 @@ def _lengths(starts: np.ndarray, end: int) -> np.ndarray:
 
 
 def _segments(starts: np.ndarray, end: int, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each ``chosen`` segment of those that ``starts`` begins (the last ending at ``end``) begins and ends."""
+    """Where the segments numbered ``chosen`` begin and end (segment n runs from ``starts[n]`` to ``starts[n + 1]``,
+    the last one to ``end``)."""
     after = chosen + 1
     ends = np.where(after < len(starts), starts[np.minimum(after, len(starts) - 1)], end) if len(starts) else after
     return starts[chosen], ends
