@@ -155,6 +155,24 @@ def test_lists_page_dates_do_not_wrap(page: Page, live_server: str) -> None:
         assert lines == 1, cell.inner_text()
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("width", [700, 1357, 1700])
+def test_header_fits_the_window_and_keeps_each_label_on_one_line(page: Page, live_server: str, width: int,
+                                                                   lang: str) -> None:
+    page.set_viewport_size({"width": width, "height": 700})
+    page.goto(f"{live_server}/?lang={lang}")
+    header = page.locator("header.top")
+    assert header.evaluate("e => e.scrollWidth <= e.clientWidth")
+    links = page.locator("header.top a").all()
+    assert len(links) > 10
+    for link in links:
+        lines = link.evaluate("e => { const r = document.createRange(); r.selectNodeContents(e); "
+                              "return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; }")
+        assert lines == 1, (width, lang, link.inner_text())
+        box = link.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, link.inner_text()
+
+
 def test_exchange_without_a_node_says_so_before_asking_a_password(page: Page, live_server: str) -> None:
     page.goto(live_server + "/exchange/")
     page.wait_for_url("**/exchange/login**")
