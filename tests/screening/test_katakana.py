@@ -387,3 +387,29 @@ def test_a_romanisation_that_sounds_like_a_listed_word_must_begin_with_its_lette
     relaxed = screener.names.sound.model_copy(update={"kana_sound_keeps_first_letter": False})
     with patch.object(screener.names, "sound", relaxed):
         assert [h.entry_id for h in screener.screen(Query("ユーリー・ペトロフ"))] == ["35698", "36783"]
+
+
+def test_a_listed_spelling_is_not_taken_for_another_name_with_its_consonant_skeleton(kizuna_home: Path) -> None:
+    # MOF: ヴィクトル・ズバレフ = Viktor Zubarev (born 1961). Its kana spell subarev, a name the lists write (DFAT
+    # 6553, Viktor Subarev), which has Sobolev's consonant skeleton (sbrb: v/b, l/r): but a word read as a real
+    # name is that name, and Sobolev, Viktor (SDN 35419, born 1950) is another man (scoring.yaml
+    # sound.skeleton_for_listed_names). The skeleton
+    # bridges romanisations no list writes, and generic words, whose loanword spellings vary: the lists' servisez
+    # (UK OFSI, RApart Servisez OOO) still stands for services (MOF: ペジュマーン・インダストリアル・サービシーズ・
+    # コーポレーション = PEJMAN INDUSTRIAL SERVICES CORPORATION, UN IRe.053).
+    def entry(code: str, ref: str, name: str, kind: PartyKind) -> Entry:
+        return Entry(code, ref, name, kind, Provenance(code, "test", "2026-01-01", ""))
+
+    screener = api.for_entries([
+        entry("us-ofac-sdn", "35419", "SOBOLEV, Viktor Ivanovich", PartyKind.PERSON),
+        entry("au-dfat", "6553", "Viktor Subarev", PartyKind.PERSON),
+        entry("un-sc", "IRe.053", "PEJMAN INDUSTRIAL SERVICES CORPORATION", PartyKind.ORGANIZATION),
+        entry("uk-ofsi", "14000", "RApart Servisez OOO", PartyKind.ORGANIZATION)])
+    low = screener.screen(Query("ヴィクトル・ズバレフ"), threshold=0.5)
+    assert [h.entry_id for h in low] == ["6553"]
+    relaxed = screener.names.sound.model_copy(update={"skeleton_for_listed_names": True})
+    with patch.object(screener.names, "sound", relaxed):
+        assert [h.entry_id for h in screener.screen(Query("ヴィクトル・ズバレフ"), threshold=0.5)] == ["6553", "35419"]
+    hits = screener.screen(Query("ペジュマーン・インダストリアル・サービシーズ・コーポレーション"))
+    assert [h.entry_id for h in hits] == ["IRe.053"]
+    assert "servisez≈service (sound" in hits[0].explanation

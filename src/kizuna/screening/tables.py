@@ -119,6 +119,7 @@ class SoundRules(RuleModel):
     kana_skeleton_min_length: Count
     kana_edit_factor: Share
     kana_sound_keeps_first_letter: bool
+    skeleton_for_listed_names: bool
 
 
 class JoinedRules(RuleModel):
