@@ -174,10 +174,12 @@ class NameComparer:
 
     def near_by_kana(self, spoken: str) -> list[tuple[int, float]]:
         """Listed words that katakana word ``spoken`` spells with a few edits, and their similarity
-        (``_kana_spelling``), looked for among the words with a consonant skeleton its spellings can have."""
+        (``_kana_similarity``), looked for among the words with a consonant skeleton its spellings can have (the
+        buckets hold only words kana may spell)."""
         buckets = self._skeleton_buckets()
         near = {w for bones in skeletons(spoken) for w in buckets.get(bones, ())}
-        found = ((word_id, self._kana_spelling(spoken, (word_id,))) for word_id in near)
+        words = self.index.words
+        found = ((word_id, self._kana_similarity(spoken, words[word_id])) for word_id in near)
         return [(word_id, score) for word_id, score in found if score]
 
     def _skeleton_buckets(self) -> dict[str, list[int]]:
@@ -196,7 +198,10 @@ class NameComparer:
         few letter edits apart at most (``sound.kana_letters_per_edit``); 0 when further apart."""
         if not all(self._kana_spelt(word_id) for word_id in word_ids):
             return 0.0
-        word = "".join(self.index.words[word_id] for word_id in word_ids)
+        return self._kana_similarity(spoken, "".join(self.index.words[word_id] for word_id in word_ids))
+
+    def _kana_similarity(self, spoken: str, word: str) -> float:
+        """``kana_edit_factor`` to the power of the fewest edits from some spelling of ``spoken`` to ``word``."""
         most = len(word) // self.sound.kana_letters_per_edit
         edits = spelling_distance(spoken, word, most, self.sound.kana_substitution_edits,
                                    self.sound.kana_dropped_consonant_edits)

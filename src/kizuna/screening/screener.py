@@ -510,7 +510,7 @@ class _Reached:
     def __init__(self, postings: Postings, names: int, word_ids: list[int]) -> None:
         self._postings = postings
         self._reached = np.zeros(names, dtype=bool)
-        for word_id in word_ids:
+        for word_id in set(word_ids):  # a word many spellings share is marked once
             self._reached[postings[word_id]] = True
         self.ids = np.flatnonzero(self._reached)
         self._number = np.empty(names, dtype=np.int32)  # read only where reached

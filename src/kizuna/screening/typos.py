@@ -38,10 +38,12 @@ class DeleteIndex:
         """Ids of indexed words that share a one-deletion variant with ``word`` (a superset of distance <= 1)."""
         if not len(self.keys):
             return set()
+        keys = self.keys
         wanted = np.array([_hash(v) for v in deletes(word)], dtype=np.int64)
-        places = np.searchsorted(self.keys, wanted)
+        places = np.searchsorted(keys, wanted)
+        places[places == len(keys)] = 0  # past the last key: compared with the first, which differs
+        hits = places[keys[places] == wanted]
         found: set[int] = set()
-        for key, place in zip(wanted, places, strict=True):
-            if place < len(self.keys) and self.keys[place] == key:
-                found.update(self.ids[self.starts[place] : self.ends[place]].tolist())
+        for start, end in zip(self.starts[hits].tolist(), self.ends[hits].tolist(), strict=True):
+            found.update(self.ids[start:end].tolist())
         return found
