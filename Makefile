@@ -49,8 +49,12 @@ lint: install
 typecheck: install
 	$(BIN)/mypy src tests
 
+# Work stealing: an idle worker takes tests queued for the other, so a few long tests at the end of one worker's
+# share no longer leave the other core idle (make check: 2 m 7 s -> under 2 minutes).
+XDIST := -n 2 --dist worksteal
+
 pytest: bytecode system-deps
-	KIZUNA_CHROMIUM=/usr/bin/chromium $(BIN)/pytest -n 2
+	KIZUNA_CHROMIUM=/usr/bin/chromium $(BIN)/pytest $(XDIST)
 
 test: lint typecheck pytest
 
@@ -59,7 +63,7 @@ test: lint typecheck pytest
 UNIT := not (browser or postgres or network or slow)
 
 unit: install
-	$(BIN)/pytest -m "$(UNIT)" -n 2
+	$(BIN)/pytest -m "$(UNIT)" $(XDIST)
 
 check: lint typecheck unit
 
