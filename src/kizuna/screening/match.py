@@ -168,7 +168,8 @@ class NameComparer:
         if len(text) <= longest and len(word) <= longest and text.isalpha() and korean_key(text) == korean_key(word):
             return self.sound_similarity, "romanisation"
         if sounds and (token.token_id < 0 or index.factors[word_id] < 1.0 or rules.skeleton_for_listed_names):
-            # A word read as a name the lists write is that name, not another with its skeleton (scoring.yaml).
+            # A word read as a name the lists write is that name, not another with its skeleton (scoring.yaml
+            # sound.skeleton_for_listed_names); generic words keep it, their loanword spellings vary.
             return self._same_skeleton(text, word, word_id)
         return 0.0, ""
 
