@@ -395,7 +395,7 @@ def test_a_listed_spelling_is_not_taken_for_another_name_with_its_consonant_skel
     # name is that name, and Sobolev, Viktor (SDN 35419, born 1950) is another man (scoring.yaml
     # sound.skeleton_for_listed_names). The skeleton
     # bridges romanisations no list writes, and generic words, whose loanword spellings vary: the lists' servisez
-    # (UK OFSI, RApart Servisez OOO) still stands for services (MOF: ペジュマーン・インダストリアル・サービシーズ・
+    # (SDN 35916, RAPART SERVISEZ OOO) still stands for services (MOF: ペジュマーン・インダストリアル・サービシーズ・
     # コーポレーション = PEJMAN INDUSTRIAL SERVICES CORPORATION, UN IRe.053).
     def entry(code: str, ref: str, name: str, kind: PartyKind) -> Entry:
         return Entry(code, ref, name, kind, Provenance(code, "test", "2026-01-01", ""))
@@ -404,7 +404,7 @@ def test_a_listed_spelling_is_not_taken_for_another_name_with_its_consonant_skel
         entry("us-ofac-sdn", "35419", "SOBOLEV, Viktor Ivanovich", PartyKind.PERSON),
         entry("au-dfat", "6553", "Viktor Subarev", PartyKind.PERSON),
         entry("un-sc", "IRe.053", "PEJMAN INDUSTRIAL SERVICES CORPORATION", PartyKind.ORGANIZATION),
-        entry("uk-ofsi", "14000", "RApart Servisez OOO", PartyKind.ORGANIZATION)])
+        entry("us-ofac-sdn", "35916", "RAPART SERVISEZ OOO", PartyKind.ORGANIZATION)])
     low = screener.screen(Query("ヴィクトル・ズバレフ"), threshold=0.5)
     assert [h.entry_id for h in low] == ["6553"]
     relaxed = screener.names.sound.model_copy(update={"skeleton_for_listed_names": True})
