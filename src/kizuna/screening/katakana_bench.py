@@ -11,6 +11,7 @@ import csv
 import json
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,8 +30,11 @@ CASES = Path(__file__).resolve().parents[3] / "benchmarks" / "screening" / "kata
 # does not have: both versions screen the same lists (the UN, US and METI lists of the bundle before issue 16).
 EXCLUDED = ("jp-mof-asset-freeze", "jp-meti-export-ban", "uk-ofsi", "uk-fcdo", "au-dfat")
 
+# Each case is screened twice: by its name alone, and as a register would hold the party, with the kind and birth
+# date of the MOF entry (argv[3], a JSON list of [kind, date] per case).
 _PROGRAM = """
 import csv, json, sys
+from kizuna.core.entity import PartyKind
 from kizuna.lists.store import SnapshotStore
 from kizuna.screening.api import for_entries
 from kizuna.screening.model import Query
@@ -40,9 +44,15 @@ store = SnapshotStore()
 snapshot = store.open(ensure_current(store))
 excluded = set(sys.argv[2].split(","))
 screener = for_entries([e for e in snapshot.entries() if e.list_code not in excluded])
+with open(sys.argv[3], encoding="utf-8") as handle:
+    facts = json.load(handle)
+def found(query):
+    return sorted({f"{h.list_code}:{h.entry_id}" for h in screener.screen(query)})
 with open(sys.argv[1], encoding="utf-8") as handle:
-    hits = [sorted({f"{h.list_code}:{h.entry_id}" for h in screener.screen(Query(row["katakana"]))})
-            for row in csv.DictReader(handle)]
+    rows = list(csv.DictReader(handle))
+hits = [[found(Query(row["katakana"])),
+         found(Query(row["katakana"], entity_type=PartyKind(kind), birth_date=date or None))]
+        for row, (kind, date) in zip(rows, facts, strict=True)]
 print(json.dumps(hits))
 """
 
@@ -97,34 +107,45 @@ class Figures:
                    CaseCount())
 
 
-def measure(code: Code, home: Path, snapshot: Snapshot, cases: Path = CASES) -> Figures:
+def measure(code: Code, home: Path, snapshot: Snapshot, cases: Path = CASES) -> tuple[Figures, Figures]:
     """Run the katakana cases with ``code`` against the data directory ``home`` (a fresh one is loaded with that
-    code's bundled lists: an older version cannot read a newer snapshot); birth dates are read from ``snapshot``."""
+    code's bundled lists: an older version cannot read a newer snapshot): the figures of the names alone, and of
+    the names with the kind and birth date of their MOF entries (read from ``snapshot``)."""
     assert code.src is not None
-    env = {**environment(), "PYTHONPATH": str(code.src), "KIZUNA_HOME": str(home)}
-    command = [sys.executable, "-c", _PROGRAM, str(cases), ",".join(EXCLUDED)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    with cases.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    mof = MofParties(snapshot)
+    with tempfile.TemporaryDirectory(prefix="kizuna-katakana-") as folder:
+        facts = Path(folder) / "facts.json"
+        facts.write_text(json.dumps([mof.register_facts(row["katakana"]) for row in rows]), encoding="utf-8")
+        env = {**environment(), "PYTHONPATH": str(code.src), "KIZUNA_HOME": str(home)}
+        command = [sys.executable, "-c", _PROGRAM, str(cases), ",".join(EXCLUDED), str(facts)]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise RuntimeError(f"{code.label}: exit {done.returncode}, {last[:200]}")
     hits = json.loads(done.stdout.strip().splitlines()[-1])
-    with cases.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    births = BirthDates(snapshot)
+    by_name, with_facts = zip(*hits, strict=True)
+    return _figures(rows, by_name, mof), _figures(rows, with_facts, mof)
+
+
+def _figures(rows: list[dict[str, str]], hits: tuple[list[str], ...], mof: MofParties) -> Figures:
     cells: dict[tuple[str, str, str], CaseCount] = {}
     for row, found in zip(rows, hits, strict=True):
         expected = {e for e in row["expected"].split(" | ") if e}
         if expected:
             key, cell = (row["part"], row["kind"], writing(row["katakana"])), CaseCount(1, bool(expected & set(found)))
         else:
-            unconfirmed = any(not births.same_person(row["katakana"], hit) for hit in found)
+            unconfirmed = any(not mof.same_person(row["katakana"], hit) for hit in found)
             key, cell = (row["part"], "negative", writing(row["katakana"])), CaseCount(1, bool(found), unconfirmed)
         cells[key] = cells.get(key, CaseCount()) + cell
     return Figures(cells)
 
 
-class BirthDates:
-    """Whether a listed entry a negative case's katakana name finds is the MOF list's own party after all.
+class MofParties:
+    """What the MOF list says of the party a case's katakana name names: its kind and birth dates.
+
+    Whether a listed entry a negative case's katakana name finds is the MOF list's own party after all:
 
     A negative is a pair whose English name finds nothing; its katakana name may still find the party, listed under
     a spelling the English misses (Aleksei Kanaev, KANAYEV Alexey). Screeners settle such a hit on a secondary
@@ -135,9 +156,16 @@ class BirthDates:
     def __init__(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         self._mof: dict[str, set[str]] = {}
+        self._kind: dict[str, str] = {}
         for entry in snapshot.entries(["jp-mof-asset-freeze"]):
             for name in entry.names:
                 self._mof.setdefault(name.text, set()).update(entry.dates_of_birth)
+                self._kind.setdefault(name.text, entry.entity_type.value)
+
+    def register_facts(self, katakana: str) -> tuple[str, str]:
+        """The kind and (earliest) birth date a register would hold for the party, as the MOF entry gives them;
+        ``unknown`` and an empty date where it gives none."""
+        return self._kind.get(katakana, "unknown"), min(self._mof.get(katakana) or [""])
 
     def same_person(self, katakana: str, hit: str) -> bool:
         listed = self._mof.get(katakana, set())
