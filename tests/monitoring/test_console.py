@@ -116,8 +116,15 @@ def test_registers_alerts_and_a_case_in_the_console(page: Page, monitoring_serve
     expect(page.locator("#state")).to_contain_text("decided by ben")
     history = page.locator("#history tbody tr")
     expect(history).to_have_count(4)  # raised, review, decide, approve — the refused approval changed nothing
+    # In words: aiko's decision was a proposal (the state stayed in review), which ben approved.
+    expect(history.nth(2)).to_contain_text("proposed: clear: a false positive")
+    expect(history.nth(3)).to_contain_text("approved another analyst's proposal")
     expect(page.locator("#audit")).to_contain_text("case approve")
     screenshot(page, "monitoring-case")
 
+    page.goto(case_url + "?lang=ja")
+    expect(page.locator("#history tbody tr").nth(2)).to_contain_text("提案: 解除：誤検知")
+    expect(page.locator("#history tbody tr").nth(0)).to_contain_text("アラート発生")
+    screenshot(page, "monitoring-case-ja")
     page.goto(monitoring_server + "/monitoring/alerts?lang=ja")
     expect(page.locator("h1")).to_have_text("アラート")

@@ -17,6 +17,7 @@ from kizuna.core.entity import NameKind, PartyKind
 from kizuna.ownership.model import Tri
 from kizuna.web.app import create_app
 from kizuna.web.i18n import catalogue, translate
+from kizuna.web.monitoring import LABELS as MONITORING_LABELS
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "kizuna" / "web"
 _STRING = r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\''
@@ -28,7 +29,8 @@ _WORDS = {"in force", "not yet in force", "suspended", "final", "conditional", "
           "only a supervisor approves", "answer recorded; it goes to the consulting agency on its next sync",
           "application approved", "only an administrator changes sharing", "saved"}
 DYNAMIC = (set(MAP_LEGEND.values()) | {e.value for e in PartyKind} | {k.value for k in NameKind}
-           | {k.value for k in PartyKind} | {t.value for t in Tri} | _WORDS)
+           | {k.value for k in PartyKind} | {t.value for t in Tri} | _WORDS
+           | {label for group in MONITORING_LABELS.values() for label in group.values()})
 
 
 def labels() -> set[str]:

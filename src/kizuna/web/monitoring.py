@@ -233,6 +233,10 @@ LABELS = {
     "decisions": {"cleared": "clear: a false positive", "confirmed": "confirm: a true match", "escalated": "escalate"},
     "actions": {"review": "take into review", "decide": "decide", "approve": "approve another analyst's decision",
                 "reject": "send a proposed decision back", "assign": "assign", "comment": "comment"},
+    # A case's history in words: a decision that leaves the state as it was is a proposal awaiting a second analyst.
+    "events": {"raised": "alert raised", "closed": "alert closed", "review": "taken into review",
+               "assign": "assigned", "comment": "comment", "approve": "approved another analyst's proposal",
+               "reject": "proposal sent back", "proposed": "proposed", "decided": "decided"},
     "messages": {"imported": "register imported and screened", "added": "party added and screened",
                  "saved": "party saved and screened again", "removed": "party removed"},
 }
@@ -373,8 +377,18 @@ def case_page(request: Request, analyst: ConsoleAnalyst, alert_id: int, error: s
     with service.opened() as store:
         found = service.case(store, alert_id)
     return _page(request, "case.html", analyst, {"active": "alerts", "alert": found["alert"],
-                                                 "history": found["history"], "audit": found["audit"],
-                                                 "error": error}, status_code)
+                                                 "history": [_in_words(e) for e in found["history"]],
+                                                 "audit": found["audit"], "error": error}, status_code)
+
+
+def _in_words(event: dict[str, Any]) -> dict[str, Any]:
+    """A history event with what happened as a label of ``LABELS["events"]`` (an action it does not know as
+    recorded) and, for a decision, the decision."""
+    action, _, decision = str(event["action"]).partition(" ")
+    if action == "decide":
+        action = "proposed" if event["state_from"] == event["state_to"] else "decided"
+    return {**event, "what": LABELS["events"].get(action, event["action"]),
+            "decision": decision if decision in LABELS["decisions"] else ""}
 
 
 @router.post("/monitoring/alerts/{alert_id}", include_in_schema=False)
