@@ -125,6 +125,17 @@ def test_registers_alerts_and_a_case_in_the_console(page: Page, monitoring_serve
     page.goto(case_url + "?lang=ja")
     expect(page.locator("#history tbody tr").nth(2)).to_contain_text("提案: 解除：誤検知")
     expect(page.locator("#history tbody tr").nth(0)).to_contain_text("アラート発生")
+    for cell in page.locator("#evidence th, #history td.meta").all():
+        lines = cell.evaluate("e => { const r = document.createRange(); r.selectNodeContents(e); "
+                              "return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; }")
+        assert lines == 1, cell.inner_text()
     screenshot(page, "monitoring-case-ja")
     page.goto(monitoring_server + "/monitoring/alerts?lang=ja")
     expect(page.locator("h1")).to_have_text("アラート")
+    for cell in page.locator("#alerts th, #alerts td.meta, #alerts span.status").all():
+        lines = cell.evaluate("e => { const r = document.createRange(); r.selectNodeContents(e); "
+                              "return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; }")
+        assert lines == 1, cell.inner_text()  # スコア, 担当者, a timestamp, 誤検知として解除: each on one line
+    screenshot(page, "monitoring-alerts-ja")
+    page.goto(monitoring_server + "/monitoring/registers?lang=ja")
+    screenshot(page, "monitoring-registers-ja")
