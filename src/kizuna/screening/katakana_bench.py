@@ -145,8 +145,7 @@ def _figures(rows: list[dict[str, str]], hits: tuple[list[str], ...], mof: MofPa
 class MofParties:
     """What the MOF list says of the party a case's katakana name names: its kind and birth dates.
 
-    Whether a listed entry a negative case's katakana name finds is the MOF list's own party after all:
-
+    It also says whether a listed entry a negative case's katakana name finds is the MOF list's own party after all.
     A negative is a pair whose English name finds nothing; its katakana name may still find the party, listed under
     a spelling the English misses (Aleksei Kanaev, KANAYEV Alexey). Screeners settle such a hit on a secondary
     identifier: here the birth date, when both the MOF entry carrying the katakana name and the hit entry give one.
